@@ -1,0 +1,73 @@
+# Shireitō: `make run` sets up and serves the demo; `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+BIND ?= 127.0.0.1:8000
+SHIREITO_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+TEST_ENV := SHIREITO_DATA_DIR=var/test
+
+.PHONY: install run test lint format migrations-check test-sqlite test-postgresql messages translations bench clean
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+		python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/shireito compiletranslations
+
+run: install
+	@mkdir -p var
+	$(BIN)/shireito migrate --noinput
+	SHIREITO_DEMO_MODE=true $(BIN)/shireito demo load --if-empty
+	@echo
+	@echo "Shireitō: http://$(BIND)/"
+	@echo "Demo sign-in names: demo-admin (platform admin), da-editor, nco-auditor, nco-handler, ipa-auditor, mhlw-admin, city-viewer"
+	@echo "Demo password: $$($(BIN)/python -c 'from shireito.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')"
+	@echo
+	SHIREITO_DEMO_MODE=true $(BIN)/shireito serve --bind $(BIND)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+migrations-check: install
+	$(TEST_ENV) $(BIN)/shireito makemigrations --check --dry-run
+
+test-sqlite: install
+	$(TEST_ENV) $(BIN)/pytest
+
+test-postgresql: install
+	@if $(BIN)/python scripts/db-reachable "$(SHIREITO_TEST_DATABASE_URL)"; then \
+		echo "== PostgreSQL run ($(SHIREITO_TEST_DATABASE_URL)); browser tests ran on SQLite =="; \
+		$(TEST_ENV) SHIREITO_DATABASE_URL="$(SHIREITO_TEST_DATABASE_URL)" $(BIN)/pytest -m "not e2e"; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(SHIREITO_TEST_DATABASE_URL) is not reachable" >&2; exit 1; \
+	else \
+		echo "WARNING: PostgreSQL at $(SHIREITO_TEST_DATABASE_URL) is not reachable: PostgreSQL run skipped" >&2; \
+	fi
+
+test: install
+	scripts/ensure-test-services
+	$(MAKE) lint migrations-check
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgresql
+
+messages: install
+	cd src/shireito && ../../$(BIN)/shireito makemessages --locale ja --no-obsolete --no-location --ignore 'static/*'
+	$(MAKE) translations
+
+bench: install
+	$(BIN)/python bench/audit_trail.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -1,0 +1,120 @@
+"""The one NinjaAPI: every app adds its router here.
+
+Conventions every endpoint keeps: lists take ``limit``/``offset``, ``search`` and filters and
+answer ``{"items": [...], "count": N}``; errors answer ``{"detail": ..., "errors": [...]}``
+naming each invalid field with its location and JSON path.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from shireito.accounts.api import router as accounts_router
+from shireito.accounts.auth import ApiTokenAuth
+from shireito.core.api import router as core_router
+from shireito.organizations.api import router as organizations_router
+
+
+class SessionUserAuth(SessionAuth):
+    """The browser session (with CSRF), answering with the user like the token auth does."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Shireitō API",
+    version="1",
+    description=(
+        "JSON API of Shireitō (司令塔). Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `shireito token create --user NAME` or on the API tokens page)."
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), SessionUserAuth()],
+)
+
+api.add_router("/", accounts_router)
+api.add_router("/organizations", organizations_router)
+api.add_router("/", core_router)
+
+
+def _error(request, status: int, detail: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _json_path(parts: list) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    errors = []
+    for error in exc.errors:
+        loc = list(error.get("loc", []))
+        location = str(loc[0]) if loc else "body"
+        rest = loc[1:]
+        # ninja puts the body under the handler's parameter name: drop it from the path.
+        if location == "body" and len(rest) > 1:
+            rest = rest[1:]
+        field_parts = [p for p in rest if not isinstance(p, int)]
+        errors.append(
+            {
+                "field": ".".join(str(p) for p in field_parts) or None,
+                "location": location,
+                "path": _json_path(rest),
+                "message": error.get("msg", "invalid"),
+            }
+        )
+    return _error(request, 422, "The request is not valid.", errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_service_validation_error(request, exc: DjangoValidationError):
+    errors = []
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            name = None if field == "__all__" else field
+            for message in messages:
+                errors.append(
+                    {
+                        "field": name,
+                        "location": "body",
+                        "path": f"$.{name}" if name else "$",
+                        "message": message,
+                    }
+                )
+    else:
+        errors = [
+            {"field": None, "location": "body", "path": "$", "message": m} for m in exc.messages
+        ]
+    return _error(request, 422, "The request is not valid.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "Authentication is required: send a valid bearer token.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))

@@ -1,0 +1,53 @@
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, make_organization, make_user
+
+
+@pytest.fixture
+def organization(db):
+    return make_organization(code="test-ministry", name="テスト省", name_en="Test Ministry")
+
+
+@pytest.fixture
+def other_organization(db):
+    return make_organization(code="other-ministry", name="別省", name_en="Other Ministry")
+
+
+@pytest.fixture
+def viewer(organization):
+    return make_user(organization=organization, roles=["viewer"], username="viewer")
+
+
+@pytest.fixture
+def org_admin(organization):
+    return make_user(organization=organization, roles=["org_admin"], username="orgadmin")
+
+
+@pytest.fixture
+def platform_admin(db):
+    return make_user(
+        organization=make_organization(code="digital-agency", kind="digital_agency"),
+        roles=["platform_admin"],
+        username="platformadmin",
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a user in through the real sign-in form; returns the client."""
+
+    def sign_in(user, password: str = PASSWORD) -> Client:
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": password}
+        )
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def demo_mode(settings):
+    settings.DEMO_MODE = True
+    return settings

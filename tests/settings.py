@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, with what only tests need changed."""
+
+import os
+
+os.environ.setdefault("SHIREITO_DATA_DIR", "var/test")
+
+from shireito.settings import *  # noqa: F403
+
+# Argon2 is the production hasher (a test checks that); tests hash with a fast one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+# No collectstatic before tests: serve straight from the apps' static folders.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS[1:]
