@@ -1,0 +1,47 @@
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from shireito.core.choices import AuditAction
+
+
+class AuditEventOut(Schema):
+    sequence: int
+    occurred_at: datetime
+    actor: str = Field(alias="actor_label")
+    actor_organization: str = Field(alias="actor_organization_label")
+    object_type: str
+    object_id: str
+    object: str = Field(alias="object_repr")
+    action: AuditAction
+    changes: dict[str, Any] = Field(description="Changed fields as {field: [old, new]}")
+    request_id: str
+    hash: str
+
+
+class AuditEventFilters(Schema):
+    search: str = Field(
+        "", description="Part of the object or user name, or an exact object or request id"
+    )
+    object_type: str = Field("", description="e.g. organizations.organization")
+    action: AuditAction | None = None
+
+
+class ChainVerificationOut(Schema):
+    ok: bool
+    checked: int
+    problem: str | None
+    first_bad_sequence: int | None
+
+
+class ErrorItem(Schema):
+    field: str | None = Field(description="The invalid field, or null for the whole request")
+    location: str = Field(description="query, path, body, header or form")
+    path: str = Field(description="JSON path of the invalid value, e.g. $.name")
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem]

@@ -1,0 +1,163 @@
+"""Reads of the audit trail: an object's history, the scoped log, and chain verification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+
+from shireito.core.audit_hash import GENESIS_HASH, event_hash
+from shireito.core.models import AuditChainHead, AuditEvent
+from shireito.core.scoping import is_platform_admin
+from shireito.core.services import object_type_of
+
+
+def object_history(instance: Model) -> QuerySet[AuditEvent]:
+    """Every audit event about one object, newest first.
+
+    The caller has already checked the user may see the object (through ``visible_to``);
+    its history is then theirs to see too.
+    """
+    return AuditEvent.objects.filter(
+        object_type=object_type_of(instance), object_id=str(instance.pk)
+    ).order_by("-sequence")
+
+
+def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+    """The audit log a user may read: all of it for platform admins; for organisation admins
+    and auditors, the events their organisation made or that concern its objects."""
+    events = AuditEvent.objects.order_by("-sequence")
+    if not (user and user.is_authenticated and user.is_active):
+        return events.none()
+    if is_platform_admin(user):
+        return events
+    if not (user.has_role("org_admin") or user.has_role("auditor")):
+        return events.none()
+    own = user.organization_id
+    return events.filter(Q(actor_organization_id=own) | Q(owner_organization_id=own))
+
+
+def search_audit_events(
+    events: QuerySet[AuditEvent], *, search: str = "", object_type: str = "", action: str = ""
+) -> QuerySet[AuditEvent]:
+    if search:
+        events = events.filter(
+            Q(object_repr__icontains=search)
+            | Q(actor_label__icontains=search)
+            | Q(object_id=search)
+            | Q(request_id=search)
+        )
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if action:
+        events = events.filter(action=action)
+    return events
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int | None
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = (
+            f"row id {self.event_id}, sequence {self.sequence}" if self.event_id else "chain head"
+        )
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+_VALUE_FIELDS = (
+    "id",
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "actor_organization_id",
+    "actor_organization_label",
+    "owner_organization_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "changes",
+    "request_id",
+    "previous_hash",
+    "hash",
+)
+
+
+def _events_in_storage_order(batch_size: int) -> Iterator[dict]:
+    """Rows in insertion order (primary key), read in keyset pages to keep memory flat."""
+    last_id = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .values(*_VALUE_FIELDS)[:batch_size]
+        )
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1]["id"]
+
+
+def verify_audit_chain(
+    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
+) -> ChainReport:
+    """Recompute the chain from the first row and stop at the first row that does not fit.
+
+    Detects a changed row (its hash no longer matches), a deleted row (a gap in the sequence,
+    or the next row's previous hash is wrong), reordered rows (sequence out of insertion
+    order) and a truncated end (the head names a later row than the last one found).
+    """
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    for row in _events_in_storage_order(batch_size):
+        event_id, sequence = row["id"], row["sequence"]
+        if sequence != expected_sequence:
+            reason = (
+                f"expected sequence {expected_sequence}, found {sequence}: "
+                "rows were deleted or reordered"
+            )
+            return ChainReport(checked, ChainProblem(sequence, event_id, reason))
+        if row["previous_hash"] != previous_hash:
+            return ChainReport(
+                checked,
+                ChainProblem(sequence, event_id, "previous hash does not match the row before"),
+            )
+        if event_hash(row) != row["hash"]:
+            return ChainReport(
+                checked, ChainProblem(sequence, event_id, "content changed since it was written")
+            )
+        previous_hash = row["hash"]
+        expected_sequence += 1
+        checked += 1
+        if progress and checked % batch_size == 0:
+            progress(checked)
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_sequence = head.last_sequence if head else 0
+    head_hash = head.last_hash if head else GENESIS_HASH
+    if head_sequence != checked or head_hash != previous_hash:
+        return ChainReport(
+            checked,
+            ChainProblem(
+                None,
+                None,
+                f"the chain should end at sequence {head_sequence} but ends at {checked}: "
+                "the newest rows were deleted or the head was altered",
+            ),
+        )
+    return ChainReport(checked, None)

@@ -1,0 +1,171 @@
+"""Writes shared by every app: the audit trail and audited create, update and delete.
+
+Every domain service makes its change through ``audited_create``, ``audited_update`` or
+``audited_delete`` (or calls ``record_audit_event`` itself) inside one transaction, so a change
+and its audit row are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from shireito.core.audit_hash import event_hash
+from shireito.core.choices import AuditAction
+from shireito.core.context import current_request_id
+from shireito.core.models import AuditChainHead, AuditEvent
+from shireito.core.scoping import owner_organization_id
+
+REDACTED = "[redacted]"
+
+
+def _json_value(value: Any) -> Any:
+    """Turn a field value into plain JSON, so what is hashed is exactly what is stored."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _audited_fields(instance: models.Model) -> list[models.Field]:
+    ignored = getattr(instance, "audit_ignored_fields", frozenset({"created_at", "updated_at"}))
+    return [
+        field
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name not in ignored
+    ]
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audited field values of an instance, keyed by field name (foreign keys by id)."""
+    return {
+        field.name: _json_value(field.value_from_object(instance))
+        for field in _audited_fields(instance)
+    }
+
+
+def _redact(instance: models.Model, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    redacted = getattr(instance, "audit_redacted_fields", frozenset())
+    return {
+        name: ([REDACTED if v is not None else None for v in pair] if name in redacted else pair)
+        for name, pair in changes.items()
+    }
+
+
+def _actor_values(actor) -> dict[str, Any]:
+    if actor is None:
+        return {
+            "actor_id": None,
+            "actor_label": "system",
+            "actor_organization_id": None,
+            "actor_organization_label": "",
+        }
+    organization = getattr(actor, "organization", None)
+    return {
+        "actor_id": actor.pk,
+        "actor_label": actor.get_username(),
+        "actor_organization_id": getattr(organization, "pk", None),
+        "actor_organization_label": str(organization) if organization else "",
+    }
+
+
+def object_type_of(model: type[models.Model] | models.Model) -> str:
+    return model._meta.label_lower
+
+
+def record_audit_event(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, list[Any]],
+) -> AuditEvent:
+    """Append one row to the audit trail, chained to the one before it.
+
+    Must run inside the transaction that makes the change. The chain head is locked for the
+    rest of that transaction, so appends are serialised and the chain never forks.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_audit_event must run inside transaction.atomic()")
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    values: dict[str, Any] = {
+        "sequence": head.last_sequence + 1,
+        "occurred_at": timezone.now(),
+        **_actor_values(actor),
+        "owner_organization_id": owner_organization_id(instance),
+        "object_type": object_type_of(instance),
+        "object_id": str(instance.pk),
+        "object_repr": str(instance)[:300],
+        "action": action,
+        "changes": _json_value(_redact(instance, changes)),
+        "request_id": current_request_id(),
+        "previous_hash": head.last_hash,
+    }
+    values["hash"] = event_hash(values)
+    event = AuditEvent.objects.create(**values)
+    head.last_sequence = event.sequence
+    head.last_hash = event.hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+def audited_create[M: models.Model](*, actor, instance: M) -> M:
+    """Validate, insert and audit a new object (all fields recorded as old=None)."""
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save(force_insert=True)
+        changes = {name: [None, value] for name, value in snapshot(instance).items()}
+        record_audit_event(
+            actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes
+        )
+    return instance
+
+
+def audited_update[M: models.Model](
+    *, actor, instance: M, **fields: Any
+) -> tuple[M, dict[str, list[Any]]]:
+    """Set fields, validate and save only what changed; no change writes nothing at all.
+
+    Returns the instance and the changes as ``{field: [old, new]}``.
+    """
+    with transaction.atomic():
+        before = snapshot(instance)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        after = snapshot(instance)
+        changes = {
+            name: [before[name], after[name]] for name in after if before[name] != after[name]
+        }
+        if not changes:
+            return instance, {}
+        instance.full_clean()
+        update_fields = [instance._meta.get_field(name).name for name in changes]
+        if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+            update_fields.append("updated_at")
+        instance.save(update_fields=update_fields)
+        record_audit_event(
+            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
+        )
+    return instance, changes
+
+
+def audited_delete(*, actor, instance: models.Model) -> None:
+    """Delete and audit an object, keeping its last values in the trail."""
+    with transaction.atomic():
+        changes = {name: [value, None] for name, value in snapshot(instance).items()}
+        pk = instance.pk
+        record_audit_event(
+            actor=actor, action=AuditAction.DELETE, instance=instance, changes=changes
+        )
+        instance.delete()
+        instance.pk = pk

@@ -1,0 +1,29 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from shireito.core.services import REDACTED
+
+register = template.Library()
+
+
+@register.filter
+def show_value(value):
+    """A recorded value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if value == REDACTED:
+        return _("(hidden)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return value
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from shireito.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("history/", views.audit_log, name="audit_log"),
+    path("healthz", views.health, name="health"),
+]

@@ -1,0 +1,84 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from shireito.accounts.models import User
+from shireito.core.models import AuditEvent
+from shireito.core.scoping import register_visibility_rule, visible_to
+from shireito.core.selectors import audit_events_visible_to
+from shireito.organizations.models import Organization
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_own", "sees_other"),
+    [
+        ("viewer", True, False),
+        ("org_admin", True, False),
+        ("platform_admin", True, True),
+        ("anonymous", False, False),
+    ],
+)
+def test_users_are_visible_only_within_the_organisation(
+    who, sees_own, sees_other, organization, other_organization
+):
+    # given a user in each of two organisations
+    own = make_user(organization=organization, roles=["viewer"])
+    other = make_user(organization=other_organization, roles=["viewer"])
+    if who == "anonymous":
+        actor = AnonymousUser()
+    elif who == "platform_admin":
+        actor = make_user(organization=other_organization, roles=["platform_admin"])
+    else:
+        actor = make_user(organization=organization, roles=[who])
+
+    # when they list users
+    visible = set(visible_to(actor, User.objects.all()))
+
+    # then they see their own organisation's, and another's only as platform admin
+    assert (own in visible) == sees_own
+    assert (other in visible) == sees_other
+
+
+def test_directory_models_are_public_to_signed_in_users(viewer, other_organization):
+    assert other_organization in visible_to(viewer, Organization.objects.all())
+    assert not visible_to(AnonymousUser(), Organization.objects.all()).exists()
+
+
+def test_inactive_users_see_nothing(viewer):
+    viewer.is_active = False
+    assert not visible_to(viewer, Organization.objects.all()).exists()
+
+
+def test_a_model_without_a_rule_is_refused(viewer):
+    with pytest.raises(TypeError):
+        visible_to(viewer, AuditEvent.objects.all())
+
+
+def test_visibility_rules_widen_the_scope(viewer, other_organization, monkeypatch):
+    """The mandate engine plugs in here: a rule adds organisations a user may see."""
+    from shireito.core import scoping
+
+    other = make_user(organization=other_organization)
+    monkeypatch.setattr(scoping, "_visibility_rules", [])
+    register_visibility_rule(lambda user, model: {other_organization.pk})
+    assert other in visible_to(viewer, User.objects.all())
+
+
+@pytest.mark.parametrize(
+    ("roles", "sees_own", "sees_other"),
+    [
+        (["viewer"], False, False),
+        (["auditor"], True, False),
+        (["org_admin"], True, False),
+        (["platform_admin"], True, True),
+    ],
+)
+def test_audit_log_scope(roles, sees_own, sees_other, organization, other_organization):
+    reader = make_user(organization=organization, roles=roles)
+    own_event = AuditEvent.objects.filter(owner_organization_id=organization.pk).first()
+    other_event = AuditEvent.objects.filter(owner_organization_id=other_organization.pk).first()
+    visible = set(audit_events_visible_to(reader))
+    assert (own_event in visible) == sees_own
+    assert (other_event in visible) == sees_other
