@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "shireito.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # django-otp's device model is not ours to subclass, so it gets the audit and scoping
+        # attributes our models declare: the shared secret never enters the trail, and the
+        # throttling counters are bookkeeping, not changes.
+        TOTPDevice.scope_path = "user__organization"
+        TOTPDevice.audit_redacted_fields = frozenset({"key"})
+        TOTPDevice.audit_ignored_fields = frozenset(
+            {
+                "last_t",
+                "drift",
+                "throttling_failure_timestamp",
+                "throttling_failure_count",
+                "created_at",
+                "last_used_at",
+            }
+        )

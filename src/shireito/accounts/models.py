@@ -1,0 +1,115 @@
+"""Users, their roles within their organisation, and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from shireito.accounts.choices import Role
+from shireito.core.models import TimeStampedModel
+
+
+class ShireitoUserManager(UserManager):
+    """Routes ``createsuperuser`` through the audited service, into the platform organisation."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        from shireito.accounts.services import superuser_create
+
+        return superuser_create(username=username, email=email or "", password=password)
+
+
+class User(AbstractUser, TimeStampedModel):
+    """A person who signs in. Belongs to exactly one organisation; roles say what they may do."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+
+    scope_path = "organization"
+    audit_redacted_fields = frozenset({"password"})
+    audit_ignored_fields = frozenset({"created_at", "updated_at", "last_login", "date_joined"})
+
+    objects = ShireitoUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, role: str) -> bool:
+        """Platform admins hold every role; others only those granted to them."""
+        return self.is_active and (role in self.roles or self.is_platform_admin)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or Role.PLATFORM_ADMIN in self.roles)
+
+
+class RoleGrant(TimeStampedModel):
+    """One role held by one user within their organisation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    scope_path = "user__organization"
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="role_grant_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_role_display()}"
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for the API. Only its SHA-256 is stored; the secret is shown once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    scope_path = "user__organization"
+    audit_redacted_fields = frozenset({"token_hash"})
+    audit_ignored_fields = frozenset({"created_at", "updated_at", "last_used_at"})
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

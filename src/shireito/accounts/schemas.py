@@ -1,0 +1,43 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from shireito.accounts.choices import Role
+
+
+class UserOut(Schema):
+    username: str
+    full_name: str
+    email: str
+    organization_code: str = Field(alias="organization.code")
+    roles: list[Role]
+    is_active: bool
+
+    @staticmethod
+    def resolve_roles(user) -> list[str]:
+        return sorted(user.roles)
+
+
+class UserFilters(Schema):
+    search: str = Field("", description="Part of the user name, full name or e-mail")
+    organization: str = Field("", description="Organization code")
+    role: Role | None = None
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiTokenCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int = Field(90, ge=1, le=366)
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token: str = Field(description="The secret: shown this once, never again")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shireito.accounts.models import ApiToken, User
+from shireito.core.scoping import visible_to
+
+
+def user_list(
+    *, user, search: str = "", organization_code: str = "", role: str = ""
+) -> QuerySet[User]:
+    users = visible_to(user, User.objects.select_related("organization"))
+    if search:
+        users = users.filter(
+            Q(username__icontains=search)
+            | Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+        )
+    if organization_code:
+        users = users.filter(organization__code=organization_code)
+    if role:
+        users = users.filter(role_grants__role=role)
+    return users.order_by("username").distinct()
+
+
+def user_get(*, user, username: str) -> User | None:
+    return user_list(user=user).filter(username=username).first()
+
+
+def api_tokens_of(*, user) -> QuerySet[ApiToken]:
+    """A user's own tokens. Tokens are personal: nobody else lists them."""
+    if not (user and user.is_authenticated):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def has_confirmed_totp(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def confirmed_totp_devices(user) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.filter(user=user, confirmed=True)

@@ -1,0 +1,246 @@
+"""Writes to accounts: users, roles, API tokens and second factors. Each is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shireito.accounts.choices import Role
+from shireito.accounts.models import ApiToken, RoleGrant, User
+from shireito.core.choices import AuditAction
+from shireito.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    record_audit_event,
+)
+from shireito.organizations.models import Organization
+from shireito.organizations.services import organization_create
+
+TOKEN_PREFIX = "shireito_"  # noqa: S105 - a public marker, not a secret
+
+
+def _check_can_manage_users(actor, organization: Organization) -> None:
+    if actor is None:  # the command line, run by whoever operates the server
+        return
+    if actor.is_platform_admin:
+        return
+    if actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk:
+        return
+    raise PermissionDenied(_("You may not manage users of this organization."))
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    organization: Organization,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    roles: list[str] | tuple[str, ...] = (),
+    check_password_strength: bool = True,
+) -> User:
+    """Create a user in an organisation with roles. Only platform admins grant platform admin."""
+    _check_can_manage_users(actor, organization)
+    with transaction.atomic():
+        user = User(username=username, organization=organization, full_name=full_name, email=email)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            if check_password_strength:
+                try:
+                    validate_password(password, user)
+                except ValidationError as exc:
+                    raise ValidationError({"password": exc.messages}) from exc
+            user.set_password(password)
+        audited_create(actor=actor, instance=user)
+        user_set_roles(actor=actor, user=user, roles=roles)
+    return user
+
+
+def user_set_roles(*, actor, user: User, roles: list[str] | tuple[str, ...]) -> User:
+    """Make the user's roles exactly ``roles``, auditing each grant and withdrawal."""
+    _check_can_manage_users(actor, user.organization)
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": _("Unknown role: %s") % ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        current = set(user.role_grants.values_list("role", flat=True))
+        if wanted == current:
+            return user
+        if (
+            Role.PLATFORM_ADMIN in (wanted ^ current)
+            and actor is not None
+            and not actor.is_platform_admin
+        ):
+            raise PermissionDenied(_("Only a platform admin may grant or withdraw platform admin."))
+        # The roles are recorded as one change of the user, so the user's history reads
+        # "roles: [viewer] -> [viewer, editor]" rather than as rows of a join table.
+        user.role_grants.filter(role__in=current - wanted).delete()
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user=user, role=role) for role in sorted(wanted - current)]
+        )
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=user,
+            changes={"roles": [sorted(current), sorted(wanted)]},
+        )
+    user.__dict__.pop("roles", None)
+    return user
+
+
+def user_update(*, actor, user: User, **fields) -> User:
+    allowed = {"full_name", "email", "is_active"}
+    if set(fields) - allowed:
+        raise TypeError(f"cannot update {sorted(set(fields) - allowed)}")
+    _check_can_manage_users(actor, user.organization)
+    user, _changes = audited_update(actor=actor, instance=user, **fields)
+    return user
+
+
+def user_set_password(*, actor, user: User, password: str) -> User:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    if actor is not None and actor.pk != user.pk:
+        _check_can_manage_users(actor, user.organization)
+    user.set_password(password)
+    with transaction.atomic():
+        user, _changes = audited_update(actor=actor, instance=user, password=user.password)
+    return user
+
+
+def superuser_create(*, username: str, email: str, password: str | None) -> User:
+    """A platform admin in the organisation that operates the platform (``createsuperuser``)."""
+    with transaction.atomic():
+        code = settings.SHIREITO_PLATFORM_ORGANIZATION
+        platform_org = Organization.objects.filter(code=code).first() or organization_create(
+            actor=None,
+            code=code,
+            name="デジタル庁",
+            name_en="Digital Agency",
+            kind="digital_agency",
+        )
+        user = user_create(
+            actor=None,
+            username=username,
+            organization=platform_org,
+            password=password,
+            email=email,
+            roles=[Role.PLATFORM_ADMIN],
+            check_password_strength=False,
+        )
+        user, _changes = audited_update(actor=None, instance=user, is_superuser=True, is_staff=True)
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(
+    *, actor, user: User, name: str, expires_in_days: int | None = 90
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` and return it with its secret, which is never stored."""
+    if actor is not None and actor.pk != user.pk:
+        _check_can_manage_users(actor, user.organization)
+    if expires_in_days is not None and not 1 <= expires_in_days <= 366:
+        raise ValidationError({"expires_in_days": _("Choose between 1 and 366 days.")})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=secret[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
+        token_hash=_hash_token(secret),
+        expires_at=expires_at,
+    )
+    audited_create(actor=actor, instance=token)
+    return token, secret
+
+
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        _check_can_manage_users(actor, token.user.organization)
+    if token.revoked_at is not None:
+        return token
+    token, _changes = audited_update(actor=actor, instance=token, revoked_at=timezone.now())
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user behind a bearer token, or None. Records when the token was last used."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__organization")
+        .filter(token_hash=_hash_token(secret))
+        .first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.SHIREITO_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is None or token.last_used_at < stale:
+        # Bookkeeping, not a change of substance: no audit row for every request.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- Second factor (TOTP) ---------------------------------------------------------------
+
+
+def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, created on first call, so a reload keeps the key."""
+    pending = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if pending is not None:
+        return pending
+    return audited_create(
+        actor=actor, instance=TOTPDevice(user=actor, name="authenticator", confirmed=False)
+    )
+
+
+def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm enrolment with a code from the app; any earlier device is replaced."""
+    if device.user_id != actor.pk or device.confirmed:
+        raise PermissionDenied
+    if not device.verify_token(token.strip()):
+        raise ValidationError(
+            {"token": _("The code is not valid. Check the time on your device and try again.")}
+        )
+    with transaction.atomic():
+        for old in TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk):
+            audited_delete(actor=actor, instance=old)
+        device, _changes = audited_update(actor=actor, instance=device, confirmed=True)
+    return device
+
+
+def totp_remove(*, actor: User, user: User) -> None:
+    """Turn off two-factor sign-in. Platform admins must keep it outside demo mode."""
+    if actor.pk != user.pk:
+        _check_can_manage_users(actor, user.organization)
+    if user_requires_two_factor(user):
+        raise PermissionDenied(_("Platform admins must keep two-factor sign-in."))
+    with transaction.atomic():
+        for device in TOTPDevice.objects.filter(user=user):
+            audited_delete(actor=actor, instance=device)
+
+
+def user_requires_two_factor(user: User) -> bool:
+    return user.is_platform_admin and not settings.DEMO_MODE

@@ -1,0 +1,216 @@
+"""Sign-in (password, then the second factor when the user has one), tokens and user pages."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from shireito.accounts import selectors, services
+from shireito.accounts.forms import ApiTokenCreateForm, OneTimeCodeForm, SignInForm
+from shireito.accounts.models import User
+from shireito.core.selectors import object_history
+
+PENDING_KEY = "shireito_pending_signin"
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is None:
+            # When django-axes has locked the name out, its middleware replaces this response.
+            form.add_error(None, _("The user name or password is not correct."))
+        elif selectors.has_confirmed_totp(user):
+            request.session[PENDING_KEY] = {
+                "user_id": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "next": _next_url(request),
+            }
+            return redirect("accounts:sign_in_verify")
+        else:
+            auth_login(request, user)
+            return redirect(_next_url(request))
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def sign_in_verify(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > settings.SHIREITO_PENDING_SIGNIN_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, _("Sign in again: the time to enter your code ran out."))
+        return redirect("accounts:login")
+    user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect("accounts:login")
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in selectors.confirmed_totp_devices(user):
+            allowed, _details = device.verify_is_allowed()
+            if not allowed:
+                form.add_error("token", _("Too many wrong codes. Wait a moment and try again."))
+                break
+            if device.verify_token(token):
+                request.session.pop(PENDING_KEY, None)
+                auth_login(request, user, backend=pending["backend"])
+                otp_login(request, device)
+                return redirect(pending.get("next") or reverse(settings.LOGIN_REDIRECT_URL))
+        else:
+            form.add_error(
+                "token", _("The code is not valid. Check the time on your device and try again.")
+            )
+    return render(request, "accounts/sign_in_verify.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    auth_logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+@never_cache
+def two_factor(request):
+    """Set up, show or turn off the second factor of the signed-in user."""
+    user = request.user
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        try:
+            services.totp_remove(actor=user, user=user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Two-factor sign-in is turned off."))
+        return redirect("accounts:two_factor")
+
+    if selectors.has_confirmed_totp(user):
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {"enabled": True, "required": services.user_requires_two_factor(user)},
+        )
+
+    device = services.totp_enrolment_start(actor=user)
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enrolment_confirm(
+                actor=user, device=device, token=form.cleaned_data["token"]
+            )
+        except ValidationError as exc:
+            for message in exc.message_dict.get("token", []):
+                form.add_error("token", message)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect("accounts:two_factor")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="qr-code")
+    secret = "".join(f"{c} " if (i + 1) % 4 == 0 else c for i, c in enumerate(_base32(device)))
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "enabled": False,
+            "required": services.user_requires_two_factor(user),
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": secret.strip(),
+        },
+    )
+
+
+def _base32(device) -> str:
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@login_required
+def api_tokens(request):
+    """List the user's tokens and create one; the secret is shown on this response only."""
+    form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            form = ApiTokenCreateForm()
+    tokens = selectors.api_tokens_of(user=request.user)
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")
+
+
+@login_required
+def user_detail(request, username: str):
+    user = selectors.user_get(user=request.user, username=username)
+    if user is None:
+        raise Http404
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": user,
+            "roles": user.role_grants.all(),
+            "two_factor": selectors.has_confirmed_totp(user),
+            "history": object_history(user)[:100],
+        },
+    )
