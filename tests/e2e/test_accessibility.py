@@ -1,0 +1,69 @@
+"""Every page passes axe-core's WCAG 2.2 A/AA rules, in Japanese and in English."""
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+SIGNED_IN_PAGES = [
+    "/",
+    "/organizations/",
+    "/organizations/?search=nothing-matches",
+    "/organizations/e2e-ministry/",
+    "/accounts/users/e2e-auditor/",
+    "/history/",
+    "/accounts/tokens/",
+    "/accounts/two-factor/",
+]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_signed_out_pages_are_accessible(live_server, new_page, people, language):
+    page = new_page(language=language, base_url=live_server.url)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_attribute("html", "lang") == language
+    assert_accessible(page)
+    # the same form showing its errors
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_signed_in_pages_are_accessible(live_server, new_page, people, language):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-auditor")
+    for path in SIGNED_IN_PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert page.get_attribute("html", "lang") == language
+        assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_token_page_with_new_secret_and_errors_is_accessible(
+    live_server, new_page, people, language
+):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-viewer")
+    page.goto(f"{live_server.url}/accounts/tokens/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    page.fill("#id_name", "report script")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#new-token")
+    assert_accessible(page)
+
+
+def test_the_axe_check_does_find_violations(live_server, new_page, people):
+    """Guards the harness itself: a page with a known fault must fail the check."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.e2e.conftest import WCAG_22_AA
+
+    page = new_page(base_url=live_server.url)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.evaluate("document.querySelector('label[for=id_username]').remove()")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count >= 1
+    assert "label" in results.generate_report()
