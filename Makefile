@@ -26,9 +26,8 @@ run: install
 	$(BIN)/shireito migrate --noinput
 	SHIREITO_DEMO_MODE=true $(BIN)/shireito demo load --if-empty
 	@echo
+	@$(BIN)/shireito demo info
 	@echo "Shireitō: http://$(BIND)/"
-	@echo "Demo sign-in names: demo-admin (platform admin), da-editor, nco-auditor, nco-handler, ipa-auditor, mhlw-admin, city-viewer"
-	@echo "Demo password: $$($(BIN)/python -c 'from shireito.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')"
 	@echo
 	SHIREITO_DEMO_MODE=true $(BIN)/shireito serve --bind $(BIND)
 

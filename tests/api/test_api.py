@@ -28,7 +28,7 @@ def call(client):
 
 
 def test_unauthenticated_requests_get_401_with_the_error_body(client):
-    response = client.get("/api/v1/organizations/")
+    response = client.get("/api/v1/organizations")
     assert response.status_code == 401
     assert set(response.json()) == {"detail", "errors"}
 
@@ -36,18 +36,18 @@ def test_unauthenticated_requests_get_401_with_the_error_body(client):
 def test_lists_answer_items_and_count_with_limit_offset_and_search(
     call, viewer, other_organization
 ):
-    body = call(viewer, "get", "/api/v1/organizations/", limit=1, offset=0).json()
+    body = call(viewer, "get", "/api/v1/organizations", limit=1, offset=0).json()
     assert body["count"] == 2
     assert len(body["items"]) == 1
-    searched = call(viewer, "get", "/api/v1/organizations/", search="Other").json()
+    searched = call(viewer, "get", "/api/v1/organizations", search="Other").json()
     assert [item["code"] for item in searched["items"]] == ["other-ministry"]
     assert (
-        call(viewer, "get", "/api/v1/organizations/", kind="local_government").json()["count"] == 0
+        call(viewer, "get", "/api/v1/organizations", kind="local_government").json()["count"] == 0
     )
 
 
 def test_invalid_query_parameters_are_named(call, viewer):
-    response = call(viewer, "get", "/api/v1/organizations/", limit="many", kind="planet")
+    response = call(viewer, "get", "/api/v1/organizations", limit="many", kind="planet")
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"limit", "kind"}

@@ -13,6 +13,10 @@ SIGNED_IN_PAGES = [
     "/history/",
     "/accounts/tokens/",
     "/accounts/two-factor/",
+    "/accounts/users/",
+    "/accounts/users/new/",
+    "/accounts/users/e2e-viewer/edit/",
+    "/accounts/password/",
 ]
 
 
@@ -67,3 +71,30 @@ def test_the_axe_check_does_find_violations(live_server, new_page, people):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count >= 1
     assert "label" in results.generate_report()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_user_form_with_errors_is_accessible(live_server, new_page, people, language):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-auditor")
+    page.goto(f"{live_server.url}/accounts/users/new/")
+    page.fill("#id_username", "bad name")
+    page.fill("#id_email", "not-an-email")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_lockout_page_is_accessible(live_server, new_page, people, language, settings):
+    page = new_page(language=language, base_url=live_server.url)
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        if not page.locator("#id_username").count():
+            break
+        page.fill("#id_username", "e2e-viewer")
+        page.fill("#id_password", "wrong")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+    assert page.locator("h1").inner_text() in {"サインインを一時停止しています", "Sign-in paused"}
+    assert_accessible(page)

@@ -22,6 +22,17 @@ def test_htmx_search_gets_only_the_results(client, viewer, other_organization, s
     assert "/organizations/other-ministry/" in html
 
 
+def test_htmx_history_restore_gets_the_whole_page(client, viewer, signed_in):
+    signed_in(viewer)
+    response = client.get(
+        "/organizations/?search=Other",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_unknown_kind_filter_is_ignored(client, viewer, signed_in):
     signed_in(viewer)
     assert client.get("/organizations/?kind=planet").status_code == 200

@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -7,9 +9,12 @@ from shireito.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
     ApiTokenOut,
+    UserCreateIn,
     UserFilters,
     UserOut,
+    UserUpdateIn,
 )
+from shireito.organizations.selectors import organization_get
 
 router = Router(tags=["accounts"])
 
@@ -28,6 +33,55 @@ def users_list(request, filters: Query[UserFilters]):
         organization_code=filters.organization,
         role=filters.role or "",
     ).prefetch_related("role_grants")
+
+
+@router.get("/users/{username}", response=UserOut, operation_id="users_get", summary="Get one user")
+def users_get(request, username: str):
+    user = selectors.user_get(user=request.auth, username=username)
+    if user is None:
+        raise Http404
+    return user
+
+
+@router.post(
+    "/users",
+    response={201: UserOut},
+    operation_id="users_create",
+    summary="Add a user to an organization (organization and platform admins)",
+)
+def users_create(request, payload: UserCreateIn):
+    organization = organization_get(user=request.auth, code=payload.organization)
+    if organization is None:
+        raise ValidationError({"organization": "No organization has this code."})
+    user = services.user_create(
+        actor=request.auth,
+        username=payload.username,
+        organization=organization,
+        password=payload.password,
+        full_name=payload.full_name,
+        email=payload.email,
+        roles=[str(role) for role in payload.roles],
+    )
+    return Status(201, user)
+
+
+@router.patch(
+    "/users/{username}",
+    response=UserOut,
+    operation_id="users_update",
+    summary="Change a user's details, roles or active state (organization and platform admins)",
+)
+def users_update(request, username: str, payload: UserUpdateIn):
+    user = selectors.user_get(user=request.auth, username=username)
+    if user is None:
+        raise Http404
+    changes = payload.dict(exclude_unset=True)
+    roles = changes.pop("roles", None)
+    with transaction.atomic():
+        services.user_update(actor=request.auth, user=user, **changes)
+        if roles is not None:
+            services.user_set_roles(actor=request.auth, user=user, roles=[str(r) for r in roles])
+    return user
 
 
 @router.get(

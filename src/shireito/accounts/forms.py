@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shireito.accounts.choices import Role
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(
@@ -41,3 +43,93 @@ class ApiTokenCreateForm(forms.Form):
     expires_in_days = forms.TypedChoiceField(
         label=_("Valid for"), choices=EXPIRY_CHOICES, coerce=int, initial="90"
     )
+
+
+def _role_choices(actor) -> list[tuple[str, str]]:
+    """Platform admin is offered only to platform admins."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if value != Role.PLATFORM_ADMIN or actor.is_platform_admin
+    ]
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Platform admins act across every organization."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Account is active"),
+        required=False,
+        help_text=_("Clear this to stop the person signing in; their history stays."),
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = _role_choices(actor)
+
+
+class UserCreateForm(UserEditForm):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
+        error_messages={"invalid": _("Use only letters, digits and @ . + - _.")},
+    )
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
+    password = forms.CharField(
+        label=_("First password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Tell it to the person by a separate channel."),
+    )
+
+    field_order = ["username", "full_name", "email", "organization", "roles", "password"]
+
+    def __init__(self, *args, actor, organizations, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["organization"].queryset = organizations
+        del self.fields["is_active"]
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not a common password, not like your name."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        value = self.cleaned_data["current_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(_("This is not your current password."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get(
+            "new_password_again"
+        ):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return cleaned

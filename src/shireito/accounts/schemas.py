@@ -41,3 +41,21 @@ class ApiTokenCreateIn(Schema):
 
 class ApiTokenCreatedOut(ApiTokenOut):
     token: str = Field(description="The secret: shown this once, never again")
+
+
+class UserCreateIn(Schema):
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    organization: str = Field(description="Organization code")
+    password: str = Field(min_length=12, description="First password; at least 12 characters")
+    full_name: str = Field("", max_length=150)
+    email: str = Field("", max_length=254)
+    roles: list[Role] = Field(default_factory=lambda: [Role.VIEWER])
+
+
+class UserUpdateIn(Schema):
+    """Only the fields sent are changed."""
+
+    full_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    is_active: bool | None = None
+    roles: list[Role] | None = None

@@ -3,8 +3,31 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shireito.accounts.choices import Role
 from shireito.accounts.models import ApiToken, User
 from shireito.core.scoping import visible_to
+from shireito.organizations.models import Organization
+
+
+def may_manage_users(actor, organization) -> bool:
+    """Organisation admins manage their own organisation's users; platform admins everyone's.
+    ``actor=None`` is the command line, run by whoever operates the server."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated:
+        return False
+    if actor.is_platform_admin:
+        return True
+    return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk
+
+
+def organizations_managed_by(actor) -> QuerySet[Organization]:
+    """The organisations whose users ``actor`` may add and change."""
+    if actor.is_platform_admin:
+        return Organization.objects.order_by("code")
+    if actor.has_role(Role.ORG_ADMIN):
+        return Organization.objects.filter(pk=actor.organization_id)
+    return Organization.objects.none()
 
 
 def user_list(

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shireito.accounts.choices import Role
 from shireito.accounts.models import ApiToken, RoleGrant, User
+from shireito.accounts.selectors import may_manage_users
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -30,13 +32,8 @@ TOKEN_PREFIX = "shireito_"  # noqa: S105 - a public marker, not a secret
 
 
 def _check_can_manage_users(actor, organization: Organization) -> None:
-    if actor is None:  # the command line, run by whoever operates the server
-        return
-    if actor.is_platform_admin:
-        return
-    if actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk:
-        return
-    raise PermissionDenied(_("You may not manage users of this organization."))
+    if not may_manage_users(actor, organization):
+        raise PermissionDenied(_("You may not manage users of this organization."))
 
 
 def user_create(
@@ -117,9 +114,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
         raise ValidationError({"password": exc.messages}) from exc
     if actor is not None and actor.pk != user.pk:
         _check_can_manage_users(actor, user.organization)
-    user.set_password(password)
-    with transaction.atomic():
-        user, _changes = audited_update(actor=actor, instance=user, password=user.password)
+    user, _changes = audited_update(actor=actor, instance=user, password=make_password(password))
     return user
 
 

@@ -8,11 +8,12 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,8 +25,18 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from shireito.accounts import selectors, services
-from shireito.accounts.forms import ApiTokenCreateForm, OneTimeCodeForm, SignInForm
+from shireito.accounts.choices import Role
+from shireito.accounts.forms import (
+    ApiTokenCreateForm,
+    OneTimeCodeForm,
+    PasswordChangeForm,
+    SignInForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from shireito.accounts.models import User
+from shireito.core.forms import add_service_errors
+from shireito.core.htmx import paginate, render_page
 from shireito.core.selectors import object_history
 
 PENDING_KEY = "shireito_pending_signin"
@@ -175,9 +186,7 @@ def api_tokens(request):
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             form = ApiTokenCreateForm()
     tokens = selectors.api_tokens_of(user=request.user)
@@ -211,6 +220,120 @@ def user_detail(request, username: str):
             "person": user,
             "roles": user.role_grants.all(),
             "two_factor": selectors.has_confirmed_totp(user),
+            "may_manage": selectors.may_manage_users(request.user, user.organization),
             "history": object_history(user)[:100],
         },
     )
+
+
+@login_required
+def user_list(request):
+    search = request.GET.get("search", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    users = selectors.user_list(user=request.user, search=search, role=role)
+    return render_page(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": paginate(request, users.prefetch_related("role_grants")),
+            "search": search,
+            "role": role,
+            "roles": Role.choices,
+            "may_add": selectors.organizations_managed_by(request.user).exists(),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def user_create(request):
+    organizations = selectors.organizations_managed_by(request.user)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = UserCreateForm(
+        request.POST if request.method == "POST" else None,
+        actor=request.user,
+        organizations=organizations,
+        initial={"organization": request.user.organization_id, "roles": [Role.VIEWER]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                organization=data["organization"],
+                password=data["password"],
+                full_name=data["full_name"],
+                email=data["email"],
+                roles=data["roles"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The user %(name)s is added.") % {"name": user.username})
+            return redirect("accounts:user_detail", username=user.username)
+    return render(request, "accounts/user_form.html", {"form": form, "person": None})
+
+
+@login_required
+def user_edit(request, username: str):
+    person = selectors.user_get(user=request.user, username=username)
+    if person is None:
+        raise Http404
+    if not selectors.may_manage_users(request.user, person.organization):
+        raise PermissionDenied
+    form = UserEditForm(
+        request.POST if request.method == "POST" else None,
+        actor=request.user,
+        initial={
+            "full_name": person.full_name,
+            "email": person.email,
+            "roles": sorted(person.roles),
+            "is_active": person.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.user_update(
+                    actor=request.user,
+                    user=person,
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    is_active=data["is_active"],
+                )
+                roles = set(data["roles"])
+                if not request.user.is_platform_admin and Role.PLATFORM_ADMIN in person.roles:
+                    roles.add(Role.PLATFORM_ADMIN)  # not offered, so not withdrawn either
+                services.user_set_roles(actor=request.user, user=person, roles=sorted(roles))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("accounts:user_detail", username=person.username)
+    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request):
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=request.user, password=form.cleaned_data["new_password"]
+            )
+        except ValidationError as exc:
+            for message in exc.message_dict.get("password", exc.messages):
+                form.add_error("new_password", message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("accounts:user_detail", username=request.user.username)
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def render_page(
@@ -12,9 +13,12 @@ def render_page(
 ) -> HttpResponse:
     """Render ``template``, or for an htmx request (not a boosted navigation) only its
     ``{% partialdef partial %}`` block: one view serves pages with and without JavaScript."""
-    if partial and getattr(request, "htmx", False) and not request.htmx.boosted:
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context)
+    htmx = getattr(request, "htmx", None)
+    # A history restore (back button after hx-push-url) needs the whole page again.
+    wants_partial = bool(partial and htmx and not htmx.boosted and not htmx.history_restore_request)
+    response = render(request, f"{template}#{partial}" if wants_partial else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def paginate(request: HttpRequest, items, *, per_page: int = 50) -> Page:

@@ -9,7 +9,7 @@ router = Router(tags=["organizations"])
 
 
 @router.get(
-    "/",
+    "",
     response=list[OrganizationOut],
     operation_id="organizations_list",
     summary="List organizations",

@@ -15,8 +15,12 @@ class Command(BaseCommand):
             action="store_true",
             help="only when the database has no organisation yet (what `make run` uses)",
         )
+        sub.add_parser("info", help="print the demo sign-in names and password")
 
     def handle(self, *args, action, if_empty=False, **options):
+        if action == "info":
+            self._print_sign_in()
+            return
         if action != "load":
             raise CommandError(f"unknown action {action}")
         from shireito.organizations.models import Organization
@@ -44,6 +48,10 @@ class Command(BaseCommand):
                 f"Demo data loaded: {result.organizations} organizations, {result.users} users."
             )
         )
-        names = ", ".join(username for username, *_rest in USERS)
-        self.stdout.write(f"Sign in as any of: {names}")
-        self.stdout.write(f"Password: {DEMO_PASSWORD}")
+        self._print_sign_in()
+
+    def _print_sign_in(self) -> None:
+        self.stdout.write("Demo sign-in names (organization, roles):")
+        for username, _full_name, organization, roles in USERS:
+            self.stdout.write(f"  {username:<12} {organization:<15} {', '.join(roles)}")
+        self.stdout.write(f"Demo password: {DEMO_PASSWORD}")
