@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 
-from shireito.core.audit_hash import GENESIS_HASH, event_hash
+from shireito.core.audit_hash import GENESIS_HASH, HASHED_FIELDS, event_hash
 from shireito.core.models import AuditChainHead, AuditEvent
 from shireito.core.scoping import is_platform_admin
 from shireito.core.services import object_type_of
@@ -78,24 +78,7 @@ class ChainReport:
         return self.problem is None
 
 
-_VALUE_FIELDS = (
-    "id",
-    "sequence",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "actor_organization_id",
-    "actor_organization_label",
-    "owner_organization_id",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "action",
-    "changes",
-    "request_id",
-    "previous_hash",
-    "hash",
-)
+_VALUE_FIELDS = ("id", *HASHED_FIELDS, "hash")
 
 
 def _events_in_storage_order(batch_size: int) -> Iterator[dict]:
