@@ -1,7 +1,20 @@
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.factories import PASSWORD, make_organization, make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let Django's flush (after transactional tests) TRUNCATE the audit tables, which the
+    PostgreSQL trigger refuses everywhere else; only this throwaway test database opts in."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET shireito.allow_audit_truncate = 'on'")
+                cursor.execute("SET shireito.allow_audit_truncate = 'on'")
 
 
 @pytest.fixture

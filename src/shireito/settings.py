@@ -49,7 +49,16 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("SHIREITO_DATA_DIR") or "var").resolve()
+def _default_data_dir() -> Path:
+    """``var/`` of the source checkout when running from one (``make run``), wherever the
+    command is started; otherwise ``var/`` under the current directory."""
+    checkout = PACKAGE_DIR.parent.parent
+    if PACKAGE_DIR.parent.name == "src" and (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path("var").resolve()
+
+
+DATA_DIR = Path(os.environ.get("SHIREITO_DATA_DIR") or _default_data_dir()).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -97,14 +106,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shireito.core.middleware.RequestIdMiddleware",
+    "shireito.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shireito.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "shireito.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shireito.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

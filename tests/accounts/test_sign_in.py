@@ -126,7 +126,7 @@ def test_pending_second_factor_expires(client, viewer, settings):
     )
     session.save()
     response = client.get("/accounts/login/verify/")
-    assert response["Location"] == "/accounts/login/"
+    assert response["Location"] == "/accounts/login/?username=viewer"
 
 
 def test_verify_without_a_password_step_goes_back_to_sign_in(client):
@@ -183,3 +183,49 @@ def test_sign_out_needs_post(client, viewer, signed_in):
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_enrolling_ends_sessions_signed_in_with_the_password_alone(client, viewer):
+    from django.test import Client
+
+    # given a session signed in with the password only
+    client.post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
+    assert client.get("/organizations/").status_code == 200
+
+    # when the user (or someone with the password) enrols an authenticator elsewhere
+    _enrol(viewer)
+
+    # then the old session is signed out, and cannot turn the second factor off
+    response = client.post("/accounts/two-factor/", {"token": "123456"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert TOTPDevice.objects.filter(user=viewer, confirmed=True).exists()
+    assert Client().get("/organizations/").status_code == 302
+
+
+def test_turning_two_factor_off_needs_a_current_code(client, viewer):
+    device = _enrol(viewer)
+    client.post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
+    client.post("/accounts/login/verify/", {"token": _code(device)})
+    assert client.get("/").status_code == 200
+
+    wrong = client.post(
+        "/accounts/two-factor/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
+    assert "コードが正しくありません" in wrong.content.decode()
+    assert TOTPDevice.objects.filter(user=viewer).exists()
+
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    right = client.post("/accounts/two-factor/", {"token": _code(device)})
+    assert right.status_code == 302
+    assert not TOTPDevice.objects.filter(user=viewer).exists()
+
+
+def test_expired_code_step_keeps_the_user_name(client, viewer, settings):
+    _enrol(viewer)
+    client.post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
+    session = client.session
+    session["shireito_pending_signin"]["at"] = 0
+    session.save()
+    response = client.get("/accounts/login/verify/", follow=True)
+    assert 'value="viewer"' in response.content.decode()

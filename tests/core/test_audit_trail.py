@@ -220,7 +220,9 @@ def test_head_follows_the_last_event(chain):
     assert head.last_hash == chain[-1].hash
 
 
-json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=40)
+# NUL is refused at the door (PostgreSQL cannot store it); every other character must survive.
+text = st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=40)
+json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4), max_leaves=8)
 
 
@@ -267,3 +269,89 @@ def test_hash_changes_when_any_hashed_field_changes(values, field, replacement):
     changed = {**row, field: row[field] + replacement}
     assert event_hash(row) != event_hash(changed)
     assert event_hash(row) == event_hash(dict(reversed(list(row.items()))))
+
+
+def test_deleted_head_is_detected(chain):
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM core_auditchainhead")
+    report = verify_audit_chain()
+    assert not report.ok
+    assert "head is missing" in report.problem.reason
+
+
+def test_a_wiped_trail_is_detected():
+    # given the head the migrations created, and someone who deletes every row
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+        cursor.execute("DELETE FROM core_auditchainhead")
+    code, output = _run_verify()
+    assert code != 0
+    assert "head is missing" in output
+
+
+def test_appending_after_a_missing_head_is_refused(chain):
+    from shireito.core.services import record_audit_event
+
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM core_auditchainhead")
+    with pytest.raises(RuntimeError, match="head is missing"), transaction.atomic():
+        record_audit_event(actor=None, action="update", instance=chain[0], changes={})
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="TRUNCATE is PostgreSQL's")
+def test_postgresql_refuses_truncating_the_trail(chain):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL shireito.allow_audit_truncate = 'off'")
+        cursor.execute("TRUNCATE core_auditevent")
+
+
+def test_rows_written_while_verifying_are_not_a_false_alarm(chain, organization, monkeypatch):
+    """The head is read first; a row committed during the walk is left for the next run."""
+    from shireito.core import selectors
+
+    original = selectors._events_in_storage_order
+
+    def rows_with_a_late_append(batch_size):
+        yield from original(batch_size)
+        organization_update(actor=None, organization=organization, name_en="appended meanwhile")
+        yield from AuditEvent.objects.filter(sequence=6).values(*selectors._VALUE_FIELDS)
+
+    monkeypatch.setattr(selectors, "_events_in_storage_order", rows_with_a_late_append)
+    report = verify_audit_chain()
+    assert report.ok
+    assert report.checked == 5
+
+
+def test_null_characters_are_a_field_error_not_a_crash(organization):
+    from django.core.exceptions import ValidationError
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as error:
+        organization_update(actor=None, organization=organization, name_en="bad\x00name")
+    assert "name_en" in error.value.message_dict
+    assert AuditEvent.objects.count() == before
+
+
+def test_stale_instances_record_the_real_old_value(organization):
+    from shireito.organizations.models import Organization
+
+    stale = Organization.objects.get(pk=organization.pk)
+    organization_update(actor=None, organization=organization, name_en="First")
+    organization_update(actor=None, organization=stale, name_en="Second")
+    event = object_history(organization).first()
+    assert event.changes == {"name_en": ["First", "Second"]}
+
+
+def test_cascaded_deletes_are_audited_too(viewer):
+    from shireito.accounts.services import api_token_create
+    from shireito.core.services import audited_delete
+
+    token, _secret = api_token_create(actor=None, user=viewer, name="t")
+    audited_delete(actor=None, instance=viewer)
+    deleted = set(
+        AuditEvent.objects.filter(action="delete").values_list("object_type", "object_id")
+    )
+    assert ("accounts.user", str(viewer.pk)) in deleted
+    assert ("accounts.apitoken", str(token.pk)) in deleted
+    assert any(kind == "accounts.rolegrant" for kind, _id in deleted)
+    assert verify_audit_chain().ok

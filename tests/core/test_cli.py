@@ -20,6 +20,26 @@ from shireito.organizations.models import Organization
 pytestmark = pytest.mark.django_db
 
 
+def test_demo_load_refuses_outside_demo_mode(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("demo", "load", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_changepassword_goes_through_the_audited_service(viewer, monkeypatch):
+    from shireito.core.selectors import object_history
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a new long passphrase")
+    call_command("changepassword", viewer.username, stdout=StringIO())
+    viewer.refresh_from_db()
+    assert viewer.check_password("a new long passphrase")
+    assert "password" in object_history(viewer).first().changes
+
+
+@pytest.mark.usefixtures("demo_mode")
 def test_demo_load_is_idempotent():
     # when the demo is loaded twice
     call_command("demo", "load", stdout=StringIO())
@@ -31,7 +51,7 @@ def test_demo_load_is_idempotent():
     assert User.objects.count() == len(USERS)
 
 
-def test_demo_load_if_empty_leaves_existing_data_alone(organization):
+def test_demo_load_if_empty_leaves_existing_data_alone(organization, demo_mode):
     out = StringIO()
     call_command("demo", "load", "--if-empty", stdout=out)
     assert "already has data" in out.getvalue()

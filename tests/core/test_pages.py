@@ -61,8 +61,30 @@ def test_audit_log_is_closed_to_plain_viewers_but_open_to_auditors(signed_in, or
     assert "<table" not in response.content.decode()
 
     client.logout()
-    auditor = make_user(organization=organization, roles=["auditor"])
+    auditor = make_user(organization=organization, roles=["auditor"], full_name="監査 花子")
     signed_in(auditor)
-    html = client.get("/history/?search=" + auditor.username).content.decode()
-    assert "<table" in html
-    assert auditor.username in html
+    html = client.get("/history/?search=" + viewer.username).content.decode()
+    results = html.split('id="results"')[1]
+    assert f"accounts.user {viewer.pk}" in results
+    assert "監査 花子" not in results
+
+
+@pytest.mark.parametrize(
+    "path", ["/organizations/?search=a%00b", "/api/v1/organizations?search=%00"]
+)
+def test_null_characters_in_the_address_are_a_clear_400(client, viewer, signed_in, path):
+    signed_in(viewer)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()
+
+
+def test_change_rows_use_the_fields_names_and_mark_before_and_after(signed_in, viewer, client):
+    from shireito.organizations.services import organization_update
+
+    organization_update(actor=viewer, organization=viewer.organization, name_en="New")
+    signed_in(viewer)
+    html = client.get("/organizations/test-ministry/").content.decode()
+    history = html.split('id="history-title"')[1]
+    assert "<dt>名称（英語）</dt>" in history
+    assert "変更前" in history and "変更後" in history

@@ -76,9 +76,21 @@ def test_visibility_rules_widen_the_scope(viewer, other_organization, monkeypatc
     ],
 )
 def test_audit_log_scope(roles, sees_own, sees_other, organization, other_organization):
+    # given changes to each organisation's objects, some made by someone from the reader's own
+    # organisation acting on the other (as a platform admin would)
+    from shireito.organizations.services import organization_update
+
     reader = make_user(organization=organization, roles=roles)
-    own_event = AuditEvent.objects.filter(owner_organization_id=organization.pk).first()
-    other_event = AuditEvent.objects.filter(owner_organization_id=other_organization.pk).first()
+    colleague_admin = make_user(organization=organization, roles=["platform_admin"])
+    stranger = make_user(organization=other_organization, roles=["platform_admin"])
+    organization_update(actor=stranger, organization=organization, name_en="Changed by stranger")
+    organization_update(actor=colleague_admin, organization=other_organization, name_en="Secret")
+    own_event = AuditEvent.objects.get(changes__name_en__1="Changed by stranger")
+    other_event = AuditEvent.objects.get(changes__name_en__1="Secret")
+
+    # when the reader lists the trail
     visible = set(audit_events_visible_to(reader))
+
+    # then what counts is whose object it is, not who acted
     assert (own_event in visible) == sees_own
     assert (other_event in visible) == sees_other

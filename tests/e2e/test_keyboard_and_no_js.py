@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
 
@@ -57,6 +57,10 @@ def test_search_updates_in_place_with_htmx(live_server, new_page, people):
     page.evaluate("window.__sameDocument = true")
     page.fill("#id_search", "e2e-agency")
     expect(page.locator("#results tbody tr")).to_have_count(1)
+    # swapped in place of the old results, not nested inside them; the count is announced
+    assert page.locator("#results").count() == 1
+    expect(page.locator("#results-status")).to_contain_text("1")
+    assert_accessible(page)
     # the page was not reloaded, and the address reflects the search for bookmarking
     assert page.evaluate("window.__sameDocument") is True
     assert "search=e2e-agency" in page.url

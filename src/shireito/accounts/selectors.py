@@ -21,6 +21,16 @@ def may_manage_users(actor, organization) -> bool:
     return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk
 
 
+def may_manage_user(actor, user) -> bool:
+    """As ``may_manage_users`` for the user's organisation; and a platform admin (or
+    superuser) is managed by platform admins only, never by an organisation admin."""
+    if not may_manage_users(actor, user.organization):
+        return False
+    if actor is None or actor.is_platform_admin:
+        return True
+    return not user.is_platform_admin
+
+
 def organizations_managed_by(actor) -> QuerySet[Organization]:
     """The organisations whose users ``actor`` may add and change."""
     if actor.is_platform_admin:

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shireito.accounts.choices import Role
 from shireito.accounts.models import ApiToken, RoleGrant, User
-from shireito.accounts.selectors import may_manage_users
+from shireito.accounts.selectors import may_manage_user, may_manage_users
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -34,6 +34,15 @@ TOKEN_PREFIX = "shireito_"  # noqa: S105 - a public marker, not a secret
 def _check_can_manage_users(actor, organization: Organization) -> None:
     if not may_manage_users(actor, organization):
         raise PermissionDenied(_("You may not manage users of this organization."))
+
+
+def _check_can_manage_user(actor, user: User) -> None:
+    """Acting on oneself is always allowed where the service allows it; on others, see
+    ``may_manage_user``."""
+    if actor is not None and actor.pk == user.pk:
+        return
+    if not may_manage_user(actor, user):
+        raise PermissionDenied(_("You may not change this user."))
 
 
 def user_create(
@@ -66,8 +75,9 @@ def user_create(
 
 
 def user_set_roles(*, actor, user: User, roles: list[str] | tuple[str, ...]) -> User:
-    """Make the user's roles exactly ``roles``, auditing each grant and withdrawal."""
-    _check_can_manage_users(actor, user.organization)
+    """Make the user's roles exactly ``roles``, auditing the change as one row."""
+    if not may_manage_user(actor, user):
+        raise PermissionDenied(_("You may not change this user."))
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
@@ -102,7 +112,8 @@ def user_update(*, actor, user: User, **fields) -> User:
     allowed = {"full_name", "email", "is_active"}
     if set(fields) - allowed:
         raise TypeError(f"cannot update {sorted(set(fields) - allowed)}")
-    _check_can_manage_users(actor, user.organization)
+    if not may_manage_user(actor, user):
+        raise PermissionDenied(_("You may not change this user."))
     user, _changes = audited_update(actor=actor, instance=user, **fields)
     return user
 
@@ -112,8 +123,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
-    if actor is not None and actor.pk != user.pk:
-        _check_can_manage_users(actor, user.organization)
+    _check_can_manage_user(actor, user)
     user, _changes = audited_update(actor=actor, instance=user, password=make_password(password))
     return user
 
@@ -153,8 +163,7 @@ def api_token_create(
     *, actor, user: User, name: str, expires_in_days: int | None = 90
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its secret, which is never stored."""
-    if actor is not None and actor.pk != user.pk:
-        _check_can_manage_users(actor, user.organization)
+    _check_can_manage_user(actor, user)
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
         raise ValidationError({"expires_in_days": _("Choose between 1 and 366 days.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -171,8 +180,7 @@ def api_token_create(
 
 
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
-        _check_can_manage_users(actor, token.user.organization)
+    _check_can_manage_user(actor, token.user)
     if token.revoked_at is not None:
         return token
     token, _changes = audited_update(actor=actor, instance=token, revoked_at=timezone.now())
@@ -227,9 +235,10 @@ def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> TO
 
 
 def totp_remove(*, actor: User, user: User) -> None:
-    """Turn off two-factor sign-in. Platform admins must keep it outside demo mode."""
-    if actor.pk != user.pk:
-        _check_can_manage_users(actor, user.organization)
+    """Turn off two-factor sign-in. Platform admins must keep it outside demo mode. An admin
+    may remove a colleague's lost authenticator; a user removes their own from a session
+    signed in with it (the view checks a current code too)."""
+    _check_can_manage_user(actor, user)
     if user_requires_two_factor(user):
         raise PermissionDenied(_("Platform admins must keep two-factor sign-in."))
     with transaction.atomic():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -56,7 +57,10 @@ def _next_url(request) -> str:
 def sign_in(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = SignInForm(request.POST if request.method == "POST" else None)
+    form = SignInForm(
+        request.POST if request.method == "POST" else None,
+        initial={"username": request.GET.get("username", "")[:150]},
+    )
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,
@@ -69,6 +73,7 @@ def sign_in(request):
         elif selectors.has_confirmed_totp(user):
             request.session[PENDING_KEY] = {
                 "user_id": user.pk,
+                "username": user.get_username(),
                 "backend": user.backend,
                 "at": time.time(),
                 "next": _next_url(request),
@@ -85,8 +90,12 @@ def sign_in_verify(request):
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - pending["at"] > settings.SHIREITO_PENDING_SIGNIN_SECONDS:
         request.session.pop(PENDING_KEY, None)
+        if not pending:
+            return redirect("accounts:login")
         messages.info(request, _("Sign in again: the time to enter your code ran out."))
-        return redirect("accounts:login")
+        return redirect(
+            f"{reverse('accounts:login')}?{urlencode({'username': pending['username']})}"
+        )
     user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
     if user is None:
         request.session.pop(PENDING_KEY, None)
@@ -123,20 +132,35 @@ def sign_out(request):
 def two_factor(request):
     """Set up, show or turn off the second factor of the signed-in user."""
     user = request.user
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        try:
-            services.totp_remove(actor=user, user=user)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Two-factor sign-in is turned off."))
-        return redirect("accounts:two_factor")
-
     if selectors.has_confirmed_totp(user):
+        # Turning it off needs the session signed in with it and a current code, so a stolen
+        # password alone can never remove the second factor.
+        remove_form = OneTimeCodeForm(
+            request.POST if request.method == "POST" and user.is_verified() else None
+        )
+        if remove_form.is_bound and remove_form.is_valid():
+            token = remove_form.cleaned_data["token"].strip()
+            if any(d.verify_token(token) for d in selectors.confirmed_totp_devices(user)):
+                try:
+                    services.totp_remove(actor=user, user=user)
+                except PermissionDenied as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, _("Two-factor sign-in is turned off."))
+                    return redirect("accounts:two_factor")
+            else:
+                remove_form.add_error(
+                    "token",
+                    _("The code is not valid. Check the time on your device and try again."),
+                )
         return render(
             request,
             "accounts/two_factor.html",
-            {"enabled": True, "required": services.user_requires_two_factor(user)},
+            {
+                "enabled": True,
+                "required": services.user_requires_two_factor(user),
+                "form": remove_form,
+            },
         )
 
     device = services.totp_enrolment_start(actor=user)
@@ -220,7 +244,7 @@ def user_detail(request, username: str):
             "person": user,
             "roles": user.role_grants.all(),
             "two_factor": selectors.has_confirmed_totp(user),
-            "may_manage": selectors.may_manage_users(request.user, user.organization),
+            "may_manage": user != request.user and selectors.may_manage_user(request.user, user),
             "history": object_history(user)[:100],
         },
     )
@@ -283,7 +307,7 @@ def user_edit(request, username: str):
     person = selectors.user_get(user=request.user, username=username)
     if person is None:
         raise Http404
-    if not selectors.may_manage_users(request.user, person.organization):
+    if not selectors.may_manage_user(request.user, person):
         raise PermissionDenied
     form = UserEditForm(
         request.POST if request.method == "POST" else None,
@@ -306,10 +330,7 @@ def user_edit(request, username: str):
                     email=data["email"],
                     is_active=data["is_active"],
                 )
-                roles = set(data["roles"])
-                if not request.user.is_platform_admin and Role.PLATFORM_ADMIN in person.roles:
-                    roles.add(Role.PLATFORM_ADMIN)  # not offered, so not withdrawn either
-                services.user_set_roles(actor=request.user, user=person, roles=sorted(roles))
+                services.user_set_roles(actor=request.user, user=person, roles=data["roles"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

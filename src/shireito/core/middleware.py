@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
 from shireito.core.context import request_id_var
@@ -55,3 +56,27 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the address or query can only be an attack or a broken client, and
+    PostgreSQL cannot even compare it: answer 400 with a clear message before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in value for value in request.GET.values()):
+            message = "The address contains a null character."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": message,
+                        "errors": [
+                            {"field": None, "location": "query", "path": "$", "message": message}
+                        ],
+                    },
+                    status=400,
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -9,7 +9,7 @@ from django.db.models import Model, Q, QuerySet
 
 from shireito.core.audit_hash import GENESIS_HASH, HASHED_FIELDS, event_hash
 from shireito.core.models import AuditChainHead, AuditEvent
-from shireito.core.scoping import is_platform_admin
+from shireito.core.scoping import is_platform_admin, visible_organization_ids
 from shireito.core.services import object_type_of
 
 
@@ -26,7 +26,9 @@ def object_history(instance: Model) -> QuerySet[AuditEvent]:
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     """The audit log a user may read: all of it for platform admins; for organisation admins
-    and auditors, the events their organisation made or that concern its objects."""
+    and auditors, the events about objects owned by organisations they may see (their own,
+    and what the visibility rules add). Who acted does not matter: an event about another
+    organisation's object stays that organisation's, whoever made it."""
     events = AuditEvent.objects.order_by("-sequence")
     if not (user and user.is_authenticated and user.is_active):
         return events.none()
@@ -34,8 +36,7 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
         return events
     if not (user.has_role("org_admin") or user.has_role("auditor")):
         return events.none()
-    own = user.organization_id
-    return events.filter(Q(actor_organization_id=own) | Q(owner_organization_id=own))
+    return events.filter(owner_organization_id__in=visible_organization_ids(user, AuditEvent))
 
 
 def search_audit_events(
@@ -101,15 +102,24 @@ def verify_audit_chain(
 ) -> ChainReport:
     """Recompute the chain from the first row and stop at the first row that does not fit.
 
-    Detects a changed row (its hash no longer matches), a deleted row (a gap in the sequence,
-    or the next row's previous hash is wrong), reordered rows (sequence out of insertion
-    order) and a truncated end (the head names a later row than the last one found).
+    The head is read first and the chain checked up to it, so rows committed while this runs
+    are left for the next run instead of raising a false alarm. Detects a changed row (its hash
+    no longer matches), a deleted row (a gap in the sequence, or the next row's previous hash
+    is wrong), reordered rows (sequence out of insertion order), a truncated end (the head names
+    a later row than the last one found) and a missing head (the trail was wiped).
     """
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is None:
+        return ChainReport(
+            0, ChainProblem(None, None, "the chain head is missing: the trail was wiped or altered")
+        )
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
     for row in _events_in_storage_order(batch_size):
         event_id, sequence = row["id"], row["sequence"]
+        if sequence == expected_sequence and sequence > head.last_sequence:
+            break  # appended after the head was read
         if sequence != expected_sequence:
             reason = (
                 f"expected sequence {expected_sequence}, found {sequence}: "
@@ -130,16 +140,13 @@ def verify_audit_chain(
         checked += 1
         if progress and checked % batch_size == 0:
             progress(checked)
-    head = AuditChainHead.objects.filter(id=1).first()
-    head_sequence = head.last_sequence if head else 0
-    head_hash = head.last_hash if head else GENESIS_HASH
-    if head_sequence != checked or head_hash != previous_hash:
+    if head.last_sequence != checked or head.last_hash != previous_hash:
         return ChainReport(
             checked,
             ChainProblem(
                 None,
                 None,
-                f"the chain should end at sequence {head_sequence} but ends at {checked}: "
+                f"the chain should end at sequence {head.last_sequence} but ends at {checked}: "
                 "the newest rows were deleted or the head was altered",
             ),
         )

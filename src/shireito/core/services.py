@@ -13,9 +13,13 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.db.models.deletion import Collector
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from shireito.core.audit_hash import event_hash
 from shireito.core.choices import AuditAction
@@ -97,7 +101,14 @@ def record_audit_event(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_audit_event must run inside transaction.atomic()")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        # The head is created by a migration; a missing head with events means tampering.
+        if AuditEvent.objects.exists():
+            raise RuntimeError("The audit chain head is missing: run `shireito auditlog verify`")
+        head = AuditChainHead.objects.create(id=1)
+    with translation.override(settings.LANGUAGE_CODE):
+        object_repr = str(instance)[:300]
     values: dict[str, Any] = {
         "sequence": head.last_sequence + 1,
         "occurred_at": timezone.now(),
@@ -105,7 +116,7 @@ def record_audit_event(
         "owner_organization_id": owner_organization_id(instance),
         "object_type": object_type_of(instance),
         "object_id": str(instance.pk),
-        "object_repr": str(instance)[:300],
+        "object_repr": object_repr,
         "action": action,
         "changes": _json_value(_redact(instance, changes)),
         "request_id": current_request_id(),
@@ -119,9 +130,23 @@ def record_audit_event(
     return event
 
 
+def _refuse_nul_characters(instance: models.Model, names=None) -> None:
+    """PostgreSQL cannot store NUL in text; refuse it as a field error on every database."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if names is not None and field.name not in names:
+            continue
+        value = field.value_from_object(instance)
+        if isinstance(value, str) and "\x00" in value:
+            errors[field.name] = _("Null characters are not allowed.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def audited_create[M: models.Model](*, actor, instance: M) -> M:
     """Validate, insert and audit a new object (all fields recorded as old=None)."""
     with transaction.atomic():
+        _refuse_nul_characters(instance)
         instance.full_clean()
         instance.save(force_insert=True)
         changes = {name: [None, value] for name, value in snapshot(instance).items()}
@@ -136,20 +161,24 @@ def audited_update[M: models.Model](
 ) -> tuple[M, dict[str, list[Any]]]:
     """Set fields, validate and save only what changed; no change writes nothing at all.
 
-    Returns the instance and the changes as ``{field: [old, new]}``.
+    The old values are read again from the database under a row lock, so a stale instance
+    never records wrong "before" values. Returns the instance and ``{field: [old, new]}``.
     """
     with transaction.atomic():
-        before = snapshot(instance)
+        current = instance._meta.model._default_manager.select_for_update().get(pk=instance.pk)
+        before = snapshot(current)
         for name, value in fields.items():
             setattr(instance, name, value)
         after = snapshot(instance)
+        names = {instance._meta.get_field(name).name for name in fields}
         changes = {
-            name: [before[name], after[name]] for name in after if before[name] != after[name]
+            name: [before[name], after[name]] for name in names if before[name] != after[name]
         }
         if not changes:
             return instance, {}
+        _refuse_nul_characters(instance, names)
         instance.full_clean()
-        update_fields = [instance._meta.get_field(name).name for name in changes]
+        update_fields = list(changes)
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
             update_fields.append("updated_at")
         instance.save(update_fields=update_fields)
@@ -160,12 +189,18 @@ def audited_update[M: models.Model](
 
 
 def audited_delete(*, actor, instance: models.Model) -> None:
-    """Delete and audit an object, keeping its last values in the trail."""
+    """Delete and audit an object and every row its deletion cascades to, keeping their last
+    values in the trail."""
     with transaction.atomic():
-        changes = {name: [value, None] for name, value in snapshot(instance).items()}
+        collector = Collector(using=instance._state.db or "default")
+        collector.collect([instance])
+        doomed = [obj for objs in collector.data.values() for obj in objs]
+        doomed += [obj for queryset in collector.fast_deletes for obj in queryset]
+        for obj in doomed:
+            changes = {name: [value, None] for name, value in snapshot(obj).items()}
+            record_audit_event(
+                actor=actor, action=AuditAction.DELETE, instance=obj, changes=changes
+            )
         pk = instance.pk
-        record_audit_event(
-            actor=actor, action=AuditAction.DELETE, instance=instance, changes=changes
-        )
         instance.delete()
         instance.pk = pk

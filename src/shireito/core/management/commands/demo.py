@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"unknown action {action}")
         from shireito.organizations.models import Organization
 
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "The demo data has a published password and a platform admin: it loads only "
+                "in demo mode (SHIREITO_DEMO_MODE=true), never into a real installation."
+            )
         if "organizations_organization" not in connection.introspection.table_names():
             raise CommandError("The database is not migrated: run `shireito migrate` first.")
         if if_empty and Organization.objects.exists():
