@@ -22,6 +22,7 @@ translations: $(VENV)/.installed
 	@$(BIN)/shireito compiletranslations
 
 run: install
+	@scripts/ensure-run-packages
 	@mkdir -p var
 	$(BIN)/shireito migrate --noinput
 	SHIREITO_DEMO_MODE=true $(BIN)/shireito demo load --if-empty

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,6 +19,7 @@ from ninja.security import SessionAuth
 from shireito.accounts.api import router as accounts_router
 from shireito.accounts.auth import ApiTokenAuth
 from shireito.core.api import router as core_router
+from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
 
 
@@ -43,6 +45,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/", core_router)
+api.add_router("/", governance_router)
 
 
 def _error(request, status: int, detail: str, errors: list[dict] | None = None):
@@ -75,7 +78,7 @@ def on_validation_error(request, exc: NinjaValidationError):
                 "message": error.get("msg", "invalid"),
             }
         )
-    return _error(request, 422, "The request is not valid.", errors)
+    return _error(request, 422, _("The request is not valid."), errors)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -97,22 +100,22 @@ def on_service_validation_error(request, exc: DjangoValidationError):
         errors = [
             {"field": None, "location": "body", "path": "$", "message": m} for m in exc.messages
         ]
-    return _error(request, 422, "The request is not valid.", errors)
+    return _error(request, 422, _("The request is not valid."), errors)
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error(request, 401, "Authentication is required: send a valid bearer token.")
+    return _error(request, 401, _("Authentication is required: send a valid bearer token."))
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return _error(request, 403, str(exc) or "You may not do this.")
+    return _error(request, 403, str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "Not found.")
+    return _error(request, 404, _("Not found."))
 
 
 @api.exception_handler(HttpError)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("shireito.core.urls")),
     path("accounts/", include("shireito.accounts.urls")),
     path("organizations/", include("shireito.organizations.urls")),
+    path("governance/", include("shireito.organizations.governance_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

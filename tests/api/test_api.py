@@ -151,3 +151,18 @@ def test_openapi_contract_matches_the_snapshot():
     if os.environ.get("SHIREITO_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(current)
     assert SNAPSHOT.read_text() == current
+
+
+def test_api_messages_follow_accept_language(client, viewer):
+    _token, secret = api_token_create(actor=None, user=viewer, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    body = json.dumps(
+        {"username": "x", "organization": "test-ministry", "password": "a long passphrase"}
+    )
+    english = client.post(
+        "/api/v1/users", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **headers
+    )
+    japanese = client.post("/api/v1/users", body, content_type="application/json", **headers)
+    assert english.status_code == japanese.status_code == 403
+    assert english.json()["detail"] == "You may not manage users of this organization."
+    assert japanese.json()["detail"] == "この組織のユーザーを管理する権限がありません。"

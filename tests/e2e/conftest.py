@@ -65,14 +65,28 @@ def new_page(browser):
 
 
 @pytest.fixture
-def people(transactional_db):
+def people(transactional_db, settings):
+    from shireito.organizations.services import role_holding_ensure
+
+    settings.DEMO_MODE = True  # the platform admin signs in without a second factor here
     organization = make_organization(code="e2e-ministry", name="試験省", name_en="E2E Ministry")
     make_organization(code="e2e-agency", kind="independent_agency", parent=organization)
+    centre = make_organization(
+        code="e2e-centre", kind="national_cyber_centre", name="統括室", name_en="Centre"
+    )
+    agency = make_organization(
+        code="e2e-da", kind="digital_agency", name="デジタル庁", name_en="Digital Agency"
+    )
+    role_holding_ensure(
+        actor=None, role="national_cyber_centre", organization=centre, valid_from=None
+    )
+    role_holding_ensure(actor=None, role="digital_agency", organization=agency, valid_from=None)
     viewer = make_user(organization=organization, roles=["viewer"], username="e2e-viewer")
     auditor = make_user(
         organization=organization, roles=["auditor", "org_admin"], username="e2e-auditor"
     )
-    return {"organization": organization, "viewer": viewer, "auditor": auditor}
+    admin = make_user(organization=agency, roles=["platform_admin"], username="e2e-admin")
+    return {"organization": organization, "viewer": viewer, "auditor": auditor, "admin": admin}
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -98,3 +98,49 @@ def test_lockout_page_is_accessible(live_server, new_page, people, language, set
         page.wait_for_load_state()
     assert page.locator("h1").inner_text() in {"サインインを一時停止しています", "Sign-in paused"}
     assert_accessible(page)
+
+
+GOVERNANCE_PAGES = [
+    "/governance/",
+    "/governance/models/current/",
+    "/governance/models/digital-agency/?open_question=own_and_ministries",
+    "/governance/compare/?a=current&b=digital-agency",
+    "/governance/questions/",
+    "/governance/questions/?ask=route&reporter={agency}",
+    "/governance/questions/?ask=audit&auditor=bad",
+    "/governance/settings/",
+    "/governance/roles/handover/",
+    "/organizations/new/",
+    "/organizations/e2e-ministry/edit/",
+    "/organizations/e2e-centre/",
+]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_governance_and_organization_admin_pages_are_accessible(
+    live_server, new_page, people, language
+):
+    from shireito.organizations.models import Organization
+
+    agency = Organization.objects.get(code="e2e-agency").pk
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+    for path in GOVERNANCE_PAGES:
+        response = page.goto(f"{live_server.url}{path.format(agency=agency)}")
+        assert response.status == 200, path
+        assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_organization_form_with_errors_is_accessible(live_server, new_page, people, language):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+    page.goto(f"{live_server.url}/organizations/new/")
+    page.fill("#id_code", "osaka")
+    page.fill("#id_name", "大阪府")
+    page.select_option("#id_kind", "local_government")
+    page.fill("#id_local_government_code", "270009")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.locator(".error-summary a[href='#id_local_government_code']").count() == 1
+    assert_accessible(page)

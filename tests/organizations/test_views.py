@@ -40,13 +40,15 @@ def test_unknown_kind_filter_is_ignored(client, viewer, signed_in):
     assert client.get("/organizations/?kind=planet").status_code == 200
 
 
-def test_detail_shows_history_from_the_trail(client, viewer, organization, signed_in):
-    organization_update(actor=viewer, organization=organization, name_en="Renamed Ministry")
+def test_detail_shows_history_from_the_trail(client, viewer, org_admin, signed_in):
+    organization_update(
+        actor=org_admin, organization=org_admin.organization, name_en="Renamed Ministry"
+    )
     signed_in(viewer)
     html = client.get("/organizations/test-ministry/").content.decode()
     history = html.split('id="history-title"')[1]
     assert "Renamed Ministry" in history
-    assert "<td>viewer<br>" in history
+    assert "<td>orgadmin<br>" in history
 
 
 def test_unknown_organization_is_404(client, viewer, signed_in):

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -52,7 +53,12 @@ def users_get(request, username: str):
 def users_create(request, payload: UserCreateIn):
     organization = organization_get(user=request.auth, code=payload.organization)
     if organization is None:
-        raise ValidationError({"organization": "No organization has this code."})
+        raise ValidationError(
+            {
+                "organization": _("No organization has the code %(code)s.")
+                % {"code": payload.organization}
+            }
+        )
     user = services.user_create(
         actor=request.auth,
         username=payload.username,

@@ -48,5 +48,5 @@ class TwoFactorRequiredMiddleware:
 
 def _api_refusal() -> JsonResponse:
     return JsonResponse(
-        {"detail": "Two-factor sign-in is required for this account.", "errors": []}, status=403
+        {"detail": _("Two-factor sign-in is required for this account."), "errors": []}, status=403
     )

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from shireito.core.context import request_id_var
 
@@ -39,8 +40,9 @@ class RequestIdMiddleware:
 class LanguageMiddleware:
     """Japanese unless the user chose otherwise with the language switch (a cookie).
 
-    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the service
-    is Japanese first, and English is one click away on every page.
+    Pages ignore the browser's Accept-Language: the service is Japanese first, and English is
+    one click away on every page. The API, whose clients are programs without the switch,
+    honours Accept-Language for its messages.
     """
 
     def __init__(self, get_response):
@@ -49,6 +51,8 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not chosen and request.path.startswith("/api/"):
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
@@ -67,7 +71,7 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in value for value in request.GET.values()):
-            message = "The address contains a null character."
+            message = _("The address contains a null character.")
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {

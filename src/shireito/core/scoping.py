@@ -1,12 +1,13 @@
 """Who may see what: the one place every query that returns data is scoped.
 
 Each scoped model names, in ``scope_path``, the lookup from itself to the organisation that owns
-it (``"id"`` for an organisation itself, ``"organization"`` for a user …), or sets
-``scope_public = True`` for directory data every signed-in user may read. ``visible_to`` applies
-that rule for a user; the UI, the API, exports and TAXII all call it, never filter by hand.
+it (``"id"`` for an organisation itself, ``"organization"`` for a user …), and in
+``scope_class`` what kind of data it is (directory, own-organisation data, portfolio …).
+``visible_to`` applies the rules for a user; the UI, the API, exports and TAXII all call it,
+never filter by hand.
 
-The organisations a user may see data of are their own today; the mandate engine
-(organisations app) widens that set through ``register_visibility_rule``.
+A user always sees their own organisation's data; the mandate engine (organisations app)
+widens that per scope class through ``register_visibility_rule``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,23 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
-VisibilityRule = Callable[[Any, type[Model]], Iterable[int]]
+
+class _All:
+    """Every organisation: a rule's answer when its user may see all of a kind of data."""
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL = _All()
+
+VisibilityRule = Callable[[Any, type[Model]], "Iterable[int] | _All"]
 _visibility_rules: list[VisibilityRule] = []
 
 
 def register_visibility_rule(rule: VisibilityRule) -> VisibilityRule:
-    """Add a rule giving extra organisation ids a user may see for a model (e.g. by mandate)."""
+    """Add a rule giving extra organisation ids a user may see for a model (e.g. by mandate),
+    or ``ALL``."""
     _visibility_rules.append(rule)
     return rule
 
@@ -30,26 +42,36 @@ def is_platform_admin(user) -> bool:
     return bool(user and user.is_authenticated and getattr(user, "is_platform_admin", False))
 
 
-def visible_organization_ids(user, model: type[Model]) -> set[int]:
-    if not (user and user.is_authenticated) or not getattr(user, "organization_id", None):
+def visible_organization_ids(user, model: type[Model]) -> set[int] | _All:
+    """The organisations whose ``model`` data ``user`` may see: their own, plus what the
+    registered rules (the mandate engine) add; ``ALL`` for platform admins."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    if is_platform_admin(user):
+        return ALL
+    if not getattr(user, "organization_id", None):
         return set()
     ids = {user.organization_id}
     for rule in _visibility_rules:
-        ids.update(rule(user, model))
+        extra = rule(user, model)
+        if extra is ALL:
+            return ALL
+        ids.update(extra)
     return ids
 
 
 def visible_to(user, queryset: QuerySet) -> QuerySet:
     """Restrict ``queryset`` to what ``user`` may see. Anonymous users see nothing."""
     model = queryset.model
-    if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
-    if is_platform_admin(user) or getattr(model, "scope_public", False):
-        return queryset
     path = getattr(model, "scope_path", None)
     if path is None:
-        raise TypeError(f"{model.__name__} declares neither scope_path nor scope_public")
-    return queryset.filter(Q(**{f"{path}__in": visible_organization_ids(user, model)}))
+        raise TypeError(f"{model.__name__} declares no scope_path")
+    ids = visible_organization_ids(user, model)
+    if ids is ALL:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(Q(**{f"{path}__in": ids}))
 
 
 def owner_organization_id(instance: Model) -> int | None:

@@ -1,11 +1,58 @@
+from dataclasses import asdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from shireito.organizations import selectors
-from shireito.organizations.schemas import OrganizationFilters, OrganizationOut
+from shireito.organizations import selectors, services
+from shireito.organizations.choices import SystemCategory
+from shireito.organizations.governance import available_model_keys, load_model
+from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
+from shireito.organizations.models import Sector
+from shireito.organizations.relations import compare, model_relations
+from shireito.organizations.schemas import (
+    AuditAnswer,
+    BuilderAnswer,
+    ComparisonOut,
+    GovernanceModelOut,
+    GovernanceModelSummary,
+    GovernanceSettingsIn,
+    GovernanceSettingsOut,
+    OrganizationDetailOut,
+    OrganizationFilters,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    RoleHandoverIn,
+    RoleHoldingOut,
+    RouteAnswer,
+    SectorOut,
+    SectorPatch,
+)
 
 router = Router(tags=["organizations"])
+governance_router = Router(tags=["governance"])
+
+
+def _organization(user, code: str | None, field: str):
+    """The visible organisation with ``code``, or a field error naming ``field``."""
+    if code is None:
+        return None
+    organization = selectors.organization_get(user=user, code=code)
+    if organization is None:
+        raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
+    return organization
+
+
+def _sector(code: str | None):
+    if code is None:
+        return None
+    sector = Sector.objects.filter(code=code).first()
+    if sector is None:
+        raise ValidationError({"sector": _("No sector has the code %(code)s.") % {"code": code}})
+    return sector
 
 
 @router.get(
@@ -17,13 +64,40 @@ router = Router(tags=["organizations"])
 @paginate(LimitOffsetPagination)
 def organizations_list(request, filters: Query[OrganizationFilters]):
     return selectors.organization_list(
-        user=request.auth, search=filters.search, kind=filters.kind or ""
+        user=request.auth,
+        search=filters.search,
+        kind=filters.kind or "",
+        parent=filters.parent,
+        sector=filters.sector,
     )
+
+
+@router.post(
+    "",
+    response={201: OrganizationDetailOut},
+    operation_id="organizations_create",
+    summary="Add an organization (platform admins)",
+)
+def organizations_create(request, payload: OrganizationIn):
+    data = payload.dict()
+    organization = services.organization_create(
+        actor=request.auth,
+        code=data.pop("code"),
+        name=data.pop("name"),
+        kind=data.pop("kind"),
+        **{
+            **data,
+            "parent": _organization(request.auth, data["parent"], "parent"),
+            "sector": _sector(data["sector"]),
+            "local_government_level": data["local_government_level"] or "",
+        },
+    )
+    return Status(201, organization)
 
 
 @router.get(
     "/{code}",
-    response=OrganizationOut,
+    response=OrganizationDetailOut,
     operation_id="organizations_get",
     summary="Get one organization by its code",
 )
@@ -32,3 +106,232 @@ def organizations_get(request, code: str):
     if organization is None:
         raise Http404
     return organization
+
+
+@router.patch(
+    "/{code}",
+    response=OrganizationDetailOut,
+    operation_id="organizations_update",
+    summary="Change an organization (platform admins; organization admins: own names, identifiers)",
+)
+def organizations_update(request, code: str, payload: OrganizationPatch):
+    organization = selectors.organization_get(user=request.auth, code=code)
+    if organization is None:
+        raise Http404
+    data = payload.dict(exclude_unset=True)
+    effective = data.pop("name_effective_from", None)
+    if "parent" in data:
+        data["parent"] = _organization(request.auth, data["parent"], "parent")
+    if "sector" in data:
+        data["sector"] = _sector(data["sector"])
+    if "local_government_level" in data:
+        data["local_government_level"] = data["local_government_level"] or ""
+    return services.organization_update(
+        actor=request.auth, organization=organization, name_effective_from=effective, **data
+    )
+
+
+@router.delete(
+    "/{code}",
+    response={204: None},
+    operation_id="organizations_delete",
+    summary="Remove an organization that nothing refers to (platform admins)",
+)
+def organizations_delete(request, code: str):
+    organization = selectors.organization_get(user=request.auth, code=code)
+    if organization is None:
+        raise Http404
+    services.organization_delete(actor=request.auth, organization=organization)
+    return Status(204, None)
+
+
+@governance_router.get(
+    "/sectors",
+    response=list[SectorOut],
+    operation_id="sectors_list",
+    summary="Critical-infrastructure sectors",
+)
+def sectors_list(request):
+    return selectors.sector_list(user=request.auth)
+
+
+@governance_router.patch(
+    "/sectors/{code}",
+    response=SectorOut,
+    operation_id="sectors_update",
+    summary="Set a sector's supervising ministry (platform admins)",
+)
+def sectors_update(request, code: str, payload: SectorPatch):
+    sector = selectors.sector_list(user=request.auth).filter(code=code).first()
+    if sector is None:
+        raise Http404
+    ministry = _organization(request.auth, payload.supervising_ministry, "supervising_ministry")
+    return services.sector_update(actor=request.auth, sector=sector, supervising_ministry=ministry)
+
+
+@governance_router.get(
+    "/governance/models",
+    response=list[GovernanceModelSummary],
+    operation_id="governance_models_list",
+    summary="The governance models this installation ships",
+)
+def governance_models_list(request):
+    active = governance_settings().active_model
+    return [
+        {
+            **load_model(key).model_dump(include={"key", "version", "title", "title_en"}),
+            "active": key == active,
+        }
+        for key in available_model_keys()
+    ]
+
+
+@governance_router.get(
+    "/governance/models/{key}",
+    response=GovernanceModelOut,
+    operation_id="governance_models_get",
+    summary="One governance model, as declared and as relations",
+)
+def governance_models_get(request, key: str, open_question: str | None = None):
+    if key not in available_model_keys():
+        raise Http404
+    model = load_model(key)
+    setting = open_question or (model.open_question.default if model.open_question else None)
+    return {
+        "key": model.key,
+        "version": model.version,
+        "title": model.title,
+        "title_en": model.title_en,
+        "open_question": setting,
+        "definition": model.model_dump(mode="json"),
+        "relations": [asdict(r) for r in model_relations(model, setting)],
+    }
+
+
+@governance_router.get(
+    "/governance/compare",
+    response=ComparisonOut,
+    operation_id="governance_compare",
+    summary="Every relation that differs between two models",
+)
+def governance_compare(request, a: str, b: str):
+    keys = available_model_keys()
+    for field, key in (("a", a), ("b", b)):
+        if key not in keys:
+            raise ValidationError({field: _("No governance model has this key.")})
+    result = compare(model_relations(load_model(a)), model_relations(load_model(b)))
+    return {
+        "a": a,
+        "b": b,
+        "only_a": [asdict(r) for r in result.only_a],
+        "only_b": [asdict(r) for r in result.only_b],
+        "common": len(result.common),
+    }
+
+
+@governance_router.get(
+    "/governance/settings",
+    response=GovernanceSettingsOut,
+    operation_id="governance_settings_get",
+    summary="The model in force and its settings",
+)
+def governance_settings_get(request):
+    return governance_settings()
+
+
+@governance_router.put(
+    "/governance/settings",
+    response=GovernanceSettingsOut,
+    operation_id="governance_settings_update",
+    summary="Switch the model in force, the open question or default routes (platform admins)",
+)
+def governance_settings_update(request, payload: GovernanceSettingsIn):
+    return services.governance_configure(
+        actor=request.auth,
+        active_model=payload.active_model,
+        open_question=payload.open_question,
+        route_choices=payload.route_choices,
+    )
+
+
+@governance_router.get(
+    "/governance/role-holdings",
+    response=list[RoleHoldingOut],
+    operation_id="role_holdings_list",
+    summary="Who held which role, and when",
+)
+def role_holdings_list(request):
+    return selectors.role_holdings(user=request.auth)
+
+
+@governance_router.post(
+    "/governance/role-holdings",
+    response={201: RoleHoldingOut},
+    operation_id="role_handover",
+    summary="Hand a role over to another organization from a day on (platform admins)",
+)
+def role_handover(request, payload: RoleHandoverIn):
+    if not request.auth.is_platform_admin:
+        raise PermissionDenied
+    holding = services.role_handover(
+        actor=request.auth,
+        role=payload.role,
+        organization=_organization(request.auth, payload.organization, "organization"),
+        on=payload.on,
+    )
+    return Status(201, holding)
+
+
+@governance_router.get(
+    "/governance/questions/may-audit",
+    response=AuditAnswer,
+    operation_id="governance_may_audit",
+    summary="May an organization audit a system of this owner and category, under which mandate?",
+)
+def governance_may_audit(request, auditor: str, owner: str, category: SystemCategory):
+    decision = active_engine().may_audit(
+        _organization(request.auth, auditor, "auditor"),
+        SystemRef(_organization(request.auth, owner, "owner"), category),
+    )
+    return asdict(decision)
+
+
+@governance_router.get(
+    "/governance/questions/report-route",
+    response=RouteAnswer,
+    operation_id="governance_report_route",
+    summary="The report routes of an organization, default first",
+)
+def governance_report_route(request, reporter: str):
+    answer = active_engine().report_routes(_organization(request.auth, reporter, "reporter"))
+    return {
+        "reporter": answer.reporter.code,
+        "rule": answer.rule,
+        "routes": [
+            {
+                "key": route.key,
+                "default": route.default,
+                "complete": route.complete,
+                "hops": [
+                    {"place": place, "organization_code": org.code if org else None}
+                    for place, org in route.hops
+                ],
+            }
+            for route in answer.routes
+        ],
+    }
+
+
+@governance_router.get(
+    "/governance/questions/builder",
+    response=BuilderAnswer,
+    operation_id="governance_builder",
+    summary="Who builds a system of this category for this owner?",
+)
+def governance_builder(request, category: SystemCategory, owner: str):
+    decision = active_engine().builder_for(category, _organization(request.auth, owner, "owner"))
+    return {
+        "category": category,
+        "builders": [org.code for org in decision.builders],
+        "rule": decision.rule,
+    }

@@ -8,9 +8,68 @@ class OrganizationKind(models.TextChoices):
     CABINET = "cabinet", _("Cabinet")
     DIGITAL_AGENCY = "digital_agency", _("Digital Agency")
     NATIONAL_CYBER_CENTRE = "national_cyber_centre", _("national cybersecurity centre")
+    CYBERSECURITY_HQ = "cybersecurity_hq", _("Cybersecurity Strategic Headquarters")
+    IPA = "ipa", _("IPA")
     MINISTRY = "ministry", _("ministry")
     INDEPENDENT_AGENCY = "independent_agency", _("independent administrative agency")
     LOCAL_GOVERNMENT = "local_government", _("local government")
     CI_OPERATOR = "ci_operator", _("critical-infrastructure operator")
+    J_LIS = "j_lis", _("J-LIS")
     OVERSEAS_COUNTERPART = "overseas_counterpart", _("overseas counterpart")
     OTHER = "other", _("other body")
+
+
+class LocalGovernmentLevel(models.TextChoices):
+    PREFECTURE = "prefecture", _("prefecture")
+    MUNICIPALITY = "municipality", _("municipality")
+
+
+class GovernanceRole(models.TextChoices):
+    """Roles held by one organisation at a time; mandates name roles, not bodies, so a
+    reorganisation (NISC → National Cybersecurity Office) moves the role, not the rules."""
+
+    CABINET = "cabinet", _("Cabinet")
+    DIGITAL_AGENCY = "digital_agency", _("Digital Agency")
+    NATIONAL_CYBER_CENTRE = "national_cyber_centre", _("national cybersecurity centre")
+    CYBERSECURITY_HQ = "cybersecurity_hq", _("Cybersecurity Strategic Headquarters")
+    IPA = "ipa", _("IPA (entrusted auditor and report relay)")
+    LOCAL_GOVERNMENT_MINISTRY = (
+        "local_government_ministry",
+        _("ministry for local governments (MIC)"),
+    )
+    J_LIS = "j_lis", _("J-LIS")
+
+
+class SystemCategory(models.TextChoices):
+    """Categories of information systems, as the Digital Agency classes national systems."""
+
+    DIGITAL_AGENCY_SYSTEM = "digital_agency_system", _("Digital Agency system")
+    JOINT_SYSTEM = "joint_system", _("joint system")
+    MINISTRY_SYSTEM = "ministry_system", _("ministry system")
+    INDEPENDENT_AGENCY_SYSTEM = "independent_agency_system", _("independent-agency system")
+    LOCAL_GOVERNMENT_SYSTEM = "local_government_system", _("local-government system")
+    CI_SYSTEM = "ci_system", _("critical-infrastructure system")
+    QUASI_PUBLIC_SYSTEM = "quasi_public_system", _("quasi-public system")
+
+
+class MandateKind(models.TextChoices):
+    SECURITY_AUDIT = "security_audit", _("security audit")
+    ENTRUSTED_SECURITY_AUDIT = "entrusted_security_audit", _("entrusted security audit")
+    SERVICE_ASSURANCE = "service_assurance", _("service-assurance verification")
+    NON_SECURITY_AUDIT = "non_security_audit", _("non-security audit")
+
+
+class OpenQuestionSetting(models.TextChoices):
+    """The seed's 論点: how far the Digital Agency audits beyond security."""
+
+    NONE = "none", _("no audit beyond security")
+    OWN_SYSTEMS = "own_systems", _("its own systems")
+    OWN_AND_MINISTRIES = "own_and_ministries", _("its own and the ministries' systems")
+
+
+class ScopeClass(models.TextChoices):
+    """How a kind of data is scoped: each class has its own rule in the mandate engine."""
+
+    DIRECTORY = "directory", _("directory")
+    OWN = "own", _("own organization only")
+    PORTFOLIO = "portfolio", _("information systems")

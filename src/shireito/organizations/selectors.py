@@ -3,19 +3,53 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from shireito.core.scoping import visible_to
-from shireito.organizations.models import Organization
+from shireito.organizations.models import Organization, RoleHolding, Sector
 
 
-def organization_list(*, user, search: str = "", kind: str = "") -> QuerySet[Organization]:
-    organizations = visible_to(user, Organization.objects.select_related("parent"))
+def organization_list(
+    *, user, search: str = "", kind: str = "", parent: str = "", sector: str = ""
+) -> QuerySet[Organization]:
+    organizations = visible_to(user, Organization.objects.select_related("parent", "sector"))
     if search:
         organizations = organizations.filter(
-            Q(name__icontains=search) | Q(name_en__icontains=search) | Q(code__icontains=search)
+            Q(name__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(code__icontains=search)
+            | Q(corporate_number=search)
+            | Q(local_government_code=search)
         )
     if kind:
         organizations = organizations.filter(kind=kind)
+    if parent:
+        organizations = organizations.filter(parent__code=parent)
+    if sector:
+        organizations = organizations.filter(sector__code=sector)
     return organizations.order_by("code")
 
 
 def organization_get(*, user, code: str) -> Organization | None:
-    return visible_to(user, Organization.objects.select_related("parent")).filter(code=code).first()
+    return organization_list(user=user).filter(code=code).first()
+
+
+def may_edit_organization(actor, organization: Organization) -> bool:
+    """Platform admins edit every organisation; organisation admins their own one's names
+    and identifiers. ``actor=None`` is the command line."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated:
+        return False
+    if actor.is_platform_admin:
+        return True
+    return actor.has_role("org_admin") and actor.organization_id == organization.pk
+
+
+def sector_list(*, user) -> QuerySet[Sector]:
+    return visible_to(user, Sector.objects.select_related("supervising_ministry")).order_by(
+        "position"
+    )
+
+
+def role_holdings(*, user) -> QuerySet[RoleHolding]:
+    return visible_to(user, RoleHolding.objects.select_related("organization")).order_by(
+        "role", "valid_from"
+    )

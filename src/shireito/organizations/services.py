@@ -1,38 +1,246 @@
-"""Writes to organisations. The full governance model arrives with its own issue."""
+"""Writes to organisations, sectors, role holdings and the governance settings. Each is one
+audited transaction; who may do what is checked here, not in views."""
 
 from __future__ import annotations
 
-from shireito.core.services import audited_create, audited_update
-from shireito.organizations.models import Organization
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shireito.core.services import audited_create, audited_delete, audited_update
+from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, OrganizationKind
+from shireito.organizations.governance import GovernanceModelError, available_model_keys, load_model
+from shireito.organizations.models import (
+    GovernanceSettings,
+    Organization,
+    OrganizationName,
+    RoleHolding,
+    Sector,
+)
+from shireito.organizations.selectors import may_edit_organization
+
+ALL_FIELDS = frozenset(
+    {
+        "name",
+        "name_en",
+        "kind",
+        "parent",
+        "local_government_level",
+        "sector",
+        "corporate_number",
+        "local_government_code",
+        "valid_from",
+        "valid_to",
+    }
+)
+# What an organisation admin may change of their own organisation; the rest shapes the
+# governance model and is the platform admins'.
+OWN_ADMIN_FIELDS = frozenset({"name", "name_en", "corporate_number", "local_government_code"})
 
 
-def organization_create(
-    *, actor, code: str, name: str, kind: str, name_en: str = "", parent: Organization | None = None
-) -> Organization:
+def _require_platform_admin(actor) -> None:
+    if actor is not None and not actor.is_platform_admin:
+        raise PermissionDenied(_("Only platform admins may do this."))
+
+
+def organization_create(*, actor, code: str, name: str, kind: str, **fields) -> Organization:
+    _require_platform_admin(actor)
+    unknown = set(fields) - ALL_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
     return audited_create(
-        actor=actor,
-        instance=Organization(code=code, name=name, name_en=name_en, kind=kind, parent=parent),
+        actor=actor, instance=Organization(code=code, name=name, kind=kind, **fields)
     )
 
 
-def organization_update(*, actor, organization: Organization, **fields) -> Organization:
-    allowed = {"name", "name_en", "kind", "parent"}
-    unknown = set(fields) - allowed
+def organization_update(
+    *, actor, organization: Organization, name_effective_from: dt.date | None = None, **fields
+) -> Organization:
+    """Change an organisation. A new official (Japanese) name takes effect on
+    ``name_effective_from`` (default today); the old names are kept with their period, so
+    history keeps the name of its day. A change of the English name alone is a correction of
+    the translation: the audit trail keeps it, the name history does not."""
+    unknown = set(fields) - ALL_FIELDS
     if unknown:
-        raise TypeError(f"cannot update {sorted(unknown)}")
-    organization, _changes = audited_update(actor=actor, instance=organization, **fields)
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    if not may_edit_organization(actor, organization):
+        raise PermissionDenied(_("You may not change this organization."))
+    if actor is not None and not actor.is_platform_admin:
+        restricted = {
+            name
+            for name, value in fields.items()
+            if name not in OWN_ADMIN_FIELDS and value != getattr(organization, name)
+        }
+        if restricted:
+            raise PermissionDenied(
+                _("Only platform admins may change: %s") % ", ".join(sorted(restricted))
+            )
+    with transaction.atomic():
+        old_name, old_name_en = organization.name, organization.name_en
+        renamed = "name" in fields and fields["name"] != old_name
+        organization, _changes = audited_update(actor=actor, instance=organization, **fields)
+        if renamed:
+            effective = name_effective_from or timezone.localdate()
+            previous = organization.former_names.order_by("-valid_to").first()
+            former = OrganizationName(
+                organization=organization,
+                name=old_name,
+                name_en=old_name_en,
+                valid_from=previous.valid_to + dt.timedelta(days=1)
+                if previous
+                else organization.valid_from,
+                valid_to=effective - dt.timedelta(days=1),
+            )
+            if former.valid_from and former.valid_to < former.valid_from:
+                raise ValidationError(
+                    {
+                        "name_effective_from": _(
+                            "The new name must take effect after the last change."
+                        )
+                    }
+                )
+            audited_create(actor=actor, instance=former)
     return organization
 
 
-def organization_ensure(
-    *, actor, code: str, name: str, kind: str, name_en: str = "", parent: Organization | None = None
-) -> Organization:
+def organization_delete(*, actor, organization: Organization) -> None:
+    _require_platform_admin(actor)
+    try:
+        audited_delete(actor=actor, instance=organization)
+    except ProtectedError as exc:
+        raise ValidationError(
+            _(
+                "%(name)s still has people, supervised organizations or role holdings: "
+                "remove those first."
+            )
+            % {"name": organization}
+        ) from exc
+
+
+def organization_ensure(*, actor, code: str, name: str, kind: str, **fields) -> Organization:
     """Create the organisation, or bring an existing one to these values (idempotent)."""
     existing = Organization.objects.filter(code=code).first()
     if existing is None:
-        return organization_create(
-            actor=actor, code=code, name=name, name_en=name_en, kind=kind, parent=parent
+        return organization_create(actor=actor, code=code, name=name, kind=kind, **fields)
+    return organization_update(actor=actor, organization=existing, name=name, kind=kind, **fields)
+
+
+def organization_name_ensure(
+    *, actor, organization: Organization, name: str, name_en: str, valid_from, valid_to
+) -> OrganizationName:
+    """Record a former name (idempotent, for reference data)."""
+    _require_platform_admin(actor)
+    existing = organization.former_names.filter(valid_to=valid_to).first()
+    if existing:
+        existing, _changes = audited_update(
+            actor=actor, instance=existing, name=name, name_en=name_en, valid_from=valid_from
         )
-    return organization_update(
-        actor=actor, organization=existing, name=name, name_en=name_en, kind=kind, parent=parent
+        return existing
+    return audited_create(
+        actor=actor,
+        instance=OrganizationName(
+            organization=organization,
+            name=name,
+            name_en=name_en,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        ),
     )
+
+
+def sector_update(*, actor, sector: Sector, supervising_ministry: Organization | None) -> Sector:
+    _require_platform_admin(actor)
+    if supervising_ministry is not None and supervising_ministry.kind != OrganizationKind.MINISTRY:
+        raise ValidationError({"supervising_ministry": _("Choose a ministry.")})
+    sector, _changes = audited_update(
+        actor=actor, instance=sector, supervising_ministry=supervising_ministry
+    )
+    return sector
+
+
+def role_handover(*, actor, role: str, organization: Organization, on: dt.date) -> RoleHolding:
+    """``organization`` holds ``role`` from ``on``; the current holder's period ends the day
+    before. Mandates follow the role, so every rule moves with it and history stays right."""
+    _require_platform_admin(actor)
+    if role not in GovernanceRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    with transaction.atomic():
+        later = RoleHolding.objects.filter(role=role, valid_from__gte=on)
+        if later.exists():
+            raise ValidationError({"on": _("A handover on or after this day is already recorded.")})
+        for current in RoleHolding.objects.select_for_update().filter(
+            role=role, valid_to__isnull=True
+        ):
+            if current.organization_id == organization.pk:
+                return current
+            audited_update(actor=actor, instance=current, valid_to=on - dt.timedelta(days=1))
+        return audited_create(
+            actor=actor, instance=RoleHolding(role=role, organization=organization, valid_from=on)
+        )
+
+
+def role_holding_ensure(
+    *, actor, role: str, organization: Organization, valid_from, valid_to=None
+) -> RoleHolding:
+    """Record a holding exactly (idempotent, for reference data)."""
+    _require_platform_admin(actor)
+    existing = RoleHolding.objects.filter(
+        role=role, organization=organization, valid_from=valid_from
+    ).first()
+    if existing:
+        existing, _changes = audited_update(actor=actor, instance=existing, valid_to=valid_to)
+        return existing
+    return audited_create(
+        actor=actor,
+        instance=RoleHolding(
+            role=role, organization=organization, valid_from=valid_from, valid_to=valid_to
+        ),
+    )
+
+
+def governance_configure(
+    *, actor, active_model: str, open_question: str, route_choices: dict[str, str] | None = None
+) -> GovernanceSettings:
+    """Switch the active model, the 論点 setting or the default report routes (platform
+    admins). Takes effect at once: the next question to the engine uses it."""
+    _require_platform_admin(actor)
+    if active_model not in available_model_keys():
+        raise ValidationError({"active_model": _("No governance model has this key.")})
+    try:
+        model = load_model(active_model)
+    except GovernanceModelError as exc:
+        raise ValidationError({"active_model": str(exc)}) from exc
+    if open_question not in OpenQuestionSetting.values:
+        raise ValidationError({"open_question": _("Unknown setting.")})
+    route_choices = dict(route_choices or {})
+    for reporter, route in route_choices.items():
+        entry = model.routes_for(reporter)
+        if entry is None:
+            raise ValidationError(
+                {f"route_choices.{reporter}": _("The model has no routes for this reporter.")}
+            )
+        if route not in {r.key for r in entry.routes}:
+            raise ValidationError({f"route_choices.{reporter}": _("The model has no such route.")})
+    with transaction.atomic():
+        settings = GovernanceSettings.objects.select_for_update().filter(id=1).first()
+        if settings is None:
+            return audited_create(
+                actor=actor,
+                instance=GovernanceSettings(
+                    active_model=active_model,
+                    open_question=open_question,
+                    route_choices=route_choices,
+                ),
+            )
+        settings, _changes = audited_update(
+            actor=actor,
+            instance=settings,
+            active_model=active_model,
+            open_question=open_question,
+            route_choices=route_choices,
+        )
+    return settings

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from shireito.demo import DEMO_PASSWORD, USERS, load_demo_data
+from shireito.demo import USERS, demo_password, load_demo_data
 
 
 class Command(BaseCommand):
@@ -59,5 +59,5 @@ class Command(BaseCommand):
     def _print_sign_in(self) -> None:
         self.stdout.write("Demo sign-in names (organization, roles):")
         for username, _full_name, organization, roles in USERS:
-            self.stdout.write(f"  {username:<12} {organization:<15} {', '.join(roles)}")
-        self.stdout.write(f"Demo password: {DEMO_PASSWORD}")
+            self.stdout.write(f"  {username:<16} {organization:<15} {', '.join(roles)}")
+        self.stdout.write(f"Demo password: {demo_password()}")

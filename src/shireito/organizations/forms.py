@@ -1,0 +1,122 @@
+from django import forms
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, SystemCategory
+from shireito.organizations.governance import available_model_keys
+from shireito.organizations.models import Organization, Sector
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+ORGANIZATION_FIELDS = [
+    "code",
+    "name",
+    "name_en",
+    "kind",
+    "parent",
+    "local_government_level",
+    "sector",
+    "corporate_number",
+    "local_government_code",
+    "valid_from",
+    "valid_to",
+]
+
+
+class OrganizationForm(forms.Form):
+    """Create or change an organisation. The form only parses; the service validates with the
+    model (check digits, the shape each kind needs) and its errors land on these fields."""
+
+    def __init__(self, *args, instance: Organization | None = None, editable_fields=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", model_to_dict(instance, fields=ORGANIZATION_FIELDS))
+        super().__init__(*args, **kwargs)
+        names = [f for f in ORGANIZATION_FIELDS if instance is None or f != "code"]
+        if editable_fields is not None:
+            names = [f for f in names if f in editable_fields]
+        self.fields.update(
+            fields_for_model(
+                Organization,
+                fields=names,
+                widgets={"valid_from": DateInput, "valid_to": DateInput},
+            )
+        )
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = Organization.objects.order_by("code")
+        if "sector" in self.fields:
+            self.fields["sector"].queryset = Sector.objects.order_by("position")
+        if instance is not None and {"name", "name_en"} & set(self.fields):
+            self.fields["name_effective_from"] = forms.DateField(
+                label=_("New name takes effect on"),
+                required=False,
+                widget=DateInput,
+                help_text=_(
+                    "Only when the name changes; the old name is kept until the day before."
+                ),
+            )
+
+
+class GovernanceSettingsForm(forms.Form):
+    active_model = forms.ChoiceField(label=_("Active governance model"))
+    open_question = forms.ChoiceField(
+        label=_("How far the Digital Agency audits beyond security"),
+        choices=OpenQuestionSetting.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The seed's open question (論点). Changing it changes the mandates at once."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active_model"].choices = [(key, key) for key in available_model_keys()]
+
+
+class RoleHandoverForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=GovernanceRole.choices)
+    organization = forms.ModelChoiceField(
+        label=_("New holder"), queryset=Organization.objects.order_by("code")
+    )
+    on = forms.DateField(label=_("From"), widget=DateInput)
+
+
+class AuditQuestionForm(forms.Form):
+    auditor = forms.ModelChoiceField(
+        label=_("Auditing organization"), queryset=Organization.objects.none()
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner of the system"), queryset=Organization.objects.none()
+    )
+    category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = organizations
+        self.fields["owner"].queryset = organizations
+        for name in self.fields:
+            self.fields[name].widget.attrs["id"] = f"audit_{name}"
+
+
+class RouteQuestionForm(forms.Form):
+    reporter = forms.ModelChoiceField(
+        label=_("Reporting organization"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].queryset = organizations
+        self.fields["reporter"].widget.attrs["id"] = "route_reporter"
+
+
+class BuilderQuestionForm(forms.Form):
+    category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
+    owner = forms.ModelChoiceField(
+        label=_("Owner of the system"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organizations
+        for name in self.fields:
+            self.fields[name].widget.attrs["id"] = f"builder_{name}"

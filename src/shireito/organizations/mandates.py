@@ -1,0 +1,300 @@
+"""The mandate engine: answers, from the active governance model and who holds which role on
+a given day, who may audit what, who builds what, where an organisation reports, and so which
+organisations' data a user may see. Every answer carries the rule that decided it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shireito.core.scoping import ALL
+from shireito.organizations.choices import (
+    MandateKind,
+    OrganizationKind,
+    ScopeClass,
+)
+from shireito.organizations.governance import (
+    AuditMandate,
+    GovernanceModel,
+    load_model,
+    split_selector,
+)
+from shireito.organizations.models import GovernanceSettings, Organization, RoleHolding
+
+# A ministry sees the systems of the agencies it supervises (IPA is one, under METI).
+SUPERVISED_AGENCY_KINDS = (OrganizationKind.INDEPENDENT_AGENCY, OrganizationKind.IPA)
+
+
+@dataclass(frozen=True)
+class SystemRef:
+    """What the engine needs to know of an information system (the portfolio's systems
+    provide the same three attributes)."""
+
+    owner: Organization
+    category: str
+    builder: Organization | None = None
+
+
+@dataclass(frozen=True)
+class AuditDecision:
+    allowed: bool
+    rule: str
+    mandate: str | None = None
+    kind: str | None = None
+    capacity: str = ""  # "auditor", "entrusting" (holds it, IPA carries it out) or "entrusted"
+
+
+@dataclass(frozen=True)
+class BuildDecision:
+    builders: list[Organization]
+    rule: str
+    selector: str | None = None
+
+
+@dataclass
+class RouteAnswer:
+    key: str
+    hops: list[tuple[str, Organization | None]]
+    default: bool
+    complete: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.complete = all(org is not None for _selector, org in self.hops)
+
+
+@dataclass
+class ReportRouteAnswer:
+    reporter: Organization
+    routes: list[RouteAnswer]
+    rule: str
+
+
+class MandateEngine:
+    """The active model (or any model) evaluated on one day. Cheap to build; caches its
+    database reads for its own lifetime (one request)."""
+
+    def __init__(
+        self,
+        model: GovernanceModel,
+        *,
+        open_question: str | None = None,
+        route_choices: dict | None = None,
+        on: dt.date | None = None,
+    ):
+        self.model = model
+        default_setting = model.open_question.default if model.open_question else "none"
+        self.open_question = str(open_question or default_setting)
+        self.route_choices = route_choices or {}
+        self.on = on or timezone.localdate()
+
+    # --- selectors ------------------------------------------------------------------
+
+    @cached_property
+    def _holders(self) -> dict[str, list[Organization]]:
+        holders: dict[str, list[Organization]] = {}
+        holdings = RoleHolding.objects.select_related("organization").filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=self.on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.on),
+        )
+        for holding in holdings:
+            holders.setdefault(holding.role, []).append(holding.organization)
+        return holders
+
+    def holders(self, role: str) -> list[Organization]:
+        return self._holders.get(role, [])
+
+    def matches(self, org: Organization | None, selector: str) -> bool:
+        """Whether ``org`` is what an absolute selector (role: or kind:) names."""
+        if org is None:
+            return False
+        prefix, value = split_selector(selector)
+        if prefix == "role":
+            return any(holder.pk == org.pk for holder in self.holders(value))
+        if prefix == "kind":
+            return org.kind == value
+        return False
+
+    def _existing(self):
+        return Organization.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=self.on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.on),
+        )
+
+    def resolve_ids(self, selector: str) -> set[int]:
+        prefix, value = split_selector(selector)
+        if prefix == "role":
+            return {org.pk for org in self.holders(value)}
+        if prefix == "kind":
+            return self._kind_ids(value)
+        return set()
+
+    def _kind_ids(self, kind: str) -> set[int]:
+        cache = self.__dict__.setdefault("_kind_cache", {})
+        if kind not in cache:
+            cache[kind] = set(self._existing().filter(kind=kind).values_list("pk", flat=True))
+        return cache[kind]
+
+    def resolve_hop(self, selector: str, context: Organization) -> Organization | None:
+        """A hop of a report route, for the reporter ``context``."""
+        prefix, value = split_selector(selector)
+        if prefix == "role":
+            holders = self.holders(value)
+            return holders[0] if holders else None
+        if value == "supervising_ministry":
+            parent = context.parent
+            return parent if parent and parent.kind == OrganizationKind.MINISTRY else None
+        if value == "sector_ministry":
+            return context.sector.supervising_ministry if context.sector_id else None
+        if value == "prefecture":
+            return context.parent if context.parent_id else None
+        return None
+
+    # --- questions --------------------------------------------------------------------
+
+    @property
+    def audit_mandates(self) -> list[AuditMandate]:
+        return self.model.audits_for(self.open_question)
+
+    @property
+    def _name(self) -> str:
+        return f"{self.model.key} v{self.model.version}"
+
+    def _rule(self, section: str, key: str) -> str:
+        return f"{self._name} › {section} › {key}"
+
+    def builder_for(self, category: str, owner: Organization) -> BuildDecision:
+        """Who builds a system of ``category`` owned by ``owner``."""
+        entry = next((b for b in self.model.builds if b.category == category), None)
+        if entry is None:
+            return BuildDecision(
+                [],
+                f"{self._name}: no system category {category!r} in this model",
+            )
+        rule = self._rule("builds", category)
+        if entry.builder == "owner":
+            return BuildDecision([owner], rule, "owner")
+        return BuildDecision(self.holders(split_selector(entry.builder)[1]), rule, entry.builder)
+
+    def check_builder(
+        self, category: str, owner: Organization, builder: Organization
+    ) -> tuple[bool, BuildDecision]:
+        """Whether ``builder`` may build a ``category`` system owned by ``owner``, with the
+        rule that says so (the portfolio refuses other builders naming it)."""
+        decision = self.builder_for(category, owner)
+        return any(b.pk == builder.pk for b in decision.builders), decision
+
+    def may_audit(self, auditor: Organization, system: SystemRef) -> AuditDecision:
+        """Whether ``auditor`` may audit ``system``, and under which mandate."""
+        builder = system.builder
+        if builder is None:
+            builders = self.builder_for(system.category, system.owner).builders
+            builder = builders[0] if builders else None
+        for mandate in self.audit_mandates:
+            if system.category not in mandate.categories:
+                continue
+            covered = any(self.matches(system.owner, s) for s in mandate.auditees) or any(
+                self.matches(builder, s) for s in mandate.builders
+            )
+            if not covered:
+                continue
+            rule = self._rule("audits", mandate.key)
+            if self.matches(auditor, mandate.auditor):
+                capacity = "entrusting" if mandate.entrusted_to else "auditor"
+                return AuditDecision(True, rule, mandate.key, mandate.kind, capacity)
+            if mandate.entrusted_to and self.matches(auditor, mandate.entrusted_to):
+                return AuditDecision(
+                    True, rule, mandate.key, MandateKind.ENTRUSTED_SECURITY_AUDIT, "entrusted"
+                )
+        return AuditDecision(
+            False,
+            f"{self._name}: no audit mandate covers this system for this organization",
+        )
+
+    def reporter_entry(self, reporter: Organization):
+        return next(
+            (entry for entry in self.model.report_routes if self.matches(reporter, entry.reporter)),
+            None,
+        )
+
+    def report_routes(self, reporter: Organization) -> ReportRouteAnswer:
+        entry = self.reporter_entry(reporter)
+        if entry is None:
+            return ReportRouteAnswer(
+                reporter,
+                [],
+                f"{self._name}: no report route for this organization",
+            )
+        chosen = self.route_choices.get(entry.reporter)
+        default = chosen if chosen in {r.key for r in entry.routes} else entry.default
+        routes = [
+            RouteAnswer(
+                route.key,
+                [(hop, self.resolve_hop(hop, reporter)) for hop in route.hops],
+                route.key == default,
+            )
+            for route in entry.routes
+        ]
+        routes.sort(key=lambda r: not r.default)
+        return ReportRouteAnswer(reporter, routes, self._rule("report_routes", entry.reporter))
+
+    # --- what users may see -------------------------------------------------------------
+
+    def visible_org_ids(self, org: Organization, scope_class: str):
+        """Organisations (besides ``org``) whose data of ``scope_class`` ``org`` may see."""
+        if scope_class == ScopeClass.DIRECTORY:
+            if org.kind != OrganizationKind.OVERSEAS_COUNTERPART:
+                return ALL
+            ids: set[int] = set()
+            for liaison in self.model.liaisons:
+                if self.matches(org, liaison.counterparts):
+                    ids |= self.resolve_ids(liaison.party)
+            return ids
+        if scope_class == ScopeClass.PORTFOLIO:
+            return self._portfolio_ids(org)
+        return set()
+
+    def _portfolio_ids(self, org: Organization) -> set[int]:
+        ids: set[int] = set()
+        if org.kind == OrganizationKind.MINISTRY:
+            ids |= set(
+                self._existing()
+                .filter(parent=org, kind__in=SUPERVISED_AGENCY_KINDS)
+                .values_list("pk", flat=True)
+            )
+        for mandate in self.audit_mandates:
+            acts = self.matches(org, mandate.auditor) or (
+                mandate.entrusted_to is not None and self.matches(org, mandate.entrusted_to)
+            )
+            if acts:
+                for selector in [*mandate.auditees, *mandate.builders]:
+                    ids |= self.resolve_ids(selector)
+        for oversight in self.model.oversight:
+            if self.matches(org, oversight.overseer):
+                for selector in oversight.owners:
+                    ids |= self.resolve_ids(selector)
+        return ids
+
+
+def governance_settings() -> GovernanceSettings:
+    return GovernanceSettings.objects.filter(id=1).first() or GovernanceSettings()
+
+
+def active_engine(*, on: dt.date | None = None) -> MandateEngine:
+    """The engine of the deployment's active model and settings."""
+    settings = governance_settings()
+    return MandateEngine(
+        load_model(settings.active_model),
+        open_question=settings.open_question,
+        route_choices=settings.route_choices,
+        on=on,
+    )
+
+
+def engine_for(
+    key: str, *, open_question: str | None = None, on: dt.date | None = None
+) -> MandateEngine:
+    return MandateEngine(load_model(key), open_question=open_question, on=on)

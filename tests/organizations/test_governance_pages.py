@@ -1,0 +1,156 @@
+import shutil
+
+import pytest
+
+from shireito.core.models import AuditEvent
+from shireito.organizations.mandates import governance_settings
+from shireito.organizations.models import Organization
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def official(government, signed_in):
+    user = make_user(organization=government["mhlw"], roles=["viewer"])
+    return signed_in(user)
+
+
+def test_governance_page_draws_the_model_and_tables_it(official):
+    html = official.get("/governance/").content.decode()
+    assert "デジタル庁設置後" in html
+    assert "<caption>" in html and '<th scope="col">' in html
+    if shutil.which("dot"):
+        assert 'role="img"' in html and "<svg" in html
+    else:
+        assert "Graphviz" in html
+
+
+def test_any_model_can_be_shown_with_an_open_question_setting(official):
+    html = official.get(
+        "/governance/models/digital-agency/?open_question=own_and_ministries"
+    ).content.decode()
+    assert "自庁と各省のシステム" in html
+    assert official.get("/governance/models/nope/").status_code == 404
+
+
+def test_comparison_lists_every_difference(official):
+    html = official.get("/governance/compare/?a=current&b=digital-agency").content.decode()
+    only_b = html.split('id="only-b-title"')[1].split("</section>")[0]
+    assert "共同システム" in only_b or "joint system" in only_b
+
+
+def test_questions_are_answered_with_the_rule(official, government):
+    html = official.get(
+        "/governance/questions/",
+        {
+            "ask": "audit",
+            "auditor": government["ipa"].pk,
+            "owner": government["pmda"].pk,
+            "category": "independent_agency_system",
+        },
+    ).content.decode()
+    assert "agency-security-audit" in html
+    assert "digital-agency v1 › audits › agency-security-audit" in html
+    route = official.get(
+        "/governance/questions/", {"ask": "route", "reporter": government["pmda"].pk}
+    )
+    assert "via-ministry" in route.content.decode()
+    bad = official.get(
+        "/governance/questions/", {"ask": "audit", "auditor": "999999"}
+    ).content.decode()
+    assert 'href="#audit_auditor"' in bad
+
+
+@pytest.mark.parametrize(
+    "path", ["/governance/settings/", "/governance/roles/handover/", "/organizations/new/"]
+)
+def test_admin_pages_are_platform_admins_only(official, path):
+    assert official.get(path).status_code == 403
+
+
+def test_platform_admin_switches_the_open_question(
+    government, platform_admin, signed_in, demo_mode
+):
+    client = signed_in(platform_admin)
+    response = client.post(
+        "/governance/settings/",
+        {"active_model": "digital-agency", "open_question": "own_and_ministries"},
+    )
+    assert response.status_code == 302
+    assert governance_settings().open_question == "own_and_ministries"
+    assert AuditEvent.objects.filter(object_type="organizations.governancesettings").exists()
+
+
+def test_platform_admin_hands_over_a_role(government, platform_admin, signed_in, demo_mode):
+    client = signed_in(platform_admin)
+    bad = client.post("/governance/roles/handover/", {"role": "national_cyber_centre"})
+    assert 'href="#id_organization"' in bad.content.decode()
+    ok = client.post(
+        "/governance/roles/handover/",
+        {"role": "national_cyber_centre", "organization": government["mic"].pk, "on": "2030-01-01"},
+    )
+    assert ok.status_code == 302
+    assert government["mic"].role_holdings.filter(role="national_cyber_centre").exists()
+
+
+def test_organization_form_shows_model_errors_on_their_fields(
+    government, platform_admin, signed_in, demo_mode
+):
+    client = signed_in(platform_admin)
+    response = client.post(
+        "/organizations/new/",
+        {
+            "code": "osaka",
+            "name": "大阪府",
+            "kind": "local_government",
+            "local_government_code": "270009",
+        },
+    )
+    html = response.content.decode()
+    assert 'href="#id_local_government_code"' in html
+    assert 'href="#id_local_government_level"' in html
+    assert not Organization.objects.filter(code="osaka").exists()
+    ok = client.post(
+        "/organizations/new/",
+        {
+            "code": "osaka",
+            "name": "大阪府",
+            "kind": "local_government",
+            "local_government_level": "prefecture",
+            "local_government_code": "270008",
+        },
+    )
+    assert ok.status_code == 302
+
+
+def test_organization_admins_edit_only_names_and_identifiers(government, signed_in):
+    admin = make_user(organization=government["mhlw"], roles=["org_admin"])
+    client = signed_in(admin)
+    form = client.get("/organizations/mhlw/edit/").content.decode()
+    assert 'name="name_en"' in form and 'name="kind"' not in form
+    response = client.post(
+        "/organizations/mhlw/edit/", {"name": government["mhlw"].name, "name_en": "MHLW"}
+    )
+    assert response.status_code == 302
+    assert client.get("/organizations/meti/edit/").status_code == 403
+
+
+def test_detail_shows_route_roles_and_former_names(government, signed_in):
+    import datetime as dt
+
+    from shireito.organizations.services import organization_update
+
+    organization_update(
+        actor=None,
+        organization=government["nisc"],
+        name="国家サイバー統括室",
+        name_effective_from=dt.date(2025, 7, 1),
+    )
+    client = signed_in(make_user(organization=government["pmda"]))
+    pmda = client.get("/organizations/pmda/").content.decode()
+    assert "via-ministry" not in pmda  # people read the hops, not keys
+    assert government["mhlw"].name in pmda.split('id="route-title"')[1]
+    nisc = client.get("/organizations/nisc/").content.decode()
+    assert "2025-06-30" in nisc.split('id="names-title"')[1]
+    assert "国のサイバーセキュリティ司令塔" in nisc
