@@ -45,7 +45,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         "デジタル庁",
         "Digital Agency",
         K.DIGITAL_AGENCY,
-        None,
+        "cabinet",
         {"valid_from": D(2021, 9, 1)},
     ),
     (
@@ -53,7 +53,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         "内閣官房国家サイバー統括室",
         "National Cybersecurity Office",
         K.NATIONAL_CYBER_CENTRE,
-        None,
+        "cabinet",
         {"valid_from": D(2005, 4, 25)},
     ),
     (
@@ -61,7 +61,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         "サイバーセキュリティ戦略本部",
         "Cybersecurity Strategic Headquarters",
         K.CYBERSECURITY_HQ,
-        None,
+        "cabinet",
         {"valid_from": D(2015, 1, 9)},
     ),
     ("cao", "内閣府", "Cabinet Office", K.MINISTRY, None, {}),
