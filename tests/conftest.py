@@ -64,3 +64,23 @@ def signed_in(client):
 def demo_mode(settings):
     settings.DEMO_MODE = True
     return settings
+
+
+@pytest.fixture
+def api(client):
+    """Call the API as ``user`` with a fresh bearer token: ``api(user, "get", path, **query)``
+    or ``api(user, "post", path, body)``."""
+    import json
+
+    from shireito.accounts.services import api_token_create
+
+    def call(user, method, path, body=None, **params):
+        _token, secret = api_token_create(actor=None, user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        if body is not None:
+            return getattr(client, method)(
+                path, json.dumps(body), content_type="application/json", **headers
+            )
+        return getattr(client, method)(path, params, **headers)
+
+    return call

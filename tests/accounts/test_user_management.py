@@ -1,11 +1,8 @@
 """Organisation admins add and change their people; nobody else's."""
 
-import json
-
 import pytest
 
 from shireito.accounts.models import User
-from shireito.accounts.services import api_token_create
 from shireito.core.selectors import object_history
 from tests.factories import PASSWORD, make_user
 
@@ -95,16 +92,14 @@ def test_edit_changes_roles_and_deactivates(client, org_admin, signed_in):
     assert refused.status_code == 200
 
 
-def test_org_admin_may_not_touch_a_platform_admin(client, organization, signed_in):
+def test_org_admin_may_not_touch_a_platform_admin(client, api, organization, signed_in):
     admin = make_user(organization=organization, roles=["org_admin"], username="admin2")
     boss = make_user(organization=organization, roles=["platform_admin"], username="boss")
     signed_in(admin)
     assert client.get("/accounts/users/boss/edit/").status_code == 403
     response = client.post("/accounts/users/boss/edit/", {"full_name": "Boss", "roles": ["viewer"]})
     assert response.status_code == 403
-    patched = _api(
-        client, admin, "patch", "/api/v1/users/boss", {"is_active": False, "email": "x@y.z"}
-    )
+    patched = api(admin, "patch", "/api/v1/users/boss", {"is_active": False, "email": "x@y.z"})
     assert patched.status_code == 403
     boss.refresh_from_db()
     assert boss.is_active
@@ -145,19 +140,8 @@ def test_people_list_is_scoped(client, viewer, other_organization, signed_in):
     assert "/accounts/users/viewer/" in html
 
 
-def _api(client, user, method, path, body=None):
-    _token, secret = api_token_create(actor=None, user=user, name="t")
-    return getattr(client, method)(
-        path,
-        json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {secret}",
-    )
-
-
-def test_api_create_and_update_users(client, org_admin):
-    created = _api(
-        client,
+def test_api_create_and_update_users(client, api, org_admin):
+    created = api(
         org_admin,
         "post",
         "/api/v1/users",
@@ -165,14 +149,13 @@ def test_api_create_and_update_users(client, org_admin):
     )
     assert created.status_code == 201, created.content
     assert created.json()["roles"] == ["editor", "viewer"]
-    updated = _api(client, org_admin, "patch", "/api/v1/users/newcomer", {"roles": ["auditor"]})
+    updated = api(org_admin, "patch", "/api/v1/users/newcomer", {"roles": ["auditor"]})
     assert updated.json()["roles"] == ["auditor"]
     assert updated.json()["full_name"] == NEW["full_name"]  # fields not sent stay
 
 
-def test_api_user_errors_name_fields(client, org_admin):
-    response = _api(
-        client,
+def test_api_user_errors_name_fields(client, api, org_admin):
+    response = api(
         org_admin,
         "post",
         "/api/v1/users",
@@ -181,13 +164,10 @@ def test_api_user_errors_name_fields(client, org_admin):
     assert response.status_code == 422
     errors = [(e["field"], e["path"]) for e in response.json()["errors"]]
     assert errors == [("roles", "$.roles[0]")]
-    response = _api(
-        client, org_admin, "post", "/api/v1/users", {**NEW, "organization": "no-such-org"}
-    )
+    response = api(org_admin, "post", "/api/v1/users", {**NEW, "organization": "no-such-org"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "organization"
-    response = _api(
-        client,
+    response = api(
         org_admin,
         "post",
         "/api/v1/users",
@@ -197,15 +177,14 @@ def test_api_user_errors_name_fields(client, org_admin):
     assert not User.objects.filter(username="newcomer").exists()
 
 
-def test_api_refuses_managing_another_organisation(client, org_admin, other_organization):
+def test_api_refuses_managing_another_organisation(client, api, org_admin, other_organization):
     stranger = make_user(organization=other_organization, username="stranger")
-    response = _api(
-        client, org_admin, "post", "/api/v1/users", {**NEW, "organization": other_organization.code}
+    response = api(
+        org_admin, "post", "/api/v1/users", {**NEW, "organization": other_organization.code}
     )
     assert response.status_code == 403
     assert (
-        _api(client, org_admin, "patch", "/api/v1/users/stranger", {"is_active": False}).status_code
-        == 404
+        api(org_admin, "patch", "/api/v1/users/stranger", {"is_active": False}).status_code == 404
     )
     stranger.refresh_from_db()
     assert stranger.is_active

@@ -13,49 +13,31 @@ pytestmark = pytest.mark.django_db
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
 
 
-@pytest.fixture
-def call(client):
-    def call(user, method, path, body=None, **params):
-        _token, secret = api_token_create(actor=None, user=user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if body is not None:
-            return getattr(client, method)(
-                path, json.dumps(body), content_type="application/json", **kwargs
-            )
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
-
-
 def test_unauthenticated_requests_get_401_with_the_error_body(client):
     response = client.get("/api/v1/organizations")
     assert response.status_code == 401
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_lists_answer_items_and_count_with_limit_offset_and_search(
-    call, viewer, other_organization
-):
-    body = call(viewer, "get", "/api/v1/organizations", limit=1, offset=0).json()
+def test_lists_answer_items_and_count_with_limit_offset_and_search(api, viewer, other_organization):
+    body = api(viewer, "get", "/api/v1/organizations", limit=1, offset=0).json()
     assert body["count"] == 2
     assert len(body["items"]) == 1
-    searched = call(viewer, "get", "/api/v1/organizations", search="Other").json()
+    searched = api(viewer, "get", "/api/v1/organizations", search="Other").json()
     assert [item["code"] for item in searched["items"]] == ["other-ministry"]
-    assert (
-        call(viewer, "get", "/api/v1/organizations", kind="local_government").json()["count"] == 0
-    )
+    assert api(viewer, "get", "/api/v1/organizations", kind="local_government").json()["count"] == 0
 
 
-def test_invalid_query_parameters_are_named(call, viewer):
-    response = call(viewer, "get", "/api/v1/organizations", limit="many", kind="planet")
+def test_invalid_query_parameters_are_named(api, viewer):
+    response = api(viewer, "get", "/api/v1/organizations", limit="many", kind="planet")
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"limit", "kind"}
     assert all(error["location"] == "query" for error in response.json()["errors"])
 
 
-def test_invalid_body_fields_are_named_with_a_json_path(call, viewer):
-    response = call(viewer, "post", "/api/v1/tokens", body={"name": "", "expires_in_days": 0})
+def test_invalid_body_fields_are_named_with_a_json_path(api, viewer):
+    response = api(viewer, "post", "/api/v1/tokens", body={"name": "", "expires_in_days": 0})
     assert response.status_code == 422
     errors = {error["field"]: error for error in response.json()["errors"]}
     assert set(errors) == {"name", "expires_in_days"}
@@ -75,17 +57,17 @@ def test_malformed_json_is_a_clear_error(client, viewer):
     assert "detail" in response.json()
 
 
-def test_users_are_scoped_to_the_organisation(call, viewer, other_organization, platform_admin):
+def test_users_are_scoped_to_the_organisation(api, viewer, other_organization, platform_admin):
     make_user(organization=other_organization, username="stranger")
-    mine = {u["username"] for u in call(viewer, "get", "/api/v1/users").json()["items"]}
+    mine = {u["username"] for u in api(viewer, "get", "/api/v1/users").json()["items"]}
     assert "stranger" not in mine
     assert "viewer" in mine
-    everyone = {u["username"] for u in call(platform_admin, "get", "/api/v1/users").json()["items"]}
+    everyone = {u["username"] for u in api(platform_admin, "get", "/api/v1/users").json()["items"]}
     assert {"stranger", "viewer"} <= everyone
 
 
-def test_token_create_and_revoke_through_the_api(call, viewer, client):
-    created = call(viewer, "post", "/api/v1/tokens", body={"name": "ci", "expires_in_days": 30})
+def test_token_create_and_revoke_through_the_api(api, viewer, client):
+    created = api(viewer, "post", "/api/v1/tokens", body={"name": "ci", "expires_in_days": 30})
     assert created.status_code == 201
     secret = created.json()["token"]
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
@@ -96,26 +78,26 @@ def test_token_create_and_revoke_through_the_api(call, viewer, client):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
 
 
-def test_another_users_token_cannot_be_revoked(call, viewer, org_admin):
+def test_another_users_token_cannot_be_revoked(api, viewer, org_admin):
     token, _secret = api_token_create(actor=None, user=org_admin, name="theirs")
-    assert call(viewer, "delete", f"/api/v1/tokens/{token.pk}").status_code == 404
+    assert api(viewer, "delete", f"/api/v1/tokens/{token.pk}").status_code == 404
 
 
-def test_audit_events_are_scoped_and_filterable(call, org_admin, other_organization):
-    items = call(
+def test_audit_events_are_scoped_and_filterable(api, org_admin, other_organization):
+    items = api(
         org_admin, "get", "/api/v1/audit-events", object_type="organizations.organization"
     ).json()
     assert items["count"] >= 1
     assert {item["object_id"] for item in items["items"]} == {str(org_admin.organization_id)}
-    assert call(org_admin, "get", "/api/v1/audit-events", action="explode").status_code == 422
+    assert api(org_admin, "get", "/api/v1/audit-events", action="explode").status_code == 422
 
 
 @pytest.mark.parametrize(
     ("fixture", "status"), [("viewer", 403), ("org_admin", 403), ("platform_admin", 200)]
 )
-def test_chain_verification_is_for_platform_admins(call, request, fixture, status):
+def test_chain_verification_is_for_platform_admins(api, request, fixture, status):
     user = request.getfixturevalue(fixture)
-    response = call(user, "get", "/api/v1/audit-events/verification")
+    response = api(user, "get", "/api/v1/audit-events/verification")
     assert response.status_code == status
     if status == 200:
         assert response.json()["ok"] is True

@@ -1,26 +1,9 @@
-import json
-
 import pytest
 
-from shireito.accounts.services import api_token_create
 from shireito.organizations.models import Organization
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, body=None, **params):
-        _token, secret = api_token_create(actor=None, user=user, name="t")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if body is not None:
-            return getattr(client, method)(
-                path, json.dumps(body), content_type="application/json", **headers
-            )
-        return getattr(client, method)(path, params, **headers)
-
-    return call
 
 
 def test_organizations_filter_by_kind_parent_and_sector(api, government):

@@ -299,7 +299,11 @@ def user_create(request):
         else:
             messages.success(request, _("The user %(name)s is added.") % {"name": user.username})
             return redirect("accounts:user_detail", username=user.username)
-    return render(request, "accounts/user_form.html", {"form": form, "person": None})
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "page_title": _("Add a user"), "cancel_url": reverse("accounts:user_list")},
+    )
 
 
 @login_required
@@ -338,7 +342,15 @@ def user_edit(request, username: str):
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("accounts:user_detail", username=person.username)
-    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change %(name)s") % {"name": person},
+            "cancel_url": reverse("accounts:user_detail", args=[person.username]),
+        },
+    )
 
 
 @login_required
@@ -357,4 +369,12 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password is changed."))
             return redirect("accounts:user_detail", username=request.user.username)
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change your password"),
+            "submit_label": _("Change password"),
+        },
+    )

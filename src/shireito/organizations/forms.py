@@ -4,26 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys
-from shireito.organizations.models import Organization, Sector
+from shireito.organizations.models import ORGANIZATION_EDITABLE_FIELDS, Organization, Sector
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-ORGANIZATION_FIELDS = [
-    "code",
-    "name",
-    "name_en",
-    "kind",
-    "parent",
-    "local_government_level",
-    "sector",
-    "corporate_number",
-    "local_government_code",
-    "valid_from",
-    "valid_to",
-]
+ORGANIZATION_FIELDS = ["code", *ORGANIZATION_EDITABLE_FIELDS]
 
 
 class OrganizationForm(forms.Form):

@@ -59,6 +59,21 @@ class Sector(TimeStampedModel):
         return self.name_en if get_language() == "en" else self.name
 
 
+# What may be set on an organisation after its code (forms, services and the API share it).
+ORGANIZATION_EDITABLE_FIELDS = (
+    "name",
+    "name_en",
+    "kind",
+    "parent",
+    "local_government_level",
+    "sector",
+    "corporate_number",
+    "local_government_code",
+    "valid_from",
+    "valid_to",
+)
+
+
 class Organization(TimeStampedModel):
     """A body in the governance model: ministry, agency, local government, operator …
 

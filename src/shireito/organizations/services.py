@@ -15,6 +15,7 @@ from shireito.core.services import audited_create, audited_delete, audited_updat
 from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, OrganizationKind
 from shireito.organizations.governance import GovernanceModelError, available_model_keys, load_model
 from shireito.organizations.models import (
+    ORGANIZATION_EDITABLE_FIELDS,
     GovernanceSettings,
     Organization,
     OrganizationName,
@@ -23,20 +24,7 @@ from shireito.organizations.models import (
 )
 from shireito.organizations.selectors import may_edit_organization
 
-ALL_FIELDS = frozenset(
-    {
-        "name",
-        "name_en",
-        "kind",
-        "parent",
-        "local_government_level",
-        "sector",
-        "corporate_number",
-        "local_government_code",
-        "valid_from",
-        "valid_to",
-    }
-)
+ALL_FIELDS = frozenset(ORGANIZATION_EDITABLE_FIELDS)
 # What an organisation admin may change of their own organisation; the rest shapes the
 # governance model and is the platform admins'.
 OWN_ADMIN_FIELDS = frozenset({"name", "name_en", "corporate_number", "local_government_code"})

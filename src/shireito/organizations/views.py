@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -99,7 +100,13 @@ def organization_create(request):
             messages.success(request, _("The organization is added."))
             return redirect("organizations:detail", code=organization.code)
     return render(
-        request, "organizations/organization_form.html", {"form": form, "organization": None}
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Add an organization"),
+            "cancel_url": reverse("organizations:list"),
+        },
     )
 
 
@@ -130,8 +137,12 @@ def organization_edit(request, code: str):
             return redirect("organizations:detail", code=organization.code)
     return render(
         request,
-        "organizations/organization_form.html",
-        {"form": form, "organization": organization},
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change %(name)s") % {"name": organization},
+            "cancel_url": reverse("organizations:detail", args=[organization.code]),
+        },
     )
 
 
@@ -233,7 +244,19 @@ def governance_settings_edit(request):
                 request, _("The governance settings are saved; they apply from now on.")
             )
             return redirect("governance:index")
-    return render(request, "organizations/governance_settings.html", {"form": form})
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change the model in force"),
+            "intro": _(
+                "The change applies at once to every question the mandate engine answers and to "
+                "what every user may see. It is recorded in the history."
+            ),
+            "cancel_url": reverse("governance:index"),
+        },
+    )
 
 
 @login_required
@@ -254,7 +277,20 @@ def role_handover(request):
         else:
             messages.success(request, _("The role is handed over."))
             return redirect("governance:index")
-    return render(request, "organizations/role_handover.html", {"form": form})
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Hand over a role"),
+            "intro": _(
+                "Mandates name roles, not bodies: from the day given, the new holder has every "
+                "mandate of the role, and the old holder's period ends the day before."
+            ),
+            "submit_label": _("Hand over"),
+            "cancel_url": reverse("governance:index"),
+        },
+    )
 
 
 @login_required
