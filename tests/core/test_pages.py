@@ -80,13 +80,11 @@ def test_null_characters_in_the_address_are_a_clear_400(client, viewer, signed_i
     assert "NUL文字" in text
 
 
-def test_change_rows_use_the_fields_names_and_mark_before_and_after(
-    signed_in, viewer, org_admin, client
-):
+def test_change_rows_use_the_fields_names_and_mark_before_and_after(signed_in, org_admin, client):
     from shireito.organizations.services import organization_update
 
-    organization_update(actor=org_admin, organization=viewer.organization, name_en="New")
-    signed_in(viewer)
+    organization_update(actor=org_admin, organization=org_admin.organization, name_en="New")
+    signed_in(org_admin)
     html = client.get("/organizations/test-ministry/").content.decode()
     history = html.split('id="history-title"')[1]
     assert "<dt>名称（英語）</dt>" in history

@@ -117,14 +117,14 @@ def graphs(draw):
 
 
 def _build(graph) -> list[Organization]:
+    ministries = [make_organization(kind="ministry") for _ in range(graph["ministries"])]
     orgs = [
         make_organization(kind="digital_agency"),
         make_organization(kind="national_cyber_centre"),
-        make_organization(kind="ipa"),
+        make_organization(kind="ipa", parent=ministries[-1]),
     ]
     for role, holder in zip(["digital_agency", "national_cyber_centre", "ipa"], orgs, strict=True):
         role_holding_ensure(actor=None, role=role, organization=holder, valid_from=None)
-    ministries = [make_organization(kind="ministry") for _ in range(graph["ministries"])]
     orgs += ministries
     orgs += [
         make_organization(kind="independent_agency", parent=ministries[i % len(ministries)])
@@ -161,17 +161,20 @@ def reference_directory(viewer: Organization, orgs: list[Organization]) -> set[i
     return {o.pk for o in orgs}
 
 
-def reference_portfolio(viewer: Organization, orgs: list[Organization]) -> set[int]:
+def reference_portfolio(viewer: Organization, orgs: list[Organization], model: str) -> set[int]:
+    """The seed's audit and oversight lines, written out plainly for both models."""
     seen = {viewer.pk}
+    agencies = {"independent_agency", "ipa"}
     if viewer.kind == "ministry":
-        seen |= {o.pk for o in orgs if o.parent_id == viewer.pk and o.kind == "independent_agency"}
+        seen |= {o.pk for o in orgs if o.parent_id == viewer.pk and o.kind in agencies}
     if viewer.kind == "national_cyber_centre":
-        seen |= {
-            o.pk for o in orgs if o.kind in {"ministry", "digital_agency", "independent_agency"}
-        }
+        audited = {"ministry", *agencies} | (
+            {"digital_agency"} if model == "digital-agency" else set()
+        )
+        seen |= {o.pk for o in orgs if o.kind in audited}
     if viewer.kind == "ipa":
         seen |= {o.pk for o in orgs if o.kind == "independent_agency"}
-    if viewer.kind == "digital_agency":
+    if viewer.kind == "digital_agency" and model == "digital-agency":
         seen |= {o.pk for o in orgs if o.kind in {"ministry", "digital_agency"}}
     return seen
 
@@ -181,10 +184,21 @@ def reference_portfolio(viewer: Organization, orgs: list[Organization]) -> set[i
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(graph=graphs())
-def test_no_endpoint_returns_anything_outside_scope(graph):
+@given(
+    graph=graphs(),
+    model=st.sampled_from(["current", "digital-agency"]),
+    setting=st.sampled_from(["none", "own_systems", "own_and_ministries"]),
+)
+def test_no_endpoint_returns_anything_outside_scope(graph, model, setting):
+    from shireito.organizations.services import governance_configure
+
     with transaction.atomic():
         orgs = _build(graph)
+        governance_configure(
+            actor=None,
+            active_model=model,
+            open_question=setting if model == "digital-agency" else "none",
+        )
         users = [
             make_user(organization=orgs[i % len(orgs)], roles=["org_admin", "auditor"])
             for i in graph["users"]
@@ -193,31 +207,50 @@ def test_no_endpoint_returns_anything_outside_scope(graph):
         by_code = {o.code: o for o in orgs}
         for user in users:
             client = Client()
+            client.force_login(user)
             _token, secret = api_token_create(actor=None, user=user, name="t")
             headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
             viewer = user.organization
             directory = reference_directory(viewer, orgs)
+            directory_codes = {codes[pk] for pk in directory}
 
-            listed = client.get("/api/v1/organizations?limit=500", **headers).json()["items"]
+            def get(path, client=client, headers=headers, **query):
+                return client.get(path, query, **headers)
+
+            listed = get("/api/v1/organizations", limit=500).json()["items"]
             assert {by_code[item["code"]].pk for item in listed} == directory
             for org in orgs:
-                status = client.get(f"/api/v1/organizations/{org.code}", **headers).status_code
-                assert status == (200 if org.pk in directory else 404)
+                expected = 200 if org.pk in directory else 404
+                assert get(f"/api/v1/organizations/{org.code}").status_code == expected
+                assert client.get(f"/organizations/{org.code}/").status_code == expected
 
-            people = client.get("/api/v1/users?limit=500", **headers).json()["items"]
+            people = get("/api/v1/users", limit=500).json()["items"]
             assert {p["organization_code"] for p in people} == {viewer.code}
             for other in users:
-                status = client.get(f"/api/v1/users/{other.username}", **headers).status_code
-                assert status == (200 if other.organization_id == viewer.pk else 404)
+                expected = 200 if other.organization_id == viewer.pk else 404
+                assert get(f"/api/v1/users/{other.username}").status_code == expected
 
-            events = client.get("/api/v1/audit-events?limit=500", **headers).json()["items"]
-            assert all(
-                e["object_type"] != "organizations.organization"
-                or codes.get(int(e["object_id"])) == viewer.code
-                for e in events
-            )
+            events = get("/api/v1/audit-events", limit=500).json()["items"]
+            for event in events:
+                if event["object_type"] == "organizations.organization":
+                    assert codes.get(int(event["object_id"])) == viewer.code
+                if event["object_type"] == "accounts.user":
+                    assert int(event["object_id"]) in {
+                        u.pk for u in users if u.organization_id == viewer.pk
+                    }
 
-            assert active_engine().visible_org_ids(viewer, ScopeClass.PORTFOLIO) | {viewer.pk} == (
-                reference_portfolio(viewer, orgs)
-            )
+            for sector in get("/api/v1/sectors").json():
+                assert sector["supervising_ministry_code"] in directory_codes | {None}
+            for holding in get("/api/v1/governance/role-holdings").json():
+                assert holding["organization_code"] in directory_codes
+            route = get("/api/v1/governance/questions/report-route", reporter=viewer.code).json()
+            for hop in (h for r in route["routes"] for h in r["hops"]):
+                assert hop["organization_code"] in directory_codes | {None}
+            builders = get(
+                "/api/v1/governance/questions/builder", category="joint_system", owner=viewer.code
+            ).json()["builders"]
+            assert set(builders) <= directory_codes
+
+            portfolio = active_engine().visible_org_ids(viewer, ScopeClass.PORTFOLIO)
+            assert portfolio | {viewer.pk} == reference_portfolio(viewer, orgs, model)
         transaction.set_rollback(True)

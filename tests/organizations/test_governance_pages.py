@@ -5,7 +5,7 @@ import pytest
 from shireito.core.models import AuditEvent
 from shireito.organizations.mandates import governance_settings
 from shireito.organizations.models import Organization
-from tests.factories import make_user
+from tests.factories import make_organization, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,12 @@ def test_any_model_can_be_shown_with_an_open_question_setting(official):
     html = official.get(
         "/governance/models/digital-agency/?open_question=own_and_ministries"
     ).content.decode()
-    assert "自庁と各省のシステム" in html
+    shown = html.split("表示中の設定：")[1].split("</strong>")[0]
+    assert "自庁と各省のシステム" in shown
+    assert "non_security_audit" not in html  # people read labels, not keys
+    assert "セキュリティ以外の監査: 各省システム" in html
+    default = official.get("/governance/models/digital-agency/").content.decode()
+    assert "セキュリティ以外の監査: 各省システム" not in default
     assert official.get("/governance/models/nope/").status_code == 404
 
 
@@ -54,8 +59,13 @@ def test_questions_are_answered_with_the_rule(official, government):
     assert "digital-agency v1 › audits › agency-security-audit" in html
     route = official.get(
         "/governance/questions/", {"ask": "route", "reporter": government["pmda"].pk}
+    ).content.decode()
+    answer = route.split('id="answer-title"')[1].split("</section>")[0]
+    assert (
+        answer.index("既定の経路")
+        < answer.index(government["mhlw"].name)
+        < answer.index("代替の経路")
     )
-    assert "via-ministry" in route.content.decode()
     bad = official.get(
         "/governance/questions/", {"ask": "audit", "auditor": "999999"}
     ).content.decode()
@@ -86,12 +96,22 @@ def test_platform_admin_hands_over_a_role(government, platform_admin, signed_in,
     client = signed_in(platform_admin)
     bad = client.post("/governance/roles/handover/", {"role": "national_cyber_centre"})
     assert 'href="#id_organization"' in bad.content.decode()
+    wrong_kind = client.post(
+        "/governance/roles/handover/",
+        {
+            "role": "national_cyber_centre",
+            "organization": government["ncsc"].pk,
+            "on": "2030-01-01",
+        },
+    )
+    assert 'href="#id_organization"' in wrong_kind.content.decode()
+    successor = make_organization(code="nco", kind="national_cyber_centre")
     ok = client.post(
         "/governance/roles/handover/",
-        {"role": "national_cyber_centre", "organization": government["mic"].pk, "on": "2030-01-01"},
+        {"role": "national_cyber_centre", "organization": successor.pk, "on": "2030-01-01"},
     )
     assert ok.status_code == 302
-    assert government["mic"].role_holdings.filter(role="national_cyber_centre").exists()
+    assert successor.role_holdings.filter(role="national_cyber_centre").exists()
 
 
 def test_organization_form_shows_model_errors_on_their_fields(

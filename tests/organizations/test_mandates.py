@@ -62,11 +62,17 @@ def test_only_the_digital_agency_model_has_the_development_policy_built_on_the_c
 
 def test_after_the_digital_agency_it_builds_its_own_and_joint_systems(government):
     engine = engine_for("digital-agency")
-    for category in ["digital_agency_system", "joint_system"]:
-        assert engine.builder_for(category, government["mhlw"]).builders == [government["da"]]
+    assert engine.builder_for("digital_agency_system", government["da"]).builders == [
+        government["da"]
+    ]
+    assert engine.builder_for("joint_system", government["mhlw"]).builders == [government["da"]]
     assert engine.builder_for("ministry_system", government["mhlw"]).builders == [
         government["mhlw"]
     ]
+    # a category belongs to certain owners: a prefecture owns no ministry system
+    wrong_owner = engine.builder_for("ministry_system", government["tokyo"])
+    assert wrong_owner.builders == []
+    assert "not to a local_government" in wrong_owner.rule
     allowed, decision = engine.check_builder("joint_system", government["mhlw"], government["mhlw"])
     assert not allowed
     assert decision.rule == "digital-agency v1 › builds › joint_system"
@@ -240,15 +246,37 @@ def test_a_handover_on_or_before_the_last_one_is_refused(government):
 
 def test_the_comparison_lists_what_the_digital_agency_adds():
     result = compare(
-        model_relations(load_model("current")), model_relations(load_model("digital-agency"))
+        model_relations(load_model("current"), every_option=True),
+        model_relations(load_model("digital-agency"), every_option=True),
     )
     added = {r.key for r in result.only_b}
+    removed = {r.key for r in result.only_a}
     assert ("builds", "role:digital_agency", "category:joint_system", "") in added
     assert ("oversees", "role:digital_agency", "kind:ministry", "") in added
     assert (
         "audits",
         "role:digital_agency",
         "category:digital_agency_system",
-        "service_assurance",
+        "service_assurance|digital_agency_system,joint_system",
     ) in added
-    assert result.only_a == [] or all(r.subject != "role:digital_agency" for r in result.only_a)
+    # the national centre's audit of ministries now covers the Digital Agency's and joint systems
+    assert (
+        "audits",
+        "role:national_cyber_centre",
+        "kind:ministry",
+        "security_audit|ministry_system",
+    ) in removed
+    assert (
+        "audits",
+        "role:national_cyber_centre",
+        "kind:ministry",
+        "security_audit|ministry_system,digital_agency_system,joint_system",
+    ) in added
+    # the open question's settings are differences too
+    assert (
+        "audits",
+        "role:digital_agency",
+        "kind:ministry",
+        "non_security_audit|ministry_system|option:own_and_ministries",
+    ) in added
+    assert not added & removed

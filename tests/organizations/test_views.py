@@ -45,6 +45,10 @@ def test_detail_shows_history_from_the_trail(client, viewer, org_admin, signed_i
         actor=org_admin, organization=org_admin.organization, name_en="Renamed Ministry"
     )
     signed_in(viewer)
+    hidden = client.get("/organizations/test-ministry/").content.decode()
+    assert "Renamed Ministry" not in hidden.split('id="history-title"')[1]
+    client.logout()
+    signed_in(org_admin)
     html = client.get("/organizations/test-ministry/").content.decode()
     history = html.split('id="history-title"')[1]
     assert "Renamed Ministry" in history

@@ -13,15 +13,25 @@ from shireito.core.scoping import is_platform_admin, visible_organization_ids
 from shireito.core.services import object_type_of
 
 
-def object_history(instance: Model) -> QuerySet[AuditEvent]:
-    """Every audit event about one object, newest first.
+def object_history(instance: Model, *, user) -> QuerySet[AuditEvent]:
+    """The audit events about one object that ``user`` may read, newest first; ``user=None``
+    is the system itself (command line, tests) and reads all.
 
-    The caller has already checked the user may see the object (through ``visible_to``);
-    its history is then theirs to see too.
+    Seeing an object does not mean reading who changed it and what it held before: the
+    history follows the audit log's rule (``audit_events_visible_to``).
     """
-    return AuditEvent.objects.filter(
-        object_type=object_type_of(instance), object_id=str(instance.pk)
-    ).order_by("-sequence")
+    events = (
+        AuditEvent.objects.order_by("-sequence") if user is None else audit_events_visible_to(user)
+    )
+    return events.filter(object_type=object_type_of(instance), object_id=str(instance.pk))
+
+
+def may_read_history(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (is_platform_admin(user) or user.has_role("org_admin") or user.has_role("auditor"))
+    )
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -34,9 +44,12 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
         return events.none()
     if is_platform_admin(user):
         return events
+    # Everyone may read the history of their own account (who changed my roles, my password).
+    own_account = Q(object_type="accounts.user", object_id=str(user.pk))
     if not (user.has_role("org_admin") or user.has_role("auditor")):
-        return events.none()
-    return events.filter(owner_organization_id__in=visible_organization_ids(user, AuditEvent))
+        return events.filter(own_account)
+    visible = visible_organization_ids(user, AuditEvent)
+    return events.filter(Q(owner_organization_id__in=visible) | own_account)
 
 
 def search_audit_events(

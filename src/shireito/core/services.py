@@ -130,15 +130,21 @@ def record_audit_event(
     return event
 
 
-def _refuse_nul_characters(instance: models.Model, names=None) -> None:
-    """PostgreSQL cannot store NUL in text; refuse it as a field error on every database."""
+def _unstorable(value: str) -> bool:
+    """NUL (PostgreSQL cannot store it) or a lone surrogate (no UTF-8 for it; JSON's
+    ``\\ud800`` escape decodes to one)."""
+    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _refuse_unstorable_characters(instance: models.Model, names=None) -> None:
+    """Refuse text no database can store as a field error, on every database alike."""
     errors = {}
     for field in instance._meta.concrete_fields:
         if names is not None and field.name not in names:
             continue
         value = field.value_from_object(instance)
-        if isinstance(value, str) and "\x00" in value:
-            errors[field.name] = _("Null characters are not allowed.")
+        if isinstance(value, str) and _unstorable(value):
+            errors[field.name] = _("Null characters and unpaired surrogates are not allowed.")
     if errors:
         raise ValidationError(errors)
 
@@ -146,7 +152,7 @@ def _refuse_nul_characters(instance: models.Model, names=None) -> None:
 def audited_create[M: models.Model](*, actor, instance: M) -> M:
     """Validate, insert and audit a new object (all fields recorded as old=None)."""
     with transaction.atomic():
-        _refuse_nul_characters(instance)
+        _refuse_unstorable_characters(instance)
         instance.full_clean()
         instance.save(force_insert=True)
         changes = {name: [None, value] for name, value in snapshot(instance).items()}
@@ -176,7 +182,7 @@ def audited_update[M: models.Model](
         }
         if not changes:
             return instance, {}
-        _refuse_nul_characters(instance, names)
+        _refuse_unstorable_characters(instance, names)
         instance.full_clean()
         update_fields = list(changes)
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):

@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from shireito.organizations import selectors, services
-from shireito.organizations.choices import SystemCategory
+from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
 from shireito.organizations.models import Sector
@@ -44,6 +44,12 @@ def _organization(user, code: str | None, field: str):
     if organization is None:
         raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
     return organization
+
+
+def _code(user, organization) -> str | None:
+    """An organisation named in an answer, if the user may see it (else null)."""
+    shown = selectors.shown_to(user, organization)
+    return shown.code if shown else None
 
 
 def _sector(code: str | None):
@@ -192,7 +198,7 @@ def governance_models_list(request):
     operation_id="governance_models_get",
     summary="One governance model, as declared and as relations",
 )
-def governance_models_get(request, key: str, open_question: str | None = None):
+def governance_models_get(request, key: str, open_question: OpenQuestionSetting | None = None):
     if key not in available_model_keys():
         raise Http404
     model = load_model(key)
@@ -219,7 +225,10 @@ def governance_compare(request, a: str, b: str):
     for field, key in (("a", a), ("b", b)):
         if key not in keys:
             raise ValidationError({field: _("No governance model has this key.")})
-    result = compare(model_relations(load_model(a)), model_relations(load_model(b)))
+    result = compare(
+        model_relations(load_model(a), every_option=True),
+        model_relations(load_model(b), every_option=True),
+    )
     return {
         "a": a,
         "b": b,
@@ -288,12 +297,17 @@ def role_handover(request, payload: RoleHandoverIn):
     operation_id="governance_may_audit",
     summary="May an organization audit a system of this owner and category, under which mandate?",
 )
-def governance_may_audit(request, auditor: str, owner: str, category: SystemCategory):
-    decision = active_engine().may_audit(
-        _organization(request.auth, auditor, "auditor"),
-        SystemRef(_organization(request.auth, owner, "owner"), category),
-    )
-    return asdict(decision)
+def governance_may_audit(
+    request, auditor: str, owner: str, category: SystemCategory, kind: MandateKind | None = None
+):
+    auditor_org = _organization(request.auth, auditor, "auditor")
+    system = SystemRef(_organization(request.auth, owner, "owner"), category)
+    engine = active_engine()
+    first = engine.may_audit(auditor_org, system, kind)
+    decisions = [
+        d for d in engine.audit_decisions(auditor_org, system) if kind is None or d.kind == kind
+    ]
+    return {**asdict(first), "mandates": [asdict(d) for d in decisions]}
 
 
 @governance_router.get(
@@ -313,7 +327,7 @@ def governance_report_route(request, reporter: str):
                 "default": route.default,
                 "complete": route.complete,
                 "hops": [
-                    {"place": place, "organization_code": org.code if org else None}
+                    {"place": place, "organization_code": _code(request.auth, org)}
                     for place, org in route.hops
                 ],
             }
@@ -332,6 +346,6 @@ def governance_builder(request, category: SystemCategory, owner: str):
     decision = active_engine().builder_for(category, _organization(request.auth, owner, "owner"))
     return {
         "category": category,
-        "builders": [org.code for org in decision.builders],
+        "builders": [code for org in decision.builders if (code := _code(request.auth, org))],
         "rule": decision.rule,
     }

@@ -73,3 +73,35 @@ class ScopeClass(models.TextChoices):
     DIRECTORY = "directory", _("directory")
     OWN = "own", _("own organization only")
     PORTFOLIO = "portfolio", _("information systems")
+
+
+# Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an
+# overseas counterpart as the national centre) would hand it every mandate of the role.
+ROLE_KINDS: dict[str, tuple[str, ...]] = {
+    GovernanceRole.CABINET: (OrganizationKind.CABINET,),
+    GovernanceRole.DIGITAL_AGENCY: (OrganizationKind.DIGITAL_AGENCY,),
+    GovernanceRole.NATIONAL_CYBER_CENTRE: (OrganizationKind.NATIONAL_CYBER_CENTRE,),
+    GovernanceRole.CYBERSECURITY_HQ: (OrganizationKind.CYBERSECURITY_HQ,),
+    GovernanceRole.IPA: (OrganizationKind.IPA, OrganizationKind.INDEPENDENT_AGENCY),
+    GovernanceRole.LOCAL_GOVERNMENT_MINISTRY: (OrganizationKind.MINISTRY,),
+    GovernanceRole.J_LIS: (OrganizationKind.J_LIS,),
+}
+
+# Which kinds of organisation own systems of each category.
+CATEGORY_OWNER_KINDS: dict[str, tuple[str, ...]] = {
+    SystemCategory.DIGITAL_AGENCY_SYSTEM: (OrganizationKind.DIGITAL_AGENCY,),
+    SystemCategory.JOINT_SYSTEM: (OrganizationKind.DIGITAL_AGENCY, OrganizationKind.MINISTRY),
+    SystemCategory.MINISTRY_SYSTEM: (
+        OrganizationKind.MINISTRY,
+        OrganizationKind.CABINET,
+        OrganizationKind.NATIONAL_CYBER_CENTRE,
+        OrganizationKind.CYBERSECURITY_HQ,
+    ),
+    SystemCategory.INDEPENDENT_AGENCY_SYSTEM: (
+        OrganizationKind.INDEPENDENT_AGENCY,
+        OrganizationKind.IPA,
+    ),
+    SystemCategory.LOCAL_GOVERNMENT_SYSTEM: (OrganizationKind.LOCAL_GOVERNMENT,),
+    SystemCategory.CI_SYSTEM: (OrganizationKind.CI_OPERATOR,),
+    SystemCategory.QUASI_PUBLIC_SYSTEM: (OrganizationKind.J_LIS, OrganizationKind.OTHER),
+}

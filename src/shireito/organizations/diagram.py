@@ -58,7 +58,7 @@ def dot_source(key: str, open_question: str | None) -> str:
             **_NODE_STYLE.get(prefix, _NODE_STYLE["relative"]),
         )
     for relation in relations:
-        alternative = "alternative" in relation.detail or relation.relation == "entrusts"
+        alternative = "|alternative|" in relation.detail or relation.relation == "entrusts"
         graph.edge(
             _node_id(relation.subject),
             _node_id(relation.object),

@@ -3,8 +3,9 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, SystemCategory
-from shireito.organizations.governance import available_model_keys
+from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.models import ORGANIZATION_EDITABLE_FIELDS, Organization, Sector
+from shireito.organizations.relations import token_label
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +60,39 @@ class GovernanceSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["active_model"].choices = [(key, key) for key in available_model_keys()]
+        # One choice per reporter that has alternatives in any model; the service keeps only
+        # those the chosen model has.
+        self.route_fields: dict[str, str] = {}
+        for key in available_model_keys():
+            for entry in load_model(key).report_routes:
+                if len(entry.routes) < 2:
+                    continue
+                name = "route_" + entry.reporter.replace(":", "_")
+                if name not in self.fields:
+                    self.fields[name] = forms.ChoiceField(
+                        label=_("Default report route of %(reporter)s")
+                        % {"reporter": token_label(entry.reporter)},
+                        required=False,
+                        choices=[("", _("as the model says"))],
+                    )
+                    self.route_fields[name] = entry.reporter
+                known = {value for value, _label in self.fields[name].choices}
+                self.fields[name].choices += [
+                    (route.key, " → ".join(token_label(h) for h in route.hops))
+                    for route in entry.routes
+                    if route.key not in known
+                ]
+
+    def route_choices(self) -> dict[str, str]:
+        """The chosen default routes, only where the chosen model has that reporter and route."""
+        model = load_model(self.cleaned_data["active_model"])
+        choices = {}
+        for name, reporter in self.route_fields.items():
+            value = self.cleaned_data.get(name)
+            entry = model.routes_for(reporter)
+            if value and entry and value in {r.key for r in entry.routes}:
+                choices[reporter] = value
+        return choices
 
 
 class RoleHandoverForm(forms.Form):
@@ -108,3 +142,11 @@ class BuilderQuestionForm(forms.Form):
         self.fields["owner"].queryset = organizations
         for name in self.fields:
             self.fields[name].widget.attrs["id"] = f"builder_{name}"
+
+
+class SectorForm(forms.Form):
+    supervising_ministry = forms.ModelChoiceField(
+        label=_("Supervising ministry"),
+        queryset=Organization.objects.filter(kind="ministry").order_by("code"),
+        required=False,
+    )

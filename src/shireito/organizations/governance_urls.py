@@ -11,4 +11,5 @@ urlpatterns = [
     path("settings/", views.governance_settings_edit, name="settings"),
     path("roles/handover/", views.role_handover, name="handover"),
     path("models/<str:key>/", views.governance_model, name="model"),
+    path("sectors/<str:code>/", views.sector_edit, name="sector"),
 ]

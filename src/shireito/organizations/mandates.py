@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shireito.core.scoping import ALL
 from shireito.organizations.choices import (
+    CATEGORY_OWNER_KINDS,
     MandateKind,
     OrganizationKind,
     ScopeClass,
@@ -175,6 +176,14 @@ class MandateEngine:
                 f"{self._name}: no system category {category!r} in this model",
             )
         rule = self._rule("builds", category)
+        owner_kinds = CATEGORY_OWNER_KINDS.get(category, ())
+        if owner.kind not in owner_kinds:
+            return BuildDecision(
+                [],
+                f"{self._name}: a {category} belongs to "
+                + " or ".join(str(k) for k in owner_kinds)
+                + f", not to a {owner.kind}",
+            )
         if entry.builder == "owner":
             return BuildDecision([owner], rule, "owner")
         return BuildDecision(self.holders(split_selector(entry.builder)[1]), rule, entry.builder)
@@ -187,12 +196,14 @@ class MandateEngine:
         decision = self.builder_for(category, owner)
         return any(b.pk == builder.pk for b in decision.builders), decision
 
-    def may_audit(self, auditor: Organization, system: SystemRef) -> AuditDecision:
-        """Whether ``auditor`` may audit ``system``, and under which mandate."""
+    def audit_decisions(self, auditor: Organization, system: SystemRef) -> list[AuditDecision]:
+        """Every mandate under which ``auditor`` may audit ``system`` (a system can be covered
+        by several: the Digital Agency's service assurance and its non-security audit)."""
         builder = system.builder
         if builder is None:
             builders = self.builder_for(system.category, system.owner).builders
             builder = builders[0] if builders else None
+        decisions = []
         for mandate in self.audit_mandates:
             if system.category not in mandate.categories:
                 continue
@@ -204,14 +215,25 @@ class MandateEngine:
             rule = self._rule("audits", mandate.key)
             if self.matches(auditor, mandate.auditor):
                 capacity = "entrusting" if mandate.entrusted_to else "auditor"
-                return AuditDecision(True, rule, mandate.key, mandate.kind, capacity)
-            if mandate.entrusted_to and self.matches(auditor, mandate.entrusted_to):
-                return AuditDecision(
-                    True, rule, mandate.key, MandateKind.ENTRUSTED_SECURITY_AUDIT, "entrusted"
+                decisions.append(AuditDecision(True, rule, mandate.key, mandate.kind, capacity))
+            elif mandate.entrusted_to and self.matches(auditor, mandate.entrusted_to):
+                decisions.append(
+                    AuditDecision(
+                        True, rule, mandate.key, MandateKind.ENTRUSTED_SECURITY_AUDIT, "entrusted"
+                    )
                 )
+        return decisions
+
+    def may_audit(
+        self, auditor: Organization, system: SystemRef, kind: str | None = None
+    ) -> AuditDecision:
+        """Whether ``auditor`` may audit ``system`` (with an audit of ``kind``, if given), and
+        under which mandate; the first that applies."""
+        for decision in self.audit_decisions(auditor, system):
+            if kind is None or decision.kind == kind:
+                return decision
         return AuditDecision(
-            False,
-            f"{self._name}: no audit mandate covers this system for this organization",
+            False, f"{self._name}: no audit mandate covers this system for this organization"
         )
 
     def reporter_entry(self, reporter: Organization):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import (
+    ROLE_KINDS,
     GovernanceRole,
     LocalGovernmentLevel,
     OpenQuestionSetting,
@@ -186,7 +187,7 @@ class Organization(TimeStampedModel):
             errors.setdefault(field, []).append(message)
 
         parent = self.parent if self.parent_id else None
-        if self.kind == OrganizationKind.INDEPENDENT_AGENCY and (
+        if self.kind in (OrganizationKind.INDEPENDENT_AGENCY, OrganizationKind.IPA) and (
             parent is None or parent.kind != OrganizationKind.MINISTRY
         ):
             error("parent", _("An independent agency needs its supervising ministry."))
@@ -308,6 +309,36 @@ class RoleHolding(TimeStampedModel):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    def clean(self) -> None:
+        """The holder must be the kind of body the role is for, and one role has one holder
+        on any day."""
+        errors: dict[str, list] = {}
+        if (
+            self.organization_id
+            and self.role in ROLE_KINDS
+            and self.organization.kind not in ROLE_KINDS[self.role]
+        ):
+            errors.setdefault("organization", []).append(
+                _("This kind of organization cannot hold this role.")
+            )
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors.setdefault("valid_to", []).append(_("The end comes before the start."))
+        overlapping = RoleHolding.objects.filter(role=self.role).exclude(pk=self.pk)
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(
+                models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=self.valid_to)
+            )
+        if self.valid_from is not None:
+            overlapping = overlapping.filter(
+                models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from)
+            )
+        if overlapping.exists():
+            errors.setdefault("valid_from", []).append(
+                _("Another organization holds this role during this period.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class GovernanceSettings(TimeStampedModel):

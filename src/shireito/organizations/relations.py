@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from shireito.organizations.choices import (
     GovernanceRole,
     MandateKind,
+    OpenQuestionSetting,
     OrganizationKind,
     SystemCategory,
 )
@@ -83,16 +84,48 @@ def token_label(token: str, model: GovernanceModel | None = None) -> str:
 
 
 def detail_label(relation: Relation) -> str:
-    if relation.relation in {"audits", "entrusts"} and relation.detail in MandateKind.values:
-        return str(MandateKind(relation.detail).label)
-    if relation.relation == "reports_to" and relation.detail:
-        route, _sep, position = relation.detail.partition("#")
-        return _("route %(route)s, step %(step)s") % {"route": route, "step": position}
+    """The detail column in words: the audit's kind and the system categories it covers (and
+    the open-question setting that gives it), or which route and step of it."""
+    parts = relation.detail.split("|") if relation.detail else []
+    if relation.relation in {"audits", "entrusts"} and parts:
+        text = str(MandateKind(parts[0]).label)
+        if len(parts) > 1 and parts[1]:
+            text += ": " + ", ".join(str(SystemCategory(c).label) for c in parts[1].split(","))
+        if len(parts) > 2:
+            setting = OpenQuestionSetting(parts[2].removeprefix("option:"))
+            text += " " + _("(open question set to “%(setting)s”)") % {"setting": setting.label}
+        return text
+    if relation.relation == "reports_to" and parts and parts[0] == "route":
+        _kind, key, role, step = parts
+        if role == "default":
+            return _("default route, step %(step)s") % {"step": step}
+        return _("alternative route (%(route)s), step %(step)s") % {"route": key, "step": step}
     return relation.detail
 
 
-def model_relations(model: GovernanceModel, open_question: str | None = None) -> list[Relation]:
-    """Every relation the model states, with the open question at ``open_question``."""
+def _audit_relations(mandates, tag: str = "") -> list[Relation]:
+    relations = []
+    for mandate in mandates:
+        detail = f"{mandate.kind}|{','.join(mandate.categories)}" + (
+            f"|option:{tag}" if tag else ""
+        )
+        doer = mandate.entrusted_to or mandate.auditor
+        if mandate.entrusted_to:
+            relations.append(Relation("entrusts", mandate.auditor, mandate.entrusted_to, detail))
+        targets = [
+            *mandate.auditees,
+            *(f"category:{c}" for c in mandate.categories if mandate.builders),
+        ]
+        relations += [Relation("audits", doer, target, detail) for target in targets]
+    return relations
+
+
+def model_relations(
+    model: GovernanceModel, open_question: str | None = None, *, every_option: bool = False
+) -> list[Relation]:
+    """Every relation the model states, with the open question at ``open_question``; with
+    ``every_option``, the mandates of every open-question setting too, each tagged with its
+    setting (what a comparison of two models must show)."""
     setting = open_question or (model.open_question.default if model.open_question else "none")
     relations: list[Relation] = []
     for standard in model.standards:
@@ -110,17 +143,12 @@ def model_relations(model: GovernanceModel, open_question: str | None = None) ->
             OWNER_KIND.get(build.category, "owner") if build.builder == "owner" else build.builder
         )
         relations.append(Relation("builds", builder, f"category:{build.category}"))
-    for mandate in model.audits_for(setting):
-        doer = mandate.entrusted_to or mandate.auditor
-        if mandate.entrusted_to:
-            relations.append(
-                Relation("entrusts", mandate.auditor, mandate.entrusted_to, mandate.kind)
-            )
-        for target in [
-            *mandate.auditees,
-            *(f"category:{c}" for c in mandate.categories if mandate.builders),
-        ]:
-            relations.append(Relation("audits", doer, target, mandate.kind))
+    if every_option and model.open_question:
+        relations += _audit_relations(model.audits)
+        for option, mandates in model.open_question.options.items():
+            relations += _audit_relations(mandates, str(option))
+    else:
+        relations += _audit_relations(model.audits_for(setting))
     for oversight in model.oversight:
         relations += [Relation("oversees", oversight.overseer, owner) for owner in oversight.owners]
         relations += [
@@ -129,11 +157,10 @@ def model_relations(model: GovernanceModel, open_question: str | None = None) ->
     for entry in model.report_routes:
         for route in entry.routes:
             previous = entry.reporter
+            role = "default" if route.key == entry.default else "alternative"
             for position, hop in enumerate(route.hops, start=1):
-                suffix = "" if route.key == entry.default else " (alternative)"
-                relations.append(
-                    Relation("reports_to", previous, hop, f"{route.key}{suffix}#{position}")
-                )
+                detail = f"route|{route.key}|{role}|{position}"
+                relations.append(Relation("reports_to", previous, hop, detail))
                 previous = hop
     for liaison in model.liaisons:
         relations.append(Relation("liaises", liaison.party, liaison.counterparts))

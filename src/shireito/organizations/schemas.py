@@ -158,12 +158,20 @@ class GovernanceSettingsIn(Schema):
     )
 
 
-class AuditAnswer(Schema):
+class AuditDecisionOut(Schema):
     allowed: bool
     mandate: str | None
     kind: MandateKind | None
-    capacity: str
+    capacity: str = Field(
+        description="auditor, entrusting (holds it; IPA carries it out) or entrusted"
+    )
     rule: str
+
+
+class AuditAnswer(AuditDecisionOut):
+    """The first mandate that applies, and every one that does."""
+
+    mandates: list[AuditDecisionOut]
 
 
 class HopOut(Schema):

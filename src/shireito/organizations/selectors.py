@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from shireito.core.scoping import visible_to
+from shireito.core.scoping import ALL, visible_organization_ids, visible_to
 from shireito.organizations.models import Organization, RoleHolding, Sector
 
 
@@ -53,3 +53,23 @@ def role_holdings(*, user) -> QuerySet[RoleHolding]:
     return visible_to(user, RoleHolding.objects.select_related("organization")).order_by(
         "role", "valid_from"
     )
+
+
+def shown_to(user, organization: Organization | None) -> Organization | None:
+    """``organization`` if ``user`` may see it, else None: the engine's answers name bodies,
+    and an answer must not reveal one the user's scope hides."""
+    if organization is None:
+        return None
+    ids = visible_organization_ids(user, Organization)
+    return organization if ids is ALL or organization.pk in ids else None
+
+
+def routes_shown_to(user, answer):
+    """A report-route answer with each hop as (place, organisation or None, hidden): hidden
+    when an organisation holds the place but the user may not see it."""
+    for route in answer.routes:
+        route.hops = [
+            (place, shown_to(user, org), org is not None and shown_to(user, org) is None)
+            for place, org, *_rest in route.hops
+        ]
+    return answer

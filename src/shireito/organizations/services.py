@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,10 +67,16 @@ def organization_update(
             raise PermissionDenied(
                 _("Only platform admins may change: %s") % ", ".join(sorted(restricted))
             )
+    if name_effective_from and name_effective_from > timezone.localdate():
+        raise ValidationError(
+            {"name_effective_from": _("Record a rename on or after the day it takes effect.")}
+        )
     with transaction.atomic():
         old_name, old_name_en = organization.name, organization.name_en
         renamed = "name" in fields and fields["name"] != old_name
-        organization, _changes = audited_update(actor=actor, instance=organization, **fields)
+        organization, changes = audited_update(actor=actor, instance=organization, **fields)
+        if {"kind", "local_government_level"} & set(changes):
+            _recheck_supervised(organization)
         if renamed:
             effective = name_effective_from or timezone.localdate()
             previous = organization.former_names.order_by("-valid_to").first()
@@ -93,6 +99,21 @@ def organization_update(
                 )
             audited_create(actor=actor, instance=former)
     return organization
+
+
+def _recheck_supervised(organization: Organization) -> None:
+    """A change of kind must not leave the organisations it supervises invalid (an agency whose
+    ministry stopped being a ministry)."""
+    for child in Organization.objects.filter(parent=organization).select_related("parent"):
+        try:
+            child.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "kind": _("%(child)s would no longer fit: %(problem)s")
+                    % {"child": child, "problem": " ".join(exc.messages)}
+                }
+            ) from exc
 
 
 def organization_delete(*, actor, organization: Organization) -> None:
@@ -156,14 +177,19 @@ def role_handover(*, actor, role: str, organization: Organization, on: dt.date) 
     _require_platform_admin(actor)
     if role not in GovernanceRole.values:
         raise ValidationError({"role": _("Unknown role.")})
+    if not organization.exists_on(on):
+        raise ValidationError({"organization": _("This organization does not exist on that day.")})
     with transaction.atomic():
         later = RoleHolding.objects.filter(role=role, valid_from__gte=on)
         if later.exists():
             raise ValidationError({"on": _("A handover on or after this day is already recorded.")})
-        for current in RoleHolding.objects.select_for_update().filter(
-            role=role, valid_to__isnull=True
-        ):
-            if current.organization_id == organization.pk:
+        covering = RoleHolding.objects.select_for_update().filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lt=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            role=role,
+        )
+        for current in covering:
+            if current.organization_id == organization.pk and current.valid_to is None:
                 return current
             audited_update(actor=actor, instance=current, valid_to=on - dt.timedelta(days=1))
         return audited_create(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from shireito.accounts.selectors import user_list
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
-from shireito.core.selectors import object_history
+from shireito.core.selectors import may_read_history, object_history
 from shireito.organizations import selectors, services
 from shireito.organizations.choices import OpenQuestionSetting, OrganizationKind
 from shireito.organizations.diagram import render_svg
@@ -27,8 +27,9 @@ from shireito.organizations.forms import (
     OrganizationForm,
     RoleHandoverForm,
     RouteQuestionForm,
+    SectorForm,
 )
-from shireito.organizations.governance import GovernanceModelError, available_model_keys, load_model
+from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
 from shireito.organizations.relations import compare, model_relations, relation_rows
 from shireito.organizations.services import OWN_ADMIN_FIELDS
@@ -72,9 +73,10 @@ def organization_detail(request, code: str):
             "children": selectors.organization_list(user=request.user).filter(parent=organization),
             "former_names": organization.former_names.all(),
             "holdings": organization.role_holdings.all(),
-            "routes": engine.report_routes(organization),
+            "routes": selectors.routes_shown_to(request.user, engine.report_routes(organization)),
             "may_edit": selectors.may_edit_organization(request.user, organization),
-            "history": object_history(organization)[:100],
+            "history": object_history(organization, user=request.user)[:100],
+            "may_read_history": may_read_history(request.user),
         },
     )
 
@@ -201,7 +203,9 @@ def governance_compare(request):
     a = request.GET.get("a") if request.GET.get("a") in keys else "current"
     b = request.GET.get("b") if request.GET.get("b") in keys else "digital-agency"
     model_a, model_b = load_model(a), load_model(b)
-    result = compare(model_relations(model_a), model_relations(model_b))
+    result = compare(
+        model_relations(model_a, every_option=True), model_relations(model_b, every_option=True)
+    )
     return render(
         request,
         "organizations/governance_compare.html",
@@ -223,9 +227,10 @@ def governance_settings_edit(request):
     if not request.user.is_platform_admin:
         raise PermissionDenied
     current = governance_settings()
+    initial = {"active_model": current.active_model, "open_question": current.open_question}
+    initial.update({"route_" + k.replace(":", "_"): v for k, v in current.route_choices.items()})
     form = GovernanceSettingsForm(
-        request.POST if request.method == "POST" else None,
-        initial={"active_model": current.active_model, "open_question": current.open_question},
+        request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,12 +238,10 @@ def governance_settings_edit(request):
                 actor=request.user,
                 active_model=form.cleaned_data["active_model"],
                 open_question=form.cleaned_data["open_question"],
-                route_choices=current.route_choices,
+                route_choices=form.route_choices(),
             )
-        except (ValidationError, GovernanceModelError) as exc:
-            add_service_errors(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The governance settings are saved; they apply from now on.")
@@ -312,14 +315,19 @@ def governance_questions(request):
     answer = None
     if which == "audit" and audit_form.is_valid():
         data = audit_form.cleaned_data
+        system = SystemRef(data["owner"], data["category"])
         answer = {
-            "audit": engine.may_audit(data["auditor"], SystemRef(data["owner"], data["category"]))
+            "audit": engine.audit_decisions(data["auditor"], system),
+            "rule": engine.may_audit(data["auditor"], system).rule,
         }
     elif which == "route" and route_form.is_valid():
-        answer = {"route": engine.report_routes(route_form.cleaned_data["reporter"])}
+        routes = engine.report_routes(route_form.cleaned_data["reporter"])
+        answer = {"route": selectors.routes_shown_to(request.user, routes), "rule": routes.rule}
     elif which == "builder" and builder_form.is_valid():
         data = builder_form.cleaned_data
-        answer = {"builder": engine.builder_for(data["category"], data["owner"])}
+        decision = engine.builder_for(data["category"], data["owner"])
+        builders = [b for b in decision.builders if selectors.shown_to(request.user, b)]
+        answer = {"builder": True, "builders": builders, "rule": decision.rule}
     return render(
         request,
         "organizations/governance_questions.html",
@@ -330,5 +338,39 @@ def governance_questions(request):
             "answer": answer,
             "model": engine.model,
             "open_question": engine.open_question,
+        },
+    )
+
+
+@login_required
+def sector_edit(request, code: str):
+    if not request.user.is_platform_admin:
+        raise PermissionDenied
+    sector = selectors.sector_list(user=request.user).filter(code=code).first()
+    if sector is None:
+        raise Http404
+    form = SectorForm(
+        request.POST if request.method == "POST" else None,
+        initial={"supervising_ministry": sector.supervising_ministry_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sector_update(
+                actor=request.user,
+                sector=sector,
+                supervising_ministry=form.cleaned_data["supervising_ministry"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("governance:index")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Sector: %(name)s") % {"name": sector},
+            "cancel_url": reverse("governance:index"),
         },
     )
