@@ -68,6 +68,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/audit_trail.py
+	$(BIN)/python bench/portfolio.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -260,6 +260,96 @@ SECTOR_MINISTRIES = {
     "ports": "mlit",
 }
 
+# Fictional systems, one or two of each category, built as the governance model says.
+# code, name, English name, owner, category, extra fields
+SYSTEMS: list[tuple[str, str, str, str, str, dict]] = [
+    (
+        "da-portal",
+        "デモ行政ポータル",
+        "Demo government portal",
+        "digital-agency",
+        "digital_agency_system",
+        {
+            "important": True,
+            "phase": "operation",
+            "hosting": "government_cloud",
+            "cloud_provider": "aws",
+            "people_served": 90_000_000,
+        },
+    ),
+    (
+        "mhlw-joint-benefits",
+        "デモ給付共同システム",
+        "Demo joint benefits system",
+        "mhlw",
+        "joint_system",
+        {
+            "important": True,
+            "phase": "development",
+            "hosting": "government_cloud",
+            "cloud_provider": "google",
+        },
+    ),
+    (
+        "mhlw-case-records",
+        "デモ業務記録システム",
+        "Demo case records system",
+        "mhlw",
+        "ministry_system",
+        {"phase": "operation", "confidentiality": 3},
+    ),
+    (
+        "meti-statistics",
+        "デモ統計システム",
+        "Demo statistics system",
+        "meti",
+        "ministry_system",
+        {"phase": "renewal", "hosting": "other_cloud"},
+    ),
+    (
+        "pmda-review",
+        "デモ審査管理システム",
+        "Demo review management system",
+        "pmda",
+        "independent_agency_system",
+        {"phase": "operation"},
+    ),
+    (
+        "tokyo-resident-registry",
+        "デモ住民基本台帳システム（東京都）",
+        "Demo resident registry (Tokyo)",
+        "tokyo",
+        "local_government_system",
+        {
+            "phase": "operation",
+            "standard_business": "resident_registry",
+            "migration_status": "in_progress",
+            "migration_target": D(2026, 3, 31),
+        },
+    ),
+    (
+        "shibuya-family-register",
+        "デモ戸籍システム（渋谷区）",
+        "Demo family register (Shibuya)",
+        "shibuya",
+        "local_government_system",
+        {
+            "phase": "operation",
+            "standard_business": "family_register",
+            "migration_status": "special_support",
+            "special_support_deadline": D(2030, 3, 31),
+        },
+    ),
+    (
+        "demo-power-scada",
+        "デモ電力制御システム",
+        "Demo power control system",
+        "demo-power",
+        "ci_system",
+        {"phase": "operation", "confidentiality": 3},
+    ),
+]
+
 # user name (<organisation>-<role>), full name, organisation code, roles
 USERS: list[tuple[str, str, str, list[str]]] = [
     ("da-admin", "デモ 管理者", "digital-agency", [Role.PLATFORM_ADMIN]),
@@ -338,15 +428,30 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for code, ministry in SECTOR_MINISTRIES.items():
             sector_update(actor=None, sector=sectors[code], supervising_ministry=by_code[ministry])
         report("reference data", 1, 1)
+        from shireito.organizations.mandates import governance_settings
+
+        if governance_settings().pk is None:
+            governance_configure(actor=None, active_model="digital-agency", open_question="none")
+        for index, (code, name, name_en, owner, category, extra) in enumerate(SYSTEMS, start=1):
+            _ensure_system(code, name, name_en, by_code[owner], category, extra)
+            report("systems", index, len(SYSTEMS))
         for index, (username, full_name, org_code, roles) in enumerate(USERS, start=1):
             _ensure_user(username, full_name, by_code[org_code], roles, password)
             report("users", index, len(USERS))
-        from shireito.organizations.mandates import governance_settings
-
-        current = governance_settings()
-        if current.pk is None:
-            governance_configure(actor=None, active_model="digital-agency", open_question="none")
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
+
+
+def _ensure_system(code, name, name_en, owner, category, extra) -> None:
+    from shireito.registry.models import InformationSystem
+    from shireito.registry.services import default_builder, system_create, system_update
+
+    fields = {"name": name, "name_en": name_en, "owner": owner, "category": category, **extra}
+    fields["builder"] = default_builder(category=category, owner=owner)
+    existing = InformationSystem.objects.filter(code=code).first()
+    if existing is None:
+        system_create(actor=None, code=code, **fields)
+    else:
+        system_update(actor=None, system=existing, **fields)
 
 
 def _ensure_user(

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "shireito.core",
     "shireito.organizations",
     "shireito.accounts",
+    "shireito.registry",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("shireito.accounts.urls")),
     path("organizations/", include("shireito.organizations.urls")),
     path("governance/", include("shireito.organizations.governance_urls")),
+    path("systems/", include("shireito.registry.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

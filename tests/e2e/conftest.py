@@ -86,6 +86,17 @@ def people(transactional_db, settings):
         organization=organization, roles=["auditor", "org_admin"], username="e2e-auditor"
     )
     admin = make_user(organization=agency, roles=["platform_admin"], username="e2e-admin")
+    from shireito.registry.services import system_create
+
+    system_create(
+        actor=None,
+        code="e2e-system",
+        name="試験システム",
+        name_en="Test system",
+        owner=organization,
+        category="ministry_system",
+        important=True,
+    )
     return {"organization": organization, "viewer": viewer, "auditor": auditor, "admin": admin}
 
 

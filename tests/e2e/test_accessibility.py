@@ -144,3 +144,32 @@ def test_organization_form_with_errors_is_accessible(live_server, new_page, peop
     page.wait_for_selector(".error-summary")
     assert page.locator(".error-summary a[href='#id_local_government_code']").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_portfolio_pages_are_accessible(live_server, new_page, people, language, tmp_path):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+    for path in [
+        "/systems/",
+        "/systems/?category=ministry_system&sort=name",
+        "/systems/e2e-system/",
+        "/systems/e2e-system/edit/",
+        "/systems/new/",
+        "/systems/import/",
+    ]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
+    # the form with errors, and the import with a problem table
+    page.goto(f"{live_server.url}/systems/new/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,owner,category\nx1,,nowhere,ministry_system\n", encoding="utf-8")
+    page.goto(f"{live_server.url}/systems/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button[value=check]")
+    page.wait_for_selector("#result-title")
+    assert page.locator("#result tbody tr").count() >= 2
+    assert_accessible(page)

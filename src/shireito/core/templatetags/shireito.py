@@ -55,3 +55,9 @@ def change_rows(event) -> list[dict]:
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         rows.append({"label": capfirst(label), "old": old, "new": new})
     return rows
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, for dictionaries keyed by a loop variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -17,12 +17,18 @@ class Command(BaseCommand):
             help="only when the database has no organisation yet (what `make run` uses)",
         )
         sub.add_parser("info", help="print the demo sign-in names and password")
+        scale = sub.add_parser(
+            "scale",
+            help="add a deterministic national-scale data set (bulk inserts, demo mode only)",
+        )
+        scale.add_argument("--systems", type=int, default=40_000)
+        scale.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, action, if_empty=False, **options):
         if action == "info":
             self._print_sign_in()
             return
-        if action != "load":
+        if action not in {"load", "scale"}:
             raise CommandError(f"unknown action {action}")
         from shireito.organizations.models import Organization
 
@@ -33,6 +39,8 @@ class Command(BaseCommand):
             )
         if "organizations_organization" not in connection.introspection.table_names():
             raise CommandError("The database is not migrated: run `shireito migrate` first.")
+        if action == "scale":
+            return self._scale(options["systems"], options["seed"])
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has data.")
             return
@@ -55,6 +63,33 @@ class Command(BaseCommand):
             )
         )
         self._print_sign_in()
+
+    def _scale(self, systems: int, seed: int) -> None:
+        import time
+
+        from shireito.registry.scale import generate
+
+        if not 1 <= systems <= 1_000_000:
+            raise CommandError("--systems must be between 1 and 1,000,000.")
+        interactive = self.stdout.isatty()
+        started = time.monotonic()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if interactive:
+                self.stdout.write(
+                    f"\r  {stage}: {done:,}/{total:,}", ending="\n" if done == total else ""
+                )
+                self.stdout.flush()
+            elif done == total:
+                self.stdout.write(f"  {stage}: {done:,}/{total:,}")
+
+        result = generate(systems=systems, seed=seed, progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale data: {result.organizations:,} organizations and "
+                f"{result.systems:,} systems in {time.monotonic() - started:.0f} s (seed {seed})."
+            )
+        )
 
     def _print_sign_in(self) -> None:
         self.stdout.write("Demo sign-in names (organization, roles):")

@@ -1,0 +1,62 @@
+"""`shireito registry import FILE [--dry-run]` and `shireito registry export`."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from shireito.registry.models import InformationSystem
+from shireito.registry.transfer import export_csv, export_json, import_systems
+
+
+class Command(BaseCommand):
+    help = (
+        "The portfolio from the command line: import systems from CSV, export them as CSV or JSON."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("import", help="import systems from a CSV file (every row or none)")
+        load.add_argument("file")
+        load.add_argument("--dry-run", action="store_true", help="only check the file")
+        dump = sub.add_parser("export", help="export every system")
+        dump.add_argument("--format", choices=["csv", "json"], default="csv")
+        dump.add_argument("--output", help="a file (default: standard output)")
+
+    def handle(self, *args, action, **options):
+        if action == "export":
+            systems = InformationSystem.objects.select_related("owner", "builder").order_by("code")
+            chunks = export_csv(systems) if options["format"] == "csv" else export_json(systems)
+            if not options["output"]:
+                for chunk in chunks:
+                    self.stdout.write(chunk, ending="")
+                return
+            with open(options["output"], "w", encoding="utf-8", newline="") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            return
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No file {path}")
+        interactive = sys.stderr.isatty()
+
+        def progress(rows: int) -> None:
+            if interactive:
+                self.stderr.write(f"\r  checked {rows:,} rows", ending="")
+
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            result = import_systems(
+                stream, actor=None, dry_run=options["dry_run"], progress=progress
+            )
+        if interactive:
+            self.stderr.write("")
+        for problem in result.problems:
+            where = f"line {problem.row}" + (f", column {problem.column}" if problem.column else "")
+            self.stderr.write(f"{path.name}: {where}: {problem.message}")
+        verb = "would add" if not result.written else "added"
+        self.stdout.write(f"{result.rows} rows: {verb} {result.created}, changed {result.updated}.")
+        if result.problems:
+            self.stderr.write(self.style.ERROR("Nothing was written: the file has problems."))
+            raise SystemExit(1)
+        if not result.written:
+            self.stdout.write("Checked only (--dry-run): nothing was written.")

@@ -1,0 +1,178 @@
+"""The portfolio: every information system, with who owns and builds it, where it runs, what
+data it holds and, for local governments, its move to standard-conformant systems."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from shireito.core.models import TimeStampedModel
+from shireito.organizations.choices import ScopeClass, SystemCategory
+from shireito.registry.choices import (
+    Availability,
+    CloudProvider,
+    Confidentiality,
+    Hosting,
+    Integrity,
+    LifecyclePhase,
+    MigrationStatus,
+    StandardBusiness,
+)
+
+system_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$",
+    _("Use 2 to 64 letters, digits, dots, hyphens or underscores; begin with a letter or digit."),
+)
+
+
+class InformationSystem(TimeStampedModel):
+    """One information system in the portfolio.
+
+    ``code`` is stable and human-readable (used in URLs, CSV and the API). The builder must be
+    the one the governance model names for the category (checked by the service, which names
+    the rule when it refuses).
+    """
+
+    code = models.CharField(
+        _("system id"), max_length=64, unique=True, validators=[system_code_validator]
+    )
+    name = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="systems",
+    )
+    category = models.CharField(_("category"), max_length=32, choices=SystemCategory.choices)
+    builder = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("builder"),
+        on_delete=models.PROTECT,
+        related_name="built_systems",
+    )
+    important = models.BooleanField(_("important system"), default=False)
+    phase = models.CharField(
+        _("lifecycle phase"),
+        max_length=16,
+        choices=LifecyclePhase.choices,
+        default=LifecyclePhase.PLANNING,
+    )
+    phase_since = models.DateField(_("in this phase since"), null=True, blank=True)
+    operation_start = models.DateField(_("operation started"), null=True, blank=True)
+    retirement_date = models.DateField(_("retired or to retire on"), null=True, blank=True)
+    hosting = models.CharField(
+        _("hosting"), max_length=20, choices=Hosting.choices, default=Hosting.ON_PREMISES
+    )
+    cloud_provider = models.CharField(
+        _("Government Cloud provider"), max_length=16, choices=CloudProvider.choices, blank=True
+    )
+    confidentiality = models.PositiveSmallIntegerField(
+        _("confidentiality"), choices=Confidentiality.choices, default=Confidentiality.C2
+    )
+    integrity = models.PositiveSmallIntegerField(
+        _("integrity"), choices=Integrity.choices, default=Integrity.I2
+    )
+    availability = models.PositiveSmallIntegerField(
+        _("availability"), choices=Availability.choices, default=Availability.A2
+    )
+    people_served = models.PositiveBigIntegerField(_("people served"), null=True, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    related_systems = models.ManyToManyField("self", verbose_name=_("related systems"), blank=True)
+    standard_business = models.CharField(
+        _("standardised business"), max_length=40, choices=StandardBusiness.choices, blank=True
+    )
+    migration_status = models.CharField(
+        _("migration to standard-conformant systems"),
+        max_length=20,
+        choices=MigrationStatus.choices,
+        blank=True,
+    )
+    migration_target = models.DateField(_("migration target date"), null=True, blank=True)
+    special_support_deadline = models.DateField(
+        _("extended deadline (special migration support)"), null=True, blank=True
+    )
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "owner"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("information system")
+        verbose_name_plural = _("information systems")
+        indexes = [
+            models.Index(fields=["owner", "category"], name="system_owner_category_idx"),
+            models.Index(fields=["category", "code"], name="system_category_idx"),
+            models.Index(fields=["phase"], name="system_phase_idx"),
+            models.Index(Lower("name"), name="system_name_lower_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=SystemCategory.values), name="system_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hosting="government_cloud") | models.Q(cloud_provider=""),
+                name="system_provider_only_on_government_cloud",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category="local_government_system")
+                | (models.Q(standard_business="") & models.Q(migration_status="")),
+                name="system_standardisation_only_local",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+
+        def error(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if self.hosting == Hosting.GOVERNMENT_CLOUD and not self.cloud_provider:
+            error("cloud_provider", _("Name the Government Cloud provider."))
+        if self.hosting != Hosting.GOVERNMENT_CLOUD and self.cloud_provider:
+            error("cloud_provider", _("Only systems on the Government Cloud have a provider."))
+        local = self.category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM
+        if not local and (self.standard_business or self.migration_status):
+            error(
+                "standard_business",
+                _("Only local-government systems serve a standardised business."),
+            )
+        if self.migration_status and not self.standard_business:
+            error("standard_business", _("Name the standardised business it serves."))
+        if (
+            self.migration_status == MigrationStatus.SPECIAL_SUPPORT
+            and not self.special_support_deadline
+        ):
+            error("special_support_deadline", _("Give the extended deadline."))
+        if (
+            self.special_support_deadline
+            and self.migration_status != MigrationStatus.SPECIAL_SUPPORT
+        ):
+            error(
+                "special_support_deadline",
+                _("Only systems with special migration support have one."),
+            )
+        if (
+            self.operation_start
+            and self.retirement_date
+            and self.retirement_date < self.operation_start
+        ):
+            error("retirement_date", _("Retirement comes before the start of operation."))
+        if self.phase == LifecyclePhase.RETIRED and not self.retirement_date:
+            error("retirement_date", _("Give the retirement date."))
+        if errors:
+            raise ValidationError(errors)

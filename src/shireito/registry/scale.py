@@ -1,0 +1,291 @@
+"""A deterministic national-scale data set for benchmarks and load: 1,788 local governments
+with valid codes, ~25 ministries, ~90 independent agencies, ~500 critical-infrastructure
+operators and N information systems, loaded with bulk inserts in one transaction.
+
+It is synthetic: names are numbered ("サンプル市 0201"), prefectures carry their real names
+and codes. Loaded only in demo mode, next to the demo data, under codes starting ``scale-``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from shireito.organizations.choices import OrganizationKind, SystemCategory
+from shireito.organizations.identifiers import (
+    local_government_code_check_digit,
+    local_government_corporate_number,
+)
+from shireito.organizations.models import Organization, RoleHolding, Sector
+from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
+from shireito.registry.models import InformationSystem
+
+PREFECTURES = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+]
+MUNICIPALITIES = 1_741
+MINISTRIES = 25
+AGENCIES = 90
+OPERATORS = 500
+PREFIX = "scale-"
+
+
+@dataclass
+class ScaleResult:
+    organizations: int
+    systems: int
+
+
+def _code(prefecture: int, number: int) -> str:
+    first_five = f"{prefecture:02d}{number:03d}"
+    return f"{first_five}{local_government_code_check_digit(first_five)}"
+
+
+def clear_scale_data() -> None:
+    InformationSystem.objects.filter(code__startswith=PREFIX).delete()
+    # children first: municipalities, agencies; then the rest
+    Organization.objects.filter(code__startswith=PREFIX, parent__code__startswith=PREFIX).delete()
+    Organization.objects.filter(code__startswith=PREFIX).delete()
+
+
+def generate(
+    *, systems: int = 40_000, seed: int = 1, progress: Callable[[str, int, int], None] | None = None
+) -> ScaleResult:
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+
+    def report(stage, done, total):
+        if progress:
+            progress(stage, done, total)
+
+    with transaction.atomic():
+        clear_scale_data()
+        existing_codes = set(
+            Organization.objects.filter(kind="local_government").values_list(
+                "local_government_code", flat=True
+            )
+        )
+        # local governments: 47 prefectures with their real names and codes, municipalities numbered
+        prefectures = []
+        for number, name in enumerate(PREFECTURES, start=1):
+            code = _code(number, 0)
+            prefectures.append(
+                Organization(
+                    code=f"{PREFIX}pref-{number:02d}",
+                    name=name,
+                    name_en=f"Prefecture {number:02d}",
+                    kind=OrganizationKind.LOCAL_GOVERNMENT,
+                    local_government_level="prefecture",
+                    local_government_code="" if code in existing_codes else code,
+                    corporate_number=""
+                    if code in existing_codes
+                    else local_government_corporate_number(code),
+                )
+            )
+        Organization.objects.bulk_create(prefectures, batch_size=1000)
+        prefectures = list(
+            Organization.objects.filter(code__startswith=f"{PREFIX}pref-").order_by("code")
+        )
+        municipalities = []
+        per_prefecture = [MUNICIPALITIES // len(prefectures)] * len(prefectures)
+        for index in range(MUNICIPALITIES - sum(per_prefecture)):
+            per_prefecture[index] += 1
+        for prefecture_number, (prefecture, count) in enumerate(
+            zip(prefectures, per_prefecture, strict=True), start=1
+        ):
+            for k in range(count):
+                number = 201 + k if k < 20 else 301 + (k - 20)
+                code = _code(prefecture_number, number)
+                municipalities.append(
+                    Organization(
+                        code=f"{PREFIX}lg-{code}",
+                        name=f"{prefecture.name}サンプル市町村{number:03d}",
+                        name_en=f"Sample municipality {code}",
+                        kind=OrganizationKind.LOCAL_GOVERNMENT,
+                        local_government_level="municipality",
+                        parent=prefecture,
+                        local_government_code="" if code in existing_codes else code,
+                        corporate_number=""
+                        if code in existing_codes
+                        else local_government_corporate_number(code),
+                    )
+                )
+        Organization.objects.bulk_create(municipalities, batch_size=1000)
+        report(
+            "local governments",
+            len(prefectures) + len(municipalities),
+            len(prefectures) + len(municipalities),
+        )
+
+        real_ministries = list(
+            Organization.objects.filter(kind=OrganizationKind.MINISTRY).exclude(
+                code__startswith=PREFIX
+            )
+        )
+        extra = [
+            Organization(
+                code=f"{PREFIX}ministry-{n:02d}",
+                name=f"サンプル省庁{n:02d}",
+                name_en=f"Sample ministry {n:02d}",
+                kind=OrganizationKind.MINISTRY,
+            )
+            for n in range(max(0, MINISTRIES - len(real_ministries)))
+        ]
+        Organization.objects.bulk_create(extra)
+        ministries = real_ministries + list(
+            Organization.objects.filter(code__startswith=f"{PREFIX}ministry-")
+        )
+        agencies = [
+            Organization(
+                code=f"{PREFIX}agency-{n:03d}",
+                name=f"独立行政法人サンプル機構{n:03d}",
+                name_en=f"Sample agency {n:03d}",
+                kind=OrganizationKind.INDEPENDENT_AGENCY,
+                parent=rng.choice(ministries),
+            )
+            for n in range(AGENCIES)
+        ]
+        Organization.objects.bulk_create(agencies, batch_size=1000)
+        sectors = list(Sector.objects.all())
+        operators = [
+            Organization(
+                code=f"{PREFIX}operator-{n:03d}",
+                name=f"サンプル事業者{n:03d}株式会社",
+                name_en=f"Sample operator {n:03d}",
+                kind=OrganizationKind.CI_OPERATOR,
+                sector=rng.choice(sectors),
+            )
+            for n in range(OPERATORS)
+        ]
+        Organization.objects.bulk_create(operators, batch_size=1000)
+        organizations = len(prefectures) + len(municipalities) + len(extra) + AGENCIES + OPERATORS
+        report("organizations", organizations, organizations)
+
+        agencies = list(Organization.objects.filter(code__startswith=f"{PREFIX}agency-"))
+        operators = list(Organization.objects.filter(code__startswith=f"{PREFIX}operator-"))
+        locals_ = list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-"))
+        digital_agency = next(
+            (
+                h.organization
+                for h in RoleHolding.objects.select_related("organization").filter(
+                    role="digital_agency", valid_to__isnull=True
+                )
+            ),
+            None,
+        )
+        national = round(systems * 1_100 / 40_000)
+        local = round(systems * 35_000 / 40_000)
+        agency_systems = round(systems * 0.05)
+        batch: list[InformationSystem] = []
+        businesses = StandardBusiness.values
+        phases = [p for p in LifecyclePhase.values if p != LifecyclePhase.RETIRED]
+        for n in range(systems):
+            if n < national:
+                kind = rng.random()
+                if digital_agency is not None and kind < 0.1:
+                    category, owner, builder = (
+                        SystemCategory.DIGITAL_AGENCY_SYSTEM,
+                        digital_agency,
+                        digital_agency,
+                    )
+                elif digital_agency is not None and kind < 0.2:
+                    owner = rng.choice(ministries)
+                    category, builder = SystemCategory.JOINT_SYSTEM, digital_agency
+                else:
+                    owner = rng.choice(ministries)
+                    category, builder = SystemCategory.MINISTRY_SYSTEM, owner
+            elif n < national + local:
+                owner = rng.choice(locals_)
+                category, builder = SystemCategory.LOCAL_GOVERNMENT_SYSTEM, owner
+            elif n < national + local + agency_systems:
+                owner = rng.choice(agencies)
+                category, builder = SystemCategory.INDEPENDENT_AGENCY_SYSTEM, owner
+            else:
+                owner = rng.choice(operators)
+                category, builder = SystemCategory.CI_SYSTEM, owner
+            on_cloud = rng.random() < 0.4
+            system = InformationSystem(
+                code=f"{PREFIX}{n:06d}",
+                name=f"サンプルシステム{n:06d}",
+                name_en=f"Sample system {n:06d}",
+                owner=owner,
+                category=category,
+                builder=builder,
+                important=rng.random() < 0.05,
+                phase=rng.choice(phases),
+                hosting=Hosting.GOVERNMENT_CLOUD if on_cloud else Hosting.ON_PREMISES,
+                cloud_provider=rng.choice(["aws", "azure", "google", "oci", "sakura"])
+                if on_cloud
+                else "",
+                confidentiality=rng.randint(1, 3),
+                integrity=rng.randint(1, 2),
+                availability=rng.randint(1, 2),
+                people_served=rng.randint(100, 10_000_000),
+            )
+            if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
+                system.standard_business = rng.choice(businesses)
+                system.migration_status = rng.choice(
+                    [MigrationStatus.MIGRATED] * 5
+                    + [MigrationStatus.IN_PROGRESS] * 3
+                    + [MigrationStatus.NOT_STARTED, MigrationStatus.SPECIAL_SUPPORT]
+                )
+                if system.migration_status == MigrationStatus.SPECIAL_SUPPORT:
+                    system.special_support_deadline = dt.date(2030, 3, 31)
+            batch.append(system)
+            if len(batch) == 2000:
+                InformationSystem.objects.bulk_create(batch)
+                batch.clear()
+                if n + 1 < systems:
+                    report("systems", n + 1, systems)
+        InformationSystem.objects.bulk_create(batch)
+        report("systems", systems, systems)
+    return ScaleResult(organizations=organizations, systems=systems)

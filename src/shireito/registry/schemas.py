@@ -1,0 +1,119 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+from shireito.organizations.choices import SystemCategory
+from shireito.registry.choices import (
+    CloudProvider,
+    Hosting,
+    LifecyclePhase,
+    MigrationStatus,
+    StandardBusiness,
+)
+
+
+class SystemOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    owner: str = Field(alias="owner.code")
+    category: SystemCategory
+    builder: str = Field(alias="builder.code")
+    important: bool
+    phase: LifecyclePhase
+    phase_since: dt.date | None
+    operation_start: dt.date | None
+    retirement_date: dt.date | None
+    hosting: Hosting
+    cloud_provider: str
+    confidentiality: int
+    integrity: int
+    availability: int
+    people_served: int | None
+    contact_name: str
+    contact_email: str
+    standard_business: str
+    migration_status: str
+    migration_target: dt.date | None
+    special_support_deadline: dt.date | None
+
+
+class SystemFilters(Schema):
+    search: str = Field("", description="Part of the id or either name")
+    owner: str = Field("", description="Owner's organization code")
+    category: SystemCategory | None = None
+    phase: LifecyclePhase | None = None
+    hosting: Hosting | None = None
+    important: bool | None = None
+    standard_business: StandardBusiness | None = None
+    migration_status: MigrationStatus | None = None
+    sort: str = Field("code", pattern="^-?(code|name|owner|category|phase|updated)$")
+
+
+class SystemIn(Schema):
+    code: str = Field(min_length=2, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    owner: str = Field(description="Owner's organization code")
+    category: SystemCategory
+    builder: str | None = Field(
+        None, description="Builder's code; empty: the one the governance model names"
+    )
+    important: bool = False
+    phase: LifecyclePhase = LifecyclePhase.PLANNING
+    phase_since: dt.date | None = None
+    operation_start: dt.date | None = None
+    retirement_date: dt.date | None = None
+    hosting: Hosting = Hosting.ON_PREMISES
+    cloud_provider: CloudProvider | None = None
+    confidentiality: int = Field(2, ge=1, le=3)
+    integrity: int = Field(2, ge=1, le=2)
+    availability: int = Field(2, ge=1, le=2)
+    people_served: int | None = Field(None, ge=0)
+    contact_name: str = Field("", max_length=150)
+    contact_email: str = Field("", max_length=254)
+    standard_business: StandardBusiness | None = None
+    migration_status: MigrationStatus | None = None
+    migration_target: dt.date | None = None
+    special_support_deadline: dt.date | None = None
+
+
+class SystemPatch(Schema):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    owner: str | None = None
+    category: SystemCategory | None = None
+    builder: str | None = None
+    important: bool | None = None
+    phase: LifecyclePhase | None = None
+    phase_since: dt.date | None = None
+    operation_start: dt.date | None = None
+    retirement_date: dt.date | None = None
+    hosting: Hosting | None = None
+    cloud_provider: CloudProvider | None = None
+    confidentiality: int | None = Field(None, ge=1, le=3)
+    integrity: int | None = Field(None, ge=1, le=2)
+    availability: int | None = Field(None, ge=1, le=2)
+    people_served: int | None = Field(None, ge=0)
+    contact_name: str | None = Field(None, max_length=150)
+    contact_email: str | None = Field(None, max_length=254)
+    standard_business: StandardBusiness | None = None
+    migration_status: MigrationStatus | None = None
+    migration_target: dt.date | None = None
+    special_support_deadline: dt.date | None = None
+
+
+class ImportProblemOut(Schema):
+    row: int
+    column: str | None
+    message: str
+
+
+class ImportResultOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    written: bool
+    problems: list[ImportProblemOut]

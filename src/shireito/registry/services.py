@@ -1,0 +1,108 @@
+"""Writes to the portfolio: each one validated (with the governance model's rule for who builds
+what), audited, and all or nothing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shireito.core.services import audited_create, audited_update
+from shireito.organizations.mandates import active_engine
+from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import may_edit_system
+
+SYSTEM_FIELDS = (
+    "name",
+    "name_en",
+    "owner",
+    "category",
+    "builder",
+    "important",
+    "phase",
+    "phase_since",
+    "operation_start",
+    "retirement_date",
+    "hosting",
+    "cloud_provider",
+    "confidentiality",
+    "integrity",
+    "availability",
+    "people_served",
+    "contact_name",
+    "contact_email",
+    "standard_business",
+    "migration_status",
+    "migration_target",
+    "special_support_deadline",
+)
+
+
+def _check_builder(system: InformationSystem, engine=None) -> None:
+    """The builder must be the one the governance model in force names for the category."""
+    if not (system.owner_id and system.builder_id and system.category):
+        return
+    engine = engine or active_engine()
+    allowed, decision = engine.check_builder(system.category, system.owner, system.builder)
+    if allowed:
+        return
+    if not decision.builders:
+        raise ValidationError(
+            {
+                "category": _("Not allowed by the governance model: %(rule)s")
+                % {"rule": decision.rule}
+            }
+        )
+    names = ", ".join(str(b) for b in decision.builders)
+    raise ValidationError(
+        {
+            "builder": _("The governance model says %(builders)s builds this (%(rule)s).")
+            % {"builders": names, "rule": decision.rule}
+        }
+    )
+
+
+def default_builder(*, category: str, owner, engine=None):
+    """The builder the model names, to fill in when an import or a form leaves it empty."""
+    builders = (engine or active_engine()).builder_for(category, owner).builders
+    return builders[0] if len(builders) == 1 else None
+
+
+def system_create(
+    *, actor, code: str, engine=None, related_systems=(), **fields
+) -> InformationSystem:
+    unknown = set(fields) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    owner = fields.get("owner")
+    if fields.get("builder") is None and owner is not None and fields.get("category"):
+        fields["builder"] = default_builder(category=fields["category"], owner=owner, engine=engine)
+    if not may_edit_system(actor, owner=owner, builder=fields.get("builder")):
+        raise PermissionDenied(_("You may not add systems for this organization."))
+    with transaction.atomic():
+        system = InformationSystem(code=code, **{k: v for k, v in fields.items() if v is not None})
+        system.full_clean()
+        _check_builder(system, engine)
+        audited_create(actor=actor, instance=system)
+        if related_systems:
+            system.related_systems.set(related_systems)
+    return system
+
+
+def system_update(*, actor, system: InformationSystem, engine=None, **fields) -> InformationSystem:
+    unknown = set(fields) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+        raise PermissionDenied(_("You may not change this system."))
+    if "owner" in fields and not may_edit_system(
+        actor, owner=fields["owner"], builder=fields.get("builder", system.builder)
+    ):
+        raise PermissionDenied(_("You may not move systems to this organization."))
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(system, name, value)
+        system.full_clean()
+        _check_builder(system, engine)
+        system, _changes = audited_update(actor=actor, instance=system, **fields)
+    return system

@@ -1,0 +1,210 @@
+"""Portfolio pages: the list with filters, sort, search and export; a system's page with its
+history; forms; and the CSV import with a check before anything is written."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shireito.core.forms import add_service_errors
+from shireito.core.htmx import paginate, render_page
+from shireito.core.selectors import may_read_history, object_history
+from shireito.organizations.choices import SystemCategory
+from shireito.organizations.selectors import organization_list
+from shireito.registry import selectors, services
+from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
+from shireito.registry.forms import ImportForm, SystemForm
+from shireito.registry.transfer import COLUMNS, export_csv, export_json, import_systems
+
+FILTERS = {
+    "category": SystemCategory,
+    "phase": LifecyclePhase,
+    "hosting": Hosting,
+    "standard_business": StandardBusiness,
+    "migration_status": MigrationStatus,
+}
+
+
+def _filters(request) -> dict:
+    values = {name: request.GET.get(name, "") for name in FILTERS}
+    values = {name: v if v in FILTERS[name].values else "" for name, v in values.items()}
+    values["search"] = request.GET.get("search", "").strip()[:200]
+    values["owner"] = request.GET.get("owner", "").strip()[:64]
+    important = request.GET.get("important", "")
+    values["important"] = {"yes": True, "no": False}.get(important)
+    values["sort"] = (
+        request.GET.get("sort", "code") if request.GET.get("sort") in selectors.SORTS else "code"
+    )
+    return values
+
+
+@login_required
+def system_list(request):
+    filters = _filters(request)
+    systems = selectors.system_list(user=request.user, **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "registry/system_list.html",
+        {
+            "page": paginate(request, systems),
+            "filters": filters,
+            "choices": {name: enum.choices for name, enum in FILTERS.items()},
+            "sorts": [
+                ("code", _("System id")),
+                ("name", _("Name")),
+                ("owner", _("Owner")),
+                ("category", _("Category")),
+                ("phase", _("Lifecycle phase")),
+                ("updated", _("Recently changed")),
+            ],
+            "query": query.urlencode(),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def system_export(request, fmt: str):
+    systems = selectors.system_list(user=request.user, **_filters(request))
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            export_csv(systems), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(export_json(systems), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="systems.{fmt}"'
+    return response
+
+
+@login_required
+def system_detail(request, code: str):
+    system = selectors.system_get(user=request.user, code=code)
+    if system is None:
+        raise Http404
+    return render(
+        request,
+        "registry/system_detail.html",
+        {
+            "system": system,
+            "related": selectors.system_list(user=request.user).filter(
+                pk__in=system.related_systems.all()
+            ),
+            "may_edit": selectors.may_edit_system(
+                request.user, owner=system.owner, builder=system.builder
+            ),
+            "history": object_history(system, user=request.user)[:100],
+            "may_read_history": may_read_history(request.user),
+        },
+    )
+
+
+def _owners(user):
+    organizations = organization_list(user=user)
+    return (
+        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
+    )
+
+
+@login_required
+def system_create(request):
+    if not selectors.may_edit_system(request.user, owner=request.user.organization):
+        raise PermissionDenied
+    form = SystemForm(
+        request.POST if request.method == "POST" else None,
+        owners=_owners(request.user),
+        initial={"owner": request.user.organization_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            system = services.system_create(actor=request.user, code=data.pop("code"), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The system is added."))
+            return redirect("registry:detail", code=system.code)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Add an information system"),
+            "cancel_url": reverse("registry:list"),
+        },
+    )
+
+
+@login_required
+def system_edit(request, code: str):
+    system = selectors.system_get(user=request.user, code=code)
+    if system is None:
+        raise Http404
+    if not selectors.may_edit_system(request.user, owner=system.owner, builder=system.builder):
+        raise PermissionDenied
+    form = SystemForm(
+        request.POST if request.method == "POST" else None,
+        instance=system,
+        owners=_owners(request.user) | type(system.owner).objects.filter(pk=system.owner_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("builder") is None:
+            data["builder"] = services.default_builder(
+                category=data["category"], owner=data["owner"]
+            )
+        try:
+            services.system_update(actor=request.user, system=system, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("owner", str(exc))
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("registry:detail", code=system.code)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change %(name)s") % {"name": system},
+            "cancel_url": reverse("registry:detail", args=[system.code]),
+        },
+    )
+
+
+@login_required
+def system_import(request):
+    """Check a CSV file (nothing is written), then import it (all rows or none)."""
+    if not selectors.may_edit_system(request.user, owner=request.user.organization):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = io.TextIOWrapper(
+                form.cleaned_data["file"].file, encoding="utf-8-sig", newline=""
+            )
+            dry_run = request.POST.get("action") != "import"
+            result = import_systems(text, actor=request.user, dry_run=dry_run)
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        else:
+            if result.written:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d added, %(updated)d changed.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return redirect("registry:list")
+    return render(
+        request, "registry/system_import.html", {"form": form, "result": result, "columns": COLUMNS}
+    )

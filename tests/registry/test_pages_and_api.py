@@ -1,0 +1,92 @@
+import pytest
+
+from shireito.registry.models import InformationSystem
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_sorts_and_searches_without_javascript(client, government, systems):
+    client.force_login(make_user(organization=government["nisc"]))
+    html = client.get("/systems/?category=ministry_system&sort=-code").content.decode()
+    assert html.index("mhlw-app") < html.index("meti-app")
+    assert "pmda-app" not in html.split('id="results"')[1]
+    assert "da-portal" in client.get("/systems/?search=portal").content.decode()
+    partial = client.get("/systems/?search=portal", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "da-portal" in partial
+
+
+def test_create_and_edit_pages_show_field_errors(client, government):
+    editor = make_user(organization=government["mhlw"], roles=["editor"])
+    client.force_login(editor)
+    response = client.post(
+        "/systems/new/",
+        {
+            "code": "m9",
+            "name": "x",
+            "owner": government["mhlw"].pk,
+            "category": "joint_system",
+            "builder": government["mhlw"].pk,
+            "phase": "planning",
+            "hosting": "on_premises",
+            "confidentiality": 2,
+            "integrity": 2,
+            "availability": 2,
+        },
+    )
+    assert 'href="#id_builder"' in response.content.decode()
+    ok = client.post(
+        "/systems/new/",
+        {
+            "code": "m9",
+            "name": "x",
+            "owner": government["mhlw"].pk,
+            "category": "ministry_system",
+            "phase": "planning",
+            "hosting": "on_premises",
+            "confidentiality": 2,
+            "integrity": 2,
+            "availability": 2,
+        },
+    )
+    assert ok.status_code == 302
+    system = InformationSystem.objects.get(code="m9")
+    assert system.builder == government["mhlw"]
+    assert client.get("/systems/m9/edit/").status_code == 200
+
+
+def test_viewers_cannot_add(client, government):
+    client.force_login(make_user(organization=government["mhlw"], roles=["viewer"]))
+    assert client.get("/systems/new/").status_code == 403
+
+
+def test_api_crud_and_errors(api, government, systems):
+    editor = make_user(organization=government["mhlw"], roles=["editor"])
+    created = api(
+        editor,
+        "post",
+        "/api/v1/systems",
+        {"code": "api-1", "name": "API", "owner": "mhlw", "category": "ministry_system"},
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["builder"] == "mhlw"
+    refused = api(
+        editor,
+        "post",
+        "/api/v1/systems",
+        {
+            "code": "api-2",
+            "name": "API",
+            "owner": "mhlw",
+            "category": "joint_system",
+            "builder": "mhlw",
+        },
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "builder"
+    patched = api(editor, "patch", "/api/v1/systems/api-1", {"phase": "operation"})
+    assert patched.json()["phase"] == "operation"
+    bad = api(editor, "get", "/api/v1/systems", sort="colour")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sort"
+    other = make_user(organization=government["meti"], roles=["editor"])
+    assert api(other, "patch", "/api/v1/systems/api-1", {"phase": "retired"}).status_code == 404
