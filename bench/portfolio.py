@@ -60,6 +60,11 @@ def main() -> None:
         ),
         ("api: list limit 100", "/api/v1/systems?limit=100"),
         ("api: list owner filter", "/api/v1/systems?owner=mhlw&limit=100"),
+        ("page: budget roll-up by ministry", "/systems/budget/"),
+        ("page: budget roll-up by category", "/systems/budget/?group_by=category"),
+        ("api: budget roll-up", "/api/v1/budget/rollup"),
+        ("page: ratings due", "/systems/oversight/"),
+        ("open data: page (no sign-in view)", "/open-data/"),
     ]
     print(f"{'user':<14} {'case':<48} {'p50 ms':>8} {'p95 ms':>8}")
     for username in ["da-admin", "nisc-auditor", "mhlw-officer", "tokyo-officer"]:

@@ -253,6 +253,27 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Token last-used times are written at most this often per token, to keep reads cheap.
 SHIREITO_TOKEN_TOUCH_SECONDS = 60
 
+# --- Open data ------------------------------------------------------------------------
+# What the sign-in-free open data publishes: these fields of systems in these categories.
+# Checked at start-up against what may be published (contacts never may).
+SHIREITO_OPEN_DATA_FIELDS = _env_list(
+    "SHIREITO_OPEN_DATA_FIELDS",
+    [
+        "code",
+        "name",
+        "name_en",
+        "owner",
+        "category",
+        "important",
+        "phase",
+        "hosting",
+        "cloud_provider",
+    ],
+)
+SHIREITO_OPEN_DATA_CATEGORIES = _env_list(
+    "SHIREITO_OPEN_DATA_CATEGORIES", ["digital_agency_system", "joint_system", "ministry_system"]
+)
+
 # --- Server ---------------------------------------------------------------------------
 SHIREITO_BIND = os.environ.get("SHIREITO_BIND") or "127.0.0.1:8000"
 SHIREITO_WORKERS = _env_int("SHIREITO_WORKERS", 3)

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from shireito.api import api
+from shireito.registry import views_oversight as registry_open_data
 
 urlpatterns = [
     path("", include("shireito.core.urls")),
@@ -9,6 +10,31 @@ urlpatterns = [
     path("organizations/", include("shireito.organizations.urls")),
     path("governance/", include("shireito.organizations.governance_urls")),
     path("systems/", include("shireito.registry.urls")),
+    path("open-data/", registry_open_data.open_data, name="open_data"),
+    path(
+        "open-data/systems.csv",
+        registry_open_data.open_data_systems,
+        {"fmt": "csv"},
+        name="open_data_systems_csv",
+    ),
+    path(
+        "open-data/systems.json",
+        registry_open_data.open_data_systems,
+        {"fmt": "json"},
+        name="open_data_systems_json",
+    ),
+    path(
+        "open-data/budget.csv",
+        registry_open_data.open_data_budget,
+        {"fmt": "csv"},
+        name="open_data_budget_csv",
+    ),
+    path(
+        "open-data/budget.json",
+        registry_open_data.open_data_budget,
+        {"fmt": "json"},
+        name="open_data_budget_json",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -173,3 +173,45 @@ def test_portfolio_pages_are_accessible(live_server, new_page, people, language,
     page.wait_for_selector("#result-title")
     assert page.locator("#result tbody tr").count() >= 2
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_oversight_pages_are_accessible(live_server, new_page, people, language):
+    import datetime as dt
+
+    from shireito.registry import oversight
+    from shireito.registry.models import InformationSystem
+
+    system = InformationSystem.objects.get(code="e2e-system")
+    line = oversight.budget_request(
+        actor=None, system=system, fiscal_year=2025, development=1000, operation=500
+    )
+    oversight.budget_decide(actor=None, line=line, development=900, operation=500)
+    oversight.rating_add(actor=None, system=system, risk=3, reason="試験")
+    recommendation = oversight.recommendation_issue(
+        actor=None,
+        ministry=people["organization"],
+        systems=[system],
+        reason="試験",
+        due_date=dt.date.today() + dt.timedelta(days=10),
+    )
+    page = new_page(language=language, base_url=live_server.url)
+    page.goto(f"{live_server.url}/open-data/")
+    assert_accessible(page)
+    sign_in(page, live_server.url, "e2e-admin")
+    for path in [
+        "/systems/e2e-system/",
+        "/systems/budget/",
+        "/systems/budget/?group_by=category",
+        "/systems/oversight/",
+        "/systems/oversight/schedule/",
+        "/systems/recommendations/",
+        f"/systems/recommendations/{recommendation.number}/",
+        "/systems/recommendations/new/",
+        f"/systems/recommendations/{recommendation.number}/answer/",
+        "/systems/e2e-system/rate/",
+        "/systems/e2e-system/budget/new/",
+        "/systems/e2e-system/budget/2025/execution/",
+    ]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)

@@ -90,3 +90,33 @@ def test_api_crud_and_errors(api, government, systems):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sort"
     other = make_user(organization=government["meti"], roles=["editor"])
     assert api(other, "patch", "/api/v1/systems/api-1", {"phase": "retired"}).status_code == 404
+
+
+def test_related_systems_are_set_both_ways_and_audited(api, government, systems):
+    from shireito.core.models import AuditEvent
+
+    editor = make_user(organization=government["mhlw"], roles=["editor"])
+    response = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["joint"]})
+    assert response.json()["related"] == ["joint"]
+    assert api(editor, "get", "/api/v1/systems/joint").json()["related"] == ["mhlw-app"]
+    assert AuditEvent.objects.filter(changes__has_key="related_systems").count() == 1
+    unknown = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["meti-app"]})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "related"
+
+
+def test_rollup_on_the_command_line(government, systems):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from shireito.registry import oversight
+    from shireito.registry.selectors import current_fiscal_year
+
+    year = current_fiscal_year()
+    line = oversight.budget_request(
+        actor=None, system=systems["meti-app"], fiscal_year=year, development=1000, operation=0
+    )
+    oversight.budget_decide(actor=None, line=line, development=1000, operation=0)
+    out = StringIO()
+    call_command("registry", "rollup", stdout=out)
+    assert "meti" in out.getvalue() and "1,000" in out.getvalue()

@@ -1,16 +1,30 @@
 import io
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from shireito.core.scoping import visible_to
 from shireito.organizations.selectors import organization_get
-from shireito.registry import selectors, services
+from shireito.registry import oversight, selectors, services
+from shireito.registry.models import Recommendation
 from shireito.registry.schemas import (
+    AnswerIn,
+    BudgetDecisionIn,
+    BudgetExecutionIn,
+    BudgetLineOut,
+    BudgetRequestIn,
+    BudgetReviewIn,
     ImportResultOut,
+    RatingIn,
+    RatingOut,
+    RecommendationIn,
+    RecommendationOut,
+    RollupRow,
     SystemFilters,
     SystemIn,
     SystemOut,
@@ -48,6 +62,14 @@ def _fields(user, data: dict) -> dict:
     return data
 
 
+def _related(user, codes: list[str]):
+    found = {s.code: s for s in selectors.system_list(user=user).filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ValidationError({"related": _("Unknown system ids: %s") % ", ".join(missing)})
+    return list(found.values())
+
+
 def _filters(filters: SystemFilters) -> dict:
     data = filters.dict()
     return {k: (v if v is not None or k == "important" else "") for k, v in data.items()}
@@ -61,7 +83,9 @@ def _filters(filters: SystemFilters) -> dict:
 )
 @paginate(LimitOffsetPagination)
 def systems_list(request, filters: Query[SystemFilters]):
-    return selectors.system_list(user=request.auth, **_filters(filters))
+    return selectors.system_list(user=request.auth, **_filters(filters)).prefetch_related(
+        "related_systems"
+    )
 
 
 @router.get(
@@ -108,7 +132,11 @@ def systems_get(request, code: str):
 )
 def systems_create(request, payload: SystemIn):
     data = _fields(request.auth, payload.dict())
-    return Status(201, services.system_create(actor=request.auth, code=data.pop("code"), **data))
+    related = _related(request.auth, data.pop("related"))
+    with transaction.atomic():
+        system = services.system_create(actor=request.auth, code=data.pop("code"), **data)
+        services.system_set_related(actor=request.auth, system=system, related=related)
+    return Status(201, system)
 
 
 @router.patch(
@@ -118,6 +146,287 @@ def systems_update(request, code: str, payload: SystemPatch):
     system = selectors.system_get(user=request.auth, code=code)
     if system is None:
         raise Http404
-    return services.system_update(
-        actor=request.auth, system=system, **_fields(request.auth, payload.dict(exclude_unset=True))
+    data = _fields(request.auth, payload.dict(exclude_unset=True))
+    related = data.pop("related", None)
+    with transaction.atomic():
+        services.system_update(actor=request.auth, system=system, **data)
+        if related is not None:
+            services.system_set_related(
+                actor=request.auth, system=system, related=_related(request.auth, related)
+            )
+    return system
+
+
+# --- oversight -----------------------------------------------------------------------------
+
+
+def _system_or_404(user, code):
+    system = selectors.system_get(user=user, code=code)
+    if system is None:
+        raise Http404
+    return system
+
+
+def _line_or_404(user, code, year):
+    line = (
+        selectors.budget_lines(user=user, system=_system_or_404(user, code))
+        .filter(fiscal_year=year)
+        .first()
     )
+    if line is None:
+        raise Http404
+    return line
+
+
+@router.get(
+    "/systems/{code}/budget",
+    response=list[BudgetLineOut],
+    operation_id="budget_list",
+    summary="A system's budget lines",
+)
+def budget_list(request, code: str):
+    return selectors.budget_lines(
+        user=request.auth, system=_system_or_404(request.auth, code)
+    ).order_by("-fiscal_year")
+
+
+@router.post(
+    "/systems/{code}/budget",
+    response={201: BudgetLineOut},
+    operation_id="budget_request",
+    summary="Request a budget for a fiscal year (the owner)",
+)
+def budget_request(request, code: str, payload: BudgetRequestIn):
+    line = oversight.budget_request(
+        actor=request.auth,
+        system=_system_or_404(request.auth, code),
+        fiscal_year=payload.fiscal_year,
+        development=payload.development,
+        operation=payload.operation,
+    )
+    return Status(201, line)
+
+
+@router.post(
+    "/systems/{code}/budget/{year}/review",
+    response=BudgetLineOut,
+    operation_id="budget_review",
+    summary="Mark a request reviewed (the Digital Agency)",
+)
+def budget_review(request, code: str, year: int, payload: BudgetReviewIn):
+    return oversight.budget_review(
+        actor=request.auth, line=_line_or_404(request.auth, code, year), note=payload.note
+    )
+
+
+@router.post(
+    "/systems/{code}/budget/{year}/decision",
+    response=BudgetLineOut,
+    operation_id="budget_decide",
+    summary="Approve or reduce a request (the Digital Agency)",
+)
+def budget_decide(request, code: str, year: int, payload: BudgetDecisionIn):
+    return oversight.budget_decide(
+        actor=request.auth,
+        line=_line_or_404(request.auth, code, year),
+        development=payload.development_approved,
+        operation=payload.operation_approved,
+        note=payload.note,
+    )
+
+
+@router.post(
+    "/systems/{code}/budget/{year}/execution",
+    response=BudgetLineOut,
+    operation_id="budget_execution",
+    summary="Record what was spent (the owner)",
+)
+def budget_execution(request, code: str, year: int, payload: BudgetExecutionIn):
+    return oversight.budget_record_execution(
+        actor=request.auth,
+        line=_line_or_404(request.auth, code, year),
+        development=payload.development_executed,
+        operation=payload.operation_executed,
+    )
+
+
+@router.get(
+    "/budget/rollup",
+    response=list[RollupRow],
+    operation_id="budget_rollup",
+    summary="Budget sums per ministry or category and fiscal year, with year-on-year change",
+)
+def budget_rollup(
+    request, group_by: str = "ministry", from_year: int | None = None, to_year: int | None = None
+):
+    if group_by not in {"ministry", "category"}:
+        raise ValidationError({"group_by": _("Choose ministry or category.")})
+    current = selectors.current_fiscal_year()
+    first, last = from_year or current - 4, to_year or current + 1
+    if not 2000 <= first <= last <= 2100 or last - first > 20:
+        raise ValidationError({"from_year": _("Choose a span of at most 20 fiscal years.")})
+    return selectors.budget_rollup(
+        user=request.auth, group_by=group_by, years=list(range(first, last + 1))
+    )
+
+
+@router.get(
+    "/systems/{code}/ratings",
+    response=list[RatingOut],
+    operation_id="ratings_list",
+    summary="A system's risk ratings, newest first",
+)
+def ratings_list(request, code: str):
+    return _system_or_404(request.auth, code).ratings.all()
+
+
+@router.post(
+    "/systems/{code}/ratings",
+    response={201: RatingOut},
+    operation_id="ratings_add",
+    summary="Rate a national system's risk (the Digital Agency)",
+)
+def ratings_add(request, code: str, payload: RatingIn):
+    rating = oversight.rating_add(
+        actor=request.auth,
+        system=_system_or_404(request.auth, code),
+        risk=payload.risk,
+        reason=payload.reason,
+    )
+    return Status(201, rating)
+
+
+@router.get(
+    "/oversight/due",
+    response=list[SystemOut],
+    operation_id="ratings_due",
+    summary="National systems due for a rating",
+)
+@paginate(LimitOffsetPagination)
+def ratings_due(request):
+    return oversight.ratings_due(selectors.system_list(user=request.auth))
+
+
+def _recommendation_or_404(user, number):
+    found = (
+        visible_to(user, Recommendation.objects.select_related("ministry"))
+        .filter(number=number)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get(
+    "/recommendations",
+    response=list[RecommendationOut],
+    operation_id="recommendations_list",
+    summary="Recommendations I may see",
+)
+@paginate(LimitOffsetPagination)
+def recommendations_list(request, status: str = ""):
+    found = visible_to(request.auth, Recommendation.objects.select_related("ministry")).order_by(
+        "-due_date"
+    )
+    return found.filter(status=status) if status else found
+
+
+@router.post(
+    "/recommendations",
+    response={201: RecommendationOut},
+    operation_id="recommendations_issue",
+    summary="Issue a recommendation to a ministry (the Digital Agency)",
+)
+def recommendations_issue(request, payload: RecommendationIn):
+    ministry = _org(request.auth, payload.ministry, "ministry")
+    found = {
+        s.code: s for s in selectors.system_list(user=request.auth).filter(code__in=payload.systems)
+    }
+    missing = [c for c in payload.systems if c not in found]
+    if missing:
+        raise ValidationError({"systems": _("Unknown system ids: %s") % ", ".join(missing)})
+    recommendation = oversight.recommendation_issue(
+        actor=request.auth,
+        ministry=ministry,
+        systems=list(found.values()),
+        reason=payload.reason,
+        due_date=payload.due_date,
+    )
+    return Status(201, recommendation)
+
+
+@router.get(
+    "/recommendations/{number}",
+    response=RecommendationOut,
+    operation_id="recommendations_get",
+    summary="One recommendation",
+)
+def recommendations_get(request, number: str):
+    return _recommendation_or_404(request.auth, number)
+
+
+@router.post(
+    "/recommendations/{number}/answer",
+    response=RecommendationOut,
+    operation_id="recommendations_answer",
+    summary="Answer a recommendation (the ministry)",
+)
+def recommendations_answer(request, number: str, payload: AnswerIn):
+    return oversight.recommendation_answer(
+        actor=request.auth,
+        recommendation=_recommendation_or_404(request.auth, number),
+        answer=payload.answer,
+    )
+
+
+@router.post(
+    "/recommendations/{number}/close",
+    response=RecommendationOut,
+    operation_id="recommendations_close",
+    summary="Close an answered recommendation (the Digital Agency)",
+)
+def recommendations_close(request, number: str):
+    return oversight.recommendation_conclude(
+        actor=request.auth,
+        recommendation=_recommendation_or_404(request.auth, number),
+        escalate=False,
+    )
+
+
+@router.post(
+    "/recommendations/{number}/escalate",
+    response=RecommendationOut,
+    operation_id="recommendations_escalate",
+    summary="Escalate a recommendation (the Digital Agency)",
+)
+def recommendations_escalate(request, number: str):
+    return oversight.recommendation_conclude(
+        actor=request.auth,
+        recommendation=_recommendation_or_404(request.auth, number),
+        escalate=True,
+    )
+
+
+@router.get(
+    "/open-data/systems",
+    auth=None,
+    response=list[dict],
+    operation_id="open_data_systems",
+    summary="Published fields of the national systems (no sign-in)",
+)
+@paginate(LimitOffsetPagination)
+def open_data_systems(request):
+    return [selectors.open_data_row(s) for s in selectors.open_data_systems()]
+
+
+@router.get(
+    "/open-data/budget",
+    auth=None,
+    response=list[dict],
+    operation_id="open_data_budget",
+    summary="Approved and executed budget per owner and fiscal year (no sign-in)",
+)
+def open_data_budget(request):
+    current = selectors.current_fiscal_year()
+    return selectors.open_data_budget(list(range(current - 4, current + 1)))

@@ -6,3 +6,20 @@ class RegistryConfig(AppConfig):
     name = "shireito.registry"
     label = "registry"
     verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from shireito.organizations.choices import SystemCategory
+        from shireito.registry.transfer import COLUMNS
+
+        publishable = set(COLUMNS) - {"contact_name", "contact_email"}
+        wrong = set(settings.SHIREITO_OPEN_DATA_FIELDS) - publishable
+        if wrong:
+            raise ImproperlyConfigured(
+                f"SHIREITO_OPEN_DATA_FIELDS: not publishable: {sorted(wrong)}"
+            )
+        wrong = set(settings.SHIREITO_OPEN_DATA_CATEGORIES) - set(SystemCategory.values)
+        if wrong:
+            raise ImproperlyConfigured(f"SHIREITO_OPEN_DATA_CATEGORIES: unknown: {sorted(wrong)}")

@@ -78,3 +78,17 @@ class MigrationStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     MIGRATED = "migrated", _("migrated")
     SPECIAL_SUPPORT = "special_support", _("special migration support")
+
+
+class BudgetStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    REVIEWED = "reviewed", _("reviewed")
+    APPROVED = "approved", _("approved")
+    REDUCED = "reduced", _("reduced")
+
+
+class RecommendationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ANSWERED = "answered", _("answered")
+    CLOSED = "closed", _("closed")
+    ESCALATED = "escalated", _("escalated")

@@ -14,12 +14,14 @@ from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import ScopeClass, SystemCategory
 from shireito.registry.choices import (
     Availability,
+    BudgetStatus,
     CloudProvider,
     Confidentiality,
     Hosting,
     Integrity,
     LifecyclePhase,
     MigrationStatus,
+    RecommendationStatus,
     StandardBusiness,
 )
 
@@ -176,3 +178,171 @@ class InformationSystem(TimeStampedModel):
             error("retirement_date", _("Give the retirement date."))
         if errors:
             raise ValidationError(errors)
+
+
+class BudgetLine(TimeStampedModel):
+    """One system's budget for one fiscal year (April to March), in yen: what the owner
+    requested, what the Digital Agency approved, what was executed; development and operation
+    apart. Amounts are whole yen, never floats."""
+
+    system = models.ForeignKey(
+        InformationSystem,
+        verbose_name=_("system"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=BudgetStatus.choices, default=BudgetStatus.REQUESTED
+    )
+    development_requested = models.PositiveBigIntegerField(_("development, requested (yen)"))
+    operation_requested = models.PositiveBigIntegerField(_("operation, requested (yen)"))
+    development_approved = models.PositiveBigIntegerField(
+        _("development, approved (yen)"), null=True, blank=True
+    )
+    operation_approved = models.PositiveBigIntegerField(
+        _("operation, approved (yen)"), null=True, blank=True
+    )
+    development_executed = models.PositiveBigIntegerField(
+        _("development, executed (yen)"), null=True, blank=True
+    )
+    operation_executed = models.PositiveBigIntegerField(
+        _("operation, executed (yen)"), null=True, blank=True
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "system__owner"
+
+    class Meta:
+        ordering = ["system_id", "-fiscal_year"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "fiscal_year"], name="budget_one_per_system_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=2000, fiscal_year__lte=2100),
+                name="budget_fiscal_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=BudgetStatus.values), name="budget_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "status"], name="budget_year_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} FY{self.fiscal_year}"
+
+    @property
+    def requested(self) -> int:
+        return self.development_requested + self.operation_requested
+
+    @property
+    def approved(self) -> int | None:
+        if self.development_approved is None or self.operation_approved is None:
+            return None
+        return self.development_approved + self.operation_approved
+
+    @property
+    def executed(self) -> int | None:
+        if self.development_executed is None and self.operation_executed is None:
+            return None
+        return (self.development_executed or 0) + (self.operation_executed or 0)
+
+
+class OversightRating(TimeStampedModel):
+    """The Digital Agency's risk rating of a national system (1 low – 5 high), with its reason.
+    Ratings are kept, never changed: the newest is the current one."""
+
+    system = models.ForeignKey(
+        InformationSystem,
+        verbose_name=_("system"),
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    risk = models.PositiveSmallIntegerField(_("risk (1 low – 5 high)"))
+    reason = models.TextField(_("reason"))
+    rated_by = models.CharField(_("rated by"), max_length=150)
+    rated_on = models.DateField(_("rated on"))
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "system__owner"
+
+    class Meta:
+        ordering = ["system_id", "-rated_on", "-id"]
+        verbose_name = _("oversight rating")
+        verbose_name_plural = _("oversight ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(risk__gte=1, risk__lte=5), name="rating_risk_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system.code}: {self.risk} ({self.rated_on})"
+
+
+class Recommendation(TimeStampedModel):
+    """A formal recommendation (勧告) of the Digital Agency to a ministry about systems."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    ministry = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("ministry"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    systems = models.ManyToManyField(
+        InformationSystem, verbose_name=_("systems"), related_name="recommendations"
+    )
+    reason = models.TextField(_("reason"))
+    due_date = models.DateField(_("answer due"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.OPEN,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "ministry"
+
+    class Meta:
+        ordering = ["-due_date", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RecommendationStatus.values),
+                name="recommendation_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_overdue(self, today) -> bool:
+        return self.status == RecommendationStatus.OPEN and self.due_date < today
+
+
+class OversightSchedule(TimeStampedModel):
+    """How often the Digital Agency re-rates each national system; older ratings are stale."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    rating_interval_days = models.PositiveSmallIntegerField(_("re-rate every (days)"), default=365)
+
+    scope_class = ScopeClass.DIRECTORY
+
+    class Meta:
+        verbose_name = _("oversight schedule")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="oversight_schedule_single")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating_interval_days} days"

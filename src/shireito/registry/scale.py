@@ -21,8 +21,14 @@ from shireito.organizations.identifiers import (
     local_government_corporate_number,
 )
 from shireito.organizations.models import Organization, RoleHolding, Sector
-from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
-from shireito.registry.models import InformationSystem
+from shireito.registry.choices import (
+    BudgetStatus,
+    Hosting,
+    LifecyclePhase,
+    MigrationStatus,
+    StandardBusiness,
+)
+from shireito.registry.models import BudgetLine, InformationSystem
 
 PREFECTURES = [
     "北海道",
@@ -84,6 +90,7 @@ PREFIX = "scale-"
 class ScaleResult:
     organizations: int
     systems: int
+    budget_lines: int = 0
 
 
 def _code(prefecture: int, number: int) -> str:
@@ -92,6 +99,7 @@ def _code(prefecture: int, number: int) -> str:
 
 
 def clear_scale_data() -> None:
+    BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
     InformationSystem.objects.filter(code__startswith=PREFIX).delete()
     # children first: municipalities, agencies; then the rest
     Organization.objects.filter(code__startswith=PREFIX, parent__code__startswith=PREFIX).delete()
@@ -288,4 +296,41 @@ def generate(
                     report("systems", n + 1, systems)
         InformationSystem.objects.bulk_create(batch)
         report("systems", systems, systems)
-    return ScaleResult(organizations=organizations, systems=systems)
+        budget_lines = _budgets(rng)
+        report("budget lines", budget_lines, budget_lines)
+    return ScaleResult(organizations=organizations, systems=systems, budget_lines=budget_lines)
+
+
+def _budgets(rng: random.Random) -> int:
+    """Five fiscal years of the single budget for every national system: requested, decided
+    (some reduced) and, for past years, executed."""
+    from shireito.registry.oversight import overseen_categories
+    from shireito.registry.selectors import current_fiscal_year
+
+    current = current_fiscal_year()
+    national = InformationSystem.objects.filter(
+        code__startswith=PREFIX, category__in=overseen_categories()
+    ).values_list("pk", flat=True)
+    lines = []
+    for pk in national:
+        base = rng.randint(10, 2_000) * 1_000_000
+        for year in range(current - 4, current + 1):
+            development = int(base * rng.uniform(0.2, 1.5)) // 1000 * 1000
+            operation = int(base * rng.uniform(0.3, 0.8)) // 1000 * 1000
+            reduced = rng.random() < 0.3
+            dev_ok = development * 9 // 10 if reduced else development
+            line = BudgetLine(
+                system_id=pk,
+                fiscal_year=year,
+                status=BudgetStatus.REDUCED if reduced else BudgetStatus.APPROVED,
+                development_requested=development,
+                operation_requested=operation,
+                development_approved=dev_ok,
+                operation_approved=operation,
+            )
+            if year < current:
+                line.development_executed = dev_ok * rng.randint(80, 100) // 100
+                line.operation_executed = operation * rng.randint(85, 100) // 100
+            lines.append(line)
+    BudgetLine.objects.bulk_create(lines, batch_size=2000)
+    return len(lines)

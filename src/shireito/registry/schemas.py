@@ -36,6 +36,11 @@ class SystemOut(Schema):
     migration_status: str
     migration_target: dt.date | None
     special_support_deadline: dt.date | None
+    related: list[str]
+
+    @staticmethod
+    def resolve_related(obj):
+        return sorted(other.code for other in obj.related_systems.all())
 
 
 class SystemFilters(Schema):
@@ -76,6 +81,7 @@ class SystemIn(Schema):
     migration_status: MigrationStatus | None = None
     migration_target: dt.date | None = None
     special_support_deadline: dt.date | None = None
+    related: list[str] = Field(default_factory=list, description="Ids of related systems")
 
 
 class SystemPatch(Schema):
@@ -103,6 +109,7 @@ class SystemPatch(Schema):
     migration_status: MigrationStatus | None = None
     migration_target: dt.date | None = None
     special_support_deadline: dt.date | None = None
+    related: list[str] | None = Field(None, description="Ids of related systems (replaces them)")
 
 
 class ImportProblemOut(Schema):
@@ -117,3 +124,91 @@ class ImportResultOut(Schema):
     updated: int
     written: bool
     problems: list[ImportProblemOut]
+
+
+class BudgetLineOut(Schema):
+    system: str = Field(alias="system.code")
+    fiscal_year: int
+    status: str
+    development_requested: int
+    operation_requested: int
+    development_approved: int | None
+    operation_approved: int | None
+    development_executed: int | None
+    operation_executed: int | None
+    review_note: str
+
+
+class BudgetRequestIn(Schema):
+    fiscal_year: int = Field(ge=2000, le=2100)
+    development: int = Field(ge=0, le=10**15, description="yen")
+    operation: int = Field(ge=0, le=10**15, description="yen")
+
+
+class BudgetReviewIn(Schema):
+    note: str = ""
+
+
+class BudgetDecisionIn(Schema):
+    development_approved: int = Field(ge=0, le=10**15)
+    operation_approved: int = Field(ge=0, le=10**15)
+    note: str = ""
+
+
+class BudgetExecutionIn(Schema):
+    development_executed: int = Field(ge=0, le=10**15)
+    operation_executed: int = Field(ge=0, le=10**15)
+
+
+class RollupCell(Schema):
+    requested: int
+    approved: int | None
+    executed: int | None
+    change: float | None = Field(
+        description="Percent change of the approved amount on the year before"
+    )
+
+
+class RollupRow(Schema):
+    group: str
+    years: dict[int, RollupCell]
+
+
+class RatingOut(Schema):
+    system: str = Field(alias="system.code")
+    risk: int
+    reason: str
+    rated_by: str
+    rated_on: dt.date
+
+
+class RatingIn(Schema):
+    risk: int = Field(ge=1, le=5)
+    reason: str = Field(min_length=1)
+
+
+class RecommendationOut(Schema):
+    number: str
+    ministry: str = Field(alias="ministry.code")
+    systems: list[str]
+    reason: str
+    due_date: dt.date
+    status: str
+    answer: str
+    answered_on: dt.date | None
+    closed_on: dt.date | None
+
+    @staticmethod
+    def resolve_systems(obj):
+        return sorted(obj.systems.values_list("code", flat=True))
+
+
+class RecommendationIn(Schema):
+    ministry: str
+    systems: list[str] = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    due_date: dt.date
+
+
+class AnswerIn(Schema):
+    answer: str = Field(min_length=1)

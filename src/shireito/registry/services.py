@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shireito.core.services import audited_create, audited_update
+from shireito.core.choices import AuditAction
+from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.mandates import active_engine
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import may_edit_system
@@ -89,7 +90,11 @@ def system_create(
     return system
 
 
-def system_update(*, actor, system: InformationSystem, engine=None, **fields) -> InformationSystem:
+def system_update(
+    *, actor, system: InformationSystem, engine=None, reason: str = "", **fields
+) -> InformationSystem:
+    """Change a system. Moving it out of the Digital Agency's oversight by reclassifying it
+    needs a ``reason``, which the audit trail keeps (lessons of the US IT Dashboard)."""
     unknown = set(fields) - set(SYSTEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -99,10 +104,45 @@ def system_update(*, actor, system: InformationSystem, engine=None, **fields) ->
         actor, owner=fields["owner"], builder=fields.get("builder", system.builder)
     ):
         raise PermissionDenied(_("You may not move systems to this organization."))
+    from shireito.registry.oversight import overseen_categories, record_oversight_exit
+
+    old_category = system.category
+    overseen = overseen_categories(engine)
+    leaves = old_category in overseen and fields.get("category", old_category) not in overseen
+    if leaves and not reason.strip():
+        raise ValidationError(
+            {"category": _("Moving a system out of the Digital Agency's oversight needs a reason.")}
+        )
     with transaction.atomic():
         for name, value in fields.items():
             setattr(system, name, value)
         system.full_clean()
         _check_builder(system, engine)
         system, _changes = audited_update(actor=actor, instance=system, **fields)
+        if leaves:
+            record_oversight_exit(
+                actor=actor, system=system, old_category=old_category, reason=reason.strip()
+            )
     return system
+
+
+def system_set_related(
+    *, actor, system: InformationSystem, related: list[InformationSystem]
+) -> None:
+    """Make ``related`` the system's related systems (both ways), as one audited change."""
+    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+        raise PermissionDenied(_("You may not change this system."))
+    if any(other.pk == system.pk for other in related):
+        raise ValidationError({"related": _("A system is not related to itself.")})
+    with transaction.atomic():
+        before = sorted(system.related_systems.values_list("code", flat=True))
+        after = sorted({other.code for other in related})
+        if before == after:
+            return
+        system.related_systems.set(related)
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=system,
+            changes={"related_systems": [before, after]},
+        )

@@ -210,7 +210,7 @@ def _import_row(line, row, actor, organizations, engine, seen, result) -> None:
         result.problems.append(RowProblem(line, "owner", str(exc)))
 
 
-def _row(system: InformationSystem) -> dict:
+def row_of(system: InformationSystem) -> dict:
     return {
         "code": system.code,
         "name": system.name,
@@ -253,7 +253,7 @@ def export_csv(systems) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for system in systems.iterator(chunk_size=2000):
-        row = _row(system)
+        row = row_of(system)
         writer.writerow([_text(row[c]) for c in COLUMNS])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -267,7 +267,7 @@ def export_json(systems) -> Iterator[str]:
     yield "["
     first = True
     for system in systems.iterator(chunk_size=2000):
-        row = {c: (_text(v) if isinstance(v, dt.date) else v) for c, v in _row(system).items()}
+        row = {c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system).items()}
         yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
         first = False
     yield "]"

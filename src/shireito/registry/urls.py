@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shireito.registry import views
+from shireito.registry import views, views_oversight
 
 app_name = "registry"
 
@@ -10,6 +10,34 @@ urlpatterns = [
     path("import/", views.system_import, name="import"),
     path("export.csv", views.system_export, {"fmt": "csv"}, name="export_csv"),
     path("export.json", views.system_export, {"fmt": "json"}, name="export_json"),
+    path("budget/", views_oversight.budget_rollup, name="budget"),
+    path("oversight/", views_oversight.oversight_due, name="oversight"),
+    path("oversight/schedule/", views_oversight.schedule_edit, name="schedule"),
+    path("recommendations/", views_oversight.recommendation_list, name="recommendations"),
+    path("recommendations/new/", views_oversight.recommendation_issue, name="recommendation_issue"),
+    path(
+        "recommendations/<str:number>/",
+        views_oversight.recommendation_detail,
+        name="recommendation",
+    ),
+    path(
+        "recommendations/<str:number>/answer/",
+        views_oversight.recommendation_answer,
+        name="recommendation_answer",
+    ),
     path("<str:code>/", views.system_detail, name="detail"),
     path("<str:code>/edit/", views.system_edit, name="edit"),
+    path("<str:code>/rate/", views_oversight.rate, name="rate"),
+    path("<str:code>/budget/new/", views_oversight.budget_request, name="budget_request"),
+    path(
+        "<str:code>/budget/<int:year>/review/", views_oversight.budget_review, name="budget_review"
+    ),
+    path(
+        "<str:code>/budget/<int:year>/decide/", views_oversight.budget_decide, name="budget_decide"
+    ),
+    path(
+        "<str:code>/budget/<int:year>/execution/",
+        views_oversight.budget_execution,
+        name="budget_execution",
+    ),
 ]

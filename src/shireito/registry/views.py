@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -103,8 +104,48 @@ def system_detail(request, code: str):
             ),
             "history": object_history(system, user=request.user)[:100],
             "may_read_history": may_read_history(request.user),
+            **_oversight_context(request, system),
         },
     )
+
+
+def _oversight_context(request, system) -> dict:
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from shireito.registry import oversight
+
+    overseen = oversight.is_overseen(system)
+    ratings = list(system.ratings.all()[:20]) if overseen else []
+    language = get_language() or "ja"
+    lines = [
+        (line, selectors.fiscal_year_label(line.fiscal_year, language))
+        for line in selectors.budget_lines(user=request.user, system=system).order_by(
+            "-fiscal_year"
+        )
+    ]
+    return {
+        "overseen": overseen,
+        "ratings": ratings,
+        "rating_stale": overseen
+        and (not ratings or ratings[0].rated_on < oversight.stale_before()),
+        "acts_for_da": oversight.acts_for_digital_agency(request.user),
+        "budget_lines": lines,
+        "recommendations": system.recommendations.filter(
+            pk__in=selectors.recommendations_visible(request.user)
+        ),
+        "today": timezone.localdate(),
+    }
+
+
+def _related(request, text: str):
+    """Systems named by id in ``text``; an unknown or invisible id is a field error."""
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    found = {s.code: s for s in selectors.system_list(user=request.user).filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ValidationError({"related": _("Unknown system ids: %s") % ", ".join(missing)})
+    return list(found.values())
 
 
 def _owners(user):
@@ -125,8 +166,13 @@ def system_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        related_codes = data.pop("related", "")
         try:
-            system = services.system_create(actor=request.user, code=data.pop("code"), **data)
+            with transaction.atomic():
+                system = services.system_create(actor=request.user, code=data.pop("code"), **data)
+                services.system_set_related(
+                    actor=request.user, system=system, related=_related(request, related_codes)
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -157,12 +203,18 @@ def system_edit(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        reason = data.pop("reclassification_reason", "")
+        related_codes = data.pop("related", "")
         if data.get("builder") is None:
             data["builder"] = services.default_builder(
                 category=data["category"], owner=data["owner"]
             )
         try:
-            services.system_update(actor=request.user, system=system, **data)
+            with transaction.atomic():
+                services.system_update(actor=request.user, system=system, reason=reason, **data)
+                services.system_set_related(
+                    actor=request.user, system=system, related=_related(request, related_codes)
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

@@ -61,3 +61,19 @@ def change_rows(event) -> list[dict]:
 def get_item(mapping, key):
     """``mapping[key]`` in a template, for dictionaries keyed by a loop variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def yen(value):
+    """Whole yen with thousands separators, or a dash."""
+    if value is None or value == "":
+        return "—"
+    return f"¥{int(value):,}"
+
+
+@register.filter
+def open_data_row(system):
+    """The published fields of a system (open data's configuration decides which)."""
+    from shireito.registry.selectors import open_data_row as row
+
+    return row(system)

@@ -86,8 +86,9 @@ class Command(BaseCommand):
         result = generate(systems=systems, seed=seed, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Scale data: {result.organizations:,} organizations and "
-                f"{result.systems:,} systems in {time.monotonic() - started:.0f} s (seed {seed})."
+                f"Scale data: {result.organizations:,} organizations, {result.systems:,} systems "
+                f"and {result.budget_lines:,} budget lines in {time.monotonic() - started:.0f} s "
+                f"(seed {seed})."
             )
         )
 

@@ -22,8 +22,14 @@ class Command(BaseCommand):
         dump = sub.add_parser("export", help="export every system")
         dump.add_argument("--format", choices=["csv", "json"], default="csv")
         dump.add_argument("--output", help="a file (default: standard output)")
+        rollup = sub.add_parser("rollup", help="print the single budget per ministry or category")
+        rollup.add_argument("--group-by", choices=["ministry", "category"], default="ministry")
+        rollup.add_argument("--years", type=int, default=5, help="fiscal years up to this one")
+        rollup.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, action, **options):
+        if action == "rollup":
+            return self._rollup(options)
         if action == "export":
             systems = InformationSystem.objects.select_related("owner", "builder").order_by("code")
             chunks = export_csv(systems) if options["format"] == "csv" else export_json(systems)
@@ -60,3 +66,25 @@ class Command(BaseCommand):
             raise SystemExit(1)
         if not result.written:
             self.stdout.write("Checked only (--dry-run): nothing was written.")
+
+    def _rollup(self, options) -> None:
+        import json
+
+        from shireito.registry.selectors import budget_rollup, current_fiscal_year
+
+        current = current_fiscal_year()
+        years = list(range(current - options["years"] + 1, current + 1))
+        rows = budget_rollup(user=None, group_by=options["group_by"], years=years)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write("approved yen (change on the year before)")
+        self.stdout.write(f"{'':<28}" + "".join(f"{'FY' + str(y):>26}" for y in years))
+        for row in rows:
+            cells = []
+            for year in years:
+                cell = row["years"][year]
+                amount = f"{cell['approved']:,}" if cell["approved"] is not None else "-"
+                change = f" ({cell['change']:+.1f}%)" if cell["change"] is not None else ""
+                cells.append(f"{amount + change:>26}")
+            self.stdout.write(f"{row['group']:<28}" + "".join(cells))

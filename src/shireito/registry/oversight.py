@@ -1,0 +1,319 @@
+"""The Digital Agency's oversight of national systems: the single budget, risk ratings on a
+schedule, and recommendations to ministries. Every step is an audited service; who "the
+Digital Agency" is comes from the governance model (the holder of its role)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shireito.core.choices import AuditAction
+from shireito.core.services import audited_create, audited_update, record_audit_event
+from shireito.organizations.choices import OrganizationKind
+from shireito.organizations.mandates import active_engine
+from shireito.registry.choices import BudgetStatus, RecommendationStatus
+from shireito.registry.models import (
+    BudgetLine,
+    InformationSystem,
+    OversightRating,
+    OversightSchedule,
+    Recommendation,
+)
+from shireito.registry.selectors import may_edit_system
+
+
+def overseen_categories(engine=None) -> set[str]:
+    engine = engine or active_engine()
+    return {str(c) for o in engine.model.oversight for c in o.categories}
+
+
+def is_overseen(system: InformationSystem, engine=None) -> bool:
+    return system.category in overseen_categories(engine)
+
+
+def acts_for_digital_agency(actor, engine=None) -> bool:
+    """Platform admins, and editors or organisation admins of the body holding the Digital
+    Agency's role (overseer in the model) today. ``actor=None`` is the command line."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated:
+        return False
+    if actor.is_platform_admin:
+        return True
+    if not (actor.has_role("editor") or actor.has_role("org_admin")):
+        return False
+    engine = engine or active_engine()
+    return any(engine.matches(actor.organization, o.overseer) for o in engine.model.oversight)
+
+
+def _require_digital_agency(actor) -> None:
+    if not acts_for_digital_agency(actor):
+        raise PermissionDenied(_("Only the Digital Agency may do this."))
+
+
+# --- budget ------------------------------------------------------------------------------
+
+
+def budget_request(
+    *, actor, system: InformationSystem, fiscal_year: int, development: int, operation: int
+) -> BudgetLine:
+    """The owner requests a system's budget for a fiscal year (again, until it is decided)."""
+    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+        raise PermissionDenied(_("You may not request a budget for this system."))
+    if not is_overseen(system):
+        raise ValidationError(
+            {"system": _("Only national systems under the single budget have budget lines.")}
+        )
+    with transaction.atomic():
+        line = (
+            BudgetLine.objects.select_for_update()
+            .filter(system=system, fiscal_year=fiscal_year)
+            .first()
+        )
+        if line is None:
+            return audited_create(
+                actor=actor,
+                instance=BudgetLine(
+                    system=system,
+                    fiscal_year=fiscal_year,
+                    development_requested=development,
+                    operation_requested=operation,
+                ),
+            )
+        if line.status in (BudgetStatus.APPROVED, BudgetStatus.REDUCED):
+            raise ValidationError({"fiscal_year": _("This year's budget is already decided.")})
+        line, _changes = audited_update(
+            actor=actor,
+            instance=line,
+            development_requested=development,
+            operation_requested=operation,
+            status=BudgetStatus.REQUESTED,
+        )
+        return line
+
+
+def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
+    _require_digital_agency(actor)
+    if line.status != BudgetStatus.REQUESTED:
+        raise ValidationError({"status": _("Only a requested budget can be reviewed.")})
+    line, _changes = audited_update(
+        actor=actor, instance=line, status=BudgetStatus.REVIEWED, review_note=note
+    )
+    return line
+
+
+def budget_decide(
+    *, actor, line: BudgetLine, development: int, operation: int, note: str = ""
+) -> BudgetLine:
+    """Approve the request, or reduce it: approved amounts never exceed the request."""
+    _require_digital_agency(actor)
+    if line.status not in (BudgetStatus.REQUESTED, BudgetStatus.REVIEWED):
+        raise ValidationError({"status": _("This budget is already decided.")})
+    errors = {}
+    if development > line.development_requested:
+        errors["development_approved"] = _("More than was requested.")
+    if operation > line.operation_requested:
+        errors["operation_approved"] = _("More than was requested.")
+    if errors:
+        raise ValidationError(errors)
+    full = development == line.development_requested and operation == line.operation_requested
+    line, _changes = audited_update(
+        actor=actor,
+        instance=line,
+        development_approved=development,
+        operation_approved=operation,
+        status=BudgetStatus.APPROVED if full else BudgetStatus.REDUCED,
+        review_note=note or line.review_note,
+    )
+    return line
+
+
+def budget_record_execution(
+    *, actor, line: BudgetLine, development: int, operation: int
+) -> BudgetLine:
+    if not may_edit_system(actor, owner=line.system.owner, builder=line.system.builder):
+        raise PermissionDenied(_("You may not record this system's spending."))
+    if line.status not in (BudgetStatus.APPROVED, BudgetStatus.REDUCED):
+        raise ValidationError({"status": _("Record spending once the budget is decided.")})
+    errors = {}
+    if development > (line.development_approved or 0):
+        errors["development_executed"] = _("More than was approved.")
+    if operation > (line.operation_approved or 0):
+        errors["operation_executed"] = _("More than was approved.")
+    if errors:
+        raise ValidationError(errors)
+    line, _changes = audited_update(
+        actor=actor, instance=line, development_executed=development, operation_executed=operation
+    )
+    return line
+
+
+# --- ratings -----------------------------------------------------------------------------
+
+
+def schedule() -> OversightSchedule:
+    return OversightSchedule.objects.filter(id=1).first() or OversightSchedule()
+
+
+def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
+    _require_digital_agency(actor)
+    if not 1 <= rating_interval_days <= 3650:
+        raise ValidationError({"rating_interval_days": _("Choose between 1 and 3,650 days.")})
+    current = OversightSchedule.objects.filter(id=1).first()
+    if current is None:
+        return audited_create(
+            actor=actor, instance=OversightSchedule(rating_interval_days=rating_interval_days)
+        )
+    current, _changes = audited_update(
+        actor=actor, instance=current, rating_interval_days=rating_interval_days
+    )
+    return current
+
+
+def rating_add(
+    *, actor, system: InformationSystem, risk: int, reason: str, on: dt.date | None = None
+) -> OversightRating:
+    _require_digital_agency(actor)
+    if not is_overseen(system):
+        raise ValidationError({"system": _("Only national systems under oversight are rated.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    if not 1 <= risk <= 5:
+        raise ValidationError({"risk": _("Choose from 1 to 5.")})
+    return audited_create(
+        actor=actor,
+        instance=OversightRating(
+            system=system,
+            risk=risk,
+            reason=reason.strip(),
+            rated_by=actor.get_username() if actor else "system",
+            rated_on=on or timezone.localdate(),
+        ),
+    )
+
+
+def stale_before(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - dt.timedelta(days=schedule().rating_interval_days)
+
+
+def with_latest_rating(systems):
+    return systems.annotate(last_rated=Max("ratings__rated_on"))
+
+
+def ratings_due(systems, today: dt.date | None = None):
+    """Systems under oversight never rated, or last rated before the schedule says."""
+    return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
+        Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))
+    )
+
+
+def record_oversight_exit(
+    *, actor, system: InformationSystem, old_category: str, reason: str
+) -> None:
+    """A reclassification out of oversight keeps its reason in the audit trail."""
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=system,
+        changes={"left_oversight_because": [old_category, reason]},
+    )
+
+
+# --- recommendations ---------------------------------------------------------------------
+
+
+def recommendation_issue(
+    *, actor, ministry, systems, reason: str, due_date: dt.date
+) -> Recommendation:
+    _require_digital_agency(actor)
+    engine = active_engine()
+    if ministry.kind != OrganizationKind.MINISTRY or not any(
+        any(engine.matches(ministry, target) for target in o.recommends_to)
+        for o in engine.model.oversight
+    ):
+        raise ValidationError(
+            {"ministry": _("The governance model gives no recommendation power over this body.")}
+        )
+    systems = list(systems)
+    if not systems:
+        raise ValidationError({"systems": _("Name at least one system.")})
+    foreign = [s.code for s in systems if s.owner_id != ministry.pk]
+    if foreign:
+        raise ValidationError(
+            {"systems": _("Not systems of this ministry: %s") % ", ".join(foreign)}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    if due_date <= timezone.localdate():
+        raise ValidationError({"due_date": _("The answer is due after today.")})
+    with transaction.atomic():
+        year = timezone.localdate().year
+        count = Recommendation.objects.filter(number__startswith=f"R{year}-").count()
+        recommendation = audited_create(
+            actor=actor,
+            instance=Recommendation(
+                number=f"R{year}-{count + 1:04d}",
+                ministry=ministry,
+                reason=reason.strip(),
+                due_date=due_date,
+            ),
+        )
+        recommendation.systems.set(systems)
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=recommendation,
+            changes={"systems": [[], sorted(s.code for s in systems)]},
+        )
+    return recommendation
+
+
+def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
+    allowed = (
+        actor is None
+        or actor.is_platform_admin
+        or (
+            actor.organization_id == recommendation.ministry_id
+            and (actor.has_role("editor") or actor.has_role("org_admin"))
+        )
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the ministry may answer."))
+    if recommendation.status != RecommendationStatus.OPEN:
+        raise ValidationError({"status": _("Only an open recommendation can be answered.")})
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    recommendation, _changes = audited_update(
+        actor=actor,
+        instance=recommendation,
+        answer=answer.strip(),
+        status=RecommendationStatus.ANSWERED,
+        answered_on=timezone.localdate(),
+    )
+    return recommendation
+
+
+def recommendation_conclude(
+    *, actor, recommendation: Recommendation, escalate: bool
+) -> Recommendation:
+    """Close an answered recommendation, or escalate an open or answered one."""
+    _require_digital_agency(actor)
+    allowed_from = (
+        {RecommendationStatus.OPEN, RecommendationStatus.ANSWERED}
+        if escalate
+        else {RecommendationStatus.ANSWERED}
+    )
+    if recommendation.status not in allowed_from:
+        raise ValidationError({"status": _("Not possible in this state.")})
+    recommendation, _changes = audited_update(
+        actor=actor,
+        instance=recommendation,
+        status=RecommendationStatus.ESCALATED if escalate else RecommendationStatus.CLOSED,
+        closed_on=timezone.localdate(),
+    )
+    return recommendation
