@@ -186,6 +186,7 @@ def test_oversight_pages_are_accessible(live_server, new_page, people, language)
     line = oversight.budget_request(
         actor=None, system=system, fiscal_year=2025, development=1000, operation=500
     )
+    line = oversight.budget_review(actor=None, line=line)
     oversight.budget_decide(actor=None, line=line, development=900, operation=500)
     oversight.rating_add(actor=None, system=system, risk=3, reason="試験")
     recommendation = oversight.recommendation_issue(
@@ -208,7 +209,7 @@ def test_oversight_pages_are_accessible(live_server, new_page, people, language)
         "/systems/recommendations/",
         f"/systems/recommendations/{recommendation.number}/",
         "/systems/recommendations/new/",
-        f"/systems/recommendations/{recommendation.number}/answer/",
+        f"/systems/recommendations/{recommendation.number}/escalate/",
         "/systems/e2e-system/rate/",
         "/systems/e2e-system/budget/new/",
         "/systems/e2e-system/budget/2025/execution/",

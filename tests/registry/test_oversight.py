@@ -94,6 +94,7 @@ def test_rollup_sums_exactly_with_year_on_year_change(systems, people):
                 development=amount,
                 operation=0,
             )
+            line = oversight.budget_review(actor=people["da"], line=line)
             oversight.budget_decide(actor=people["da"], line=line, development=amount, operation=0)
     rows = {
         r["group"]: r
@@ -102,7 +103,13 @@ def test_rollup_sums_exactly_with_year_on_year_change(systems, people):
     mhlw = rows["mhlw"]["years"]
     assert mhlw[2024]["approved"] == 200 and mhlw[2025]["approved"] == 300
     assert mhlw[2025]["change"] == 50.0 and mhlw[2024]["change"] is None
-    assert mhlw[2026] == {"requested": 0, "approved": None, "executed": None, "change": None}
+    assert mhlw[2026] == {
+        "requested": 0,
+        "approved": None,
+        "executed": None,
+        "undecided": 0,
+        "change": None,
+    }
     by_category = {
         r["group"] for r in budget_rollup(user=people["da"], group_by="category", years=[2025])
     }
@@ -133,33 +140,22 @@ def test_ratings_are_kept_and_stale_ones_are_due(systems, people):
 
 def test_leaving_oversight_by_reclassification_needs_an_audited_reason(government, people):
     from shireito.registry.services import system_create
-
-    agency_like = system_create(
-        actor=None, code="mv", name="移管", owner=government["da"], category="digital_agency_system"
-    )
-    with pytest.raises(ValidationError) as error:
-        system_update(
-            actor=None,
-            system=agency_like,
-            category="quasi_public_system",
-            owner=government["cabinet"],
-            builder=government["cabinet"],
-        )
-    assert "category" in error.value.message_dict
-    # cabinet cannot own quasi-public systems; use a body that can
     from tests.factories import make_organization
 
-    jlis = make_organization(code="jlis", kind="j_lis")
-    system_update(
-        actor=None,
-        system=agency_like,
-        category="quasi_public_system",
-        owner=jlis,
-        builder=jlis,
-        reason="J-LISへ移管",
+    system = system_create(
+        actor=None, code="mv", name="移管", owner=government["da"], category="digital_agency_system"
     )
+    jlis = make_organization(code="jlis", kind="j_lis")
+    move = {"category": "quasi_public_system", "owner": jlis, "builder": jlis}
+    with pytest.raises(ValidationError) as error:
+        system_update(actor=None, system=system, **move)
+    assert error.value.message_dict["category"] == [
+        "デジタル庁の統括・監理の対象外にするには理由が必要です。"
+    ]
+    system.refresh_from_db()
+    system_update(actor=None, system=system, reason="J-LISへ移管", **move)
     event = AuditEvent.objects.filter(
-        object_id=str(agency_like.pk), changes__has_key="left_oversight_because"
+        object_id=str(system.pk), changes__has_key="left_oversight_because"
     ).get()
     assert event.changes["left_oversight_because"] == ["digital_agency_system", "J-LISへ移管"]
 
@@ -241,3 +237,80 @@ def test_the_ministry_and_the_digital_agency_see_recommendations_others_do_not(
         {"ministry": "mhlw", "systems": ["nope"], "reason": "r", "due_date": due},
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "systems"
+
+
+def test_a_decision_on_a_stale_copy_is_checked_against_the_row_as_it_is(systems, people):
+    from shireito.registry.models import BudgetLine
+
+    line = oversight.budget_request(
+        actor=people["mhlw"],
+        system=systems["mhlw-app"],
+        fiscal_year=2027,
+        development=100,
+        operation=0,
+    )
+    oversight.budget_review(actor=people["da"], line=line)
+    stale = BudgetLine.objects.get(pk=line.pk)
+    oversight.budget_decide(
+        actor=people["da"], line=BudgetLine.objects.get(pk=line.pk), development=50, operation=0
+    )
+    with pytest.raises(ValidationError):
+        oversight.budget_decide(actor=people["da"], line=stale, development=100, operation=0)
+    assert BudgetLine.objects.get(pk=line.pk).status == "reduced"
+
+
+def test_budgets_are_the_owners_and_the_overseers_only(api, systems, people, government):
+    line = oversight.budget_request(
+        actor=people["mhlw"],
+        system=systems["mhlw-app"],
+        fiscal_year=2027,
+        development=1,
+        operation=1,
+    )
+    oversight.rating_add(actor=people["da"], system=systems["mhlw-app"], risk=2, reason="r")
+    for who, sees in [("mhlw", True), ("da", True), ("nisc", False), ("meti", False)]:
+        budget = api(people[who], "get", "/api/v1/systems/mhlw-app/budget")
+        ratings = api(people[who], "get", "/api/v1/systems/mhlw-app/ratings")
+        if sees:
+            assert [b["fiscal_year"] for b in budget.json()] == [line.fiscal_year]
+            assert len(ratings.json()) == 1
+        elif who == "nisc":  # NISC sees the system (it audits it) but not its budget or ratings
+            assert budget.json() == [] and ratings.json() == []
+        else:
+            assert budget.status_code == 404
+
+
+def test_overdue_recommendations_are_flagged_in_the_api(api, systems, people, government):
+    rec = oversight.recommendation_issue(
+        actor=people["da"],
+        ministry=government["mhlw"],
+        systems=[systems["mhlw-app"]],
+        reason="r",
+        due_date=timezone.localdate() + dt.timedelta(days=2),
+    )
+    from shireito.registry.models import Recommendation
+
+    Recommendation.objects.filter(pk=rec.pk).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    listed = api(people["mhlw"], "get", "/api/v1/recommendations").json()["items"]
+    assert listed[0]["overdue"] is True and listed[0]["systems"] == ["mhlw-app"]
+
+
+def test_reclassification_reason_through_the_api(api, government, people):
+    from shireito.registry.services import system_create
+    from tests.factories import make_organization
+
+    system_create(
+        actor=None,
+        code="mv2",
+        name="移管",
+        owner=government["da"],
+        category="digital_agency_system",
+    )
+    jlis = make_organization(code="jlis2", kind="j_lis")
+    admin = make_user(organization=government["da"], roles=["platform_admin"])
+    body = {"category": "quasi_public_system", "owner": jlis.code, "builder": jlis.code}
+    refused = api(admin, "patch", "/api/v1/systems/mv2", body)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "category"
+    assert api(admin, "patch", "/api/v1/systems/mv2", {**body, "reason": "移管"}).status_code == 200

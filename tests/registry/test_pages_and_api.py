@@ -99,7 +99,8 @@ def test_related_systems_are_set_both_ways_and_audited(api, government, systems)
     response = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["joint"]})
     assert response.json()["related"] == ["joint"]
     assert api(editor, "get", "/api/v1/systems/joint").json()["related"] == ["mhlw-app"]
-    assert AuditEvent.objects.filter(changes__has_key="related_systems").count() == 1
+    # one row on each side of the link
+    assert AuditEvent.objects.filter(changes__has_key="related_systems").count() == 2
     unknown = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["meti-app"]})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "related"
 
@@ -116,7 +117,42 @@ def test_rollup_on_the_command_line(government, systems):
     line = oversight.budget_request(
         actor=None, system=systems["meti-app"], fiscal_year=year, development=1000, operation=0
     )
+    line = oversight.budget_review(actor=None, line=line)
     oversight.budget_decide(actor=None, line=line, development=1000, operation=0)
     out = StringIO()
     call_command("registry", "rollup", stdout=out)
     assert "meti" in out.getvalue() and "1,000" in out.getvalue()
+
+
+def test_related_systems_never_name_what_the_user_may_not_see(api, client, government, systems):
+    from shireito.registry.services import system_set_related
+
+    system_set_related(
+        actor=None, system=systems["pmda-app"], related=[systems["mhlw-app"], systems["tokyo-app"]]
+    )
+    pmda = make_user(organization=government["pmda"], roles=["editor"])
+    assert api(pmda, "get", "/api/v1/systems/pmda-app").json()["related"] == []
+    mhlw = make_user(organization=government["mhlw"], roles=["editor"])
+    assert api(mhlw, "get", "/api/v1/systems/pmda-app").json()["related"] == ["mhlw-app"]
+    # saving without naming the hidden links keeps them
+    assert api(pmda, "patch", "/api/v1/systems/pmda-app", {"related": []}).status_code == 200
+    assert sorted(s.code for s in systems["pmda-app"].related_systems.all()) == [
+        "mhlw-app",
+        "tokyo-app",
+    ]
+    client.force_login(pmda)
+    form = client.get("/systems/pmda-app/edit/").content.decode()
+    assert "tokyo-app" not in form and "mhlw-app" not in form
+
+
+@pytest.mark.parametrize("code", ["budget", "new", "recommendations"])
+def test_page_words_are_not_system_ids(government, code):
+    from django.core.exceptions import ValidationError
+
+    from shireito.registry.services import system_create
+
+    with pytest.raises(ValidationError) as error:
+        system_create(
+            actor=None, code=code, name="x", owner=government["mhlw"], category="ministry_system"
+        )
+    assert "code" in error.value.message_dict

@@ -116,7 +116,7 @@ def test_import_page_checks_then_imports(government, client):
         "/systems/import/",
         {"file": upload(csv_text([{**GOOD[0], "owner": "nowhere"}])), "action": "import"},
     )
-    assert "nowhere" not in InformationSystem.objects.values_list("code", flat=True)
+    assert not InformationSystem.objects.filter(code="new-1").exists()
     assert "<caption>" in bad.content.decode()
     checked = client.post(
         "/systems/import/", {"file": upload(csv_text(GOOD[:1])), "action": "check"}
@@ -127,3 +127,19 @@ def test_import_page_checks_then_imports(government, client):
     done = client.post("/systems/import/", {"file": upload(csv_text(GOOD[:1])), "action": "import"})
     assert done.status_code == 302
     assert InformationSystem.objects.filter(code="new-1").exists()
+
+
+def test_a_dry_run_writes_nothing_not_even_to_the_audit_trail(government):
+    before = AuditEvent.objects.count()
+    import_systems(StringIO(csv_text(GOOD)), actor=None, dry_run=True)
+    assert AuditEvent.objects.count() == before
+
+
+def test_related_systems_round_trip_through_csv(government, systems):
+    from shireito.registry.services import system_set_related
+
+    system_set_related(actor=None, system=systems["mhlw-app"], related=[systems["joint"]])
+    text = "".join(export_csv(InformationSystem.objects.order_by("code")))
+    systems["mhlw-app"].related_systems.clear()
+    assert import_systems(StringIO(text), actor=None).written
+    assert [s.code for s in systems["mhlw-app"].related_systems.all()] == ["joint"]

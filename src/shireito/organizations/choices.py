@@ -73,6 +73,7 @@ class ScopeClass(models.TextChoices):
     DIRECTORY = "directory", _("directory")
     OWN = "own", _("own organization only")
     PORTFOLIO = "portfolio", _("information systems")
+    OVERSIGHT = "oversight", _("oversight of national systems")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an

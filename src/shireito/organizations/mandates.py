@@ -277,6 +277,14 @@ class MandateEngine:
             return ids
         if scope_class == ScopeClass.PORTFOLIO:
             return self._portfolio_ids(org)
+        if scope_class == ScopeClass.OVERSIGHT:
+            # Budgets, ratings, recommendations: the owner's and the overseer's, nobody else's.
+            ids = set()
+            for oversight in self.model.oversight:
+                if self.matches(org, oversight.overseer):
+                    for selector in oversight.owners:
+                        ids |= self.resolve_ids(selector)
+            return ids
         return set()
 
     def _portfolio_ids(self, org: Organization) -> set[int]:

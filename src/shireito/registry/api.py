@@ -30,7 +30,7 @@ from shireito.registry.schemas import (
     SystemOut,
     SystemPatch,
 )
-from shireito.registry.transfer import export_csv, export_json, import_systems
+from shireito.registry.transfer import MAX_WEB_ROWS, export_csv, export_json, import_systems
 
 router = Router(tags=["portfolio"])
 
@@ -112,7 +112,7 @@ def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
 def systems_import(request, file: File[UploadedFile], dry_run: bool = True):
     try:
         text = io.TextIOWrapper(file.file, encoding="utf-8-sig", newline="")
-        return import_systems(text, actor=request.auth, dry_run=dry_run)
+        return import_systems(text, actor=request.auth, dry_run=dry_run, max_rows=MAX_WEB_ROWS)
     except UnicodeDecodeError as exc:
         raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
 
@@ -148,11 +148,16 @@ def systems_update(request, code: str, payload: SystemPatch):
         raise Http404
     data = _fields(request.auth, payload.dict(exclude_unset=True))
     related = data.pop("related", None)
+    reason = data.pop("reason", "")
     with transaction.atomic():
-        services.system_update(actor=request.auth, system=system, **data)
+        services.system_update(actor=request.auth, system=system, reason=reason, **data)
         if related is not None:
             services.system_set_related(
-                actor=request.auth, system=system, related=_related(request.auth, related)
+                actor=request.auth,
+                system=system,
+                related=selectors.related_kept(
+                    request.auth, system, _related(request.auth, related)
+                ),
             )
     return system
 
@@ -277,7 +282,7 @@ def budget_rollup(
     summary="A system's risk ratings, newest first",
 )
 def ratings_list(request, code: str):
-    return _system_or_404(request.auth, code).ratings.all()
+    return selectors.ratings_of(user=request.auth, system=_system_or_404(request.auth, code))
 
 
 @router.post(
@@ -304,7 +309,9 @@ def ratings_add(request, code: str, payload: RatingIn):
 )
 @paginate(LimitOffsetPagination)
 def ratings_due(request):
-    return oversight.ratings_due(selectors.system_list(user=request.auth))
+    return oversight.ratings_due(selectors.system_list(user=request.auth)).prefetch_related(
+        "related_systems"
+    )
 
 
 def _recommendation_or_404(user, number):
@@ -326,8 +333,10 @@ def _recommendation_or_404(user, number):
 )
 @paginate(LimitOffsetPagination)
 def recommendations_list(request, status: str = ""):
-    found = visible_to(request.auth, Recommendation.objects.select_related("ministry")).order_by(
-        "-due_date"
+    found = (
+        visible_to(request.auth, Recommendation.objects.select_related("ministry"))
+        .prefetch_related("systems")
+        .order_by("-due_date")
     )
     return found.filter(status=status) if status else found
 
@@ -411,13 +420,16 @@ def recommendations_escalate(request, number: str):
 @router.get(
     "/open-data/systems",
     auth=None,
-    response=list[dict],
+    response=dict,
     operation_id="open_data_systems",
     summary="Published fields of the national systems (no sign-in)",
 )
-@paginate(LimitOffsetPagination)
-def open_data_systems(request):
-    return [selectors.open_data_row(s) for s in selectors.open_data_systems()]
+def open_data_systems(
+    request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+):
+    systems = selectors.open_data_systems()
+    page = systems[offset : offset + limit]
+    return {"items": [selectors.open_data_row(s) for s in page], "count": systems.count()}
 
 
 @router.get(
@@ -425,8 +437,10 @@ def open_data_systems(request):
     auth=None,
     response=list[dict],
     operation_id="open_data_budget",
-    summary="Approved and executed budget per owner and fiscal year (no sign-in)",
+    summary="Approved and executed budget per owner or category and fiscal year (no sign-in)",
 )
-def open_data_budget(request):
+def open_data_budget(request, group_by: str = "ministry"):
+    if group_by not in {"ministry", "category"}:
+        raise ValidationError({"group_by": _("Choose ministry or category.")})
     current = selectors.current_fiscal_year()
-    return selectors.open_data_budget(list(range(current - 4, current + 1)))
+    return selectors.open_data_budget(list(range(current - 4, current + 1)), group_by)

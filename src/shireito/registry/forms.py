@@ -21,7 +21,9 @@ class SystemForm(forms.Form):
     """Parses a system's fields; the service validates (with the model's rules and the
     governance model's rule for the builder) and its errors land on these fields."""
 
-    def __init__(self, *args, instance: InformationSystem | None = None, owners=None, **kwargs):
+    def __init__(
+        self, *args, instance: InformationSystem | None = None, owners=None, user=None, **kwargs
+    ):
         if instance is not None:
             kwargs.setdefault("initial", model_to_dict(instance, fields=FORM_FIELDS))
         super().__init__(*args, **kwargs)
@@ -44,9 +46,10 @@ class SystemForm(forms.Form):
             help_text=_("Their system ids, separated by commas."),
         )
         if instance is not None:
-            self.initial.setdefault(
-                "related", ", ".join(instance.related_systems.values_list("code", flat=True))
-            )
+            from shireito.registry.selectors import related_shown
+
+            shown = related_shown(user, instance) if user is not None else []
+            self.initial.setdefault("related", ", ".join(sorted(s.code for s in shown)))
             self.fields["reclassification_reason"] = forms.CharField(
                 label=_("Reason for a change of category"),
                 required=False,

@@ -31,6 +31,12 @@ system_code_validator = RegexValidator(
 )
 
 
+# Words the portfolio's own pages use after /systems/.
+RESERVED_CODES = frozenset(
+    {"new", "import", "export.csv", "export.json", "budget", "oversight", "recommendations"}
+)
+
+
 class InformationSystem(TimeStampedModel):
     """One information system in the portfolio.
 
@@ -143,6 +149,9 @@ class InformationSystem(TimeStampedModel):
         def error(field, message):
             errors.setdefault(field, []).append(message)
 
+        if self.code in RESERVED_CODES:
+            error("code", _("This id is a page of its own; choose another."))
+
         if self.hosting == Hosting.GOVERNMENT_CLOUD and not self.cloud_provider:
             error("cloud_provider", _("Name the Government Cloud provider."))
         if self.hosting != Hosting.GOVERNMENT_CLOUD and self.cloud_provider:
@@ -211,7 +220,7 @@ class BudgetLine(TimeStampedModel):
     )
     review_note = models.TextField(_("review note"), blank=True)
 
-    scope_class = ScopeClass.PORTFOLIO
+    scope_class = ScopeClass.OVERSIGHT
     scope_path = "system__owner"
 
     class Meta:
@@ -267,7 +276,7 @@ class OversightRating(TimeStampedModel):
     rated_by = models.CharField(_("rated by"), max_length=150)
     rated_on = models.DateField(_("rated on"))
 
-    scope_class = ScopeClass.PORTFOLIO
+    scope_class = ScopeClass.OVERSIGHT
     scope_path = "system__owner"
 
     class Meta:
@@ -309,7 +318,7 @@ class Recommendation(TimeStampedModel):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    scope_class = ScopeClass.PORTFOLIO
+    scope_class = ScopeClass.OVERSIGHT
     scope_path = "ministry"
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.models import AuditChainHead
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
@@ -97,39 +98,48 @@ def budget_request(
         return line
 
 
+def _locked_line(line: BudgetLine) -> BudgetLine:
+    """The line as it is now, locked for this transaction: checks never run on a stale copy."""
+    return BudgetLine.objects.select_for_update().select_related("system").get(pk=line.pk)
+
+
 def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
     _require_digital_agency(actor)
-    if line.status != BudgetStatus.REQUESTED:
-        raise ValidationError({"status": _("Only a requested budget can be reviewed.")})
-    line, _changes = audited_update(
-        actor=actor, instance=line, status=BudgetStatus.REVIEWED, review_note=note
-    )
+    with transaction.atomic():
+        line = _locked_line(line)
+        if line.status != BudgetStatus.REQUESTED:
+            raise ValidationError({"status": _("Only a requested budget can be reviewed.")})
+        line, _changes = audited_update(
+            actor=actor, instance=line, status=BudgetStatus.REVIEWED, review_note=note
+        )
     return line
 
 
 def budget_decide(
     *, actor, line: BudgetLine, development: int, operation: int, note: str = ""
 ) -> BudgetLine:
-    """Approve the request, or reduce it: approved amounts never exceed the request."""
+    """Approve a reviewed request, or reduce it: approved amounts never exceed the request."""
     _require_digital_agency(actor)
-    if line.status not in (BudgetStatus.REQUESTED, BudgetStatus.REVIEWED):
-        raise ValidationError({"status": _("This budget is already decided.")})
-    errors = {}
-    if development > line.development_requested:
-        errors["development_approved"] = _("More than was requested.")
-    if operation > line.operation_requested:
-        errors["operation_approved"] = _("More than was requested.")
-    if errors:
-        raise ValidationError(errors)
-    full = development == line.development_requested and operation == line.operation_requested
-    line, _changes = audited_update(
-        actor=actor,
-        instance=line,
-        development_approved=development,
-        operation_approved=operation,
-        status=BudgetStatus.APPROVED if full else BudgetStatus.REDUCED,
-        review_note=note or line.review_note,
-    )
+    with transaction.atomic():
+        line = _locked_line(line)
+        if line.status != BudgetStatus.REVIEWED:
+            raise ValidationError({"status": _("Review the request before deciding it.")})
+        errors = {}
+        if development > line.development_requested:
+            errors["development_approved"] = _("More than was requested.")
+        if operation > line.operation_requested:
+            errors["operation_approved"] = _("More than was requested.")
+        if errors:
+            raise ValidationError(errors)
+        full = development == line.development_requested and operation == line.operation_requested
+        line, _changes = audited_update(
+            actor=actor,
+            instance=line,
+            development_approved=development,
+            operation_approved=operation,
+            status=BudgetStatus.APPROVED if full else BudgetStatus.REDUCED,
+            review_note=note or line.review_note,
+        )
     return line
 
 
@@ -138,18 +148,23 @@ def budget_record_execution(
 ) -> BudgetLine:
     if not may_edit_system(actor, owner=line.system.owner, builder=line.system.builder):
         raise PermissionDenied(_("You may not record this system's spending."))
-    if line.status not in (BudgetStatus.APPROVED, BudgetStatus.REDUCED):
-        raise ValidationError({"status": _("Record spending once the budget is decided.")})
-    errors = {}
-    if development > (line.development_approved or 0):
-        errors["development_executed"] = _("More than was approved.")
-    if operation > (line.operation_approved or 0):
-        errors["operation_executed"] = _("More than was approved.")
-    if errors:
-        raise ValidationError(errors)
-    line, _changes = audited_update(
-        actor=actor, instance=line, development_executed=development, operation_executed=operation
-    )
+    with transaction.atomic():
+        line = _locked_line(line)
+        if line.status not in (BudgetStatus.APPROVED, BudgetStatus.REDUCED):
+            raise ValidationError({"status": _("Record spending once the budget is decided.")})
+        errors = {}
+        if development > (line.development_approved or 0):
+            errors["development_executed"] = _("More than was approved.")
+        if operation > (line.operation_approved or 0):
+            errors["operation_executed"] = _("More than was approved.")
+        if errors:
+            raise ValidationError(errors)
+        line, _changes = audited_update(
+            actor=actor,
+            instance=line,
+            development_executed=development,
+            operation_executed=operation,
+        )
     return line
 
 
@@ -253,6 +268,9 @@ def recommendation_issue(
         raise ValidationError({"due_date": _("The answer is due after today.")})
     with transaction.atomic():
         year = timezone.localdate().year
+        # Numbers run per year. Take the audit chain head's lock (the audited write below takes
+        # it anyway) before counting, so two issuers never draw the same number.
+        AuditChainHead.objects.select_for_update().filter(id=1).first()
         count = Recommendation.objects.filter(number__startswith=f"R{year}-").count()
         recommendation = audited_create(
             actor=actor,
@@ -273,28 +291,41 @@ def recommendation_issue(
     return recommendation
 
 
-def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
-    allowed = (
-        actor is None
-        or actor.is_platform_admin
-        or (
-            actor.organization_id == recommendation.ministry_id
-            and (actor.has_role("editor") or actor.has_role("org_admin"))
+def may_answer(user, recommendation: Recommendation) -> bool:
+    """The ministry's editors and organisation admins (and platform admins) answer an open
+    recommendation. ``user=None`` is the command line."""
+    if recommendation.status != RecommendationStatus.OPEN:
+        return False
+    if user is None:
+        return True
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_platform_admin
+            or (
+                user.organization_id == recommendation.ministry_id
+                and (user.has_role("editor") or user.has_role("org_admin"))
+            )
         )
     )
-    if not allowed:
-        raise PermissionDenied(_("Only the ministry may answer."))
-    if recommendation.status != RecommendationStatus.OPEN:
-        raise ValidationError({"status": _("Only an open recommendation can be answered.")})
+
+
+def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
-    recommendation, _changes = audited_update(
-        actor=actor,
-        instance=recommendation,
-        answer=answer.strip(),
-        status=RecommendationStatus.ANSWERED,
-        answered_on=timezone.localdate(),
-    )
+    with transaction.atomic():
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if recommendation.status != RecommendationStatus.OPEN:
+            raise ValidationError({"status": _("Only an open recommendation can be answered.")})
+        if not may_answer(actor, recommendation):
+            raise PermissionDenied(_("Only the ministry may answer."))
+        recommendation, _changes = audited_update(
+            actor=actor,
+            instance=recommendation,
+            answer=answer.strip(),
+            status=RecommendationStatus.ANSWERED,
+            answered_on=timezone.localdate(),
+        )
     return recommendation
 
 
@@ -308,8 +339,14 @@ def recommendation_conclude(
         if escalate
         else {RecommendationStatus.ANSWERED}
     )
-    if recommendation.status not in allowed_from:
-        raise ValidationError({"status": _("Not possible in this state.")})
+    with transaction.atomic():
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if recommendation.status not in allowed_from:
+            raise ValidationError({"status": _("Not possible in this state.")})
+        return _conclude(actor, recommendation, escalate)
+
+
+def _conclude(actor, recommendation, escalate):
     recommendation, _changes = audited_update(
         actor=actor,
         instance=recommendation,

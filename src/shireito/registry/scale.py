@@ -99,6 +99,10 @@ def _code(prefecture: int, number: int) -> str:
 
 
 def clear_scale_data() -> None:
+    from shireito.registry.models import OversightRating, Recommendation
+
+    Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
+    OversightRating.objects.filter(system__code__startswith=PREFIX).delete()
     BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
     InformationSystem.objects.filter(code__startswith=PREFIX).delete()
     # children first: municipalities, agencies; then the rest

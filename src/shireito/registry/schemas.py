@@ -39,8 +39,10 @@ class SystemOut(Schema):
     related: list[str]
 
     @staticmethod
-    def resolve_related(obj):
-        return sorted(other.code for other in obj.related_systems.all())
+    def resolve_related(obj, context):
+        from shireito.registry.selectors import related_shown
+
+        return sorted(other.code for other in related_shown(context["request"].auth, obj))
 
 
 class SystemFilters(Schema):
@@ -110,6 +112,9 @@ class SystemPatch(Schema):
     migration_target: dt.date | None = None
     special_support_deadline: dt.date | None = None
     related: list[str] | None = Field(None, description="Ids of related systems (replaces them)")
+    reason: str = Field(
+        "", description="Why, when a change of category takes the system out of oversight"
+    )
 
 
 class ImportProblemOut(Schema):
@@ -164,13 +169,15 @@ class RollupCell(Schema):
     requested: int
     approved: int | None
     executed: int | None
+    undecided: int = Field(description="Budget lines still requested or in review")
     change: float | None = Field(
-        description="Percent change of the approved amount on the year before"
+        description="Percent change of the approved amount on the year before (both decided)"
     )
 
 
 class RollupRow(Schema):
     group: str
+    label: str
     years: dict[int, RollupCell]
 
 
@@ -197,10 +204,17 @@ class RecommendationOut(Schema):
     answer: str
     answered_on: dt.date | None
     closed_on: dt.date | None
+    overdue: bool
 
     @staticmethod
     def resolve_systems(obj):
-        return sorted(obj.systems.values_list("code", flat=True))
+        return sorted(system.code for system in obj.systems.all())
+
+    @staticmethod
+    def resolve_overdue(obj):
+        from django.utils import timezone
+
+        return obj.is_overdue(timezone.localdate())
 
 
 class RecommendationIn(Schema):

@@ -99,16 +99,23 @@ def budget_lines(*, user, system=None):
     return lines.filter(system=system) if system is not None else lines
 
 
-def budget_rollup(*, user, group_by: str, years: list[int]) -> list[dict]:
+def budget_rollup(
+    *, user, group_by: str, years: list[int], categories: list[str] | None = None
+) -> list[dict]:
     """Sums of requested, approved and executed yen per group (owner or category) and fiscal
-    year, with the change of the approved amount from the year before (None where there is no
-    base). Exact integers throughout. ``user=None`` is the command line and sums everything."""
-    from django.db.models import F, Sum
+    year, with the change of the approved amount from the year before. The change is given
+    only when both years are fully decided (no line still requested or in review), so a
+    partial total is never compared. Exact integers throughout. ``user=None`` is the command
+    line (or open data, with ``categories``) and sums everything."""
+    from django.db.models import Count, F, Q, Sum
+    from django.utils.translation import get_language
 
     from shireito.registry.models import BudgetLine
 
     key = {"ministry": "system__owner__code", "category": "system__category"}[group_by]
     lines = BudgetLine.objects.all() if user is None else visible_to(user, BudgetLine.objects.all())
+    if categories is not None:
+        lines = lines.filter(system__category__in=categories)
     rows = (
         lines.filter(fiscal_year__in=years)
         .values(key, "fiscal_year")
@@ -116,6 +123,7 @@ def budget_rollup(*, user, group_by: str, years: list[int]) -> list[dict]:
             requested=Sum(F("development_requested") + F("operation_requested")),
             approved=Sum(F("development_approved") + F("operation_approved")),
             executed=Sum(F("development_executed") + F("operation_executed")),
+            undecided=Count("pk", filter=Q(development_approved__isnull=True)),
         )
         .order_by(key, "fiscal_year")
     )
@@ -126,15 +134,21 @@ def budget_rollup(*, user, group_by: str, years: list[int]) -> list[dict]:
             "requested": row["requested"] or 0,
             "approved": row["approved"],
             "executed": row["executed"],
+            "undecided": row["undecided"],
         }
+    labels = _group_labels(group_by, list(groups), get_language() or "ja")
     result = []
     for group in groups.values():
+        group["label"] = labels.get(group["group"], group["group"])
         previous = None
         for year in years:
             cell = group["years"].setdefault(
-                year, {"requested": 0, "approved": None, "executed": None}
+                year, {"requested": 0, "approved": None, "executed": None, "undecided": 0}
             )
-            base = previous["approved"] if previous else None
+            comparable = (
+                previous is not None and not previous["undecided"] and not cell["undecided"]
+            )
+            base = previous["approved"] if comparable else None
             now = cell["approved"]
             cell["change"] = (
                 None if not base or now is None else round((now - base) * 100 / base, 1)
@@ -142,6 +156,20 @@ def budget_rollup(*, user, group_by: str, years: list[int]) -> list[dict]:
             previous = cell
         result.append(group)
     return result
+
+
+def _group_labels(group_by: str, keys: list[str], language: str) -> dict[str, str]:
+    from shireito.organizations.choices import SystemCategory
+    from shireito.organizations.models import Organization
+
+    if group_by == "category":
+        return {key: str(SystemCategory(key).label) for key in keys if key in SystemCategory.values}
+    return {
+        code: (name_en if language == "en" and name_en else name)
+        for code, name, name_en in Organization.objects.filter(code__in=keys).values_list(
+            "code", "name", "name_en"
+        )
+    }
 
 
 def open_data_systems():
@@ -166,37 +194,92 @@ def open_data_row(system) -> dict:
     return {field: row[field] for field in settings.SHIREITO_OPEN_DATA_FIELDS}
 
 
-def open_data_budget(years: list[int]) -> list[dict]:
-    """Approved and executed budget per owner and fiscal year, for the published categories."""
+def open_data_budget(years: list[int], group_by: str = "ministry") -> list[dict]:
+    """Approved and executed budget per owner (or category) and fiscal year for the published
+    categories, with the era label and the change on the year before."""
     from django.conf import settings
-    from django.db.models import F, Sum
+    from django.utils.translation import get_language
 
-    from shireito.registry.models import BudgetLine
+    language = get_language() or "ja"
+    rows = []
+    for group in budget_rollup(
+        user=None, group_by=group_by, years=years, categories=settings.SHIREITO_OPEN_DATA_CATEGORIES
+    ):
+        for year in years:
+            cell = group["years"][year]
+            rows.append(
+                {
+                    "group": group["group"],
+                    "label": group["label"],
+                    "fiscal_year": year,
+                    "fiscal_year_label": fiscal_year_label(year, language),
+                    "approved": cell["approved"],
+                    "executed": cell["executed"],
+                    "change": cell["change"],
+                }
+            )
+    return rows
 
-    rows = (
-        BudgetLine.objects.filter(
-            system__category__in=settings.SHIREITO_OPEN_DATA_CATEGORIES, fiscal_year__in=years
-        )
-        .values("system__owner__code", "system__owner__name", "fiscal_year")
-        .annotate(
-            approved=Sum(F("development_approved") + F("operation_approved")),
-            executed=Sum(F("development_executed") + F("operation_executed")),
-        )
-        .order_by("system__owner__code", "fiscal_year")
-    )
-    return [
-        {
-            "owner": row["system__owner__code"],
-            "owner_name": row["system__owner__name"],
-            "fiscal_year": row["fiscal_year"],
-            "approved": row["approved"],
-            "executed": row["executed"],
-        }
-        for row in rows
-    ]
+
+def open_data_labels() -> list[str]:
+    """Headings of the published fields, in the active language."""
+    from django.conf import settings
+
+    names = {
+        f.name: f.verbose_name
+        for f in InformationSystem._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    return [str(names.get(field, field)) for field in settings.SHIREITO_OPEN_DATA_FIELDS]
+
+
+def open_data_display(system) -> list:
+    """The published fields of a system as people read them (labels, not codes)."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    shown = []
+    for field in settings.SHIREITO_OPEN_DATA_FIELDS:
+        display = getattr(system, f"get_{field}_display", None)
+        value = display() if display else getattr(system, field, None)
+        if field in {"owner", "builder"}:
+            value = str(getattr(system, field))
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        shown.append(value)
+    return shown
 
 
 def recommendations_visible(user):
     from shireito.registry.models import Recommendation
 
     return visible_to(user, Recommendation.objects.all()).values("pk")
+
+
+def _shown(user, systems):
+    from shireito.core.scoping import ALL, visible_organization_ids
+
+    ids = visible_organization_ids(user, InformationSystem)
+    return [s for s in systems if ids is ALL or s.owner_id in ids]
+
+
+def related_shown(user, system) -> list:
+    """The related systems ``user`` may see (links to others stay, unnamed)."""
+    return _shown(user, system.related_systems.all())
+
+
+def related_kept(user, system, chosen: list) -> list:
+    """``chosen`` plus the existing links ``user`` cannot see: saving a form never drops what
+    the user was not shown."""
+    shown = {s.pk for s in related_shown(user, system)}
+    hidden = [s for s in system.related_systems.all() if s.pk not in shown]
+    return [*chosen, *hidden]
+
+
+def ratings_of(*, user, system):
+    """A system's risk ratings the user may see (the owner's and the overseer's), newest first."""
+    from shireito.registry.models import OversightRating
+
+    return visible_to(user, OversightRating.objects.filter(system=system)).order_by(
+        "-rated_on", "-id"
+    )

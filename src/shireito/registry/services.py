@@ -39,7 +39,7 @@ SYSTEM_FIELDS = (
 )
 
 
-def _check_builder(system: InformationSystem, engine=None) -> None:
+def check_builder(system: InformationSystem, engine=None) -> None:
     """The builder must be the one the governance model in force names for the category."""
     if not (system.owner_id and system.builder_id and system.category):
         return
@@ -82,8 +82,7 @@ def system_create(
         raise PermissionDenied(_("You may not add systems for this organization."))
     with transaction.atomic():
         system = InformationSystem(code=code, **{k: v for k, v in fields.items() if v is not None})
-        system.full_clean()
-        _check_builder(system, engine)
+        check_builder(system, engine)
         audited_create(actor=actor, instance=system)
         if related_systems:
             system.related_systems.set(related_systems)
@@ -116,8 +115,7 @@ def system_update(
     with transaction.atomic():
         for name, value in fields.items():
             setattr(system, name, value)
-        system.full_clean()
-        _check_builder(system, engine)
+        check_builder(system, engine)
         system, _changes = audited_update(actor=actor, instance=system, **fields)
         if leaves:
             record_oversight_exit(
@@ -146,3 +144,12 @@ def system_set_related(
             instance=system,
             changes={"related_systems": [before, after]},
         )
+        # The link is both ways: the other systems' histories say so too.
+        for other in InformationSystem.objects.filter(code__in=set(before) ^ set(after)):
+            linked = other.code in after
+            record_audit_event(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=other,
+                changes={"related_systems": [None, system.code] if linked else [system.code, None]},
+            )

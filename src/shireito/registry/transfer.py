@@ -14,14 +14,22 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shireito.core.scoping import visible_to
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
-from shireito.registry.services import system_create, system_update
+from shireito.registry.selectors import may_edit_system, related_kept
+from shireito.registry.services import (
+    check_builder,
+    default_builder,
+    system_create,
+    system_set_related,
+    system_update,
+)
 
 COLUMNS = [
     "code",
@@ -47,6 +55,7 @@ COLUMNS = [
     "migration_status",
     "migration_target",
     "special_support_deadline",
+    "related",
 ]
 REQUIRED = {"code", "name", "owner", "category"}
 DATES = {
@@ -60,6 +69,8 @@ INTEGERS = {"confidentiality", "integrity", "availability", "people_served"}
 # Columns whose empty cell means "the default" on a new system and "unchanged" on an existing one.
 DEFAULTED = {"important", "phase", "hosting", "confidentiality", "integrity", "availability"}
 MAX_ROWS = 50_000
+# A web request may check or import this many rows; bigger files go through the command line.
+MAX_WEB_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ def _parse_value(column: str, raw: str):
         if raw.lower() in {"1", "true", "yes", "はい"}:
             return True
         raise ValueError(_("Write true or false."))
+    if column == "related":
+        return sorted({code.strip() for code in raw.split(";") if code.strip()})
     if raw == "":
         return None if column in DATES | INTEGERS | {"owner", "builder"} else ""
     if column in DATES:
@@ -104,18 +117,19 @@ def _parse_value(column: str, raw: str):
     return raw
 
 
-class _Abort(Exception):
-    """Raised inside the transaction to roll back a dry run or a file with problems."""
-
-
 def import_systems(
     stream: Iterable[str],
     *,
     actor,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportResult:
-    """Read CSV rows (UTF-8, header row of COLUMNS names) and create or update systems by code."""
+    """Read CSV rows (UTF-8, header row of COLUMNS names) and create or update systems by code.
+
+    Every row is checked first without writing anything (a dry run stops there); only a file
+    without problems is then written, in one transaction, through the audited services.
+    """
     result = ImportResult()
     reader = csv.DictReader(stream)
     header = reader.fieldnames or []
@@ -129,29 +143,60 @@ def import_systems(
         return result
     organizations = {o.code: o for o in Organization.objects.all()}
     engine = active_engine()
+    systems = InformationSystem.objects.select_related("owner", "builder")
+    if actor is not None:
+        systems = visible_to(actor, systems)
     seen: dict[str, int] = {}
-    try:
-        with transaction.atomic():
-            for line, row in enumerate(reader, start=2):
-                result.rows += 1
-                if result.rows > MAX_ROWS:
-                    result.problems.append(
-                        RowProblem(line, None, _("At most %d rows per file.") % MAX_ROWS)
-                    )
-                    break
-                _import_row(line, row, actor, organizations, engine, seen, result)
-                if progress and result.rows % 500 == 0:
-                    progress(result.rows)
-            if result.problems or dry_run:
-                raise _Abort
-            result.written = True
-    except _Abort:
-        pass  # rolled back; the counts say what the file would do
+    planned: list[tuple[InformationSystem | None, str, dict, int]] = []
+    for line, row in enumerate(reader, start=2):
+        result.rows += 1
+        if result.rows > max_rows:
+            result.problems.append(
+                RowProblem(line, None, _("At most %d rows per file.") % max_rows)
+            )
+            break
+        plan = _check_row(line, row, actor, organizations, engine, seen, systems, result)
+        if plan is not None:
+            planned.append(plan)
+        if progress and result.rows % 500 == 0:
+            progress(result.rows)
+    _check_related(planned, systems, result)
+    if result.problems or dry_run:
+        return result
+    with transaction.atomic():
+        written = {}
+        for existing, code, values, _line in planned:
+            values = {k: v for k, v in values.items() if k != "related"}
+            if existing is None:
+                written[code] = system_create(actor=actor, code=code, engine=engine, **values)
+            else:
+                written[code] = system_update(actor=actor, system=existing, engine=engine, **values)
+        for _existing, code, values, _line in planned:
+            if "related" in values:
+                chosen = [written.get(c) or systems.get(code=c) for c in values["related"]]
+                system = written[code]
+                related = chosen if actor is None else related_kept(actor, system, chosen)
+                system_set_related(actor=actor, system=system, related=related)
+    result.written = True
     return result
 
 
-def _import_row(line, row, actor, organizations, engine, seen, result) -> None:
+def _check_related(planned, systems, result) -> None:
+    """Related ids must be systems the importer may see, or systems of the same file."""
+    in_file = {plan[1] for plan in planned}
+    for _existing, _code, values, line in planned:
+        wanted = values.get("related") or []
+        unknown = [c for c in wanted if c not in in_file and not systems.filter(code=c).exists()]
+        if unknown:
+            result.problems.append(
+                RowProblem(line, "related", _("Unknown system ids: %s") % ", ".join(unknown))
+            )
+
+
+def _check_row(line, row, actor, organizations, engine, seen, systems, result):
+    """Parse and validate one row without writing; record its problems, or return the plan."""
     values = {}
+    problems_before = len(result.problems)
     for column in COLUMNS:
         if column not in row or row[column] is None:
             continue
@@ -166,12 +211,12 @@ def _import_row(line, row, actor, organizations, engine, seen, result) -> None:
         if column in row and not (row[column] or "").strip():
             result.problems.append(RowProblem(line, column, _("This column is required.")))
     if not code:
-        return
+        return None
     if code in seen:
         result.problems.append(
             RowProblem(line, "code", _("The same system id is on line %d.") % seen[code])
         )
-        return
+        return None
     seen[code] = line
     for column in ("owner", "builder"):
         if values.get(column):
@@ -180,34 +225,49 @@ def _import_row(line, row, actor, organizations, engine, seen, result) -> None:
                 result.problems.append(
                     RowProblem(line, column, _("No organization has this code."))
                 )
-                return
+                return None
             values[column] = organization
-    existing = InformationSystem.objects.filter(code=code).first()
+    existing = systems.filter(code=code).first()
+    if existing is None:
+        values = {k: v for k, v in values.items() if v is not None}
+        if values.get("builder") is None and values.get("owner") and values.get("category"):
+            values["builder"] = default_builder(
+                category=values["category"], owner=values["owner"], engine=engine
+            )
+        candidate = InformationSystem(
+            code=code, **{k: v for k, v in values.items() if k != "related"}
+        )
+        may = may_edit_system(actor, owner=values.get("owner"), builder=values.get("builder"))
+    else:
+        values = {k: v for k, v in values.items() if v is not None or k not in {"owner", "builder"}}
+        candidate = InformationSystem.objects.get(pk=existing.pk)
+        for name, value in values.items():
+            if name != "related":
+                setattr(candidate, name, value)
+        may = may_edit_system(
+            actor, owner=existing.owner, builder=existing.builder
+        ) and may_edit_system(actor, owner=candidate.owner, builder=candidate.builder)
+    if not may:
+        result.problems.append(
+            RowProblem(line, "owner", _("You may not add or change systems of this organization."))
+        )
+        return None
     try:
-        with transaction.atomic():
-            if existing is None:
-                system_create(actor=actor, code=code, engine=engine, **values)
-                result.created += 1
-            else:
-                system_update(
-                    actor=actor,
-                    system=existing,
-                    engine=engine,
-                    **{
-                        k: v
-                        for k, v in values.items()
-                        if v is not None or k not in {"owner", "builder"}
-                    },
-                )
-                result.updated += 1
+        candidate.full_clean()
+        check_builder(candidate, engine)
     except ValidationError as exc:
         for column, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
             for message in messages:
                 result.problems.append(
                     RowProblem(line, None if column == "__all__" else column, message)
                 )
-    except PermissionDenied as exc:
-        result.problems.append(RowProblem(line, "owner", str(exc)))
+    if len(result.problems) > problems_before:
+        return None
+    if existing is None:
+        result.created += 1
+    else:
+        result.updated += 1
+    return existing, code, values, line
 
 
 def row_of(system: InformationSystem) -> dict:
@@ -235,12 +295,15 @@ def row_of(system: InformationSystem) -> dict:
         "migration_status": system.migration_status,
         "migration_target": system.migration_target,
         "special_support_deadline": system.special_support_deadline,
+        "related": sorted(other.code for other in system.related_systems.all()),
     }
 
 
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, list):
+        return ";".join(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
@@ -252,7 +315,7 @@ def export_csv(systems) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for system in systems.iterator(chunk_size=2000):
+    for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
         row = row_of(system)
         writer.writerow([_text(row[c]) for c in COLUMNS])
         if buffer.tell() > 64_000:
@@ -266,7 +329,7 @@ def export_json(systems) -> Iterator[str]:
     """A JSON array of ``systems``, streamed."""
     yield "["
     first = True
-    for system in systems.iterator(chunk_size=2000):
+    for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
         row = {c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system).items()}
         yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
         first = False

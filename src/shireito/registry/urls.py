@@ -21,6 +21,18 @@ urlpatterns = [
         name="recommendation",
     ),
     path(
+        "recommendations/<str:number>/close/",
+        views_oversight.recommendation_conclude,
+        {"escalate": False},
+        name="recommendation_close",
+    ),
+    path(
+        "recommendations/<str:number>/escalate/",
+        views_oversight.recommendation_conclude,
+        {"escalate": True},
+        name="recommendation_escalate",
+    ),
+    path(
         "recommendations/<str:number>/answer/",
         views_oversight.recommendation_answer,
         name="recommendation_answer",

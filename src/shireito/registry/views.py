@@ -22,7 +22,13 @@ from shireito.organizations.selectors import organization_list
 from shireito.registry import selectors, services
 from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
 from shireito.registry.forms import ImportForm, SystemForm
-from shireito.registry.transfer import COLUMNS, export_csv, export_json, import_systems
+from shireito.registry.transfer import (
+    COLUMNS,
+    MAX_WEB_ROWS,
+    export_csv,
+    export_json,
+    import_systems,
+)
 
 FILTERS = {
     "category": SystemCategory,
@@ -96,9 +102,7 @@ def system_detail(request, code: str):
         "registry/system_detail.html",
         {
             "system": system,
-            "related": selectors.system_list(user=request.user).filter(
-                pk__in=system.related_systems.all()
-            ),
+            "related": selectors.related_shown(request.user, system),
             "may_edit": selectors.may_edit_system(
                 request.user, owner=system.owner, builder=system.builder
             ),
@@ -116,7 +120,7 @@ def _oversight_context(request, system) -> dict:
     from shireito.registry import oversight
 
     overseen = oversight.is_overseen(system)
-    ratings = list(system.ratings.all()[:20]) if overseen else []
+    ratings = list(selectors.ratings_of(user=request.user, system=system)[:20]) if overseen else []
     language = get_language() or "ja"
     lines = [
         (line, selectors.fiscal_year_label(line.fiscal_year, language))
@@ -171,7 +175,11 @@ def system_create(request):
             with transaction.atomic():
                 system = services.system_create(actor=request.user, code=data.pop("code"), **data)
                 services.system_set_related(
-                    actor=request.user, system=system, related=_related(request, related_codes)
+                    actor=request.user,
+                    system=system,
+                    related=selectors.related_kept(
+                        request.user, system, _related(request, related_codes)
+                    ),
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -200,6 +208,7 @@ def system_edit(request, code: str):
         request.POST if request.method == "POST" else None,
         instance=system,
         owners=_owners(request.user) | type(system.owner).objects.filter(pk=system.owner_id),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -246,7 +255,9 @@ def system_import(request):
                 form.cleaned_data["file"].file, encoding="utf-8-sig", newline=""
             )
             dry_run = request.POST.get("action") != "import"
-            result = import_systems(text, actor=request.user, dry_run=dry_run)
+            result = import_systems(
+                text, actor=request.user, dry_run=dry_run, max_rows=MAX_WEB_ROWS
+            )
         except UnicodeDecodeError:
             form.add_error("file", _("The file is not UTF-8 text."))
         else:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -254,19 +255,6 @@ def _recommendation(request, number):
 @login_required
 def recommendation_detail(request, number: str):
     recommendation = _recommendation(request, number)
-    if request.method == "POST" and request.POST.get("action") in {"close", "escalate"}:
-        try:
-            oversight.recommendation_conclude(
-                actor=request.user,
-                recommendation=recommendation,
-                escalate=request.POST["action"] == "escalate",
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The recommendation is updated."))
-        return redirect("registry:recommendation", number=number)
-    ministry_user = request.user.organization_id == recommendation.ministry_id
     return render(
         request,
         "registry/recommendation_detail.html",
@@ -276,10 +264,31 @@ def recommendation_detail(request, number: str):
                 pk__in=recommendation.systems.all()
             ),
             "overdue": recommendation.is_overdue(timezone.localdate()),
-            "may_answer": recommendation.status == "open"
-            and (ministry_user or request.user.is_platform_admin),
+            "may_answer": oversight.may_answer(request.user, recommendation),
             "may_conclude": oversight.acts_for_digital_agency(request.user),
         },
+    )
+
+
+@login_required
+def recommendation_conclude(request, number: str, escalate: bool):
+    """A page of its own, so closing or escalating is never one stray click."""
+    recommendation = _recommendation(request, number)
+    if not oversight.acts_for_digital_agency(request.user):
+        raise PermissionDenied
+    return _form_page(
+        request,
+        _bound(forms.Form, request),
+        title=(_("Escalate %(number)s") if escalate else _("Close %(number)s"))
+        % {"number": recommendation.number},
+        intro=_("Escalate when the answer does not settle the matter; this cannot be undone.")
+        if escalate
+        else _("Close when the answer settles the matter; this cannot be undone."),
+        success=_("The recommendation is updated."),
+        action=lambda d: oversight.recommendation_conclude(
+            actor=request.user, recommendation=recommendation, escalate=escalate
+        ),
+        cancel_url=reverse("registry:recommendation", args=[number]),
     )
 
 
@@ -317,6 +326,8 @@ def recommendation_issue(request):
 @login_required
 def recommendation_answer(request, number: str):
     recommendation = _recommendation(request, number)
+    if not oversight.may_answer(request.user, recommendation):
+        raise PermissionDenied
     return _form_page(
         request,
         _bound(AnswerForm, request),
@@ -341,7 +352,7 @@ def open_data(request):
         "registry/open_data.html",
         {
             "systems": paginate(request, selectors.open_data_systems(), per_page=100),
-            "fields": _open_fields(),
+            "labels": selectors.open_data_labels(),
             "budget": selectors.open_data_budget(years),
         },
     )
@@ -384,13 +395,22 @@ def open_data_systems(request, fmt: str):
 
 def open_data_budget(request, fmt: str):
     current = selectors.current_fiscal_year()
-    rows = selectors.open_data_budget(list(range(current - 4, current + 1)))
+    group_by = "category" if request.GET.get("group_by") == "category" else "ministry"
+    rows = selectors.open_data_budget(list(range(current - 4, current + 1)), group_by)
     if fmt == "json":
         return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
     buffer = io.StringIO()
     writer = csv.DictWriter(
         buffer,
-        fieldnames=["owner", "owner_name", "fiscal_year", "approved", "executed"],
+        fieldnames=[
+            "group",
+            "label",
+            "fiscal_year",
+            "fiscal_year_label",
+            "approved",
+            "executed",
+            "change",
+        ],
         lineterminator="\n",
     )
     writer.writeheader()

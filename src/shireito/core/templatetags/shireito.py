@@ -77,3 +77,11 @@ def open_data_row(system):
     from shireito.registry.selectors import open_data_row as row
 
     return row(system)
+
+
+@register.filter
+def open_data_display(system):
+    """The published fields of a system as people read them."""
+    from shireito.registry.selectors import open_data_display as display
+
+    return display(system)
