@@ -210,6 +210,7 @@ def test_oversight_pages_are_accessible(live_server, new_page, people, language)
         f"/systems/recommendations/{recommendation.number}/",
         "/systems/recommendations/new/",
         f"/systems/recommendations/{recommendation.number}/escalate/",
+        f"/systems/recommendations/{recommendation.number}/answer/",
         "/systems/e2e-system/rate/",
         "/systems/e2e-system/budget/new/",
         "/systems/e2e-system/budget/2025/execution/",

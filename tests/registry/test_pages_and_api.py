@@ -156,3 +156,50 @@ def test_page_words_are_not_system_ids(government, code):
             actor=None, code=code, name="x", owner=government["mhlw"], category="ministry_system"
         )
     assert "code" in error.value.message_dict
+
+
+def test_saving_the_edit_page_keeps_hidden_links_and_exports_do_not_name_them(
+    client, government, systems
+):
+    from shireito.registry.services import system_set_related
+
+    system_set_related(
+        actor=None, system=systems["pmda-app"], related=[systems["mhlw-app"], systems["tokyo-app"]]
+    )
+    pmda = make_user(organization=government["pmda"], roles=["editor"])
+    client.force_login(pmda)
+    form = client.get("/systems/pmda-app/edit/")
+    data = {k: v for k, v in form.context["form"].initial.items() if v is not None}
+    data.update({"owner": government["pmda"].pk, "builder": government["pmda"].pk, "related": ""})
+    response = client.post("/systems/pmda-app/edit/", data)
+    assert response.status_code == 302, response.content[:2000]
+    assert sorted(s.code for s in systems["pmda-app"].related_systems.all()) == [
+        "mhlw-app",
+        "tokyo-app",
+    ]
+    exported = "".join(
+        chunk.decode() for chunk in client.get("/systems/export.csv").streaming_content
+    )
+    assert "mhlw-app" not in exported and "tokyo-app" not in exported
+
+
+def test_history_hides_ids_of_systems_the_reader_may_not_see(api, client, government, systems):
+    from shireito.registry.services import system_set_related
+
+    system_set_related(actor=None, system=systems["pmda-app"], related=[systems["tokyo-app"]])
+    tokyo_admin = make_user(organization=government["tokyo"], roles=["org_admin"])
+    client.force_login(tokyo_admin)
+    history = client.get("/systems/tokyo-app/").content.decode().split('id="history-title"')[1]
+    assert "pmda-app" not in history and "[hidden]" in history
+    events = api(tokyo_admin, "get", "/api/v1/audit-events", search="tokyo-app").json()["items"]
+    assert "pmda-app" not in str(events)
+
+
+def test_users_who_see_a_system_but_not_its_oversight_get_no_oversight_section(
+    client, government, systems
+):
+    nisc = make_user(organization=government["nisc"], roles=["auditor"])
+    client.force_login(nisc)
+    page = client.get("/systems/mhlw-app/").content.decode()
+    assert 'id="oversight-title"' not in page and 'id="budget-title"' not in page
+    assert client.get("/systems/oversight/").content.decode().count("/systems/mhlw-app/") == 0

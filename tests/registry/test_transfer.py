@@ -143,3 +143,85 @@ def test_related_systems_round_trip_through_csv(government, systems):
     systems["mhlw-app"].related_systems.clear()
     assert import_systems(StringIO(text), actor=None).written
     assert [s.code for s in systems["mhlw-app"].related_systems.all()] == ["joint"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "column", "words"),
+    [
+        (
+            [
+                {
+                    "code": "joint",
+                    "name": "j",
+                    "owner": "mhlw",
+                    "category": "joint_system",
+                    "related": "joint",
+                }
+            ],
+            "related",
+            "システム自身",
+        ),
+        (
+            [
+                {
+                    "code": "da-portal",
+                    "name": "d",
+                    "owner": "tokyo",
+                    "category": "local_government_system",
+                    "builder": "tokyo",
+                }
+            ],
+            "category",
+            "理由",
+        ),
+        (
+            [
+                {
+                    "code": "mhlw-app",
+                    "name": "m",
+                    "owner": "mhlw",
+                    "category": "ministry_system",
+                    "related": "meti-app",
+                },
+                {
+                    "code": "meti-app",
+                    "name": "m",
+                    "owner": "meti",
+                    "category": "ministry_system",
+                    "related": "",
+                },
+            ],
+            "related",
+            "双方向",
+        ),
+    ],
+)
+def test_import_checks_what_the_services_would_refuse(government, systems, rows, column, words):
+    result = import_systems(StringIO(csv_text(rows)), actor=None)
+    assert not result.written
+    assert any(p.column == column and words in p.message for p in result.problems), result.problems
+
+
+def test_a_refusal_while_writing_rolls_the_whole_file_back(government, systems, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from shireito.registry import transfer
+
+    def refuse(**kwargs):
+        raise ValidationError({"related": "changed meanwhile"})
+
+    monkeypatch.setattr(transfer, "system_set_related", refuse)
+    rows = [
+        *GOOD,
+        {
+            "code": "new-9",
+            "name": "x",
+            "owner": "mhlw",
+            "category": "ministry_system",
+            "related": "mhlw-app",
+        },
+    ]
+    result = import_systems(StringIO(csv_text(rows)), actor=None)
+    assert not result.written
+    assert [(p.row, p.column) for p in result.problems] == [(2, "related")]
+    assert not InformationSystem.objects.filter(code__startswith="new-").exists()

@@ -38,7 +38,7 @@ from shireito.accounts.forms import (
 from shireito.accounts.models import User
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
-from shireito.core.selectors import may_read_history, object_history
+from shireito.core.selectors import may_read_history, object_history, redacted
 
 PENDING_KEY = "shireito_pending_signin"
 
@@ -245,7 +245,7 @@ def user_detail(request, username: str):
             "roles": user.role_grants.all(),
             "two_factor": selectors.has_confirmed_totp(user),
             "may_manage": user != request.user and selectors.may_manage_user(request.user, user),
-            "history": object_history(user, user=request.user)[:100],
+            "history": redacted(request.user, object_history(user, user=request.user)[:100]),
             "may_read_history": may_read_history(request.user) or user == request.user,
         },
     )

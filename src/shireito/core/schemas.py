@@ -16,6 +16,13 @@ class AuditEventOut(Schema):
     object: str = Field(alias="object_repr")
     action: AuditAction
     changes: dict[str, Any] = Field(description="Changed fields as {field: [old, new]}")
+
+    @staticmethod
+    def resolve_changes(obj, context):
+        from shireito.core.selectors import redacted
+
+        return redacted(context["request"].auth, [obj])[0].changes
+
     request_id: str
     hash: str
 

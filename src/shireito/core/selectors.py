@@ -164,3 +164,23 @@ def verify_audit_chain(
             ),
         )
     return ChainReport(checked, None)
+
+
+ChangeRedactor = Callable[[object, dict], dict]
+_change_redactors: list[ChangeRedactor] = []
+
+
+def register_change_redactor(redactor: ChangeRedactor) -> ChangeRedactor:
+    """Let an app hide, in the changes it records, what a reader may not see (e.g. the ids of
+    systems outside the reader's scope in a list of related systems)."""
+    _change_redactors.append(redactor)
+    return redactor
+
+
+def redacted(user, events) -> list:
+    """Events with their changes as ``user`` may read them (in memory; rows stay as written)."""
+    shown = list(events)
+    for event in shown:
+        for redactor in _change_redactors:
+            event.changes = redactor(user, event.changes)
+    return shown

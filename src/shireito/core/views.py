@@ -27,7 +27,7 @@ def audit_log(request):
         request,
         "core/audit_log.html",
         {
-            "page": paginate(request, events),
+            "page": _redacted_page(request, events),
             "search": search,
             "action": action,
             "actions": AuditAction.choices,
@@ -37,6 +37,12 @@ def audit_log(request):
         },
         partial="results",
     )
+
+
+def _redacted_page(request, events):
+    page = paginate(request, events)
+    page.object_list = selectors.redacted(request.user, page.object_list)
+    return page
 
 
 @require_GET

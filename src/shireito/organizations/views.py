@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from shireito.accounts.selectors import user_list
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
-from shireito.core.selectors import may_read_history, object_history
+from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.organizations import selectors, services
 from shireito.organizations.choices import OpenQuestionSetting, OrganizationKind
 from shireito.organizations.diagram import render_svg
@@ -75,7 +75,9 @@ def organization_detail(request, code: str):
             "holdings": organization.role_holdings.all(),
             "routes": selectors.routes_shown_to(request.user, engine.report_routes(organization)),
             "may_edit": selectors.may_edit_organization(request.user, organization),
-            "history": object_history(organization, user=request.user)[:100],
+            "history": redacted(
+                request.user, object_history(organization, user=request.user)[:100]
+            ),
             "may_read_history": may_read_history(request.user),
         },
     )

@@ -99,8 +99,12 @@ def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
         raise ValidationError({"format": _("Choose csv or json.")})
     systems = selectors.system_list(user=request.auth, **_filters(filters))
     if format == "csv":
-        return StreamingHttpResponse(export_csv(systems), content_type="text/csv; charset=utf-8")
-    return StreamingHttpResponse(export_json(systems), content_type="application/json")
+        return StreamingHttpResponse(
+            export_csv(systems, user=request.auth), content_type="text/csv; charset=utf-8"
+        )
+    return StreamingHttpResponse(
+        export_json(systems, user=request.auth), content_type="application/json"
+    )
 
 
 @router.post(
@@ -309,9 +313,9 @@ def ratings_add(request, code: str, payload: RatingIn):
 )
 @paginate(LimitOffsetPagination)
 def ratings_due(request):
-    return oversight.ratings_due(selectors.system_list(user=request.auth)).prefetch_related(
-        "related_systems"
-    )
+    return oversight.ratings_due(
+        selectors.system_list(user=request.auth), user=request.auth
+    ).prefetch_related("related_systems")
 
 
 def _recommendation_or_404(user, number):

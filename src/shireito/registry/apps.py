@@ -9,6 +9,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+
+        from shireito.core.selectors import register_change_redactor
+        from shireito.registry.selectors import redact_related
+
+        register_change_redactor(redact_related)
         from django.core.exceptions import ImproperlyConfigured
 
         from shireito.organizations.choices import SystemCategory

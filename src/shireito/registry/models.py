@@ -33,7 +33,16 @@ system_code_validator = RegexValidator(
 
 # Words the portfolio's own pages use after /systems/.
 RESERVED_CODES = frozenset(
-    {"new", "import", "export.csv", "export.json", "budget", "oversight", "recommendations"}
+    {
+        "new",
+        "import",
+        "export",
+        "export.csv",
+        "export.json",
+        "budget",
+        "oversight",
+        "recommendations",
+    }
 )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
+from shireito.core.scoping import ALL, visible_organization_ids
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
@@ -220,8 +221,13 @@ def with_latest_rating(systems):
     return systems.annotate(last_rated=Max("ratings__rated_on"))
 
 
-def ratings_due(systems, today: dt.date | None = None):
-    """Systems under oversight never rated, or last rated before the schedule says."""
+def ratings_due(systems, today: dt.date | None = None, *, user=None):
+    """Systems under oversight never rated, or last rated before the schedule says; for a
+    ``user``, only systems whose ratings they may see (the owner's and the overseer's)."""
+    if user is not None:
+        ids = visible_organization_ids(user, OversightRating)
+        if ids is not ALL:
+            systems = systems.filter(owner__in=ids)
     return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
         Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))
     )

@@ -283,3 +283,24 @@ def ratings_of(*, user, system):
     return visible_to(user, OversightRating.objects.filter(system=system)).order_by(
         "-rated_on", "-id"
     )
+
+
+def redact_related(user, changes: dict) -> dict:
+    """In recorded changes of related systems, ids of systems the reader may not see become
+    "[hidden]"."""
+    if not isinstance(changes, dict) or "related_systems" not in changes:
+        return changes
+    pair = changes["related_systems"]
+    codes = {c for side in pair for c in (side if isinstance(side, list) else [side]) if c}
+    visible = set(
+        visible_to(user, InformationSystem.objects.filter(code__in=codes)).values_list(
+            "code", flat=True
+        )
+    )
+
+    def hide(side):
+        if isinstance(side, list):
+            return [c if c in visible else "[hidden]" for c in side]
+        return side if side is None or side in visible else "[hidden]"
+
+    return {**changes, "related_systems": [hide(side) for side in pair]}

@@ -14,15 +14,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.scoping import visible_to
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
-from shireito.registry.selectors import may_edit_system, related_kept
+from shireito.registry.oversight import overseen_categories
+from shireito.registry.selectors import may_edit_system, related_kept, related_shown
 from shireito.registry.services import (
     check_builder,
     default_builder,
@@ -163,33 +164,82 @@ def import_systems(
     _check_related(planned, systems, result)
     if result.problems or dry_run:
         return result
-    with transaction.atomic():
-        written = {}
-        for existing, code, values, _line in planned:
+    try:
+        with transaction.atomic():
+            _write(planned, actor, engine, systems, result)
+    except _WriteFailed:
+        return result  # rolled back; the problem is in result.problems
+    result.written = True
+    return result
+
+
+class _WriteFailed(Exception):
+    pass
+
+
+def _write(planned, actor, engine, systems, result) -> None:
+    """Write the checked rows. Anything the services still refuse (a row changed by someone
+    else meanwhile) becomes a problem on its line and the whole file is rolled back."""
+    written = {}
+    line = 0
+    try:
+        for existing, code, values, line in planned:  # noqa: B007 - line names the failing row
             values = {k: v for k, v in values.items() if k != "related"}
             if existing is None:
                 written[code] = system_create(actor=actor, code=code, engine=engine, **values)
             else:
-                written[code] = system_update(actor=actor, system=existing, engine=engine, **values)
-        for _existing, code, values, _line in planned:
+                current = InformationSystem.objects.select_for_update().get(pk=existing.pk)
+                written[code] = system_update(actor=actor, system=current, engine=engine, **values)
+        for _existing, code, values, line in planned:  # noqa: B007 - line names the failing row
             if "related" in values:
                 chosen = [written.get(c) or systems.get(code=c) for c in values["related"]]
                 system = written[code]
                 related = chosen if actor is None else related_kept(actor, system, chosen)
                 system_set_related(actor=actor, system=system, related=related)
-    result.written = True
-    return result
+    except ValidationError as exc:
+        for column, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+            for message in messages:
+                result.problems.append(
+                    RowProblem(line, None if column == "__all__" else column, message)
+                )
+        raise _WriteFailed from exc
+    except PermissionDenied as exc:
+        result.problems.append(RowProblem(line, "owner", str(exc)))
+        raise _WriteFailed from exc
+    except IntegrityError as exc:
+        result.problems.append(
+            RowProblem(line, "code", _("Changed by someone else meanwhile; check the file again."))
+        )
+        raise _WriteFailed from exc
 
 
 def _check_related(planned, systems, result) -> None:
-    """Related ids must be systems the importer may see, or systems of the same file."""
+    """Related ids must be systems the importer may see, or systems of the same file; a link
+    goes both ways, so when both ends are in the file both rows must name each other."""
     in_file = {plan[1] for plan in planned}
-    for _existing, _code, values, line in planned:
+    named = {
+        code: set(values["related"]) for _e, code, values, _l in planned if "related" in values
+    }
+    for _existing, code, values, line in planned:
         wanted = values.get("related") or []
+        if code in wanted:
+            result.problems.append(
+                RowProblem(line, "related", _("A system is not related to itself."))
+            )
         unknown = [c for c in wanted if c not in in_file and not systems.filter(code=c).exists()]
         if unknown:
             result.problems.append(
                 RowProblem(line, "related", _("Unknown system ids: %s") % ", ".join(unknown))
+            )
+        one_sided = [c for c in wanted if c in named and code not in named[c]]
+        if one_sided:
+            result.problems.append(
+                RowProblem(
+                    line,
+                    "related",
+                    _("Links go both ways; name this system on the rows of: %s")
+                    % ", ".join(one_sided),
+                )
             )
 
 
@@ -247,6 +297,17 @@ def _check_row(line, row, actor, organizations, engine, seen, systems, result):
         may = may_edit_system(
             actor, owner=existing.owner, builder=existing.builder
         ) and may_edit_system(actor, owner=candidate.owner, builder=candidate.builder)
+    if existing is not None and candidate.category != existing.category:
+        overseen = overseen_categories(engine)
+        if existing.category in overseen and candidate.category not in overseen:
+            result.problems.append(
+                RowProblem(
+                    line,
+                    "category",
+                    _("Leaving oversight needs a reason; change it on its page or in the API."),
+                )
+            )
+            return None
     if not may:
         result.problems.append(
             RowProblem(line, "owner", _("You may not add or change systems of this organization."))
@@ -270,7 +331,10 @@ def _check_row(line, row, actor, organizations, engine, seen, systems, result):
     return existing, code, values, line
 
 
-def row_of(system: InformationSystem) -> dict:
+def row_of(system: InformationSystem, user=None) -> dict:
+    """A system's values as exported; related systems only those ``user`` may see
+    (``user=None``: the command line, all of them)."""
+    related = system.related_systems.all() if user is None else related_shown(user, system)
     return {
         "code": system.code,
         "name": system.name,
@@ -295,7 +359,7 @@ def row_of(system: InformationSystem) -> dict:
         "migration_status": system.migration_status,
         "migration_target": system.migration_target,
         "special_support_deadline": system.special_support_deadline,
-        "related": sorted(other.code for other in system.related_systems.all()),
+        "related": sorted(other.code for other in related),
     }
 
 
@@ -309,14 +373,14 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def export_csv(systems) -> Iterator[str]:
+def export_csv(systems, *, user=None) -> Iterator[str]:
     """CSV lines (with header) of ``systems``, streamed in chunks so 40,000 rows stay cheap.
     The same columns import back."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
-        row = row_of(system)
+        row = row_of(system, user)
         writer.writerow([_text(row[c]) for c in COLUMNS])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -325,12 +389,14 @@ def export_csv(systems) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def export_json(systems) -> Iterator[str]:
+def export_json(systems, *, user=None) -> Iterator[str]:
     """A JSON array of ``systems``, streamed."""
     yield "["
     first = True
     for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
-        row = {c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system).items()}
+        row = {
+            c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system, user).items()
+        }
         yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
         first = False
     yield "]"

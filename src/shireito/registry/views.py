@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
-from shireito.core.selectors import may_read_history, object_history
+from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.organizations.choices import SystemCategory
 from shireito.organizations.selectors import organization_list
 from shireito.registry import selectors, services
@@ -84,10 +84,12 @@ def system_export(request, fmt: str):
     systems = selectors.system_list(user=request.user, **_filters(request))
     if fmt == "csv":
         response = StreamingHttpResponse(
-            export_csv(systems), content_type="text/csv; charset=utf-8"
+            export_csv(systems, user=request.user), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = StreamingHttpResponse(export_json(systems), content_type="application/json")
+        response = StreamingHttpResponse(
+            export_json(systems, user=request.user), content_type="application/json"
+        )
     response["Content-Disposition"] = f'attachment; filename="systems.{fmt}"'
     return response
 
@@ -106,7 +108,7 @@ def system_detail(request, code: str):
             "may_edit": selectors.may_edit_system(
                 request.user, owner=system.owner, builder=system.builder
             ),
-            "history": object_history(system, user=request.user)[:100],
+            "history": redacted(request.user, object_history(system, user=request.user)[:100]),
             "may_read_history": may_read_history(request.user),
             **_oversight_context(request, system),
         },
@@ -117,9 +119,12 @@ def _oversight_context(request, system) -> dict:
     from django.utils import timezone
     from django.utils.translation import get_language
 
+    from shireito.core.scoping import ALL, visible_organization_ids
     from shireito.registry import oversight
+    from shireito.registry.models import BudgetLine
 
-    overseen = oversight.is_overseen(system)
+    ids = visible_organization_ids(request.user, BudgetLine)
+    overseen = oversight.is_overseen(system) and (ids is ALL or system.owner_id in ids)
     ratings = list(selectors.ratings_of(user=request.user, system=system)[:20]) if overseen else []
     language = get_language() or "ja"
     lines = [
@@ -175,11 +180,7 @@ def system_create(request):
             with transaction.atomic():
                 system = services.system_create(actor=request.user, code=data.pop("code"), **data)
                 services.system_set_related(
-                    actor=request.user,
-                    system=system,
-                    related=selectors.related_kept(
-                        request.user, system, _related(request, related_codes)
-                    ),
+                    actor=request.user, system=system, related=_related(request, related_codes)
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -222,7 +223,11 @@ def system_edit(request, code: str):
             with transaction.atomic():
                 services.system_update(actor=request.user, system=system, reason=reason, **data)
                 services.system_set_related(
-                    actor=request.user, system=system, related=_related(request, related_codes)
+                    actor=request.user,
+                    system=system,
+                    related=selectors.related_kept(
+                        request.user, system, _related(request, related_codes)
+                    ),
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -174,7 +174,7 @@ def rate(request, code: str):
 @login_required
 def oversight_due(request):
     """National systems whose rating is missing or older than the schedule."""
-    due = oversight.ratings_due(selectors.system_list(user=request.user))
+    due = oversight.ratings_due(selectors.system_list(user=request.user), user=request.user)
     return render(
         request,
         "registry/oversight_due.html",
