@@ -69,6 +69,7 @@ messages: install
 bench: install
 	$(BIN)/python bench/audit_trail.py
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/standards.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

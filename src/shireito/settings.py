@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "shireito.organizations",
     "shireito.accounts",
     "shireito.registry",
+    "shireito.standards",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NodeKind(models.TextChoices):
+    """What a node of a catalog is, in the words of the standard it comes from."""
+
+    PART = "part", _("part")
+    SECTION = "section", _("section")
+    SUBSECTION = "subsection", _("subsection")
+    MEASURE = "measure", _("measure")
+    REQUIREMENT = "requirement", _("requirement (遵守事項)")
+    BASIC_MEASURE = "basic_measure", _("basic measure (基本対策事項)")
+    SUB_ITEM = "sub_item", _("sub-item")
+    GROUP = "group", _("group")
+    CONTROL = "control", _("control")
+    ENHANCEMENT = "enhancement", _("control enhancement")
+
+
+class CatalogFormat(models.TextChoices):
+    OSCAL = "oscal", "OSCAL JSON"
+    COMMON_STANDARDS_JSON = "common-standards-json", _("Common Standards JSON")

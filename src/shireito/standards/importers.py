@@ -1,0 +1,454 @@
+"""Catalog importers: OSCAL JSON catalogs (1.0.x, 1.1.x) and the Common Standards' published
+JSON structure. Both check the whole file first and answer each problem with its JSON path;
+only a file without problems is written, in one transaction, with bulk inserts (a catalog
+edition is written once and never edited, so its nodes need no row-by-row audit: the import
+itself is one audited event).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shireito.core.choices import AuditAction
+from shireito.core.services import audited_create, record_audit_event
+from shireito.standards.choices import CatalogFormat, NodeKind
+from shireito.standards.models import Catalog, CatalogNode
+
+MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
+TOKEN = re.compile(r"^[_A-Za-z][\w.\-]*$")
+KIND_NS = "urn:shireito:oscal"  # namespace of the property that keeps a node's kind
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class CatalogImportError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:20]))
+
+
+@dataclass
+class ImportSummary:
+    catalog: Catalog
+    nodes: int
+    entries_by_type: dict[str, int] = field(default_factory=dict)
+    merged_duplicates: int = 0
+
+
+@dataclass
+class _Node:
+    kind: str
+    oscal_id: str
+    label: str
+    title: str = ""
+    statement: str = ""
+    guidance: str = ""
+    is_group: bool = False
+    oscal_class: str = ""
+    params: list = field(default_factory=list)
+    props: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+
+
+def load_json(data: bytes) -> object:
+    if len(data) > MAX_BYTES:
+        limit = f"{MAX_BYTES / 1024 / 1024:g}"
+        raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogImportError([Problem("$", _("Not valid JSON: %s") % exc)]) from exc
+
+
+def token_for(label: str, prefix: str = "") -> str:
+    """A valid OSCAL id token for a published id: ``2.1.1(1)(a)`` → ``cs-2.1.1_1_a``."""
+    text = re.sub(r"[()\s]+", "_", label).strip("_")
+    text = re.sub(r"[^\w.\-]", "_", text)
+    token = f"{prefix}{text}" if prefix else text
+    return token if TOKEN.match(token) else f"id-{token}"
+
+
+# --- the Common Standards' JSON ----------------------------------------------------------
+
+_PARENT_RULES = [
+    re.compile(r"^(.*\(\d+\)-\d+)[ _].+$"),  # 2.1.1(1)-1 a) / -1_また / -1 基本 → 2.1.1(1)-1
+    re.compile(r"^(.*\(\d+\))-\d+$"),  # 2.1.1(1)-1 → 2.1.1(1)
+    re.compile(r"^(.*)\([^()]+\)$"),  # 2.1.1(1)(a)(ア) → 2.1.1(1)(a); 2.1.1(1) → 2.1.1
+]
+
+
+def _parent_id(item_id: str) -> str | None:
+    for rule in _PARENT_RULES:
+        match = rule.match(item_id)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _nearest_ancestor(item_id: str, by_id: dict) -> _Node | None:
+    """The closest ancestor the file has: the publication sometimes lists a sub-item without
+    its own heading item, and then it hangs from the next level up."""
+    current = _parent_id(item_id)
+    while current:
+        if current in by_id:
+            return by_id[current]
+        current = _parent_id(current)
+    return None
+
+
+def _item_kind(item_id: str, item_type: str) -> str:
+    if re.match(r"^\d+\.\d+\.\d+\(\d+\)$", item_id):
+        return NodeKind.MEASURE
+    if re.match(r"^.*\(\d+\)\([a-z]+\)$", item_id):
+        return NodeKind.REQUIREMENT
+    if re.match(r"^.*\(\d+\)-\d+$", item_id):
+        return NodeKind.BASIC_MEASURE
+    return NodeKind.SUB_ITEM
+
+
+def _prose_parts(token: str, statement: str, guidance: str) -> list[dict]:
+    """Statement and guidance as OSCAL parts, as an OSCAL export would carry them."""
+    parts = []
+    if statement:
+        parts.append({"id": f"{token}_smt", "name": "statement", "prose": statement})
+    if guidance:
+        parts.append({"id": f"{token}_gdn", "name": "guidance", "prose": guidance})
+    return parts
+
+
+def _text_after_label(description: str) -> str:
+    _head, sep, rest = description.partition("\t")
+    return rest.strip() if sep else description.strip()
+
+
+def parse_common_standards(data: object) -> tuple[list[_Node], dict[str, int], int]:
+    """The published structure (parts → sections → subsections → items) as a node tree;
+    items nest by their ids. Returns the tree, entries read by type, and exact duplicates merged."""
+    problems: list[Problem] = []
+    if not isinstance(data, list):
+        raise CatalogImportError([Problem("$", _("Expected a list of parts."))])
+    roots: list[_Node] = []
+    by_id: dict[str, _Node] = {}
+    seen_items: dict[str, tuple] = {}
+    counts: dict[str, int] = {}
+    merged = 0
+    for p_index, part in enumerate(data):
+        path = f"$[{p_index}]"
+        if not isinstance(part, dict) or not {"id", "title", "sections"} <= set(part):
+            problems.append(Problem(path, _("A part has id, title and sections.")))
+            continue
+        part_node = _Node(
+            NodeKind.PART,
+            token_for(str(part["id"]), "cs-"),
+            str(part["id"]),
+            title=part["title"],
+            is_group=True,
+        )
+        roots.append(part_node)
+        for s_index, section in enumerate(part["sections"]):
+            s_path = f"{path}.sections[{s_index}]"
+            if not isinstance(section, dict) or not {"id", "title", "subsections"} <= set(section):
+                problems.append(Problem(s_path, _("A section has id, title and subsections.")))
+                continue
+            section_node = _Node(
+                NodeKind.SECTION,
+                token_for(section["id"], "cs-"),
+                section["id"],
+                title=section["title"],
+                is_group=True,
+            )
+            part_node.children.append(section_node)
+            for ss_index, subsection in enumerate(section["subsections"]):
+                ss_path = f"{s_path}.subsections[{ss_index}]"
+                if not isinstance(subsection, dict) or not {"id", "title", "items"} <= set(
+                    subsection
+                ):
+                    problems.append(Problem(ss_path, _("A subsection has id, title and items.")))
+                    continue
+                sub_node = _Node(
+                    NodeKind.SUBSECTION,
+                    token_for(subsection["id"], "cs-"),
+                    subsection["id"],
+                    title=subsection["title"],
+                    is_group=True,
+                )
+                section_node.children.append(sub_node)
+                by_id[subsection["id"]] = sub_node
+                for i_index, item in enumerate(subsection["items"]):
+                    i_path = f"{ss_path}.items[{i_index}]"
+                    if not isinstance(item, dict) or not {"id", "type", "description"} <= set(item):
+                        problems.append(Problem(i_path, _("An item has id, type and description.")))
+                        continue
+                    counts[item["type"]] = counts.get(item["type"], 0) + 1
+                    signature = (item["type"], item["description"], item.get("information", ""))
+                    if item["id"] in seen_items:
+                        if seen_items[item["id"]] == signature:
+                            merged += 1  # the publication repeats some entries word for word
+                            continue
+                        problems.append(
+                            Problem(
+                                f"{i_path}.id",
+                                _("Duplicate id %s with different text.") % item["id"],
+                            )
+                        )
+                        continue
+                    seen_items[item["id"]] = signature
+                    parent = _nearest_ancestor(item["id"], by_id) or sub_node
+                    kind = _item_kind(item["id"], item["type"])
+                    text = _text_after_label(item["description"])
+                    token = token_for(item["id"], "cs-")
+                    statement = "" if kind == NodeKind.MEASURE else text
+                    guidance = item.get("information", "").lstrip("\uf06c\t ").strip()
+                    node = _Node(
+                        kind,
+                        token,
+                        item["id"],
+                        title=text if kind == NodeKind.MEASURE else "",
+                        statement=statement,
+                        guidance=guidance,
+                        props=[{"name": "type", "ns": KIND_NS, "value": item["type"]}],
+                        parts=_prose_parts(token, statement, guidance),
+                    )
+                    parent.children.append(node)
+                    by_id[item["id"]] = node
+    if problems:
+        raise CatalogImportError(problems)
+    return roots, counts, merged
+
+
+# --- OSCAL --------------------------------------------------------------------------------
+
+
+def _prose(parts: list, name: str) -> str:
+    texts = []
+    for part in parts or []:
+        if part.get("name") == name:
+            texts.append(_all_prose(part))
+    return "\n".join(t for t in texts if t)
+
+
+def _all_prose(part: dict) -> str:
+    texts = [part.get("prose", "")]
+    texts += [_all_prose(child) for child in part.get("parts", [])]
+    return "\n".join(t for t in texts if t)
+
+
+def _label(obj: dict) -> str:
+    for prop in obj.get("props", []):
+        if prop.get("name") == "label":
+            return prop.get("value", obj["id"])
+    return obj["id"]
+
+
+def _kind_prop(obj: dict, default: str) -> str:
+    for prop in obj.get("props", []):
+        if (
+            prop.get("name") == "kind"
+            and prop.get("ns") == KIND_NS
+            and prop.get("value") in NodeKind.values
+        ):
+            return prop["value"]
+    return default
+
+
+def parse_oscal_catalog(data: object) -> tuple[dict, list[_Node]]:
+    """An OSCAL catalog document as its header and node tree; every group, control, part and
+    parameter is kept as it is."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(data.get("catalog"), dict):
+        raise CatalogImportError(
+            [Problem("$", _("An OSCAL catalog document has a top-level 'catalog' object."))]
+        )
+    catalog = data["catalog"]
+    metadata = catalog.get("metadata")
+    if not isinstance(metadata, dict) or not metadata.get("title"):
+        problems.append(Problem("$.catalog.metadata.title", _("Required.")))
+    version = (metadata or {}).get("oscal-version", "")
+    if not SUPPORTED_OSCAL.match(str(version)):
+        problems.append(
+            Problem(
+                "$.catalog.metadata.oscal-version",
+                _("Version %s is not supported (1.0.x and 1.1.x are).") % (version or "?"),
+            )
+        )
+    try:
+        uuid.UUID(str(catalog.get("uuid", "")))
+    except ValueError:
+        problems.append(Problem("$.catalog.uuid", _("Not a UUID.")))
+    ids: dict[str, str] = {}
+
+    def node(obj, path, is_group, inside_control):
+        if not isinstance(obj, dict) or not obj.get("id") or "title" not in obj:
+            problems.append(Problem(path, _("Needs an id and a title.")))
+            return None
+        if not TOKEN.match(str(obj["id"])):
+            problems.append(Problem(f"{path}.id", _("Not a valid OSCAL id: %s") % obj["id"]))
+        if obj["id"] in ids:
+            problems.append(
+                Problem(
+                    f"{path}.id",
+                    _("Duplicate id %(id)s (first at %(first)s).")
+                    % {"id": obj["id"], "first": ids[obj["id"]]},
+                )
+            )
+        ids[obj["id"]] = path
+        default = (
+            NodeKind.GROUP
+            if is_group
+            else (NodeKind.ENHANCEMENT if inside_control else NodeKind.CONTROL)
+        )
+        label = _label(obj)
+        result = _Node(
+            _kind_prop(obj, default),
+            obj["id"],
+            label,
+            # OSCAL requires a title; an export gives untitled items their id as one.
+            title="" if obj.get("title") == label != obj["id"] else obj.get("title", ""),
+            statement=_prose(obj.get("parts"), "statement"),
+            guidance=_prose(obj.get("parts"), "guidance"),
+            is_group=is_group,
+            oscal_class=obj.get("class", ""),
+            params=obj.get("params", []),
+            props=[
+                p
+                for p in obj.get("props", [])
+                if not (p.get("name") == "kind" and p.get("ns") == KIND_NS)
+            ],
+            links=obj.get("links", []),
+            parts=obj.get("parts", []),
+        )
+        for key, child_is_group in (("groups", True), ("controls", False)):
+            for index, child in enumerate(obj.get(key, [])):
+                built = node(
+                    child, f"{path}.{key}[{index}]", child_is_group, inside_control or not is_group
+                )
+                if built is not None:
+                    result.children.append(built)
+        return result
+
+    roots = []
+    for key, is_group in (("groups", True), ("controls", False)):
+        for index, child in enumerate(catalog.get(key, [])):
+            built = node(child, f"$.catalog.{key}[{index}]", is_group, False)
+            if built is not None:
+                roots.append(built)
+    if problems:
+        raise CatalogImportError(problems)
+    return catalog, roots
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _write_nodes(catalog: Catalog, roots: list[_Node]) -> int:
+    """Insert the tree level by level (parents first) in bulk, with positions in reading
+    order (depth first) fixed beforehand."""
+    positions: dict[int, int] = {}
+    stack = list(reversed(roots))
+    while stack:
+        spec = stack.pop()
+        positions[id(spec)] = len(positions)
+        stack.extend(reversed(spec.children))
+    used: set[str] = set()
+    level: list[tuple[_Node, CatalogNode | None]] = [(root, None) for root in roots]
+    depth = 0
+    while level:
+        rows = []
+        for spec, parent in level:
+            oscal_id = spec.oscal_id
+            suffix = 2
+            while oscal_id in used:
+                oscal_id = f"{spec.oscal_id}-{suffix}"
+                suffix += 1
+            used.add(oscal_id)
+            rows.append(
+                CatalogNode(
+                    catalog=catalog,
+                    parent=parent,
+                    position=positions[id(spec)],
+                    depth=depth,
+                    is_group=spec.is_group,
+                    kind=spec.kind,
+                    oscal_id=oscal_id,
+                    label=spec.label,
+                    title=spec.title,
+                    statement=spec.statement,
+                    guidance=spec.guidance,
+                    oscal_class=spec.oscal_class,
+                    params=spec.params,
+                    props=spec.props,
+                    links=spec.links,
+                    parts=spec.parts,
+                )
+            )
+        CatalogNode.objects.bulk_create(rows, batch_size=2000)
+        level = [
+            (child, row)
+            for (spec, _parent), row in zip(level, rows, strict=True)
+            for child in spec.children
+        ]
+        depth += 1
+    return len(positions)
+
+
+def import_catalog(
+    raw: bytes, *, fmt: str, actor, key: str, title: str = "", edition: str = "", owner=None
+) -> ImportSummary:
+    """Check, then write, a catalog from ``raw``; nothing is written when a problem is found."""
+    data = load_json(raw)
+    counts: dict[str, int] = {}
+    merged = 0
+    header: dict = {}
+    if fmt == CatalogFormat.COMMON_STANDARDS_JSON:
+        roots, counts, merged = parse_common_standards(data)
+    elif fmt == CatalogFormat.OSCAL:
+        header, roots = parse_oscal_catalog(data)
+    else:
+        raise CatalogImportError([Problem("$", _("Unknown format %s.") % fmt)])
+    metadata = header.get("metadata", {})
+    with transaction.atomic():
+        catalog = audited_create(
+            actor=actor,
+            instance=Catalog(
+                key=key,
+                title=title or metadata.get("title", key),
+                edition=edition or metadata.get("version", ""),
+                owner=owner,
+                oscal_uuid=header.get("uuid") or None,
+                oscal_version=metadata.get("oscal-version", ""),
+                source_format=fmt,
+                source_sha256=hashlib.sha256(raw).hexdigest(),
+                metadata=metadata,
+                back_matter=header.get("back-matter", {}),
+            ),
+        )
+        total = _write_nodes(catalog, roots)
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=catalog,
+            changes={
+                "nodes": [0, total],
+                "merged_duplicate_entries": [None, merged] if merged else [None, 0],
+            },
+        )
+    return ImportSummary(
+        catalog=catalog, nodes=total, entries_by_type=counts, merged_duplicates=merged
+    )

@@ -1,0 +1,101 @@
+"""Security standards as versioned catalogs: a tree of groups and controls of any depth.
+
+A catalog edition, once imported, does not change: a new edition is a new catalog. So the
+import is audited as one event (with the node count and a checksum of the source), not as one
+row per node, and the nodes can be written in bulk.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shireito.core.models import TimeStampedModel
+from shireito.organizations.choices import ScopeClass
+from shireito.standards.choices import NodeKind
+
+key_validator = RegexValidator(
+    r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$",
+    _("Use lower-case letters, digits, dots and single hyphens."),
+)
+
+
+class Catalog(TimeStampedModel):
+    """One edition of a standard (e.g. the Common Standards, 令和7年度版)."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True, validators=[key_validator])
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    edition = models.CharField(_("edition"), max_length=100, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalogs",
+    )
+    oscal_uuid = models.UUIDField(_("OSCAL uuid"), null=True, blank=True)
+    oscal_version = models.CharField(_("OSCAL version"), max_length=20, blank=True)
+    source_format = models.CharField(_("imported from"), max_length=40, blank=True)
+    source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
+    metadata = models.JSONField(_("OSCAL metadata"), default=dict, blank=True)
+    back_matter = models.JSONField(_("OSCAL back-matter"), default=dict, blank=True)
+
+    # Standards are published: every signed-in user may read them.
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "owner"
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("catalog")
+        verbose_name_plural = _("catalogs")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.edition}".strip()
+
+
+class CatalogNode(models.Model):
+    """A group or control of a catalog. ``label`` is the id as published (``2.1.1(1)(a)``,
+    ``AC-1``); ``oscal_id`` a valid OSCAL token derived from it (or the file's own id)."""
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
+    is_group = models.BooleanField(_("is a group"), default=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
+    oscal_id = models.CharField(_("OSCAL id"), max_length=200)
+    label = models.CharField(_("id as published"), max_length=200)
+    title = models.TextField(_("title"), blank=True)
+    statement = models.TextField(_("statement"), blank=True)
+    guidance = models.TextField(_("guidance"), blank=True)
+    oscal_class = models.CharField(_("OSCAL class"), max_length=100, blank=True)
+    params = models.JSONField(_("parameters"), default=list, blank=True)
+    props = models.JSONField(_("properties"), default=list, blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    parts = models.JSONField(_("OSCAL parts"), default=list, blank=True)
+
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "catalog__owner"
+
+    class Meta:
+        ordering = ["catalog_id", "position"]
+        verbose_name = _("catalog node")
+        verbose_name_plural = _("catalog nodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalog", "oscal_id"], name="catalog_node_oscal_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["catalog", "position"], name="catalog_node_position_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["catalog", "label"], name="catalog_node_label_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}".strip()

@@ -1,0 +1,90 @@
+"""Reads of catalogs: the list, the tree, search, one node with its source chain, and the
+differences between two editions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from shireito.core.scoping import visible_to
+from shireito.standards.models import Catalog, CatalogNode
+
+
+def catalog_list(*, user) -> QuerySet[Catalog]:
+    return visible_to(user, Catalog.objects.select_related("owner")).order_by("key")
+
+
+def catalog_get(*, user, key: str) -> Catalog | None:
+    return catalog_list(user=user).filter(key=key).first()
+
+
+def nodes_of(catalog: Catalog) -> QuerySet[CatalogNode]:
+    return catalog.nodes.order_by("position")
+
+
+def search_nodes(catalog: Catalog, text: str) -> QuerySet[CatalogNode]:
+    """Ids, titles, statements and guidance containing ``text`` (Japanese too: substring)."""
+    return nodes_of(catalog).filter(
+        Q(label__icontains=text)
+        | Q(title__icontains=text)
+        | Q(statement__icontains=text)
+        | Q(guidance__icontains=text)
+    )
+
+
+def node_get(catalog: Catalog, label: str) -> CatalogNode | None:
+    return catalog.nodes.select_related("parent").filter(label=label).first() or (
+        catalog.nodes.select_related("parent").filter(oscal_id=label).first()
+    )
+
+
+def ancestors(node: CatalogNode) -> list[CatalogNode]:
+    chain = []
+    current = node.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+@dataclass(frozen=True)
+class NodeChange:
+    label: str
+    fields: tuple[str, ...]
+    old: CatalogNode | None
+    new: CatalogNode | None
+
+
+@dataclass(frozen=True)
+class CatalogDiff:
+    added: list[CatalogNode]
+    removed: list[CatalogNode]
+    changed: list[NodeChange]
+
+
+COMPARED = ("title", "statement", "guidance", "kind", "params")
+
+
+def compare_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
+    """Controls and groups matched by their published id: added, removed, and changed (which
+    of title, statement, guidance, kind, parameters, or place in the tree)."""
+    before = {n.label: n for n in old.nodes.select_related("parent").order_by("position")}
+    after = {n.label: n for n in new.nodes.select_related("parent").order_by("position")}
+    changed = []
+    for label, node in after.items():
+        if label not in before:
+            continue
+        previous = before[label]
+        fields = [f for f in COMPARED if getattr(previous, f) != getattr(node, f)]
+        old_parent = previous.parent.label if previous.parent else None
+        new_parent = node.parent.label if node.parent else None
+        if old_parent != new_parent:
+            fields.append("parent")
+        if fields:
+            changed.append(NodeChange(label, tuple(fields), previous, node))
+    return CatalogDiff(
+        added=[n for label, n in after.items() if label not in before],
+        removed=[n for label, n in before.items() if label not in after],
+        changed=changed,
+    )
