@@ -409,7 +409,15 @@ def _write_nodes(catalog: Catalog, roots: list[_Node]) -> int:
 
 
 def import_catalog(
-    raw: bytes, *, fmt: str, actor, key: str, title: str = "", edition: str = "", owner=None
+    raw: bytes,
+    *,
+    fmt: str,
+    actor,
+    key: str,
+    title: str = "",
+    edition: str = "",
+    owner=None,
+    source_name: str = "",
 ) -> ImportSummary:
     """Check, then write, a catalog from ``raw``; nothing is written when a problem is found."""
     data = load_json(raw)
@@ -435,6 +443,7 @@ def import_catalog(
                 oscal_version=metadata.get("oscal-version", ""),
                 source_format=fmt,
                 source_sha256=hashlib.sha256(raw).hexdigest(),
+                source_name=source_name,
                 metadata=metadata,
                 back_matter=header.get("back-matter", {}),
             ),

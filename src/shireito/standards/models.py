@@ -41,7 +41,16 @@ class Catalog(TimeStampedModel):
     oscal_version = models.CharField(_("OSCAL version"), max_length=20, blank=True)
     source_format = models.CharField(_("imported from"), max_length=40, blank=True)
     source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
+    source_name = models.CharField(_("source file name"), max_length=255, blank=True)
     metadata = models.JSONField(_("OSCAL metadata"), default=dict, blank=True)
+    derived_from = models.ManyToManyField(
+        "self",
+        verbose_name=_("derived from"),
+        symmetrical=False,
+        blank=True,
+        related_name="derivatives",
+    )
+    profile = models.JSONField(_("OSCAL profile"), default=dict, blank=True)
     back_matter = models.JSONField(_("OSCAL back-matter"), default=dict, blank=True)
 
     # Standards are published: every signed-in user may read them.
@@ -79,6 +88,15 @@ class CatalogNode(models.Model):
     props = models.JSONField(_("properties"), default=list, blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
     parts = models.JSONField(_("OSCAL parts"), default=list, blank=True)
+    source = models.ForeignKey(
+        "self",
+        verbose_name=_("derived from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived",
+        help_text=_("The control of the source catalog a derived (profiled) control comes from."),
+    )
 
     scope_class = ScopeClass.DIRECTORY
     scope_path = "catalog__owner"

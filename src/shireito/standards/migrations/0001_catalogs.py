@@ -6,66 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0003_critical_infrastructure_sectors'),
+        ("organizations", "0003_critical_infrastructure_sectors"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Catalog',
+            name="Catalog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('key', models.CharField(max_length=80, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[-.][a-z0-9]+)*$', 'Use lower-case letters, digits, dots and single hyphens.')], verbose_name='key')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('edition', models.CharField(blank=True, max_length=100, verbose_name='edition')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('oscal_uuid', models.UUIDField(blank=True, null=True, verbose_name='OSCAL uuid')),
-                ('oscal_version', models.CharField(blank=True, max_length=20, verbose_name='OSCAL version')),
-                ('source_format', models.CharField(blank=True, max_length=40, verbose_name='imported from')),
-                ('source_sha256', models.CharField(blank=True, max_length=64, verbose_name='source checksum')),
-                ('metadata', models.JSONField(blank=True, default=dict, verbose_name='OSCAL metadata')),
-                ('back_matter', models.JSONField(blank=True, default=dict, verbose_name='OSCAL back-matter')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='catalogs', to='organizations.organization', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "key",
+                    models.CharField(
+                        max_length=80,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9]+(?:[-.][a-z0-9]+)*$",
+                                "Use lower-case letters, digits, dots and single hyphens.",
+                            )
+                        ],
+                        verbose_name="key",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("edition", models.CharField(blank=True, max_length=100, verbose_name="edition")),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                ("oscal_uuid", models.UUIDField(blank=True, null=True, verbose_name="OSCAL uuid")),
+                (
+                    "oscal_version",
+                    models.CharField(blank=True, max_length=20, verbose_name="OSCAL version"),
+                ),
+                (
+                    "source_format",
+                    models.CharField(blank=True, max_length=40, verbose_name="imported from"),
+                ),
+                (
+                    "source_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="source checksum"),
+                ),
+                (
+                    "metadata",
+                    models.JSONField(blank=True, default=dict, verbose_name="OSCAL metadata"),
+                ),
+                (
+                    "back_matter",
+                    models.JSONField(blank=True, default=dict, verbose_name="OSCAL back-matter"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="catalogs",
+                        to="organizations.organization",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalog',
-                'verbose_name_plural': 'catalogs',
-                'ordering': ['key'],
+                "verbose_name": "catalog",
+                "verbose_name_plural": "catalogs",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogNode',
+            name="CatalogNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('depth', models.PositiveSmallIntegerField(default=0, verbose_name='depth')),
-                ('is_group', models.BooleanField(default=False, verbose_name='is a group')),
-                ('kind', models.CharField(choices=[('part', 'part'), ('section', 'section'), ('subsection', 'subsection'), ('measure', 'measure'), ('requirement', 'requirement (遵守事項)'), ('basic_measure', 'basic measure (基本対策事項)'), ('sub_item', 'sub-item'), ('group', 'group'), ('control', 'control'), ('enhancement', 'control enhancement')], max_length=20, verbose_name='kind')),
-                ('oscal_id', models.CharField(max_length=200, verbose_name='OSCAL id')),
-                ('label', models.CharField(max_length=200, verbose_name='id as published')),
-                ('title', models.TextField(blank=True, verbose_name='title')),
-                ('statement', models.TextField(blank=True, verbose_name='statement')),
-                ('guidance', models.TextField(blank=True, verbose_name='guidance')),
-                ('oscal_class', models.CharField(blank=True, max_length=100, verbose_name='OSCAL class')),
-                ('params', models.JSONField(blank=True, default=list, verbose_name='parameters')),
-                ('props', models.JSONField(blank=True, default=list, verbose_name='properties')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='links')),
-                ('parts', models.JSONField(blank=True, default=list, verbose_name='OSCAL parts')),
-                ('catalog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='standards.catalog')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='standards.catalognode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("depth", models.PositiveSmallIntegerField(default=0, verbose_name="depth")),
+                ("is_group", models.BooleanField(default=False, verbose_name="is a group")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("part", "part"),
+                            ("section", "section"),
+                            ("subsection", "subsection"),
+                            ("measure", "measure"),
+                            ("requirement", "requirement (遵守事項)"),
+                            ("basic_measure", "basic measure (基本対策事項)"),
+                            ("sub_item", "sub-item"),
+                            ("group", "group"),
+                            ("control", "control"),
+                            ("enhancement", "control enhancement"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("oscal_id", models.CharField(max_length=200, verbose_name="OSCAL id")),
+                ("label", models.CharField(max_length=200, verbose_name="id as published")),
+                ("title", models.TextField(blank=True, verbose_name="title")),
+                ("statement", models.TextField(blank=True, verbose_name="statement")),
+                ("guidance", models.TextField(blank=True, verbose_name="guidance")),
+                (
+                    "oscal_class",
+                    models.CharField(blank=True, max_length=100, verbose_name="OSCAL class"),
+                ),
+                ("params", models.JSONField(blank=True, default=list, verbose_name="parameters")),
+                ("props", models.JSONField(blank=True, default=list, verbose_name="properties")),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="links")),
+                ("parts", models.JSONField(blank=True, default=list, verbose_name="OSCAL parts")),
+                (
+                    "catalog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="standards.catalog",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="standards.catalognode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalog node',
-                'verbose_name_plural': 'catalog nodes',
-                'ordering': ['catalog_id', 'position'],
-                'indexes': [models.Index(fields=['catalog', 'label'], name='catalog_node_label_idx')],
-                'constraints': [models.UniqueConstraint(fields=('catalog', 'oscal_id'), name='catalog_node_oscal_id_unique'), models.UniqueConstraint(fields=('catalog', 'position'), name='catalog_node_position_unique')],
+                "verbose_name": "catalog node",
+                "verbose_name_plural": "catalog nodes",
+                "ordering": ["catalog_id", "position"],
+                "indexes": [
+                    models.Index(fields=["catalog", "label"], name="catalog_node_label_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("catalog", "oscal_id"), name="catalog_node_oscal_id_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("catalog", "position"), name="catalog_node_position_unique"
+                    ),
+                ],
             },
         ),
     ]

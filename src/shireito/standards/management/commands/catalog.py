@@ -11,6 +11,7 @@ from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.importers import CatalogImportError, import_catalog
 from shireito.standards.models import Catalog
+from shireito.standards.profiles import resolve_profile
 
 
 class Command(BaseCommand):
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         load.add_argument("--title", default="")
         load.add_argument("--edition", default="")
         load.add_argument("--owner", help="owner organization code")
+        load.add_argument(
+            "--catalog", help="for a profile: the catalog (key) its imports resolve against"
+        )
         dump = sub.add_parser("export", help="export a catalog")
         dump.add_argument("key")
         dump.add_argument("--format", choices=["oscal"], default="oscal")
@@ -54,17 +58,21 @@ class Command(BaseCommand):
             owner = Organization.objects.filter(code=options["owner"]).first()
             if owner is None:
                 raise CommandError(f"No organization {options['owner']!r}.")
-        key = options["key"] or path.stem.lower().replace("_", "-")
+        key = options["key"] or path.stem.lower().replace("_", "-").replace(" ", "-")
         started = time.perf_counter()
+        raw = path.read_bytes()
+        if options["format"] == CatalogFormat.OSCAL and b'"profile"' in raw[:2000]:
+            return self._profile(path, raw, key, owner, options, started)
         try:
             summary = import_catalog(
-                path.read_bytes(),
+                raw,
                 fmt=options["format"],
                 actor=None,
                 key=key,
                 title=options["title"],
                 edition=options["edition"],
                 owner=owner,
+                source_name=path.name,
             )
         except CatalogImportError as exc:
             for problem in exc.problems:
@@ -78,4 +86,23 @@ class Command(BaseCommand):
                 if summary.merged_duplicates
                 else ""
             )
+        )
+
+    def _profile(self, path, raw, key, owner, options, started):
+        source = None
+        if options["catalog"]:
+            source = Catalog.objects.filter(key=options["catalog"]).first()
+            if source is None:
+                raise CommandError(f"No catalog {options['catalog']!r}.")
+        try:
+            summary = resolve_profile(
+                raw, actor=None, key=key, title=options["title"], owner=owner, catalog=source
+            )
+        except CatalogImportError as exc:
+            for problem in exc.problems:
+                self.stderr.write(f"{path.name}: {problem}")
+            raise SystemExit(1) from exc
+        self.stdout.write(
+            f"Resolved profile {summary.catalog.key}: {summary.controls} controls "
+            f"({summary.nodes} nodes) in {time.perf_counter() - started:.2f} s"
         )

@@ -1,0 +1,269 @@
+"""OSCAL profiles: a catalog derived from others by selecting, modifying and adding. A profile
+is resolved against catalogs already held (matched through its back-matter links to their
+source file names, or named explicitly); its resolved form is a catalog of its own whose
+every control links back to the control it comes from."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import posixpath
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shireito.core.choices import AuditAction
+from shireito.core.services import audited_create, record_audit_event
+from shireito.standards.importers import (
+    SUPPORTED_OSCAL,
+    CatalogImportError,
+    Problem,
+    load_json,
+)
+from shireito.standards.models import Catalog, CatalogNode
+
+
+@dataclass
+class ProfileSummary:
+    catalog: Catalog
+    controls: int
+    nodes: int
+
+
+def _resource_names(profile: dict) -> dict[str, list[str]]:
+    """``#uuid`` → the file names its links point at."""
+    names = {}
+    for resource in profile.get("back-matter", {}).get("resources", []):
+        hrefs = [link.get("href", "") for link in resource.get("rlinks", [])]
+        names[f"#{resource.get('uuid')}"] = [
+            posixpath.basename(h.split("?")[0]) for h in hrefs if h
+        ]
+    return names
+
+
+def _source_for(
+    href: str, names: dict, sources: dict[str, Catalog], default: Catalog | None
+) -> Catalog | None:
+    if href in sources:
+        return sources[href]
+    for name in names.get(href, [posixpath.basename(href)]):
+        found = Catalog.objects.filter(source_name=name).order_by("-created_at").first()
+        if found:
+            return found
+    return default
+
+
+def resolve_profile(
+    raw: bytes,
+    *,
+    actor,
+    key: str,
+    title: str = "",
+    owner=None,
+    catalog: Catalog | None = None,
+    sources: dict[str, Catalog] | None = None,
+) -> ProfileSummary:
+    """Check a profile, then write its resolved catalog. ``catalog`` answers every import the
+    back-matter does not match; ``sources`` names one per import href."""
+    data = load_json(raw)
+    problems: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):
+        raise CatalogImportError(
+            [Problem("$", _("An OSCAL profile document has a top-level 'profile' object."))]
+        )
+    profile = data["profile"]
+    metadata = profile.get("metadata") or {}
+    if not SUPPORTED_OSCAL.match(str(metadata.get("oscal-version", ""))):
+        problems.append(
+            Problem(
+                "$.profile.metadata.oscal-version",
+                _("Version %s is not supported (1.0.x and 1.1.x are).")
+                % (metadata.get("oscal-version") or "?"),
+            )
+        )
+    imports = profile.get("imports") or []
+    if not imports:
+        problems.append(Problem("$.profile.imports", _("A profile imports at least one catalog.")))
+    names = _resource_names(profile)
+    selected: list[tuple[Catalog, set[int]]] = []
+    for index, entry in enumerate(imports):
+        path = f"$.profile.imports[{index}]"
+        href = entry.get("href", "")
+        source = _source_for(href, names, sources or {}, catalog)
+        if source is None:
+            problems.append(
+                Problem(
+                    f"{path}.href", _("No catalog held for %s: import it first or name it.") % href
+                )
+            )
+            continue
+        nodes = {n.oscal_id: n for n in source.nodes.all()}
+        children: dict[int, list[CatalogNode]] = {}
+        for node in nodes.values():
+            children.setdefault(node.parent_id, []).append(node)
+        chosen: set[int] = set()
+        if entry.get("include-all") is not None:
+            chosen = {n.pk for n in nodes.values() if not n.is_group}
+        for c_index, rule in enumerate(entry.get("include-controls", [])):
+            for i_index, control_id in enumerate(rule.get("with-ids", [])):
+                node = nodes.get(control_id)
+                if node is None or node.is_group:
+                    problems.append(
+                        Problem(
+                            f"{path}.include-controls[{c_index}].with-ids[{i_index}]",
+                            _("No control %(id)s in %(catalog)s.")
+                            % {"id": control_id, "catalog": source.key},
+                        )
+                    )
+                    continue
+                chosen.add(node.pk)
+                if rule.get("with-child-controls") == "yes":
+                    stack = list(children.get(node.pk, []))
+                    while stack:
+                        child = stack.pop()
+                        if not child.is_group:
+                            chosen.add(child.pk)
+                        stack.extend(children.get(child.pk, []))
+        for rule in entry.get("exclude-controls", []):
+            for control_id in rule.get("with-ids", []):
+                node = nodes.get(control_id)
+                if node is not None:
+                    chosen.discard(node.pk)
+        selected.append((source, chosen))
+    modify = profile.get("modify") or {}
+    set_parameters = {p.get("param-id"): p for p in modify.get("set-parameters", [])}
+    alters = {}
+    for index, alter in enumerate(modify.get("alters", [])):
+        alters[alter.get("control-id")] = (index, alter)
+    chosen_ids = {n.oscal_id for source, pks in selected for n in source.nodes.filter(pk__in=pks)}
+    for control_id, (index, _alter) in alters.items():
+        if control_id not in chosen_ids:
+            problems.append(
+                Problem(
+                    f"$.profile.modify.alters[{index}].control-id",
+                    _("Alters %s, which the profile does not select.") % control_id,
+                )
+            )
+    if problems:
+        raise CatalogImportError(problems)
+
+    with transaction.atomic():
+        resolved = audited_create(
+            actor=actor,
+            instance=Catalog(
+                key=key,
+                title=title or metadata.get("title", key),
+                edition=metadata.get("version", ""),
+                owner=owner,
+                oscal_uuid=profile.get("uuid") or None,
+                oscal_version=metadata.get("oscal-version", ""),
+                source_format="oscal-profile",
+                source_sha256=hashlib.sha256(raw).hexdigest(),
+                metadata=metadata,
+                profile=data,
+            ),
+        )
+        total = controls = 0
+        position = 0
+        for source, pks in selected:
+            resolved.derived_from.add(source)
+            position, added, added_controls = _copy_selection(
+                resolved, source, pks, set_parameters, alters, position
+            )
+            total += added
+            controls += added_controls
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=resolved,
+            changes={
+                "nodes": [0, total],
+                "derived_from": [[], sorted(s.key for s, _p in selected)],
+            },
+        )
+    return ProfileSummary(catalog=resolved, controls=controls, nodes=total)
+
+
+def _copy_selection(resolved, source, pks, set_parameters, alters, position):
+    """Copy the chosen controls with the groups around them (structure as-is), applying the
+    profile's parameter settings and alterations; every copy links to its source. A control
+    left out is not brought back for its selected enhancements: they move up to the nearest
+    group kept, so the resolved catalog holds exactly the controls the profile selects."""
+    nodes = list(source.nodes.order_by("position"))
+    by_pk = {n.pk: n for n in nodes}
+    keep: set[int] = set(pks)
+    for pk in pks:
+        current = by_pk[pk]
+        while current.parent_id is not None:
+            current = by_pk[current.parent_id]
+            if current.is_group:
+                keep.add(current.pk)
+    copies: dict[int, CatalogNode] = {}
+    used = set(resolved.nodes.values_list("oscal_id", flat=True))
+    levels: dict[int, list[CatalogNode]] = {}
+    for node in nodes:
+        if node.pk in keep:
+            levels.setdefault(node.depth, []).append(node)
+    added_controls = 0
+    for depth in sorted(levels):
+        rows = []
+        for node in levels[depth]:
+            params = copy.deepcopy(node.params)
+            for param in params:
+                if param.get("id") in set_parameters:
+                    setting = {
+                        k: v for k, v in set_parameters[param["id"]].items() if k != "param-id"
+                    }
+                    param.update(setting)
+            parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
+            if node.oscal_id in alters:
+                for add in alters[node.oscal_id][1].get("adds", []):
+                    where = add.get("position", "ending")
+                    new_parts, new_props = add.get("parts", []), add.get("props", [])
+                    parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
+                    props = [*new_props, *props] if where == "starting" else [*props, *new_props]
+            oscal_id = (
+                node.oscal_id
+                if node.oscal_id not in used
+                else f"{node.oscal_id}-{uuid.uuid4().hex[:6]}"
+            )
+            used.add(oscal_id)
+            parent = _nearest_copy(node, by_pk, copies)
+            rows.append(
+                CatalogNode(
+                    catalog=resolved,
+                    parent=parent,
+                    position=position + node.position,
+                    depth=0 if parent is None else parent.depth + 1,
+                    is_group=node.is_group,
+                    kind=node.kind,
+                    oscal_id=oscal_id,
+                    label=node.label,
+                    title=node.title,
+                    statement=node.statement,
+                    guidance=node.guidance,
+                    oscal_class=node.oscal_class,
+                    params=params,
+                    props=props,
+                    links=node.links,
+                    parts=parts,
+                    source=node,
+                )
+            )
+            added_controls += 0 if node.is_group else 1
+        CatalogNode.objects.bulk_create(rows, batch_size=2000)
+        for row in rows:
+            copies[row.source_id] = row
+    last = max((n.position for n in nodes), default=0)
+    return position + last + 1, len(copies), added_controls
+
+
+def _nearest_copy(node, by_pk, copies):
+    current = node
+    while current.parent_id is not None:
+        if current.parent_id in copies:
+            return copies[current.parent_id]
+        current = by_pk[current.parent_id]
+    return None
