@@ -22,6 +22,7 @@ from shireito.core.api import router as core_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
 from shireito.registry.api import router as registry_router
+from shireito.standards.api import router as standards_router
 
 
 class SessionUserAuth(SessionAuth):
@@ -48,6 +49,7 @@ api.add_router("/organizations", organizations_router)
 api.add_router("/", core_router)
 api.add_router("/", governance_router)
 api.add_router("/", registry_router)
+api.add_router("/", standards_router)
 
 
 def _error(request, status: int, detail: str, errors: list[dict] | None = None):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organizations/", include("shireito.organizations.urls")),
     path("governance/", include("shireito.organizations.governance_urls")),
     path("systems/", include("shireito.registry.urls")),
+    path("standards/", include("shireito.standards.urls")),
     path("open-data/", registry_open_data.open_data, name="open_data"),
     path(
         "open-data/systems.csv",

@@ -217,3 +217,37 @@ def test_oversight_pages_are_accessible(live_server, new_page, people, language)
     ]:
         assert page.goto(f"{live_server.url}{path}").status == 200, path
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_catalog_pages_are_accessible(live_server, new_page, people, language):
+    import json
+    from pathlib import Path
+
+    from shireito.standards.importers import import_catalog
+    from shireito.standards.profiles import resolve_profile
+
+    data = Path(__file__).resolve().parents[3] / "shared" / "data" / "oscal"
+    raw = (data / "NIST_SP-800-53_rev5.0.1_catalog.json").read_bytes()
+    nist = import_catalog(raw, fmt="oscal", actor=None, key="nist").catalog
+    profile = (data / "NIST_SP-800-53_rev5_LOW-baseline_profile.json").read_bytes()
+    resolve_profile(profile, actor=None, key="low", catalog=nist)
+    later = json.loads(raw)
+    later["catalog"]["groups"][0]["controls"][0]["title"] = "Policy and Procedures, revised"
+    import_catalog(json.dumps(later).encode(), fmt="oscal", actor=None, key="nist-next")
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-auditor")
+    for path in [
+        "/standards/",
+        "/standards/?search=nothing-matches",
+        "/standards/nist/",
+        "/standards/nist/?search=account",
+        "/standards/nist/controls/ac/",
+        "/standards/nist/controls/ac-2/",
+        "/standards/low/controls/ac-2/",
+        "/standards/compare/",
+        "/standards/compare/?old=nist&new=nope",
+        "/standards/compare/?old=nist&new=nist-next",
+    ]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)

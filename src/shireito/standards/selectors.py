@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from shireito.core.scoping import visible_to
 from shireito.standards.models import Catalog, CatalogNode
 
 
-def catalog_list(*, user) -> QuerySet[Catalog]:
-    return visible_to(user, Catalog.objects.select_related("owner")).order_by("key")
+def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
+    catalogs = (
+        visible_to(user, Catalog.objects.select_related("owner"))
+        .prefetch_related("derived_from")
+        .annotate(node_count=Count("nodes", distinct=True))
+        .order_by("key")
+    )
+    if search:
+        catalogs = catalogs.filter(
+            Q(key__icontains=search) | Q(title__icontains=search) | Q(edition__icontains=search)
+        )
+    return catalogs
 
 
 def catalog_get(*, user, key: str) -> Catalog | None:
@@ -36,6 +46,44 @@ def search_nodes(catalog: Catalog, text: str) -> QuerySet[CatalogNode]:
 def node_get(catalog: Catalog, label: str) -> CatalogNode | None:
     return catalog.nodes.select_related("parent").filter(label=label).first() or (
         catalog.nodes.select_related("parent").filter(oscal_id=label).first()
+    )
+
+
+def node_by_id(catalog: Catalog, oscal_id: str) -> CatalogNode | None:
+    return catalog.nodes.select_related("parent", "catalog").filter(oscal_id=oscal_id).first()
+
+
+def children_of(catalog: Catalog, node: CatalogNode | None) -> QuerySet[CatalogNode]:
+    """One level of the tree: a catalog is browsed level by level, so a page stays small
+    however large the catalog is."""
+    return (
+        nodes_of(catalog)
+        .filter(parent=node)
+        .annotate(child_count=Count("children"))
+        .only("oscal_id", "label", "title", "kind", "is_group", "depth")
+    )
+
+
+def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
+    """The controls this one derives from, nearest first, as far as the user may see."""
+    visible = set(catalog_list(user=user).values_list("pk", flat=True))
+    chain, current, seen = [], node.source, set()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        current = CatalogNode.objects.select_related("catalog", "source").get(pk=current.pk)
+        if current.catalog_id not in visible:
+            break
+        chain.append(current)
+        current = current.source
+    return chain
+
+
+def derived_copies(node: CatalogNode, *, user) -> QuerySet[CatalogNode]:
+    """Controls of other catalogs derived from this one."""
+    return (
+        node.derived.filter(catalog__in=catalog_list(user=user).values("pk"))
+        .select_related("catalog")
+        .order_by("catalog__key")
     )
 
 

@@ -1,0 +1,108 @@
+"""Catalogs over the API: read, search, compare, export as OSCAL. Scoped by the same
+selectors as the pages."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from shireito.standards import selectors
+from shireito.standards.exporters import export_oscal
+from shireito.standards.schemas import CatalogDiffOut, CatalogOut, NodeFilters, NodeOut
+
+router = Router(tags=["standards"])
+
+
+def _catalog(request, key):
+    catalog = selectors.catalog_get(user=request.auth, key=key)
+    if catalog is None:
+        raise Http404
+    return catalog
+
+
+@router.get(
+    "/catalogs",
+    response=list[CatalogOut],
+    operation_id="catalogs_list",
+    summary="List catalogs",
+)
+@paginate(LimitOffsetPagination)
+def catalogs_list(request, search: str = ""):
+    return selectors.catalog_list(user=request.auth, search=search.strip()[:200])
+
+
+@router.get(
+    "/catalogs/compare",
+    response=CatalogDiffOut,
+    operation_id="catalogs_compare",
+    summary="Compare two editions: controls added, removed and changed, by published id",
+)
+def catalogs_compare(request, old: str, new: str):
+    errors = {}
+    older = selectors.catalog_get(user=request.auth, key=old)
+    newer = selectors.catalog_get(user=request.auth, key=new)
+    if older is None:
+        errors["old"] = _("No catalog has the key %s.") % old
+    if newer is None:
+        errors["new"] = _("No catalog has the key %s.") % new
+    if errors:
+        raise ValidationError(errors)
+    diff = selectors.compare_catalogs(older, newer)
+    return {
+        "old": older.key,
+        "new": newer.key,
+        "added": [n.label for n in diff.added],
+        "removed": [n.label for n in diff.removed],
+        "changed": [{"label": c.label, "fields": list(c.fields)} for c in diff.changed],
+    }
+
+
+@router.get(
+    "/catalogs/{key}", response=CatalogOut, operation_id="catalogs_get", summary="Get a catalog"
+)
+def catalogs_get(request, key: str):
+    return _catalog(request, key)
+
+
+@router.get(
+    "/catalogs/{key}/oscal",
+    response=dict,
+    operation_id="catalogs_export_oscal",
+    summary="Export a catalog as an OSCAL 1.1 catalog document",
+)
+def catalogs_export_oscal(request, key: str):
+    return export_oscal(_catalog(request, key))
+
+
+@router.get(
+    "/catalogs/{key}/nodes",
+    response=list[NodeOut],
+    operation_id="catalog_nodes_list",
+    summary="List a catalog's groups and controls: one level (parent) or a search",
+)
+@paginate(LimitOffsetPagination)
+def catalog_nodes_list(request, key: str, filters: Query[NodeFilters]):
+    catalog = _catalog(request, key)
+    nodes = selectors.nodes_of(catalog)
+    if filters.search:
+        nodes = selectors.search_nodes(catalog, filters.search.strip()[:200])
+    if filters.parent is not None:
+        parent = selectors.node_by_id(catalog, filters.parent) if filters.parent else None
+        if filters.parent and parent is None:
+            raise ValidationError({"parent": _("No node has the id %s.") % filters.parent})
+        nodes = nodes.filter(parent=parent)
+    return nodes.select_related("parent", "source__catalog")
+
+
+@router.get(
+    "/catalogs/{key}/nodes/{oscal_id}",
+    response=NodeOut,
+    operation_id="catalog_nodes_get",
+    summary="Get one group or control",
+)
+def catalog_nodes_get(request, key: str, oscal_id: str):
+    node = selectors.node_by_id(_catalog(request, key), oscal_id)
+    if node is None:
+        raise Http404
+    return node

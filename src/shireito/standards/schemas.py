@@ -1,0 +1,77 @@
+import datetime as dt
+
+from ninja import Schema
+
+from shireito.standards.choices import NodeKind
+
+
+class CatalogOut(Schema):
+    key: str
+    title: str
+    title_en: str
+    edition: str
+    published_on: dt.date | None
+    owner: str | None
+    source_format: str
+    derived_from: list[str]
+    nodes: int
+
+    @staticmethod
+    def resolve_owner(obj) -> str | None:
+        return obj.owner.code if obj.owner_id else None
+
+    @staticmethod
+    def resolve_derived_from(obj) -> list[str]:
+        return sorted(c.key for c in obj.derived_from.all())
+
+    @staticmethod
+    def resolve_nodes(obj) -> int:
+        return getattr(obj, "node_count", None) or obj.nodes.count()
+
+
+class NodeRef(Schema):
+    catalog: str
+    oscal_id: str
+    label: str
+
+
+class NodeOut(Schema):
+    oscal_id: str
+    label: str
+    kind: NodeKind
+    is_group: bool
+    title: str
+    statement: str
+    guidance: str
+    parent: str | None
+    params: list[dict]
+    source: NodeRef | None
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.oscal_id if obj.parent_id else None
+
+    @staticmethod
+    def resolve_source(obj) -> dict | None:
+        if not obj.source_id:
+            return None
+        source = obj.source
+        return {"catalog": source.catalog.key, "oscal_id": source.oscal_id, "label": source.label}
+
+
+class NodeFilters(Schema):
+    search: str | None = None
+    parent: str | None = None
+
+
+class NodeChangeOut(Schema):
+    label: str
+    fields: list[str]
+
+
+class CatalogDiffOut(Schema):
+    old: str
+    new: str
+    added: list[str]
+    removed: list[str]
+    changed: list[NodeChangeOut]

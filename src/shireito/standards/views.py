@@ -1,0 +1,121 @@
+"""Catalog pages: the list, a catalog browsed level by level with search, one node with its
+source chain and its derived copies, the comparison of two editions, and the OSCAL download."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from shireito.core.htmx import paginate, render_page
+from shireito.standards import selectors
+from shireito.standards.exporters import export_oscal
+
+
+def _catalog(request, key):
+    catalog = selectors.catalog_get(user=request.user, key=key)
+    if catalog is None:
+        raise Http404
+    return catalog
+
+
+@login_required
+def catalog_list(request):
+    search = request.GET.get("search", "").strip()[:200]
+    return render_page(
+        request,
+        "standards/catalog_list.html",
+        {
+            "page": paginate(request, selectors.catalog_list(user=request.user, search=search)),
+            "search": search,
+        },
+        partial="results",
+    )
+
+
+@login_required
+def catalog_detail(request, key: str):
+    catalog = _catalog(request, key)
+    search = request.GET.get("search", "").strip()[:200]
+    context = {"catalog": catalog, "search": search}
+    if search:
+        context["page"] = paginate(request, selectors.search_nodes(catalog, search))
+    else:
+        context["page"] = paginate(request, selectors.children_of(catalog, None), per_page=200)
+    context["derived_from"] = catalog.derived_from.filter(
+        pk__in=selectors.catalog_list(user=request.user).values("pk")
+    )
+    context["derivatives"] = catalog.derivatives.filter(
+        pk__in=selectors.catalog_list(user=request.user).values("pk")
+    )
+    return render_page(request, "standards/catalog_detail.html", context, partial="results")
+
+
+@login_required
+def node_detail(request, key: str, oscal_id: str):
+    catalog = _catalog(request, key)
+    node = selectors.node_by_id(catalog, oscal_id)
+    if node is None:
+        raise Http404
+    return render(
+        request,
+        "standards/node_detail.html",
+        {
+            "catalog": catalog,
+            "node": node,
+            "ancestors": selectors.ancestors(node),
+            "children": paginate(request, selectors.children_of(catalog, node), per_page=200),
+            "source_chain": selectors.source_chain(node, user=request.user),
+            "derived": selectors.derived_copies(node, user=request.user),
+            "params": [
+                {
+                    "id": p.get("id", ""),
+                    "label": p.get("label", ""),
+                    "values": ", ".join(p.get("values", [])),
+                    "choices": ", ".join((p.get("select") or {}).get("choice", [])),
+                }
+                for p in node.params
+            ],
+        },
+    )
+
+
+@login_required
+def catalog_compare(request):
+    catalogs = list(selectors.catalog_list(user=request.user))
+    by_key = {c.key: c for c in catalogs}
+    old_key, new_key = request.GET.get("old", ""), request.GET.get("new", "")
+    old, new = by_key.get(old_key), by_key.get(new_key)
+    errors = {}
+    if "old" in request.GET or "new" in request.GET:
+        if old is None:
+            errors["old"] = True
+        if new is None:
+            errors["new"] = True
+    diff = selectors.compare_catalogs(old, new) if old and new else None
+    return render(
+        request,
+        "standards/catalog_compare.html",
+        {
+            "catalogs": catalogs,
+            "old": old,
+            "new": new,
+            "old_key": old_key,
+            "new_key": new_key,
+            "errors": errors,
+            "diff": diff,
+        },
+    )
+
+
+@login_required
+def catalog_export(request, key: str):
+    catalog = _catalog(request, key)
+    response = HttpResponse(
+        json.dumps(export_oscal(catalog), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.oscal.json"'
+    return response
