@@ -23,6 +23,7 @@ from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
 from shireito.registry.api import router as registry_router
 from shireito.standards.api import router as standards_router
+from shireito.standards.importers import CatalogImportError
 
 
 class SessionUserAuth(SessionAuth):
@@ -105,6 +106,24 @@ def on_service_validation_error(request, exc: DjangoValidationError):
             {"field": None, "location": "body", "path": "$", "message": m} for m in exc.messages
         ]
     return _error(request, 422, _("The request is not valid."), errors)
+
+
+@api.exception_handler(CatalogImportError)
+def on_catalog_import_error(request, exc: CatalogImportError):
+    """A problem in an uploaded file carries its JSON path in the file; one in a form field
+    (the key) carries the field's name."""
+    errors = []
+    for problem in exc.problems:
+        in_file = problem.path.startswith("$")
+        errors.append(
+            {
+                "field": "file" if in_file else problem.path,
+                "location": "file" if in_file else "form",
+                "path": problem.path if in_file else f"$.{problem.path}",
+                "message": problem.message,
+            }
+        )
+    return _error(request, 422, _("The file has problems; nothing was written."), errors)
 
 
 @api.exception_handler(AuthenticationError)

@@ -251,3 +251,24 @@ def test_catalog_pages_are_accessible(live_server, new_page, people, language):
     ]:
         assert page.goto(f"{live_server.url}{path}").status == 200, path
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_catalog_upload_page_with_problems_is_accessible(
+    live_server, new_page, people, language, tmp_path
+):
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+    assert page.goto(f"{live_server.url}/standards/import/").status == 200
+    assert_accessible(page)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"catalog": {"uuid": "x", "metadata": {}}}', encoding="utf-8")
+    page.set_input_files("#id_file", str(bad))
+    page.fill("#id_key", "bad")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#result-title")
+    assert page.locator("#result tbody tr").count() >= 1
+    assert_accessible(page)

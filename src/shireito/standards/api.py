@@ -4,12 +4,22 @@ selectors as the pages."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from shireito.standards import selectors
+from shireito.organizations.selectors import organization_get
+from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
-from shireito.standards.schemas import CatalogDiffOut, CatalogOut, NodeFilters, NodeOut
+from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.schemas import (
+    CatalogDiffOut,
+    CatalogImportIn,
+    CatalogImportOut,
+    CatalogOut,
+    NodeFilters,
+    NodeOut,
+)
 
 router = Router(tags=["standards"])
 
@@ -106,3 +116,50 @@ def catalog_nodes_get(request, key: str, oscal_id: str):
     if node is None:
         raise Http404
     return node
+
+
+@router.post(
+    "/catalogs",
+    response={201: CatalogImportOut},
+    operation_id="catalogs_import",
+    summary=(
+        "Import an OSCAL catalog or profile, or the Common Standards JSON; problems come back "
+        "with their JSON path in the file and nothing is written"
+    ),
+)
+def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportIn]):
+    owner = None
+    if data.owner:
+        owner = organization_get(user=request.auth, code=data.owner)
+        if owner is None:
+            raise ValidationError({"owner": _("No organization has the code %s.") % data.owner})
+    against = None
+    if data.against:
+        against = selectors.catalog_get(user=request.auth, key=data.against)
+        if against is None:
+            raise ValidationError({"against": _("No catalog has the key %s.") % data.against})
+    if file.size > MAX_BYTES:
+        raise CatalogImportError(
+            [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
+        )
+    upload = services.catalog_upload(
+        actor=request.auth,
+        raw=file.read(),
+        fmt=data.format,
+        key=data.key,
+        title=data.title,
+        edition=data.edition,
+        owner=owner,
+        source_name=file.name or "",
+        against=against,
+    )
+    return Status(
+        201,
+        {
+            "catalog": upload.catalog,
+            "nodes": upload.nodes,
+            "controls": upload.controls,
+            "merged_duplicates": upload.merged_duplicates,
+            "profile": upload.is_profile,
+        },
+    )

@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from shireito.standards.choices import NodeKind
+from shireito.standards.choices import CatalogFormat, NodeKind
 
 
 class CatalogOut(Schema):
@@ -75,3 +75,20 @@ class CatalogDiffOut(Schema):
     added: list[str]
     removed: list[str]
     changed: list[NodeChangeOut]
+
+
+class CatalogImportIn(Schema):
+    format: CatalogFormat = CatalogFormat.OSCAL
+    key: str
+    title: str = ""
+    edition: str = ""
+    owner: str | None = None
+    against: str | None = None
+
+
+class CatalogImportOut(Schema):
+    catalog: CatalogOut
+    nodes: int
+    controls: int | None
+    merged_duplicates: int
+    profile: bool

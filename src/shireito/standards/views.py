@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
-from shireito.standards import selectors
+from shireito.organizations.selectors import organization_list
+from shireito.standards import selectors, services
+from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
+from shireito.standards.forms import CatalogUploadForm
+from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
 
 
 def _catalog(request, key):
@@ -30,6 +37,7 @@ def catalog_list(request):
         {
             "page": paginate(request, selectors.catalog_list(user=request.user, search=search)),
             "search": search,
+            "may_import": services.may_manage_catalogs(request.user),
         },
         partial="results",
     )
@@ -119,3 +127,61 @@ def catalog_export(request, key: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{catalog.key}.oscal.json"'
     return response
+
+
+def _owners(user):
+    organizations = organization_list(user=user)
+    return (
+        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
+    )
+
+
+@login_required
+def catalog_import(request):
+    """Upload a catalog or profile; a bad file is answered with its problems by JSON path and
+    nothing is written."""
+    if not services.may_manage_catalogs(request.user):
+        raise PermissionDenied
+    form = CatalogUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        owners=_owners(request.user),
+        catalogs=selectors.catalog_list(user=request.user),
+        initial={"owner": request.user.organization_id, "format": CatalogFormat.OSCAL},
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise CatalogImportError(
+                    [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
+                )
+            result = services.catalog_upload(
+                actor=request.user,
+                raw=upload.read(),
+                fmt=data["format"],
+                key=data["key"],
+                title=data["title"],
+                edition=data["edition"],
+                owner=data["owner"],
+                source_name=upload.name,
+                against=data["against"],
+            )
+        except CatalogImportError as exc:
+            for problem in exc.problems:
+                if problem.path in form.fields:
+                    form.add_error(problem.path, problem.message)
+                else:
+                    problems.append(problem)
+        else:
+            messages.success(
+                request,
+                _("The catalog is imported: %(nodes)d groups and controls.")
+                % {"nodes": result.nodes},
+            )
+            return redirect("standards:detail", key=result.catalog.key)
+    return render(
+        request, "standards/catalog_import.html", {"form": form, "problems": problems[:500]}
+    )

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from shireito.organizations.models import Organization
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
-from shireito.standards.importers import CatalogImportError, import_catalog
+from shireito.standards.importers import CatalogImportError
 from shireito.standards.models import Catalog
-from shireito.standards.profiles import resolve_profile
+from shireito.standards.services import catalog_upload
 
 
 class Command(BaseCommand):
@@ -61,48 +61,39 @@ class Command(BaseCommand):
         key = options["key"] or path.stem.lower().replace("_", "-").replace(" ", "-")
         started = time.perf_counter()
         raw = path.read_bytes()
-        if options["format"] == CatalogFormat.OSCAL and b'"profile"' in raw[:2000]:
-            return self._profile(path, raw, key, owner, options, started)
+        against = None
+        if options["catalog"]:
+            against = Catalog.objects.filter(key=options["catalog"]).first()
+            if against is None:
+                raise CommandError(f"No catalog {options['catalog']!r}.")
         try:
-            summary = import_catalog(
-                raw,
-                fmt=options["format"],
+            upload = catalog_upload(
                 actor=None,
+                raw=raw,
+                fmt=options["format"],
                 key=key,
                 title=options["title"],
                 edition=options["edition"],
                 owner=owner,
                 source_name=path.name,
+                against=against,
             )
         except CatalogImportError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{path.name}: {problem}")
             raise SystemExit(1) from exc
+        elapsed = time.perf_counter() - started
+        if upload.is_profile:
+            self.stdout.write(
+                f"Resolved profile {upload.catalog.key}: {upload.controls} controls "
+                f"({upload.nodes} nodes) in {elapsed:.2f} s"
+            )
+            return
         self.stdout.write(
-            f"Imported {summary.catalog.key}: {summary.nodes} nodes in "
-            f"{time.perf_counter() - started:.2f} s"
+            f"Imported {upload.catalog.key}: {upload.nodes} nodes in {elapsed:.2f} s"
             + (
-                f" ({summary.merged_duplicates} repeated entries merged)"
-                if summary.merged_duplicates
+                f" ({upload.merged_duplicates} repeated entries merged)"
+                if upload.merged_duplicates
                 else ""
             )
-        )
-
-    def _profile(self, path, raw, key, owner, options, started):
-        source = None
-        if options["catalog"]:
-            source = Catalog.objects.filter(key=options["catalog"]).first()
-            if source is None:
-                raise CommandError(f"No catalog {options['catalog']!r}.")
-        try:
-            summary = resolve_profile(
-                raw, actor=None, key=key, title=options["title"], owner=owner, catalog=source
-            )
-        except CatalogImportError as exc:
-            for problem in exc.problems:
-                self.stderr.write(f"{path.name}: {problem}")
-            raise SystemExit(1) from exc
-        self.stdout.write(
-            f"Resolved profile {summary.catalog.key}: {summary.controls} controls "
-            f"({summary.nodes} nodes) in {time.perf_counter() - started:.2f} s"
         )

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shireito.standards.choices import CatalogFormat
+from shireito.standards.importers import MAX_BYTES
+from shireito.standards.models import key_validator
+
+
+class CatalogUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "An OSCAL JSON catalog or profile (1.0.x or 1.1.x), or the Common Standards' JSON. "
+            "At most %(size)d MB."
+        )
+        % {"size": MAX_BYTES // (1024 * 1024)},
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=CatalogFormat.choices)
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=80,
+        validators=[key_validator],
+        help_text=_("A short unique name used in addresses, e.g. common-standards-r7."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to take the title from the file."),
+    )
+    edition = forms.CharField(
+        label=_("Edition"),
+        max_length=100,
+        required=False,
+        help_text=_("For example 令和7年度版. Leave empty to take the version from the file."),
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    against = forms.ModelChoiceField(
+        label=_("Catalog the profile selects from"),
+        queryset=None,
+        required=False,
+        to_field_name="key",
+        help_text=_(
+            "Only for a profile whose imports do not name a catalog held here by its file name."
+        ),
+    )
+
+    def __init__(self, *args, owners, catalogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["against"].queryset = catalogs

@@ -1,0 +1,90 @@
+"""Writes to catalogs: who may bring one in, and the one entry point every channel (page, API,
+command line) uses to import a catalog or resolve a profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from shireito.standards.choices import CatalogFormat
+from shireito.standards.importers import CatalogImportError, Problem, import_catalog
+from shireito.standards.models import Catalog, key_validator
+from shireito.standards.profiles import resolve_profile
+
+RESERVED_KEYS = {"compare", "import"}  # page paths under /standards/
+
+
+@dataclass(frozen=True)
+class CatalogUpload:
+    catalog: Catalog
+    nodes: int
+    controls: int | None
+    merged_duplicates: int
+    is_profile: bool
+
+
+def may_manage_catalogs(user, owner=None) -> bool:
+    """Platform admins for any owner; editors and organisation admins for their own
+    organisation. ``user=None`` is the command line."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    if not (user.has_role("editor") or user.has_role("org_admin")):
+        return False
+    return owner is None or owner.pk == user.organization_id
+
+
+def is_profile(raw: bytes) -> bool:
+    return b'"profile"' in raw[:2000]
+
+
+def catalog_upload(
+    *,
+    actor,
+    raw: bytes,
+    fmt: str,
+    key: str,
+    title: str = "",
+    edition: str = "",
+    owner=None,
+    source_name: str = "",
+    against: Catalog | None = None,
+) -> CatalogUpload:
+    """Check the key, then import the catalog, or resolve the profile against the catalogs held
+    (``against`` answers every import its back-matter does not match). All or nothing."""
+    if actor is not None and owner is None and not actor.is_platform_admin:
+        owner = actor.organization
+    if not may_manage_catalogs(actor, owner):
+        raise PermissionDenied(_("You may not import catalogs for this organization."))
+    problems = []
+    try:
+        key_validator(key)
+    except ValidationError as exc:
+        problems.append(Problem("key", exc.messages[0]))
+    if key in RESERVED_KEYS:
+        problems.append(Problem("key", _("This key is reserved; choose another.")))
+    elif Catalog.objects.filter(key=key).exists():
+        problems.append(Problem("key", _("A catalog with the key %s exists already.") % key))
+    if problems:
+        raise CatalogImportError(problems)
+    if fmt == CatalogFormat.OSCAL and is_profile(raw):
+        summary = resolve_profile(
+            raw, actor=actor, key=key, title=title, owner=owner, catalog=against
+        )
+        return CatalogUpload(summary.catalog, summary.nodes, summary.controls, 0, True)
+    summary = import_catalog(
+        raw,
+        fmt=fmt,
+        actor=actor,
+        key=key,
+        title=title,
+        edition=edition,
+        owner=owner,
+        source_name=source_name,
+    )
+    return CatalogUpload(summary.catalog, summary.nodes, None, summary.merged_duplicates, False)
