@@ -24,6 +24,7 @@ from shireito.organizations.api import router as organizations_router
 from shireito.registry.api import router as registry_router
 from shireito.standards.api import router as standards_router
 from shireito.standards.importers import CatalogImportError
+from shireito.standards.services import UPLOAD_FIELDS
 
 
 class SessionUserAuth(SessionAuth):
@@ -114,7 +115,7 @@ def on_catalog_import_error(request, exc: CatalogImportError):
     (the key) carries the field's name."""
     errors = []
     for problem in exc.problems:
-        in_file = problem.path.startswith("$")
+        in_file = problem.path not in UPLOAD_FIELDS
         errors.append(
             {
                 "field": "file" if in_file else problem.path,

@@ -435,6 +435,10 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for index, (code, name, name_en, owner, category, extra) in enumerate(SYSTEMS, start=1):
             _ensure_system(code, name, name_en, by_code[owner], category, extra)
             report("systems", index, len(SYSTEMS))
+        from shireito.standards.demo import load_demo_catalogs
+
+        load_demo_catalogs(by_code)
+        report("catalogs", 1, 1)
         for index, (username, full_name, org_code, roles) in enumerate(USERS, start=1):
             _ensure_user(username, full_name, by_code[org_code], roles, password)
             report("users", index, len(USERS))

@@ -1,6 +1,8 @@
 """Catalog pages and API: browse level by level, search Japanese text, a control's source
 chain, the comparison of two editions, and the OSCAL download."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -80,6 +82,10 @@ def test_the_oscal_download_is_the_export(client, viewer, catalogs):
     response = client.get("/standards/low/oscal.json")
     assert response["Content-Disposition"].endswith('low.oscal.json"')
     assert json.loads(response.content)["catalog"]["metadata"]["title"]
+    sheet = client.get("/standards/low/catalog.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(sheet)))
+    assert rows[0] == ["id", "parent", "kind", "title", "statement", "guidance"]
+    assert len(rows) == catalogs["low"].nodes.count() + 1
 
 
 def test_unknown_catalogs_and_controls_are_not_found(client, viewer, catalogs):

@@ -20,3 +20,5 @@ class NodeKind(models.TextChoices):
 class CatalogFormat(models.TextChoices):
     OSCAL = "oscal", "OSCAL JSON"
     COMMON_STANDARDS_JSON = "common-standards-json", _("Common Standards JSON")
+    CSV = "csv", _("Spreadsheet (CSV)")
+    XLSX = "xlsx", _("Spreadsheet (XLSX)")

@@ -10,8 +10,8 @@ class CatalogUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "An OSCAL JSON catalog or profile (1.0.x or 1.1.x), or the Common Standards' JSON. "
-            "At most %(size)d MB."
+            "An OSCAL JSON catalog or profile (1.0.x or 1.1.x), the Common Standards' JSON, or "
+            "a catalog written in a spreadsheet (CSV or XLSX). At most %(size)d MB."
         )
         % {"size": MAX_BYTES // (1024 * 1024)},
     )

@@ -420,14 +420,20 @@ def import_catalog(
     source_name: str = "",
 ) -> ImportSummary:
     """Check, then write, a catalog from ``raw``; nothing is written when a problem is found."""
-    data = load_json(raw)
     counts: dict[str, int] = {}
     merged = 0
     header: dict = {}
     if fmt == CatalogFormat.COMMON_STANDARDS_JSON:
-        roots, counts, merged = parse_common_standards(data)
+        roots, counts, merged = parse_common_standards(load_json(raw))
     elif fmt == CatalogFormat.OSCAL:
-        header, roots = parse_oscal_catalog(data)
+        header, roots = parse_oscal_catalog(load_json(raw))
+    elif fmt in (CatalogFormat.CSV, CatalogFormat.XLSX):
+        from shireito.standards.spreadsheet import parse_spreadsheet
+
+        if len(raw) > MAX_BYTES:
+            limit = f"{MAX_BYTES / 1024 / 1024:g}"
+            raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+        roots = parse_spreadsheet(raw, fmt)
     else:
         raise CatalogImportError([Problem("$", _("Unknown format %s.") % fmt)])
     metadata = header.get("metadata", {})

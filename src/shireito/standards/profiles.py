@@ -218,12 +218,16 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
                     }
                     param.update(setting)
             parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
+            statement, guidance = node.statement, node.guidance
             if node.oscal_id in alters:
                 for add in alters[node.oscal_id][1].get("adds", []):
                     where = add.get("position", "ending")
                     new_parts, new_props = add.get("parts", []), add.get("props", [])
                     parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
                     props = [*new_props, *props] if where == "starting" else [*props, *new_props]
+                    # the tailored text shows where a reader looks: statement and guidance
+                    statement = _join(statement, new_parts, "statement", where)
+                    guidance = _join(guidance, new_parts, "guidance", where)
             oscal_id = (
                 node.oscal_id
                 if node.oscal_id not in used
@@ -242,8 +246,8 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
                     oscal_id=oscal_id,
                     label=node.label,
                     title=node.title,
-                    statement=node.statement,
-                    guidance=node.guidance,
+                    statement=statement,
+                    guidance=guidance,
                     oscal_class=node.oscal_class,
                     params=params,
                     props=props,
@@ -267,3 +271,12 @@ def _nearest_copy(node, by_pk, copies):
             return copies[current.parent_id]
         current = by_pk[current.parent_id]
     return None
+
+
+def _join(text: str, parts: list, name: str, where: str) -> str:
+    added = "\n\n".join(p.get("prose", "") for p in parts if p.get("name") == name)
+    if not added:
+        return text
+    if not text:
+        return added
+    return f"{added}\n\n{text}" if where == "starting" else f"{text}\n\n{added}"

@@ -13,7 +13,8 @@ from shireito.standards.importers import CatalogImportError, Problem, import_cat
 from shireito.standards.models import Catalog, key_validator
 from shireito.standards.profiles import resolve_profile
 
-RESERVED_KEYS = {"compare", "import"}  # page paths under /standards/
+RESERVED_KEYS = {"compare", "import", "template.csv", "template.xlsx"}  # paths under /standards/
+UPLOAD_FIELDS = {"key", "format", "title", "edition", "owner", "against"}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ urlpatterns = [
     path("", views.catalog_list, name="list"),
     path("compare/", views.catalog_compare, name="compare"),
     path("import/", views.catalog_import, name="import"),
+    path("template.csv", views.spreadsheet_template, {"fmt": "csv"}, name="template_csv"),
+    path("template.xlsx", views.spreadsheet_template, {"fmt": "xlsx"}, name="template_xlsx"),
     path("<str:key>/", views.catalog_detail, name="detail"),
     path("<str:key>/oscal.json", views.catalog_export, name="export"),
+    path("<str:key>/catalog.csv", views.catalog_export_csv, name="export_csv"),
     path("<str:key>/controls/<str:oscal_id>/", views.node_detail, name="node"),
 ]

@@ -19,6 +19,7 @@ from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.forms import CatalogUploadForm
 from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx
 
 
 def _catalog(request, key):
@@ -183,5 +184,28 @@ def catalog_import(request):
             )
             return redirect("standards:detail", key=result.catalog.key)
     return render(
-        request, "standards/catalog_import.html", {"form": form, "problems": problems[:500]}
+        request,
+        "standards/catalog_import.html",
+        {"form": form, "problems": problems[:500], "columns": COLUMNS},
     )
+
+
+@login_required
+def catalog_export_csv(request, key: str):
+    catalog = _catalog(request, key)
+    response = HttpResponse(export_csv(catalog), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.csv"'
+    return response
+
+
+@login_required
+def spreadsheet_template(request, fmt: str):
+    if fmt == "xlsx":
+        response = HttpResponse(
+            template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="catalog-template.{fmt}"'
+    return response

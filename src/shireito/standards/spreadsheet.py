@@ -1,0 +1,204 @@
+"""The spreadsheet format for authoring a catalog by hand (CSV or XLSX): one row per group or
+control, in reading order, each naming its parent by published id. It is a home for the
+authoring step only; catalogs travel between systems as OSCAL."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from shireito.standards.choices import NodeKind
+
+COLUMNS = ["id", "parent", "kind", "title", "statement", "guidance"]
+GROUP_KINDS = {NodeKind.PART, NodeKind.SECTION, NodeKind.SUBSECTION, NodeKind.GROUP}
+MAX_ROWS = 20_000
+
+TEMPLATE_ROWS = [
+    ["1", "", "part", "組織と体制", "", ""],
+    ["1.1", "1", "section", "責任者を置く", "", ""],
+    ["1.1.1", "1.1", "subsection", "責任者の任命", "", ""],
+    ["1.1.1(1)", "1.1.1", "measure", "責任者の役割", "", ""],
+    [
+        "1.1.1(1)(a)",
+        "1.1.1(1)",
+        "requirement",
+        "",
+        "組織は、情報セキュリティ対策を統括する責任者を1人置くこと。",
+        "責任者は、対策の実施状況を定期的に確かめる立場の者とする。",
+    ],
+    [
+        "1.1.1(1)-1",
+        "1.1.1(1)",
+        "basic_measure",
+        "",
+        "責任者の任命を文書で記録し、組織内に周知する。",
+        "",
+    ],
+]
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return "\ufeff" + out.getvalue()  # a BOM so that spreadsheet programs read UTF-8
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "catalog"
+    sheet.append(COLUMNS)
+    for row in TEMPLATE_ROWS:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_csv(catalog) -> str:
+    """A catalog in the authoring format, to edit into a new edition and import back."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for node in catalog.nodes.select_related("parent").order_by("position"):
+        writer.writerow(
+            [
+                node.label,
+                node.parent.label if node.parent else "",
+                node.kind,
+                node.title,
+                node.statement,
+                node.guidance,
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def read_rows(raw: bytes, fmt: str, problem) -> list[dict] | None:
+    """The sheet as dicts by column name (the first row is the header), or None after
+    reporting why it cannot be read."""
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+            problem("$", _("Not an XLSX workbook."))
+            return None
+        rows = [
+            ["" if cell is None else str(cell) for cell in row]
+            for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problem("$", _("The file is not UTF-8 text."))
+            return None
+        rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        problem("$", _("The file is empty."))
+        return None
+    header = [name.strip().lower() for name in rows[0]]
+    missing = [c for c in ("id", "kind") if c not in header]
+    if missing:
+        problem("row 1", _("Missing columns: %s") % ", ".join(missing))
+        return None
+    if len(rows) - 1 > MAX_ROWS:
+        problem("$", _("At most %d rows.") % MAX_ROWS)
+        return None
+    return [
+        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        for row in rows[1:]
+    ]
+
+
+def parse_spreadsheet(raw: bytes, fmt: str):
+    """Rows → node tree. Problems are named by row and column; nothing is kept on any."""
+    from shireito.standards.importers import (
+        CatalogImportError,
+        Problem,
+        _Node,
+        _prose_parts,
+        token_for,
+    )
+
+    problems: list[Problem] = []
+
+    def problem(path, message):
+        problems.append(Problem(path, message))
+
+    rows = read_rows(raw, fmt, problem)
+    if rows is None:
+        raise CatalogImportError(problems)
+    roots: list = []
+    by_label: dict[str, object] = {}
+    tokens: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        if not any(row.values()):
+            continue
+        label, parent_label, kind = row.get("id", ""), row.get("parent", ""), row.get("kind", "")
+        where = f"row {number}"
+        if not label:
+            problem(f"{where}, id", _("Every row needs an id."))
+            continue
+        if label in by_label:
+            problem(f"{where}, id", _("The id %s is used twice.") % label)
+            continue
+        if kind not in NodeKind.values:
+            problem(
+                f"{where}, kind",
+                _("Unknown kind %(kind)s; use one of %(kinds)s.")
+                % {"kind": kind or "—", "kinds": ", ".join(NodeKind.values)},
+            )
+            continue
+        token = token_for(label)
+        if token in tokens:
+            problem(
+                f"{where}, id",
+                _("The id %(id)s reads the same as %(other)s once made an OSCAL token.")
+                % {"id": label, "other": tokens[token]},
+            )
+            continue
+        parent = None
+        if parent_label:
+            parent = by_label.get(parent_label)
+            if parent is None:
+                problem(
+                    f"{where}, parent",
+                    _("No earlier row has the id %s: list a parent before its children.")
+                    % parent_label,
+                )
+                continue
+            if kind in GROUP_KINDS and not parent.is_group:
+                problem(f"{where}, kind", _("A group cannot sit under a control."))
+                continue
+        statement, guidance = row.get("statement", ""), row.get("guidance", "")
+        is_group = kind in GROUP_KINDS
+        if is_group and (statement or guidance):
+            problem(f"{where}, statement", _("A group has a title only; make it a control."))
+            continue
+        node = _Node(
+            kind,
+            token,
+            label,
+            title=row.get("title", ""),
+            statement=statement,
+            guidance=guidance,
+            is_group=is_group,
+            parts=_prose_parts(token, statement, guidance),
+        )
+        (parent.children if parent else roots).append(node)
+        by_label[label] = node
+        tokens[token] = label
+    if not roots and not problems:
+        problem("$", _("The file has no rows."))
+    if problems:
+        raise CatalogImportError(problems)
+    return roots
