@@ -225,6 +225,7 @@ def test_catalog_pages_are_accessible(live_server, new_page, people, language):
     from pathlib import Path
 
     from shireito.standards.importers import import_catalog
+    from shireito.standards.models import Catalog
     from shireito.standards.profiles import resolve_profile
 
     data = Path(__file__).resolve().parents[3] / "shared" / "data" / "oscal"
@@ -235,6 +236,17 @@ def test_catalog_pages_are_accessible(live_server, new_page, people, language):
     later = json.loads(raw)
     later["catalog"]["groups"][0]["controls"][0]["title"] = "Policy and Procedures, revised"
     import_catalog(json.dumps(later).encode(), fmt="oscal", actor=None, key="nist-next")
+    from shireito.standards.mappings import mapping_import
+
+    raw_mapping = "source_id,target_id,relationship,note\nac-1,ac-1,equal,\nac-2,ac-2,subset,\n"
+    mapping_import(
+        actor=None,
+        raw=raw_mapping.encode(),
+        key="nist-low",
+        title="NIST → LOW",
+        source=nist,
+        target=Catalog.objects.get(key="low"),
+    )
     page = new_page(language=language, base_url=live_server.url)
     sign_in(page, live_server.url, "e2e-auditor")
     for path in [
@@ -248,6 +260,8 @@ def test_catalog_pages_are_accessible(live_server, new_page, people, language):
         "/standards/compare/",
         "/standards/compare/?old=nist&new=nope",
         "/standards/compare/?old=nist&new=nist-next",
+        "/standards/mappings/",
+        "/standards/mappings/nist-low/",
     ]:
         assert page.goto(f"{live_server.url}{path}").status == 200, path
         assert_accessible(page)
@@ -271,4 +285,10 @@ def test_catalog_upload_page_with_problems_is_accessible(
     page.click("main form button[type=submit]")
     page.wait_for_selector("#result-title")
     assert page.locator("#result tbody tr").count() >= 1
+    assert_accessible(page)
+
+    assert page.goto(f"{live_server.url}/standards/mappings/import/").status == 200
+    assert_accessible(page)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
     assert_accessible(page)

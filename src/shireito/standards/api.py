@@ -2,7 +2,7 @@
 selectors as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -12,11 +12,15 @@ from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
 from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
 from shireito.standards.schemas import (
     CatalogDiffOut,
     CatalogImportIn,
     CatalogImportOut,
     CatalogOut,
+    CoverageOut,
+    MappingImportIn,
+    MappingOut,
     NodeFilters,
     NodeOut,
 )
@@ -162,4 +166,94 @@ def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportI
             "merged_duplicates": upload.merged_duplicates,
             "profile": upload.is_profile,
         },
+    )
+
+
+def _mapping(request, key):
+    mapping = selectors.mapping_get(user=request.auth, key=key)
+    if mapping is None:
+        raise Http404
+    return mapping
+
+
+@router.get(
+    "/mappings", response=list[MappingOut], operation_id="mappings_list", summary="List mappings"
+)
+@paginate(LimitOffsetPagination)
+def mappings_list(request):
+    return selectors.mapping_list(user=request.auth)
+
+
+@router.post(
+    "/mappings",
+    response={201: MappingOut},
+    operation_id="mappings_import",
+    summary="Import a mapping from CSV (source_id, target_id, relationship, note); all or nothing",
+)
+def mappings_import(request, file: File[UploadedFile], data: Form[MappingImportIn]):
+    errors = {}
+    source = selectors.catalog_get(user=request.auth, key=data.source)
+    target = selectors.catalog_get(user=request.auth, key=data.target)
+    if source is None:
+        errors["source"] = _("No catalog has the key %s.") % data.source
+    if target is None:
+        errors["target"] = _("No catalog has the key %s.") % data.target
+    owner = None
+    if data.owner:
+        owner = organization_get(user=request.auth, code=data.owner)
+        if owner is None:
+            errors["owner"] = _("No organization has the code %s.") % data.owner
+    if errors:
+        raise ValidationError(errors)
+    if file.size > MAX_BYTES:
+        raise CatalogImportError(
+            [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
+        )
+    mapping = mapping_import(
+        actor=request.auth,
+        raw=file.read(),
+        key=data.key,
+        title=data.title,
+        source=source,
+        target=target,
+        owner=owner,
+    )
+    return Status(201, mapping)
+
+
+@router.get(
+    "/mappings/{key}", response=MappingOut, operation_id="mappings_get", summary="Get a mapping"
+)
+def mappings_get(request, key: str):
+    return _mapping(request, key)
+
+
+@router.get(
+    "/mappings/{key}/coverage",
+    response=list[CoverageOut],
+    operation_id="mappings_coverage",
+    summary="Each target control: covered, partial or none, with the source controls mapped",
+)
+@paginate(LimitOffsetPagination)
+def mappings_coverage(request, key: str):
+    return [
+        {
+            "target": row.target.oscal_id,
+            "label": row.target.label,
+            "state": row.state,
+            "sources": [s.label for s in row.sources],
+        }
+        for row in coverage(_mapping(request, key))
+    ]
+
+
+@router.get(
+    "/mappings/{key}/csv",
+    operation_id="mappings_export_csv",
+    summary="Export a mapping as CSV (imports back)",
+    response={200: None},
+)
+def mappings_export_csv(request, key: str):
+    return HttpResponse(
+        mapping_export_csv(_mapping(request, key)), content_type="text/csv; charset=utf-8"
     )

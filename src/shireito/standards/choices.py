@@ -22,3 +22,18 @@ class CatalogFormat(models.TextChoices):
     COMMON_STANDARDS_JSON = "common-standards-json", _("Common Standards JSON")
     CSV = "csv", _("Spreadsheet (CSV)")
     XLSX = "xlsx", _("Spreadsheet (XLSX)")
+
+
+class MappingRelationship(models.TextChoices):
+    """How a control of one catalog relates to a control of another (the OSCAL 1.2 control
+    mapping's set-theory relationships)."""
+
+    EQUAL = "equal", _("equal")
+    SUBSET = "subset", _("subset (narrower)")
+    SUPERSET = "superset", _("superset (wider)")
+    INTERSECTS = "intersects", _("intersects")
+    NO_RELATIONSHIP = "no-relationship", _("not related")
+
+
+# a source control satisfied means the target control is covered
+COVERING = {MappingRelationship.EQUAL, MappingRelationship.SUPERSET}

@@ -49,3 +49,24 @@ class CatalogUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["against"].queryset = catalogs
+
+
+class MappingUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, columns source_id, target_id, relationship, note; ids as published or as "
+            "OSCAL ids."
+        ),
+    )
+    key = forms.CharField(label=_("Key"), max_length=80, validators=[key_validator])
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    source = forms.ModelChoiceField(label=_("Source catalog"), queryset=None, to_field_name="key")
+    target = forms.ModelChoiceField(label=_("Target catalog"), queryset=None, to_field_name="key")
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+
+    def __init__(self, *args, owners, catalogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["source"].queryset = catalogs
+        self.fields["target"].queryset = catalogs

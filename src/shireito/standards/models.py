@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import ScopeClass
-from shireito.standards.choices import NodeKind
+from shireito.standards.choices import MappingRelationship, NodeKind
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$",
@@ -117,3 +117,68 @@ class CatalogNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}".strip()
+
+
+class CatalogMapping(TimeStampedModel):
+    """How the controls of one catalog relate to those of another, e.g. the Common Standards
+    against NIST SP 800-53. Like a catalog edition it is imported whole: a revision is a new
+    mapping."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True, validators=[key_validator])
+    title = models.CharField(_("title"), max_length=300)
+    source = models.ForeignKey(
+        Catalog, verbose_name=_("source catalog"), on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.ForeignKey(
+        Catalog, verbose_name=_("target catalog"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalog_mappings",
+    )
+    source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
+
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "owner"
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("catalog mapping")
+        verbose_name_plural = _("catalog mappings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MappingEntry(models.Model):
+    mapping = models.ForeignKey(CatalogMapping, on_delete=models.CASCADE, related_name="entries")
+    source = models.ForeignKey(
+        CatalogNode, verbose_name=_("source control"), on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.ForeignKey(
+        CatalogNode, verbose_name=_("target control"), on_delete=models.PROTECT, related_name="+"
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=MappingRelationship.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "mapping__owner"
+
+    class Meta:
+        ordering = ["mapping_id", "id"]
+        verbose_name = _("mapping entry")
+        verbose_name_plural = _("mapping entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping", "source", "target"], name="mapping_entry_pair_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.label} → {self.target.label}"

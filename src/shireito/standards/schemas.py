@@ -92,3 +92,43 @@ class CatalogImportOut(Schema):
     controls: int | None
     merged_duplicates: int
     profile: bool
+
+
+class MappingOut(Schema):
+    key: str
+    title: str
+    source: str
+    target: str
+    owner: str | None
+    entries: int
+
+    @staticmethod
+    def resolve_source(obj) -> str:
+        return obj.source.key
+
+    @staticmethod
+    def resolve_target(obj) -> str:
+        return obj.target.key
+
+    @staticmethod
+    def resolve_owner(obj) -> str | None:
+        return obj.owner.code if obj.owner_id else None
+
+    @staticmethod
+    def resolve_entries(obj) -> int:
+        return getattr(obj, "entry_count", None) or obj.entries.count()
+
+
+class CoverageOut(Schema):
+    target: str
+    label: str
+    state: str
+    sources: list[str]
+
+
+class MappingImportIn(Schema):
+    key: str
+    title: str = ""
+    source: str
+    target: str
+    owner: str | None = None

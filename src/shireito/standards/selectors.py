@@ -136,3 +136,23 @@ def compare_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
         removed=[n for label, n in before.items() if label not in after],
         changed=changed,
     )
+
+
+def mapping_list(*, user):
+    from shireito.standards.models import CatalogMapping
+
+    return (
+        visible_to(user, CatalogMapping.objects.select_related("source", "target", "owner"))
+        .filter(source__in=catalog_list(user=user).values("pk"))
+        .filter(target__in=catalog_list(user=user).values("pk"))
+        .annotate(entry_count=Count("entries"))
+        .order_by("key")
+    )
+
+
+def mapping_get(*, user, key: str):
+    return mapping_list(user=user).filter(key=key).first()
+
+
+def mappings_of(catalog: Catalog, *, user):
+    return mapping_list(user=user).filter(Q(source=catalog) | Q(target=catalog))

@@ -13,8 +13,14 @@ from shireito.standards.importers import CatalogImportError, Problem, import_cat
 from shireito.standards.models import Catalog, key_validator
 from shireito.standards.profiles import resolve_profile
 
-RESERVED_KEYS = {"compare", "import", "template.csv", "template.xlsx"}  # paths under /standards/
-UPLOAD_FIELDS = {"key", "format", "title", "edition", "owner", "against"}
+RESERVED_KEYS = {
+    "compare",
+    "import",
+    "mappings",
+    "template.csv",
+    "template.xlsx",
+}  # paths under /standards/
+UPLOAD_FIELDS = {"key", "format", "title", "edition", "owner", "against", "source", "target"}
 
 
 @dataclass(frozen=True)

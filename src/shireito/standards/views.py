@@ -17,9 +17,13 @@ from shireito.organizations.selectors import organization_list
 from shireito.standards import selectors, services
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
-from shireito.standards.forms import CatalogUploadForm
+from shireito.standards.forms import CatalogUploadForm, MappingUploadForm
 from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.mappings import COLUMNS as MAPPING_COLUMNS
+from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
 from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx
+
+STATES = ("covered", "partial", "none")
 
 
 def _catalog(request, key):
@@ -56,6 +60,7 @@ def catalog_detail(request, key: str):
     context["derived_from"] = catalog.derived_from.filter(
         pk__in=selectors.catalog_list(user=request.user).values("pk")
     )
+    context["mappings"] = selectors.mappings_of(catalog, user=request.user)
     context["derivatives"] = catalog.derivatives.filter(
         pk__in=selectors.catalog_list(user=request.user).values("pk")
     )
@@ -209,3 +214,88 @@ def spreadsheet_template(request, fmt: str):
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="catalog-template.{fmt}"'
     return response
+
+
+@login_required
+def mapping_list(request):
+    return render(
+        request,
+        "standards/mapping_list.html",
+        {
+            "page": paginate(request, selectors.mapping_list(user=request.user)),
+            "may_import": services.may_manage_catalogs(request.user),
+        },
+    )
+
+
+@login_required
+def mapping_detail(request, key: str):
+    mapping = selectors.mapping_get(user=request.user, key=key)
+    if mapping is None:
+        raise Http404
+    rows = coverage(mapping)
+    counts = {state: sum(1 for r in rows if r.state == state) for state in STATES}
+    return render(
+        request,
+        "standards/mapping_detail.html",
+        {
+            "mapping": mapping,
+            "counts": counts,
+            "total": len(rows),
+            "rows": paginate(request, rows, per_page=200),
+        },
+    )
+
+
+@login_required
+def mapping_export(request, key: str):
+    mapping = selectors.mapping_get(user=request.user, key=key)
+    if mapping is None:
+        raise Http404
+    response = HttpResponse(mapping_export_csv(mapping), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{mapping.key}.csv"'
+    return response
+
+
+@login_required
+def mapping_import_page(request):
+    if not services.may_manage_catalogs(request.user):
+        raise PermissionDenied
+    form = MappingUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        owners=_owners(request.user),
+        catalogs=selectors.catalog_list(user=request.user),
+        initial={"owner": request.user.organization_id},
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["file"].size > MAX_BYTES:
+                raise CatalogImportError(
+                    [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
+                )
+            mapping = mapping_import(
+                actor=request.user,
+                raw=data["file"].read(),
+                key=data["key"],
+                title=data["title"],
+                source=data["source"],
+                target=data["target"],
+                owner=data["owner"],
+            )
+        except CatalogImportError as exc:
+            for problem in exc.problems:
+                if problem.path in form.fields:
+                    form.add_error(problem.path, problem.message)
+                else:
+                    problems.append(problem)
+        else:
+            messages.success(request, _("The mapping is imported."))
+            return redirect("standards:mapping", key=mapping.key)
+    return render(
+        request,
+        "standards/mapping_import.html",
+        {"form": form, "problems": problems[:500], "columns": MAPPING_COLUMNS},
+    )

@@ -34,12 +34,20 @@ class Command(BaseCommand):
         dump.add_argument("--format", choices=["oscal"], default="oscal")
         dump.add_argument("-o", "--output", help="a file (default: standard output)")
         sub.add_parser("list", help="list the catalogs")
+        mapping = sub.add_parser("map", help="import a mapping between two catalogs (CSV)")
+        mapping.add_argument("file")
+        mapping.add_argument("--source", required=True, help="the source catalog's key")
+        mapping.add_argument("--target", required=True, help="the target catalog's key")
+        mapping.add_argument("--key", required=True)
+        mapping.add_argument("--title", default="")
 
     def handle(self, *args, action, **options):
         if action == "list":
             for catalog in Catalog.objects.order_by("key"):
                 self.stdout.write(f"{catalog.key:<32} {catalog.nodes.count():>6}  {catalog}")
             return
+        if action == "map":
+            return self._map(options)
         if action == "export":
             catalog = Catalog.objects.filter(key=options["key"]).first()
             if catalog is None:
@@ -97,3 +105,29 @@ class Command(BaseCommand):
                 else ""
             )
         )
+
+    def _map(self, options):
+        from shireito.standards.mappings import mapping_import
+
+        catalogs = {}
+        for side in ("source", "target"):
+            catalogs[side] = Catalog.objects.filter(key=options[side]).first()
+            if catalogs[side] is None:
+                raise CommandError(f"No catalog {options[side]!r}.")
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No file {path}")
+        try:
+            mapping = mapping_import(
+                actor=None,
+                raw=path.read_bytes(),
+                key=options["key"],
+                title=options["title"],
+                source=catalogs["source"],
+                target=catalogs["target"],
+            )
+        except CatalogImportError as exc:
+            for problem in exc.problems:
+                self.stderr.write(f"{path.name}: {problem}")
+            raise SystemExit(1) from exc
+        self.stdout.write(f"Imported mapping {mapping.key}: {mapping.entries.count()} entries")
