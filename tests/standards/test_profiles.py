@@ -218,3 +218,16 @@ def test_the_command_line_resolves_a_profile_against_a_named_catalog():
     )
     assert "287 controls" in out.getvalue()
     assert Catalog.objects.get(key="moderate").derived_from.get().key == "nist"
+
+
+def test_the_profile_exports_as_imported_and_loads_in_trestle(nist, client, viewer, api):
+    from trestle.oscal.profile import Profile as TrestleProfile
+
+    resolve_profile(_baseline("LOW").read_bytes(), actor=None, key="low", catalog=nist)
+    client.force_login(viewer)
+    page = client.get("/standards/low/profile.json")
+    document = json.loads(page.content)
+    assert document == json.loads(_baseline("LOW").read_text())
+    TrestleProfile.parse_obj(document["profile"])
+    assert api(viewer, "get", "/api/v1/catalogs/low/profile").json() == document
+    assert client.get("/standards/sp800-53/profile.json").status_code == 404

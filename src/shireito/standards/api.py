@@ -90,6 +90,19 @@ def catalogs_export_oscal(request, key: str):
 
 
 @router.get(
+    "/catalogs/{key}/profile",
+    response=dict,
+    operation_id="catalogs_export_profile",
+    summary="The OSCAL profile a derived catalog was resolved from, as imported",
+)
+def catalogs_export_profile(request, key: str):
+    catalog = _catalog(request, key)
+    if not catalog.profile:
+        raise Http404
+    return catalog.profile
+
+
+@router.get(
     "/catalogs/{key}/nodes",
     response=list[NodeOut],
     operation_id="catalog_nodes_list",

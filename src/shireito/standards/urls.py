@@ -16,6 +16,7 @@ urlpatterns = [
     path("template.xlsx", views.spreadsheet_template, {"fmt": "xlsx"}, name="template_xlsx"),
     path("<str:key>/", views.catalog_detail, name="detail"),
     path("<str:key>/oscal.json", views.catalog_export, name="export"),
+    path("<str:key>/profile.json", views.profile_export, name="export_profile"),
     path("<str:key>/catalog.csv", views.catalog_export_csv, name="export_csv"),
     path("<str:key>/controls/<str:oscal_id>/", views.node_detail, name="node"),
 ]

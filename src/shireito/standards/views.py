@@ -299,3 +299,18 @@ def mapping_import_page(request):
         "standards/mapping_import.html",
         {"form": form, "problems": problems[:500], "columns": MAPPING_COLUMNS},
     )
+
+
+@login_required
+def profile_export(request, key: str):
+    """The profile a derived catalog was resolved from, as imported (its imports still name
+    the catalogs it selects from)."""
+    catalog = _catalog(request, key)
+    if not catalog.profile:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(catalog.profile, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.profile.json"'
+    return response
