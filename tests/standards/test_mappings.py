@@ -143,3 +143,14 @@ def test_the_command_line_imports_a_mapping(pair, tmp_path):
         stdout=out,
     )
     assert "3 entries" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'source_id,target_id,relationship\n"' + b"x" * 200_000 + b'",A-1,equal\n', b"\xff\xfe"],
+)
+def test_unreadable_mapping_files_are_refused(pair, raw):
+    source, target = pair
+    with pytest.raises(CatalogImportError) as caught:
+        mapping_import(actor=None, raw=raw, key="m", title="", source=source, target=target)
+    assert [p.path for p in caught.value.problems] == ["$"]

@@ -231,3 +231,100 @@ def test_the_profile_exports_as_imported_and_loads_in_trestle(nist, client, view
     TrestleProfile.parse_obj(document["profile"])
     assert api(viewer, "get", "/api/v1/catalogs/low/profile").json() == document
     assert client.get("/standards/sp800-53/profile.json").status_code == 404
+
+
+def _with(document, **profile_fields):
+    document["profile"].update(profile_fields)
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    "fields,path",
+    [
+        ({"imports": {"href": "x"}}, "$.profile.imports"),
+        ({"imports": ["x"]}, "$.profile.imports"),
+        ({"imports": [{"href": ["x"]}]}, "$.profile.imports[0].href"),
+        (
+            {"imports": [{"href": "x", "include-controls": ["ac-1"]}]},
+            "$.profile.imports[0].include-controls",
+        ),
+        (
+            {"imports": [{"href": "x", "include-controls": [{"with-ids": "ac-1"}]}]},
+            "$.profile.imports[0].include-controls[0].with-ids",
+        ),
+        (
+            {"imports": [{"href": "x", "include-controls": [{"matching": [{"pattern": "a*"}]}]}]},
+            "$.profile.imports[0].include-controls[0].matching",
+        ),
+        ({"modify": []}, "$.profile.modify"),
+        ({"modify": {"alters": {"control-id": "ac-1"}}}, "$.profile.modify.alters"),
+        ({"modify": {"set-parameters": ["x"]}}, "$.profile.modify.set-parameters"),
+        (
+            {"modify": {"set-parameters": [{"param-id": "ac-1_prm_1", "values": [1]}]}},
+            "$.profile.modify.set-parameters[0].values",
+        ),
+        (
+            {"modify": {"alters": [{"control-id": "ac-1", "removes": [{"by-name": "x"}]}]}},
+            "$.profile.modify.alters[0].removes",
+        ),
+        (
+            {"modify": {"alters": [{"control-id": "ac-1", "adds": [{"position": "after"}]}]}},
+            "$.profile.modify.alters[0].adds[0].position",
+        ),
+        ({"metadata": []}, "$.profile.metadata"),
+        ({"metadata": {"title": "x" * 301, "oscal-version": "1.1.2"}}, "$.profile.metadata.title"),
+        ({"uuid": "zz"}, "$.profile.uuid"),
+        ({"back-matter": []}, "$.profile.back-matter"),
+        ({"imports": [{"href": "x", "include-controls": [{"with-ids": []}]}]}, "$.profile.imports"),
+        (
+            {"modify": {"set-parameters": [{"param-id": "nope", "values": ["x"]}]}},
+            "$.profile.modify.set-parameters[0].param-id",
+        ),
+        ({"metadata": {"title": "\ud800", "oscal-version": "1.1.2"}}, "$.profile.metadata.title"),
+    ],
+)
+def test_a_profile_of_the_wrong_shape_is_answered_by_path(nist, fields, path):
+    before = Catalog.objects.count(), CatalogNode.objects.count()
+    raw = _with(_profile([{"with-ids": ["ac-1"]}]), **fields)
+    with pytest.raises(CatalogImportError) as caught:
+        resolve_profile(raw, actor=None, key="p", catalog=nist)
+    assert path in [p.path for p in caught.value.problems]
+    assert (Catalog.objects.count(), CatalogNode.objects.count()) == before
+
+
+def test_every_alteration_of_a_control_is_applied(nist):
+    adds = [
+        {"control-id": "ac-1", "adds": [{"parts": [{"name": "guidance", "prose": text}]}]}
+        for text in ("一つ目", "二つ目")
+    ]
+    raw = json.dumps(_profile([{"with-ids": ["ac-1"]}], modify={"alters": adds})).encode()
+    copy = resolve_profile(raw, actor=None, key="p", catalog=nist).catalog.nodes.get(
+        oscal_id="ac-1"
+    )
+    assert copy.guidance.endswith("一つ目\n\n二つ目")
+
+
+def test_a_profile_upload_keeps_the_edition_and_file_name_given(nist):
+    from shireito.standards.services import catalog_upload
+
+    upload = catalog_upload(
+        actor=None,
+        raw=_baseline("LOW").read_bytes(),
+        fmt="oscal",
+        key="low",
+        edition="R7",
+        source_name="low.json",
+        against=nist,
+    )
+    assert upload.catalog.edition == "R7" and upload.catalog.source_name == "low.json"
+
+
+def test_a_catalog_that_mentions_profile_in_its_metadata_stays_a_catalog():
+    from shireito.standards.services import catalog_upload
+
+    document = json.loads(NIST.read_text())
+    document["catalog"]["metadata"].setdefault("props", []).insert(
+        0, {"name": "profile", "value": "none"}
+    )
+    upload = catalog_upload(actor=None, raw=json.dumps(document).encode(), fmt="oscal", key="nist")
+    assert not upload.is_profile and upload.nodes == 1209

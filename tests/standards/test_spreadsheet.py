@@ -67,6 +67,8 @@ def test_problems_name_the_row_and_column_and_nothing_is_written(rows, where):
         (b"\xff\xfe", "csv", "$"),
         (b"id,title\n1,x\n", "csv", "row 1"),
         (b"not a workbook", "xlsx", "$"),
+        (b'id,kind\n"' + b"x" * 200_000 + b'",part\n', "csv", "$"),  # beyond csv's field limit
+        (b"id,kind\n1\x00,part\n", "csv", "$"),
     ],
 )
 def test_unreadable_files_are_refused(raw, fmt, where):

@@ -23,6 +23,7 @@ from shireito.standards.models import Catalog, CatalogNode
 
 MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
+ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 TOKEN = re.compile(r"^[_A-Za-z][\w.\-]*$")
 KIND_NS = "urn:shireito:oscal"  # namespace of the property that keeps a node's kind
 
@@ -72,9 +73,31 @@ def load_json(data: bytes) -> object:
         limit = f"{MAX_BYTES / 1024 / 1024:g}"
         raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
     try:
-        return json.loads(data)
+        parsed = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CatalogImportError([Problem("$", _("Not valid JSON: %s") % exc)]) from exc
+    # NUL and lone surrogates can only arrive as \u escapes; walk the tree only when one may
+    if b"\\u0000" in data or ESCAPED_SURROGATE.search(data):
+        found = unstorable_paths(parsed)
+        if found:
+            raise CatalogImportError(found)
+    return parsed
+
+
+def unstorable_paths(value, path="$") -> list[Problem]:
+    """Text no database can store (NUL, a lone surrogate), by JSON path."""
+    if isinstance(value, str):
+        if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+            return [Problem(path, _("Null characters and unpaired surrogates are not allowed."))]
+        return []
+    found = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found += unstorable_paths(item, f"{path}.{name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += unstorable_paths(item, f"{path}[{index}]")
+    return found[:50]
 
 
 def token_for(label: str, prefix: str = "") -> str:

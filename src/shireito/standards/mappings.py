@@ -65,7 +65,14 @@ def mapping_import(
         raise CatalogImportError(
             [*problems, Problem("$", _("The file is not UTF-8 text."))]
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        if "\x00" in text:
+            raise csv.Error(_("Null characters and unpaired surrogates are not allowed."))
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise CatalogImportError(
+            [*problems, Problem("$", _("Not a readable CSV file: %s") % exc)]
+        ) from None
     header = [name.strip().lower() for name in rows[0]] if rows else []
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:

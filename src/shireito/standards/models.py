@@ -65,6 +65,15 @@ class Catalog(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} {self.edition}".strip()
 
+    @property
+    def source_format_label(self) -> str:
+        from shireito.standards.choices import CatalogFormat
+
+        if self.source_format == "oscal-profile":
+            return _("OSCAL profile (resolved)")
+        labels = dict(CatalogFormat.choices)
+        return str(labels.get(self.source_format, self.source_format))
+
 
 class CatalogNode(models.Model):
     """A group or control of a catalog. ``label`` is the id as published (``2.1.1(1)(a)``,

@@ -8,13 +8,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import posixpath
-import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.scoping import visible_to
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.importers import (
     SUPPORTED_OSCAL,
@@ -23,6 +23,7 @@ from shireito.standards.importers import (
     load_json,
 )
 from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.profile_shape import check_profile_shape
 
 
 @dataclass
@@ -43,16 +44,19 @@ def _resource_names(profile: dict) -> dict[str, list[str]]:
     return names
 
 
-def _source_for(
-    href: str, names: dict, sources: dict[str, Catalog], default: Catalog | None
-) -> Catalog | None:
-    if href in sources:
-        return sources[href]
+def _source_for(href: str, names: dict, candidates, default: Catalog | None):
+    """The catalog an import names: the one chosen explicitly wins; otherwise the one held
+    (among those the importer may see) whose file name the back-matter link names. Returns
+    the catalog, or a problem message."""
+    if default is not None:
+        return default, None
     for name in names.get(href, [posixpath.basename(href)]):
-        found = Catalog.objects.filter(source_name=name).order_by("-created_at").first()
+        found = list(candidates.filter(source_name=name).order_by("-created_at")[:2])
+        if len(found) > 1:
+            return None, _("Several catalogs came from %s: choose one.") % name
         if found:
-            return found
-    return default
+            return found[0], None
+    return None, _("No catalog held for %s: import it first or name it.") % href
 
 
 def resolve_profile(
@@ -61,19 +65,23 @@ def resolve_profile(
     actor,
     key: str,
     title: str = "",
+    edition: str = "",
     owner=None,
     catalog: Catalog | None = None,
-    sources: dict[str, Catalog] | None = None,
+    source_name: str = "",
 ) -> ProfileSummary:
-    """Check a profile, then write its resolved catalog. ``catalog`` answers every import the
-    back-matter does not match; ``sources`` names one per import href."""
+    """Check a profile, then write its resolved catalog. ``catalog``, when given, answers
+    every import; otherwise imports are matched by file name among the catalogs ``actor``
+    may see (the command line, ``actor=None``, sees all)."""
     data = load_json(raw)
-    problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):
         raise CatalogImportError(
             [Problem("$", _("An OSCAL profile document has a top-level 'profile' object."))]
         )
     profile = data["profile"]
+    problems: list[Problem] = check_profile_shape(profile)
+    if problems:
+        raise CatalogImportError(problems)
     metadata = profile.get("metadata") or {}
     if not SUPPORTED_OSCAL.match(str(metadata.get("oscal-version", ""))):
         problems.append(
@@ -87,17 +95,16 @@ def resolve_profile(
     if not imports:
         problems.append(Problem("$.profile.imports", _("A profile imports at least one catalog.")))
     names = _resource_names(profile)
+    candidates = (
+        Catalog.objects.all() if actor is None else visible_to(actor, Catalog.objects.all())
+    )
     selected: list[tuple[Catalog, set[int]]] = []
     for index, entry in enumerate(imports):
         path = f"$.profile.imports[{index}]"
         href = entry.get("href", "")
-        source = _source_for(href, names, sources or {}, catalog)
+        source, message = _source_for(href, names, candidates, catalog)
         if source is None:
-            problems.append(
-                Problem(
-                    f"{path}.href", _("No catalog held for %s: import it first or name it.") % href
-                )
-            )
+            problems.append(Problem(f"{path}.href", message))
             continue
         nodes = {n.oscal_id: n for n in source.nodes.all()}
         children: dict[int, list[CatalogNode]] = {}
@@ -132,18 +139,31 @@ def resolve_profile(
                 if node is not None:
                     chosen.discard(node.pk)
         selected.append((source, chosen))
+    if not problems and not any(pks for _source, pks in selected):
+        problems.append(Problem("$.profile.imports", _("The profile selects no control.")))
     modify = profile.get("modify") or {}
-    set_parameters = {p.get("param-id"): p for p in modify.get("set-parameters", [])}
-    alters = {}
+    set_parameters = {p["param-id"]: p for p in modify.get("set-parameters", [])}
+    alters: dict[str, list[tuple[int, dict]]] = {}
     for index, alter in enumerate(modify.get("alters", [])):
-        alters[alter.get("control-id")] = (index, alter)
-    chosen_ids = {n.oscal_id for source, pks in selected for n in source.nodes.filter(pk__in=pks)}
-    for control_id, (index, _alter) in alters.items():
+        alters.setdefault(alter["control-id"], []).append((index, alter))
+    chosen_nodes = [n for source, pks in selected for n in source.nodes.filter(pk__in=pks)]
+    chosen_ids = {n.oscal_id for n in chosen_nodes}
+    for control_id, entries in alters.items():
         if control_id not in chosen_ids:
+            for index, _alter in entries:
+                problems.append(
+                    Problem(
+                        f"$.profile.modify.alters[{index}].control-id",
+                        _("Alters %s, which the profile does not select.") % control_id,
+                    )
+                )
+    param_ids = {p.get("id") for n in chosen_nodes for p in n.params}
+    for index, setting in enumerate(modify.get("set-parameters", [])):
+        if setting["param-id"] not in param_ids:
             problems.append(
                 Problem(
-                    f"$.profile.modify.alters[{index}].control-id",
-                    _("Alters %s, which the profile does not select.") % control_id,
+                    f"$.profile.modify.set-parameters[{index}].param-id",
+                    _("No selected control has the parameter %s.") % setting["param-id"],
                 )
             )
     if problems:
@@ -155,11 +175,12 @@ def resolve_profile(
             instance=Catalog(
                 key=key,
                 title=title or metadata.get("title", key),
-                edition=metadata.get("version", ""),
+                edition=edition or metadata.get("version", ""),
                 owner=owner,
                 oscal_uuid=profile.get("uuid") or None,
                 oscal_version=metadata.get("oscal-version", ""),
                 source_format="oscal-profile",
+                source_name=source_name,
                 source_sha256=hashlib.sha256(raw).hexdigest(),
                 metadata=metadata,
                 profile=data,
@@ -219,8 +240,8 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
                     param.update(setting)
             parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
             statement, guidance = node.statement, node.guidance
-            if node.oscal_id in alters:
-                for add in alters[node.oscal_id][1].get("adds", []):
+            for _index, alter in alters.get(node.oscal_id, []):
+                for add in alter.get("adds", []):
                     where = add.get("position", "ending")
                     new_parts, new_props = add.get("parts", []), add.get("props", [])
                     parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
@@ -228,11 +249,9 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
                     # the tailored text shows where a reader looks: statement and guidance
                     statement = _join(statement, new_parts, "statement", where)
                     guidance = _join(guidance, new_parts, "guidance", where)
-            oscal_id = (
-                node.oscal_id
-                if node.oscal_id not in used
-                else f"{node.oscal_id}-{uuid.uuid4().hex[:6]}"
-            )
+            oscal_id, suffix = node.oscal_id, 2
+            while oscal_id in used:  # the same control selected through two imports
+                oscal_id, suffix = f"{node.oscal_id}-{suffix}", suffix + 1
             used.add(oscal_id)
             parent = _nearest_copy(node, by_pk, copies)
             rows.append(

@@ -26,7 +26,19 @@ class CatalogOut(Schema):
 
     @staticmethod
     def resolve_nodes(obj) -> int:
-        return getattr(obj, "node_count", None) or obj.nodes.count()
+        count = getattr(obj, "node_count", None)
+        return obj.nodes.count() if count is None else count
+
+
+def _visible_catalog_ids(request) -> set[int]:
+    """Computed once per request: a source in a catalog the caller cannot see is not named."""
+    if not hasattr(request, "_visible_catalog_ids"):
+        from shireito.standards.selectors import catalog_visible
+
+        request._visible_catalog_ids = set(
+            catalog_visible(request.auth).values_list("pk", flat=True)
+        )
+    return request._visible_catalog_ids
 
 
 class NodeRef(Schema):
@@ -52,10 +64,12 @@ class NodeOut(Schema):
         return obj.parent.oscal_id if obj.parent_id else None
 
     @staticmethod
-    def resolve_source(obj) -> dict | None:
+    def resolve_source(obj, context) -> dict | None:
         if not obj.source_id:
             return None
         source = obj.source
+        if source.catalog_id not in _visible_catalog_ids(context["request"]):
+            return None
         return {"catalog": source.catalog.key, "oscal_id": source.oscal_id, "label": source.label}
 
 
@@ -116,7 +130,8 @@ class MappingOut(Schema):
 
     @staticmethod
     def resolve_entries(obj) -> int:
-        return getattr(obj, "entry_count", None) or obj.entries.count()
+        count = getattr(obj, "entry_count", None)
+        return obj.entries.count() if count is None else count
 
 
 class CoverageOut(Schema):

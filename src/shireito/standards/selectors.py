@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shireito.core.scoping import visible_to
 from shireito.standards.models import Catalog, CatalogNode
@@ -14,7 +14,9 @@ from shireito.standards.models import Catalog, CatalogNode
 def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
     catalogs = (
         visible_to(user, Catalog.objects.select_related("owner"))
-        .prefetch_related("derived_from")
+        .prefetch_related(
+            Prefetch("derived_from", queryset=visible_to(user, Catalog.objects.order_by("key")))
+        )
         .annotate(node_count=Count("nodes", distinct=True))
         .order_by("key")
     )
@@ -23,6 +25,11 @@ def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
             Q(key__icontains=search) | Q(title__icontains=search) | Q(edition__icontains=search)
         )
     return catalogs
+
+
+def catalog_visible(user) -> QuerySet[Catalog]:
+    """The catalogs ``user`` may see, unannotated: for use as a subquery."""
+    return visible_to(user, Catalog.objects.all())
 
 
 def catalog_get(*, user, key: str) -> Catalog | None:
@@ -66,7 +73,7 @@ def children_of(catalog: Catalog, node: CatalogNode | None) -> QuerySet[CatalogN
 
 def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
     """The controls this one derives from, nearest first, as far as the user may see."""
-    visible = set(catalog_list(user=user).values_list("pk", flat=True))
+    visible = set(catalog_visible(user).values_list("pk", flat=True))
     chain, current, seen = [], node.source, set()
     while current is not None and current.pk not in seen:
         seen.add(current.pk)
@@ -81,7 +88,7 @@ def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
 def derived_copies(node: CatalogNode, *, user) -> QuerySet[CatalogNode]:
     """Controls of other catalogs derived from this one."""
     return (
-        node.derived.filter(catalog__in=catalog_list(user=user).values("pk"))
+        node.derived.filter(catalog__in=catalog_visible(user).values("pk"))
         .select_related("catalog")
         .order_by("catalog__key")
     )
@@ -143,8 +150,8 @@ def mapping_list(*, user):
 
     return (
         visible_to(user, CatalogMapping.objects.select_related("source", "target", "owner"))
-        .filter(source__in=catalog_list(user=user).values("pk"))
-        .filter(target__in=catalog_list(user=user).values("pk"))
+        .filter(source__in=catalog_visible(user).values("pk"))
+        .filter(target__in=catalog_visible(user).values("pk"))
         .annotate(entry_count=Count("entries"))
         .order_by("key")
     )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shireito.standards.choices import CatalogFormat
-from shireito.standards.importers import CatalogImportError, Problem, import_catalog
+from shireito.standards.importers import CatalogImportError, Problem, import_catalog, load_json
 from shireito.standards.models import Catalog, key_validator
 from shireito.standards.profiles import resolve_profile
 
@@ -47,7 +48,10 @@ def may_manage_catalogs(user, owner=None) -> bool:
 
 
 def is_profile(raw: bytes) -> bool:
-    return b'"profile"' in raw[:2000]
+    """An OSCAL document is a profile when its top-level object is ``profile``; parsed, not
+    sniffed, so a catalog that mentions "profile" in its metadata stays a catalog."""
+    data = load_json(raw)
+    return isinstance(data, dict) and "profile" in data
 
 
 def catalog_upload(
@@ -79,19 +83,43 @@ def catalog_upload(
         problems.append(Problem("key", _("A catalog with the key %s exists already.") % key))
     if problems:
         raise CatalogImportError(problems)
-    if fmt == CatalogFormat.OSCAL and is_profile(raw):
-        summary = resolve_profile(
-            raw, actor=actor, key=key, title=title, owner=owner, catalog=against
-        )
-        return CatalogUpload(summary.catalog, summary.nodes, summary.controls, 0, True)
-    summary = import_catalog(
-        raw,
-        fmt=fmt,
-        actor=actor,
-        key=key,
-        title=title,
-        edition=edition,
-        owner=owner,
-        source_name=source_name,
-    )
+    try:
+        with transaction.atomic():
+            if fmt == CatalogFormat.OSCAL and is_profile(raw):
+                summary = resolve_profile(
+                    raw,
+                    actor=actor,
+                    key=key,
+                    title=title,
+                    edition=edition,
+                    owner=owner,
+                    catalog=against,
+                    source_name=source_name,
+                )
+                return CatalogUpload(summary.catalog, summary.nodes, summary.controls, 0, True)
+            summary = import_catalog(
+                raw,
+                fmt=fmt,
+                actor=actor,
+                key=key,
+                title=title,
+                edition=edition,
+                owner=owner,
+                source_name=source_name,
+            )
+    except (ValidationError, IntegrityError) as exc:
+        # what the checks above cannot see: a key taken meanwhile, a value the model refuses
+        raise CatalogImportError(_problems_from(exc)) from exc
     return CatalogUpload(summary.catalog, summary.nodes, None, summary.merged_duplicates, False)
+
+
+def _problems_from(exc) -> list[Problem]:
+    if isinstance(exc, IntegrityError):
+        return [Problem("key", _("A catalog with this key exists already."))]
+    if hasattr(exc, "error_dict"):
+        return [
+            Problem("key" if field == "key" else "$", f"{field}: {message}")
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [Problem("$", message) for message in exc.messages]

@@ -91,17 +91,28 @@ def read_rows(raw: bytes, fmt: str, problem) -> list[dict] | None:
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
             problem("$", _("Not an XLSX workbook."))
             return None
-        rows = [
-            ["" if cell is None else str(cell) for cell in row]
-            for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
+        rows = []
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                if len(rows) > MAX_ROWS:
+                    break
+                rows.append(["" if cell is None else str(cell).replace("\x00", "") for cell in row])
+        finally:
+            book.close()
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             problem("$", _("The file is not UTF-8 text."))
             return None
-        rows = list(csv.reader(io.StringIO(text)))
+        if "\x00" in text:
+            problem("$", _("Null characters and unpaired surrogates are not allowed."))
+            return None
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            problem("$", _("Not a readable CSV file: %s") % exc)
+            return None
     if not rows:
         problem("$", _("The file is empty."))
         return None

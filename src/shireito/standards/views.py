@@ -58,11 +58,11 @@ def catalog_detail(request, key: str):
     else:
         context["page"] = paginate(request, selectors.children_of(catalog, None), per_page=200)
     context["derived_from"] = catalog.derived_from.filter(
-        pk__in=selectors.catalog_list(user=request.user).values("pk")
+        pk__in=selectors.catalog_visible(request.user).values("pk")
     )
     context["mappings"] = selectors.mappings_of(catalog, user=request.user)
     context["derivatives"] = catalog.derivatives.filter(
-        pk__in=selectors.catalog_list(user=request.user).values("pk")
+        pk__in=selectors.catalog_visible(request.user).values("pk")
     )
     return render_page(request, "standards/catalog_detail.html", context, partial="results")
 
@@ -87,8 +87,8 @@ def node_detail(request, key: str, oscal_id: str):
                 {
                     "id": p.get("id", ""),
                     "label": p.get("label", ""),
-                    "values": ", ".join(p.get("values", [])),
-                    "choices": ", ".join((p.get("select") or {}).get("choice", [])),
+                    "values": ", ".join(map(str, p.get("values") or [])),
+                    "choices": ", ".join(map(str, (p.get("select") or {}).get("choice") or [])),
                 }
                 for p in node.params
             ],
