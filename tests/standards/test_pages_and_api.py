@@ -60,6 +60,10 @@ def test_a_derived_control_shows_its_source_and_the_source_its_copies(client, vi
     source = client.get("/standards/nist/controls/ac-2/").content.decode()
     assert 'href="/standards/low/controls/ac-2/"' in source
     assert "ac-2_prm_1" in source  # parameters listed
+    # NIST's English text is marked as English inside the Japanese page (WCAG 3.1.2)
+    assert '<p class="prose" lang="en">' in source
+    common = client.get("/standards/cs/").content.decode()
+    assert 'lang="ja">' in common
 
 
 def test_the_comparison_page_lists_what_was_added_removed_and_changed(client, viewer, catalogs):
@@ -70,8 +74,8 @@ def test_the_comparison_page_lists_what_was_added_removed_and_changed(client, vi
     import_catalog(json.dumps(later).encode(), fmt="oscal", actor=None, key="nist-next")
     client.force_login(viewer)
     html = client.get("/standards/compare/", {"old": "nist", "new": "nist-next"}).content.decode()
-    assert "<del>Policy and Procedures</del>" in html
-    assert "<ins>Policy and Procedures, revised</ins>" in html
+    assert '<del lang="en">Policy and Procedures</del>' in html
+    assert '<ins lang="en">Policy and Procedures, revised</ins>' in html
     assert f'href="/standards/nist/controls/{removed}/"' in html
     error = client.get("/standards/compare/", {"old": "nist", "new": "nope"}).content.decode()
     assert 'aria-invalid="true"' in error

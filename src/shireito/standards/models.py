@@ -7,6 +7,8 @@ row per node, and the nodes can be written in bulk.
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,12 @@ class Catalog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} {self.edition}".strip()
+
+    @property
+    def content_language(self) -> str:
+        """The language of the catalog's own text, for ``lang`` on it (WCAG 3.1.2): NIST's
+        text is English inside a Japanese page. Told by the title: kana or kanji → ja."""
+        return "ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", self.title) else "en"
 
     @property
     def source_format_label(self) -> str:
