@@ -27,6 +27,15 @@ def organization_list(
     return organizations.order_by("code")
 
 
+def owner_choices(user) -> QuerySet[Organization]:
+    """The organisations ``user`` may name as owner of what they create: their own, or any
+    they can see for a platform admin. Used by every form with an owner field."""
+    organizations = organization_list(user=user)
+    return (
+        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
+    )
+
+
 def organization_get(*, user, code: str) -> Organization | None:
     return organization_list(user=user).filter(code=code).first()
 

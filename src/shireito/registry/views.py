@@ -18,7 +18,7 @@ from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
 from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.organizations.choices import SystemCategory
-from shireito.organizations.selectors import organization_list
+from shireito.organizations.selectors import owner_choices
 from shireito.registry import selectors, services
 from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
 from shireito.registry.forms import ImportForm, SystemForm
@@ -157,20 +157,13 @@ def _related(request, text: str):
     return list(found.values())
 
 
-def _owners(user):
-    organizations = organization_list(user=user)
-    return (
-        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
-    )
-
-
 @login_required
 def system_create(request):
     if not selectors.may_edit_system(request.user, owner=request.user.organization):
         raise PermissionDenied
     form = SystemForm(
         request.POST if request.method == "POST" else None,
-        owners=_owners(request.user),
+        owners=owner_choices(request.user),
         initial={"owner": request.user.organization_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -208,7 +201,7 @@ def system_edit(request, code: str):
     form = SystemForm(
         request.POST if request.method == "POST" else None,
         instance=system,
-        owners=_owners(request.user) | type(system.owner).objects.filter(pk=system.owner_id),
+        owners=owner_choices(request.user) | type(system.owner).objects.filter(pk=system.owner_id),
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
