@@ -130,7 +130,7 @@ def record_audit_event(
     return event
 
 
-def _unstorable(value: str) -> bool:
+def is_unstorable(value: str) -> bool:
     """NUL (PostgreSQL cannot store it) or a lone surrogate (no UTF-8 for it; JSON's
     ``\\ud800`` escape decodes to one)."""
     return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
@@ -143,7 +143,7 @@ def _refuse_unstorable_characters(instance: models.Model, names=None) -> None:
         if names is not None and field.name not in names:
             continue
         value = field.value_from_object(instance)
-        if isinstance(value, str) and _unstorable(value):
+        if isinstance(value, str) and is_unstorable(value):
             errors[field.name] = _("Null characters and unpaired surrogates are not allowed.")
     if errors:
         raise ValidationError(errors)

@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
-from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.importers import read_upload
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
 from shireito.standards.schemas import (
     CatalogDiffOut,
@@ -155,13 +155,9 @@ def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportI
         against = selectors.catalog_get(user=request.auth, key=data.against)
         if against is None:
             raise ValidationError({"against": _("No catalog has the key %s.") % data.against})
-    if file.size > MAX_BYTES:
-        raise CatalogImportError(
-            [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
-        )
     upload = services.catalog_upload(
         actor=request.auth,
-        raw=file.read(),
+        raw=read_upload(file),
         fmt=data.format,
         key=data.key,
         title=data.title,
@@ -218,13 +214,9 @@ def mappings_import(request, file: File[UploadedFile], data: Form[MappingImportI
             errors["owner"] = _("No organization has the code %s.") % data.owner
     if errors:
         raise ValidationError(errors)
-    if file.size > MAX_BYTES:
-        raise CatalogImportError(
-            [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
-        )
     mapping = mapping_import(
         actor=request.auth,
-        raw=file.read(),
+        raw=read_upload(file),
         key=data.key,
         title=data.title,
         source=source,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
-from shireito.core.services import audited_create, record_audit_event
+from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
 from shireito.standards.models import Catalog, CatalogNode
 
@@ -68,10 +68,21 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def load_json(data: bytes) -> object:
-    if len(data) > MAX_BYTES:
+def refuse_oversized(size: int) -> None:
+    """The one size limit for every catalog, profile and mapping file, on every channel."""
+    if size > MAX_BYTES:
         limit = f"{MAX_BYTES / 1024 / 1024:g}"
         raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded file's bytes, refused by size before it is read into memory."""
+    refuse_oversized(upload.size)
+    return upload.read()
+
+
+def load_json(data: bytes) -> object:
+    refuse_oversized(len(data))
     try:
         parsed = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -87,7 +98,7 @@ def load_json(data: bytes) -> object:
 def unstorable_paths(value, path="$") -> list[Problem]:
     """Text no database can store (NUL, a lone surrogate), by JSON path."""
     if isinstance(value, str):
-        if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        if is_unstorable(value):
             return [Problem(path, _("Null characters and unpaired surrogates are not allowed."))]
         return []
     found = []
@@ -453,9 +464,7 @@ def import_catalog(
     elif fmt in (CatalogFormat.CSV, CatalogFormat.XLSX):
         from shireito.standards.spreadsheet import parse_spreadsheet
 
-        if len(raw) > MAX_BYTES:
-            limit = f"{MAX_BYTES / 1024 / 1024:g}"
-            raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+        refuse_oversized(len(raw))
         roots = parse_spreadsheet(raw, fmt)
     else:
         raise CatalogImportError([Problem("$", _("Unknown format %s.") % fmt)])

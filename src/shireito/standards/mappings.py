@@ -20,6 +20,7 @@ from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.choices import COVERING, MappingRelationship
 from shireito.standards.importers import CatalogImportError, Problem
 from shireito.standards.models import Catalog, CatalogMapping, MappingEntry, key_validator
+from shireito.standards.spreadsheet import read_rows
 
 COLUMNS = ["source_id", "target_id", "relationship", "note"]
 MAX_ROWS = 100_000
@@ -59,34 +60,18 @@ def mapping_import(
         problems.append(Problem("key", _("This key is reserved; choose another.")))
     elif CatalogMapping.objects.filter(key=key).exists():
         problems.append(Problem("key", _("A mapping with the key %s exists already.") % key))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CatalogImportError(
-            [*problems, Problem("$", _("The file is not UTF-8 text."))]
-        ) from None
-    try:
-        if "\x00" in text:
-            raise csv.Error(_("Null characters and unpaired surrogates are not allowed."))
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise CatalogImportError(
-            [*problems, Problem("$", _("Not a readable CSV file: %s") % exc)]
-        ) from None
-    header = [name.strip().lower() for name in rows[0]] if rows else []
-    missing = [c for c in COLUMNS[:3] if c not in header]
-    if missing:
-        raise CatalogImportError(
-            [*problems, Problem("row 1", _("Missing columns: %s") % ", ".join(missing))]
-        )
-    if len(rows) - 1 > MAX_ROWS:
-        raise CatalogImportError([*problems, Problem("$", _("At most %d rows.") % MAX_ROWS)])
+    rows = read_rows(
+        raw,
+        "csv",
+        lambda path, message: problems.append(Problem(path, message)),
+        required=COLUMNS[:3],
+        max_rows=MAX_ROWS,
+    )
+    if rows is None:
+        raise CatalogImportError(problems)
     sources, targets = _nodes_by_id(source), _nodes_by_id(target)
     entries, seen = [], set()
-    for number, values in enumerate(rows[1:], start=2):
-        row = {
-            name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)
-        }
+    for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
         where = f"row {number}"

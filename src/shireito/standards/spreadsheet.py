@@ -80,9 +80,11 @@ def export_csv(catalog) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def read_rows(raw: bytes, fmt: str, problem) -> list[dict] | None:
+def read_rows(
+    raw: bytes, fmt: str, problem, *, required=("id", "kind"), max_rows: int = MAX_ROWS
+) -> list[dict] | None:
     """The sheet as dicts by column name (the first row is the header), or None after
-    reporting why it cannot be read."""
+    reporting why it cannot be read. Catalog sheets and mapping files both read through it."""
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -94,7 +96,7 @@ def read_rows(raw: bytes, fmt: str, problem) -> list[dict] | None:
         rows = []
         try:
             for row in book.worksheets[0].iter_rows(values_only=True):
-                if len(rows) > MAX_ROWS:
+                if len(rows) > max_rows:
                     break
                 rows.append(["" if cell is None else str(cell).replace("\x00", "") for cell in row])
         finally:
@@ -117,12 +119,12 @@ def read_rows(raw: bytes, fmt: str, problem) -> list[dict] | None:
         problem("$", _("The file is empty."))
         return None
     header = [name.strip().lower() for name in rows[0]]
-    missing = [c for c in ("id", "kind") if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         problem("row 1", _("Missing columns: %s") % ", ".join(missing))
         return None
-    if len(rows) - 1 > MAX_ROWS:
-        problem("$", _("At most %d rows.") % MAX_ROWS)
+    if len(rows) - 1 > max_rows:
+        problem("$", _("At most %d rows.") % max_rows)
         return None
     return [
         {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}

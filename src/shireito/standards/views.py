@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
-from shireito.organizations.selectors import organization_list
+from shireito.organizations.selectors import owner_choices
 from shireito.standards import selectors, services
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.forms import CatalogUploadForm, MappingUploadForm
-from shireito.standards.importers import MAX_BYTES, CatalogImportError, Problem
+from shireito.standards.importers import CatalogImportError, Problem, read_upload
 from shireito.standards.mappings import COLUMNS as MAPPING_COLUMNS
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
 from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx
@@ -135,11 +135,16 @@ def catalog_export(request, key: str):
     return response
 
 
-def _owners(user):
-    organizations = organization_list(user=user)
-    return (
-        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
-    )
+def _problems_into(form, exc: CatalogImportError) -> list[Problem]:
+    """Problems with a form field go beside the field; the rest (places in the file) are
+    returned for the problem table."""
+    rest = []
+    for problem in exc.problems:
+        if problem.path in form.fields:
+            form.add_error(problem.path, problem.message)
+        else:
+            rest.append(problem)
+    return rest
 
 
 @login_required
@@ -151,8 +156,8 @@ def catalog_import(request):
     form = CatalogUploadForm(
         request.POST or None,
         request.FILES or None,
-        owners=_owners(request.user),
-        catalogs=selectors.catalog_list(user=request.user),
+        owners=owner_choices(request.user),
+        catalogs=selectors.catalog_visible(request.user),
         initial={"owner": request.user.organization_id, "format": CatalogFormat.OSCAL},
     )
     problems = []
@@ -160,13 +165,9 @@ def catalog_import(request):
         data = form.cleaned_data
         upload = data["file"]
         try:
-            if upload.size > MAX_BYTES:
-                raise CatalogImportError(
-                    [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
-                )
             result = services.catalog_upload(
                 actor=request.user,
-                raw=upload.read(),
+                raw=read_upload(upload),
                 fmt=data["format"],
                 key=data["key"],
                 title=data["title"],
@@ -176,11 +177,7 @@ def catalog_import(request):
                 against=data["against"],
             )
         except CatalogImportError as exc:
-            for problem in exc.problems:
-                if problem.path in form.fields:
-                    form.add_error(problem.path, problem.message)
-                else:
-                    problems.append(problem)
+            problems = _problems_into(form, exc)
         else:
             messages.success(
                 request,
@@ -264,21 +261,17 @@ def mapping_import_page(request):
     form = MappingUploadForm(
         request.POST or None,
         request.FILES or None,
-        owners=_owners(request.user),
-        catalogs=selectors.catalog_list(user=request.user),
+        owners=owner_choices(request.user),
+        catalogs=selectors.catalog_visible(request.user),
         initial={"owner": request.user.organization_id},
     )
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["file"].size > MAX_BYTES:
-                raise CatalogImportError(
-                    [Problem("$", _("The file is larger than %d MB.") % (MAX_BYTES // 2**20))]
-                )
             mapping = mapping_import(
                 actor=request.user,
-                raw=data["file"].read(),
+                raw=read_upload(data["file"]),
                 key=data["key"],
                 title=data["title"],
                 source=data["source"],
@@ -286,11 +279,7 @@ def mapping_import_page(request):
                 owner=data["owner"],
             )
         except CatalogImportError as exc:
-            for problem in exc.problems:
-                if problem.path in form.fields:
-                    form.add_error(problem.path, problem.message)
-                else:
-                    problems.append(problem)
+            problems = _problems_into(form, exc)
         else:
             messages.success(request, _("The mapping is imported."))
             return redirect("standards:mapping", key=mapping.key)
