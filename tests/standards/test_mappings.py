@@ -154,3 +154,41 @@ def test_unreadable_mapping_files_are_refused(pair, raw):
     with pytest.raises(CatalogImportError) as caught:
         mapping_import(actor=None, raw=raw, key="m", title="", source=source, target=target)
     assert [p.path for p in caught.value.problems] == ["$"]
+
+
+def test_an_editor_may_not_import_a_mapping_for_another_organization(
+    client, organization, other_organization, pair
+):
+    editor = make_user(organization=organization, roles=["editor"], username="editor")
+    client.force_login(editor)
+    response = client.post(
+        "/standards/mappings/import/",
+        {
+            "file": SimpleUploadedFile("m.csv", GOOD.encode(), "text/csv"),
+            "key": "m",
+            "source": "src",
+            "target": "tgt",
+            "owner": other_organization.pk,
+        },
+    )
+    assert 'href="#id_owner"' in response.content.decode()
+    assert not CatalogMapping.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, organization, pair, monkeypatch):
+    from shireito.standards import importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 10)
+    editor = make_user(organization=organization, roles=["editor"], username="editor")
+    client.force_login(editor)
+    html = client.post(
+        "/standards/mappings/import/",
+        {
+            "file": SimpleUploadedFile("m.csv", GOOD.encode(), "text/csv"),
+            "key": "m",
+            "source": "src",
+            "target": "tgt",
+        },
+    ).content.decode()
+    assert "<code>$</code>" in html
+    assert not CatalogMapping.objects.exists()
