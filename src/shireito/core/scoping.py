@@ -1,8 +1,10 @@
 """Who may see what: the one place every query that returns data is scoped.
 
 Each scoped model names, in ``scope_path``, the lookup from itself to the organisation that owns
-it (``"id"`` for an organisation itself, ``"organization"`` for a user …), and in
-``scope_class`` what kind of data it is (directory, own-organisation data, portfolio …).
+it (``"id"`` for an organisation itself, ``"organization"`` for a user …), or a tuple of such
+lookups when several parties share an object (an audit is its auditee's, its auditor's and the
+body that entrusted it), and in ``scope_class`` what kind of data it is (directory,
+own-organisation data, portfolio …).
 ``visible_to`` applies the rules for a user; the UI, the API, exports and TAXII all call it,
 never filter by hand.
 
@@ -71,14 +73,25 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
         return queryset
     if not ids:
         return queryset.none()
-    return queryset.filter(Q(**{f"{path}__in": ids}))
+    condition = Q()
+    for each in scope_paths(model):
+        condition |= Q(**{f"{each}__in": ids})
+    return queryset.filter(condition)
+
+
+def scope_paths(model: type[Model]) -> tuple[str, ...]:
+    path = getattr(model, "scope_path", None)
+    if path is None:
+        return ()
+    return (path,) if isinstance(path, str) else tuple(path)
 
 
 def owner_organization_id(instance: Model) -> int | None:
-    """The id of the organisation that owns an object, following its ``scope_path``."""
-    path = getattr(type(instance), "scope_path", None)
-    if path is None:
+    """The id of the organisation that owns an object, following its (first) ``scope_path``."""
+    paths = scope_paths(type(instance))
+    if not paths:
         return None
+    path = paths[0]
     value: Any = instance
     parts = path.split("__")
     for index, part in enumerate(parts):

@@ -74,6 +74,9 @@ class ScopeClass(models.TextChoices):
     OWN = "own", _("own organization only")
     PORTFOLIO = "portfolio", _("information systems")
     OVERSIGHT = "oversight", _("oversight of national systems")
+    # Audits and what they hold: only the parties named on the audit (auditee, auditor, the
+    # body that entrusted it) see it; a mandate lets one start an audit, not read others'.
+    AUDIT = "audit", _("audits (their parties only)")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an
