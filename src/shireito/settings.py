@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "shireito.accounts",
     "shireito.registry",
     "shireito.standards",
+    "shireito.audits",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -240,6 +241,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_ROOT = DATA_DIR / "files"
+# Evidence files larger than this are refused while they stream in (audits.evidence).
+SHIREITO_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIREITO_EVIDENCE_MAX_BYTES") or 20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

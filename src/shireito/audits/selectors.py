@@ -1,0 +1,432 @@
+"""Reads of audits, always through the one scoping layer: an audit and all it holds are seen
+only by its parties (auditee, auditor, the entrusting body) and platform admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shireito.audits.choices import (
+    ActionStatus,
+    AuditKind,
+    AuditStatus,
+    FindingStatus,
+    ResultStatus,
+)
+from shireito.audits.models import (
+    Audit,
+    AuditCycleRule,
+    AuditStage,
+    ControlResult,
+    CorrectiveAction,
+    Evidence,
+    EvidenceRevision,
+    Finding,
+    Milestone,
+    ScopeItem,
+)
+from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.organizations.models import Organization
+from shireito.registry.models import InformationSystem
+
+
+def audit_list(
+    *,
+    user,
+    self_assessment: bool | None = False,
+    status: str = "",
+    kind: str = "",
+    fiscal_year: int | None = None,
+    search: str = "",
+) -> QuerySet[Audit]:
+    """Audits the user is a party to. Self-assessments are kept apart: ``self_assessment``
+    False lists audits only, True self-assessments only, None both."""
+    audits = visible_to(
+        user,
+        Audit.objects.select_related("auditor", "auditee", "entrusting", "baseline", "lead"),
+    )
+    if self_assessment is True:
+        audits = audits.filter(kind=AuditKind.SELF_ASSESSMENT)
+    elif self_assessment is False:
+        audits = audits.exclude(kind=AuditKind.SELF_ASSESSMENT)
+    if status:
+        audits = audits.filter(status=status)
+    if kind:
+        audits = audits.filter(kind=kind)
+    if fiscal_year:
+        audits = audits.filter(fiscal_year=fiscal_year)
+    if search:
+        audits = audits.filter(
+            Q(number__icontains=search)
+            | Q(title__icontains=search)
+            | Q(auditee__name__icontains=search)
+            | Q(auditee__name_en__icontains=search)
+            | Q(auditee__code__icontains=search)
+        )
+    return audits.order_by("-fiscal_year", "-number")
+
+
+def audit_get(*, user, number: str) -> Audit | None:
+    return audit_list(user=user, self_assessment=None).filter(number=number).first()
+
+
+def scope_of(audit: Audit) -> list[ScopeItem]:
+    return list(audit.scope_items.select_related("system", "baseline").order_by("system__code"))
+
+
+def stages_of(audit: Audit) -> list[AuditStage]:
+    return list(audit.stages.select_related("owner").order_by("position"))
+
+
+def results_of(
+    *,
+    user,
+    audit: Audit,
+    system: str = "",
+    status: str = "",
+    claimed: str = "",
+    search: str = "",
+) -> QuerySet[ControlResult]:
+    """One audit's control results, in catalog order; filters by system code, result, the
+    auditee's claim and control id or title."""
+    results = visible_to(user, ControlResult.objects.filter(audit=audit)).select_related(
+        "control", "system"
+    )
+    if system:
+        results = results.filter(system__code=system)
+    if status:
+        results = results.filter(status=status)
+    if claimed:
+        results = results.filter(claimed=claimed)
+    if search:
+        results = results.filter(
+            Q(control__label__icontains=search) | Q(control__title__icontains=search)
+        )
+    return results.order_by("system__code", "position", "pk")
+
+
+@dataclass
+class ResultSummary:
+    """Counts of results per status, per system and in all."""
+
+    by_system: dict[str, Counter] = field(default_factory=dict)
+    total: Counter = field(default_factory=Counter)
+
+    @property
+    def assessed(self) -> int:
+        return sum(self.total.values()) - self.total[ResultStatus.NOT_ASSESSED]
+
+    @property
+    def count(self) -> int:
+        return sum(self.total.values())
+
+    def rows(self) -> list[tuple[str, list[int], int]]:
+        """(system code, counts in ResultStatus order, total): for a table beside a chart."""
+        return [
+            (code, [counts[s] for s in ResultStatus.values], sum(counts.values()))
+            for code, counts in sorted(self.by_system.items())
+        ]
+
+    def totals(self) -> list[int]:
+        return [self.total[s] for s in ResultStatus.values]
+
+
+def result_summary(audit: Audit, *, column: str = "status") -> ResultSummary:
+    """One grouped query, however many results: fast on an audit of a whole catalog."""
+    summary = ResultSummary()
+    rows = (
+        ControlResult.objects.filter(audit=audit)
+        .values("system__code", column)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts = summary.by_system.setdefault(row["system__code"], Counter())
+        counts[row[column]] += row["n"]
+        summary.total[row[column]] += row["n"]
+    return summary
+
+
+def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
+    return (
+        visible_to(user, Finding.objects.filter(audit=audit))
+        .prefetch_related("controls", "systems", "actions__milestones", "actions__owner")
+        .select_related("follow_up")
+        .order_by("number")
+    )
+
+
+def finding_get(*, user, audit: Audit, number: int) -> Finding | None:
+    return findings_of(user=user, audit=audit).filter(number=number).first()
+
+
+def actions_of(*, user, audit: Audit | None = None) -> QuerySet[CorrectiveAction]:
+    actions = visible_to(
+        user,
+        CorrectiveAction.objects.select_related("finding__audit", "owner", "verified_by"),
+    ).prefetch_related("milestones")
+    if audit is not None:
+        actions = actions.filter(finding__audit=audit)
+    return actions.order_by("due_date", "pk")
+
+
+def overdue_actions(*, user, today: dt.date | None = None) -> QuerySet[CorrectiveAction]:
+    today = today or timezone.localdate()
+    return actions_of(user=user).exclude(status=ActionStatus.CLOSED).filter(due_date__lt=today)
+
+
+def evidence_of(*, user, audit: Audit) -> QuerySet[Evidence]:
+    return (
+        visible_to(user, Evidence.objects.filter(audit=audit))
+        .select_related("result__control", "result__system", "finding")
+        .prefetch_related("revisions")
+        .order_by("title", "pk")
+    )
+
+
+def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int | None = None):
+    """A revision the user may download (the latest when ``number`` is None)."""
+    revisions = visible_to(
+        user, EvidenceRevision.objects.filter(evidence__audit=audit, evidence_id=evidence_id)
+    ).select_related("evidence")
+    if number is not None:
+        revisions = revisions.filter(number=number)
+    return revisions.order_by("-number").first()
+
+
+def open_findings_count(audit: Audit) -> int:
+    return audit.findings.filter(status=FindingStatus.OPEN).count()
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+def _member(user, organization_id) -> bool:
+    return bool(user and user.is_authenticated and user.organization_id == organization_id)
+
+
+def may_start_audits(user) -> bool:
+    """Auditors and organisation admins start audits for their organisation (the mandate
+    engine then decides which systems); platform admins for any auditor. ``None`` is the
+    command line."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_platform_admin or user.has_role("auditor") or user.has_role("org_admin")
+
+
+def may_start_self_assessment(user) -> bool:
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_platform_admin or any(
+        user.has_role(r) for r in ("editor", "auditor", "org_admin")
+    )
+
+
+def acts_as_auditor(user, audit: Audit) -> bool:
+    """The auditor's side: its auditors and organisation admins (for a self-assessment, the
+    organisation's own editors and auditors check themselves)."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    if audit.is_self_assessment:
+        return _member(user, audit.auditee_id) and any(
+            user.has_role(r) for r in ("editor", "auditor", "org_admin")
+        )
+    return _member(user, audit.auditor_id) and (
+        user.has_role("auditor") or user.has_role("org_admin")
+    )
+
+
+def acts_as_auditee(user, audit: Audit) -> bool:
+    """The auditee's side: its editors, auditors and organisation admins answer the audit
+    (self-assessment, evidence, corrective actions)."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    return _member(user, audit.auditee_id) and any(
+        user.has_role(r) for r in ("editor", "auditor", "org_admin")
+    )
+
+
+# --- the annual audit plan -----------------------------------------------------------------
+
+
+# The cycle rules are about security audits (directly or entrusted): a service-assurance
+# verification or a non-security audit does not stand in for one.
+PLAN_KINDS = (AuditKind.SECURITY_AUDIT, AuditKind.ENTRUSTED_SECURITY_AUDIT)
+
+
+@dataclass
+class PlanEntry:
+    organization: Organization
+    interval_years: int
+    last_year: int | None
+    due: bool
+    audits: list[Audit]  # this year's audits the user is a party to
+    other_audits: int  # this year's audits by others: counted, not shown
+    systems: int
+    systems_covered: int
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.audits) or self.other_audits > 0
+
+    @property
+    def gap(self) -> bool:
+        return self.due and not self.covered
+
+
+def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
+    """Which organisations are due a security audit in ``fiscal_year`` under the cycle rules
+    (due when their last audit that went ahead is ``interval`` or more years back, or never),
+    which are covered by an audit of that year, and so the gaps. Lists the organisations whose
+    systems the user may see, systems or not; names only the audits the user is a party to
+    (others are counted)."""
+    rules = dict(AuditCycleRule.objects.values_list("organization_kind", "interval_years"))
+    if not rules or not (user and user.is_authenticated):
+        return []
+    today = timezone.localdate()
+    visible_ids = visible_organization_ids(user, InformationSystem)
+    organizations = Organization.objects.filter(kind__in=list(rules)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    if visible_ids is not ALL:
+        organizations = organizations.filter(pk__in=visible_ids)
+    organizations = list(organizations.order_by("kind", "code"))
+    ids = [o.pk for o in organizations]
+    audits = Audit.objects.filter(
+        kind__in=PLAN_KINDS, auditee_id__in=ids, fiscal_year__lte=fiscal_year
+    ).values_list("pk", "auditee_id", "fiscal_year", "status")
+    mine = set(
+        audit_list(user=user, self_assessment=False, fiscal_year=fiscal_year).values_list(
+            "pk", flat=True
+        )
+    )
+    last: dict[int, int] = {}
+    this_year: dict[int, list[int]] = defaultdict(list)
+    for pk, auditee_id, year, status in audits:
+        if year == fiscal_year:
+            this_year[auditee_id].append(pk)
+        elif status != AuditStatus.PLANNED:
+            last[auditee_id] = max(last.get(auditee_id, 0), year)
+    shown = {
+        a.pk: a
+        for a in audit_list(user=user, self_assessment=False).filter(
+            pk__in=[pk for pks in this_year.values() for pk in pks if pk in mine]
+        )
+    }
+    systems = visible_to(user, InformationSystem.objects.filter(owner_id__in=ids))
+    system_counts = dict(
+        systems.values_list("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("owner_id", "n")
+    )
+    covered_counts = dict(
+        ScopeItem.objects.filter(
+            audit__fiscal_year=fiscal_year,
+            audit__kind__in=PLAN_KINDS,
+            system__owner_id__in=ids,
+        )
+        .values_list("system__owner_id")
+        .annotate(n=Count("system_id", distinct=True))
+        .order_by()
+        .values_list("system__owner_id", "n")
+    )
+    entries = []
+    for organization in organizations:
+        interval = rules[organization.kind]
+        previous = last.get(organization.pk)
+        due = previous is None or fiscal_year - previous >= interval
+        pks = this_year.get(organization.pk, [])
+        entries.append(
+            PlanEntry(
+                organization=organization,
+                interval_years=interval,
+                last_year=previous,
+                due=due,
+                audits=[shown[pk] for pk in pks if pk in shown],
+                other_audits=sum(1 for pk in pks if pk not in shown),
+                systems=system_counts.get(organization.pk, 0),
+                systems_covered=covered_counts.get(organization.pk, 0),
+            )
+        )
+    return entries
+
+
+def audit_history(*, user, audit: Audit) -> QuerySet:
+    """The audit trail of one audit and what it holds (findings, actions, milestones,
+    evidence), for its parties who may read history. Its events belong to the auditee in the
+    log; the audit's other parties read them here, as the audit is theirs too."""
+    from shireito.core.models import AuditEvent
+    from shireito.core.selectors import may_read_history
+
+    if not may_read_history(user) or audit_get(user=user, number=audit.number) is None:
+        return AuditEvent.objects.none()
+    findings = list(audit.findings.values_list("pk", flat=True))
+    actions = list(
+        CorrectiveAction.objects.filter(finding__audit=audit).values_list("pk", flat=True)
+    )
+    parts = {
+        "audits.audit": [audit.pk],
+        "audits.auditstage": list(audit.stages.values_list("pk", flat=True)),
+        "audits.finding": findings,
+        "audits.correctiveaction": actions,
+        "audits.milestone": list(
+            Milestone.objects.filter(action_id__in=actions).values_list("pk", flat=True)
+        ),
+        "audits.evidence": list(audit.evidence.values_list("pk", flat=True)),
+    }
+    condition = Q()
+    for object_type, pks in parts.items():
+        if pks:
+            condition |= Q(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+    return AuditEvent.objects.filter(condition).order_by("-sequence")
+
+
+def cycle_rules(user) -> dict[str, int]:
+    """How often each kind of organisation is due an audit (years), by kind."""
+    if not (user and user.is_authenticated):
+        return {}
+    return dict(AuditCycleRule.objects.values_list("organization_kind", "interval_years"))
+
+
+def open_statuses() -> list[str]:
+    return [AuditStatus.PLANNED, AuditStatus.FIELDWORK, AuditStatus.REPORTING]
+
+
+@dataclass
+class ControlAcrossAudits:
+    """How one control has fared in the audits the user is a party to."""
+
+    totals: list[tuple[str, int]]  # (status label, count) in ResultStatus order
+    recent: list[ControlResult]
+    count: int
+
+
+def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAudits:
+    """Results of one catalog control in every audit the user may see: counts by status and
+    the latest ones (newest fiscal year first). Two queries whatever the number of audits."""
+    results = visible_to(user, ControlResult.objects.filter(control=control))
+    counts = dict(results.values_list("status").annotate(n=Count("id")).order_by())
+    recent = list(
+        results.select_related("audit", "system").order_by(
+            "-audit__fiscal_year", "-audit__number", "system__code"
+        )[:limit]
+    )
+    totals = [(label, counts.get(value, 0)) for value, label in ResultStatus.choices]
+    return ControlAcrossAudits(totals=totals, recent=recent, count=sum(counts.values()))
