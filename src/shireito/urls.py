@@ -11,6 +11,7 @@ urlpatterns = [
     path("governance/", include("shireito.organizations.governance_urls")),
     path("systems/", include("shireito.registry.urls")),
     path("standards/", include("shireito.standards.urls")),
+    path("audits/", include("shireito.audits.urls")),
     path("open-data/", registry_open_data.open_data, name="open_data"),
     path(
         "open-data/systems.csv",

@@ -83,6 +83,7 @@ def node_detail(request, key: str, oscal_id: str):
             "children": paginate(request, selectors.children_of(catalog, node), per_page=200),
             "source_chain": selectors.source_chain(node, user=request.user),
             "derived": selectors.derived_copies(node, user=request.user),
+            "across_audits": _across_audits(request.user, node),
             "params": [
                 {
                     "id": p.get("id", ""),
@@ -94,6 +95,16 @@ def node_detail(request, key: str, oscal_id: str):
             ],
         },
     )
+
+
+def _across_audits(user, node):
+    """The control's results in the user's audits (the audits app reads them; standards only
+    shows them), or None for a group."""
+    if node.is_group:
+        return None
+    from shireito.audits.selectors import control_across_audits
+
+    return control_across_audits(user=user, control=node)
 
 
 @login_required

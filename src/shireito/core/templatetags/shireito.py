@@ -36,7 +36,11 @@ def query_with(context, **changes):
 
 
 # Changes recorded under a name that is not a model field.
-_EXTRA_LABELS = {"roles": gettext_lazy("roles")}
+_EXTRA_LABELS = {
+    "roles": gettext_lazy("roles"),
+    "scope": gettext_lazy("systems in scope"),
+    "results": gettext_lazy("control results"),
+}
 
 
 @register.filter
@@ -51,7 +55,8 @@ def change_rows(event) -> list[dict]:
         label = _EXTRA_LABELS.get(name, name)
         if model is not None and name not in _EXTRA_LABELS:
             with contextlib.suppress(FieldDoesNotExist):
-                label = model._meta.get_field(name).verbose_name
+                # A reverse relation (a set of rows) has no verbose name of its own.
+                label = getattr(model._meta.get_field(name), "verbose_name", name)
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         rows.append({"label": capfirst(label), "old": old, "new": new})
     return rows
@@ -85,3 +90,16 @@ def open_data_display(system):
     from shireito.registry.selectors import open_data_display as display
 
     return display(system)
+
+
+@register.filter
+def fiscal_year(year):
+    """令和8年度 (FY2026) in Japanese, FY2026 in English: the label the budget pages use."""
+    from django.utils.translation import get_language
+
+    from shireito.registry.selectors import fiscal_year_label
+
+    if not year:
+        return ""
+    label = fiscal_year_label(int(year), get_language() or "ja")
+    return label if label.startswith("FY") else f"{label} (FY{year})"

@@ -1,0 +1,226 @@
+"""Forms of the engagement pages. They only parse what is typed; the services decide (the
+mandate, the auditee's systems, the stage rules) and their errors land on these fields."""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shireito.audits.choices import AuditKind
+from shireito.audits.models import Audit
+from shireito.organizations.choices import OrganizationKind
+from shireito.organizations.forms import DateInput
+
+AUDIT_KINDS = [(value, label) for value, label in AuditKind.choices if value != "self_assessment"]
+
+
+def split_ids(text: str) -> tuple[str, ...]:
+    """Control ids typed one a line or separated by commas, in order, each once."""
+    seen: dict[str, None] = {}
+    for part in re.split(r"[,\n\r]+", text or ""):
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return tuple(seen)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.code})"
+
+
+class LeadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.username})" if str(obj) != obj.username else obj.username
+
+
+class CatalogChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        edition = f", {obj.edition}" if obj.edition else ""
+        return f"{obj.title} ({obj.key}{edition})"
+
+
+class SystemsField(forms.MultipleChoiceField):
+    """Systems from a queryset, shown grouped by owner (one option group per organisation),
+    cleaned into the system objects themselves."""
+
+    def __init__(self, *args, **kwargs):
+        self.queryset = None
+        super().__init__(*args, **kwargs)
+
+    def set_queryset(self, queryset) -> None:
+        systems = list(queryset.select_related("owner").order_by("owner__code", "code"))
+        self.queryset = {str(s.pk): s for s in systems}
+        self.choices = [
+            (str(owner), [(str(s.pk), f"{s.code} — {s}") for s in group])
+            for owner, group in groupby(systems, key=lambda s: s.owner)
+        ]
+
+    def clean(self, value):
+        chosen = super().clean(value)
+        return [self.queryset[pk] for pk in chosen]
+
+
+class AuditCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of audit"), choices=AUDIT_KINDS)
+    auditee = OrganizationChoiceField(label=_("Audited organization"), queryset=None)
+    systems = SystemsField(
+        label=_("Systems in scope"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_(
+            "Systems of the audited organization; choose several with Ctrl (or ⌘) held down. "
+            "The mandate is checked for every system."
+        ),
+    )
+    baseline = CatalogChoiceField(label=_("Baseline"), queryset=None)
+    selection = forms.CharField(
+        label=_("Only these controls"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional: control ids of the baseline, one a line or separated by commas. Leave "
+            "empty to assess every control."
+        ),
+    )
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year (April to March, e.g. 2026)"), min_value=2000, max_value=2100
+    )
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period until"), widget=DateInput)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for a title made of the fiscal year, kind and organization."),
+    )
+    lead = LeadChoiceField(
+        label=_("Lead auditor"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "An audit entrusted to another body is led by one of its auditors: that body names "
+            "the lead on the audit's edit page."
+        ),
+    )
+    method = forms.CharField(
+        label=_("Method"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(
+        self,
+        *args,
+        self_assessment: bool,
+        organizations,
+        systems,
+        catalogs,
+        leads,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.self_assessment = self_assessment
+        if self_assessment:
+            # A self-assessment has one kind; the organisation checks itself.
+            del self.fields["kind"]
+            self.fields["auditee"].label = _("Organization")
+            self.fields["lead"].label = _("Lead")
+        self.fields["auditee"].queryset = organizations
+        self.fields["systems"].set_queryset(systems)
+        self.fields["baseline"].queryset = catalogs
+        self.fields["lead"].queryset = leads
+
+    def clean_selection(self) -> tuple[str, ...]:
+        return split_ids(self.cleaned_data.get("selection", ""))
+
+
+class AuditEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    lead = LeadChoiceField(label=_("Lead auditor"), queryset=None, required=False)
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period until"), widget=DateInput)
+    method = forms.CharField(
+        label=_("Method"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Needed before the audit can be closed."),
+    )
+
+    def __init__(self, *args, audit: Audit, leads, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": audit.title,
+                "lead": audit.lead_id,
+                "period_start": audit.period_start,
+                "period_end": audit.period_end,
+                "method": audit.method,
+                "conclusion": audit.conclusion,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = leads
+
+
+class AuditWidenForm(forms.Form):
+    systems = SystemsField(
+        label=_("Systems to add"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_(
+            "Systems of the audited organization not yet in scope; the mandate is checked "
+            "again for each."
+        ),
+    )
+    baseline = CatalogChoiceField(
+        label=_("Baseline"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty to hold them to the audit's baseline."),
+    )
+
+    def __init__(self, *args, systems, catalogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["systems"].set_queryset(systems)
+        self.fields["baseline"].queryset = catalogs
+
+
+class NextCycleForm(forms.Form):
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year of the next cycle"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Leave empty for the following year."),
+    )
+
+
+class StageForm(forms.Form):
+    completed = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=None,
+    )
+    due_date = forms.DateField(required=False, widget=DateInput)
+
+
+class CycleRulesForm(forms.Form):
+    """One field per kind of organisation: audited at least once every N fiscal years, or
+    (empty) not on the plan at all."""
+
+    def __init__(self, *args, rules: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in OrganizationKind.choices:
+            self.fields[f"interval_{kind}"] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=1,
+                max_value=50,
+                initial=rules.get(kind),
+            )
+
+    def intervals(self) -> dict[str, int | None]:
+        return {kind: self.cleaned_data.get(f"interval_{kind}") for kind in OrganizationKind.values}

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from shireito.audits import views, views_work
+
+app_name = "audits"
+
+urlpatterns = [
+    # The engagement (views.py)
+    path("", views.audit_list, name="list"),
+    path("plan/", views.audit_plan, name="plan"),
+    path("new/", views.audit_create, name="create"),
+    path("<str:number>/", views.audit_detail, name="detail"),
+    path("<str:number>/edit/", views.audit_edit, name="edit"),
+    path("<str:number>/advance/", views.audit_advance, name="advance"),
+    path("<str:number>/stages/<str:stage>/", views.stage_update, name="stage"),
+    path("<str:number>/widen/", views.audit_widen, name="widen"),
+    path("<str:number>/next-cycle/", views.audit_next_cycle, name="next_cycle"),
+    path("<str:number>/report/", views.audit_report, name="report"),
+    path("<str:number>/report.pdf", views.audit_report_pdf, name="report_pdf"),
+    path("<str:number>/oscal-ar.json", views.audit_oscal_ar, name="oscal_ar"),
+    path("<str:number>/oscal-poam.json", views.audit_oscal_poam, name="oscal_poam"),
+    # The work inside it (views_work.py)
+    path("<str:number>/results/", views_work.results_entry, name="results"),
+    path("<str:number>/results/import/", views_work.results_import, name="results_import"),
+    path("<str:number>/findings/new/", views_work.finding_create, name="finding_create"),
+    path("<str:number>/findings/<int:finding>/", views_work.finding_detail, name="finding"),
+    path("<str:number>/findings/<int:finding>/edit/", views_work.finding_edit, name="finding_edit"),
+    path(
+        "<str:number>/findings/<int:finding>/follow-up/",
+        views_work.finding_follow_up,
+        name="finding_follow_up",
+    ),
+    path(
+        "<str:number>/findings/<int:finding>/actions/new/",
+        views_work.action_create,
+        name="action_create",
+    ),
+    path("<str:number>/actions/<int:action>/", views_work.action_detail, name="action"),
+    path("<str:number>/evidence/", views_work.evidence_list, name="evidence"),
+    path("<str:number>/evidence/<int:evidence>/", views_work.evidence_detail, name="evidence_item"),
+    path(
+        "<str:number>/evidence/<int:evidence>/r<int:revision>/download/",
+        views_work.evidence_download,
+        name="evidence_download",
+    ),
+]
