@@ -7,6 +7,8 @@ naming each invalid field with its location and JSON path.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -18,6 +20,8 @@ from ninja.security import SessionAuth
 
 from shireito.accounts.api import router as accounts_router
 from shireito.accounts.auth import ApiTokenAuth
+from shireito.audits.api import router as audits_router
+from shireito.audits.services import ProblemsError
 from shireito.core.api import router as core_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
@@ -52,6 +56,7 @@ api.add_router("/", core_router)
 api.add_router("/", governance_router)
 api.add_router("/", registry_router)
 api.add_router("/", standards_router)
+api.add_router("/", audits_router)
 
 
 def _error(request, status: int, detail: str, errors: list[dict] | None = None):
@@ -125,6 +130,34 @@ def on_catalog_import_error(request, exc: CatalogImportError):
             }
         )
     return _error(request, 422, _("The file has problems; nothing was written."), errors)
+
+
+def _problem_field(path: str) -> str | None:
+    """The name a problem's path ends in (``row 4.status``, ``$.results[3].status``)."""
+    match = re.search(r"\.([A-Za-z_][\w-]*)$", path)
+    return match.group(1) if match else None
+
+
+@api.exception_handler(ProblemsError)
+def on_problems_error(request, exc: ProblemsError):
+    """Bulk input with problems, each at its JSON path in the body, or at its row and column
+    (or JSON path) in an uploaded file, whose form field is ``file``; nothing was written."""
+    location = "file" if exc.location == "file" else "body"
+    errors = [
+        {
+            "field": "file" if location == "file" else _problem_field(problem.path),
+            "location": location,
+            "path": problem.path,
+            "message": problem.message,
+        }
+        for problem in exc.problems
+    ]
+    detail = (
+        _("The file has problems; nothing was written.")
+        if location == "file"
+        else _("The request has problems; nothing was written.")
+    )
+    return _error(request, 422, detail, errors)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,5 +1,5 @@
 """The ``shireito`` command: Django's management commands plus our own (serve, demo, token,
-auditlog), so operators learn one command."""
+audit, auditlog), so operators learn one command."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shireito.core.context import request_id_var
+from shireito.core.services import is_unstorable
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -62,25 +64,63 @@ class LanguageMiddleware:
         return response
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _unstorable_json(body: bytes) -> bool:
+    """Whether a JSON body holds a NUL or a lone surrogate anywhere (neither can be stored,
+    and PostgreSQL cannot even compare them). Parsed only when an escape makes it possible."""
+    if b"\x00" in body or b"\\u0000" in body:
+        return True
+    if not _SURROGATE_ESCAPE.search(body):
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False  # not JSON at all: the API says so itself
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if is_unstorable(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 class RejectNullCharactersMiddleware:
-    """A NUL character in the address or query can only be an attack or a broken client, and
-    PostgreSQL cannot even compare it: answer 400 with a clear message before any view runs."""
+    """A NUL character in the address, the query or a JSON body can only be an attack or a
+    broken client, and PostgreSQL cannot even compare it (nor a lone surrogate): answer 400
+    with a clear message before any view runs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in value for value in request.GET.values()):
-            message = _("The address contains a null character.")
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "detail": message,
-                        "errors": [
-                            {"field": None, "location": "query", "path": "$", "message": message}
-                        ],
-                    },
-                    status=400,
-                )
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return self._refuse(request, _("The address contains a null character."), "query")
+        if request.content_type == "application/json" and _unstorable_json(request.body):
+            return self._refuse(
+                request,
+                _("The request contains a null character or an unpaired surrogate."),
+                "body",
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str, location: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "detail": message,
+                    "errors": [
+                        {"field": None, "location": location, "path": "$", "message": message}
+                    ],
+                },
+                status=400,
+            )
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

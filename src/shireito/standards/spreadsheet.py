@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 from django.utils.translation import gettext as _
 
@@ -96,7 +97,7 @@ def read_rows(
         rows = []
         try:
             for row in book.worksheets[0].iter_rows(values_only=True):
-                if len(rows) > max_rows:
+                if len(rows) > max_rows + 1:  # the header and one row too many: enough to refuse
                     break
                 rows.append(["" if cell is None else str(cell).replace("\x00", "") for cell in row])
         finally:
@@ -111,7 +112,9 @@ def read_rows(
             problem("$", _("Null characters and unpaired surrogates are not allowed."))
             return None
         try:
-            rows = list(csv.reader(io.StringIO(text)))
+            # Read lazily and stop one row past the limit: a file of empty lines must not
+            # become millions of lists in memory before it is refused.
+            rows = list(itertools.islice(csv.reader(io.StringIO(text)), max_rows + 2))
         except csv.Error as exc:
             problem("$", _("Not a readable CSV file: %s") % exc)
             return None
