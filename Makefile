@@ -68,6 +68,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/audit_trail.py
+	$(BIN)/python bench/audits.py
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/standards.py
 

@@ -442,6 +442,11 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for index, (username, full_name, org_code, roles) in enumerate(USERS, start=1):
             _ensure_user(username, full_name, by_code[org_code], roles, password)
             report("users", index, len(USERS))
+        # After the catalogs (their baselines) and the users (who plan and answer them).
+        from shireito.audits.demo import load_demo_audits
+
+        load_demo_audits(by_code)
+        report("audits", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 

@@ -1,6 +1,8 @@
 """A deterministic national-scale data set for benchmarks and load: 1,788 local governments
 with valid codes, ~25 ministries, ~90 independent agencies, ~500 critical-infrastructure
-operators and N information systems, loaded with bulk inserts in one transaction.
+operators and N information systems, loaded with bulk inserts in one transaction; with them
+(unless ``audits=False``) last year's and this year's audits of most systems, see
+``shireito.audits.scale``.
 
 It is synthetic: names are numbered ("サンプル市 0201"), prefectures carry their real names
 and codes. Loaded only in demo mode, next to the demo data, under codes starting ``scale-``.
@@ -91,6 +93,8 @@ class ScaleResult:
     organizations: int
     systems: int
     budget_lines: int = 0
+    audits: int = 0
+    control_results: int = 0
 
 
 def _code(prefecture: int, number: int) -> str:
@@ -99,8 +103,10 @@ def _code(prefecture: int, number: int) -> str:
 
 
 def clear_scale_data() -> None:
+    from shireito.audits.scale import clear_scale_audits
     from shireito.registry.models import OversightRating, Recommendation
 
+    clear_scale_audits()  # their results and scope hold the systems
     Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
     OversightRating.objects.filter(system__code__startswith=PREFIX).delete()
     BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
@@ -111,7 +117,11 @@ def clear_scale_data() -> None:
 
 
 def generate(
-    *, systems: int = 40_000, seed: int = 1, progress: Callable[[str, int, int], None] | None = None
+    *,
+    systems: int = 40_000,
+    seed: int = 1,
+    audits: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ScaleResult:
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
 
@@ -302,7 +312,18 @@ def generate(
         report("systems", systems, systems)
         budget_lines = _budgets(rng)
         report("budget lines", budget_lines, budget_lines)
-    return ScaleResult(organizations=organizations, systems=systems, budget_lines=budget_lines)
+        audit_result = None
+        if audits:
+            from shireito.audits.scale import generate_audits
+
+            audit_result = generate_audits(seed=seed, progress=progress)
+    return ScaleResult(
+        organizations=organizations,
+        systems=systems,
+        budget_lines=budget_lines,
+        audits=audit_result.audits if audit_result else 0,
+        control_results=audit_result.control_results if audit_result else 0,
+    )
 
 
 def _budgets(rng: random.Random) -> int:

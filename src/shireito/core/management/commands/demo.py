@@ -23,6 +23,12 @@ class Command(BaseCommand):
         )
         scale.add_argument("--systems", type=int, default=40_000)
         scale.add_argument("--seed", type=int, default=1)
+        scale.add_argument(
+            "--no-audits",
+            dest="audits",
+            action="store_false",
+            help="leave out the audits (by default about 60 control results per system)",
+        )
 
     def handle(self, *args, action, if_empty=False, **options):
         if action == "info":
@@ -40,7 +46,7 @@ class Command(BaseCommand):
         if "organizations_organization" not in connection.introspection.table_names():
             raise CommandError("The database is not migrated: run `shireito migrate` first.")
         if action == "scale":
-            return self._scale(options["systems"], options["seed"])
+            return self._scale(options["systems"], options["seed"], options.get("audits", True))
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has data.")
             return
@@ -64,7 +70,7 @@ class Command(BaseCommand):
         )
         self._print_sign_in()
 
-    def _scale(self, systems: int, seed: int) -> None:
+    def _scale(self, systems: int, seed: int, audits: bool = True) -> None:
         import time
 
         from shireito.registry.scale import generate
@@ -83,12 +89,16 @@ class Command(BaseCommand):
             elif done == total:
                 self.stdout.write(f"  {stage}: {done:,}/{total:,}")
 
-        result = generate(systems=systems, seed=seed, progress=progress)
+        try:
+            result = generate(systems=systems, seed=seed, audits=audits, progress=progress)
+        except ValueError as error:  # data the run would have to destroy: say so, change nothing
+            raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Scale data: {result.organizations:,} organizations, {result.systems:,} systems "
-                f"and {result.budget_lines:,} budget lines in {time.monotonic() - started:.0f} s "
-                f"(seed {seed})."
+                f"Scale data: {result.organizations:,} organizations, {result.systems:,} systems, "
+                f"{result.budget_lines:,} budget lines, {result.audits:,} audits and "
+                f"{result.control_results:,} control results in "
+                f"{time.monotonic() - started:.0f} s (seed {seed})."
             )
         )
 

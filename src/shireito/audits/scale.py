@@ -1,0 +1,409 @@
+"""Audits at national scale, for ``shireito demo scale``: for a large share of the scale
+systems, last fiscal year's audit (closed, every control assessed) and this year's cycle
+started from it (planned, in fieldwork or reporting, with last year's result beside each
+control), both against a synthetic 40-control baseline. With the default 40,000 systems that
+is some 2.5 million control results.
+
+Written with bulk inserts (the control results with a plain parameterised INSERT, see
+``_insert_results``), not through ``services.audit_create``: one audit-trail event and a
+mandate check per audit would take far too long at this size. Audits are made only where the
+mandate engine allows: each kind of system is checked once with ``services.check_mandate`` (see
+``_plans``). Systems no audit mandate covers (local governments' and operators' under the
+current model) get their owner's own check (自己点検), which needs none.
+
+Audits are numbered ``SCALE-A<year>-NNNNNN`` (``SCALE-S…`` for self-assessments) so they
+never take a number the services would hand out, and are removed with the rest of the scale
+data. Runs inside the caller's transaction: interrupted, it leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shireito.audits.bulk import insert_results
+from shireito.audits.choices import (
+    STAGE_OWNED_BY_AUDITEE,
+    AuditKind,
+    AuditStatus,
+    ResultStatus,
+    StageKind,
+)
+from shireito.audits.models import Audit, AuditStage, ControlResult, Evidence, ScopeItem
+from shireito.organizations.choices import GovernanceRole
+from shireito.organizations.models import Organization
+from shireito.registry.models import InformationSystem
+
+NUMBER_PREFIX = "SCALE-"
+SYSTEM_PREFIX = "scale-"
+CATALOG_KEY = "scale-baseline"
+SHARE = 0.8
+# Audits are written in batches of about this many control results (memory stays flat).
+BATCH_RESULTS = 50_000
+
+# The synthetic baseline: five parts of two sections, each with two measures that each hold
+# one requirement: 40 controls to assess. Our own words, in the Common Standards' shape.
+PARTS = [
+    ("体制と責任", ["責任者と役割", "規程の見直し"]),
+    ("情報の取扱い", ["格付けと表示", "保存と廃棄"]),
+    ("アクセスの管理", ["利用者の認証", "権限の付与"]),
+    ("運用と監視", ["更新と脆弱性", "記録と監視"]),
+    ("調達と委託", ["調達の要件", "委託先の管理"]),
+]
+
+
+@dataclass
+class AuditScaleResult:
+    audits: int = 0
+    control_results: int = 0
+    systems: int = 0
+    self_assessments: int = 0
+
+
+def baseline_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "parent", "kind", "title", "statement", "guidance"])
+    for p, (part, sections) in enumerate(PARTS, start=1):
+        writer.writerow([str(p), "", "part", f"{part}（合成）", "", ""])
+        for s, section in enumerate(sections, start=1):
+            section_id = f"{p}.{s}"
+            writer.writerow([section_id, str(p), "section", section, "", ""])
+            for m in (1, 2):
+                measure = f"{section_id}({m})"
+                writer.writerow([measure, section_id, "measure", f"{section} その{m}", "", ""])
+                writer.writerow(
+                    [
+                        f"{measure}(a)",
+                        measure,
+                        "requirement",
+                        "",
+                        f"「{section}」について、定めた手順のとおりに対策を行い、その記録を残す"
+                        f"こと（合成データの要件 {measure}）。",
+                        "",
+                    ]
+                )
+    return out.getvalue().encode()
+
+
+def scale_baseline(owner: Organization | None):
+    """The baseline every scale audit is held to; imported once and kept."""
+    from shireito.standards.importers import import_catalog
+    from shireito.standards.models import Catalog
+
+    catalog = Catalog.objects.filter(key=CATALOG_KEY).first()
+    if catalog is None:
+        catalog = import_catalog(
+            baseline_csv(),
+            fmt="csv",
+            actor=None,
+            key=CATALOG_KEY,
+            title="大規模データ用ベースライン（合成）",
+            edition="試験用",
+            owner=owner,
+            source_name="scale",
+        ).catalog
+    return catalog
+
+
+def clear_scale_audits() -> int:
+    """Remove the scale audits before their systems go. An audit someone planned of a scale
+    system is not generated data: it is never removed silently, the run stops naming it.
+    Control results go by a plain DELETE: the ORM would load millions of rows first."""
+    planned = list(
+        Audit.objects.filter(scope_items__system__code__startswith=SYSTEM_PREFIX)
+        .exclude(number__startswith=NUMBER_PREFIX)
+        .values_list("number", flat=True)
+        .distinct()[:20]
+    )
+    if planned:
+        raise ValueError(
+            "Audits planned by people cover scale systems; delete them first or keep the "
+            "scale data: " + ", ".join(planned)
+        )
+    ids = list(Audit.objects.filter(number__startswith=NUMBER_PREFIX).values_list("pk", flat=True))
+    table = connection.ops.quote_name(ControlResult._meta.db_table)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        Evidence.objects.filter(audit_id__in=chunk).delete()
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE audit_id IN ({marks})", chunk)  # noqa: S608
+        Audit.objects.filter(pk__in=chunk).delete()
+    return len(ids)
+
+
+# --- which audit each system gets ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    auditor_id: int | None  # None: the owner checks itself
+    entrusting_id: int | None = None
+    mandate_key: str = ""
+    rule: str = ""
+
+
+def _plans(
+    systems: list[tuple], organizations: dict[int, Organization], engine, centre
+) -> dict[int, Plan]:
+    """The plan for every system (by pk), asking the mandate engine once per kind of system.
+
+    The engine decides on a system by its category and by its owner and builder only through
+    selectors: ``kind:`` (the organisation's kind) and ``role:`` (whether it holds a role on
+    the day). Two systems alike in (category, owner kind, owner if it holds a role, builder
+    kind, builder if it holds a role) get the same answer, so one check per such signature
+    is the check of every system that has it."""
+    from shireito.audits.services import check_mandate
+
+    holder_ids = {org.pk for role in GovernanceRole.values for org in engine.holders(role)}
+
+    def signature(owner_id, category, builder_id):
+        owner, builder = organizations[owner_id], organizations.get(builder_id)
+        return (
+            category,
+            owner.kind,
+            owner.pk if owner.pk in holder_ids else None,
+            builder.kind if builder else None,
+            builder.pk if builder and builder.pk in holder_ids else None,
+        )
+
+    decided: dict[tuple, Plan] = {}
+    plans: dict[int, Plan] = {}
+    for pk, _code, owner_id, category, builder_id in systems:
+        key = signature(owner_id, category, builder_id)
+        if key not in decided:
+            decided[key] = _decide(check_mandate, engine, centre, pk)
+        plans[pk] = decided[key]
+    return plans
+
+
+def _decide(check_mandate, engine, centre, system_pk) -> Plan:
+    if centre is not None:
+        system = InformationSystem.objects.select_related("owner", "builder").get(pk=system_pk)
+        for kind in (AuditKind.SECURITY_AUDIT, AuditKind.ENTRUSTED_SECURITY_AUDIT):
+            try:
+                found = check_mandate(kind=kind, auditor=centre, systems=[system], engine=engine)
+            except ValidationError:
+                continue
+            return Plan(
+                kind,
+                found.auditor.pk,
+                found.entrusting.pk if found.entrusting else None,
+                found.mandate_key,
+                found.rule,
+            )
+    return Plan(AuditKind.SELF_ASSESSMENT, None)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+# Weights of (claimed, status) in last year's closed audits: mostly met; the auditors mark
+# some claims down.
+RESULTS = [ResultStatus.SATISFIED] * 14 + [
+    ResultStatus.PARTIALLY,
+    ResultStatus.PARTIALLY,
+    ResultStatus.PARTIALLY,
+    ResultStatus.NOT_SATISFIED,
+    ResultStatus.NOT_SATISFIED,
+    ResultStatus.NOT_APPLICABLE,
+]
+DOWNGRADE = {
+    ResultStatus.SATISFIED: ResultStatus.PARTIALLY,
+    ResultStatus.PARTIALLY: ResultStatus.NOT_SATISFIED,
+}
+CURRENT_STATUSES = (
+    [AuditStatus.PLANNED] * 3 + [AuditStatus.FIELDWORK] * 5 + [AuditStatus.REPORTING] * 2
+)
+
+
+def generate_audits(
+    *,
+    seed: int = 1,
+    share: float = SHARE,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> AuditScaleResult:
+    """Write the scale audits for the scale systems already there (after clearing earlier
+    ones). All in one transaction (the caller's, if it has one)."""
+    from shireito.organizations.mandates import active_engine
+    from shireito.registry.selectors import current_fiscal_year
+
+    rng = random.Random(f"audits-{seed}")  # noqa: S311 - reproducible test data, not secrets
+    today = timezone.localdate()
+    year = current_fiscal_year(today)
+
+    with transaction.atomic():
+        clear_scale_audits()
+        systems = list(
+            InformationSystem.objects.filter(code__startswith=SYSTEM_PREFIX)
+            .order_by("code")
+            .values_list("pk", "code", "owner_id", "category", "builder_id")
+        )
+        chosen = [s for s in systems if rng.random() < share]
+        involved = {s[2] for s in chosen} | {s[4] for s in chosen if s[4]}
+        organizations = Organization.objects.in_bulk(involved)
+        engine = active_engine()
+        centres = engine.holders(GovernanceRole.NATIONAL_CYBER_CENTRE)
+        centre = centres[0] if centres else None
+        plans = _plans(chosen, organizations, engine, centre)
+        catalog = scale_baseline(centre)
+        controls = list(
+            catalog.nodes.filter(is_group=False).order_by("position").values_list("pk", "position")
+        )
+        groups: dict[tuple[int, Plan], list[int]] = {}
+        for pk, _code, owner_id, _category, _builder in chosen:
+            groups.setdefault((owner_id, plans[pk]), []).append(pk)
+        total = 2 * len(chosen) * len(controls)
+        writer = _Writer(rng, year, today, catalog, controls, organizations)
+        done = 0
+        batch: list[tuple[int, Plan, list[int]]] = []
+        size = 0
+        for (owner_id, plan), members in groups.items():
+            batch.append((owner_id, plan, members))
+            size += 2 * len(members) * len(controls)
+            if size >= BATCH_RESULTS:
+                done += writer.write(batch)
+                batch, size = [], 0
+                if progress and done < total:
+                    progress("control results", done, total)
+        done += writer.write(batch)
+        if progress:
+            progress("control results", done, total)
+    return AuditScaleResult(
+        audits=writer.audits,
+        control_results=done,
+        systems=len(chosen),
+        self_assessments=writer.self_assessments,
+    )
+
+
+class _Writer:
+    def __init__(self, rng, year, today, catalog, controls, organizations):
+        self.rng = rng
+        self.year = year
+        self.today = today
+        self.catalog = catalog
+        self.controls = controls
+        self.organizations = organizations
+        self.audits = 0
+        self.self_assessments = 0
+        self.numbers = {"A": 0, "S": 0}
+        self.at = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def _number(self, plan: Plan, fiscal_year: int) -> str:
+        letter = "S" if plan.kind == AuditKind.SELF_ASSESSMENT else "A"
+        self.numbers[letter] += 1
+        return f"{NUMBER_PREFIX}{letter}{fiscal_year}-{self.numbers[letter]:06d}"
+
+    def _audit(self, owner_id, plan, fiscal_year, status, previous=None) -> Audit:
+        owner = self.organizations[owner_id]
+        self_assessment = plan.kind == AuditKind.SELF_ASSESSMENT
+        label = "自己点検" if self_assessment else AuditKind(plan.kind).label
+        start = dt.date(fiscal_year, 6, 1)
+        end = dt.date(fiscal_year + 1, 2, 28)
+        closed = status == AuditStatus.CLOSED
+        return Audit(
+            number=self._number(plan, fiscal_year),
+            title=f"{fiscal_year}年度 {label}：{owner.name}（合成）",
+            kind=plan.kind,
+            mandate_key=plan.mandate_key,
+            mandate_rule=plan.rule,
+            auditor_id=owner_id if self_assessment else plan.auditor_id,
+            entrusting_id=plan.entrusting_id,
+            auditee_id=owner_id,
+            baseline=self.catalog,
+            fiscal_year=fiscal_year,
+            period_start=start,
+            period_end=end,
+            status=status,
+            previous=previous,
+            conclusion="合成データ：おおむね基準を満たしている。" if closed else "",
+            closed_on=min(end + dt.timedelta(days=30), self.today) if closed else None,
+        )
+
+    def write(self, batch: list[tuple[int, Plan, list[int]]]) -> int:
+        if not batch:
+            return 0
+        rng = self.rng
+        closed = [self._audit(o, p, self.year - 1, AuditStatus.CLOSED) for o, p, _m in batch]
+        # SQLite and PostgreSQL hand the new ids back, so this year's audits can point at them.
+        Audit.objects.bulk_create(closed, batch_size=500)
+        current = [
+            self._audit(o, p, self.year, rng.choice(CURRENT_STATUSES), previous=last)
+            for (o, p, _m), last in zip(batch, closed, strict=True)
+        ]
+        Audit.objects.bulk_create(current, batch_size=500)
+        scope, stages, results = [], [], []
+        for (_owner, _plan, members), last, now in zip(batch, closed, current, strict=True):
+            for audit in (last, now):
+                scope.extend(
+                    ScopeItem(audit_id=audit.pk, system_id=s, baseline=self.catalog)
+                    for s in members
+                )
+                stages.extend(self._stages(audit))
+            for system in members:
+                for control, position in self.controls:
+                    claimed = rng.choice(RESULTS)
+                    status = claimed
+                    if claimed in DOWNGRADE and rng.random() < 0.12:
+                        status = DOWNGRADE[claimed]
+                    results.append(
+                        (last.pk, system, control, position, claimed, "", status, "", "", self.at)
+                    )
+                    results.append(self._current_result(now, system, control, position, status))
+        ScopeItem.objects.bulk_create(scope, batch_size=2000)
+        AuditStage.objects.bulk_create(stages, batch_size=2000)
+        insert_results(results)
+        self.audits += len(closed) + len(current)
+        self.self_assessments += 2 * sum(
+            1 for _o, p, _m in batch if p.kind == AuditKind.SELF_ASSESSMENT
+        )
+        return len(results)
+
+    def _current_result(self, audit, system, control, position, last) -> tuple:
+        """This year's result: nothing yet when planned; in fieldwork most claims and some
+        results; in reporting every claim and nearly every result."""
+        rng = self.rng
+        claimed = status = ResultStatus.NOT_ASSESSED
+        if audit.status != AuditStatus.PLANNED:
+            reporting = audit.status == AuditStatus.REPORTING
+            if reporting or rng.random() < 0.8:
+                claimed = rng.choice(RESULTS)
+            if rng.random() < (0.95 if reporting else 0.4):
+                status = claimed if claimed != ResultStatus.NOT_ASSESSED else rng.choice(RESULTS)
+                if status in DOWNGRADE and rng.random() < 0.12:
+                    status = DOWNGRADE[status]
+        touched = claimed != ResultStatus.NOT_ASSESSED or status != ResultStatus.NOT_ASSESSED
+        at = self.at if touched else None
+        return (audit.pk, system, control, position, claimed, "", status, "", last, at)
+
+    def _stages(self, audit: Audit) -> list[AuditStage]:
+        from shireito.audits.services import default_stage_dues
+
+        dues = default_stage_dues(audit.period_start, audit.period_end)
+        done = {
+            AuditStatus.PLANNED: 0,
+            AuditStatus.FIELDWORK: 1,
+            AuditStatus.REPORTING: 3,
+            AuditStatus.CLOSED: 5,
+        }[audit.status]
+        return [
+            AuditStage(
+                audit_id=audit.pk,
+                stage=stage,
+                position=position,
+                owner_id=audit.auditee_id if stage in STAGE_OWNED_BY_AUDITEE else audit.auditor_id,
+                due_date=dues[stage],
+                completed_on=min(dues[stage], self.today) if position < done else None,
+            )
+            for position, stage in enumerate(StageKind.values)
+        ]
