@@ -148,3 +148,12 @@ def test_api_messages_follow_accept_language(client, viewer):
     assert english.status_code == japanese.status_code == 403
     assert english.json()["detail"] == "You may not manage users of this organization."
     assert japanese.json()["detail"] == "この組織のユーザーを管理する権限がありません。"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organizations", "/api/v1/systems", "/api/v1/catalogs", "/api/v1/users"]
+)
+def test_an_offset_past_what_the_database_holds_is_an_empty_page(api, platform_admin, path):
+    response = api(platform_admin, "get", path, offset=10**20)
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from shireito.accounts import selectors, services
 from shireito.accounts.schemas import (
@@ -15,6 +15,7 @@ from shireito.accounts.schemas import (
     UserOut,
     UserUpdateIn,
 )
+from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
 
 router = Router(tags=["accounts"])
@@ -26,7 +27,7 @@ def me_get(request):
 
 
 @router.get("/users", response=list[UserOut], operation_id="users_list", summary="List users")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def users_list(request, filters: Query[UserFilters]):
     return selectors.user_list(
         user=request.auth,
@@ -93,7 +94,7 @@ def users_update(request, username: str, payload: UserUpdateIn):
 @router.get(
     "/tokens", response=list[ApiTokenOut], operation_id="tokens_list", summary="List my API tokens"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def tokens_list(request):
     return selectors.api_tokens_of(user=request.auth)
 

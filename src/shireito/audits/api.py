@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from shireito.accounts.selectors import user_get
 from shireito.audits import evidence as evidence_service
@@ -46,6 +46,7 @@ from shireito.audits.schemas import (
     StatusIn,
     VerifyIn,
 )
+from shireito.core.pagination import MAX_ID, Pagination
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import current_fiscal_year, system_list
 from shireito.standards.importers import Problem
@@ -63,21 +64,6 @@ RESULT_COLUMNS = {
     "control_title": F("control__title"),
 }
 RESULT_FIELDS = ("id", "status", "note", "claimed", "claim_note", "previous_status", "updated_at")
-# The largest id (and offset) the database holds: a larger number from a request names nothing
-# and must not reach a query, where it overflows (SQLite) or fails (PostgreSQL).
-MAX_ID = 2**63 - 1
-
-
-class Pagination(LimitOffsetPagination):
-    """Limit and offset as ninja's, with an offset past the largest the database takes
-    answering an empty page (with the count) instead of reaching the query."""
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        if pagination.offset + min(pagination.limit, self.max_limit) > MAX_ID:
-            return {self.items_attribute: [], "count": self._items_count(queryset)}
-        return super().paginate_queryset(queryset, pagination, request, **params)
-
-
 # --- lookups -------------------------------------------------------------------------------
 
 

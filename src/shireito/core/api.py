@@ -1,8 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from shireito.core import selectors
+from shireito.core.pagination import Pagination
 from shireito.core.schemas import AuditEventFilters, AuditEventOut, ChainVerificationOut
 from shireito.core.scoping import is_platform_admin
 
@@ -15,7 +16,7 @@ router = Router(tags=["audit trail"])
     operation_id="audit_events_list",
     summary="List audit-trail events I may see",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_events_list(request, filters: Query[AuditEventFilters]):
     return selectors.search_audit_events(
         selectors.audit_events_visible_to(request.auth),

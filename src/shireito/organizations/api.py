@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from shireito.core.pagination import Pagination
 from shireito.organizations import selectors, services
 from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
@@ -67,7 +68,7 @@ def _sector(code: str | None):
     operation_id="organizations_list",
     summary="List organizations",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organizations_list(request, filters: Query[OrganizationFilters]):
     return selectors.organization_list(
         user=request.auth,

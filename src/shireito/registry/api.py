@@ -6,8 +6,9 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from shireito.core.pagination import Pagination
 from shireito.core.scoping import visible_to
 from shireito.organizations.selectors import organization_get
 from shireito.registry import oversight, selectors, services
@@ -81,7 +82,7 @@ def _filters(filters: SystemFilters) -> dict:
     operation_id="systems_list",
     summary="List information systems",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def systems_list(request, filters: Query[SystemFilters]):
     return selectors.system_list(user=request.auth, **_filters(filters)).prefetch_related(
         "related_systems"
@@ -311,7 +312,7 @@ def ratings_add(request, code: str, payload: RatingIn):
     operation_id="ratings_due",
     summary="National systems due for a rating",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def ratings_due(request):
     return oversight.ratings_due(
         selectors.system_list(user=request.auth), user=request.auth
@@ -335,7 +336,7 @@ def _recommendation_or_404(user, number):
     operation_id="recommendations_list",
     summary="Recommendations I may see",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def recommendations_list(request, status: str = ""):
     found = (
         visible_to(request.auth, Recommendation.objects.select_related("ministry"))

@@ -6,8 +6,9 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
@@ -41,7 +42,7 @@ def _catalog(request, key):
     operation_id="catalogs_list",
     summary="List catalogs",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def catalogs_list(request, search: str = ""):
     return selectors.catalog_list(user=request.auth, search=search.strip()[:200])
 
@@ -108,7 +109,7 @@ def catalogs_export_profile(request, key: str):
     operation_id="catalog_nodes_list",
     summary="List a catalog's groups and controls: one level (parent) or a search",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def catalog_nodes_list(request, key: str, filters: Query[NodeFilters]):
     catalog = _catalog(request, key)
     nodes = selectors.nodes_of(catalog)
@@ -188,7 +189,7 @@ def _mapping(request, key):
 @router.get(
     "/mappings", response=list[MappingOut], operation_id="mappings_list", summary="List mappings"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def mappings_list(request):
     return selectors.mapping_list(user=request.auth)
 
@@ -239,7 +240,7 @@ def mappings_get(request, key: str):
     operation_id="mappings_coverage",
     summary="Each target control: covered, partial or none, with the source controls mapped",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def mappings_coverage(request, key: str):
     return [
         {
