@@ -5,7 +5,7 @@ through the audit selectors, so a user who is no party to an audit gets 404 for 
 import json
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,11 +46,10 @@ from shireito.audits.schemas import (
     StatusIn,
     VerifyIn,
 )
-from shireito.core.pagination import MAX_ID, Pagination
+from shireito.core.pagination import MAX_ID, Pagination, parse_id
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import current_fiscal_year, system_list
 from shireito.standards.importers import Problem
-from shireito.standards.models import CatalogNode
 from shireito.standards.selectors import catalog_get
 
 router = Router(tags=["audits"])
@@ -64,15 +63,13 @@ RESULT_COLUMNS = {
     "control_title": F("control__title"),
 }
 RESULT_FIELDS = ("id", "status", "note", "claimed", "claim_note", "previous_status", "updated_at")
+
+
 # --- lookups -------------------------------------------------------------------------------
 
 
-def _in_range(value: int | None) -> bool:
-    return value is not None and 1 <= value <= MAX_ID
-
-
 def _id_or_404(value: int) -> int:
-    if not _in_range(value):
+    if parse_id(value) is None:
         raise Http404
     return value
 
@@ -140,24 +137,14 @@ def _scope_systems(audit: Audit, codes: list[str]) -> list:
     return [in_scope[code] for code in dict.fromkeys(codes)]
 
 
-def _scope_controls(audit: Audit, ids: list[str]) -> list:
+def _scope_controls(user, audit: Audit, ids: list[str]) -> list:
     """Controls of the audit's baselines named by published id or OSCAL id."""
-    if not ids:
-        return []
-    catalogs = {item.baseline_id for item in selectors.scope_of(audit)}
-    nodes = CatalogNode.objects.filter(catalog_id__in=catalogs, is_group=False).filter(
-        Q(label__in=ids) | Q(oscal_id__in=ids)
-    )
-    by_id = {}
-    for node in nodes.order_by("catalog_id", "position"):
-        by_id.setdefault(node.label, node)
-        by_id.setdefault(node.oscal_id, node)
-    missing = [i for i in ids if i not in by_id]
+    controls, missing = selectors.baseline_controls(user=user, audit=audit, ids=ids)
     if missing:
         raise ValidationError(
             {"controls": _("Not controls of this audit's baselines: %s") % ", ".join(missing)}
         )
-    return list({by_id[i].pk: by_id[i] for i in ids}.values())
+    return controls
 
 
 def _finding(request, audit: Audit, number: int):
@@ -488,7 +475,7 @@ def audit_findings_list(request, number: str):
 def audit_findings_create(request, number: str, payload: FindingIn):
     audit = _audit(request, number)
     fields = payload.dict()
-    controls = _scope_controls(audit, fields.pop("controls"))
+    controls = _scope_controls(request.auth, audit, fields.pop("controls"))
     systems = _scope_systems(audit, fields.pop("systems"))
     finding = services.finding_create(
         actor=request.auth, audit=audit, controls=controls, systems=systems, **fields
@@ -524,7 +511,7 @@ def audit_findings_update(request, number: str, finding: int, payload: FindingPa
     services.finding_update(
         actor=request.auth,
         finding=found,
-        controls=None if controls is None else _scope_controls(audit, controls),
+        controls=None if controls is None else _scope_controls(request.auth, audit, controls),
         systems=None if systems is None else _scope_systems(audit, systems),
         **fields,
     )
@@ -648,13 +635,13 @@ def audit_evidence_add(request, number: str, file: File[UploadedFile], data: For
     result = finding = None
     if data.result is not None:
         result = None
-        if _in_range(data.result):
+        if parse_id(data.result) is not None:
             result = selectors.results_of(user=user, audit=audit).filter(pk=data.result).first()
         if result is None:
             raise ValidationError({"result": _("No such result in this audit.")})
     if data.finding is not None:
         finding = None
-        if _in_range(data.finding):
+        if parse_id(data.finding) is not None:
             finding = selectors.finding_get(user=user, audit=audit, number=data.finding)
         if finding is None:
             raise ValidationError({"finding": _("No such finding in this audit.")})

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.audits.models import Audit, ControlResult, Evidence, EvidenceRevision, Finding
-from shireito.audits.selectors import acts_as_auditee, acts_as_auditor
+from shireito.audits.selectors import acts_as_auditee, acts_as_auditor, acts_for_a_party
 from shireito.core.services import audited_create, audited_delete, is_unstorable
 
 try:  # POSIX; elsewhere the store goes without the lock
@@ -202,7 +202,7 @@ def _forget(sha256: str) -> None:
 
 def may_attach(actor, audit: Audit) -> bool:
     """Both sides attach evidence."""
-    return acts_as_auditee(actor, audit) or acts_as_auditor(actor, audit)
+    return acts_for_a_party(actor, audit)
 
 
 def may_change(actor, evidence: Evidence) -> bool:

@@ -45,9 +45,9 @@ def results_import(*, actor, audit: Audit, raw: bytes, fmt: str) -> int:
     one. Only the audit's parties who record results get as far as reading the file."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from shireito.audits.selectors import acts_as_auditee, acts_as_auditor
+    from shireito.audits.selectors import acts_for_a_party
 
-    if not (acts_as_auditor(actor, audit) or acts_as_auditee(actor, audit)):
+    if not acts_for_a_party(actor, audit):
         raise PermissionDenied(_("Only the audit's parties record results."))
     if audit.is_closed:
         raise ValidationError(_("This audit is closed."))

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from shireito.audits.choices import ResultStatus
-from shireito.audits.models import Audit, ControlResult, Finding
-from shireito.registry.models import InformationSystem
+from shireito.audits.models import Audit, Finding
+from shireito.audits.selectors import result_summary
 
 # The report's own type, so Japanese text renders in a CJK face rather than as missing glyphs.
 FONT_FAMILY = '"Noto Sans CJK JP", "Noto Sans JP", sans-serif'
@@ -33,33 +32,15 @@ class SystemSummary:
 
 
 def _summary(audit: Audit) -> tuple[list[SystemSummary], list[int], int]:
-    """Results counted per system and status in one query; systems in scope come first, in
-    order, then any system that has results without being in scope."""
-    counts: dict[int, Counter] = {}
-    for row in (
-        ControlResult.objects.filter(audit=audit)
-        .values("system_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts.setdefault(row["system_id"], Counter())[row["status"]] = row["n"]
-    rows: list[SystemSummary] = []
-    seen = set()
+    """The systems in scope with their results counted by status (one grouped query, the
+    same counts the audit's page shows)."""
+    summary = result_summary(audit)
+    rows = []
     for item in audit.scope_items.select_related("system", "baseline").order_by("system__code"):
-        rows.append(SystemSummary(item.system, item.baseline))
-        seen.add(item.system_id)
-    missing = set(counts) - seen
-    if missing:
-        for system in InformationSystem.objects.filter(pk__in=missing).order_by("code"):
-            rows.append(SystemSummary(system, None))
-    statuses = ResultStatus.values
-    totals = [0] * len(statuses)
-    for row in rows:
-        counter = counts.get(row.system.pk, Counter())
-        row.counts = [counter[status] for status in statuses]
-        row.total = sum(row.counts)
-        totals = [a + b for a, b in zip(totals, row.counts, strict=True)]
-    return rows, totals, sum(totals)
+        counter = summary.by_system.get(item.system.code, Counter())
+        counts = [counter[status] for status in ResultStatus.values]
+        rows.append(SystemSummary(item.system, item.baseline, counts, sum(counts)))
+    return rows, summary.totals(), summary.count
 
 
 def report_context(audit: Audit) -> dict:

@@ -14,7 +14,6 @@ from shireito.audits.choices import (
     ActionStatus,
     AuditKind,
     AuditStatus,
-    FindingStatus,
     ResultStatus,
 )
 from shireito.audits.models import (
@@ -151,6 +150,23 @@ def result_summary(audit: Audit, *, column: str = "status") -> ResultSummary:
     return summary
 
 
+def baseline_controls(*, user, audit: Audit, ids) -> tuple[list, list[str]]:
+    """The controls of the audit's baselines named by ``ids`` (published id or OSCAL id), in
+    catalog order without repeats, and the ids that name none."""
+    from shireito.standards.models import CatalogNode
+
+    ids = list(ids)
+    if not ids:
+        return [], []
+    baselines = audit.scope_items.values("baseline_id")
+    nodes = visible_to(
+        user, CatalogNode.objects.filter(catalog_id__in=baselines, is_group=False)
+    ).filter(Q(label__in=ids) | Q(oscal_id__in=ids))
+    found = list(nodes.order_by("catalog_id", "position"))
+    known = {n.label for n in found} | {n.oscal_id for n in found}
+    return found, [i for i in dict.fromkeys(ids) if i not in known]
+
+
 def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
     return (
         visible_to(user, Finding.objects.filter(audit=audit))
@@ -196,10 +212,6 @@ def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int |
     if number is not None:
         revisions = revisions.filter(number=number)
     return revisions.order_by("-number").first()
-
-
-def open_findings_count(audit: Audit) -> int:
-    return audit.findings.filter(status=FindingStatus.OPEN).count()
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -262,6 +274,12 @@ def acts_as_auditee(user, audit: Audit) -> bool:
     )
 
 
+def acts_for_a_party(user, audit: Audit) -> bool:
+    """Either side: what both the auditors and the audited organisation do (attach evidence,
+    plan corrective actions, bring results in)."""
+    return acts_as_auditor(user, audit) or acts_as_auditee(user, audit)
+
+
 # --- the annual audit plan -----------------------------------------------------------------
 
 
@@ -311,11 +329,6 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
     audits = Audit.objects.filter(
         kind__in=PLAN_KINDS, auditee_id__in=ids, fiscal_year__lte=fiscal_year
     ).values_list("pk", "auditee_id", "fiscal_year", "status")
-    mine = set(
-        audit_list(user=user, self_assessment=False, fiscal_year=fiscal_year).values_list(
-            "pk", flat=True
-        )
-    )
     last: dict[int, int] = {}
     this_year: dict[int, list[int]] = defaultdict(list)
     for pk, auditee_id, year, status in audits:
@@ -323,10 +336,11 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
             this_year[auditee_id].append(pk)
         elif status != AuditStatus.PLANNED:
             last[auditee_id] = max(last.get(auditee_id, 0), year)
+    # This year's audits the user is a party to, with what the page shows of them.
     shown = {
         a.pk: a
         for a in audit_list(user=user, self_assessment=False).filter(
-            pk__in=[pk for pks in this_year.values() for pk in pks if pk in mine]
+            pk__in=[pk for pks in this_year.values() for pk in pks]
         )
     }
     systems = visible_to(user, InformationSystem.objects.filter(owner_id__in=ids))
@@ -403,10 +417,6 @@ def cycle_rules(user) -> dict[str, int]:
     if not (user and user.is_authenticated):
         return {}
     return dict(AuditCycleRule.objects.values_list("organization_kind", "interval_years"))
-
-
-def open_statuses() -> list[str]:
-    return [AuditStatus.PLANNED, AuditStatus.FIELDWORK, AuditStatus.REPORTING]
 
 
 @dataclass

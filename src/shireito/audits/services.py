@@ -43,6 +43,7 @@ from shireito.audits.models import (
 from shireito.audits.selectors import (
     acts_as_auditee,
     acts_as_auditor,
+    acts_for_a_party,
     may_start_audits,
     may_start_self_assessment,
 )
@@ -873,7 +874,7 @@ def action_create(*, actor, finding: Finding, milestones: Sequence[dict] = (), *
     """A corrective action answering a finding: planned by the audited organisation (or by
     the auditors with it); owned by the auditee."""
     audit = finding.audit
-    if not (acts_as_auditee(actor, audit) or acts_as_auditor(actor, audit)):
+    if not acts_for_a_party(actor, audit):
         raise PermissionDenied(_("Only the audit's parties plan corrective actions."))
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
@@ -974,7 +975,7 @@ def milestone_add(*, actor, action: CorrectiveAction, title: str, due_date) -> M
     audit = action.finding.audit
     if action.status == ActionStatus.CLOSED:
         raise ValidationError(_("This corrective action is closed."))
-    if not (acts_as_auditee(actor, audit) or acts_as_auditor(actor, audit)):
+    if not acts_for_a_party(actor, audit):
         raise PermissionDenied(_("Only the audit's parties plan corrective actions."))
     if not str(title or "").strip():
         raise ValidationError({"title": _("Name the milestone.")})

@@ -40,18 +40,14 @@ from shireito.audits.forms_work import (
 )
 from shireito.audits.models import ControlResult, Evidence, EvidenceRevision
 from shireito.core.htmx import paginate
+from shireito.core.pagination import parse_id
 from shireito.core.scoping import visible_to
 from shireito.registry.models import InformationSystem
 from shireito.standards.importers import MAX_BYTES as IMPORT_MAX_BYTES
 from shireito.standards.importers import CatalogImportError, Problem
-from shireito.standards.models import CatalogNode
 
 RESULTS_PER_PAGE = 200
 EVIDENCE_PER_PAGE = 50
-# Ids as the database holds them: a larger number, or one with more digits than Python reads
-# into an int, names nothing (and must not reach a query, where it overflows).
-MAX_ID = 2**63 - 1
-ID_TEXT = re.compile(r"^[0-9]{1,19}$")
 ROW_FIELD = re.compile(r"^r-([0-9]+)-(claimed|claim_note|status|note)$")
 WAS = "-was"
 PROBLEM_PATH = re.compile(r"^\$\[(\d+)\]\.(\w+)$")
@@ -63,22 +59,8 @@ logger = logging.getLogger(__name__)
 # --- lookups ---------------------------------------------------------------------------------
 
 
-def _id(value) -> int | None:
-    """A database id from the URL, a query string or a form, or None when the value cannot be
-    one (not a whole number from 1 to 2**63 - 1)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and ID_TEXT.match(value):
-        number = int(value)
-    else:
-        return None
-    return number if 1 <= number <= MAX_ID else None
-
-
 def _id_or_404(value) -> int:
-    number = _id(value)
+    number = parse_id(value)
     if number is None:
         raise Http404
     return number
@@ -96,10 +78,6 @@ def _finding(request, audit, number: int):
     if finding is None:
         raise Http404
     return finding
-
-
-def _may_attach(user, audit) -> bool:
-    return selectors.acts_as_auditee(user, audit) or selectors.acts_as_auditor(user, audit)
 
 
 def _service_errors(form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -133,33 +111,21 @@ def _scope_systems(audit):
 
 
 def _control_resolver(user, audit):
-    """Resolve control ids (as published, or OSCAL ids) against the audit's baselines."""
-    baselines = list(audit.scope_items.values_list("baseline_id", flat=True).distinct())
-
-    def lookup(ids):
-        nodes = visible_to(
-            user, CatalogNode.objects.filter(catalog_id__in=baselines, is_group=False)
-        ).filter(Q(label__in=ids) | Q(oscal_id__in=ids))
-        return list(nodes.order_by("catalog_id", "position"))
+    """Resolve control ids (as published, or OSCAL ids) against the audit's baselines; ids
+    typed on one line with spaces ("1.1 1.2") count when every part is a control."""
 
     def resolve(ids: list[str]) -> tuple[list, list[str]]:
-        if not ids:
-            return [], []
-        nodes = lookup(ids)
-        known = {n.label for n in nodes} | {n.oscal_id for n in nodes}
-        unknown = [i for i in ids if i not in known]
-        # "1.1 1.2" typed on one line: accept when every part is a control.
+        nodes, unknown = selectors.baseline_controls(user=user, audit=audit, ids=ids)
         spaced = [i for i in unknown if len(i.split()) > 1]
         if spaced:
             parts = [p for i in spaced for p in i.split()]
-            more = lookup(parts)
+            more, _missing = selectors.baseline_controls(user=user, audit=audit, ids=parts)
             more_known = {n.label for n in more} | {n.oscal_id for n in more}
             for item in spaced:
                 if all(p in more_known for p in item.split()):
                     unknown.remove(item)
                     nodes += [n for n in more if {n.label, n.oscal_id} & set(item.split())]
-        unique = list({n.pk: n for n in nodes}.values())
-        return unique, unknown
+        return list({n.pk: n for n in nodes}.values()), unknown
 
     return resolve
 
@@ -217,7 +183,7 @@ def _entries_from_post(post) -> list[dict]:
         if not match:
             continue
         # A row id that cannot be one goes on as 0, which the service names as no such result.
-        pk, name = _id(match[1]) or 0, match[2]
+        pk, name = parse_id(match[1]) or 0, match[2]
         value = _lines(post.get(key, ""))
         was = _loaded(post.get(key + WAS))
         if was is not None:
@@ -263,7 +229,7 @@ def results_entry(request, number: str):
     row_errors: dict[int, dict[str, list[str]]] = {}
     summary: list[dict] = []
     if request.method == "POST":
-        if not (auditor_side or auditee_side) and not _may_attach(user, audit):
+        if not selectors.acts_for_a_party(user, audit):
             raise PermissionDenied
         entries = _entries_from_post(request.POST)
         try:
@@ -368,7 +334,7 @@ def results_entry(request, number: str):
 def results_import(request, number: str):
     """Results from a sheet or an OSCAL file, all or nothing, problems named by row or path."""
     audit = _audit(request, number)
-    if not _may_attach(request.user, audit):
+    if not selectors.acts_for_a_party(request.user, audit):
         raise PermissionDenied
     form = ResultsImportForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -510,7 +476,7 @@ def _finding_page(request, audit, finding, *, follow_up_form=None):
 
     user = request.user
     today = timezone.localdate()
-    may_attach = _may_attach(user, audit) and not audit.is_closed
+    may_attach = selectors.acts_for_a_party(user, audit) and not audit.is_closed
     may_follow_up = not finding.follow_up_id and acts_for_digital_agency(user)
     if may_follow_up and follow_up_form is None:
         follow_up_form = FollowUpForm(prefix="follow-up")
@@ -542,7 +508,7 @@ def _finding_page(request, audit, finding, *, follow_up_form=None):
             "evidence": evidence,
             "today": today,
             "may_edit": selectors.acts_as_auditor(user, audit) and not audit.is_closed,
-            "may_plan": _may_attach(user, audit),
+            "may_plan": selectors.acts_for_a_party(user, audit),
             "may_follow_up": may_follow_up,
             "follow_up_form": follow_up_form,
             "evidence_form": evidence_form,
@@ -595,7 +561,7 @@ def finding_follow_up(request, number: str, finding: int):
 def action_create(request, number: str, finding: int):
     audit = _audit(request, number)
     item = _finding(request, audit, finding)
-    if not _may_attach(request.user, audit):
+    if not selectors.acts_for_a_party(request.user, audit):
         raise PermissionDenied
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -749,7 +715,7 @@ def _result_resolver(user, audit, codes: list[str]):
     def resolve(*, result_id=None, system="", control=""):
         results = visible_to(user, ControlResult.objects.filter(audit=audit))
         if result_id:
-            result_id = _id(result_id)
+            result_id = parse_id(result_id)
             return results.filter(pk=result_id).first() if result_id else None
         if not system and len(codes) == 1:
             system = codes[0]
@@ -785,10 +751,10 @@ def evidence_list(request, number: str):
     audit = _audit(request, number)
     user = request.user
     today = timezone.localdate()
-    may_attach = _may_attach(user, audit) and not audit.is_closed
+    may_attach = selectors.acts_for_a_party(user, audit) and not audit.is_closed
     form = None
     if request.method == "POST":
-        if not _may_attach(user, audit):
+        if not selectors.acts_for_a_party(user, audit):
             raise PermissionDenied
         form = _evidence_form(request, audit, bound=True)
         if form.is_valid():
@@ -824,7 +790,7 @@ def evidence_list(request, number: str):
     filtered_result = filtered_finding = None
     if result_filter:
         # An id that cannot be one (too large for the database) names nothing, like an unknown one.
-        result_id = _id(result_filter)
+        result_id = parse_id(result_filter)
         if result_id is None:
             items = items.none()
         else:
@@ -833,7 +799,7 @@ def evidence_list(request, number: str):
             )
             items = items.filter(result_id=result_id)
     elif finding_filter:
-        finding_number = _id(finding_filter)
+        finding_number = parse_id(finding_filter)
         if finding_number is None:
             items = items.none()
         else:
@@ -866,7 +832,7 @@ def evidence_list(request, number: str):
             "filtered_result": filtered_result,
             "filtered_finding": filtered_finding,
             "filtering": bool(result_filter or finding_filter),
-            "may_import": _may_attach(user, audit) and not audit.is_closed,
+            "may_import": selectors.acts_for_a_party(user, audit) and not audit.is_closed,
             "today": today,
         },
     )
