@@ -239,3 +239,45 @@ def test_audit_pages_are_accessible(
     page.locator("form[method=post] button[type=submit]").last.click()
     page.wait_for_selector(".error-summary")
     assert_accessible(page)
+
+
+def test_audit_pages_work_without_javascript_and_by_keyboard(
+    live_server, new_page, people, audit_setting
+):
+    from shireito.audits import services
+
+    today = dt.date.today()
+    audit = services.audit_create(
+        actor=None,
+        kind="security_audit",
+        auditee=audit_setting["ministry"],
+        auditor=audit_setting["catalog"].owner,
+        systems=[audit_setting["system"]],
+        baseline=audit_setting["catalog"],
+        fiscal_year=today.year,
+        period_start=today,
+        period_end=today + dt.timedelta(days=90),
+    )
+    services.audit_advance(actor=None, audit=audit, status="fieldwork")
+    page = new_page(javascript=False, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-centre-auditor")
+    # the list's filters are a plain GET form
+    page.goto(f"{live_server.url}/audits/")
+    page.select_option("select[name=status]", "fieldwork")
+    with page.expect_navigation():
+        page.locator("main form[method=get] button[type=submit]").first.click()
+    assert "status=fieldwork" in page.url
+    assert page.locator(f"a[href='/audits/{audit.number}/']").count() >= 1
+    # the results sheet by keyboard: focus the first result, choose by typing, save with Enter
+    page.goto(f"{live_server.url}/audits/{audit.number}/results/")
+    first = page.locator("select[name$='-status']").first
+    first.focus()
+    first.select_option("satisfied")
+    page.keyboard.press("Tab")  # to the note
+    assert page.evaluate("document.activeElement.name").endswith("-note")
+    page.keyboard.type("確認済み")
+    page.locator("form:has(select[name$='-status']) button[type=submit]").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    saved = audit.results.order_by("position").first()
+    assert (saved.status, saved.note) == ("satisfied", "確認済み")
