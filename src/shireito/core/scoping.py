@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 
 class _All:
@@ -75,8 +75,47 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     condition = Q()
     for each in scope_paths(model):
-        condition |= Q(**{f"{each}__in": ids})
+        if _crosses_many(model, each):
+            # Through a one-to-many relation a join would repeat rows: ask instead whether a
+            # related row exists, correlated to this one (an index lookup per row; PostgreSQL
+            # cannot turn ``pk IN (subquery)`` under OR into a semi-join).
+            condition |= _exists_through(model, each, ids)
+        else:
+            condition |= Q(**{f"{each}__in": ids})
     return queryset.filter(condition)
+
+
+def _exists_through(model: type[Model], path: str, ids) -> Q:
+    parts = path.split("__")
+    current = model
+    for index, part in enumerate(parts):
+        field = current._meta.get_field(part)
+        if field.one_to_many:
+            outer = "__".join(parts[:index]) or "pk"
+            rest = "__".join(parts[index + 1 :])
+            inner = field.related_model._base_manager.filter(
+                **{field.field.name: OuterRef(outer), f"{rest}__in" if rest else "pk__in": ids}
+            )
+            return Q(Exists(inner))
+        if field.many_to_many:
+            matching = model._base_manager.filter(**{f"{path}__in": ids}).values("pk")
+            return Q(pk__in=matching)
+        current = field.related_model
+    return Q(**{f"{path}__in": ids})  # pragma: no cover - _crosses_many said otherwise
+
+
+def _crosses_many(model: type[Model], path: str) -> bool:
+    current = model
+    for part in path.split("__"):
+        if part == "id":
+            return False
+        field = current._meta.get_field(part)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        current = field.related_model
+    return False
 
 
 def scope_paths(model: type[Model]) -> tuple[str, ...]:

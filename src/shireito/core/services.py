@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
 from typing import Any
 
@@ -130,10 +131,13 @@ def record_audit_event(
     return event
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def is_unstorable(value: str) -> bool:
     """NUL (PostgreSQL cannot store it) or a lone surrogate (no UTF-8 for it; JSON's
     ``\\ud800`` escape decodes to one)."""
-    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    return _UNSTORABLE.search(value) is not None
 
 
 def _refuse_unstorable_characters(instance: models.Model, names=None) -> None:
