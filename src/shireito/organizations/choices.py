@@ -77,6 +77,9 @@ class ScopeClass(models.TextChoices):
     # Audits and what they hold: only the parties named on the audit (auditee, auditor, the
     # body that entrusted it) see it; a mandate lets one start an audit, not read others'.
     AUDIT = "audit", _("audits (their parties only)")
+    # Incident reports: the reporter and the organisations on the route the report has
+    # reached; nobody else, whatever their mandates.
+    INCIDENT = "incident", _("incident reports (reporter and route only)")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an

@@ -11,7 +11,7 @@ def mandate_visibility(user, model):
     The engine is built once per user object, which lives for one request.
     """
     scope_class = getattr(model, "scope_class", ScopeClass.OWN)
-    if scope_class in (ScopeClass.OWN, ScopeClass.AUDIT):
+    if scope_class in (ScopeClass.OWN, ScopeClass.AUDIT, ScopeClass.INCIDENT):
         return set()
     engine = getattr(user, "_shireito_mandate_engine", None)
     if engine is None:

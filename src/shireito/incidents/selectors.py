@@ -1,0 +1,143 @@
+"""Reads of incident reports, always through the one scoping layer (core.scoping)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from shireito.core.scoping import visible_to
+from shireito.incidents.choices import HopStatus, ReportStatus
+from shireito.incidents.models import (
+    IncidentReport,
+    Notice,
+    RegimeStage,
+    ReportingRegime,
+    RouteHop,
+    TimelineEntry,
+)
+from shireito.incidents.regimes import StageClock, report_clocks
+
+
+def reports_visible_to(user) -> QuerySet[IncidentReport]:
+    return visible_to(user, IncidentReport.objects.select_related("reporter"))
+
+
+def report_list(
+    user,
+    *,
+    status: str = "",
+    category: str = "",
+    search: str = "",
+    waiting_for_me: bool = False,
+) -> QuerySet[IncidentReport]:
+    reports = reports_visible_to(user)
+    if status:
+        reports = reports.filter(status=status)
+    if category:
+        reports = reports.filter(category=category)
+    if search:
+        reports = reports.filter(
+            Q(number__icontains=search)
+            | Q(title__icontains=search)
+            | Q(reporter__name__icontains=search)
+            | Q(reporter__name_en__icontains=search)
+        )
+    if waiting_for_me:
+        reports = reports.filter(
+            pk__in=RouteHop.objects.filter(
+                organization_id=user.organization_id,
+                status__in=(HopStatus.RECEIVED, HopStatus.ACKNOWLEDGED),
+                report__status=ReportStatus.OPEN,
+            ).values("report_id")
+        )
+    return reports.order_by("-created_at", "-id")
+
+
+def _with_route(reports: QuerySet[IncidentReport]) -> QuerySet[IncidentReport]:
+    stages = RegimeStage.objects.select_related("regime").order_by("position")
+    return reports.prefetch_related(
+        Prefetch("hops", queryset=RouteHop.objects.select_related("organization")),
+        Prefetch(
+            "regimes",
+            queryset=ReportingRegime.objects.prefetch_related(Prefetch("stages", queryset=stages)),
+        ),
+        "filings",
+        "systems",
+        "indicators",
+        "attachments",
+    )
+
+
+def report_get(user, number: str) -> IncidentReport:
+    """One report the user may see, with its route and regimes; 404 otherwise (the same
+    answer whether it does not exist or is not theirs)."""
+    report = _with_route(reports_visible_to(user)).filter(number=number).first()
+    if report is None:
+        raise Http404("no such incident report")
+    return report
+
+
+def timeline_of(report: IncidentReport) -> QuerySet[TimelineEntry]:
+    return report.timeline.select_related("organization", "author", "hop", "reply_to")
+
+
+def clocks_of(report: IncidentReport, now: dt.datetime | None = None) -> list[StageClock]:
+    return report_clocks(report, now or timezone.now())
+
+
+def overdue_clocks(
+    reports: QuerySet[IncidentReport], *, now: dt.datetime | None = None
+) -> list[tuple[IncidentReport, StageClock]]:
+    """Every overdue stage of the submitted reports in ``reports`` (already scoped by the
+    caller): closed ones too, as a regulator's final report often falls due after the national
+    centre has closed the report."""
+    now = now or timezone.now()
+    found = []
+    open_reports = _with_route(reports.exclude(status=ReportStatus.DRAFT))
+    for report in open_reports:
+        for clock in report_clocks(report, now):
+            if clock.is_overdue:
+                found.append((report, clock))
+    found.sort(key=lambda pair: pair[1].due_at)
+    return found
+
+
+def overdue_for(user, *, now: dt.datetime | None = None):
+    """The dashboard's overdue stages: those of reports the user may see."""
+    return overdue_clocks(reports_visible_to(user), now=now)
+
+
+def waiting_on(user) -> QuerySet[RouteHop]:
+    """Hops the user's organisation holds where the report waits for it to act."""
+    return (
+        RouteHop.objects.filter(
+            organization_id=user.organization_id,
+            status__in=(HopStatus.RECEIVED, HopStatus.ACKNOWLEDGED),
+            report__status=ReportStatus.OPEN,
+        )
+        .select_related("report", "report__reporter")
+        .order_by("received_at")
+    )
+
+
+def regimes() -> QuerySet[ReportingRegime]:
+    """Reporting regimes are public reference data: every signed-in user may read them."""
+    return ReportingRegime.objects.prefetch_related(
+        Prefetch("stages", queryset=RegimeStage.objects.order_by("position")), "organizations"
+    )
+
+
+def notices_for(user, *, unread_only: bool = False) -> QuerySet[Notice]:
+    notices = Notice.objects.filter(user=user).select_related("report")
+    if unread_only:
+        notices = notices.filter(read_at=None)
+    return notices
+
+
+def unread_notice_count(user) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return Notice.objects.filter(user=user, read_at=None).count()
