@@ -100,7 +100,9 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     )
     try:
         body = b""
-        for _ in range(100):
+        # Waits for start-up (collectstatic compresses every static file first, longer on a
+        # busy machine); a readiness wait, not a timing assertion.
+        for _ in range(600):
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/healthz", timeout=2

@@ -61,27 +61,31 @@ def max_bytes() -> int:
     return int(getattr(settings, "SHIREITO_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def store_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence"
+def store_root(area: str = "evidence") -> Path:
+    """The directory of a store of files kept by SHA-256 under the media root: evidence's by
+    default; other apps (incident attachments) keep theirs beside it under their own name."""
+    return Path(settings.MEDIA_ROOT) / area
 
 
-def blob_path(sha256: str) -> Path:
-    return store_root() / sha256[:2] / sha256
+def blob_path(sha256: str, root: Path | None = None) -> Path:
+    return (root or store_root()) / sha256[:2] / sha256
 
 
-def check_file(filename: str, head: bytes) -> str:
+def check_file(filename: str, head: bytes, accepted: dict | None = None) -> str:
     """The content type for an accepted file, or a ValidationError saying why not. Text types
-    must be UTF-8 without NUL; binary types must start with their format's signature."""
+    must be UTF-8 without NUL; binary types must start with their format's signature.
+    ``accepted`` (extension → content type, signatures) defaults to evidence's ``ACCEPTED``."""
+    accepted = ACCEPTED if accepted is None else accepted
     name = Path(filename or "").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ACCEPTED:
+    if extension not in accepted:
         raise ValidationError(
             {
                 "file": _("Files of this type are not accepted; use one of: %s.")
-                % ", ".join(sorted(ACCEPTED))
+                % ", ".join(sorted(accepted))
             }
         )
-    content_type, signatures = ACCEPTED[extension]
+    content_type, signatures = accepted[extension]
     if signatures is None:
         try:
             text = head.decode("utf-8")
@@ -111,9 +115,9 @@ class Received:
 
 
 @contextmanager
-def _store_lock():
+def _store_lock(root: Path | None = None):
     """One lock over the store for placing and removing files (held for a few syscalls)."""
-    root = store_root()
+    root = root or store_root()
     root.mkdir(parents=True, exist_ok=True)
     if fcntl is None:  # pragma: no cover
         yield
@@ -140,11 +144,12 @@ def _sweep_stale_uploads(root: Path) -> None:
                 path.unlink()
 
 
-def _receive(upload) -> Received:
-    """Stream the upload to a temporary file while hashing it, refusing it as soon as it is
-    too large. Nothing is in the store yet: see ``_place``."""
-    limit = max_bytes()
-    root = store_root()
+def _receive(upload, *, root: Path | None = None, limit: int | None = None) -> Received:
+    """Stream the upload to a temporary file in the store at ``root`` (evidence's by default)
+    while hashing it, refusing it as soon as it is larger than ``limit`` (evidence's by
+    default). Nothing is in the store yet: see ``_place``."""
+    limit = max_bytes() if limit is None else limit
+    root = root or store_root()
     root.mkdir(parents=True, exist_ok=True)
     _sweep_stale_uploads(root)
     digest = hashlib.sha256()
@@ -175,10 +180,11 @@ def _receive(upload) -> Received:
     return Received(temporary=temporary, sha256=digest.hexdigest(), size=size, head=head)
 
 
-def _place(received: Received) -> None:
-    """Move a committed upload under its hash; bytes already stored are kept as they are."""
-    target = blob_path(received.sha256)
-    with _store_lock():
+def _place(received: Received, root: Path | None = None) -> None:
+    """Move a committed upload under its hash in the store at ``root`` (evidence's by
+    default); bytes already stored are kept as they are."""
+    target = blob_path(received.sha256, root)
+    with _store_lock(root):
         if target.exists():
             _discard(received.temporary)
             return

@@ -10,7 +10,9 @@ from shireito.core.htmx import paginate, render_page
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    from shireito.incidents.dashboard import dashboard_context
+
+    return render(request, "core/home.html", dashboard_context(request.user))
 
 
 @login_required
