@@ -23,6 +23,7 @@ from shireito.accounts.auth import ApiTokenAuth
 from shireito.audits.api import router as audits_router
 from shireito.audits.services import ProblemsError
 from shireito.core.api import router as core_router
+from shireito.incidents.api import router as incidents_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
 from shireito.registry.api import router as registry_router
@@ -57,6 +58,7 @@ api.add_router("/", governance_router)
 api.add_router("/", registry_router)
 api.add_router("/", standards_router)
 api.add_router("/", audits_router)
+api.add_router("/", incidents_router)
 
 
 def _error(request, status: int, detail: str, errors: list[dict] | None = None):
