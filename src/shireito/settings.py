@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "shireito.registry",
     "shireito.standards",
     "shireito.audits",
+    "shireito.incidents",
+    "shireito.sharing",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shireito.core.context_processors.shireito",
+                "shireito.incidents.context_processors.notices",
             ],
         },
     },
@@ -243,6 +246,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every requ
 MEDIA_ROOT = DATA_DIR / "files"
 # Evidence files larger than this are refused while they stream in (audits.evidence).
 SHIREITO_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIREITO_EVIDENCE_MAX_BYTES") or 20 * 1024 * 1024)
+# Incident report attachments (incidents.attachments), the same store, their own limit.
+SHIREITO_INCIDENT_FILE_MAX_BYTES = _env_int(
+    "SHIREITO_INCIDENT_FILE_MAX_BYTES", SHIREITO_EVIDENCE_MAX_BYTES
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -256,6 +263,36 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 # Token last-used times are written at most this often per token, to keep reads cheap.
 SHIREITO_TOKEN_TOUCH_SECONDS = 60
+
+# --- Incident reports: notices by e-mail ----------------------------------------------
+# Django's mailer: the console unless SMTP is configured (SHIREITO_EMAIL_HOST).
+_EMAIL_HOST = os.environ.get("SHIREITO_EMAIL_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": _env_int("SHIREITO_EMAIL_PORT", 587),
+                "username": os.environ.get("SHIREITO_EMAIL_USER", ""),
+                "password": os.environ.get("SHIREITO_EMAIL_PASSWORD", ""),
+                "use_tls": _env_bool("SHIREITO_EMAIL_TLS", True),
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("SHIREITO_EMAIL_FROM", "shireito@localhost")
+# Links in e-mail point here.
+SHIREITO_BASE_URL = os.environ.get("SHIREITO_BASE_URL", "http://127.0.0.1:8000")
+
+# --- TAXII 2.1 -------------------------------------------------------------------------
+SHIREITO_TAXII_API_ROOT = os.environ.get("SHIREITO_TAXII_API_ROOT") or "shireito"
+# Largest POST body accepted (answered 413 beyond; advertised as max_content_length).
+SHIREITO_TAXII_MAX_CONTENT_LENGTH = _env_int("SHIREITO_TAXII_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+SHIREITO_TAXII_PAGE_SIZE = _env_int("SHIREITO_TAXII_PAGE_SIZE", 100)
+SHIREITO_TAXII_MAX_PAGE_SIZE = _env_int("SHIREITO_TAXII_MAX_PAGE_SIZE", 1000)
 
 # --- Open data ------------------------------------------------------------------------
 # What the sign-in-free open data publishes: these fields of systems in these categories.

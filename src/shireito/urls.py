@@ -12,6 +12,8 @@ urlpatterns = [
     path("systems/", include("shireito.registry.urls")),
     path("standards/", include("shireito.standards.urls")),
     path("audits/", include("shireito.audits.urls")),
+    path("incidents/stix/", include("shireito.incidents.urls_stix")),
+    path("incidents/", include("shireito.incidents.urls")),
     path("open-data/", registry_open_data.open_data, name="open_data"),
     path(
         "open-data/systems.csv",
@@ -37,6 +39,7 @@ urlpatterns = [
         {"fmt": "json"},
         name="open_data_budget_json",
     ),
+    path("taxii2/", include("shireito.sharing.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
