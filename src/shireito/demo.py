@@ -359,6 +359,9 @@ USERS: list[tuple[str, str, str, list[str]]] = [
     ("ipa-auditor", "推進 三郎", "ipa", [Role.AUDITOR]),
     ("mhlw-officer", "厚労 一子", "mhlw", [Role.ORG_ADMIN, Role.EDITOR]),
     ("meti-officer", "経産 二郎", "meti", [Role.EDITOR]),
+    ("meti-handler", "経産 五郎", "meti", [Role.INCIDENT_HANDLER]),
+    ("ipa-handler", "推進 六子", "ipa", [Role.INCIDENT_HANDLER]),
+    ("demo-power-officer", "電力 七郎", "demo-power", [Role.EDITOR]),
     ("pmda-officer", "機構 三子", "pmda", [Role.EDITOR]),
     ("tokyo-officer", "都庁 四郎", "tokyo", [Role.EDITOR]),
     ("uk-ncsc-liaison", "Alex Smith", "uk-ncsc", [Role.VIEWER]),
@@ -447,6 +450,10 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
 
         load_demo_audits(by_code)
         report("audits", 1, 1)
+        from shireito.incidents.demo import load_demo_incidents
+
+        load_demo_incidents(by_code)
+        report("incident reports", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 
