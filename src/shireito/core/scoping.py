@@ -75,20 +75,20 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     condition = Q()
     for each in scope_paths(model):
-        if _crosses_many(model, each):
-            # Through a one-to-many relation a join would repeat rows: ask instead whether a
-            # related row exists, correlated to this one (an index lookup per row; PostgreSQL
-            # cannot turn ``pk IN (subquery)`` under OR into a semi-join).
-            condition |= _exists_through(model, each, ids)
-        else:
-            condition |= Q(**{f"{each}__in": ids})
+        condition |= _path_condition(model, each, ids)
     return queryset.filter(condition)
 
 
-def _exists_through(model: type[Model], path: str, ids) -> Q:
+def _path_condition(model: type[Model], path: str, ids) -> Q:
+    """Rows whose ``path`` leads to one of ``ids``. Through a one-to-many relation a join
+    would repeat rows, so it asks whether a related row exists, correlated to this one (an
+    index lookup per row; PostgreSQL cannot turn ``pk IN (subquery)`` under OR into a
+    semi-join)."""
     parts = path.split("__")
     current = model
     for index, part in enumerate(parts):
+        if part == "id":
+            break
         field = current._meta.get_field(part)
         if field.one_to_many:
             outer = "__".join(parts[:index]) or "pk"
@@ -100,22 +100,10 @@ def _exists_through(model: type[Model], path: str, ids) -> Q:
         if field.many_to_many:
             matching = model._base_manager.filter(**{f"{path}__in": ids}).values("pk")
             return Q(pk__in=matching)
-        current = field.related_model
-    return Q(**{f"{path}__in": ids})  # pragma: no cover - _crosses_many said otherwise
-
-
-def _crosses_many(model: type[Model], path: str) -> bool:
-    current = model
-    for part in path.split("__"):
-        if part == "id":
-            return False
-        field = current._meta.get_field(part)
-        if field.one_to_many or field.many_to_many:
-            return True
         if field.related_model is None:
-            return False
+            break
         current = field.related_model
-    return False
+    return Q(**{f"{path}__in": ids})
 
 
 def scope_paths(model: type[Model]) -> tuple[str, ...]:
