@@ -37,7 +37,7 @@ from shireito.audits.services import ProblemsError
 from shireito.incidents import services, stix
 from shireito.incidents.choices import TLP_RANK, Impact, IncidentCategory, Tlp
 from shireito.incidents.models import IncidentReport
-from shireito.sharing.stix import marking_refs_of
+from shireito.sharing.stix import marking_refs_of, parse_json
 from shireito.sharing.tlp import TLP2_EXTENSION_ID, level_of
 from shireito.standards.importers import Problem
 
@@ -172,7 +172,7 @@ def _parse(data, location: str) -> dict:
                 [Problem("$", _("The bundle is not UTF-8 text."))], location=location
             ) from None
     try:
-        parsed = json.loads(data, parse_constant=_refuse_constant)
+        parsed = parse_json(data)
     except RecursionError:
         raise ProblemsError(
             [Problem("$", _("The bundle is nested too deeply."))], location=location
@@ -253,11 +253,6 @@ def _validate(objects: list, problems: _Problems) -> None:
 
 
 # --- mapping ---------------------------------------------------------------------------------
-
-
-def _refuse_constant(name: str):
-    """NaN and Infinity are not JSON (Python's parser would take them)."""
-    raise ValueError(f"{name} is not JSON")
 
 
 def _tlp(objects: list) -> str:

@@ -102,6 +102,16 @@ def is_type(value) -> bool:
     return isinstance(value, str) and 3 <= len(value) <= 250 and bool(_TYPE.match(value))
 
 
+def parse_json(data):
+    """JSON as the standard has it: Python's parser also takes NaN and Infinity, which no
+    database stores as JSON; they raise ValueError like any other bad JSON."""
+    return json.loads(data, parse_constant=_not_json)
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def is_spec_version(value) -> bool:
     return isinstance(value, str) and bool(_SPEC_VERSION.match(value))
 

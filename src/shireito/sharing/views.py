@@ -31,7 +31,7 @@ from shireito.sharing.query import (
     QueryError,
     parse_query,
 )
-from shireito.sharing.stix import format_timestamp, format_version, is_identifier
+from shireito.sharing.stix import format_timestamp, format_version, is_identifier, parse_json
 
 
 class TaxiiError(Exception):
@@ -359,17 +359,12 @@ def objects(request, user, collection_id):
     )
 
 
-def _refuse_constant(name: str):
-    """NaN and Infinity are not JSON (Python's parser would take them)."""
-    raise ValueError(f"{name} is not JSON")
-
-
 def _add_objects(request, user, collection_id):
     collection, _access = _writable(user, collection_id)
     _check_content_type(request)
     body = _read_body(request)
     try:
-        envelope = json.loads(body, parse_constant=_refuse_constant)
+        envelope = parse_json(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise TaxiiError(
             400, "invalid-json", _("Invalid JSON"), _("The request body is not valid JSON.")
