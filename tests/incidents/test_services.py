@@ -315,3 +315,19 @@ def test_a_stale_form_cannot_drop_indicators_saved_meanwhile(draft, handlers):
             expected_updated_at=read_at,
         )
     assert draft.indicators.count() == 2
+
+
+def test_closed_reports_keep_their_overdue_stages_for_a_year(draft, handlers):
+    report = services.report_submit(actor=handlers["pmda-editor"], report=draft, now=T0 + 2 * H)
+    services.report_update(
+        actor=handlers["pmda-editor"],
+        report=report,
+        personal_data=True,
+        personal_data_count=3,
+        now=T0 + 3 * H,
+    )
+    IncidentReport.objects.filter(pk=report.pk).update(status="closed", closed_at=T0 + 10 * H)
+    week = selectors.overdue_clocks(IncidentReport.objects.all(), now=T0 + 7 * 24 * H)
+    assert [(c.regime.key, c.stage.key) for _r, c in week] == [("jp-ppc-breach", "preliminary")]
+    later = T0 + 10 * H + selectors.CLOSED_WATCH + H
+    assert selectors.overdue_clocks(IncidentReport.objects.all(), now=later) == []

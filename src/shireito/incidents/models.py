@@ -257,10 +257,6 @@ class RouteHop(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.report.number} #{self.position} {self.organization}"
 
-    @property
-    def is_final(self) -> bool:
-        return self.position == self.report.hops.count()
-
 
 class TimelineEntry(models.Model):
     """One timestamped step of a report: submitted, received, acknowledged, a question, an

@@ -26,8 +26,17 @@ logger = logging.getLogger(__name__)
 NOTIFIED_ROLES = ("incident_handler", "org_admin")
 
 
-def render(notice: Notice) -> str:
-    """The notice's text in the active language."""
+def organizations_of(notices) -> dict:
+    """The organisations a page of notices names, in one query (for ``render``)."""
+    from shireito.organizations.models import Organization
+
+    ids = {n.params["organization_id"] for n in notices if "organization_id" in n.params}
+    return Organization.objects.in_bulk(ids) if ids else {}
+
+
+def render(notice: Notice, organizations: dict | None = None) -> str:
+    """The notice's text in the active language (``organizations`` from ``organizations_of``
+    when rendering many)."""
     p = notice.params
     texts = {
         "received": _("Incident report %(number)s has reached your organization: %(title)s"),
@@ -41,9 +50,9 @@ def render(notice: Notice) -> str:
     values = dict(p)
     if "organization_id" in p:
         # Named when shown, in the reader's language.
-        from shireito.organizations.models import Organization
-
-        organization = Organization.objects.filter(pk=p["organization_id"]).first()
+        if organizations is None:
+            organizations = organizations_of([notice])
+        organization = organizations.get(p["organization_id"])
         values["organization"] = str(organization) if organization else ""
     if notice.kind == "overdue":
         values["stage"] = (

@@ -20,6 +20,10 @@ from shireito.incidents.models import (
 )
 from shireito.incidents.regimes import StageClock, report_clocks
 
+# The longest preset deadline is 60 days after awareness; a stage still unfiled a year after
+# the report was closed is no longer the dashboard's business.
+CLOSED_WATCH = dt.timedelta(days=365)
+
 
 def reports_visible_to(user) -> QuerySet[IncidentReport]:
     return visible_to(user, IncidentReport.objects.select_related("reporter"))
@@ -93,10 +97,16 @@ def overdue_clocks(
 ) -> list[tuple[IncidentReport, StageClock]]:
     """Every overdue stage of the submitted reports in ``reports`` (already scoped by the
     caller): closed ones too, as a regulator's final report often falls due after the national
-    centre has closed the report."""
+    centre has closed the report, but only those closed within ``CLOSED_WATCH`` (the dashboard
+    reads this on every load, and closed reports only accumulate)."""
     now = now or timezone.now()
     found = []
-    open_reports = _with_route(reports.exclude(status=ReportStatus.DRAFT))
+    open_reports = _with_route(
+        reports.filter(
+            Q(status=ReportStatus.OPEN)
+            | Q(status=ReportStatus.CLOSED, closed_at__gte=now - CLOSED_WATCH)
+        )
+    )
     for report in open_reports:
         for clock in report_clocks(report, now):
             if clock.is_overdue:

@@ -333,15 +333,11 @@ def _my_hop(user, hops):
     )
 
 
-def _entry_details(entry) -> str:
+def _entry_details(entry, hops) -> str:
     details = entry.details or {}
     if entry.kind == EntryKind.FORWARDED and details.get("to_id"):
         to = next(
-            (
-                h.organization
-                for h in entry.report.hops.all()
-                if h.organization_id == details["to_id"]
-            ),
+            (h.organization for h in hops if h.organization_id == details["to_id"]),
             None,
         )
         return _("to %(organization)s") % {"organization": to} if to else ""
@@ -373,7 +369,7 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
     for entry in entries:
         row = {
             "entry": entry,
-            "details": _entry_details(entry),
+            "details": _entry_details(entry, hops),
             "replies": replies.get(entry.pk, []),
             "reply_form": None,
         }
@@ -769,7 +765,8 @@ def _regime_save(actor, regime, form: RegimeForm, organizations) -> None:
 @login_required
 def notice_list(request):
     page = paginate(request, selectors.notices_for(request.user))
-    rows = [{"notice": notice, "text": notices.render(notice)} for notice in page]
+    named = notices.organizations_of(page)
+    rows = [{"notice": notice, "text": notices.render(notice, named)} for notice in page]
     return render(
         request,
         "incidents/notice_list.html",
