@@ -16,6 +16,7 @@ from shireito.audits import services
 from shireito.audits.importers import results_import
 from shireito.audits.models import ControlResult
 from shireito.core.models import AuditEvent
+from shireito.core.problems import ProblemsError
 
 pytestmark = pytest.mark.django_db
 HAS_EXPORTERS = importlib.util.find_spec("shireito.audits.exporters") is not None
@@ -83,7 +84,7 @@ def test_the_auditee_imports_its_self_assessment_but_not_results(audit, people):
         "規程あり",
         "not_assessed",
     )
-    with pytest.raises(services.ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:
         results_import(
             actor=auditee, audit=audit, raw=b"control,status\n1.1,satisfied\n", fmt="csv"
         )
@@ -92,7 +93,7 @@ def test_the_auditee_imports_its_self_assessment_but_not_results(audit, people):
 
 def test_a_sheet_must_name_the_system_when_the_audit_has_several(audit, people, systems):
     services.audit_widen(actor=people["nisc-auditor"], audit=audit, systems=[systems["joint"]])
-    with pytest.raises(services.ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:
         results_import(
             actor=people["nisc-auditor"],
             audit=audit,
@@ -124,7 +125,7 @@ def test_a_sheet_must_name_the_system_when_the_audit_has_several(audit, people, 
     ],
 )
 def test_unreadable_sheets_are_refused(audit, people, raw, path, words):
-    with translation.override("en"), pytest.raises(services.ProblemsError) as caught:
+    with translation.override("en"), pytest.raises(ProblemsError) as caught:
         results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="csv")
     problem = caught.value.problems[0]
     assert problem.path == path and words in problem.message
@@ -150,12 +151,12 @@ def test_an_xlsx_sheet_imports_like_a_csv(audit, people):
 
 def test_an_oversized_file_and_an_unknown_format_are_refused(audit, people, monkeypatch):
     monkeypatch.setattr("shireito.standards.importers.MAX_BYTES", 10)
-    with translation.override("en"), pytest.raises(services.ProblemsError) as caught:
+    with translation.override("en"), pytest.raises(ProblemsError) as caught:
         results_import(
             actor=people["nisc-auditor"], audit=audit, raw=b"control,status\n" * 3, fmt="csv"
         )
     assert caught.value.location == "file" and "larger" in caught.value.problems[0].message
-    with pytest.raises(services.ProblemsError):
+    with pytest.raises(ProblemsError):
         results_import(actor=people["nisc-auditor"], audit=audit, raw=b"x", fmt="ods")
 
 
@@ -364,7 +365,7 @@ def test_oscal_problems_are_named_by_json_path_and_nothing_is_written(client, au
     ],
 )
 def test_malformed_oscal_is_refused_with_its_path(audit, people, raw, path):
-    with pytest.raises(services.ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:
         results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="oscal")
     assert caught.value.location == "file"
     assert caught.value.problems[0].path == path
@@ -395,7 +396,7 @@ def test_an_oscal_document_without_a_system_is_refused_when_the_audit_has_severa
             }
         }
     ).encode()
-    with pytest.raises(services.ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:
         results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="oscal")
     assert [p.path for p in caught.value.problems] == [
         "$.assessment-results.results[0].findings[0].props"
@@ -496,7 +497,7 @@ def test_a_value_of_the_wrong_type_is_named_by_its_path_and_nothing_is_written(
     events = AuditEvent.objects.count()
     # when one value read from it has the wrong JSON type
     raw = json.dumps(_set(document, path, value)).encode()
-    with translation.override("en"), pytest.raises(services.ProblemsError) as caught:
+    with translation.override("en"), pytest.raises(ProblemsError) as caught:
         results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="oscal")
     # then the problem names it, and nothing is written
     expected = f"{RESULT}.{where}"
@@ -525,7 +526,7 @@ def test_the_documents_of_the_tests_above_import_as_they_are(audit, people):
     ],
 )
 def test_json_python_cannot_read_is_a_problem_not_a_crash(audit, people, raw, words):
-    with translation.override("en"), pytest.raises(services.ProblemsError) as caught:
+    with translation.override("en"), pytest.raises(ProblemsError) as caught:
         results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="oscal")
     assert caught.value.problems[0].path == "$" and words in caught.value.problems[0].message
 
@@ -617,7 +618,7 @@ def test_any_json_value_in_any_field_is_imported_or_named_never_a_crash(
     events = AuditEvent.objects.count()
     try:
         changed = results_import(actor=people["nisc-auditor"], audit=audit, raw=raw, fmt="oscal")
-    except services.ProblemsError as exc:
+    except ProblemsError as exc:
         assert exc.problems and exc.location == "file"
         assert all(isinstance(p.path, str) and isinstance(p.message, str) for p in exc.problems)
         assert AuditEvent.objects.count() == events  # nothing written

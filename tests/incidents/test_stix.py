@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from shireito.audits.services import ProblemsError
+from shireito.core.problems import ProblemsError
 from shireito.incidents import services, stix
 from shireito.incidents.choices import IncidentCategory, IndicatorKind, Tlp
 from shireito.incidents.models import IncidentReport

@@ -47,9 +47,9 @@ from shireito.audits.schemas import (
     VerifyIn,
 )
 from shireito.core.pagination import MAX_ID, Pagination, parse_id
+from shireito.core.problems import Problem
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import current_fiscal_year, system_list
-from shireito.standards.importers import Problem
 from shireito.standards.selectors import catalog_get
 
 router = Router(tags=["audits"])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from shireito.audits import services
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import Audit
-from shireito.audits.services import ProblemsError
+from shireito.core.problems import ProblemsError
 from shireito.standards.importers import (
     CatalogImportError,
     Problem,

@@ -49,6 +49,7 @@ from shireito.audits.selectors import (
 )
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
+from shireito.core.problems import Problem, ProblemsError
 from shireito.core.services import (
     audited_create,
     audited_delete,
@@ -57,17 +58,7 @@ from shireito.core.services import (
     record_audit_event,
 )
 from shireito.organizations.mandates import MandateEngine, SystemRef, active_engine
-from shireito.standards.importers import Problem
 from shireito.standards.models import Catalog, CatalogNode
-
-
-class ProblemsError(ValueError):
-    """Input with problems, each named by its JSON path (or row and column); nothing written."""
-
-    def __init__(self, problems: list[Problem], *, location: str = "body"):
-        self.problems = problems
-        self.location = location
-        super().__init__("; ".join(str(p) for p in problems[:20]))
 
 
 @dataclass(frozen=True)

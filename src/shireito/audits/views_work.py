@@ -41,10 +41,11 @@ from shireito.audits.forms_work import (
 from shireito.audits.models import ControlResult, Evidence, EvidenceRevision
 from shireito.core.htmx import paginate
 from shireito.core.pagination import parse_id
+from shireito.core.problems import Problem
 from shireito.core.scoping import visible_to
 from shireito.registry.models import InformationSystem
 from shireito.standards.importers import MAX_BYTES as IMPORT_MAX_BYTES
-from shireito.standards.importers import CatalogImportError, Problem
+from shireito.standards.importers import CatalogImportError
 
 RESULTS_PER_PAGE = 200
 EVIDENCE_PER_PAGE = 50

@@ -33,13 +33,12 @@ from django.utils.translation import gettext as _
 from stix2validator import ValidationOptions, validate_instance
 from stix2validator.errors import ValidationError as StixValidatorError
 
-from shireito.audits.services import ProblemsError
+from shireito.core.problems import Problem, ProblemsError
 from shireito.incidents import services, stix
 from shireito.incidents.choices import TLP_RANK, Impact, IncidentCategory, Tlp
 from shireito.incidents.models import IncidentReport
 from shireito.sharing.stix import marking_refs_of, parse_json
 from shireito.sharing.tlp import TLP2_EXTENSION_ID, level_of
-from shireito.standards.importers import Problem
 
 MAX_BYTES = 10 * 1024 * 1024
 # Each object is validated on its own (a few ms each): a report with a thousand indicators

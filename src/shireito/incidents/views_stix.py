@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shireito.audits.services import ProblemsError
+from shireito.core.problems import ProblemsError
 from shireito.incidents import publication, selectors, services, stix, stix_intake
 from shireito.incidents.choices import IndicatorKind
 from shireito.incidents.forms_stix import BundleUploadForm, PublishForm

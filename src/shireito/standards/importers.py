@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.problems import Problem, ProblemsError
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
 from shireito.standards.models import Catalog, CatalogNode
@@ -28,19 +29,19 @@ TOKEN = re.compile(r"^[_A-Za-z][\w.\-]*$")
 KIND_NS = "urn:shireito:oscal"  # namespace of the property that keeps a node's kind
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+# The upload form's own fields: a problem named by one of these is about the form, not the file.
+UPLOAD_FIELDS = frozenset(
+    {"key", "format", "title", "edition", "owner", "against", "source", "target"}
+)
 
 
-class CatalogImportError(ValueError):
+class CatalogImportError(ProblemsError):
+    """A catalog, profile or mapping file with problems; nothing was written."""
+
+    form_fields = UPLOAD_FIELDS
+
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:20]))
+        super().__init__(problems, location="file")
 
 
 @dataclass

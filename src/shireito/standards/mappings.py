@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.choices import COVERING, MappingRelationship
-from shireito.standards.importers import CatalogImportError, Problem
+from shireito.standards.importers import CatalogImportError
 from shireito.standards.models import Catalog, CatalogMapping, MappingEntry, key_validator
 from shireito.standards.spreadsheet import read_rows
 

@@ -8,7 +8,7 @@ import uuid
 
 from django.utils.translation import gettext as _
 
-from shireito.standards.importers import Problem
+from shireito.core.problems import Problem
 
 STRING = str
 

@@ -9,8 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from shireito.core.problems import Problem
 from shireito.standards.choices import CatalogFormat
-from shireito.standards.importers import CatalogImportError, Problem, import_catalog, load_json
+from shireito.standards.importers import (
+    CatalogImportError,
+    import_catalog,
+    load_json,
+)
 from shireito.standards.models import Catalog, key_validator
 from shireito.standards.profiles import resolve_profile
 
@@ -21,7 +26,6 @@ RESERVED_KEYS = {
     "template.csv",
     "template.xlsx",
 }  # paths under /standards/
-UPLOAD_FIELDS = {"key", "format", "title", "edition", "owner", "against", "source", "target"}
 
 
 @dataclass(frozen=True)

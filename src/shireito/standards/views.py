@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
+from shireito.core.problems import Problem
 from shireito.organizations.selectors import owner_choices
 from shireito.standards import selectors, services
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.forms import CatalogUploadForm, MappingUploadForm
-from shireito.standards.importers import CatalogImportError, Problem, read_upload
+from shireito.standards.importers import CatalogImportError, read_upload
 from shireito.standards.mappings import COLUMNS as MAPPING_COLUMNS
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
 from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx

@@ -1,0 +1,174 @@
+"""The one family of input errors, and how the API answers each.
+
+A ``Problem`` names what is wrong and where (a JSON path, ``row 4.status``, or a form field's
+name); a ``ProblemsError`` carries all of a request's or a file's problems at once, so the
+user sees every one and nothing is written. Apps raise these (or Django's ``ValidationError``,
+``PermissionDenied`` and ``Http404``) from services; ``register_error_handlers`` turns each into
+the API's one error shape ``{"detail": ..., "errors": [...]}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, at ``path``."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ProblemsError(ValueError):
+    """Input with problems, each named by its JSON path (or row and column); nothing written.
+
+    ``location`` is ``"body"`` for a request's JSON body and ``"file"`` for an uploaded file;
+    in a file, a problem whose path is one of ``form_fields`` is about the upload form's field
+    of that name rather than the file's content.
+    """
+
+    form_fields: frozenset[str] = frozenset()
+
+    def __init__(
+        self,
+        problems: Iterable[Problem],
+        *,
+        location: str = "body",
+        form_fields: Iterable[str] | None = None,
+    ):
+        self.problems = list(problems)
+        self.location = location
+        if form_fields is not None:
+            self.form_fields = frozenset(form_fields)
+        super().__init__("; ".join(str(p) for p in self.problems[:20]))
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors=None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _problem_field(path: str) -> str | None:
+    """The name a problem's path ends in (``row 4.status``, ``$.results[3].status``)."""
+    match = re.search(r"\.([A-Za-z_][\w-]*)$", path)
+    return match.group(1) if match else None
+
+
+def request_validation_errors(exc: NinjaValidationError) -> list[dict]:
+    errors = []
+    for error in exc.errors:
+        loc = list(error.get("loc", []))
+        location = str(loc[0]) if loc else "body"
+        rest = loc[1:]
+        # ninja puts the body under the handler's parameter name: drop it from the path.
+        if location == "body" and len(rest) > 1:
+            rest = rest[1:]
+        field_parts = [p for p in rest if not isinstance(p, int)]
+        errors.append(
+            {
+                "field": ".".join(str(p) for p in field_parts) or None,
+                "location": location,
+                "path": json_path(rest),
+                "message": error.get("msg", "invalid"),
+            }
+        )
+    return errors
+
+
+def service_validation_errors(exc: DjangoValidationError) -> list[dict]:
+    if not hasattr(exc, "error_dict"):
+        return [
+            {"field": None, "location": "body", "path": "$", "message": m} for m in exc.messages
+        ]
+    errors = []
+    for field, messages in exc.message_dict.items():
+        name = None if field == "__all__" else field
+        errors.extend(
+            {
+                "field": name,
+                "location": "body",
+                "path": f"$.{name}" if name else "$",
+                "message": message,
+            }
+            for message in messages
+        )
+    return errors
+
+
+def problem_errors(exc: ProblemsError) -> list[dict]:
+    """Each problem at its JSON path in the body, at its row and column (or JSON path) in an
+    uploaded file (form field ``file``), or on the upload form's own field."""
+    errors = []
+    for problem in exc.problems:
+        if exc.location != "file":
+            field, location, path = _problem_field(problem.path), "body", problem.path
+        elif problem.path in exc.form_fields:
+            field, location, path = problem.path, "form", f"$.{problem.path}"
+        else:
+            field, location, path = "file", "file", problem.path
+        errors.append(
+            {"field": field, "location": location, "path": path, "message": problem.message}
+        )
+    return errors
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    """Answer every error the services raise in the API's one shape."""
+
+    def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = request_validation_errors(exc)
+        return _error(api, request, 422, _("The request is not valid."), errors)
+
+    def on_service_validation_error(request: HttpRequest, exc: DjangoValidationError):
+        errors = service_validation_errors(exc)
+        return _error(api, request, 422, _("The request is not valid."), errors)
+
+    def on_problems(request: HttpRequest, exc: ProblemsError) -> HttpResponse:
+        detail = (
+            _("The file has problems; nothing was written.")
+            if exc.location == "file"
+            else _("The request has problems; nothing was written.")
+        )
+        return _error(api, request, 422, detail, problem_errors(exc))
+
+    def on_authentication_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        detail = _("Authentication is required: send a valid bearer token.")
+        return _error(api, request, 401, detail)
+
+    def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, str(exc) or _("You may not do this."))
+
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, _("Not found."))
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _error(api, request, exc.status_code, str(exc))
+
+    api.add_exception_handler(NinjaValidationError, on_validation_error)
+    api.add_exception_handler(DjangoValidationError, on_service_validation_error)
+    api.add_exception_handler(ProblemsError, on_problems)
+    api.add_exception_handler(AuthenticationError, on_authentication_error)
+    api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(HttpError, on_http_error)
