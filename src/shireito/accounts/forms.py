@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role
+from shireito.core.filters import FilterForm, SearchField, choice_filter
 
 
 class SignInForm(forms.Form):
@@ -133,3 +134,8 @@ class PasswordChangeForm(forms.Form):
         ):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return cleaned
+
+
+class UserFilter(FilterForm):
+    search = SearchField()
+    role = choice_filter(Role, label=_("Role"), all_label=_("All roles"))

@@ -34,10 +34,11 @@ from shireito.accounts.forms import (
     SignInForm,
     UserCreateForm,
     UserEditForm,
+    UserFilter,
 )
 from shireito.accounts.models import User
 from shireito.core.forms import add_service_errors
-from shireito.core.htmx import paginate, render_page
+from shireito.core.pages import list_page
 from shireito.core.selectors import may_read_history, object_history, redacted
 
 PENDING_KEY = "shireito_pending_signin"
@@ -253,22 +254,14 @@ def user_detail(request, username: str):
 
 @login_required
 def user_list(request):
-    search = request.GET.get("search", "").strip()
-    role = request.GET.get("role", "")
-    if role not in Role.values:
-        role = ""
-    users = selectors.user_list(user=request.user, search=search, role=role)
-    return render_page(
+    filters = UserFilter(request.GET)
+    users = selectors.user_list(user=request.user, **filters.values())
+    return list_page(
         request,
-        "accounts/user_list.html",
-        {
-            "page": paginate(request, users.prefetch_related("role_grants")),
-            "search": search,
-            "role": role,
-            "roles": Role.choices,
-            "may_add": selectors.organizations_managed_by(request.user).exists(),
-        },
-        partial="results",
+        template="accounts/user_list.html",
+        items=users.prefetch_related("role_grants"),
+        filters=filters,
+        context={"may_add": selectors.organizations_managed_by(request.user).exists()},
     )
 
 

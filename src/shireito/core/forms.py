@@ -1,5 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.utils.translation import gettext_lazy as _
+
+from shireito.core.choices import AuditAction
+from shireito.core.filters import FilterForm, SearchField, choice_filter
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:
@@ -11,3 +15,8 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class AuditLogFilter(FilterForm):
+    search = SearchField()
+    action = choice_filter(AuditAction, label=_("Action"), all_label=_("All actions"))

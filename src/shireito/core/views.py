@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
-from shireito.core.choices import AuditAction
-from shireito.core.htmx import paginate, render_page
+from shireito.core.forms import AuditLogFilter
+from shireito.core.pages import list_page
 
 
 @login_required
@@ -18,33 +18,18 @@ def home(request):
 @login_required
 def audit_log(request):
     """The scoped audit trail, newest first, searchable; verification is on the command line."""
-    search = request.GET.get("search", "").strip()
-    action = request.GET.get("action", "")
-    if action not in AuditAction.values:
-        action = ""
+    filters = AuditLogFilter(request.GET)
     events = selectors.search_audit_events(
-        selectors.audit_events_visible_to(request.user), search=search, action=action
+        selectors.audit_events_visible_to(request.user), **filters.values()
     )
-    return render_page(
+    return list_page(
         request,
-        "core/audit_log.html",
-        {
-            "page": _redacted_page(request, events),
-            "search": search,
-            "action": action,
-            "actions": AuditAction.choices,
-            "may_read": request.user.is_platform_admin
-            or request.user.has_role("org_admin")
-            or request.user.has_role("auditor"),
-        },
-        partial="results",
+        template="core/audit_log.html",
+        items=events,
+        filters=filters,
+        rows=lambda events: selectors.redacted(request.user, events),
+        context={"may_read": selectors.may_read_history(request.user)},
     )
-
-
-def _redacted_page(request, events):
-    page = paginate(request, events)
-    page.object_list = selectors.redacted(request.user, page.object_list)
-    return page
 
 
 @require_GET

@@ -2,7 +2,13 @@ from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, SystemCategory
+from shireito.core.filters import FilterForm, SearchField, choice_filter
+from shireito.organizations.choices import (
+    GovernanceRole,
+    OpenQuestionSetting,
+    OrganizationKind,
+    SystemCategory,
+)
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.models import ORGANIZATION_EDITABLE_FIELDS, Organization, Sector
 from shireito.organizations.relations import token_label
@@ -150,3 +156,8 @@ class SectorForm(forms.Form):
         queryset=Organization.objects.filter(kind="ministry").order_by("code"),
         required=False,
     )
+
+
+class OrganizationFilter(FilterForm):
+    search = SearchField()
+    kind = choice_filter(OrganizationKind, label=_("Kind"), all_label=_("All kinds"))

@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 
 from shireito.accounts.selectors import user_list
 from shireito.core.forms import add_service_errors
-from shireito.core.htmx import paginate, render_page
+from shireito.core.pages import list_page
 from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.organizations import selectors, services
-from shireito.organizations.choices import OpenQuestionSetting, OrganizationKind
+from shireito.organizations.choices import OpenQuestionSetting
 from shireito.organizations.diagram import render_svg
 from shireito.organizations.forms import (
     AuditQuestionForm,
     BuilderQuestionForm,
     GovernanceSettingsForm,
+    OrganizationFilter,
     OrganizationForm,
     RoleHandoverForm,
     RouteQuestionForm,
@@ -37,24 +38,13 @@ from shireito.organizations.services import OWN_ADMIN_FIELDS
 
 @login_required
 def organization_list(request):
-    search = request.GET.get("search", "").strip()
-    kind = request.GET.get("kind", "")
-    if kind not in OrganizationKind.values:
-        kind = ""
-    page = paginate(
-        request, selectors.organization_list(user=request.user, search=search, kind=kind)
-    )
-    return render_page(
+    filters = OrganizationFilter(request.GET)
+    return list_page(
         request,
-        "organizations/organization_list.html",
-        {
-            "page": page,
-            "search": search,
-            "kind": kind,
-            "kinds": OrganizationKind.choices,
-            "may_add": request.user.is_platform_admin,
-        },
-        partial="results",
+        template="organizations/organization_list.html",
+        items=selectors.organization_list(user=request.user, **filters.values()),
+        filters=filters,
+        context={"may_add": request.user.is_platform_admin},
     )
 
 

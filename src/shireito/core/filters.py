@@ -1,0 +1,65 @@
+"""Filter forms: the GET form above a list, read leniently.
+
+A list is a place to look, not a form to fill in: a value that is not one of the choices (an
+old bookmark, a hand-edited URL) is ignored rather than refused, so ``values()`` always
+answers, with each field's default where the request had nothing usable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+SEARCH_MAX = 200
+
+
+class SearchField(forms.CharField):
+    """The free-text search every list has, trimmed and cut to a sane length."""
+
+    widget = forms.SearchInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value)[:SEARCH_MAX]
+
+
+def choice_filter(choices, *, label, all_label=None) -> forms.ChoiceField:
+    """A select of ``choices`` (pairs or a ``TextChoices``) with "All" first."""
+    pairs = list(getattr(choices, "choices", choices))
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", all_label or _("All")), *pairs]
+    )
+
+
+class FilterForm(forms.Form):
+    """Subclasses declare fields; ``defaults`` gives a value for a field left empty or wrong."""
+
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_%s")
+        # An unbound filter (first visit) reads as an empty query, not as nothing at all.
+        super().__init__(data if data is not None else {}, **kwargs)
+
+    def values(self) -> dict[str, Any]:
+        """Every field's value: the request's where valid, else its default."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        values = {}
+        for name, field in self.fields.items():
+            value = cleaned.get(name) if name not in self.errors else None
+            if value in (None, "") or (
+                value == [] and isinstance(field, forms.MultipleChoiceField)
+            ):
+                value = self.defaults.get(
+                    name, "" if not isinstance(field, forms.NullBooleanField) else None
+                )
+            values[name] = value
+        return values
