@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "shireito.audits",
     "shireito.incidents",
     "shireito.sharing",
+    "shireito.dashboard",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -188,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = _env_int("SHIREITO_SIGNIN_FAILURE_LIMIT", 5)

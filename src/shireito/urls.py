@@ -5,6 +5,7 @@ from shireito.api import api
 from shireito.registry import views_oversight as registry_open_data
 
 urlpatterns = [
+    path("", include("shireito.dashboard.urls")),
     path("", include("shireito.core.urls")),
     path("accounts/", include("shireito.accounts.urls")),
     path("organizations/", include("shireito.organizations.urls")),

@@ -5,7 +5,6 @@ from shireito.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("history/", views.audit_log, name="audit_log"),
     path("healthz", views.health, name="health"),
 ]

@@ -1,18 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
 from shireito.core.forms import AuditLogFilter
 from shireito.core.pages import list_page
-
-
-@login_required
-def home(request):
-    from shireito.incidents.dashboard import dashboard_context
-
-    return render(request, "core/home.html", dashboard_context(request.user))
 
 
 @login_required

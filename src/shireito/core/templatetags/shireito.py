@@ -74,32 +74,3 @@ def yen(value):
     if value is None or value == "":
         return "—"
     return f"¥{int(value):,}"
-
-
-@register.filter
-def open_data_row(system):
-    """The published fields of a system (open data's configuration decides which)."""
-    from shireito.registry.selectors import open_data_row as row
-
-    return row(system)
-
-
-@register.filter
-def open_data_display(system):
-    """The published fields of a system as people read them."""
-    from shireito.registry.selectors import open_data_display as display
-
-    return display(system)
-
-
-@register.filter
-def fiscal_year(year):
-    """令和8年度 (FY2026) in Japanese, FY2026 in English: the label the budget pages use."""
-    from django.utils.translation import get_language
-
-    from shireito.registry.selectors import fiscal_year_label
-
-    if not year:
-        return ""
-    label = fiscal_year_label(int(year), get_language() or "ja")
-    return label if label.startswith("FY") else f"{label} (FY{year})"

@@ -1,20 +1,25 @@
-"""The control tower's section on incident reports (the home page)."""
+"""What the home page shows, gathered from each domain's selectors."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import get_language
 
-from shireito.incidents import selectors
+from shireito.incidents import selectors as incidents
 
-DASHBOARD_ROWS = 20
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+ROWS = 20
 
 
-def dashboard_context(user) -> dict:
+def incident_section(user: User) -> dict:
     """The overdue regime stages of reports the user may see, and the reports waiting on the
     user's organisation."""
     english = get_language() == "en"
-    overdue = selectors.overdue_for(user)
-    waiting = list(selectors.waiting_on(user)[:DASHBOARD_ROWS]) if user.organization_id else []
+    overdue = incidents.overdue_for(user)
+    waiting = list(incidents.waiting_on(user)[:ROWS]) if user.organization_id else []
     return {
         "incident_overdue": [
             {
@@ -23,7 +28,7 @@ def dashboard_context(user) -> dict:
                 "stage": clock.stage.label_en if english else clock.stage.label,
                 "due": clock.due_at,
             }
-            for report, clock in overdue[:DASHBOARD_ROWS]
+            for report, clock in overdue[:ROWS]
         ],
         "incident_overdue_count": len(overdue),
         "incident_waiting": waiting,

@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from shireito.dashboard import selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The first page after signing in: what waits on the user's organisation."""
+    return render(request, "dashboard/home.html", selectors.incident_section(request.user))
