@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "shireito.incidents",
     "shireito.sharing",
     "shireito.dashboard",
+    "shireito.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

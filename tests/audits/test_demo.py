@@ -18,7 +18,7 @@ from shireito.audits.models import (
     Milestone,
 )
 from shireito.core.models import AuditEvent
-from shireito.demo import load_demo_data
+from shireito.demo.dataset import load_demo_data
 
 pytestmark = pytest.mark.django_db
 

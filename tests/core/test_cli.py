@@ -14,7 +14,7 @@ from django.db import connection
 
 from shireito.accounts.models import User
 from shireito.core.models import AuditEvent
-from shireito.demo import USERS
+from shireito.demo.dataset import USERS
 from shireito.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ standard and the Digital Agency's development policy, each derived from the demo
 
 import pytest
 
-from shireito.demo import load_demo_data
+from shireito.demo.dataset import load_demo_data
 from shireito.standards.models import Catalog
 
 pytestmark = pytest.mark.django_db

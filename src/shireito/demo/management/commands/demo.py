@@ -1,8 +1,12 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from shireito.demo import USERS, demo_password, load_demo_data
+from shireito.demo.dataset import USERS, demo_password, load_demo_data
+from shireito.organizations.models import Organization
+from shireito.registry.scale import generate
 
 
 class Command(BaseCommand):
@@ -36,8 +40,6 @@ class Command(BaseCommand):
             return
         if action not in {"load", "scale"}:
             raise CommandError(f"unknown action {action}")
-        from shireito.organizations.models import Organization
-
         if not settings.DEMO_MODE:
             raise CommandError(
                 "The demo data has a published password and a platform admin: it loads only "
@@ -71,10 +73,6 @@ class Command(BaseCommand):
         self._print_sign_in()
 
     def _scale(self, systems: int, seed: int, audits: bool = True) -> None:
-        import time
-
-        from shireito.registry.scale import generate
-
         if not 1 <= systems <= 1_000_000:
             raise CommandError("--systems must be between 1 and 1,000,000.")
         interactive = self.stdout.isatty()

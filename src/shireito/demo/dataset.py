@@ -23,9 +23,12 @@ from django.db import transaction
 from shireito.accounts.choices import Role
 from shireito.accounts.models import User
 from shireito.accounts.services import user_create, user_set_password, user_set_roles, user_update
+from shireito.audits.demo import load_demo_audits
+from shireito.incidents.demo import load_demo_incidents
 from shireito.organizations.choices import GovernanceRole as R
 from shireito.organizations.choices import OrganizationKind as K
 from shireito.organizations.identifiers import local_government_corporate_number
+from shireito.organizations.mandates import governance_settings
 from shireito.organizations.models import Organization, Sector
 from shireito.organizations.services import (
     governance_configure,
@@ -34,6 +37,9 @@ from shireito.organizations.services import (
     role_holding_ensure,
     sector_update,
 )
+from shireito.registry.models import InformationSystem
+from shireito.registry.services import default_builder, system_create, system_update
+from shireito.standards.demo import load_demo_catalogs
 
 D = dt.date
 
@@ -431,36 +437,25 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for code, ministry in SECTOR_MINISTRIES.items():
             sector_update(actor=None, sector=sectors[code], supervising_ministry=by_code[ministry])
         report("reference data", 1, 1)
-        from shireito.organizations.mandates import governance_settings
-
         if governance_settings().pk is None:
             governance_configure(actor=None, active_model="digital-agency", open_question="none")
         for index, (code, name, name_en, owner, category, extra) in enumerate(SYSTEMS, start=1):
             _ensure_system(code, name, name_en, by_code[owner], category, extra)
             report("systems", index, len(SYSTEMS))
-        from shireito.standards.demo import load_demo_catalogs
-
         load_demo_catalogs(by_code)
         report("catalogs", 1, 1)
         for index, (username, full_name, org_code, roles) in enumerate(USERS, start=1):
             _ensure_user(username, full_name, by_code[org_code], roles, password)
             report("users", index, len(USERS))
         # After the catalogs (their baselines) and the users (who plan and answer them).
-        from shireito.audits.demo import load_demo_audits
-
         load_demo_audits(by_code)
         report("audits", 1, 1)
-        from shireito.incidents.demo import load_demo_incidents
-
         load_demo_incidents(by_code)
         report("incident reports", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 
 def _ensure_system(code, name, name_en, owner, category, extra) -> None:
-    from shireito.registry.models import InformationSystem
-    from shireito.registry.services import default_builder, system_create, system_update
-
     fields = {"name": name, "name_en": name_en, "owner": owner, "category": category, **extra}
     fields["builder"] = default_builder(category=category, owner=owner)
     existing = InformationSystem.objects.filter(code=code).first()
