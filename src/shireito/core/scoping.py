@@ -62,6 +62,16 @@ def visible_organization_ids(user, model: type[Model]) -> set[int] | _All:
     return ids
 
 
+def may_see_organization(user, model: type[Model], organization_id: int | None) -> bool:
+    """Whether ``user`` may see ``model`` data owned by one organisation: the question a
+    page asks about one object it already holds, answered by the same rules as
+    ``visible_to``."""
+    if organization_id is None:
+        return False
+    ids = visible_organization_ids(user, model)
+    return ids is ALL or organization_id in ids
+
+
 def visible_to(user, queryset: QuerySet) -> QuerySet:
     """Restrict ``queryset`` to what ``user`` may see. Anonymous users see nothing."""
     model = queryset.model
