@@ -27,7 +27,7 @@ class SearchField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value)[:SEARCH_MAX]
+        return (super().to_python(value) or "")[:SEARCH_MAX]
 
 
 def choice_filter(choices, *, label, all_label=None) -> forms.ChoiceField:

@@ -101,7 +101,7 @@ def service_validation_errors(exc: DjangoValidationError) -> list[dict]:
         return [
             {"field": None, "location": "body", "path": "$", "message": m} for m in exc.messages
         ]
-    errors = []
+    errors: list[dict] = []
     for field, messages in exc.message_dict.items():
         name = None if field == "__all__" else field
         errors.extend(
@@ -136,14 +136,19 @@ def problem_errors(exc: ProblemsError) -> list[dict]:
 def register_error_handlers(api: NinjaAPI) -> None:
     """Answer every error the services raise in the API's one shape."""
 
+    @api.exception_handler(NinjaValidationError)
     def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = request_validation_errors(exc)
         return _error(api, request, 422, _("The request is not valid."), errors)
 
-    def on_service_validation_error(request: HttpRequest, exc: DjangoValidationError):
+    @api.exception_handler(DjangoValidationError)
+    def on_service_validation_error(
+        request: HttpRequest, exc: DjangoValidationError
+    ) -> HttpResponse:
         errors = service_validation_errors(exc)
         return _error(api, request, 422, _("The request is not valid."), errors)
 
+    @api.exception_handler(ProblemsError)
     def on_problems(request: HttpRequest, exc: ProblemsError) -> HttpResponse:
         detail = (
             _("The file has problems; nothing was written.")
@@ -152,23 +157,19 @@ def register_error_handlers(api: NinjaAPI) -> None:
         )
         return _error(api, request, 422, detail, problem_errors(exc))
 
+    @api.exception_handler(AuthenticationError)
     def on_authentication_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         detail = _("Authentication is required: send a valid bearer token.")
         return _error(api, request, 401, detail)
 
+    @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(api, request, 403, str(exc) or _("You may not do this."))
 
+    @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(api, request, 404, _("Not found."))
 
+    @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(api, request, exc.status_code, str(exc))
-
-    api.add_exception_handler(NinjaValidationError, on_validation_error)
-    api.add_exception_handler(DjangoValidationError, on_service_validation_error)
-    api.add_exception_handler(ProblemsError, on_problems)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(HttpError, on_http_error)

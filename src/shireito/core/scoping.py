@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, ForeignObjectRel, Model, OuterRef, Q, QuerySet
 
 
 class _All:
@@ -56,7 +56,7 @@ def visible_organization_ids(user, model: type[Model]) -> set[int] | _All:
     ids = {user.organization_id}
     for rule in _visibility_rules:
         extra = rule(user, model)
-        if extra is ALL:
+        if isinstance(extra, _All):
             return ALL
         ids.update(extra)
     return ids
@@ -69,7 +69,7 @@ def may_see_organization(user, model: type[Model], organization_id: int | None) 
     if organization_id is None:
         return False
     ids = visible_organization_ids(user, model)
-    return ids is ALL or organization_id in ids
+    return isinstance(ids, _All) or organization_id in ids
 
 
 def visible_to(user, queryset: QuerySet) -> QuerySet:
@@ -100,7 +100,7 @@ def _path_condition(model: type[Model], path: str, ids) -> Q:
         if part == "id":
             break
         field = current._meta.get_field(part)
-        if field.one_to_many:
+        if field.one_to_many and isinstance(field, ForeignObjectRel):
             outer = "__".join(parts[:index]) or "pk"
             rest = "__".join(parts[index + 1 :])
             inner = field.related_model._base_manager.filter(

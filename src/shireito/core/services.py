@@ -60,7 +60,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 
 def _redact(instance: models.Model, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    redacted = getattr(instance, "audit_redacted_fields", frozenset())
+    redacted: frozenset[str] = getattr(instance, "audit_redacted_fields", frozenset())
     return {
         name: ([REDACTED if v is not None else None for v in pair] if name in redacted else pair)
         for name, pair in changes.items()

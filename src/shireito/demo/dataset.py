@@ -430,9 +430,9 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
                 valid_from=valid_from,
                 valid_to=valid_to,
             )
-        for role, code, valid_from in ROLE_HOLDINGS:
+        for role, code, held_from in ROLE_HOLDINGS:
             role_holding_ensure(
-                actor=None, role=role, organization=by_code[code], valid_from=valid_from
+                actor=None, role=role, organization=by_code[code], valid_from=held_from
             )
         for code, ministry in SECTOR_MINISTRIES.items():
             sector_update(actor=None, sector=sectors[code], supervising_ministry=by_code[ministry])
