@@ -16,7 +16,7 @@ ORGANIZATIONS = Model(
     api_detail="/api/v1/organizations/{key}",
     api_create="/api/v1/organizations",
     api_edit="/api/v1/organizations/{key}",
-    create_body=lambda n: {"code": f"new-{n}", "name": f"新省{n}", "kind": "ministry"},
+    create_body=lambda _user, n: {"code": f"new-{n}", "name": f"新省{n}", "kind": "ministry"},
     edit_body={"name_en": "Ministry of Health, Labour and Welfare"},
 )
 
