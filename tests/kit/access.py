@@ -109,12 +109,22 @@ class _Cells:
     def status(self, where: str, response: HttpResponse, expected: int | tuple[int, ...]) -> None:
         wanted = expected if isinstance(expected, tuple) else (expected,)
         if response.status_code not in wanted:
-            body = " ".join(response.content[:300].decode(errors="replace").split())[:120]
-            self.failures.append(f"{where}: expected {expected}, got {response.status_code} {body}")
+            self.failures.append(
+                f"{where}: expected {expected}, got {response.status_code} {_excerpt(response)}"
+            )
 
     def check(self, where: str, ok: bool) -> None:
         if not ok:
             self.failures.append(where)
+
+
+def _excerpt(response: HttpResponse) -> str:
+    """The start of a body, JSON with its Japanese readable, for a failure message."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        text = json.dumps(response.json(), ensure_ascii=False)
+    else:
+        text = response.content[:2000].decode(errors="replace")
+    return " ".join(text.split())[:300]
 
 
 def _links_to(response: HttpResponse, url: str) -> bool:
