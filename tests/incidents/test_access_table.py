@@ -53,7 +53,8 @@ DRAFT = {
 
 SUBMITTED = {
     **DRAFT,
-    # once submitted, the organisations on its route read it; only the reporter changes it
+    # once submitted, its first hop (the supervising ministry) reads it; the national centre
+    # only once it is forwarded there; only the reporter changes it
     "mhlw-handler": Expect(Can.VIEW, create=True),
     "mhlw-viewer": Expect(Can.VIEW),
 }

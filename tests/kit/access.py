@@ -4,7 +4,8 @@ NetBox's ``ViewTestCases`` give every model its list, detail, create and edit te
 this is the same idea for a table of roles. A ``Model`` says where a model's pages and API
 endpoints are; an ``Expect`` says what one role may do with one object; ``check_access`` signs
 the role's user in and checks every cell, on the pages (Django test client, session) and on
-the API (ninja through the same client, with a bearer token):
+the API (ninja through the same client, with a bearer token, or with the session when
+``api_auth="session"``):
 
 - list: the object is listed (page: a link to its detail page; API: its key in ``items``)
   exactly when the role sees it;
@@ -17,26 +18,35 @@ the API (ninja through the same client, with a bearer token):
 
 Every failing cell is collected and reported at once, so one run shows the whole table.
 
-Usage::
+Usage (tests/registry/test_access_table.py has the whole table)::
 
     SYSTEMS = Model(
-        list_page="/systems/", detail_page="/systems/{key}/", create_page="/systems/new/",
-        edit_page="/systems/{key}/edit/", api_list="/api/v1/systems",
-        api_detail="/api/v1/systems/{key}", api_key="code",
-        create_body=lambda n: {"code": f"new-{n}", "name": "New", "category": "ministry_system"},
-        edit_body={"name": "Renamed"},
+        list_page="/systems/",
+        detail_page="/systems/{key}/",
+        create_page="/systems/new/",
+        edit_page="/systems/{key}/edit/",
+        api_list="/api/v1/systems",
+        api_detail="/api/v1/systems/{key}",
+        api_create="/api/v1/systems",
+        api_edit="/api/v1/systems/{key}",
+        create_body=lambda user, n: {"code": f"new-{n}", "name": "新システム",
+                                     "owner": user.organization.code,
+                                     "category": "ministry_system"},
+        edit_body={"name_en": "Benefits application"},
+        unchecked=frozenset({"create link"}),  # the list offers "Add" to all (see the test)
     )
-    TABLE = {
+    MHLW_APP = {
         "mhlw-editor": Expect(Can.EDIT, create=True),
         "mhlw-viewer": Expect(Can.VIEW),
-        "tokyo-editor": Expect(Can.NOTHING, create=True),
+        "meti-editor": Expect(Can.NOTHING, create=True),
     }
 
-    @pytest.mark.parametrize("role", TABLE)
-    def test_systems(users, systems, role):
-        # given a role and MHLW's system
-        # when the role opens every page and endpoint / then each answers as the table says
-        check_access(users[role], SYSTEMS, key=systems["mhlw-app"].code, expect=TABLE[role])
+    @pytest.mark.parametrize("role", MHLW_APP)
+    def test_who_may_do_what_with_a_system(government, systems, role):
+        # given a person of the role and MHLW's ministry system
+        user = make_user(organization=government[role[:4]], roles=[role[5:]])
+        # when they use every page and endpoint of it / then each answers as the table says
+        check_access(user, SYSTEMS, key="mhlw-app", expect=MHLW_APP[role])
 """
 
 from __future__ import annotations

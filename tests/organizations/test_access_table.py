@@ -54,3 +54,14 @@ def test_who_may_do_what_with_an_organization(government, demo_mode, role):
     # when they use every page and endpoint of MHLW, and of an organisation that does not exist
     # then each answers as the table says
     check_access(user, ORGANIZATIONS, key="mhlw", expect=MHLW[role])
+
+
+@pytest.mark.parametrize("role", ["mhlw-admin", "meti-admin", "ncsc-viewer"])
+def test_the_api_answers_the_browser_session_as_it_answers_a_token(government, role):
+    # given a person of the role, signed in to the browser, with no API token
+    organization, roles = ROLES[role]
+    user = make_user(organization=government[organization], roles=roles, username=role)
+
+    # when the pages' own scripts call the API with the session
+    # then it answers as the table says, just as it does to a token
+    check_access(user, ORGANIZATIONS, key="mhlw", expect=MHLW[role], api_auth="session")
