@@ -55,7 +55,7 @@ import enum
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.test import Client
 
@@ -63,7 +63,7 @@ from shireito.accounts.services import api_token_create
 from tests.kit.factories.sequence import next_number
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
+    from django.test.client import _MonkeyPatchedWSGIResponse as HttpResponse
 
     from shireito.accounts.models import User
 
@@ -155,7 +155,12 @@ def _send(client: Client, method: str, path: str, body: dict, headers: dict) -> 
 
 
 def check_access(
-    user: User, model: Model, *, key: str, expect: Expect, api_auth: str = "token"
+    user: User,
+    model: Model,
+    *,
+    key: str,
+    expect: Expect,
+    api_auth: Literal["token", "session"] = "token",
 ) -> None:
     """Check every cell of ``expect`` for ``user`` and the object with ``key``; fail once,
     naming every cell that answered otherwise. ``api_auth`` is ``"token"`` (a bearer token)
