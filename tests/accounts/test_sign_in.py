@@ -144,8 +144,15 @@ def test_platform_admin_must_set_up_two_factor_outside_demo_mode(client, platfor
 
 
 def test_platform_admin_may_skip_two_factor_in_demo_mode(client, platform_admin, demo_mode):
+    # given a platform admin without a second factor, in demo mode
+    # when they sign in with the password alone
     client.post("/accounts/login/", {"username": platform_admin.username, "password": PASSWORD})
-    assert client.get("/organizations/").status_code == 200
+
+    # then the pages and the API serve them, not the two-factor set-up
+    page = client.get("/organizations/")
+    assert page.status_code == 200
+    assert 'href="/organizations/new/"' in page.content.decode()
+    assert client.get("/api/v1/me").json()["username"] == platform_admin.username
 
 
 def test_enrolment_through_the_page(client, viewer, signed_in):

@@ -35,9 +35,18 @@ def test_htmx_history_restore_gets_the_whole_page(client, viewer, signed_in):
     assert "HX-Request" in response["Vary"]
 
 
-def test_unknown_kind_filter_is_ignored(client, viewer, signed_in):
+def test_unknown_kind_filter_is_ignored(client, viewer, other_organization, signed_in):
+    # given two ministries and a viewer
     signed_in(viewer)
-    assert client.get("/organizations/?kind=planet").status_code == 200
+
+    # when the list is filtered by a kind that does not exist
+    response = client.get("/organizations/?kind=planet")
+
+    # then the filter is ignored: every organisation is listed, as without it
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/organizations/test-ministry/" in html
+    assert "/organizations/other-ministry/" in html
 
 
 def test_detail_shows_history_from_the_trail(client, viewer, org_admin, signed_in):

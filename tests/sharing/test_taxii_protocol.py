@@ -318,11 +318,16 @@ def test_a_wrong_password_is_401(community, taxii):
 
 
 def test_token_scheme_of_taxii2_client_token_auth_is_accepted(community, taxii, token):
+    # given a viewer who may read the community's collection, and their API token
     user = community["users"]["ncsc-viewer"]
 
-    response = taxii(user, "get", f"{ROOT}/", auth=f"Token {token(user)}")
+    # when taxii2-client's TokenAuth sends it as "Token <secret>"
+    response = taxii(user, "get", f"{ROOT}/collections/", auth=f"Token {token(user)}")
 
+    # then the server answers as that user: the collection they may read, readable
     assert response.status_code == 200
+    assert response["Content-Type"] == TAXII
+    assert body(response)["collections"][0]["can_read"] is True
 
 
 def test_basic_is_refused_where_the_web_needs_a_second_factor(community, taxii, settings):

@@ -1,0 +1,76 @@
+"""Who may list, read, add and change an information system, on the pages and the API alike."""
+
+import pytest
+
+from tests.kit.access import Can, Expect, Model, check_access
+from tests.kit.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+# The category a new system of each kind of organisation takes, as the form offers it.
+CATEGORY = {
+    "ministry": "ministry_system",
+    "digital_agency": "digital_agency_system",
+    "national_cyber_centre": "ministry_system",
+    "local_government": "local_government_system",
+}
+
+SYSTEMS = Model(
+    list_page="/systems/",
+    detail_page="/systems/{key}/",
+    create_page="/systems/new/",
+    edit_page="/systems/{key}/edit/",
+    api_list="/api/v1/systems",
+    api_detail="/api/v1/systems/{key}",
+    api_create="/api/v1/systems",
+    api_edit="/api/v1/systems/{key}",
+    create_body=lambda user, n: {
+        "code": f"new-{n}",
+        "name": f"新システム{n}",
+        "owner": user.organization.code,
+        "category": CATEGORY.get(user.organization.kind, "ministry_system"),
+    },
+    edit_body={"name_en": "Benefits application"},
+    # The list page offers "Add an information system" to everyone; the create page answers
+    # 403 to those who may not add (reported to the registry's owner).
+    unchecked=frozenset({"create link"}),
+)
+
+# role: (organisation, roles) — the demo's kinds of people, each looking at MHLW's system.
+ROLES = {
+    "mhlw-editor": ("mhlw", ["editor"]),
+    "mhlw-admin": ("mhlw", ["org_admin"]),
+    "mhlw-viewer": ("mhlw", ["viewer"]),
+    "nisc-auditor": ("nisc", ["auditor"]),
+    "da-editor": ("da", ["editor"]),
+    "meti-editor": ("meti", ["editor"]),
+    "tokyo-editor": ("tokyo", ["editor"]),
+    "ncsc-viewer": ("ncsc", ["viewer"]),
+    "platform-admin": ("da", ["platform_admin"]),
+}
+
+MHLW_APP = {
+    # the owner's editors and admins change it; its viewers read it
+    "mhlw-editor": Expect(Can.EDIT, create=True),
+    "mhlw-admin": Expect(Can.EDIT, create=True),
+    "mhlw-viewer": Expect(Can.VIEW),
+    # the national centre audits and the Digital Agency oversees ministries' systems
+    "nisc-auditor": Expect(Can.VIEW),
+    "da-editor": Expect(Can.VIEW, create=True),
+    # another ministry and a prefecture add their own systems but never see MHLW's
+    "meti-editor": Expect(Can.NOTHING, create=True),
+    "tokyo-editor": Expect(Can.NOTHING, create=True),
+    "ncsc-viewer": Expect(Can.NOTHING),
+    "platform-admin": Expect(Can.EDIT, create=True),
+}
+
+
+@pytest.mark.parametrize("role", MHLW_APP)
+def test_who_may_do_what_with_a_system(government, systems, demo_mode, role):
+    # given a person of the role and MHLW's ministry system
+    organization, roles = ROLES[role]
+    user = make_user(organization=government[organization], roles=roles, username=role)
+
+    # when they use every page and endpoint of it, and of a system that does not exist
+    # then each answers as the table says
+    check_access(user, SYSTEMS, key=systems["mhlw-app"].code, expect=MHLW_APP[role])
