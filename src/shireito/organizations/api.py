@@ -1,17 +1,16 @@
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from shireito.core.pages import get_or_404
 from shireito.core.pagination import Pagination
-from shireito.organizations import selectors, services
+from shireito.organizations import permissions, selectors, services
 from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
-from shireito.organizations.models import Sector
 from shireito.organizations.relations import compare, model_relations
 from shireito.organizations.schemas import (
     AuditAnswer,
@@ -56,7 +55,7 @@ def _code(user, organization) -> str | None:
 def _sector(code: str | None):
     if code is None:
         return None
-    sector = Sector.objects.filter(code=code).first()
+    sector = selectors.sector_by_code(code)
     if sector is None:
         raise ValidationError({"sector": _("No sector has the code %(code)s.") % {"code": code}})
     return sector
@@ -109,10 +108,7 @@ def organizations_create(request, payload: OrganizationIn):
     summary="Get one organization by its code",
 )
 def organizations_get(request, code: str):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
-    return organization
+    return get_or_404(selectors.organization_get(user=request.auth, code=code))
 
 
 @router.patch(
@@ -122,9 +118,7 @@ def organizations_get(request, code: str):
     summary="Change an organization (platform admins; organization admins: own names, identifiers)",
 )
 def organizations_update(request, code: str, payload: OrganizationPatch):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
+    organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
     data = payload.dict(exclude_unset=True)
     effective = data.pop("name_effective_from", None)
     if "parent" in data:
@@ -145,9 +139,7 @@ def organizations_update(request, code: str, payload: OrganizationPatch):
     summary="Remove an organization that nothing refers to (platform admins)",
 )
 def organizations_delete(request, code: str):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
+    organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
     services.organization_delete(actor=request.auth, organization=organization)
     return Status(204, None)
 
@@ -169,9 +161,7 @@ def sectors_list(request):
     summary="Set a sector's supervising ministry (platform admins)",
 )
 def sectors_update(request, code: str, payload: SectorPatch):
-    sector = selectors.sector_list(user=request.auth).filter(code=code).first()
-    if sector is None:
-        raise Http404
+    sector = get_or_404(selectors.sector_get(user=request.auth, code=code))
     ministry = _organization(request.auth, payload.supervising_ministry, "supervising_ministry")
     return services.sector_update(actor=request.auth, sector=sector, supervising_ministry=ministry)
 
@@ -200,9 +190,7 @@ def governance_models_list(request):
     summary="One governance model, as declared and as relations",
 )
 def governance_models_get(request, key: str, open_question: OpenQuestionSetting | None = None):
-    if key not in available_model_keys():
-        raise Http404
-    model = load_model(key)
+    model = get_or_404(selectors.governance_model(key))
     setting = open_question or (model.open_question.default if model.open_question else None)
     return {
         "key": model.key,
@@ -281,7 +269,7 @@ def role_holdings_list(request):
     summary="Hand a role over to another organization from a day on (platform admins)",
 )
 def role_handover(request, payload: RoleHandoverIn):
-    if not request.auth.is_platform_admin:
+    if not permissions.may_administer(request.auth):
         raise PermissionDenied
     holding = services.role_handover(
         actor=request.auth,

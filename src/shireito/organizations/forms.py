@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
@@ -109,7 +112,23 @@ class RoleHandoverForm(forms.Form):
     on = forms.DateField(label=_("From"), widget=DateInput)
 
 
-class AuditQuestionForm(forms.Form):
+class QuestionForm(forms.Form):
+    """A question to the mandate engine about organisations ``organizations`` (those the user
+    may see). Its fields' ids carry ``prefix`` as the page has three such forms."""
+
+    prefix_id = ""
+
+    def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = organizations
+            field.widget.attrs["id"] = f"{self.prefix_id}_{name}"
+
+
+class AuditQuestionForm(QuestionForm):
+    prefix_id = "audit"
+
     auditor = forms.ModelChoiceField(
         label=_("Auditing organization"), queryset=Organization.objects.none()
     )
@@ -118,36 +137,22 @@ class AuditQuestionForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
 
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["auditor"].queryset = organizations
-        self.fields["owner"].queryset = organizations
-        for name in self.fields:
-            self.fields[name].widget.attrs["id"] = f"audit_{name}"
 
+class RouteQuestionForm(QuestionForm):
+    prefix_id = "route"
 
-class RouteQuestionForm(forms.Form):
     reporter = forms.ModelChoiceField(
         label=_("Reporting organization"), queryset=Organization.objects.none()
     )
 
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reporter"].queryset = organizations
-        self.fields["reporter"].widget.attrs["id"] = "route_reporter"
 
+class BuilderQuestionForm(QuestionForm):
+    prefix_id = "builder"
 
-class BuilderQuestionForm(forms.Form):
     category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
     owner = forms.ModelChoiceField(
         label=_("Owner of the system"), queryset=Organization.objects.none()
     )
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organizations
-        for name in self.fields:
-            self.fields[name].widget.attrs["id"] = f"builder_{name}"
 
 
 class SectorForm(forms.Form):
@@ -161,3 +166,22 @@ class SectorForm(forms.Form):
 class OrganizationFilter(FilterForm):
     search = SearchField()
     kind = choice_filter(OrganizationKind, label=_("Kind"), all_label=_("All kinds"))
+
+
+def _model_keys() -> list[tuple[str, str]]:
+    return [(key, key) for key in available_model_keys()]
+
+
+class GovernanceCompareFilter(FilterForm):
+    """The two models compared: an unknown key compares the default instead."""
+
+    a = forms.ChoiceField(label=_("First model"), required=False, choices=_model_keys)
+    b = forms.ChoiceField(label=_("Second model"), required=False, choices=_model_keys)
+
+    defaults = {"a": "current", "b": "digital-agency"}
+
+    @classmethod
+    def settled(cls, data) -> GovernanceCompareFilter:
+        """Bound to the models actually compared, so the selects show them (a select has no
+        empty choice to show for a missing or unknown key)."""
+        return cls(cls(data).values())
