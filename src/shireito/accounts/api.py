@@ -107,8 +107,7 @@ def tokens_create(request, payload: ApiTokenCreateIn):
         name=payload.name,
         expires_in_days=payload.expires_in_days,
     )
-    token.token = secret
-    return Status(201, token)
+    return Status(201, ApiTokenCreatedOut(**ApiTokenOut.from_orm(token).dict(), token=secret))
 
 
 @router.delete(

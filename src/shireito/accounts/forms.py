@@ -1,8 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role
+from shireito.accounts.permissions import may_grant_platform_admin
 from shireito.core.filters import FilterForm, SearchField, choice_filter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
 class SignInForm(forms.Form):
@@ -46,12 +57,12 @@ class ApiTokenCreateForm(forms.Form):
     )
 
 
-def _role_choices(actor) -> list[tuple[str, str]]:
+def _role_choices(actor: User) -> list[tuple[str, StrOrPromise]]:
     """Platform admin is offered only to platform admins."""
     return [
         (value, label)
         for value, label in Role.choices
-        if value != Role.PLATFORM_ADMIN or actor.is_platform_admin
+        if value != Role.PLATFORM_ADMIN or may_grant_platform_admin(actor)
     ]
 
 
@@ -83,7 +94,9 @@ class UserCreateForm(UserEditForm):
         help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
         error_messages={"invalid": _("Use only letters, digits and @ . + - _.")},
     )
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, empty_label=None
+    )
     password = forms.CharField(
         label=_("First password"),
         strip=False,

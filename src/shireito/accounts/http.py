@@ -11,4 +11,4 @@ class SignedInRequest(HttpRequest):
     """A request past ``login_required``: its user is one of ours, never anonymous. (For type
     checking only; Django still builds a plain ``HttpRequest``.)"""
 
-    user: User  # type: ignore[assignment]  # narrower than HttpRequest's, by login_required
+    user: User

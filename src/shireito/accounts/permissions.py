@@ -13,13 +13,11 @@ from shireito.accounts.choices import Role
 from shireito.core.selectors import may_read_history
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
 
-def may_manage_users(actor: User | AnonymousUser | None, organization: Organization) -> bool:
+def may_manage_users(actor: User | None, organization: Organization) -> bool:
     """Organisation admins manage their own organisation's users; platform admins everyone's."""
     if actor is None:
         return True
@@ -30,7 +28,7 @@ def may_manage_users(actor: User | AnonymousUser | None, organization: Organizat
     return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk
 
 
-def may_manage_user(actor: User | AnonymousUser | None, user: User) -> bool:
+def may_manage_user(actor: User | None, user: User) -> bool:
     """As ``may_manage_users`` for the user's organisation; and a platform admin (or
     superuser) is managed by platform admins only, never by an organisation admin."""
     if not may_manage_users(actor, user.organization):
@@ -77,4 +75,6 @@ def user_requires_two_factor(user: User) -> bool:
 def may_turn_off_two_factor(user: User) -> bool:
     """Turning it off needs the session signed in with it, so a stolen password alone can
     never remove the second factor; and platform admins must keep it."""
-    return bool(user.is_verified()) and not user_requires_two_factor(user)
+    # django-otp's middleware gives each request's user ``is_verified``.
+    verified = getattr(user, "is_verified", lambda: False)()
+    return bool(verified) and not user_requires_two_factor(user)

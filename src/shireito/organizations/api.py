@@ -316,8 +316,8 @@ def governance_report_route(request, reporter: str):
                 "default": route.default,
                 "complete": route.complete,
                 "hops": [
-                    {"place": place, "organization_code": _code(request.auth, org)}
-                    for place, org in route.hops
+                    {"place": hop[0], "organization_code": _code(request.auth, hop[1])}
+                    for hop in route.hops
                 ],
             }
             for route in answer.routes

@@ -42,10 +42,14 @@ class OrganizationForm(forms.Form):
                 widgets={"valid_from": DateInput, "valid_to": DateInput},
             )
         )
-        if "parent" in self.fields:
-            self.fields["parent"].queryset = Organization.objects.order_by("code")
-        if "sector" in self.fields:
-            self.fields["sector"].queryset = Sector.objects.order_by("position")
+        querysets = {
+            "parent": Organization.objects.order_by("code"),
+            "sector": Sector.objects.order_by("position"),
+        }
+        for name, queryset in querysets.items():
+            field = self.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = queryset
         if instance is not None and {"name", "name_en"} & set(self.fields):
             self.fields["name_effective_from"] = forms.DateField(
                 label=_("New name takes effect on"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shireito.organizations.choices import ScopeClass
+from shireito.organizations.mandates import active_engine
 
 
 def mandate_visibility(user, model):
@@ -15,8 +16,6 @@ def mandate_visibility(user, model):
         return set()
     engine = getattr(user, "_shireito_mandate_engine", None)
     if engine is None:
-        from shireito.organizations.mandates import active_engine
-
         engine = active_engine()
         user._shireito_mandate_engine = engine
     return engine.visible_org_ids(user.organization, scope_class)

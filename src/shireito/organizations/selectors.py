@@ -11,12 +11,13 @@ from django.db.models import Model, Q, QuerySet
 from shireito.core.scoping import ALL, visible_organization_ids, visible_to
 from shireito.organizations.governance import GovernanceModel, available_model_keys, load_model
 from shireito.organizations.models import Organization, RoleHolding, Sector
+from shireito.organizations.permissions import may_administer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from shireito.accounts.models import User
-    from shireito.organizations.mandates import ReportRouteAnswer
+    from shireito.organizations.mandates import ReportRouteAnswer, ShownHop
 
     Viewer = User | AnonymousUser | None
 
@@ -46,9 +47,9 @@ def owner_choices(user: User) -> QuerySet[Organization]:
     """The organisations ``user`` may name as owner of what they create: their own, or any
     they can see for a platform admin. Used by every form with an owner field."""
     organizations = organization_list(user=user)
-    return (
-        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
-    )
+    if may_administer(user):
+        return organizations
+    return organizations.filter(pk=user.organization_id)
 
 
 def organization_get(*, user: Viewer, code: str) -> Organization | None:
@@ -89,11 +90,13 @@ def routes_shown_to(user: Viewer, answer: ReportRouteAnswer) -> ReportRouteAnswe
     """A report-route answer with each hop as (place, organisation or None, hidden): hidden
     when an organisation holds the place but the user may not see it."""
     for route in answer.routes:
-        route.hops = [
-            (place, shown_to(user, org), org is not None and shown_to(user, org) is None)
-            for place, org, *_rest in route.hops
-        ]
+        route.hops = [_shown_hop(user, hop[0], hop[1]) for hop in route.hops]
     return answer
+
+
+def _shown_hop(user: Viewer, place: str, organization: Organization | None) -> ShownHop:
+    shown = shown_to(user, organization)
+    return (place, shown, organization is not None and shown is None)
 
 
 def sector_list(*, user: Viewer) -> QuerySet[Sector]:
