@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from shireito.accounts.permissions import may_grant_platform_admin
 from shireito.core.filters import FilterForm, SearchField, choice_filter
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
     from shireito.accounts.models import User
@@ -81,9 +82,9 @@ class UserEditForm(forms.Form):
         help_text=_("Clear this to stop the person signing in; their history stays."),
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = _role_choices(actor)
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = _role_choices(actor)
 
 
 class UserCreateForm(UserEditForm):
@@ -106,9 +107,11 @@ class UserCreateForm(UserEditForm):
 
     field_order = ["username", "full_name", "email", "organization", "roles", "password"]
 
-    def __init__(self, *args, actor, organizations, **kwargs):
+    def __init__(
+        self, *args: Any, actor: User, organizations: QuerySet[Organization], **kwargs: Any
+    ) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["is_active"]
 
 
@@ -130,7 +133,7 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

@@ -1,4 +1,5 @@
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from shireito.organizations import permissions, selectors, services
 from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
+from shireito.organizations.models import Organization, Sector
 from shireito.organizations.relations import compare, model_relations
 from shireito.organizations.schemas import (
     AuditAnswer,
@@ -32,27 +34,32 @@ from shireito.organizations.schemas import (
     SectorPatch,
 )
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 router = Router(tags=["organizations"])
 governance_router = Router(tags=["governance"])
 
 
-def _organization(user, code: str | None, field: str):
+def _organization(user: "User", code: str, field: str) -> Organization:
     """The visible organisation with ``code``, or a field error naming ``field``."""
-    if code is None:
-        return None
     organization = selectors.organization_get(user=user, code=code)
     if organization is None:
         raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
     return organization
 
 
-def _code(user, organization) -> str | None:
+def _organization_or_none(user: "User", code: str | None, field: str) -> Organization | None:
+    return None if code is None else _organization(user, code, field)
+
+
+def _code(user: "User", organization: Organization | None) -> str | None:
     """An organisation named in an answer, if the user may see it (else null)."""
     shown = selectors.shown_to(user, organization)
     return shown.code if shown else None
 
 
-def _sector(code: str | None):
+def _sector(code: str | None) -> Sector | None:
     if code is None:
         return None
     sector = selectors.sector_by_code(code)
@@ -93,7 +100,7 @@ def organizations_create(request, payload: OrganizationIn):
         kind=data.pop("kind"),
         **{
             **data,
-            "parent": _organization(request.auth, data["parent"], "parent"),
+            "parent": _organization_or_none(request.auth, data["parent"], "parent"),
             "sector": _sector(data["sector"]),
             "local_government_level": data["local_government_level"] or "",
         },
@@ -122,7 +129,7 @@ def organizations_update(request, code: str, payload: OrganizationPatch):
     data = payload.dict(exclude_unset=True)
     effective = data.pop("name_effective_from", None)
     if "parent" in data:
-        data["parent"] = _organization(request.auth, data["parent"], "parent")
+        data["parent"] = _organization_or_none(request.auth, data["parent"], "parent")
     if "sector" in data:
         data["sector"] = _sector(data["sector"])
     if "local_government_level" in data:
@@ -162,7 +169,9 @@ def sectors_list(request):
 )
 def sectors_update(request, code: str, payload: SectorPatch):
     sector = get_or_404(selectors.sector_get(user=request.auth, code=code))
-    ministry = _organization(request.auth, payload.supervising_ministry, "supervising_ministry")
+    ministry = _organization_or_none(
+        request.auth, payload.supervising_ministry, "supervising_ministry"
+    )
     return services.sector_update(actor=request.auth, sector=sector, supervising_ministry=ministry)
 
 

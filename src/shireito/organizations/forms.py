@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
@@ -61,8 +63,12 @@ class OrganizationForm(forms.Form):
             )
 
 
+def _model_keys() -> list[tuple[str, str]]:
+    return [(key, key) for key in available_model_keys()]
+
+
 class GovernanceSettingsForm(forms.Form):
-    active_model = forms.ChoiceField(label=_("Active governance model"))
+    active_model = forms.ChoiceField(label=_("Active governance model"), choices=_model_keys)
     open_question = forms.ChoiceField(
         label=_("How far the Digital Agency audits beyond security"),
         choices=OpenQuestionSetting.choices,
@@ -70,31 +76,32 @@ class GovernanceSettingsForm(forms.Form):
         help_text=_("The seed's open question (論点). Changing it changes the mandates at once."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["active_model"].choices = [(key, key) for key in available_model_keys()]
         # One choice per reporter that has alternatives in any model; the service keeps only
         # those the chosen model has.
         self.route_fields: dict[str, str] = {}
+        routes: dict[str, list[tuple[str, str]]] = {}
         for key in available_model_keys():
             for entry in load_model(key).report_routes:
                 if len(entry.routes) < 2:
                     continue
                 name = "route_" + entry.reporter.replace(":", "_")
-                if name not in self.fields:
-                    self.fields[name] = forms.ChoiceField(
-                        label=_("Default report route of %(reporter)s")
-                        % {"reporter": token_label(entry.reporter)},
-                        required=False,
-                        choices=[("", _("as the model says"))],
-                    )
-                    self.route_fields[name] = entry.reporter
-                known = {value for value, _label in self.fields[name].choices}
-                self.fields[name].choices += [
+                self.route_fields.setdefault(name, entry.reporter)
+                known = routes.setdefault(name, [])
+                keys = {route_key for route_key, _label in known}
+                known += [
                     (route.key, " → ".join(token_label(h) for h in route.hops))
                     for route in entry.routes
-                    if route.key not in known
+                    if route.key not in keys
                 ]
+        for name, reporter in self.route_fields.items():
+            self.fields[name] = forms.ChoiceField(
+                label=_("Default report route of %(reporter)s")
+                % {"reporter": token_label(reporter)},
+                required=False,
+                choices=[("", _("as the model says")), *routes[name]],
+            )
 
     def route_choices(self) -> dict[str, str]:
         """The chosen default routes, only where the chosen model has that reporter and route."""
@@ -170,10 +177,6 @@ class SectorForm(forms.Form):
 class OrganizationFilter(FilterForm):
     search = SearchField()
     kind = choice_filter(OrganizationKind, label=_("Kind"), all_label=_("All kinds"))
-
-
-def _model_keys() -> list[tuple[str, str]]:
-    return [(key, key) for key in available_model_keys()]
 
 
 class GovernanceCompareFilter(FilterForm):

@@ -3,7 +3,7 @@ models compared, the engine's questions answered, and the platform admins' switc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shireito.accounts.http import SignedInRequest
 from shireito.core.htmx import render_page
 from shireito.core.pages import bound_form, form_page, get_or_404, list_page
 from shireito.core.selectors import may_read_history, object_history, redacted
@@ -43,6 +42,10 @@ from shireito.organizations.mandates import (
 )
 from shireito.organizations.models import Organization
 from shireito.organizations.relations import compare, model_relations, relation_rows
+
+if TYPE_CHECKING:
+    # For types only: at run time this app needs nothing of the accounts app.
+    from shireito.accounts.http import SignedInRequest
 
 
 def _require_admin(request: SignedInRequest) -> None:
