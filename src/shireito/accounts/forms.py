@@ -137,17 +137,16 @@ class PasswordChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_current_password(self):
+    def clean_current_password(self) -> str:
         value = self.cleaned_data["current_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError(_("This is not your current password."))
         return value
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get(
-            "new_password_again"
-        ):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        new = cleaned.get("new_password")
+        if new and new != cleaned.get("new_password_again"):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return cleaned
 
