@@ -174,3 +174,45 @@ def test_detail_shows_route_roles_and_former_names(government, signed_in):
     nisc = client.get("/organizations/nisc/").content.decode()
     assert "2025-06-30" in nisc.split('id="names-title"')[1]
     assert "国のサイバーセキュリティ司令塔" in nisc
+
+
+def test_comparison_filters_with_the_one_filter_component(official):
+    # given an official on the comparison page
+    # when they ask for it in full, and then the results alone as htmx does
+    html = official.get("/governance/compare/?a=digital-agency&b=current").content.decode()
+    partial = official.get(
+        "/governance/compare/?a=digital-agency&b=current", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # then the page has the shared filter form with its labelled selects, showing the choice
+    assert 'role="search"' in html
+    assert '<label class="field__label" for="id_a">' in html
+    assert '<option value="digital-agency" selected>' in html.split('id="id_a"')[1]
+    # and the htmx answer is the results only
+    assert partial.lstrip().startswith('<div id="results">')
+    assert "<html" not in partial and 'id="only-b-title"' in partial
+
+
+def test_comparison_of_an_unknown_model_shows_the_default(official):
+    # given a bookmark naming a model that is gone
+    # when the comparison is asked for
+    html = official.get("/governance/compare/?a=nope").content.decode()
+    # then the default models are compared, and the selects say which
+    assert '<option value="current" selected>' in html.split('id="id_a"')[1]
+    assert '<option value="digital-agency" selected>' in html.split('id="id_b"')[1]
+
+
+def test_only_platform_admins_are_offered_the_switches(
+    client, government, signed_in, platform_admin, demo_mode
+):
+    # given an official and a platform admin
+    official = make_user(organization=government["mhlw"], roles=["org_admin"])
+    # when each opens the governance page
+    signed_in(official)
+    seen_by_official = client.get("/governance/").content.decode()
+    client.logout()
+    signed_in(platform_admin)
+    seen_by_admin = client.get("/governance/").content.decode()
+    # then only the platform admin sees the links to the settings, handover and sectors
+    for path in ("/governance/settings/", "/governance/roles/handover/", "/governance/sectors/"):
+        assert path not in seen_by_official
+        assert path in seen_by_admin

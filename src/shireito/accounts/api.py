@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -15,6 +14,7 @@ from shireito.accounts.schemas import (
     UserOut,
     UserUpdateIn,
 )
+from shireito.core.pages import get_or_404, id_or_404
 from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
 
@@ -39,10 +39,7 @@ def users_list(request, filters: Query[UserFilters]):
 
 @router.get("/users/{username}", response=UserOut, operation_id="users_get", summary="Get one user")
 def users_get(request, username: str):
-    user = selectors.user_get(user=request.auth, username=username)
-    if user is None:
-        raise Http404
-    return user
+    return get_or_404(selectors.user_get(user=request.auth, username=username))
 
 
 @router.post(
@@ -79,9 +76,7 @@ def users_create(request, payload: UserCreateIn):
     summary="Change a user's details, roles or active state (organization and platform admins)",
 )
 def users_update(request, username: str, payload: UserUpdateIn):
-    user = selectors.user_get(user=request.auth, username=username)
-    if user is None:
-        raise Http404
+    user = get_or_404(selectors.user_get(user=request.auth, username=username))
     changes = payload.dict(exclude_unset=True)
     roles = changes.pop("roles", None)
     with transaction.atomic():
@@ -112,8 +107,7 @@ def tokens_create(request, payload: ApiTokenCreateIn):
         name=payload.name,
         expires_in_days=payload.expires_in_days,
     )
-    token.token = secret
-    return Status(201, token)
+    return Status(201, ApiTokenCreatedOut(**ApiTokenOut.from_orm(token).dict(), token=secret))
 
 
 @router.delete(
@@ -123,8 +117,6 @@ def tokens_create(request, payload: ApiTokenCreateIn):
     summary="Revoke one of my API tokens",
 )
 def tokens_revoke(request, token_id: int):
-    token = selectors.api_tokens_of(user=request.auth).filter(pk=token_id).first()
-    if token is None:
-        raise Http404
+    token = get_or_404(selectors.api_token_get(user=request.auth, token_id=id_or_404(token_id)))
     services.api_token_revoke(actor=request.auth, token=token)
     return Status(204, None)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Here, not at the top: models load only once the app registry is ready.
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         # django-otp's device model is not ours to subclass, so it gets the audit and scoping

@@ -1,8 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role
+from shireito.accounts.permissions import may_grant_platform_admin
 from shireito.core.filters import FilterForm, SearchField, choice_filter
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
 class SignInForm(forms.Form):
@@ -46,12 +58,12 @@ class ApiTokenCreateForm(forms.Form):
     )
 
 
-def _role_choices(actor) -> list[tuple[str, str]]:
+def _role_choices(actor: User) -> list[tuple[str, StrOrPromise]]:
     """Platform admin is offered only to platform admins."""
     return [
         (value, label)
         for value, label in Role.choices
-        if value != Role.PLATFORM_ADMIN or actor.is_platform_admin
+        if value != Role.PLATFORM_ADMIN or may_grant_platform_admin(actor)
     ]
 
 
@@ -70,9 +82,9 @@ class UserEditForm(forms.Form):
         help_text=_("Clear this to stop the person signing in; their history stays."),
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = _role_choices(actor)
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = _role_choices(actor)
 
 
 class UserCreateForm(UserEditForm):
@@ -83,7 +95,9 @@ class UserCreateForm(UserEditForm):
         help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
         error_messages={"invalid": _("Use only letters, digits and @ . + - _.")},
     )
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, empty_label=None
+    )
     password = forms.CharField(
         label=_("First password"),
         strip=False,
@@ -93,9 +107,11 @@ class UserCreateForm(UserEditForm):
 
     field_order = ["username", "full_name", "email", "organization", "roles", "password"]
 
-    def __init__(self, *args, actor, organizations, **kwargs):
+    def __init__(
+        self, *args: Any, actor: User, organizations: QuerySet[Organization], **kwargs: Any
+    ) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["is_active"]
 
 
@@ -117,21 +133,20 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_current_password(self):
+    def clean_current_password(self) -> str:
         value = self.cleaned_data["current_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError(_("This is not your current password."))
         return value
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get(
-            "new_password_again"
-        ):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        new = cleaned.get("new_password")
+        if new and new != cleaned.get("new_password_again"):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return cleaned
 

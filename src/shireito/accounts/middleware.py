@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shireito.accounts.permissions import user_requires_two_factor
 from shireito.accounts.selectors import has_confirmed_totp
-from shireito.accounts.services import user_requires_two_factor
 
 _ALWAYS_ALLOWED = ("/static/", "/i18n/", "/accounts/logout/")
 _SETUP = "/accounts/two-factor/"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -12,10 +14,11 @@ from shireito.accounts.choices import Role
 from shireito.core.models import TimeStampedModel
 
 
-class ShireitoUserManager(UserManager):
+class ShireitoUserManager(UserManager["User"]):
     """Routes ``createsuperuser`` through the audited service, into the platform organisation."""
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # Here, not at the top: the services import these models (a cycle).
         from shireito.accounts.services import superuser_create
 
         return superuser_create(username=username, email=email or "", password=password)
@@ -36,7 +39,7 @@ class User(AbstractUser, TimeStampedModel):
     audit_redacted_fields = frozenset({"password"})
     audit_ignored_fields = frozenset({"created_at", "updated_at", "last_login", "date_joined"})
 
-    objects = ShireitoUserManager()
+    objects: ClassVar[ShireitoUserManager] = ShireitoUserManager()
 
     class Meta:
         ordering = ["username"]

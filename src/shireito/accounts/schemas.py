@@ -1,8 +1,12 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ninja import Field, Schema
 
 from shireito.accounts.choices import Role
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 class UserOut(Schema):
@@ -14,7 +18,7 @@ class UserOut(Schema):
     is_active: bool
 
     @staticmethod
-    def resolve_roles(user) -> list[str]:
+    def resolve_roles(user: "User") -> list[str]:
         return sorted(user.roles)
 
 

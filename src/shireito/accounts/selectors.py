@@ -1,4 +1,9 @@
+"""Reads of accounts: users as the one scoping layer lets each user see them, one's own
+tokens and second factors."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -8,30 +13,11 @@ from shireito.accounts.models import ApiToken, User
 from shireito.core.scoping import visible_to
 from shireito.organizations.models import Organization
 
-
-def may_manage_users(actor, organization) -> bool:
-    """Organisation admins manage their own organisation's users; platform admins everyone's.
-    ``actor=None`` is the command line, run by whoever operates the server."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
-    return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
-def may_manage_user(actor, user) -> bool:
-    """As ``may_manage_users`` for the user's organisation; and a platform admin (or
-    superuser) is managed by platform admins only, never by an organisation admin."""
-    if not may_manage_users(actor, user.organization):
-        return False
-    if actor is None or actor.is_platform_admin:
-        return True
-    return not user.is_platform_admin
-
-
-def organizations_managed_by(actor) -> QuerySet[Organization]:
+def organizations_managed_by(actor: User) -> QuerySet[Organization]:
     """The organisations whose users ``actor`` may add and change."""
     if actor.is_platform_admin:
         return Organization.objects.order_by("code")
@@ -41,7 +27,11 @@ def organizations_managed_by(actor) -> QuerySet[Organization]:
 
 
 def user_list(
-    *, user, search: str = "", organization_code: str = "", role: str = ""
+    *,
+    user: User | AnonymousUser | None,
+    search: str = "",
+    organization_code: str = "",
+    role: str = "",
 ) -> QuerySet[User]:
     users = visible_to(user, User.objects.select_related("organization"))
     if search:
@@ -57,20 +47,29 @@ def user_list(
     return users.order_by("username").distinct()
 
 
-def user_get(*, user, username: str) -> User | None:
+def user_get(*, user: User | AnonymousUser | None, username: str) -> User | None:
     return user_list(user=user).filter(username=username).first()
 
 
-def api_tokens_of(*, user) -> QuerySet[ApiToken]:
+def active_user(user_id: int) -> User | None:
+    """The active user with this id: whom a half-finished sign-in is for, if they still may."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def api_tokens_of(*, user: User | AnonymousUser | None) -> QuerySet[ApiToken]:
     """A user's own tokens. Tokens are personal: nobody else lists them."""
     if not (user and user.is_authenticated):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-def has_confirmed_totp(user) -> bool:
+def api_token_get(*, user: User | AnonymousUser | None, token_id: int) -> ApiToken | None:
+    return api_tokens_of(user=user).filter(pk=token_id).first()
+
+
+def has_confirmed_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def confirmed_totp_devices(user) -> QuerySet[TOTPDevice]:
+def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=user, confirmed=True)

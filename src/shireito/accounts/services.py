@@ -17,7 +17,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shireito.accounts.choices import Role
 from shireito.accounts.models import ApiToken, RoleGrant, User
-from shireito.accounts.selectors import may_manage_user, may_manage_users
+from shireito.accounts.permissions import (
+    may_act_on_user,
+    may_grant_platform_admin,
+    may_manage_user,
+    may_manage_users,
+    user_requires_two_factor,
+)
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -31,23 +37,19 @@ from shireito.organizations.services import organization_create
 TOKEN_PREFIX = "shireito_"  # noqa: S105 - a public marker, not a secret
 
 
-def _check_can_manage_users(actor, organization: Organization) -> None:
+def _check_can_manage_users(actor: User | None, organization: Organization) -> None:
     if not may_manage_users(actor, organization):
         raise PermissionDenied(_("You may not manage users of this organization."))
 
 
-def _check_can_manage_user(actor, user: User) -> None:
-    """Acting on oneself is always allowed where the service allows it; on others, see
-    ``may_manage_user``."""
-    if actor is not None and actor.pk == user.pk:
-        return
-    if not may_manage_user(actor, user):
+def _check_can_act_on_user(actor: User | None, user: User) -> None:
+    if not may_act_on_user(actor, user):
         raise PermissionDenied(_("You may not change this user."))
 
 
 def user_create(
     *,
-    actor,
+    actor: User | None,
     username: str,
     organization: Organization,
     password: str | None,
@@ -74,7 +76,7 @@ def user_create(
     return user
 
 
-def user_set_roles(*, actor, user: User, roles: list[str] | tuple[str, ...]) -> User:
+def user_set_roles(*, actor: User | None, user: User, roles: list[str] | tuple[str, ...]) -> User:
     """Make the user's roles exactly ``roles``, auditing the change as one row."""
     if not may_manage_user(actor, user):
         raise PermissionDenied(_("You may not change this user."))
@@ -86,11 +88,7 @@ def user_set_roles(*, actor, user: User, roles: list[str] | tuple[str, ...]) -> 
         current = set(user.role_grants.values_list("role", flat=True))
         if wanted == current:
             return user
-        if (
-            Role.PLATFORM_ADMIN in (wanted ^ current)
-            and actor is not None
-            and not actor.is_platform_admin
-        ):
+        if Role.PLATFORM_ADMIN in (wanted ^ current) and not may_grant_platform_admin(actor):
             raise PermissionDenied(_("Only a platform admin may grant or withdraw platform admin."))
         # The roles are recorded as one change of the user, so the user's history reads
         # "roles: [viewer] -> [viewer, editor]" rather than as rows of a join table.
@@ -108,7 +106,7 @@ def user_set_roles(*, actor, user: User, roles: list[str] | tuple[str, ...]) -> 
     return user
 
 
-def user_update(*, actor, user: User, **fields) -> User:
+def user_update(*, actor: User | None, user: User, **fields) -> User:
     allowed = {"full_name", "email", "is_active"}
     if set(fields) - allowed:
         raise TypeError(f"cannot update {sorted(set(fields) - allowed)}")
@@ -118,13 +116,15 @@ def user_update(*, actor, user: User, **fields) -> User:
     return user
 
 
-def user_set_password(*, actor, user: User, password: str, check_strength: bool = True) -> User:
+def user_set_password(
+    *, actor: User | None, user: User, password: str, check_strength: bool = True
+) -> User:
     if check_strength:
         try:
             validate_password(password, user)
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from exc
-    _check_can_manage_user(actor, user)
+    _check_can_act_on_user(actor, user)
     user, _changes = audited_update(actor=actor, instance=user, password=make_password(password))
     return user
 
@@ -161,10 +161,10 @@ def _hash_token(secret: str) -> str:
 
 
 def api_token_create(
-    *, actor, user: User, name: str, expires_in_days: int | None = 90
+    *, actor: User | None, user: User, name: str, expires_in_days: int | None = 90
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its secret, which is never stored."""
-    _check_can_manage_user(actor, user)
+    _check_can_act_on_user(actor, user)
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
         raise ValidationError({"expires_in_days": _("Choose between 1 and 366 days.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -180,8 +180,8 @@ def api_token_create(
     return token, secret
 
 
-def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    _check_can_manage_user(actor, token.user)
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    _check_can_act_on_user(actor, token.user)
     if token.revoked_at is not None:
         return token
     token, _changes = audited_update(actor=actor, instance=token, revoked_at=timezone.now())
@@ -239,13 +239,9 @@ def totp_remove(*, actor: User, user: User) -> None:
     """Turn off two-factor sign-in. Platform admins must keep it outside demo mode. An admin
     may remove a colleague's lost authenticator; a user removes their own from a session
     signed in with it (the view checks a current code too)."""
-    _check_can_manage_user(actor, user)
+    _check_can_act_on_user(actor, user)
     if user_requires_two_factor(user):
         raise PermissionDenied(_("Platform admins must keep two-factor sign-in."))
     with transaction.atomic():
         for device in TOTPDevice.objects.filter(user=user):
             audited_delete(actor=actor, instance=device)
-
-
-def user_requires_two_factor(user: User) -> bool:
-    return user.is_platform_admin and not settings.DEMO_MODE

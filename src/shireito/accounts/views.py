@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import segno
@@ -15,17 +16,18 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from shireito.accounts import selectors, services
+from shireito.accounts import permissions, selectors, services
 from shireito.accounts.choices import Role
 from shireito.accounts.forms import (
     ApiTokenCreateForm,
@@ -36,15 +38,20 @@ from shireito.accounts.forms import (
     UserEditForm,
     UserFilter,
 )
-from shireito.accounts.models import User
-from shireito.core.forms import add_service_errors
-from shireito.core.pages import list_page
-from shireito.core.selectors import may_read_history, object_history, redacted
+from shireito.accounts.http import AuthenticatedHttpRequest
+from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404, list_page, submit
+from shireito.core.selectors import object_history, redacted
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from shireito.accounts.models import User
 
 PENDING_KEY = "shireito_pending_signin"
+WRONG_CODE = gettext_lazy("The code is not valid. Check the time on your device and try again.")
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -55,14 +62,13 @@ def _next_url(request) -> str:
 
 @sensitive_post_parameters("password")
 @never_cache
-def sign_in(request):
+def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = SignInForm(
-        request.POST if request.method == "POST" else None,
-        initial={"username": request.GET.get("username", "")[:150]},
+    form = bound_form(
+        SignInForm, request, initial={"username": request.GET.get("username", "")[:150]}
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         user = authenticate(
             request,
             username=form.cleaned_data["username"],
@@ -87,7 +93,7 @@ def sign_in(request):
 
 
 @never_cache
-def sign_in_verify(request):
+def sign_in_verify(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - pending["at"] > settings.SHIREITO_PENDING_SIGNIN_SECONDS:
         request.session.pop(PENDING_KEY, None)
@@ -97,32 +103,38 @@ def sign_in_verify(request):
         return redirect(
             f"{reverse('accounts:login')}?{urlencode({'username': pending['username']})}"
         )
-    user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
+    user = selectors.active_user(pending["user_id"])
     if user is None:
         request.session.pop(PENDING_KEY, None)
         return redirect("accounts:login")
-    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].strip()
-        for device in selectors.confirmed_totp_devices(user):
-            allowed, _details = device.verify_is_allowed()
-            if not allowed:
-                form.add_error("token", _("Too many wrong codes. Wait a moment and try again."))
-                break
-            if device.verify_token(token):
-                request.session.pop(PENDING_KEY, None)
-                auth_login(request, user, backend=pending["backend"])
-                otp_login(request, device)
-                return redirect(pending.get("next") or reverse(settings.LOGIN_REDIRECT_URL))
-        else:
-            form.add_error(
-                "token", _("The code is not valid. Check the time on your device and try again.")
-            )
+    form = bound_form(OneTimeCodeForm, request)
+    if form.is_bound and form.is_valid():
+        device = _verified_device(form, user)
+        if device is not None:
+            request.session.pop(PENDING_KEY, None)
+            auth_login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            return redirect(pending.get("next") or reverse(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/sign_in_verify.html", {"form": form})
 
 
+def _verified_device(form: OneTimeCodeForm, user: User) -> TOTPDevice | None:
+    """The device whose code the form holds, or None with the reason on the form (a wrong
+    code, or too many of them: django-otp throttles each device)."""
+    token = form.cleaned_data["token"].strip()
+    for device in selectors.confirmed_totp_devices(user):
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes. Wait a moment and try again."))
+            return None
+        if device.verify_token(token):
+            return device
+    form.add_error("token", WRONG_CODE)
+    return None
+
+
 @require_POST
-def sign_out(request):
+def sign_out(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("accounts:login")
@@ -130,54 +142,56 @@ def sign_out(request):
 
 @login_required
 @never_cache
-def two_factor(request):
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up, show or turn off the second factor of the signed-in user."""
     user = request.user
     if selectors.has_confirmed_totp(user):
-        # Turning it off needs the session signed in with it and a current code, so a stolen
-        # password alone can never remove the second factor.
-        remove_form = OneTimeCodeForm(
-            request.POST if request.method == "POST" and user.is_verified() else None
-        )
-        if remove_form.is_bound and remove_form.is_valid():
-            token = remove_form.cleaned_data["token"].strip()
-            if any(d.verify_token(token) for d in selectors.confirmed_totp_devices(user)):
-                try:
-                    services.totp_remove(actor=user, user=user)
-                except PermissionDenied as exc:
-                    messages.error(request, str(exc))
-                else:
-                    messages.success(request, _("Two-factor sign-in is turned off."))
-                    return redirect("accounts:two_factor")
-            else:
-                remove_form.add_error(
-                    "token",
-                    _("The code is not valid. Check the time on your device and try again."),
-                )
-        return render(
-            request,
-            "accounts/two_factor.html",
-            {
-                "enabled": True,
-                "required": services.user_requires_two_factor(user),
-                "form": remove_form,
-            },
-        )
+        return _two_factor_off(request, user)
+    return _two_factor_on(request, user)
 
-    device = services.totp_enrolment_start(actor=user)
-    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.totp_enrolment_confirm(
-                actor=user, device=device, token=form.cleaned_data["token"]
-            )
-        except ValidationError as exc:
-            for message in exc.message_dict.get("token", []):
-                form.add_error("token", message)
+
+def _two_factor_off(request: AuthenticatedHttpRequest, user: User) -> HttpResponse:
+    """Turning it off needs a current code too, besides a session signed in with it."""
+    may_turn_off = permissions.may_turn_off_two_factor(user)
+    form = bound_form(OneTimeCodeForm, request) if may_turn_off else OneTimeCodeForm()
+    if form.is_bound and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        if any(d.verify_token(token) for d in selectors.confirmed_totp_devices(user)):
+            try:
+                services.totp_remove(actor=user, user=user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Two-factor sign-in is turned off."))
+                return redirect("accounts:two_factor")
         else:
-            otp_login(request, device)
-            messages.success(request, _("Two-factor sign-in is set up."))
-            return redirect("accounts:two_factor")
+            form.add_error("token", WRONG_CODE)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "enabled": True,
+            "required": permissions.user_requires_two_factor(user),
+            "may_turn_off": may_turn_off,
+            "form": form,
+        },
+    )
+
+
+def _two_factor_on(request: AuthenticatedHttpRequest, user: User) -> HttpResponse:
+    """Enrolment: the key as a QR code and as text, and the first code to confirm it."""
+    device = services.totp_enrolment_start(actor=user)
+    form = bound_form(OneTimeCodeForm, request)
+    done, _result = submit(
+        form,
+        lambda data: services.totp_enrolment_confirm(
+            actor=user, device=device, token=data["token"]
+        ),
+    )
+    if done:
+        otp_login(request, device)
+        messages.success(request, _("Two-factor sign-in is set up."))
+        return redirect("accounts:two_factor")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="qr-code")
     secret = "".join(f"{c} " if (i + 1) % 4 == 0 else c for i, c in enumerate(_base32(device)))
     return render(
@@ -185,7 +199,7 @@ def two_factor(request):
         "accounts/two_factor.html",
         {
             "enabled": False,
-            "required": services.user_requires_two_factor(user),
+            "required": permissions.user_requires_two_factor(user),
             "form": form,
             "qr_svg": qr_svg,
             "secret": secret.strip(),
@@ -193,32 +207,31 @@ def two_factor(request):
     )
 
 
-def _base32(device) -> str:
+def _base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
 @login_required
-def api_tokens(request):
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's tokens and create one; the secret is shown on this response only."""
-    form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
-    new_secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_secret = services.api_token_create(
-                actor=request.user,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            form = ApiTokenCreateForm()
-    tokens = selectors.api_tokens_of(user=request.user)
+    user = request.user
+    form = bound_form(ApiTokenCreateForm, request)
+    done, created = submit(
+        form,
+        lambda data: services.api_token_create(
+            actor=user, user=user, name=data["name"], expires_in_days=data["expires_in_days"]
+        ),
+    )
+    if done:
+        form = ApiTokenCreateForm()
     response = render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "new_secret": new_secret},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(user=user),
+            "new_secret": created[1] if done else None,
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -226,34 +239,34 @@ def api_tokens(request):
 
 @login_required
 @require_POST
-def api_token_revoke(request, token_id: int):
-    token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
-    services.api_token_revoke(actor=request.user, token=token)
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
+    token = get_or_404(selectors.api_token_get(user=user, token_id=id_or_404(token_id)))
+    services.api_token_revoke(actor=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
 
 
 @login_required
-def user_detail(request, username: str):
-    user = selectors.user_get(user=request.user, username=username)
-    if user is None:
-        raise Http404
+def user_detail(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    actor = request.user
+    person = get_or_404(selectors.user_get(user=actor, username=username))
     return render(
         request,
         "accounts/user_detail.html",
         {
-            "person": user,
-            "roles": user.role_grants.all(),
-            "two_factor": selectors.has_confirmed_totp(user),
-            "may_manage": user != request.user and selectors.may_manage_user(request.user, user),
-            "history": redacted(request.user, object_history(user, user=request.user)[:100]),
-            "may_read_history": may_read_history(request.user) or user == request.user,
+            "person": person,
+            "roles": person.role_grants.all(),
+            "two_factor": selectors.has_confirmed_totp(person),
+            "may_manage": permissions.may_change_other_user(actor, person),
+            "history": redacted(actor, object_history(person, user=actor)[:100]),
+            "may_read_history": permissions.may_read_user_history(actor, person),
         },
     )
 
 
 @login_required
-def user_list(request):
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = UserFilter(request.GET)
     users = selectors.user_list(user=request.user, **filters.values())
     return list_page(
@@ -261,55 +274,51 @@ def user_list(request):
         template="accounts/user_list.html",
         items=users.prefetch_related("role_grants"),
         filters=filters,
-        context={"may_add": selectors.organizations_managed_by(request.user).exists()},
+        context={"may_add": permissions.may_add_users(request.user)},
     )
 
 
 @login_required
-def user_create(request):
-    organizations = selectors.organizations_managed_by(request.user)
-    if not organizations.exists():
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
+    if not permissions.may_add_users(actor):
         raise PermissionDenied
-    form = UserCreateForm(
-        request.POST if request.method == "POST" else None,
-        actor=request.user,
-        organizations=organizations,
-        initial={"organization": request.user.organization_id, "roles": [Role.VIEWER]},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.user_create(
-                actor=request.user,
-                username=data["username"],
-                organization=data["organization"],
-                password=data["password"],
-                full_name=data["full_name"],
-                email=data["email"],
-                roles=data["roles"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The user %(name)s is added.") % {"name": user.username})
-            return redirect("accounts:user_detail", username=user.username)
-    return render(
+    form = bound_form(
+        UserCreateForm,
         request,
-        "form_page.html",
-        {"form": form, "page_title": _("Add a user"), "cancel_url": reverse("accounts:user_list")},
+        actor=actor,
+        organizations=selectors.organizations_managed_by(actor),
+        initial={"organization": actor.organization_id, "roles": [Role.VIEWER]},
+    )
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.user_create(
+            actor=actor,
+            username=data["username"],
+            organization=data["organization"],
+            password=data["password"],
+            full_name=data["full_name"],
+            email=data["email"],
+            roles=data["roles"],
+        ),
+        success=lambda user: _("The user %(name)s is added.") % {"name": user.username},
+        redirect_to=lambda user: reverse("accounts:user_detail", args=[user.username]),
+        title=_("Add a user"),
+        cancel_url=reverse("accounts:user_list"),
     )
 
 
 @login_required
-def user_edit(request, username: str):
-    person = selectors.user_get(user=request.user, username=username)
-    if person is None:
-        raise Http404
-    if not selectors.may_manage_user(request.user, person):
+def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    actor = request.user
+    person = get_or_404(selectors.user_get(user=actor, username=username))
+    if not permissions.may_manage_user(actor, person):
         raise PermissionDenied
-    form = UserEditForm(
-        request.POST if request.method == "POST" else None,
-        actor=request.user,
+    form = bound_form(
+        UserEditForm,
+        request,
+        actor=actor,
         initial={
             "full_name": person.full_name,
             "email": person.email,
@@ -317,58 +326,57 @@ def user_edit(request, username: str):
             "is_active": person.is_active,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> User:
         try:
             with transaction.atomic():
                 services.user_update(
-                    actor=request.user,
+                    actor=actor,
                     user=person,
                     full_name=data["full_name"],
                     email=data["email"],
                     is_active=data["is_active"],
                 )
-                services.user_set_roles(actor=request.user, user=person, roles=data["roles"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+                return services.user_set_roles(actor=actor, user=person, roles=data["roles"])
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("accounts:user_detail", username=person.username)
-    return render(
+            # A refusal of part of the change is shown above the form, like an invalid one.
+            raise ValidationError(str(exc)) from exc
+
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "page_title": _("Change %(name)s") % {"name": person},
-            "cancel_url": reverse("accounts:user_detail", args=[person.username]),
-        },
+        form,
+        action=save,
+        success=_("The changes are saved."),
+        redirect_to=reverse("accounts:user_detail", args=[person.username]),
+        title=_("Change %(name)s") % {"name": person},
     )
 
 
 @login_required
 @sensitive_post_parameters()
-def password_change(request):
-    form = PasswordChangeForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    form = bound_form(PasswordChangeForm, request, user=user)
+
+    def change(data: dict[str, Any]) -> User:
         try:
-            services.user_set_password(
-                actor=request.user, user=request.user, password=form.cleaned_data["new_password"]
+            changed = services.user_set_password(
+                actor=user, user=user, password=data["new_password"]
             )
         except ValidationError as exc:
-            for message in exc.message_dict.get("password", exc.messages):
-                form.add_error("new_password", message)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password is changed."))
-            return redirect("accounts:user_detail", username=request.user.username)
-    return render(
+            # The service names its argument, the form the field it was typed into.
+            messages_ = exc.message_dict.get("password", exc.messages)
+            raise ValidationError({"new_password": messages_}) from exc
+        update_session_auth_hash(request, changed)
+        return changed
+
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "page_title": _("Change your password"),
-            "submit_label": _("Change password"),
-        },
+        form,
+        action=change,
+        success=_("Your password is changed."),
+        redirect_to=reverse("accounts:user_detail", args=[user.username]),
+        title=_("Change your password"),
+        submit_label=_("Change password"),
+        cancel_url="",
     )

@@ -1,17 +1,18 @@
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from shireito.core.pages import get_or_404
 from shireito.core.pagination import Pagination
-from shireito.organizations import selectors, services
+from shireito.organizations import permissions, selectors, services
 from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
-from shireito.organizations.models import Sector
+from shireito.organizations.models import Organization, Sector
 from shireito.organizations.relations import compare, model_relations
 from shireito.organizations.schemas import (
     AuditAnswer,
@@ -33,30 +34,35 @@ from shireito.organizations.schemas import (
     SectorPatch,
 )
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 router = Router(tags=["organizations"])
 governance_router = Router(tags=["governance"])
 
 
-def _organization(user, code: str | None, field: str):
+def _organization(user: "User", code: str, field: str) -> Organization:
     """The visible organisation with ``code``, or a field error naming ``field``."""
-    if code is None:
-        return None
     organization = selectors.organization_get(user=user, code=code)
     if organization is None:
         raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
     return organization
 
 
-def _code(user, organization) -> str | None:
+def _organization_or_none(user: "User", code: str | None, field: str) -> Organization | None:
+    return None if code is None else _organization(user, code, field)
+
+
+def _code(user: "User", organization: Organization | None) -> str | None:
     """An organisation named in an answer, if the user may see it (else null)."""
     shown = selectors.shown_to(user, organization)
     return shown.code if shown else None
 
 
-def _sector(code: str | None):
+def _sector(code: str | None) -> Sector | None:
     if code is None:
         return None
-    sector = Sector.objects.filter(code=code).first()
+    sector = selectors.sector_by_code(code)
     if sector is None:
         raise ValidationError({"sector": _("No sector has the code %(code)s.") % {"code": code}})
     return sector
@@ -94,7 +100,7 @@ def organizations_create(request, payload: OrganizationIn):
         kind=data.pop("kind"),
         **{
             **data,
-            "parent": _organization(request.auth, data["parent"], "parent"),
+            "parent": _organization_or_none(request.auth, data["parent"], "parent"),
             "sector": _sector(data["sector"]),
             "local_government_level": data["local_government_level"] or "",
         },
@@ -109,10 +115,7 @@ def organizations_create(request, payload: OrganizationIn):
     summary="Get one organization by its code",
 )
 def organizations_get(request, code: str):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
-    return organization
+    return get_or_404(selectors.organization_get(user=request.auth, code=code))
 
 
 @router.patch(
@@ -122,13 +125,11 @@ def organizations_get(request, code: str):
     summary="Change an organization (platform admins; organization admins: own names, identifiers)",
 )
 def organizations_update(request, code: str, payload: OrganizationPatch):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
+    organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
     data = payload.dict(exclude_unset=True)
     effective = data.pop("name_effective_from", None)
     if "parent" in data:
-        data["parent"] = _organization(request.auth, data["parent"], "parent")
+        data["parent"] = _organization_or_none(request.auth, data["parent"], "parent")
     if "sector" in data:
         data["sector"] = _sector(data["sector"])
     if "local_government_level" in data:
@@ -145,9 +146,7 @@ def organizations_update(request, code: str, payload: OrganizationPatch):
     summary="Remove an organization that nothing refers to (platform admins)",
 )
 def organizations_delete(request, code: str):
-    organization = selectors.organization_get(user=request.auth, code=code)
-    if organization is None:
-        raise Http404
+    organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
     services.organization_delete(actor=request.auth, organization=organization)
     return Status(204, None)
 
@@ -169,10 +168,10 @@ def sectors_list(request):
     summary="Set a sector's supervising ministry (platform admins)",
 )
 def sectors_update(request, code: str, payload: SectorPatch):
-    sector = selectors.sector_list(user=request.auth).filter(code=code).first()
-    if sector is None:
-        raise Http404
-    ministry = _organization(request.auth, payload.supervising_ministry, "supervising_ministry")
+    sector = get_or_404(selectors.sector_get(user=request.auth, code=code))
+    ministry = _organization_or_none(
+        request.auth, payload.supervising_ministry, "supervising_ministry"
+    )
     return services.sector_update(actor=request.auth, sector=sector, supervising_ministry=ministry)
 
 
@@ -200,9 +199,7 @@ def governance_models_list(request):
     summary="One governance model, as declared and as relations",
 )
 def governance_models_get(request, key: str, open_question: OpenQuestionSetting | None = None):
-    if key not in available_model_keys():
-        raise Http404
-    model = load_model(key)
+    model = get_or_404(selectors.governance_model(key))
     setting = open_question or (model.open_question.default if model.open_question else None)
     return {
         "key": model.key,
@@ -281,7 +278,7 @@ def role_holdings_list(request):
     summary="Hand a role over to another organization from a day on (platform admins)",
 )
 def role_handover(request, payload: RoleHandoverIn):
-    if not request.auth.is_platform_admin:
+    if not permissions.may_administer(request.auth):
         raise PermissionDenied
     holding = services.role_handover(
         actor=request.auth,
@@ -328,8 +325,8 @@ def governance_report_route(request, reporter: str):
                 "default": route.default,
                 "complete": route.complete,
                 "hops": [
-                    {"place": place, "organization_code": _code(request.auth, org)}
-                    for place, org in route.hops
+                    {"place": hop[0], "organization_code": _code(request.auth, hop[1])}
+                    for hop in route.hops
                 ],
             }
             for route in answer.routes

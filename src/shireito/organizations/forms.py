@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
@@ -39,10 +44,14 @@ class OrganizationForm(forms.Form):
                 widgets={"valid_from": DateInput, "valid_to": DateInput},
             )
         )
-        if "parent" in self.fields:
-            self.fields["parent"].queryset = Organization.objects.order_by("code")
-        if "sector" in self.fields:
-            self.fields["sector"].queryset = Sector.objects.order_by("position")
+        querysets = {
+            "parent": Organization.objects.order_by("code"),
+            "sector": Sector.objects.order_by("position"),
+        }
+        for name, queryset in querysets.items():
+            field = self.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = queryset
         if instance is not None and {"name", "name_en"} & set(self.fields):
             self.fields["name_effective_from"] = forms.DateField(
                 label=_("New name takes effect on"),
@@ -54,8 +63,12 @@ class OrganizationForm(forms.Form):
             )
 
 
+def _model_keys() -> list[tuple[str, str]]:
+    return [(key, key) for key in available_model_keys()]
+
+
 class GovernanceSettingsForm(forms.Form):
-    active_model = forms.ChoiceField(label=_("Active governance model"))
+    active_model = forms.ChoiceField(label=_("Active governance model"), choices=_model_keys)
     open_question = forms.ChoiceField(
         label=_("How far the Digital Agency audits beyond security"),
         choices=OpenQuestionSetting.choices,
@@ -63,31 +76,32 @@ class GovernanceSettingsForm(forms.Form):
         help_text=_("The seed's open question (論点). Changing it changes the mandates at once."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["active_model"].choices = [(key, key) for key in available_model_keys()]
         # One choice per reporter that has alternatives in any model; the service keeps only
         # those the chosen model has.
         self.route_fields: dict[str, str] = {}
+        routes: dict[str, list[tuple[str, str]]] = {}
         for key in available_model_keys():
             for entry in load_model(key).report_routes:
                 if len(entry.routes) < 2:
                     continue
                 name = "route_" + entry.reporter.replace(":", "_")
-                if name not in self.fields:
-                    self.fields[name] = forms.ChoiceField(
-                        label=_("Default report route of %(reporter)s")
-                        % {"reporter": token_label(entry.reporter)},
-                        required=False,
-                        choices=[("", _("as the model says"))],
-                    )
-                    self.route_fields[name] = entry.reporter
-                known = {value for value, _label in self.fields[name].choices}
-                self.fields[name].choices += [
+                self.route_fields.setdefault(name, entry.reporter)
+                known = routes.setdefault(name, [])
+                keys = {route_key for route_key, _label in known}
+                known += [
                     (route.key, " → ".join(token_label(h) for h in route.hops))
                     for route in entry.routes
-                    if route.key not in known
+                    if route.key not in keys
                 ]
+        for name, reporter in self.route_fields.items():
+            self.fields[name] = forms.ChoiceField(
+                label=_("Default report route of %(reporter)s")
+                % {"reporter": token_label(reporter)},
+                required=False,
+                choices=[("", _("as the model says")), *routes[name]],
+            )
 
     def route_choices(self) -> dict[str, str]:
         """The chosen default routes, only where the chosen model has that reporter and route."""
@@ -109,7 +123,23 @@ class RoleHandoverForm(forms.Form):
     on = forms.DateField(label=_("From"), widget=DateInput)
 
 
-class AuditQuestionForm(forms.Form):
+class QuestionForm(forms.Form):
+    """A question to the mandate engine about organisations ``organizations`` (those the user
+    may see). Its fields' ids carry ``prefix`` as the page has three such forms."""
+
+    prefix_id = ""
+
+    def __init__(self, *args, organizations: QuerySet[Organization], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = organizations
+            field.widget.attrs["id"] = f"{self.prefix_id}_{name}"
+
+
+class AuditQuestionForm(QuestionForm):
+    prefix_id = "audit"
+
     auditor = forms.ModelChoiceField(
         label=_("Auditing organization"), queryset=Organization.objects.none()
     )
@@ -118,36 +148,22 @@ class AuditQuestionForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
 
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["auditor"].queryset = organizations
-        self.fields["owner"].queryset = organizations
-        for name in self.fields:
-            self.fields[name].widget.attrs["id"] = f"audit_{name}"
 
+class RouteQuestionForm(QuestionForm):
+    prefix_id = "route"
 
-class RouteQuestionForm(forms.Form):
     reporter = forms.ModelChoiceField(
         label=_("Reporting organization"), queryset=Organization.objects.none()
     )
 
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reporter"].queryset = organizations
-        self.fields["reporter"].widget.attrs["id"] = "route_reporter"
 
+class BuilderQuestionForm(QuestionForm):
+    prefix_id = "builder"
 
-class BuilderQuestionForm(forms.Form):
     category = forms.ChoiceField(label=_("System category"), choices=SystemCategory.choices)
     owner = forms.ModelChoiceField(
         label=_("Owner of the system"), queryset=Organization.objects.none()
     )
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organizations
-        for name in self.fields:
-            self.fields[name].widget.attrs["id"] = f"builder_{name}"
 
 
 class SectorForm(forms.Form):
@@ -161,3 +177,18 @@ class SectorForm(forms.Form):
 class OrganizationFilter(FilterForm):
     search = SearchField()
     kind = choice_filter(OrganizationKind, label=_("Kind"), all_label=_("All kinds"))
+
+
+class GovernanceCompareFilter(FilterForm):
+    """The two models compared: an unknown key compares the default instead."""
+
+    a = forms.ChoiceField(label=_("First model"), required=False, choices=_model_keys)
+    b = forms.ChoiceField(label=_("Second model"), required=False, choices=_model_keys)
+
+    defaults = {"a": "current", "b": "digital-agency"}
+
+    @classmethod
+    def settled(cls, data) -> GovernanceCompareFilter:
+        """Bound to the models actually compared, so the selects show them (a select has no
+        empty choice to show for a missing or unknown key)."""
+        return cls(cls(data).values())

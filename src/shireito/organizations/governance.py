@@ -14,9 +14,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from shireito.organizations.choices import (
     GovernanceRole,
@@ -34,17 +35,25 @@ ABSOLUTE = rf"role:(?:{_ROLE})|kind:(?:{_KIND})"
 RELATIVE = "supervising_ministry|sector_ministry|prefecture"
 
 
-def _selector(pattern: str, description: str):
-    return Annotated[str, Field(pattern=rf"^(?:{pattern})$", description=description)]
+def _selector(pattern: str, description: str) -> Any:
+    """The constraint of a selector string (an alias per kind below, which type checkers read
+    as ``str``)."""
+    return Field(pattern=rf"^(?:{pattern})$", description=description)
 
 
-Absolute = _selector(ABSOLUTE, "role:<role> or kind:<kind>")
-RoleSelector = _selector(rf"role:(?:{_ROLE})", "role:<role>")
-Hop = _selector(
-    rf"{ABSOLUTE}|{RELATIVE}", "role:, kind:, supervising_ministry, sector_ministry or prefecture"
-)
-Author = _selector(rf"{ABSOLUTE}|sector_ministry", "role:, kind: or sector_ministry")
-Builder = _selector(rf"role:(?:{_ROLE})|owner", "role:<role> or owner")
+Absolute = Annotated[str, _selector(ABSOLUTE, "role:<role> or kind:<kind>")]
+RoleSelector = Annotated[str, _selector(rf"role:(?:{_ROLE})", "role:<role>")]
+Hop = Annotated[
+    str,
+    _selector(
+        rf"{ABSOLUTE}|{RELATIVE}",
+        "role:, kind:, supervising_ministry, sector_ministry or prefecture",
+    ),
+]
+Author = Annotated[
+    str, _selector(rf"{ABSOLUTE}|sector_ministry", "role:, kind: or sector_ministry")
+]
+Builder = Annotated[str, _selector(rf"role:(?:{_ROLE})|owner", "role:<role> or owner")]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 
@@ -220,7 +229,7 @@ def _path(loc: tuple) -> str:
     return text
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "string_pattern_mismatch":
         return (
             f"{error['input']!r} is not a selector this field takes "

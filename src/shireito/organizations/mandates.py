@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -56,15 +57,21 @@ class BuildDecision:
     selector: str | None = None
 
 
+# A hop as shown to a user (``selectors.routes_shown_to``): the organisation only if they may
+# see it, and whether one is hidden.
+ShownHop = tuple[str, Organization | None, bool]
+
+
 @dataclass
 class RouteAnswer:
     key: str
-    hops: list[tuple[str, Organization | None]]
+    # (place, organisation or None) from the engine; a ``ShownHop`` once shown to a user.
+    hops: list[tuple[Any, ...]]
     default: bool
     complete: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.complete = all(org is not None for _selector, org in self.hops)
+        self.complete = all(hop[1] is not None for hop in self.hops)
 
 
 @dataclass
@@ -149,7 +156,7 @@ class MandateEngine:
             parent = context.parent
             return parent if parent and parent.kind == OrganizationKind.MINISTRY else None
         if value == "sector_ministry":
-            return context.sector.supervising_ministry if context.sector_id else None
+            return context.sector.supervising_ministry if context.sector else None
         if value == "prefecture":
             return context.parent if context.parent_id else None
         return None

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shireito.organizations.choices import (
     GovernanceRole,
@@ -70,15 +70,14 @@ def token_label(token: str, model: GovernanceModel | None = None) -> str:
     if prefix == "role":
         return str(GovernanceRole(value).label)
     if prefix == "kind":
-        return str(KIND_PLURALS.get(value, OrganizationKind(value).label))
+        kind = OrganizationKind(value)
+        return str(KIND_PLURALS.get(kind, kind.label))
     if prefix == "category":
         return str(SystemCategory(value).label)
     if prefix == "standard":
         standard = next((s for s in (model.standards if model else []) if s.key == value), None)
         if standard is None:
             return value
-        from django.utils.translation import get_language
-
         return standard.name_en if get_language() == "en" else standard.name
     return str(RELATIVE_LABELS.get(value, value))
 

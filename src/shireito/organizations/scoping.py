@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db.models import Model
+
 from shireito.organizations.choices import ScopeClass
+from shireito.organizations.mandates import active_engine
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.core.scoping import _All
+
+# Where the engine is kept on the user object, as a cached property would keep it.
+ENGINE_KEY = "_shireito_mandate_engine"
 
 
-def mandate_visibility(user, model):
+def mandate_visibility(user: User, model: type[Model]) -> set[int] | _All:
     """Organisations beyond their own whose data of this model's scope class the user may see.
 
     The engine is built once per user object, which lives for one request.
@@ -13,10 +25,7 @@ def mandate_visibility(user, model):
     scope_class = getattr(model, "scope_class", ScopeClass.OWN)
     if scope_class in (ScopeClass.OWN, ScopeClass.AUDIT, ScopeClass.INCIDENT):
         return set()
-    engine = getattr(user, "_shireito_mandate_engine", None)
+    engine = user.__dict__.get(ENGINE_KEY)
     if engine is None:
-        from shireito.organizations.mandates import active_engine
-
-        engine = active_engine()
-        user._shireito_mandate_engine = engine
+        engine = user.__dict__[ENGINE_KEY] = active_engine()
     return engine.visible_org_ids(user.organization, scope_class)

@@ -1,13 +1,29 @@
+"""Reads of organisations, sectors, role holdings and governance models, each as the one
+scoping layer (core.scoping) lets the user see them; this module is the app's only door to
+it."""
+
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TYPE_CHECKING, cast
+
+from django.db.models import Model, Q, QuerySet
 
 from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.organizations.governance import GovernanceModel, available_model_keys, load_model
 from shireito.organizations.models import Organization, RoleHolding, Sector
+from shireito.organizations.permissions import may_administer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shireito.accounts.models import User
+    from shireito.organizations.mandates import ReportRouteAnswer, ShownHop
+
+    Viewer = User | AnonymousUser | None
 
 
 def organization_list(
-    *, user, search: str = "", kind: str = "", parent: str = "", sector: str = ""
+    *, user: Viewer, search: str = "", kind: str = "", parent: str = "", sector: str = ""
 ) -> QuerySet[Organization]:
     organizations = visible_to(user, Organization.objects.select_related("parent", "sector"))
     if search:
@@ -27,58 +43,83 @@ def organization_list(
     return organizations.order_by("code")
 
 
-def owner_choices(user) -> QuerySet[Organization]:
+def owner_choices(user: User) -> QuerySet[Organization]:
     """The organisations ``user`` may name as owner of what they create: their own, or any
     they can see for a platform admin. Used by every form with an owner field."""
     organizations = organization_list(user=user)
-    return (
-        organizations if user.is_platform_admin else organizations.filter(pk=user.organization_id)
-    )
+    if may_administer(user):
+        return organizations
+    return organizations.filter(pk=user.organization_id)
 
 
-def organization_get(*, user, code: str) -> Organization | None:
+def organization_get(*, user: Viewer, code: str) -> Organization | None:
     return organization_list(user=user).filter(code=code).first()
 
 
-def may_edit_organization(actor, organization: Organization) -> bool:
-    """Platform admins edit every organisation; organisation admins their own one's names
-    and identifiers. ``actor=None`` is the command line."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
-    return actor.has_role("org_admin") and actor.organization_id == organization.pk
+def organization_children(*, user: Viewer, organization: Organization) -> QuerySet[Organization]:
+    """The organisations ``organization`` supervises that ``user`` may see."""
+    return organization_list(user=user).filter(parent=organization)
 
 
-def sector_list(*, user) -> QuerySet[Sector]:
+def organization_members(*, user: Viewer, organization: Organization, limit: int = 200):
+    """The people of ``organization`` whom ``user`` may see, by user name (through the
+    relation, so this app needs nothing of the accounts app)."""
+    members = visible_to(user, organization.users.select_related("organization"))
+    return members.order_by("username")[:limit]
+
+
+def may_see_organization(
+    user: Viewer, organization_id: int, model: type[Model] = Organization
+) -> bool:
+    """Whether ``user`` may see ``model`` data of the organisation ``organization_id``: the
+    same answer ``visible_to`` gives, for one organisation already in hand. (A candidate for
+    core.scoping.)"""
+    ids = visible_organization_ids(user, model)
+    return ids is ALL or organization_id in cast(set[int], ids)
+
+
+def shown_to(user: Viewer, organization: Organization | None) -> Organization | None:
+    """``organization`` if ``user`` may see it, else None: the engine's answers name bodies,
+    and an answer must not reveal one the user's scope hides."""
+    if organization is None or not may_see_organization(user, organization.pk):
+        return None
+    return organization
+
+
+def routes_shown_to(user: Viewer, answer: ReportRouteAnswer) -> ReportRouteAnswer:
+    """A report-route answer with each hop as (place, organisation or None, hidden): hidden
+    when an organisation holds the place but the user may not see it."""
+    for route in answer.routes:
+        route.hops = [_shown_hop(user, hop[0], hop[1]) for hop in route.hops]
+    return answer
+
+
+def _shown_hop(user: Viewer, place: str, organization: Organization | None) -> ShownHop:
+    shown = shown_to(user, organization)
+    return (place, shown, organization is not None and shown is None)
+
+
+def sector_list(*, user: Viewer) -> QuerySet[Sector]:
     return visible_to(user, Sector.objects.select_related("supervising_ministry")).order_by(
         "position"
     )
 
 
-def role_holdings(*, user) -> QuerySet[RoleHolding]:
+def sector_get(*, user: Viewer, code: str) -> Sector | None:
+    return sector_list(user=user).filter(code=code).first()
+
+
+def sector_by_code(code: str) -> Sector | None:
+    """A sector named in input. Sectors are reference data everyone may name."""
+    return Sector.objects.filter(code=code).first()
+
+
+def role_holdings(*, user: Viewer) -> QuerySet[RoleHolding]:
     return visible_to(user, RoleHolding.objects.select_related("organization")).order_by(
         "role", "valid_from"
     )
 
 
-def shown_to(user, organization: Organization | None) -> Organization | None:
-    """``organization`` if ``user`` may see it, else None: the engine's answers name bodies,
-    and an answer must not reveal one the user's scope hides."""
-    if organization is None:
-        return None
-    ids = visible_organization_ids(user, Organization)
-    return organization if ids is ALL or organization.pk in ids else None
-
-
-def routes_shown_to(user, answer):
-    """A report-route answer with each hop as (place, organisation or None, hidden): hidden
-    when an organisation holds the place but the user may not see it."""
-    for route in answer.routes:
-        route.hops = [
-            (place, shown_to(user, org), org is not None and shown_to(user, org) is None)
-            for place, org, *_rest in route.hops
-        ]
-    return answer
+def governance_model(key: str) -> GovernanceModel | None:
+    """The shipped governance model with ``key``, or None."""
+    return load_model(key) if key in available_model_keys() else None

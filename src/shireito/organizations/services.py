@@ -4,6 +4,7 @@ audited transaction; who may do what is checked here, not in views."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,20 +23,26 @@ from shireito.organizations.models import (
     RoleHolding,
     Sector,
 )
-from shireito.organizations.selectors import may_edit_organization
+from shireito.organizations.permissions import (
+    may_administer,
+    may_change_organization_field,
+    may_edit_organization,
+)
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 ALL_FIELDS = frozenset(ORGANIZATION_EDITABLE_FIELDS)
-# What an organisation admin may change of their own organisation; the rest shapes the
-# governance model and is the platform admins'.
-OWN_ADMIN_FIELDS = frozenset({"name", "name_en", "corporate_number", "local_government_code"})
 
 
-def _require_platform_admin(actor) -> None:
-    if actor is not None and not actor.is_platform_admin:
+def _require_platform_admin(actor: User | None) -> None:
+    if not may_administer(actor):
         raise PermissionDenied(_("Only platform admins may do this."))
 
 
-def organization_create(*, actor, code: str, name: str, kind: str, **fields) -> Organization:
+def organization_create(
+    *, actor: User | None, code: str, name: str, kind: str, **fields
+) -> Organization:
     _require_platform_admin(actor)
     unknown = set(fields) - ALL_FIELDS
     if unknown:
@@ -46,7 +53,11 @@ def organization_create(*, actor, code: str, name: str, kind: str, **fields) -> 
 
 
 def organization_update(
-    *, actor, organization: Organization, name_effective_from: dt.date | None = None, **fields
+    *,
+    actor: User | None,
+    organization: Organization,
+    name_effective_from: dt.date | None = None,
+    **fields,
 ) -> Organization:
     """Change an organisation. A new official (Japanese) name takes effect on
     ``name_effective_from`` (default today); the old names are kept with their period, so
@@ -57,16 +68,15 @@ def organization_update(
         raise TypeError(f"unknown fields {sorted(unknown)}")
     if not may_edit_organization(actor, organization):
         raise PermissionDenied(_("You may not change this organization."))
-    if actor is not None and not actor.is_platform_admin:
-        restricted = {
-            name
-            for name, value in fields.items()
-            if name not in OWN_ADMIN_FIELDS and value != getattr(organization, name)
-        }
-        if restricted:
-            raise PermissionDenied(
-                _("Only platform admins may change: %s") % ", ".join(sorted(restricted))
-            )
+    restricted = {
+        name
+        for name, value in fields.items()
+        if not may_change_organization_field(actor, name) and value != getattr(organization, name)
+    }
+    if restricted:
+        raise PermissionDenied(
+            _("Only platform admins may change: %s") % ", ".join(sorted(restricted))
+        )
     if name_effective_from and name_effective_from > timezone.localdate():
         raise ValidationError(
             {"name_effective_from": _("Record a rename on or after the day it takes effect.")}
@@ -116,7 +126,7 @@ def _recheck_supervised(organization: Organization) -> None:
             ) from exc
 
 
-def organization_delete(*, actor, organization: Organization) -> None:
+def organization_delete(*, actor: User | None, organization: Organization) -> None:
     _require_platform_admin(actor)
     try:
         audited_delete(actor=actor, instance=organization)
@@ -130,7 +140,9 @@ def organization_delete(*, actor, organization: Organization) -> None:
         ) from exc
 
 
-def organization_ensure(*, actor, code: str, name: str, kind: str, **fields) -> Organization:
+def organization_ensure(
+    *, actor: User | None, code: str, name: str, kind: str, **fields
+) -> Organization:
     """Create the organisation, or bring an existing one to these values (idempotent)."""
     existing = Organization.objects.filter(code=code).first()
     if existing is None:
@@ -139,7 +151,7 @@ def organization_ensure(*, actor, code: str, name: str, kind: str, **fields) -> 
 
 
 def organization_name_ensure(
-    *, actor, organization: Organization, name: str, name_en: str, valid_from, valid_to
+    *, actor: User | None, organization: Organization, name: str, name_en: str, valid_from, valid_to
 ) -> OrganizationName:
     """Record a former name (idempotent, for reference data)."""
     _require_platform_admin(actor)
@@ -161,7 +173,9 @@ def organization_name_ensure(
     )
 
 
-def sector_update(*, actor, sector: Sector, supervising_ministry: Organization | None) -> Sector:
+def sector_update(
+    *, actor: User | None, sector: Sector, supervising_ministry: Organization | None
+) -> Sector:
     _require_platform_admin(actor)
     if supervising_ministry is not None and supervising_ministry.kind != OrganizationKind.MINISTRY:
         raise ValidationError({"supervising_ministry": _("Choose a ministry.")})
@@ -171,7 +185,9 @@ def sector_update(*, actor, sector: Sector, supervising_ministry: Organization |
     return sector
 
 
-def role_handover(*, actor, role: str, organization: Organization, on: dt.date) -> RoleHolding:
+def role_handover(
+    *, actor: User | None, role: str, organization: Organization, on: dt.date
+) -> RoleHolding:
     """``organization`` holds ``role`` from ``on``; the current holder's period ends the day
     before. Mandates follow the role, so every rule moves with it and history stays right."""
     _require_platform_admin(actor)
@@ -198,7 +214,7 @@ def role_handover(*, actor, role: str, organization: Organization, on: dt.date) 
 
 
 def role_holding_ensure(
-    *, actor, role: str, organization: Organization, valid_from, valid_to=None
+    *, actor: User | None, role: str, organization: Organization, valid_from, valid_to=None
 ) -> RoleHolding:
     """Record a holding exactly (idempotent, for reference data)."""
     _require_platform_admin(actor)
@@ -217,7 +233,11 @@ def role_holding_ensure(
 
 
 def governance_configure(
-    *, actor, active_model: str, open_question: str, route_choices: dict[str, str] | None = None
+    *,
+    actor: User | None,
+    active_model: str,
+    open_question: str,
+    route_choices: dict[str, str] | None = None,
 ) -> GovernanceSettings:
     """Switch the active model, the 論点 setting or the default report routes (platform
     admins). Takes effect at once: the next question to the engine uses it."""
