@@ -8,13 +8,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
-from shireito.core.scoping import ALL, visible_organization_ids
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
@@ -26,31 +24,16 @@ from shireito.registry.models import (
     OversightSchedule,
     Recommendation,
 )
-from shireito.registry.selectors import may_edit_system
 
-
-def overseen_categories(engine=None) -> set[str]:
-    engine = engine or active_engine()
-    return {str(c) for o in engine.model.oversight for c in o.categories}
-
-
-def is_overseen(system: InformationSystem, engine=None) -> bool:
-    return system.category in overseen_categories(engine)
-
-
-def acts_for_digital_agency(actor, engine=None) -> bool:
-    """Platform admins, and editors or organisation admins of the body holding the Digital
-    Agency's role (overseer in the model) today. ``actor=None`` is the command line."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
-    if not (actor.has_role("editor") or actor.has_role("org_admin")):
-        return False
-    engine = engine or active_engine()
-    return any(engine.matches(actor.organization, o.overseer) for o in engine.model.oversight)
+# The "as" imports are names other apps and tests still read from here; the rules live in
+# permissions and the reads in selectors now.
+from shireito.registry.permissions import acts_for_digital_agency, may_change_system
+from shireito.registry.permissions import may_answer as may_answer
+from shireito.registry.selectors import is_overseen
+from shireito.registry.selectors import overseen_categories as overseen_categories
+from shireito.registry.selectors import ratings_due as ratings_due
+from shireito.registry.selectors import schedule as schedule
+from shireito.registry.selectors import stale_before as stale_before
 
 
 def _require_digital_agency(actor) -> None:
@@ -65,7 +48,7 @@ def budget_request(
     *, actor, system: InformationSystem, fiscal_year: int, development: int, operation: int
 ) -> BudgetLine:
     """The owner requests a system's budget for a fiscal year (again, until it is decided)."""
-    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+    if not may_change_system(actor, system):
         raise PermissionDenied(_("You may not request a budget for this system."))
     if not is_overseen(system):
         raise ValidationError(
@@ -147,7 +130,7 @@ def budget_decide(
 def budget_record_execution(
     *, actor, line: BudgetLine, development: int, operation: int
 ) -> BudgetLine:
-    if not may_edit_system(actor, owner=line.system.owner, builder=line.system.builder):
+    if not may_change_system(actor, line.system):
         raise PermissionDenied(_("You may not record this system's spending."))
     with transaction.atomic():
         line = _locked_line(line)
@@ -170,10 +153,6 @@ def budget_record_execution(
 
 
 # --- ratings -----------------------------------------------------------------------------
-
-
-def schedule() -> OversightSchedule:
-    return OversightSchedule.objects.filter(id=1).first() or OversightSchedule()
 
 
 def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
@@ -210,26 +189,6 @@ def rating_add(
             rated_by=actor.get_username() if actor else "system",
             rated_on=on or timezone.localdate(),
         ),
-    )
-
-
-def stale_before(today: dt.date | None = None) -> dt.date:
-    return (today or timezone.localdate()) - dt.timedelta(days=schedule().rating_interval_days)
-
-
-def with_latest_rating(systems):
-    return systems.annotate(last_rated=Max("ratings__rated_on"))
-
-
-def ratings_due(systems, today: dt.date | None = None, *, user=None):
-    """Systems under oversight never rated, or last rated before the schedule says; for a
-    ``user``, only systems whose ratings they may see (the owner's and the overseer's)."""
-    if user is not None:
-        ids = visible_organization_ids(user, OversightRating)
-        if ids is not ALL:
-            systems = systems.filter(owner__in=ids)
-    return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
-        Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))
     )
 
 
@@ -295,25 +254,6 @@ def recommendation_issue(
             changes={"systems": [[], sorted(s.code for s in systems)]},
         )
     return recommendation
-
-
-def may_answer(user, recommendation: Recommendation) -> bool:
-    """The ministry's editors and organisation admins (and platform admins) answer an open
-    recommendation. ``user=None`` is the command line."""
-    if recommendation.status != RecommendationStatus.OPEN:
-        return False
-    if user is None:
-        return True
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_platform_admin
-            or (
-                user.organization_id == recommendation.ministry_id
-                and (user.has_role("editor") or user.has_role("org_admin"))
-            )
-        )
-    )
 
 
 def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
