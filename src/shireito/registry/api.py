@@ -1,8 +1,6 @@
 """The portfolio's API: systems, their export and import, and the Digital Agency's oversight.
 Handlers parse, ask a selector (a 404 for what the caller may not see) and call a service."""
 
-import io
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -32,7 +30,7 @@ from shireito.registry.schemas import (
     SystemOut,
     SystemPatch,
 )
-from shireito.registry.transfer import MAX_WEB_ROWS, export_csv, export_json, import_systems
+from shireito.registry.transfer import export_csv, export_json, import_upload
 
 router = Router(tags=["portfolio"])
 
@@ -112,11 +110,7 @@ def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
     summary="Import systems from CSV: every row or none; dry_run=true only checks",
 )
 def systems_import(request, file: File[UploadedFile], dry_run: bool = True):
-    try:
-        text = io.TextIOWrapper(file.file, encoding="utf-8-sig", newline="")
-        return import_systems(text, actor=request.auth, dry_run=dry_run, max_rows=MAX_WEB_ROWS)
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
+    return import_upload(file, actor=request.auth, dry_run=dry_run)
 
 
 @router.get(

@@ -5,6 +5,8 @@ Digital Agency" is comes from the governance model (the holder of its role)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,8 +37,12 @@ from shireito.registry.selectors import ratings_due as ratings_due
 from shireito.registry.selectors import schedule as schedule
 from shireito.registry.selectors import stale_before as stale_before
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
-def _require_digital_agency(actor) -> None:
+
+def _require_digital_agency(actor: User | None) -> None:
     if not acts_for_digital_agency(actor):
         raise PermissionDenied(_("Only the Digital Agency may do this."))
 
@@ -45,7 +51,12 @@ def _require_digital_agency(actor) -> None:
 
 
 def budget_request(
-    *, actor, system: InformationSystem, fiscal_year: int, development: int, operation: int
+    *,
+    actor: User | None,
+    system: InformationSystem,
+    fiscal_year: int,
+    development: int,
+    operation: int,
 ) -> BudgetLine:
     """The owner requests a system's budget for a fiscal year (again, until it is decided)."""
     if not may_change_system(actor, system):
@@ -87,7 +98,7 @@ def _locked_line(line: BudgetLine) -> BudgetLine:
     return BudgetLine.objects.select_for_update().select_related("system").get(pk=line.pk)
 
 
-def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
+def budget_review(*, actor: User | None, line: BudgetLine, note: str = "") -> BudgetLine:
     _require_digital_agency(actor)
     with transaction.atomic():
         line = _locked_line(line)
@@ -100,7 +111,7 @@ def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
 
 
 def budget_decide(
-    *, actor, line: BudgetLine, development: int, operation: int, note: str = ""
+    *, actor: User | None, line: BudgetLine, development: int, operation: int, note: str = ""
 ) -> BudgetLine:
     """Approve a reviewed request, or reduce it: approved amounts never exceed the request."""
     _require_digital_agency(actor)
@@ -128,7 +139,7 @@ def budget_decide(
 
 
 def budget_record_execution(
-    *, actor, line: BudgetLine, development: int, operation: int
+    *, actor: User | None, line: BudgetLine, development: int, operation: int
 ) -> BudgetLine:
     if not may_change_system(actor, line.system):
         raise PermissionDenied(_("You may not record this system's spending."))
@@ -155,7 +166,7 @@ def budget_record_execution(
 # --- ratings -----------------------------------------------------------------------------
 
 
-def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
+def schedule_set(*, actor: User | None, rating_interval_days: int) -> OversightSchedule:
     _require_digital_agency(actor)
     if not 1 <= rating_interval_days <= 3650:
         raise ValidationError({"rating_interval_days": _("Choose between 1 and 3,650 days.")})
@@ -171,7 +182,12 @@ def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
 
 
 def rating_add(
-    *, actor, system: InformationSystem, risk: int, reason: str, on: dt.date | None = None
+    *,
+    actor: User | None,
+    system: InformationSystem,
+    risk: int,
+    reason: str,
+    on: dt.date | None = None,
 ) -> OversightRating:
     _require_digital_agency(actor)
     if not is_overseen(system):
@@ -193,7 +209,7 @@ def rating_add(
 
 
 def record_oversight_exit(
-    *, actor, system: InformationSystem, old_category: str, reason: str
+    *, actor: User | None, system: InformationSystem, old_category: str, reason: str
 ) -> None:
     """A reclassification out of oversight keeps its reason in the audit trail."""
     record_audit_event(
@@ -208,7 +224,12 @@ def record_oversight_exit(
 
 
 def recommendation_issue(
-    *, actor, ministry, systems, reason: str, due_date: dt.date
+    *,
+    actor: User | None,
+    ministry: Organization,
+    systems: Iterable[InformationSystem],
+    reason: str,
+    due_date: dt.date,
 ) -> Recommendation:
     _require_digital_agency(actor)
     engine = active_engine()
@@ -256,7 +277,9 @@ def recommendation_issue(
     return recommendation
 
 
-def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
+def recommendation_answer(
+    *, actor: User | None, recommendation: Recommendation, answer: str
+) -> Recommendation:
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     with transaction.atomic():
@@ -276,7 +299,7 @@ def recommendation_answer(*, actor, recommendation: Recommendation, answer: str)
 
 
 def recommendation_conclude(
-    *, actor, recommendation: Recommendation, escalate: bool
+    *, actor: User | None, recommendation: Recommendation, escalate: bool
 ) -> Recommendation:
     """Close an answered recommendation, or escalate an open or answered one."""
     _require_digital_agency(actor)
@@ -292,7 +315,7 @@ def recommendation_conclude(
         return _conclude(actor, recommendation, escalate)
 
 
-def _conclude(actor, recommendation, escalate):
+def _conclude(actor: User | None, recommendation: Recommendation, escalate: bool) -> Recommendation:
     recommendation, _changes = audited_update(
         actor=actor,
         instance=recommendation,

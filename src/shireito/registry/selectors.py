@@ -46,7 +46,7 @@ def _sees_owner(user: User | None, owner_id: int | None, model: type[Model]) -> 
     """Whether ``user`` may see ``model`` data of the organisation ``owner_id`` (one check in
     memory, for rows already loaded)."""
     ids = visible_organization_ids(user, model)
-    return ids is ALL or owner_id in ids
+    return owner_id in ids if isinstance(ids, set) else ids is ALL
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -114,7 +114,9 @@ def related_shown(user: User | None, system: InformationSystem) -> list[Informat
     """The related systems ``user`` may see (links to others stay, unnamed). Filtered in
     memory: exports call this per row over prefetched links."""
     ids = visible_organization_ids(user, InformationSystem)
-    return [s for s in system.related_systems.all() if ids is ALL or s.owner_id in ids]
+    if not isinstance(ids, set):  # ALL
+        return list(system.related_systems.all())
+    return [s for s in system.related_systems.all() if s.owner_id in ids]
 
 
 def related_kept(
@@ -223,7 +225,7 @@ def ratings_due(
     ``user``, only systems whose ratings they may see (the owner's and the overseer's)."""
     if user is not None:
         ids = visible_organization_ids(user, OversightRating)
-        if ids is not ALL:
+        if isinstance(ids, set):  # not ALL
             systems = systems.filter(owner__in=ids)
     return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
         Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))

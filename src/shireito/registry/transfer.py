@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shireito.organizations.mandates import active_engine
@@ -51,6 +53,10 @@ DEFAULTED = {"important", "phase", "hosting", "confidentiality", "integrity", "a
 MAX_ROWS = 50_000
 # A web request may check or import this many rows; bigger files go through the command line.
 MAX_WEB_ROWS = 5_000
+
+
+# A checked row: the system it changes (None: a new one), its id, its values, its line.
+Plan = tuple[InformationSystem | None, str, dict, int]
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def import_systems(
     engine = active_engine()
     systems = systems_in_reach(actor)
     seen: dict[str, int] = {}
-    planned: list[tuple[InformationSystem | None, str, dict, int]] = []
+    planned: list[Plan] = []
     for line, row in enumerate(reader, start=2):
         result.rows += 1
         if result.rows > max_rows:
@@ -150,11 +156,31 @@ def import_systems(
     return result
 
 
+def import_upload(
+    upload: UploadedFile, *, actor: User | None, dry_run: bool, max_rows: int = MAX_WEB_ROWS
+) -> ImportResult:
+    """``import_systems`` of an uploaded CSV file (the page's and the API's); a file that is
+    not UTF-8 is an error on its field."""
+    stream = upload.file
+    assert stream is not None  # an upload Django has received always has its content
+    try:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        return import_systems(text, actor=actor, dry_run=dry_run, max_rows=max_rows)
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
+
+
 class _WriteFailed(Exception):
     pass
 
 
-def _write(planned, actor, engine, systems, result) -> None:
+def _write(
+    planned: list[Plan],
+    actor: User | None,
+    engine,
+    systems: QuerySet[InformationSystem],
+    result: ImportResult,
+) -> None:
     """Write the checked rows. Anything the services still refuse (a row changed by someone
     else meanwhile) becomes a problem on its line and the whole file is rolled back."""
     written = {}
@@ -186,7 +212,9 @@ def _write(planned, actor, engine, systems, result) -> None:
         raise _WriteFailed from exc
 
 
-def _check_related(planned, systems, result) -> None:
+def _check_related(
+    planned: list[Plan], systems: QuerySet[InformationSystem], result: ImportResult
+) -> None:
     """Related ids must be systems the importer may see, or systems of the same file; a link
     goes both ways, so when both ends are in the file both rows must name each other."""
     in_file = {plan[1] for plan in planned}
@@ -216,7 +244,16 @@ def _check_related(planned, systems, result) -> None:
             )
 
 
-def _check_row(line, row, actor, organizations, engine, seen, systems, result):
+def _check_row(
+    line: int,
+    row: dict,
+    actor: User | None,
+    organizations: dict[str, Organization],
+    engine,
+    seen: dict[str, int],
+    systems: QuerySet[InformationSystem],
+    result: ImportResult,
+) -> Plan | None:
     """Parse and validate one row without writing; record its problems, or return the plan."""
     problems_before = len(result.problems)
     values = _parse_row(line, row, result)

@@ -3,7 +3,6 @@ history; forms; and the CSV import with a check before anything is written."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -22,13 +21,7 @@ from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
 from shireito.registry.forms import ImportForm, SystemFilter, SystemForm
 from shireito.registry.models import InformationSystem
-from shireito.registry.transfer import (
-    COLUMNS,
-    MAX_WEB_ROWS,
-    export_csv,
-    export_json,
-    import_systems,
-)
+from shireito.registry.transfer import COLUMNS, export_csv, export_json, import_upload
 
 EXPORTS = {
     "csv": (export_csv, "text/csv; charset=utf-8"),
@@ -184,19 +177,12 @@ def system_import(request):
         raise PermissionDenied
     form = bound_form(ImportForm, request, files=True)
 
-    def run(data: dict):
-        try:
-            text = io.TextIOWrapper(data["file"].file, encoding="utf-8-sig", newline="")
-            return import_systems(
-                text,
-                actor=request.user,
-                dry_run=request.POST.get("action") != "import",
-                max_rows=MAX_WEB_ROWS,
-            )
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
-
-    _done, result = submit(form, run)
+    _done, result = submit(
+        form,
+        lambda data: import_upload(
+            data["file"], actor=request.user, dry_run=request.POST.get("action") != "import"
+        ),
+    )
     if result is not None and result.written:
         messages.success(
             request,
