@@ -346,6 +346,13 @@ def recommendation_get(*, user: User | None, number: str) -> Recommendation | No
     )
 
 
+def recommendation_systems(
+    *, user: User | None, recommendation: Recommendation
+) -> QuerySet[InformationSystem]:
+    """The systems a recommendation concerns that ``user`` may see."""
+    return system_list(user=user).filter(pk__in=recommendation.systems.all())
+
+
 def recommendations_of(*, user: User | None, system: InformationSystem) -> QuerySet[Recommendation]:
     """The recommendations about ``system`` that ``user`` may see."""
     return system.recommendations.filter(

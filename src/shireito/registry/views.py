@@ -37,6 +37,7 @@ def system_list(request):
         template="registry/system_list.html",
         items=selectors.system_list(user=request.user, **filters.values()),
         filters=filters,
+        context={"may_add": permissions.may_add_system(request.user)},
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
-from shireito.core.pages import bound_form, file_response, form_page, get_or_404
+from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page
 from shireito.organizations.selectors import organization_list
 from shireito.registry import oversight, permissions, selectors
 from shireito.registry.forms import (
@@ -186,15 +186,15 @@ def rate(request, code: str):
 @login_required
 def oversight_due(request):
     """National systems whose rating is missing or older than the schedule."""
-    due = selectors.ratings_due(selectors.system_list(user=request.user), user=request.user)
-    return render(
+    return list_page(
         request,
-        "registry/oversight_due.html",
-        {
-            "page": paginate(request, due),
+        template="registry/oversight_due.html",
+        items=selectors.ratings_due(selectors.system_list(user=request.user), user=request.user),
+        context={
             "schedule": selectors.schedule(),
             "may_set": permissions.acts_for_digital_agency(request.user),
         },
+        partial=None,
     )
 
 
@@ -222,14 +222,15 @@ def schedule_edit(request):
 
 @login_required
 def recommendation_list(request):
-    return render(
+    return list_page(
         request,
-        "registry/recommendation_list.html",
-        {
-            "page": paginate(request, selectors.recommendation_list(user=request.user)),
+        template="registry/recommendation_list.html",
+        items=selectors.recommendation_list(user=request.user),
+        context={
             "today": timezone.localdate(),
             "may_issue": permissions.acts_for_digital_agency(request.user),
         },
+        partial=None,
     )
 
 
@@ -241,8 +242,8 @@ def recommendation_detail(request, number: str):
         "registry/recommendation_detail.html",
         {
             "recommendation": recommendation,
-            "systems": selectors.system_list(user=request.user).filter(
-                pk__in=recommendation.systems.all()
+            "systems": selectors.recommendation_systems(
+                user=request.user, recommendation=recommendation
             ),
             "overdue": recommendation.is_overdue(timezone.localdate()),
             "may_answer": permissions.may_answer(request.user, recommendation),
