@@ -1,6 +1,8 @@
 """The portfolio's API: systems, their export and import, and the Digital Agency's oversight.
 Handlers parse, ask a selector (a 404 for what the caller may not see) and call a service."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -32,6 +34,10 @@ from shireito.registry.schemas import (
 )
 from shireito.registry.transfer import export_csv, export_json, import_upload
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
+
 router = Router(tags=["portfolio"])
 
 _TEXT_FIELDS = {
@@ -44,18 +50,16 @@ _TEXT_FIELDS = {
 }
 
 
-def _org(user, code, field):
-    if code is None:
-        return None
+def _org(user: "User", code: str, field: str) -> "Organization":
     organization = organization_get(user=user, code=code)
     if organization is None:
         raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
     return organization
 
 
-def _fields(user, data: dict) -> dict:
+def _fields(user: "User", data: dict) -> dict:
     for field in ("owner", "builder"):
-        if field in data:
+        if data.get(field) is not None:
             data[field] = _org(user, data[field], field)
     for field in _TEXT_FIELDS & set(data):
         data[field] = data[field] or ""
@@ -151,11 +155,11 @@ def systems_update(request, code: str, payload: SystemPatch):
 # --- oversight -----------------------------------------------------------------------------
 
 
-def _system_or_404(user, code: str) -> InformationSystem:
+def _system_or_404(user: "User", code: str) -> InformationSystem:
     return get_or_404(selectors.system_get(user=user, code=code))
 
 
-def _line_or_404(user, code: str, year: int) -> BudgetLine:
+def _line_or_404(user: "User", code: str, year: int) -> BudgetLine:
     system = _system_or_404(user, code)
     return get_or_404(selectors.budget_line_get(user=user, system=system, year=year))
 
@@ -291,7 +295,7 @@ def ratings_due(request):
     ).prefetch_related("related_systems")
 
 
-def _recommendation_or_404(user, number: str) -> Recommendation:
+def _recommendation_or_404(user: "User", number: str) -> Recommendation:
     return get_or_404(selectors.recommendation_get(user=user, number=number))
 
 
