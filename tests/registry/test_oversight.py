@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from shireito.core.models import AuditEvent
-from shireito.registry import oversight
+from shireito.registry import oversight, selectors
 from shireito.registry.selectors import budget_rollup, fiscal_year_label
 from shireito.registry.services import system_update
 from tests.factories import make_user
@@ -123,11 +123,11 @@ def test_ratings_are_kept_and_stale_ones_are_due(systems, people):
     oversight.rating_add(actor=people["da"], system=system, risk=4, reason="古い基盤", on=long_ago)
     from shireito.registry.models import InformationSystem
 
-    due = set(oversight.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True))
+    due = set(selectors.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True))
     assert "meti-app" in due and "tokyo-app" not in due
     oversight.rating_add(actor=people["da"], system=system, risk=2, reason="更改済み")
     assert "meti-app" not in set(
-        oversight.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True)
+        selectors.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True)
     )
     assert [r.risk for r in system.ratings.all()] == [2, 4]
     with pytest.raises(PermissionDenied):
@@ -135,7 +135,7 @@ def test_ratings_are_kept_and_stale_ones_are_due(systems, people):
     with pytest.raises(ValidationError):
         oversight.rating_add(actor=people["da"], system=system, risk=6, reason="x")
     oversight.schedule_set(actor=people["da"], rating_interval_days=30)
-    assert oversight.schedule().rating_interval_days == 30
+    assert selectors.schedule().rating_interval_days == 30
 
 
 def test_leaving_oversight_by_reclassification_needs_an_audited_reason(government, people):

@@ -34,7 +34,7 @@ def test_scale_data_is_deterministic_and_valid(government):
 
 def test_scale_data_has_five_years_of_budget_for_national_systems(government):
     from shireito.registry.models import BudgetLine
-    from shireito.registry.oversight import overseen_categories
+    from shireito.registry.selectors import overseen_categories
 
     result = generate(systems=300, seed=3)
     national = InformationSystem.objects.filter(

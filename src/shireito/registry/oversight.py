@@ -27,15 +27,10 @@ from shireito.registry.models import (
     Recommendation,
 )
 
-# The "as" imports are names other apps and tests still read from here; the rules live in
-# permissions and the reads in selectors now.
-from shireito.registry.permissions import acts_for_digital_agency, may_change_system
-from shireito.registry.permissions import may_answer as may_answer
+# acts_for_digital_agency is also read from here by audits (asked of its owner to import it
+# from permissions).
+from shireito.registry.permissions import acts_for_digital_agency, may_answer, may_change_system
 from shireito.registry.selectors import is_overseen
-from shireito.registry.selectors import overseen_categories as overseen_categories
-from shireito.registry.selectors import ratings_due as ratings_due
-from shireito.registry.selectors import schedule as schedule
-from shireito.registry.selectors import stale_before as stale_before
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
