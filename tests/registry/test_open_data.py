@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
@@ -49,8 +50,6 @@ def test_open_data_needs_no_sign_in_and_publishes_only_what_is_configured(
 
 
 def test_configured_fields_are_checked(settings):
-    from django.apps import apps
-
     settings.SHIREITO_OPEN_DATA_FIELDS = ["code", "contact_email"]
     with pytest.raises(ImproperlyConfigured):
         apps.get_app_config("registry").ready()

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from shireito.core.models import AuditEvent
-from shireito.registry import oversight
+from shireito.registry import oversight, selectors
+from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
 from shireito.registry.selectors import budget_rollup, fiscal_year_label
-from shireito.registry.services import system_update
-from tests.factories import make_user
+from shireito.registry.services import system_create, system_update
+from tests.factories import make_organization, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +122,12 @@ def test_ratings_are_kept_and_stale_ones_are_due(systems, people):
     system = systems["meti-app"]
     long_ago = timezone.localdate() - dt.timedelta(days=400)
     oversight.rating_add(actor=people["da"], system=system, risk=4, reason="古い基盤", on=long_ago)
-    from shireito.registry.models import InformationSystem
 
-    due = set(oversight.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True))
+    due = set(selectors.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True))
     assert "meti-app" in due and "tokyo-app" not in due
     oversight.rating_add(actor=people["da"], system=system, risk=2, reason="更改済み")
     assert "meti-app" not in set(
-        oversight.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True)
+        selectors.ratings_due(InformationSystem.objects.all()).values_list("code", flat=True)
     )
     assert [r.risk for r in system.ratings.all()] == [2, 4]
     with pytest.raises(PermissionDenied):
@@ -135,13 +135,10 @@ def test_ratings_are_kept_and_stale_ones_are_due(systems, people):
     with pytest.raises(ValidationError):
         oversight.rating_add(actor=people["da"], system=system, risk=6, reason="x")
     oversight.schedule_set(actor=people["da"], rating_interval_days=30)
-    assert oversight.schedule().rating_interval_days == 30
+    assert selectors.schedule().rating_interval_days == 30
 
 
 def test_leaving_oversight_by_reclassification_needs_an_audited_reason(government, people):
-    from shireito.registry.services import system_create
-    from tests.factories import make_organization
-
     system = system_create(
         actor=None, code="mv", name="移管", owner=government["da"], category="digital_agency_system"
     )
@@ -240,8 +237,6 @@ def test_the_ministry_and_the_digital_agency_see_recommendations_others_do_not(
 
 
 def test_a_decision_on_a_stale_copy_is_checked_against_the_row_as_it_is(systems, people):
-    from shireito.registry.models import BudgetLine
-
     line = oversight.budget_request(
         actor=people["mhlw"],
         system=systems["mhlw-app"],
@@ -288,7 +283,6 @@ def test_overdue_recommendations_are_flagged_in_the_api(api, systems, people, go
         reason="r",
         due_date=timezone.localdate() + dt.timedelta(days=2),
     )
-    from shireito.registry.models import Recommendation
 
     Recommendation.objects.filter(pk=rec.pk).update(
         due_date=timezone.localdate() - dt.timedelta(days=1)
@@ -298,9 +292,6 @@ def test_overdue_recommendations_are_flagged_in_the_api(api, systems, people, go
 
 
 def test_reclassification_reason_through_the_api(api, government, people):
-    from shireito.registry.services import system_create
-    from tests.factories import make_organization
-
     system_create(
         actor=None,
         code="mv2",

@@ -1,6 +1,14 @@
-import pytest
+from io import StringIO
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from shireito.core.models import AuditEvent
+from shireito.registry import oversight
 from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import current_fiscal_year
+from shireito.registry.services import system_create, system_set_related
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +101,6 @@ def test_api_crud_and_errors(api, government, systems):
 
 
 def test_related_systems_are_set_both_ways_and_audited(api, government, systems):
-    from shireito.core.models import AuditEvent
-
     editor = make_user(organization=government["mhlw"], roles=["editor"])
     response = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["joint"]})
     assert response.json()["related"] == ["joint"]
@@ -106,13 +112,6 @@ def test_related_systems_are_set_both_ways_and_audited(api, government, systems)
 
 
 def test_rollup_on_the_command_line(government, systems):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from shireito.registry import oversight
-    from shireito.registry.selectors import current_fiscal_year
-
     year = current_fiscal_year()
     line = oversight.budget_request(
         actor=None, system=systems["meti-app"], fiscal_year=year, development=1000, operation=0
@@ -125,8 +124,6 @@ def test_rollup_on_the_command_line(government, systems):
 
 
 def test_related_systems_never_name_what_the_user_may_not_see(api, client, government, systems):
-    from shireito.registry.services import system_set_related
-
     system_set_related(
         actor=None, system=systems["pmda-app"], related=[systems["mhlw-app"], systems["tokyo-app"]]
     )
@@ -147,10 +144,6 @@ def test_related_systems_never_name_what_the_user_may_not_see(api, client, gover
 
 @pytest.mark.parametrize("code", ["budget", "new", "recommendations"])
 def test_page_words_are_not_system_ids(government, code):
-    from django.core.exceptions import ValidationError
-
-    from shireito.registry.services import system_create
-
     with pytest.raises(ValidationError) as error:
         system_create(
             actor=None, code=code, name="x", owner=government["mhlw"], category="ministry_system"
@@ -161,8 +154,6 @@ def test_page_words_are_not_system_ids(government, code):
 def test_saving_the_edit_page_keeps_hidden_links_and_exports_do_not_name_them(
     client, government, systems
 ):
-    from shireito.registry.services import system_set_related
-
     system_set_related(
         actor=None, system=systems["pmda-app"], related=[systems["mhlw-app"], systems["tokyo-app"]]
     )
@@ -184,8 +175,6 @@ def test_saving_the_edit_page_keeps_hidden_links_and_exports_do_not_name_them(
 
 
 def test_history_hides_ids_of_systems_the_reader_may_not_see(api, client, government, systems):
-    from shireito.registry.services import system_set_related
-
     system_set_related(actor=None, system=systems["pmda-app"], related=[systems["tokyo-app"]])
     tokyo_admin = make_user(organization=government["tokyo"], roles=["org_admin"])
     client.force_login(tokyo_admin)

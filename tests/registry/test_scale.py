@@ -2,8 +2,9 @@ import pytest
 
 from shireito.organizations.identifiers import validate_local_government_code
 from shireito.organizations.models import Organization
-from shireito.registry.models import InformationSystem
+from shireito.registry.models import BudgetLine, InformationSystem
 from shireito.registry.scale import generate
+from shireito.registry.selectors import overseen_categories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,6 @@ def test_scale_data_is_deterministic_and_valid(government):
 
 
 def test_scale_data_has_five_years_of_budget_for_national_systems(government):
-    from shireito.registry.models import BudgetLine
-    from shireito.registry.oversight import overseen_categories
-
     result = generate(systems=300, seed=3)
     national = InformationSystem.objects.filter(
         code__startswith="scale-", category__in=overseen_categories()

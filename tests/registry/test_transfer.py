@@ -3,11 +3,16 @@ import io
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from shireito.core.models import AuditEvent
+from shireito.registry import transfer
 from shireito.registry.models import InformationSystem
+from shireito.registry.services import system_set_related
 from shireito.registry.transfer import COLUMNS, export_csv, import_systems
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +111,6 @@ def test_command_line_import_and_export(government, systems, tmp_path):
 
 
 def test_import_page_checks_then_imports(government, client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.factories import make_user
-
     client.force_login(make_user(organization=government["mhlw"], roles=["editor"]))
     upload = lambda text: SimpleUploadedFile("s.csv", text.encode(), content_type="text/csv")  # noqa: E731
     bad = client.post(
@@ -136,8 +137,6 @@ def test_a_dry_run_writes_nothing_not_even_to_the_audit_trail(government):
 
 
 def test_related_systems_round_trip_through_csv(government, systems):
-    from shireito.registry.services import system_set_related
-
     system_set_related(actor=None, system=systems["mhlw-app"], related=[systems["joint"]])
     text = "".join(export_csv(InformationSystem.objects.order_by("code")))
     systems["mhlw-app"].related_systems.clear()
@@ -203,10 +202,6 @@ def test_import_checks_what_the_services_would_refuse(government, systems, rows,
 
 
 def test_a_refusal_while_writing_rolls_the_whole_file_back(government, systems, monkeypatch):
-    from django.core.exceptions import ValidationError
-
-    from shireito.registry import transfer
-
     def refuse(**kwargs):
         raise ValidationError({"related": "changed meanwhile"})
 

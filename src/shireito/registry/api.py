@@ -1,18 +1,19 @@
-import io
+"""The portfolio's API: systems, their export and import, and the Digital Agency's oversight.
+Handlers parse, ask a selector (a 404 for what the caller may not see) and call a service."""
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
-from shireito.core.scoping import visible_to
 from shireito.organizations.selectors import organization_get
 from shireito.registry import oversight, selectors, services
-from shireito.registry.models import Recommendation
+from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
 from shireito.registry.schemas import (
     AnswerIn,
     BudgetDecisionIn,
@@ -31,7 +32,11 @@ from shireito.registry.schemas import (
     SystemOut,
     SystemPatch,
 )
-from shireito.registry.transfer import MAX_WEB_ROWS, export_csv, export_json, import_systems
+from shireito.registry.transfer import export_csv, export_json, import_upload
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 router = Router(tags=["portfolio"])
 
@@ -45,30 +50,20 @@ _TEXT_FIELDS = {
 }
 
 
-def _org(user, code, field):
-    if code is None:
-        return None
+def _org(user: "User", code: str, field: str) -> "Organization":
     organization = organization_get(user=user, code=code)
     if organization is None:
         raise ValidationError({field: _("No organization has the code %(code)s.") % {"code": code}})
     return organization
 
 
-def _fields(user, data: dict) -> dict:
+def _fields(user: "User", data: dict) -> dict:
     for field in ("owner", "builder"):
-        if field in data:
+        if data.get(field) is not None:
             data[field] = _org(user, data[field], field)
     for field in _TEXT_FIELDS & set(data):
         data[field] = data[field] or ""
     return data
-
-
-def _related(user, codes: list[str]):
-    found = {s.code: s for s in selectors.system_list(user=user).filter(code__in=codes)}
-    missing = [code for code in codes if code not in found]
-    if missing:
-        raise ValidationError({"related": _("Unknown system ids: %s") % ", ".join(missing)})
-    return list(found.values())
 
 
 def _filters(filters: SystemFilters) -> dict:
@@ -100,11 +95,15 @@ def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
         raise ValidationError({"format": _("Choose csv or json.")})
     systems = selectors.system_list(user=request.auth, **_filters(filters))
     if format == "csv":
-        return StreamingHttpResponse(
-            export_csv(systems, user=request.auth), content_type="text/csv; charset=utf-8"
+        return file_response(
+            export_csv(systems, user=request.auth),
+            filename="systems.csv",
+            content_type="text/csv; charset=utf-8",
         )
-    return StreamingHttpResponse(
-        export_json(systems, user=request.auth), content_type="application/json"
+    return file_response(
+        export_json(systems, user=request.auth),
+        filename="systems.json",
+        content_type="application/json",
     )
 
 
@@ -115,21 +114,14 @@ def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
     summary="Import systems from CSV: every row or none; dry_run=true only checks",
 )
 def systems_import(request, file: File[UploadedFile], dry_run: bool = True):
-    try:
-        text = io.TextIOWrapper(file.file, encoding="utf-8-sig", newline="")
-        return import_systems(text, actor=request.auth, dry_run=dry_run, max_rows=MAX_WEB_ROWS)
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
+    return import_upload(file, actor=request.auth, dry_run=dry_run)
 
 
 @router.get(
     "/systems/{code}", response=SystemOut, operation_id="systems_get", summary="Get one system"
 )
 def systems_get(request, code: str):
-    system = selectors.system_get(user=request.auth, code=code)
-    if system is None:
-        raise Http404
-    return system
+    return _system_or_404(request.auth, code)
 
 
 @router.post(
@@ -137,10 +129,8 @@ def systems_get(request, code: str):
 )
 def systems_create(request, payload: SystemIn):
     data = _fields(request.auth, payload.dict())
-    related = _related(request.auth, data.pop("related"))
-    with transaction.atomic():
-        system = services.system_create(actor=request.auth, code=data.pop("code"), **data)
-        services.system_set_related(actor=request.auth, system=system, related=related)
+    related = selectors.systems_named(user=request.auth, codes=data.pop("related"), field="related")
+    system = services.system_add(actor=request.auth, code=data.pop("code"), related=related, **data)
     return Status(201, system)
 
 
@@ -148,44 +138,30 @@ def systems_create(request, payload: SystemIn):
     "/systems/{code}", response=SystemOut, operation_id="systems_update", summary="Change a system"
 )
 def systems_update(request, code: str, payload: SystemPatch):
-    system = selectors.system_get(user=request.auth, code=code)
-    if system is None:
-        raise Http404
+    system = _system_or_404(request.auth, code)
     data = _fields(request.auth, payload.dict(exclude_unset=True))
-    related = data.pop("related", None)
+    codes = data.pop("related", None)
+    related = (
+        None
+        if codes is None
+        else selectors.systems_named(user=request.auth, codes=codes, field="related")
+    )
     reason = data.pop("reason", "")
-    with transaction.atomic():
-        services.system_update(actor=request.auth, system=system, reason=reason, **data)
-        if related is not None:
-            services.system_set_related(
-                actor=request.auth,
-                system=system,
-                related=selectors.related_kept(
-                    request.auth, system, _related(request.auth, related)
-                ),
-            )
-    return system
+    return services.system_change(
+        actor=request.auth, system=system, reason=reason, related=related, **data
+    )
 
 
 # --- oversight -----------------------------------------------------------------------------
 
 
-def _system_or_404(user, code):
-    system = selectors.system_get(user=user, code=code)
-    if system is None:
-        raise Http404
-    return system
+def _system_or_404(user: "User", code: str) -> InformationSystem:
+    return get_or_404(selectors.system_get(user=user, code=code))
 
 
-def _line_or_404(user, code, year):
-    line = (
-        selectors.budget_lines(user=user, system=_system_or_404(user, code))
-        .filter(fiscal_year=year)
-        .first()
-    )
-    if line is None:
-        raise Http404
-    return line
+def _line_or_404(user: "User", code: str, year: int) -> BudgetLine:
+    system = _system_or_404(user, code)
+    return get_or_404(selectors.budget_line_get(user=user, system=system, year=year))
 
 
 @router.get(
@@ -314,20 +290,13 @@ def ratings_add(request, code: str, payload: RatingIn):
 )
 @paginate(Pagination)
 def ratings_due(request):
-    return oversight.ratings_due(
+    return selectors.ratings_due(
         selectors.system_list(user=request.auth), user=request.auth
     ).prefetch_related("related_systems")
 
 
-def _recommendation_or_404(user, number):
-    found = (
-        visible_to(user, Recommendation.objects.select_related("ministry"))
-        .filter(number=number)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+def _recommendation_or_404(user: "User", number: str) -> Recommendation:
+    return get_or_404(selectors.recommendation_get(user=user, number=number))
 
 
 @router.get(
@@ -338,12 +307,9 @@ def _recommendation_or_404(user, number):
 )
 @paginate(Pagination)
 def recommendations_list(request, status: str = ""):
-    found = (
-        visible_to(request.auth, Recommendation.objects.select_related("ministry"))
-        .prefetch_related("systems")
-        .order_by("-due_date")
+    return selectors.recommendation_list(user=request.auth, status=status).prefetch_related(
+        "systems"
     )
-    return found.filter(status=status) if status else found
 
 
 @router.post(
@@ -354,16 +320,10 @@ def recommendations_list(request, status: str = ""):
 )
 def recommendations_issue(request, payload: RecommendationIn):
     ministry = _org(request.auth, payload.ministry, "ministry")
-    found = {
-        s.code: s for s in selectors.system_list(user=request.auth).filter(code__in=payload.systems)
-    }
-    missing = [c for c in payload.systems if c not in found]
-    if missing:
-        raise ValidationError({"systems": _("Unknown system ids: %s") % ", ".join(missing)})
     recommendation = oversight.recommendation_issue(
         actor=request.auth,
         ministry=ministry,
-        systems=list(found.values()),
+        systems=selectors.systems_named(user=request.auth, codes=payload.systems, field="systems"),
         reason=payload.reason,
         due_date=payload.due_date,
     )

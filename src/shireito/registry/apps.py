@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,17 +10,14 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
-        from django.conf import settings
-
+        # Imported here: these modules load models, which exist only once the app registry is.
         from shireito.core.selectors import register_change_redactor
-        from shireito.registry.selectors import redact_related
-
-        register_change_redactor(redact_related)
-        from django.core.exceptions import ImproperlyConfigured
-
         from shireito.organizations.choices import SystemCategory
+        from shireito.registry.selectors import redact_related
         from shireito.registry.transfer import COLUMNS
 
+        # core types the reader as ``object``; the redactor needs a user (asked of core).
+        register_change_redactor(redact_related)  # type: ignore[arg-type]
         publishable = set(COLUMNS) - {"contact_name", "contact_email"}
         wrong = set(settings.SHIREITO_OPEN_DATA_FIELDS) - publishable
         if wrong:

@@ -1,11 +1,25 @@
+"""The portfolio's forms: they parse; the services validate and their errors land here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.filters import FilterForm, SearchField, choice_filter
+from shireito.organizations.choices import SystemCategory
 from shireito.organizations.forms import DateInput
 from shireito.organizations.models import Organization
+from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
 from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import SORTS, related_shown
 from shireito.registry.services import SYSTEM_FIELDS
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 FORM_FIELDS = ["code", *list(SYSTEM_FIELDS)]
 DATE_FIELDS = [
@@ -22,7 +36,12 @@ class SystemForm(forms.Form):
     governance model's rule for the builder) and its errors land on these fields."""
 
     def __init__(
-        self, *args, instance: InformationSystem | None = None, owners=None, user=None, **kwargs
+        self,
+        *args,
+        instance: InformationSystem | None = None,
+        owners: QuerySet[Organization] | None = None,
+        user: User | None = None,
+        **kwargs,
     ):
         if instance is not None:
             kwargs.setdefault("initial", model_to_dict(instance, fields=FORM_FIELDS))
@@ -34,10 +53,16 @@ class SystemForm(forms.Form):
             )
         )
         organizations = Organization.objects.order_by("code")
-        self.fields["owner"].queryset = owners if owners is not None else organizations
-        self.fields["builder"].queryset = organizations
-        self.fields["builder"].required = False
-        self.fields["builder"].help_text = _(
+        owner, builder = self.fields["owner"], self.fields["builder"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        assert isinstance(builder, forms.ModelChoiceField)
+        owner.queryset = owners if owners is not None else organizations
+        if instance is not None and owners is not None:
+            # The current owner stays a choice even when the user could not move a system there.
+            owner.queryset = owners | Organization.objects.filter(pk=instance.owner_id)
+        builder.queryset = organizations
+        builder.required = False
+        builder.help_text = _(
             "Leave empty to take the builder the governance model names for the category."
         )
         self.fields["related"] = forms.CharField(
@@ -46,8 +71,6 @@ class SystemForm(forms.Form):
             help_text=_("Their system ids, separated by commas."),
         )
         if instance is not None:
-            from shireito.registry.selectors import related_shown
-
             shown = related_shown(user, instance) if user is not None else []
             self.initial.setdefault("related", ", ".join(sorted(s.code for s in shown)))
             self.fields["reclassification_reason"] = forms.CharField(
@@ -56,6 +79,14 @@ class SystemForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("Needed when the new category takes the system out of oversight."),
             )
+
+    def clean_related(self) -> list[str]:
+        return split_codes(self.cleaned_data["related"])
+
+
+def split_codes(text: str) -> list[str]:
+    """System ids written with commas between them."""
+    return [code.strip() for code in text.split(",") if code.strip()]
 
 
 class ImportForm(forms.Form):
@@ -128,6 +159,65 @@ class RecommendationForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
     due_date = forms.DateField(label=_("Answer due"), widget=DateInput)
 
+    def __init__(self, *args, ministries: QuerySet[Organization] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ministries is not None:
+            field = self.fields["ministry"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = ministries
+
+    def clean_systems(self) -> list[str]:
+        return split_codes(self.cleaned_data["systems"])
+
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class SortField(forms.ChoiceField):
+    """The list's order: the select offers the usual ones, a link may ask for any of
+    ``selectors.SORTS`` (the reversed ones too)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in SORTS
+
+
+class SystemFilter(FilterForm):
+    """The portfolio list's filters; their names are the query parameters of the page, the
+    exports and bookmarks."""
+
+    defaults = {"important": None, "sort": "code"}
+
+    search = SearchField()
+    owner = forms.CharField(label=_("Owner (code)"), required=False, max_length=64)
+    category = choice_filter(SystemCategory, label=_("Category"))
+    phase = choice_filter(LifecyclePhase, label=_("Lifecycle phase"))
+    hosting = choice_filter(Hosting, label=_("Hosting"))
+    standard_business = choice_filter(StandardBusiness, label=_("Standardised business"))
+    migration_status = choice_filter(MigrationStatus, label=_("Migration"))
+    important = choice_filter([("yes", _("yes")), ("no", _("no"))], label=_("Important"))
+    sort = SortField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("code", _("System id")),
+            ("name", _("Name")),
+            ("owner", _("Owner")),
+            ("category", _("Category")),
+            ("phase", _("Lifecycle phase")),
+            ("updated", _("Recently changed")),
+        ],
+    )
+
+    def clean_important(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data["important"])
+
+
+class BudgetRollupFilter(FilterForm):
+    defaults = {"group_by": "ministry"}
+
+    group_by = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("ministry", _("ministry (owner)")), ("category", _("category"))],
+    )

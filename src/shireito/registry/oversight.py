@@ -5,16 +5,16 @@ Digital Agency" is comes from the governance model (the holder of its role)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
-from shireito.core.scoping import ALL, visible_organization_ids
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
@@ -26,34 +26,18 @@ from shireito.registry.models import (
     OversightSchedule,
     Recommendation,
 )
-from shireito.registry.selectors import may_edit_system
+
+# acts_for_digital_agency is also read from here by audits (asked of its owner to import it
+# from permissions).
+from shireito.registry.permissions import acts_for_digital_agency, may_answer, may_change_system
+from shireito.registry.selectors import is_overseen
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
-def overseen_categories(engine=None) -> set[str]:
-    engine = engine or active_engine()
-    return {str(c) for o in engine.model.oversight for c in o.categories}
-
-
-def is_overseen(system: InformationSystem, engine=None) -> bool:
-    return system.category in overseen_categories(engine)
-
-
-def acts_for_digital_agency(actor, engine=None) -> bool:
-    """Platform admins, and editors or organisation admins of the body holding the Digital
-    Agency's role (overseer in the model) today. ``actor=None`` is the command line."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
-    if not (actor.has_role("editor") or actor.has_role("org_admin")):
-        return False
-    engine = engine or active_engine()
-    return any(engine.matches(actor.organization, o.overseer) for o in engine.model.oversight)
-
-
-def _require_digital_agency(actor) -> None:
+def _require_digital_agency(actor: User | None) -> None:
     if not acts_for_digital_agency(actor):
         raise PermissionDenied(_("Only the Digital Agency may do this."))
 
@@ -62,10 +46,15 @@ def _require_digital_agency(actor) -> None:
 
 
 def budget_request(
-    *, actor, system: InformationSystem, fiscal_year: int, development: int, operation: int
+    *,
+    actor: User | None,
+    system: InformationSystem,
+    fiscal_year: int,
+    development: int,
+    operation: int,
 ) -> BudgetLine:
     """The owner requests a system's budget for a fiscal year (again, until it is decided)."""
-    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+    if not may_change_system(actor, system):
         raise PermissionDenied(_("You may not request a budget for this system."))
     if not is_overseen(system):
         raise ValidationError(
@@ -104,7 +93,7 @@ def _locked_line(line: BudgetLine) -> BudgetLine:
     return BudgetLine.objects.select_for_update().select_related("system").get(pk=line.pk)
 
 
-def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
+def budget_review(*, actor: User | None, line: BudgetLine, note: str = "") -> BudgetLine:
     _require_digital_agency(actor)
     with transaction.atomic():
         line = _locked_line(line)
@@ -117,7 +106,7 @@ def budget_review(*, actor, line: BudgetLine, note: str = "") -> BudgetLine:
 
 
 def budget_decide(
-    *, actor, line: BudgetLine, development: int, operation: int, note: str = ""
+    *, actor: User | None, line: BudgetLine, development: int, operation: int, note: str = ""
 ) -> BudgetLine:
     """Approve a reviewed request, or reduce it: approved amounts never exceed the request."""
     _require_digital_agency(actor)
@@ -145,9 +134,9 @@ def budget_decide(
 
 
 def budget_record_execution(
-    *, actor, line: BudgetLine, development: int, operation: int
+    *, actor: User | None, line: BudgetLine, development: int, operation: int
 ) -> BudgetLine:
-    if not may_edit_system(actor, owner=line.system.owner, builder=line.system.builder):
+    if not may_change_system(actor, line.system):
         raise PermissionDenied(_("You may not record this system's spending."))
     with transaction.atomic():
         line = _locked_line(line)
@@ -172,11 +161,7 @@ def budget_record_execution(
 # --- ratings -----------------------------------------------------------------------------
 
 
-def schedule() -> OversightSchedule:
-    return OversightSchedule.objects.filter(id=1).first() or OversightSchedule()
-
-
-def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
+def schedule_set(*, actor: User | None, rating_interval_days: int) -> OversightSchedule:
     _require_digital_agency(actor)
     if not 1 <= rating_interval_days <= 3650:
         raise ValidationError({"rating_interval_days": _("Choose between 1 and 3,650 days.")})
@@ -192,7 +177,12 @@ def schedule_set(*, actor, rating_interval_days: int) -> OversightSchedule:
 
 
 def rating_add(
-    *, actor, system: InformationSystem, risk: int, reason: str, on: dt.date | None = None
+    *,
+    actor: User | None,
+    system: InformationSystem,
+    risk: int,
+    reason: str,
+    on: dt.date | None = None,
 ) -> OversightRating:
     _require_digital_agency(actor)
     if not is_overseen(system):
@@ -213,28 +203,8 @@ def rating_add(
     )
 
 
-def stale_before(today: dt.date | None = None) -> dt.date:
-    return (today or timezone.localdate()) - dt.timedelta(days=schedule().rating_interval_days)
-
-
-def with_latest_rating(systems):
-    return systems.annotate(last_rated=Max("ratings__rated_on"))
-
-
-def ratings_due(systems, today: dt.date | None = None, *, user=None):
-    """Systems under oversight never rated, or last rated before the schedule says; for a
-    ``user``, only systems whose ratings they may see (the owner's and the overseer's)."""
-    if user is not None:
-        ids = visible_organization_ids(user, OversightRating)
-        if ids is not ALL:
-            systems = systems.filter(owner__in=ids)
-    return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
-        Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))
-    )
-
-
 def record_oversight_exit(
-    *, actor, system: InformationSystem, old_category: str, reason: str
+    *, actor: User | None, system: InformationSystem, old_category: str, reason: str
 ) -> None:
     """A reclassification out of oversight keeps its reason in the audit trail."""
     record_audit_event(
@@ -249,7 +219,12 @@ def record_oversight_exit(
 
 
 def recommendation_issue(
-    *, actor, ministry, systems, reason: str, due_date: dt.date
+    *,
+    actor: User | None,
+    ministry: Organization,
+    systems: Iterable[InformationSystem],
+    reason: str,
+    due_date: dt.date,
 ) -> Recommendation:
     _require_digital_agency(actor)
     engine = active_engine()
@@ -297,26 +272,9 @@ def recommendation_issue(
     return recommendation
 
 
-def may_answer(user, recommendation: Recommendation) -> bool:
-    """The ministry's editors and organisation admins (and platform admins) answer an open
-    recommendation. ``user=None`` is the command line."""
-    if recommendation.status != RecommendationStatus.OPEN:
-        return False
-    if user is None:
-        return True
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_platform_admin
-            or (
-                user.organization_id == recommendation.ministry_id
-                and (user.has_role("editor") or user.has_role("org_admin"))
-            )
-        )
-    )
-
-
-def recommendation_answer(*, actor, recommendation: Recommendation, answer: str) -> Recommendation:
+def recommendation_answer(
+    *, actor: User | None, recommendation: Recommendation, answer: str
+) -> Recommendation:
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     with transaction.atomic():
@@ -336,7 +294,7 @@ def recommendation_answer(*, actor, recommendation: Recommendation, answer: str)
 
 
 def recommendation_conclude(
-    *, actor, recommendation: Recommendation, escalate: bool
+    *, actor: User | None, recommendation: Recommendation, escalate: bool
 ) -> Recommendation:
     """Close an answered recommendation, or escalate an open or answered one."""
     _require_digital_agency(actor)
@@ -352,7 +310,7 @@ def recommendation_conclude(
         return _conclude(actor, recommendation, escalate)
 
 
-def _conclude(actor, recommendation, escalate):
+def _conclude(actor: User | None, recommendation: Recommendation, escalate: bool) -> Recommendation:
     recommendation, _changes = audited_update(
         actor=actor,
         instance=recommendation,

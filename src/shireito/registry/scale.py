@@ -30,7 +30,13 @@ from shireito.registry.choices import (
     MigrationStatus,
     StandardBusiness,
 )
-from shireito.registry.models import BudgetLine, InformationSystem
+from shireito.registry.models import (
+    BudgetLine,
+    InformationSystem,
+    OversightRating,
+    Recommendation,
+)
+from shireito.registry.selectors import current_fiscal_year, overseen_categories
 
 PREFECTURES = [
     "北海道",
@@ -103,8 +109,9 @@ def _code(prefecture: int, number: int) -> str:
 
 
 def clear_scale_data() -> None:
+    # Imported here, not at the top: registry must not depend on audits; the coordinator moves
+    # the scale command above both apps (issue 13), and this import goes with it.
     from shireito.audits.scale import clear_scale_audits
-    from shireito.registry.models import OversightRating, Recommendation
 
     clear_scale_audits()  # their results and scope hold the systems
     Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
@@ -116,204 +123,40 @@ def clear_scale_data() -> None:
     Organization.objects.filter(code__startswith=PREFIX).delete()
 
 
+Progress = Callable[[str, int, int], None]
+
+
 def generate(
     *,
     systems: int = 40_000,
     seed: int = 1,
     audits: bool = True,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ScaleResult:
+    """Replace the scale data with a fresh set from ``seed``. The random draws happen in a
+    fixed order (organisations, systems, budgets), so one seed always gives the same data."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
 
-    def report(stage, done, total):
+    def report(stage: str, done: int, total: int) -> None:
         if progress:
             progress(stage, done, total)
 
     with transaction.atomic():
         clear_scale_data()
-        existing_codes = set(
-            Organization.objects.filter(kind="local_government").values_list(
-                "local_government_code", flat=True
-            )
-        )
-        # local governments: 47 prefectures with their real names and codes, municipalities numbered
-        prefectures = []
-        for number, name in enumerate(PREFECTURES, start=1):
-            code = _code(number, 0)
-            prefectures.append(
-                Organization(
-                    code=f"{PREFIX}pref-{number:02d}",
-                    name=name,
-                    name_en=f"Prefecture {number:02d}",
-                    kind=OrganizationKind.LOCAL_GOVERNMENT,
-                    local_government_level="prefecture",
-                    local_government_code="" if code in existing_codes else code,
-                    corporate_number=""
-                    if code in existing_codes
-                    else local_government_corporate_number(code),
-                )
-            )
-        Organization.objects.bulk_create(prefectures, batch_size=1000)
-        prefectures = list(
-            Organization.objects.filter(code__startswith=f"{PREFIX}pref-").order_by("code")
-        )
-        municipalities = []
-        per_prefecture = [MUNICIPALITIES // len(prefectures)] * len(prefectures)
-        for index in range(MUNICIPALITIES - sum(per_prefecture)):
-            per_prefecture[index] += 1
-        for prefecture_number, (prefecture, count) in enumerate(
-            zip(prefectures, per_prefecture, strict=True), start=1
-        ):
-            for k in range(count):
-                number = 201 + k if k < 20 else 301 + (k - 20)
-                code = _code(prefecture_number, number)
-                municipalities.append(
-                    Organization(
-                        code=f"{PREFIX}lg-{code}",
-                        name=f"{prefecture.name}サンプル市町村{number:03d}",
-                        name_en=f"Sample municipality {code}",
-                        kind=OrganizationKind.LOCAL_GOVERNMENT,
-                        local_government_level="municipality",
-                        parent=prefecture,
-                        local_government_code="" if code in existing_codes else code,
-                        corporate_number=""
-                        if code in existing_codes
-                        else local_government_corporate_number(code),
-                    )
-                )
-        Organization.objects.bulk_create(municipalities, batch_size=1000)
-        report(
-            "local governments",
-            len(prefectures) + len(municipalities),
-            len(prefectures) + len(municipalities),
-        )
-
-        real_ministries = list(
-            Organization.objects.filter(kind=OrganizationKind.MINISTRY).exclude(
-                code__startswith=PREFIX
-            )
-        )
-        extra = [
-            Organization(
-                code=f"{PREFIX}ministry-{n:02d}",
-                name=f"サンプル省庁{n:02d}",
-                name_en=f"Sample ministry {n:02d}",
-                kind=OrganizationKind.MINISTRY,
-            )
-            for n in range(max(0, MINISTRIES - len(real_ministries)))
-        ]
-        Organization.objects.bulk_create(extra)
-        ministries = real_ministries + list(
-            Organization.objects.filter(code__startswith=f"{PREFIX}ministry-")
-        )
-        agencies = [
-            Organization(
-                code=f"{PREFIX}agency-{n:03d}",
-                name=f"独立行政法人サンプル機構{n:03d}",
-                name_en=f"Sample agency {n:03d}",
-                kind=OrganizationKind.INDEPENDENT_AGENCY,
-                parent=rng.choice(ministries),
-            )
-            for n in range(AGENCIES)
-        ]
-        Organization.objects.bulk_create(agencies, batch_size=1000)
-        sectors = list(Sector.objects.all())
-        operators = [
-            Organization(
-                code=f"{PREFIX}operator-{n:03d}",
-                name=f"サンプル事業者{n:03d}株式会社",
-                name_en=f"Sample operator {n:03d}",
-                kind=OrganizationKind.CI_OPERATOR,
-                sector=rng.choice(sectors),
-            )
-            for n in range(OPERATORS)
-        ]
-        Organization.objects.bulk_create(operators, batch_size=1000)
-        organizations = len(prefectures) + len(municipalities) + len(extra) + AGENCIES + OPERATORS
+        local_governments = _local_governments()
+        report("local governments", local_governments, local_governments)
+        ministries, extra_ministries = _ministries()
+        _agencies(rng, ministries)
+        _operators(rng)
+        organizations = local_governments + extra_ministries + AGENCIES + OPERATORS
         report("organizations", organizations, organizations)
-
-        agencies = list(Organization.objects.filter(code__startswith=f"{PREFIX}agency-"))
-        operators = list(Organization.objects.filter(code__startswith=f"{PREFIX}operator-"))
-        locals_ = list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-"))
-        digital_agency = next(
-            (
-                h.organization
-                for h in RoleHolding.objects.select_related("organization").filter(
-                    role="digital_agency", valid_to__isnull=True
-                )
-            ),
-            None,
-        )
-        national = round(systems * 1_100 / 40_000)
-        local = round(systems * 35_000 / 40_000)
-        agency_systems = round(systems * 0.05)
-        batch: list[InformationSystem] = []
-        businesses = StandardBusiness.values
-        phases = [p for p in LifecyclePhase.values if p != LifecyclePhase.RETIRED]
-        for n in range(systems):
-            if n < national:
-                kind = rng.random()
-                if digital_agency is not None and kind < 0.1:
-                    category, owner, builder = (
-                        SystemCategory.DIGITAL_AGENCY_SYSTEM,
-                        digital_agency,
-                        digital_agency,
-                    )
-                elif digital_agency is not None and kind < 0.2:
-                    owner = rng.choice(ministries)
-                    category, builder = SystemCategory.JOINT_SYSTEM, digital_agency
-                else:
-                    owner = rng.choice(ministries)
-                    category, builder = SystemCategory.MINISTRY_SYSTEM, owner
-            elif n < national + local:
-                owner = rng.choice(locals_)
-                category, builder = SystemCategory.LOCAL_GOVERNMENT_SYSTEM, owner
-            elif n < national + local + agency_systems:
-                owner = rng.choice(agencies)
-                category, builder = SystemCategory.INDEPENDENT_AGENCY_SYSTEM, owner
-            else:
-                owner = rng.choice(operators)
-                category, builder = SystemCategory.CI_SYSTEM, owner
-            on_cloud = rng.random() < 0.4
-            system = InformationSystem(
-                code=f"{PREFIX}{n:06d}",
-                name=f"サンプルシステム{n:06d}",
-                name_en=f"Sample system {n:06d}",
-                owner=owner,
-                category=category,
-                builder=builder,
-                important=rng.random() < 0.05,
-                phase=rng.choice(phases),
-                hosting=Hosting.GOVERNMENT_CLOUD if on_cloud else Hosting.ON_PREMISES,
-                cloud_provider=rng.choice(["aws", "azure", "google", "oci", "sakura"])
-                if on_cloud
-                else "",
-                confidentiality=rng.randint(1, 3),
-                integrity=rng.randint(1, 2),
-                availability=rng.randint(1, 2),
-                people_served=rng.randint(100, 10_000_000),
-            )
-            if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
-                system.standard_business = rng.choice(businesses)
-                system.migration_status = rng.choice(
-                    [MigrationStatus.MIGRATED] * 5
-                    + [MigrationStatus.IN_PROGRESS] * 3
-                    + [MigrationStatus.NOT_STARTED, MigrationStatus.SPECIAL_SUPPORT]
-                )
-                if system.migration_status == MigrationStatus.SPECIAL_SUPPORT:
-                    system.special_support_deadline = dt.date(2030, 3, 31)
-            batch.append(system)
-            if len(batch) == 2000:
-                InformationSystem.objects.bulk_create(batch)
-                batch.clear()
-                if n + 1 < systems:
-                    report("systems", n + 1, systems)
-        InformationSystem.objects.bulk_create(batch)
+        _systems(rng, systems, ministries, report)
         report("systems", systems, systems)
         budget_lines = _budgets(rng)
         report("budget lines", budget_lines, budget_lines)
         audit_result = None
         if audits:
+            # Imported here for the reason given in clear_scale_data.
             from shireito.audits.scale import generate_audits
 
             audit_result = generate_audits(seed=seed, progress=progress)
@@ -326,12 +169,240 @@ def generate(
     )
 
 
+def _local_governments() -> int:
+    """47 prefectures with their real names and codes, and municipalities numbered under
+    them; a code a real local government already holds is left empty. Returns how many."""
+    existing_codes = set(
+        Organization.objects.filter(kind="local_government").values_list(
+            "local_government_code", flat=True
+        )
+    )
+
+    def codes(code: str) -> dict[str, str]:
+        if code in existing_codes:
+            return {"local_government_code": "", "corporate_number": ""}
+        return {
+            "local_government_code": code,
+            "corporate_number": local_government_corporate_number(code),
+        }
+
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                code=f"{PREFIX}pref-{number:02d}",
+                name=name,
+                name_en=f"Prefecture {number:02d}",
+                kind=OrganizationKind.LOCAL_GOVERNMENT,
+                local_government_level="prefecture",
+                **codes(_code(number, 0)),
+            )
+            for number, name in enumerate(PREFECTURES, start=1)
+        ],
+        batch_size=1000,
+    )
+    prefectures = list(
+        Organization.objects.filter(code__startswith=f"{PREFIX}pref-").order_by("code")
+    )
+    per_prefecture = [MUNICIPALITIES // len(prefectures)] * len(prefectures)
+    for index in range(MUNICIPALITIES - sum(per_prefecture)):
+        per_prefecture[index] += 1
+    municipalities = []
+    for prefecture_number, (prefecture, count) in enumerate(
+        zip(prefectures, per_prefecture, strict=True), start=1
+    ):
+        for k in range(count):
+            number = 201 + k if k < 20 else 301 + (k - 20)
+            code = _code(prefecture_number, number)
+            municipalities.append(
+                Organization(
+                    code=f"{PREFIX}lg-{code}",
+                    name=f"{prefecture.name}サンプル市町村{number:03d}",
+                    name_en=f"Sample municipality {code}",
+                    kind=OrganizationKind.LOCAL_GOVERNMENT,
+                    local_government_level="municipality",
+                    parent=prefecture,
+                    **codes(code),
+                )
+            )
+    Organization.objects.bulk_create(municipalities, batch_size=1000)
+    return len(prefectures) + len(municipalities)
+
+
+def _ministries() -> tuple[list[Organization], int]:
+    """The real ministries, topped up with numbered ones to MINISTRIES; and how many were added."""
+    real = list(
+        Organization.objects.filter(kind=OrganizationKind.MINISTRY).exclude(code__startswith=PREFIX)
+    )
+    extra = [
+        Organization(
+            code=f"{PREFIX}ministry-{n:02d}",
+            name=f"サンプル省庁{n:02d}",
+            name_en=f"Sample ministry {n:02d}",
+            kind=OrganizationKind.MINISTRY,
+        )
+        for n in range(max(0, MINISTRIES - len(real)))
+    ]
+    Organization.objects.bulk_create(extra)
+    return real + list(Organization.objects.filter(code__startswith=f"{PREFIX}ministry-")), len(
+        extra
+    )
+
+
+def _agencies(rng: random.Random, ministries: list[Organization]) -> None:
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                code=f"{PREFIX}agency-{n:03d}",
+                name=f"独立行政法人サンプル機構{n:03d}",
+                name_en=f"Sample agency {n:03d}",
+                kind=OrganizationKind.INDEPENDENT_AGENCY,
+                parent=rng.choice(ministries),
+            )
+            for n in range(AGENCIES)
+        ],
+        batch_size=1000,
+    )
+
+
+def _operators(rng: random.Random) -> None:
+    sectors = list(Sector.objects.all())
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                code=f"{PREFIX}operator-{n:03d}",
+                name=f"サンプル事業者{n:03d}株式会社",
+                name_en=f"Sample operator {n:03d}",
+                kind=OrganizationKind.CI_OPERATOR,
+                sector=rng.choice(sectors),
+            )
+            for n in range(OPERATORS)
+        ],
+        batch_size=1000,
+    )
+
+
+@dataclass
+class _Owners:
+    """Who owns the generated systems, and how many of each kind there are."""
+
+    ministries: list[Organization]
+    agencies: list[Organization]
+    operators: list[Organization]
+    locals_: list[Organization]
+    digital_agency: Organization | None
+    national: int
+    local: int
+    agency_systems: int
+
+
+def _owners(ministries: list[Organization], systems: int) -> _Owners:
+    return _Owners(
+        ministries=ministries,
+        agencies=list(Organization.objects.filter(code__startswith=f"{PREFIX}agency-")),
+        operators=list(Organization.objects.filter(code__startswith=f"{PREFIX}operator-")),
+        locals_=list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-")),
+        digital_agency=next(
+            (
+                h.organization
+                for h in RoleHolding.objects.select_related("organization").filter(
+                    role="digital_agency", valid_to__isnull=True
+                )
+            ),
+            None,
+        ),
+        national=round(systems * 1_100 / 40_000),
+        local=round(systems * 35_000 / 40_000),
+        agency_systems=round(systems * 0.05),
+    )
+
+
+def _systems(
+    rng: random.Random,
+    systems: int,
+    ministries: list[Organization],
+    report: Progress,
+) -> None:
+    """``systems`` systems: national ones first, then local governments', independent
+    agencies' and operators', inserted 2,000 at a time."""
+    owners = _owners(ministries, systems)
+    batch: list[InformationSystem] = []
+    for n in range(systems):
+        category, owner, builder = _ownership(rng, n, owners)
+        batch.append(_system(rng, n, category, owner, builder))
+        if len(batch) == 2000:
+            InformationSystem.objects.bulk_create(batch)
+            batch.clear()
+            if n + 1 < systems:
+                report("systems", n + 1, systems)
+    InformationSystem.objects.bulk_create(batch)
+
+
+def _ownership(
+    rng: random.Random, n: int, owners: _Owners
+) -> tuple[SystemCategory, Organization, Organization]:
+    """The category, owner and builder of the ``n``-th system."""
+    da = owners.digital_agency
+    if n < owners.national:
+        kind = rng.random()
+        if da is not None and kind < 0.1:
+            return SystemCategory.DIGITAL_AGENCY_SYSTEM, da, da
+        owner = rng.choice(owners.ministries)
+        if da is not None and kind < 0.2:
+            return SystemCategory.JOINT_SYSTEM, owner, da
+        return SystemCategory.MINISTRY_SYSTEM, owner, owner
+    if n < owners.national + owners.local:
+        owner = rng.choice(owners.locals_)
+        return SystemCategory.LOCAL_GOVERNMENT_SYSTEM, owner, owner
+    if n < owners.national + owners.local + owners.agency_systems:
+        owner = rng.choice(owners.agencies)
+        return SystemCategory.INDEPENDENT_AGENCY_SYSTEM, owner, owner
+    owner = rng.choice(owners.operators)
+    return SystemCategory.CI_SYSTEM, owner, owner
+
+
+_PHASES = [p for p in LifecyclePhase.values if p != LifecyclePhase.RETIRED]
+_MIGRATION = (
+    [MigrationStatus.MIGRATED] * 5
+    + [MigrationStatus.IN_PROGRESS] * 3
+    + [MigrationStatus.NOT_STARTED, MigrationStatus.SPECIAL_SUPPORT]
+)
+
+
+def _system(
+    rng: random.Random,
+    n: int,
+    category: SystemCategory,
+    owner: Organization,
+    builder: Organization,
+) -> InformationSystem:
+    on_cloud = rng.random() < 0.4
+    system = InformationSystem(
+        code=f"{PREFIX}{n:06d}",
+        name=f"サンプルシステム{n:06d}",
+        name_en=f"Sample system {n:06d}",
+        owner=owner,
+        category=category,
+        builder=builder,
+        important=rng.random() < 0.05,
+        phase=rng.choice(_PHASES),
+        hosting=Hosting.GOVERNMENT_CLOUD if on_cloud else Hosting.ON_PREMISES,
+        cloud_provider=rng.choice(["aws", "azure", "google", "oci", "sakura"]) if on_cloud else "",
+        confidentiality=rng.randint(1, 3),
+        integrity=rng.randint(1, 2),
+        availability=rng.randint(1, 2),
+        people_served=rng.randint(100, 10_000_000),
+    )
+    if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
+        system.standard_business = rng.choice(StandardBusiness.values)
+        system.migration_status = rng.choice(_MIGRATION)
+        if system.migration_status == MigrationStatus.SPECIAL_SUPPORT:
+            system.special_support_deadline = dt.date(2030, 3, 31)
+    return system
+
+
 def _budgets(rng: random.Random) -> int:
     """Five fiscal years of the single budget for every national system: requested, decided
     (some reduced) and, for past years, executed."""
-    from shireito.registry.oversight import overseen_categories
-    from shireito.registry.selectors import current_fiscal_year
-
     current = current_fiscal_year()
     national = InformationSystem.objects.filter(
         code__startswith=PREFIX, category__in=overseen_categories()

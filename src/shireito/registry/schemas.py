@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from shireito.organizations.choices import SystemCategory
@@ -10,6 +11,7 @@ from shireito.registry.choices import (
     MigrationStatus,
     StandardBusiness,
 )
+from shireito.registry.selectors import related_shown
 
 
 class SystemOut(Schema):
@@ -40,8 +42,6 @@ class SystemOut(Schema):
 
     @staticmethod
     def resolve_related(obj, context):
-        from shireito.registry.selectors import related_shown
-
         return sorted(other.code for other in related_shown(context["request"].auth, obj))
 
 
@@ -212,8 +212,6 @@ class RecommendationOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj):
-        from django.utils import timezone
-
         return obj.is_overdue(timezone.localdate())
 
 

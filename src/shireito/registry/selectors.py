@@ -1,9 +1,32 @@
+"""Reads of the portfolio, each scoped to what the user may see: the one door to
+``core.scoping`` in this app. ``user=None`` is the command line (or open data) where said."""
+
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-from shireito.core.scoping import visible_to
-from shireito.registry.models import InformationSystem
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.organizations.choices import SystemCategory
+from shireito.organizations.mandates import active_engine
+from shireito.organizations.models import Organization
+from shireito.registry.models import (
+    BudgetLine,
+    InformationSystem,
+    OversightRating,
+    OversightSchedule,
+    Recommendation,
+)
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 # The orders a list may be sorted by (public name → model ordering).
 SORTS = {
@@ -19,9 +42,19 @@ SORTS = {
 }
 
 
+def _sees_owner(user: User | None, owner_id: int | None, model: type[Model]) -> bool:
+    """Whether ``user`` may see ``model`` data of the organisation ``owner_id`` (one check in
+    memory, for rows already loaded)."""
+    ids = visible_organization_ids(user, model)
+    return owner_id in ids if isinstance(ids, set) else ids is ALL
+
+
+# --- systems -------------------------------------------------------------------------------
+
+
 def system_list(
     *,
-    user,
+    user: User | None,
     search: str = "",
     owner: str = "",
     category: str = "",
@@ -53,7 +86,7 @@ def system_list(
     return systems.order_by(SORTS.get(sort, "code"), "pk")
 
 
-def system_get(*, user, code: str) -> InformationSystem | None:
+def system_get(*, user: User | None, code: str) -> InformationSystem | None:
     return (
         visible_to(user, InformationSystem.objects.select_related("owner", "builder"))
         .filter(code=code)
@@ -61,18 +94,145 @@ def system_get(*, user, code: str) -> InformationSystem | None:
     )
 
 
-def may_edit_system(user, *, owner, builder=None) -> bool:
-    """Editors and organisation admins of the owner or of the builder; platform admins.
-    ``user=None`` is the command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    if not (user.has_role("editor") or user.has_role("org_admin")):
-        return False
-    return user.organization_id in {getattr(owner, "pk", None), getattr(builder, "pk", None)}
+def systems_in_reach(user: User | None) -> QuerySet[InformationSystem]:
+    """The systems an import may update or link: all of them for the command line."""
+    systems = InformationSystem.objects.select_related("owner", "builder")
+    return systems if user is None else visible_to(user, systems)
+
+
+def systems_named(*, user: User | None, codes: list[str], field: str) -> list[InformationSystem]:
+    """The systems ``codes`` name, as ``user`` sees them; an unknown or invisible id is an
+    error on ``field`` (the same answer for both, so an id never tells it exists)."""
+    found = {s.code: s for s in system_list(user=user).filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ValidationError({field: _("Unknown system ids: %s") % ", ".join(missing)})
+    return list(found.values())
+
+
+def related_shown(user: User | None, system: InformationSystem) -> list[InformationSystem]:
+    """The related systems ``user`` may see (links to others stay, unnamed). Filtered in
+    memory: exports call this per row over prefetched links."""
+    ids = visible_organization_ids(user, InformationSystem)
+    if not isinstance(ids, set):  # ALL
+        return list(system.related_systems.all())
+    return [s for s in system.related_systems.all() if s.owner_id in ids]
+
+
+def related_kept(
+    user: User | None, system: InformationSystem, chosen: list[InformationSystem]
+) -> list[InformationSystem]:
+    """``chosen`` plus the existing links ``user`` cannot see: saving a form never drops what
+    the user was not shown."""
+    shown = {s.pk for s in related_shown(user, system)}
+    hidden = [s for s in system.related_systems.all() if s.pk not in shown]
+    return [*chosen, *hidden]
+
+
+def redact_related(user: User | None, changes: dict) -> dict:
+    """In recorded changes of related systems, ids of systems the reader may not see become
+    "[hidden]"."""
+    if not isinstance(changes, dict) or "related_systems" not in changes:
+        return changes
+    pair = changes["related_systems"]
+    codes = {c for side in pair for c in (side if isinstance(side, list) else [side]) if c}
+    visible = set(
+        visible_to(user, InformationSystem.objects.filter(code__in=codes)).values_list(
+            "code", flat=True
+        )
+    )
+
+    def hide(side):
+        if isinstance(side, list):
+            return [c if c in visible else "[hidden]" for c in side]
+        return side if side is None or side in visible else "[hidden]"
+
+    return {**changes, "related_systems": [hide(side) for side in pair]}
+
+
+def row_of(system: InformationSystem, user: User | None = None) -> dict[str, Any]:
+    """A system's values as exported; related systems only those ``user`` may see
+    (``user=None``: the command line, all of them)."""
+    related = system.related_systems.all() if user is None else related_shown(user, system)
+    return {
+        "code": system.code,
+        "name": system.name,
+        "name_en": system.name_en,
+        "owner": system.owner.code,
+        "category": system.category,
+        "builder": system.builder.code,
+        "important": system.important,
+        "phase": system.phase,
+        "phase_since": system.phase_since,
+        "operation_start": system.operation_start,
+        "retirement_date": system.retirement_date,
+        "hosting": system.hosting,
+        "cloud_provider": system.cloud_provider,
+        "confidentiality": system.confidentiality,
+        "integrity": system.integrity,
+        "availability": system.availability,
+        "people_served": system.people_served,
+        "contact_name": system.contact_name,
+        "contact_email": system.contact_email,
+        "standard_business": system.standard_business,
+        "migration_status": system.migration_status,
+        "migration_target": system.migration_target,
+        "special_support_deadline": system.special_support_deadline,
+        "related": sorted(other.code for other in related),
+    }
+
+
+# --- oversight: who is overseen, ratings -----------------------------------------------------
+
+
+def overseen_categories(engine=None) -> set[str]:
+    engine = engine or active_engine()
+    return {str(c) for o in engine.model.oversight for c in o.categories}
+
+
+def is_overseen(system: InformationSystem, engine=None) -> bool:
+    return system.category in overseen_categories(engine)
+
+
+def oversight_visible(user: User | None, system: InformationSystem) -> bool:
+    """Whether ``user`` may see the oversight data (budget, ratings) of ``system``'s owner."""
+    return _sees_owner(user, system.owner_id, BudgetLine)
+
+
+def ratings_of(*, user: User | None, system: InformationSystem) -> QuerySet[OversightRating]:
+    """A system's risk ratings the user may see (the owner's and the overseer's), newest first."""
+    return visible_to(user, OversightRating.objects.filter(system=system)).order_by(
+        "-rated_on", "-id"
+    )
+
+
+def schedule() -> OversightSchedule:
+    return OversightSchedule.objects.filter(id=1).first() or OversightSchedule()
+
+
+def stale_before(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - dt.timedelta(days=schedule().rating_interval_days)
+
+
+def with_latest_rating(systems: QuerySet[InformationSystem]) -> QuerySet[InformationSystem]:
+    return systems.annotate(last_rated=Max("ratings__rated_on"))
+
+
+def ratings_due(
+    systems: QuerySet[InformationSystem], today: dt.date | None = None, *, user: User | None = None
+) -> QuerySet[InformationSystem]:
+    """Systems under oversight never rated, or last rated before the schedule says; for a
+    ``user``, only systems whose ratings they may see (the owner's and the overseer's)."""
+    if user is not None:
+        ids = visible_organization_ids(user, OversightRating)
+        if isinstance(ids, set):  # not ALL
+            systems = systems.filter(owner__in=ids)
+    return with_latest_rating(systems.filter(category__in=overseen_categories())).filter(
+        Q(last_rated__isnull=True) | Q(last_rated__lt=stale_before(today))
+    )
+
+
+# --- budget --------------------------------------------------------------------------------
 
 
 def fiscal_year_label(year: int, language: str = "ja") -> str:
@@ -85,33 +245,32 @@ def fiscal_year_label(year: int, language: str = "ja") -> str:
     return f"平成{year - 1988}年度"
 
 
-def current_fiscal_year(today=None) -> int:
-    from django.utils import timezone
-
+def current_fiscal_year(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     return today.year if today.month >= 4 else today.year - 1
 
 
-def budget_lines(*, user, system=None):
-    from shireito.registry.models import BudgetLine
-
+def budget_lines(
+    *, user: User | None, system: InformationSystem | None = None
+) -> QuerySet[BudgetLine]:
     lines = visible_to(user, BudgetLine.objects.select_related("system", "system__owner"))
     return lines.filter(system=system) if system is not None else lines
 
 
+def budget_line_get(
+    *, user: User | None, system: InformationSystem, year: int
+) -> BudgetLine | None:
+    return budget_lines(user=user, system=system).filter(fiscal_year=year).first()
+
+
 def budget_rollup(
-    *, user, group_by: str, years: list[int], categories: list[str] | None = None
+    *, user: User | None, group_by: str, years: list[int], categories: list[str] | None = None
 ) -> list[dict]:
     """Sums of requested, approved and executed yen per group (owner or category) and fiscal
     year, with the change of the approved amount from the year before. The change is given
     only when both years are fully decided (no line still requested or in review), so a
     partial total is never compared. Exact integers throughout. ``user=None`` is the command
     line (or open data, with ``categories``) and sums everything."""
-    from django.db.models import Count, F, Q, Sum
-    from django.utils.translation import get_language
-
-    from shireito.registry.models import BudgetLine
-
     key = {"ministry": "system__owner__code", "category": "system__category"}[group_by]
     lines = BudgetLine.objects.all() if user is None else visible_to(user, BudgetLine.objects.all())
     if categories is not None:
@@ -137,31 +296,28 @@ def budget_rollup(
             "undecided": row["undecided"],
         }
     labels = _group_labels(group_by, list(groups), get_language() or "ja")
-    result = []
     for group in groups.values():
         group["label"] = labels.get(group["group"], group["group"])
-        previous = None
-        for year in years:
-            cell = group["years"].setdefault(
-                year, {"requested": 0, "approved": None, "executed": None, "undecided": 0}
-            )
-            comparable = (
-                previous is not None and not previous["undecided"] and not cell["undecided"]
-            )
-            base = previous["approved"] if comparable else None
-            now = cell["approved"]
-            cell["change"] = (
-                None if not base or now is None else round((now - base) * 100 / base, 1)
-            )
-            previous = cell
-        result.append(group)
-    return result
+        _year_on_year(group["years"], years)
+    return list(groups.values())
+
+
+def _year_on_year(cells: dict[int, dict], years: list[int]) -> None:
+    """Fill the missing years and each year's change of the approved amount, where both years
+    are fully decided."""
+    previous: dict | None = None
+    for year in years:
+        cell = cells.setdefault(
+            year, {"requested": 0, "approved": None, "executed": None, "undecided": 0}
+        )
+        comparable = previous is not None and not previous["undecided"] and not cell["undecided"]
+        base = previous["approved"] if previous is not None and comparable else None
+        now = cell["approved"]
+        cell["change"] = None if not base or now is None else round((now - base) * 100 / base, 1)
+        previous = cell
 
 
 def _group_labels(group_by: str, keys: list[str], language: str) -> dict[str, str]:
-    from shireito.organizations.choices import SystemCategory
-    from shireito.organizations.models import Organization
-
     if group_by == "category":
         return {key: str(SystemCategory(key).label) for key in keys if key in SystemCategory.values}
     return {
@@ -172,11 +328,44 @@ def _group_labels(group_by: str, keys: list[str], language: str) -> dict[str, st
     }
 
 
-def open_data_systems():
+# --- recommendations -----------------------------------------------------------------------
+
+
+def recommendation_list(*, user: User | None, status: str = "") -> QuerySet[Recommendation]:
+    found = visible_to(user, Recommendation.objects.select_related("ministry")).order_by(
+        "-due_date"
+    )
+    return found.filter(status=status) if status else found
+
+
+def recommendation_get(*, user: User | None, number: str) -> Recommendation | None:
+    return (
+        visible_to(user, Recommendation.objects.select_related("ministry"))
+        .filter(number=number)
+        .first()
+    )
+
+
+def recommendation_systems(
+    *, user: User | None, recommendation: Recommendation
+) -> QuerySet[InformationSystem]:
+    """The systems a recommendation concerns that ``user`` may see."""
+    return system_list(user=user).filter(pk__in=recommendation.systems.all())
+
+
+def recommendations_of(*, user: User | None, system: InformationSystem) -> QuerySet[Recommendation]:
+    """The recommendations about ``system`` that ``user`` may see."""
+    return system.recommendations.filter(
+        pk__in=visible_to(user, Recommendation.objects.all()).values("pk")
+    )
+
+
+# --- open data (no user) -------------------------------------------------------------------
+
+
+def open_data_systems() -> QuerySet[InformationSystem]:
     """The one read that needs no user: the systems open data publishes (configured categories),
     to be shown only through ``open_data_row`` (configured fields)."""
-    from django.conf import settings
-
     return (
         InformationSystem.objects.select_related("owner", "builder")
         .filter(category__in=settings.SHIREITO_OPEN_DATA_CATEGORIES)
@@ -185,11 +374,7 @@ def open_data_systems():
     )
 
 
-def open_data_row(system) -> dict:
-    from django.conf import settings
-
-    from shireito.registry.transfer import row_of
-
+def open_data_row(system: InformationSystem) -> dict[str, Any]:
     row = row_of(system)
     return {field: row[field] for field in settings.SHIREITO_OPEN_DATA_FIELDS}
 
@@ -197,9 +382,6 @@ def open_data_row(system) -> dict:
 def open_data_budget(years: list[int], group_by: str = "ministry") -> list[dict]:
     """Approved and executed budget per owner (or category) and fiscal year for the published
     categories, with the era label and the change on the year before."""
-    from django.conf import settings
-    from django.utils.translation import get_language
-
     language = get_language() or "ja"
     rows = []
     for group in budget_rollup(
@@ -223,8 +405,6 @@ def open_data_budget(years: list[int], group_by: str = "ministry") -> list[dict]
 
 def open_data_labels() -> list[str]:
     """Headings of the published fields, in the active language."""
-    from django.conf import settings
-
     names = {
         f.name: f.verbose_name
         for f in InformationSystem._meta.get_fields()
@@ -233,11 +413,8 @@ def open_data_labels() -> list[str]:
     return [str(names.get(field, field)) for field in settings.SHIREITO_OPEN_DATA_FIELDS]
 
 
-def open_data_display(system) -> list:
+def open_data_display(system: InformationSystem) -> list:
     """The published fields of a system as people read them (labels, not codes)."""
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
     shown = []
     for field in settings.SHIREITO_OPEN_DATA_FIELDS:
         display = getattr(system, f"get_{field}_display", None)
@@ -248,59 +425,3 @@ def open_data_display(system) -> list:
             value = _("yes") if value else _("no")
         shown.append(value)
     return shown
-
-
-def recommendations_visible(user):
-    from shireito.registry.models import Recommendation
-
-    return visible_to(user, Recommendation.objects.all()).values("pk")
-
-
-def _shown(user, systems):
-    from shireito.core.scoping import ALL, visible_organization_ids
-
-    ids = visible_organization_ids(user, InformationSystem)
-    return [s for s in systems if ids is ALL or s.owner_id in ids]
-
-
-def related_shown(user, system) -> list:
-    """The related systems ``user`` may see (links to others stay, unnamed)."""
-    return _shown(user, system.related_systems.all())
-
-
-def related_kept(user, system, chosen: list) -> list:
-    """``chosen`` plus the existing links ``user`` cannot see: saving a form never drops what
-    the user was not shown."""
-    shown = {s.pk for s in related_shown(user, system)}
-    hidden = [s for s in system.related_systems.all() if s.pk not in shown]
-    return [*chosen, *hidden]
-
-
-def ratings_of(*, user, system):
-    """A system's risk ratings the user may see (the owner's and the overseer's), newest first."""
-    from shireito.registry.models import OversightRating
-
-    return visible_to(user, OversightRating.objects.filter(system=system)).order_by(
-        "-rated_on", "-id"
-    )
-
-
-def redact_related(user, changes: dict) -> dict:
-    """In recorded changes of related systems, ids of systems the reader may not see become
-    "[hidden]"."""
-    if not isinstance(changes, dict) or "related_systems" not in changes:
-        return changes
-    pair = changes["related_systems"]
-    codes = {c for side in pair for c in (side if isinstance(side, list) else [side]) if c}
-    visible = set(
-        visible_to(user, InformationSystem.objects.filter(code__in=codes)).values_list(
-            "code", flat=True
-        )
-    )
-
-    def hide(side):
-        if isinstance(side, list):
-            return [c if c in visible else "[hidden]" for c in side]
-        return side if side is None or side in visible else "[hidden]"
-
-    return {**changes, "related_systems": [hide(side) for side in pair]}

@@ -3,6 +3,8 @@ what), audited, and all or nothing."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,7 +13,13 @@ from shireito.core.choices import AuditAction
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.mandates import active_engine
 from shireito.registry.models import InformationSystem
-from shireito.registry.selectors import may_edit_system
+from shireito.registry.oversight import record_oversight_exit
+from shireito.registry.permissions import may_change_system, may_edit_system
+from shireito.registry.selectors import overseen_categories, related_kept
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 SYSTEM_FIELDS = (
     "name",
@@ -63,14 +71,14 @@ def check_builder(system: InformationSystem, engine=None) -> None:
     )
 
 
-def default_builder(*, category: str, owner, engine=None):
+def default_builder(*, category: str, owner: Organization, engine=None) -> Organization | None:
     """The builder the model names, to fill in when an import or a form leaves it empty."""
     builders = (engine or active_engine()).builder_for(category, owner).builders
     return builders[0] if len(builders) == 1 else None
 
 
 def system_create(
-    *, actor, code: str, engine=None, related_systems=(), **fields
+    *, actor: User | None, code: str, engine=None, related_systems=(), **fields
 ) -> InformationSystem:
     unknown = set(fields) - set(SYSTEM_FIELDS)
     if unknown:
@@ -90,21 +98,19 @@ def system_create(
 
 
 def system_update(
-    *, actor, system: InformationSystem, engine=None, reason: str = "", **fields
+    *, actor: User | None, system: InformationSystem, engine=None, reason: str = "", **fields
 ) -> InformationSystem:
     """Change a system. Moving it out of the Digital Agency's oversight by reclassifying it
     needs a ``reason``, which the audit trail keeps (lessons of the US IT Dashboard)."""
     unknown = set(fields) - set(SYSTEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+    if not may_change_system(actor, system):
         raise PermissionDenied(_("You may not change this system."))
     if "owner" in fields and not may_edit_system(
         actor, owner=fields["owner"], builder=fields.get("builder", system.builder)
     ):
         raise PermissionDenied(_("You may not move systems to this organization."))
-    from shireito.registry.oversight import overseen_categories, record_oversight_exit
-
     old_category = system.category
     overseen = overseen_categories(engine)
     leaves = old_category in overseen and fields.get("category", old_category) not in overseen
@@ -125,10 +131,10 @@ def system_update(
 
 
 def system_set_related(
-    *, actor, system: InformationSystem, related: list[InformationSystem]
+    *, actor: User | None, system: InformationSystem, related: list[InformationSystem]
 ) -> None:
     """Make ``related`` the system's related systems (both ways), as one audited change."""
-    if not may_edit_system(actor, owner=system.owner, builder=system.builder):
+    if not may_change_system(actor, system):
         raise PermissionDenied(_("You may not change this system."))
     if any(other.pk == system.pk for other in related):
         raise ValidationError({"related": _("A system is not related to itself.")})
@@ -153,3 +159,32 @@ def system_set_related(
                 instance=other,
                 changes={"related_systems": [None, system.code] if linked else [system.code, None]},
             )
+
+
+def system_add(
+    *, actor: User | None, code: str, related: list[InformationSystem], **fields
+) -> InformationSystem:
+    """A new system and its links, together or not at all (the add form's and the API's)."""
+    with transaction.atomic():
+        system = system_create(actor=actor, code=code, **fields)
+        system_set_related(actor=actor, system=system, related=related)
+    return system
+
+
+def system_change(
+    *,
+    actor: User | None,
+    system: InformationSystem,
+    reason: str = "",
+    related: list[InformationSystem] | None = None,
+    **fields,
+) -> InformationSystem:
+    """Change a system and (unless ``related`` is None) its links, together or not at all.
+    ``related`` is what the actor chose among the systems they see; links to others stay."""
+    with transaction.atomic():
+        system = system_update(actor=actor, system=system, reason=reason, **fields)
+        if related is not None:
+            system_set_related(
+                actor=actor, system=system, related=related_kept(actor, system, related)
+            )
+    return system

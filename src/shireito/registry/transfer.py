@@ -13,18 +13,21 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from shireito.core.scoping import visible_to
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
-from shireito.registry.oversight import overseen_categories
-from shireito.registry.selectors import may_edit_system, related_kept, related_shown
+from shireito.registry.permissions import may_change_system, may_edit_system
+from shireito.registry.selectors import overseen_categories, related_kept, row_of, systems_in_reach
 from shireito.registry.services import (
+    SYSTEM_FIELDS,
     check_builder,
     default_builder,
     system_create,
@@ -32,32 +35,10 @@ from shireito.registry.services import (
     system_update,
 )
 
-COLUMNS = [
-    "code",
-    "name",
-    "name_en",
-    "owner",
-    "category",
-    "builder",
-    "important",
-    "phase",
-    "phase_since",
-    "operation_start",
-    "retirement_date",
-    "hosting",
-    "cloud_provider",
-    "confidentiality",
-    "integrity",
-    "availability",
-    "people_served",
-    "contact_name",
-    "contact_email",
-    "standard_business",
-    "migration_status",
-    "migration_target",
-    "special_support_deadline",
-    "related",
-]
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+COLUMNS = ["code", *SYSTEM_FIELDS, "related"]
 REQUIRED = {"code", "name", "owner", "category"}
 DATES = {
     "phase_since",
@@ -72,6 +53,10 @@ DEFAULTED = {"important", "phase", "hosting", "confidentiality", "integrity", "a
 MAX_ROWS = 50_000
 # A web request may check or import this many rows; bigger files go through the command line.
 MAX_WEB_ROWS = 5_000
+
+
+# A checked row: the system it changes (None: a new one), its id, its values, its line.
+Plan = tuple[InformationSystem | None, str, dict, int]
 
 
 @dataclass(frozen=True)
@@ -121,7 +106,7 @@ def _parse_value(column: str, raw: str):
 def import_systems(
     stream: Iterable[str],
     *,
-    actor,
+    actor: User | None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
@@ -144,11 +129,9 @@ def import_systems(
         return result
     organizations = {o.code: o for o in Organization.objects.all()}
     engine = active_engine()
-    systems = InformationSystem.objects.select_related("owner", "builder")
-    if actor is not None:
-        systems = visible_to(actor, systems)
+    systems = systems_in_reach(actor)
     seen: dict[str, int] = {}
-    planned: list[tuple[InformationSystem | None, str, dict, int]] = []
+    planned: list[Plan] = []
     for line, row in enumerate(reader, start=2):
         result.rows += 1
         if result.rows > max_rows:
@@ -173,11 +156,31 @@ def import_systems(
     return result
 
 
+def import_upload(
+    upload: UploadedFile, *, actor: User | None, dry_run: bool, max_rows: int = MAX_WEB_ROWS
+) -> ImportResult:
+    """``import_systems`` of an uploaded CSV file (the page's and the API's); a file that is
+    not UTF-8 is an error on its field."""
+    stream = upload.file
+    assert stream is not None  # an upload Django has received always has its content
+    try:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        return import_systems(text, actor=actor, dry_run=dry_run, max_rows=max_rows)
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
+
+
 class _WriteFailed(Exception):
     pass
 
 
-def _write(planned, actor, engine, systems, result) -> None:
+def _write(
+    planned: list[Plan],
+    actor: User | None,
+    engine,
+    systems: QuerySet[InformationSystem],
+    result: ImportResult,
+) -> None:
     """Write the checked rows. Anything the services still refuse (a row changed by someone
     else meanwhile) becomes a problem on its line and the whole file is rolled back."""
     written = {}
@@ -197,11 +200,7 @@ def _write(planned, actor, engine, systems, result) -> None:
                 related = chosen if actor is None else related_kept(actor, system, chosen)
                 system_set_related(actor=actor, system=system, related=related)
     except ValidationError as exc:
-        for column, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-            for message in messages:
-                result.problems.append(
-                    RowProblem(line, None if column == "__all__" else column, message)
-                )
+        _add_problems(result, line, exc)
         raise _WriteFailed from exc
     except PermissionDenied as exc:
         result.problems.append(RowProblem(line, "owner", str(exc)))
@@ -213,7 +212,9 @@ def _write(planned, actor, engine, systems, result) -> None:
         raise _WriteFailed from exc
 
 
-def _check_related(planned, systems, result) -> None:
+def _check_related(
+    planned: list[Plan], systems: QuerySet[InformationSystem], result: ImportResult
+) -> None:
     """Related ids must be systems the importer may see, or systems of the same file; a link
     goes both ways, so when both ends are in the file both rows must name each other."""
     in_file = {plan[1] for plan in planned}
@@ -243,23 +244,20 @@ def _check_related(planned, systems, result) -> None:
             )
 
 
-def _check_row(line, row, actor, organizations, engine, seen, systems, result):
+def _check_row(
+    line: int,
+    row: dict,
+    actor: User | None,
+    organizations: dict[str, Organization],
+    engine,
+    seen: dict[str, int],
+    systems: QuerySet[InformationSystem],
+    result: ImportResult,
+) -> Plan | None:
     """Parse and validate one row without writing; record its problems, or return the plan."""
-    values = {}
     problems_before = len(result.problems)
-    for column in COLUMNS:
-        if column not in row or row[column] is None:
-            continue
-        if column in DEFAULTED and not row[column].strip():
-            continue
-        try:
-            values[column] = _parse_value(column, row[column])
-        except ValueError as exc:
-            result.problems.append(RowProblem(line, column, str(exc)))
+    values = _parse_row(line, row, result)
     code = values.pop("code", None)
-    for column in REQUIRED:
-        if column in row and not (row[column] or "").strip():
-            result.problems.append(RowProblem(line, column, _("This column is required.")))
     if not code:
         return None
     if code in seen:
@@ -268,46 +266,22 @@ def _check_row(line, row, actor, organizations, engine, seen, systems, result):
         )
         return None
     seen[code] = line
-    for column in ("owner", "builder"):
-        if values.get(column):
-            organization = organizations.get(values[column])
-            if organization is None:
-                result.problems.append(
-                    RowProblem(line, column, _("No organization has this code."))
-                )
-                return None
-            values[column] = organization
+    if not _resolve_organizations(line, values, organizations, result):
+        return None
     existing = systems.filter(code=code).first()
     if existing is None:
-        values = {k: v for k, v in values.items() if v is not None}
-        if values.get("builder") is None and values.get("owner") and values.get("category"):
-            values["builder"] = default_builder(
-                category=values["category"], owner=values["owner"], engine=engine
-            )
-        candidate = InformationSystem(
-            code=code, **{k: v for k, v in values.items() if k != "related"}
-        )
-        may = may_edit_system(actor, owner=values.get("owner"), builder=values.get("builder"))
+        values, candidate, may = _new_candidate(code, values, actor, engine)
     else:
-        values = {k: v for k, v in values.items() if v is not None or k not in {"owner", "builder"}}
-        candidate = InformationSystem.objects.get(pk=existing.pk)
-        for name, value in values.items():
-            if name != "related":
-                setattr(candidate, name, value)
-        may = may_edit_system(
-            actor, owner=existing.owner, builder=existing.builder
-        ) and may_edit_system(actor, owner=candidate.owner, builder=candidate.builder)
-    if existing is not None and candidate.category != existing.category:
-        overseen = overseen_categories(engine)
-        if existing.category in overseen and candidate.category not in overseen:
-            result.problems.append(
-                RowProblem(
-                    line,
-                    "category",
-                    _("Leaving oversight needs a reason; change it on its page or in the API."),
-                )
+        values, candidate, may = _changed_candidate(existing, values, actor)
+    if existing is not None and _leaves_oversight(existing, candidate, engine):
+        result.problems.append(
+            RowProblem(
+                line,
+                "category",
+                _("Leaving oversight needs a reason; change it on its page or in the API."),
             )
-            return None
+        )
+        return None
     if not may:
         result.problems.append(
             RowProblem(line, "owner", _("You may not add or change systems of this organization."))
@@ -317,11 +291,7 @@ def _check_row(line, row, actor, organizations, engine, seen, systems, result):
         candidate.full_clean()
         check_builder(candidate, engine)
     except ValidationError as exc:
-        for column, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-            for message in messages:
-                result.problems.append(
-                    RowProblem(line, None if column == "__all__" else column, message)
-                )
+        _add_problems(result, line, exc)
     if len(result.problems) > problems_before:
         return None
     if existing is None:
@@ -331,36 +301,77 @@ def _check_row(line, row, actor, organizations, engine, seen, systems, result):
     return existing, code, values, line
 
 
-def row_of(system: InformationSystem, user=None) -> dict:
-    """A system's values as exported; related systems only those ``user`` may see
-    (``user=None``: the command line, all of them)."""
-    related = system.related_systems.all() if user is None else related_shown(user, system)
-    return {
-        "code": system.code,
-        "name": system.name,
-        "name_en": system.name_en,
-        "owner": system.owner.code,
-        "category": system.category,
-        "builder": system.builder.code,
-        "important": system.important,
-        "phase": system.phase,
-        "phase_since": system.phase_since,
-        "operation_start": system.operation_start,
-        "retirement_date": system.retirement_date,
-        "hosting": system.hosting,
-        "cloud_provider": system.cloud_provider,
-        "confidentiality": system.confidentiality,
-        "integrity": system.integrity,
-        "availability": system.availability,
-        "people_served": system.people_served,
-        "contact_name": system.contact_name,
-        "contact_email": system.contact_email,
-        "standard_business": system.standard_business,
-        "migration_status": system.migration_status,
-        "migration_target": system.migration_target,
-        "special_support_deadline": system.special_support_deadline,
-        "related": sorted(other.code for other in related),
-    }
+def _parse_row(line: int, row: dict, result: ImportResult) -> dict:
+    """The row's cells as values (an empty defaulted cell is left out); a cell that does not
+    parse, or a required one left empty, is a problem."""
+    values = {}
+    for column in COLUMNS:
+        if column not in row or row[column] is None:
+            continue
+        if column in DEFAULTED and not row[column].strip():
+            continue
+        try:
+            values[column] = _parse_value(column, row[column])
+        except ValueError as exc:
+            result.problems.append(RowProblem(line, column, str(exc)))
+    for column in REQUIRED:
+        if column in row and not (row[column] or "").strip():
+            result.problems.append(RowProblem(line, column, _("This column is required.")))
+    return values
+
+
+def _resolve_organizations(line: int, values: dict, organizations: dict, result) -> bool:
+    """Owner and builder codes become organisations; ``False`` when one is unknown."""
+    for column in ("owner", "builder"):
+        if values.get(column):
+            organization = organizations.get(values[column])
+            if organization is None:
+                result.problems.append(
+                    RowProblem(line, column, _("No organization has this code."))
+                )
+                return False
+            values[column] = organization
+    return True
+
+
+def _new_candidate(code: str, values: dict, actor: User | None, engine):
+    """A system the row adds (not saved), with the builder the model names when left empty,
+    and whether ``actor`` may add it."""
+    values = {k: v for k, v in values.items() if v is not None}
+    if values.get("builder") is None and values.get("owner") and values.get("category"):
+        values["builder"] = default_builder(
+            category=values["category"], owner=values["owner"], engine=engine
+        )
+    candidate = InformationSystem(code=code, **{k: v for k, v in values.items() if k != "related"})
+    may = may_edit_system(actor, owner=values.get("owner"), builder=values.get("builder"))
+    return values, candidate, may
+
+
+def _changed_candidate(existing: InformationSystem, values: dict, actor: User | None):
+    """The system as the row would change it (not saved), and whether ``actor`` may change it
+    both as it is and as it would be."""
+    values = {k: v for k, v in values.items() if v is not None or k not in {"owner", "builder"}}
+    candidate = InformationSystem.objects.get(pk=existing.pk)
+    for name, value in values.items():
+        if name != "related":
+            setattr(candidate, name, value)
+    may = may_change_system(actor, existing) and may_change_system(actor, candidate)
+    return values, candidate, may
+
+
+def _leaves_oversight(existing: InformationSystem, candidate: InformationSystem, engine) -> bool:
+    if candidate.category == existing.category:
+        return False
+    overseen = overseen_categories(engine)
+    return existing.category in overseen and candidate.category not in overseen
+
+
+def _add_problems(result: ImportResult, line: int, exc: ValidationError) -> None:
+    for column, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+        for message in messages:
+            result.problems.append(
+                RowProblem(line, None if column == "__all__" else column, message)
+            )
 
 
 def _text(value) -> str:
@@ -373,15 +384,14 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def export_csv(systems, *, user=None) -> Iterator[str]:
-    """CSV lines (with header) of ``systems``, streamed in chunks so 40,000 rows stay cheap.
-    The same columns import back."""
+def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text of ``header`` and ``rows`` in chunks of about 64 kB: a download of 40,000 rows
+    is streamed, never held whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
-        row = row_of(system, user)
-        writer.writerow([_text(row[c]) for c in COLUMNS])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -389,14 +399,27 @@ def export_csv(systems, *, user=None) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def export_json(systems, *, user=None) -> Iterator[str]:
-    """A JSON array of ``systems``, streamed."""
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array of ``rows``, one row per chunk (dates and the like as text)."""
     yield "["
-    first = True
-    for system in systems.prefetch_related("related_systems").iterator(chunk_size=2000):
-        row = {
-            c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system, user).items()
-        }
-        yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
-        first = False
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + json.dumps(row, ensure_ascii=False, default=str)
     yield "]"
+
+
+def export_csv(systems, *, user: User | None = None) -> Iterator[str]:
+    """CSV lines (with header) of ``systems``; the same columns import back."""
+    rows = (row_of(system, user) for system in _each(systems))
+    return csv_chunks(COLUMNS, ([_text(row[c]) for c in COLUMNS] for row in rows))
+
+
+def export_json(systems, *, user: User | None = None) -> Iterator[str]:
+    """A JSON array of ``systems``, streamed."""
+    return json_chunks(
+        {c: (_text(v) if isinstance(v, dt.date) else v) for c, v in row_of(system, user).items()}
+        for system in _each(systems)
+    )
+
+
+def _each(systems) -> Iterator[InformationSystem]:
+    return systems.prefetch_related("related_systems").iterator(chunk_size=2000)

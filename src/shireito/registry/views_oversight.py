@@ -3,82 +3,74 @@ schedule, recommendations to ministries, the roll-ups, and the sign-in-free open
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shireito.core.forms import add_service_errors
-from shireito.core.htmx import paginate
-from shireito.core.scoping import visible_to
+from shireito.core.htmx import paginate, render_page
+from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page
 from shireito.organizations.selectors import organization_list
-from shireito.registry import oversight, selectors
+from shireito.registry import oversight, permissions, selectors
 from shireito.registry.forms import (
     AnswerForm,
     BudgetDecisionForm,
     BudgetExecutionForm,
     BudgetRequestForm,
     BudgetReviewForm,
+    BudgetRollupFilter,
     RatingForm,
     RecommendationForm,
     ScheduleForm,
 )
-from shireito.registry.models import Recommendation
+from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
+from shireito.registry.transfer import csv_chunks, json_chunks
+
+BUDGET_COLUMNS = [
+    "group",
+    "label",
+    "fiscal_year",
+    "fiscal_year_label",
+    "approved",
+    "executed",
+    "change",
+]
 
 
-def _system(request, code):
-    system = selectors.system_get(user=request.user, code=code)
-    if system is None:
-        raise Http404
-    return system
+def _system(request, code: str) -> InformationSystem:
+    return get_or_404(selectors.system_get(user=request.user, code=code))
 
 
-def _line(request, system, year):
-    line = selectors.budget_lines(user=request.user, system=system).filter(fiscal_year=year).first()
-    if line is None:
-        raise Http404
-    return line
+def _line(request, code: str, year: int) -> BudgetLine:
+    system = _system(request, code)
+    return get_or_404(selectors.budget_line_get(user=request.user, system=system, year=year))
 
 
-def _form_page(request, form, *, title, success, action, cancel_url, intro=""):
-    """One form, one service call: on success a message and back to ``cancel_url``."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        else:
-            messages.success(request, success)
-            return redirect(cancel_url)
-    return render(
-        request,
-        "form_page.html",
-        {"form": form, "page_title": title, "intro": intro, "cancel_url": cancel_url},
-    )
+def _recommendation(request, number: str) -> Recommendation:
+    return get_or_404(selectors.recommendation_get(user=request.user, number=number))
 
 
-def _bound(form_class, request, **kwargs):
-    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+def _require_digital_agency(request) -> None:
+    if not permissions.acts_for_digital_agency(request.user):
+        raise PermissionDenied
+
+
+# --- budget --------------------------------------------------------------------------------
 
 
 @login_required
 def budget_request(request, code: str):
     system = _system(request, code)
-    return _form_page(
+    return form_page(
         request,
-        _bound(
+        bound_form(
             BudgetRequestForm, request, initial={"fiscal_year": selectors.current_fiscal_year() + 1}
         ),
         title=_("Request a budget for %(name)s") % {"name": system},
@@ -90,29 +82,27 @@ def budget_request(request, code: str):
             development=d["development"],
             operation=d["operation"],
         ),
-        cancel_url=reverse("registry:detail", args=[code]),
+        redirect_to=reverse("registry:detail", args=[code]),
     )
 
 
 @login_required
 def budget_review(request, code: str, year: int):
-    system = _system(request, code)
-    line = _line(request, system, year)
-    return _form_page(
+    line = _line(request, code, year)
+    return form_page(
         request,
-        _bound(BudgetReviewForm, request),
+        bound_form(BudgetReviewForm, request),
         title=_("Review %(line)s") % {"line": line},
         success=_("The request is marked reviewed."),
         action=lambda d: oversight.budget_review(actor=request.user, line=line, note=d["note"]),
-        cancel_url=reverse("registry:detail", args=[code]),
+        redirect_to=reverse("registry:detail", args=[code]),
     )
 
 
 @login_required
 def budget_decide(request, code: str, year: int):
-    system = _system(request, code)
-    line = _line(request, system, year)
-    form = _bound(
+    line = _line(request, code, year)
+    form = bound_form(
         BudgetDecisionForm,
         request,
         initial={
@@ -120,7 +110,7 @@ def budget_decide(request, code: str, year: int):
             "operation_approved": line.operation_requested,
         },
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Decide %(line)s") % {"line": line},
@@ -133,17 +123,16 @@ def budget_decide(request, code: str, year: int):
             operation=d["operation_approved"],
             note=d["note"],
         ),
-        cancel_url=reverse("registry:detail", args=[code]),
+        redirect_to=reverse("registry:detail", args=[code]),
     )
 
 
 @login_required
 def budget_execution(request, code: str, year: int):
-    system = _system(request, code)
-    line = _line(request, system, year)
-    return _form_page(
+    line = _line(request, code, year)
+    return form_page(
         request,
-        _bound(BudgetExecutionForm, request),
+        bound_form(BudgetExecutionForm, request),
         title=_("Record spending of %(line)s") % {"line": line},
         success=_("The spending is recorded."),
         action=lambda d: oversight.budget_record_execution(
@@ -152,104 +141,97 @@ def budget_execution(request, code: str, year: int):
             development=d["development_executed"],
             operation=d["operation_executed"],
         ),
-        cancel_url=reverse("registry:detail", args=[code]),
+        redirect_to=reverse("registry:detail", args=[code]),
     )
+
+
+@login_required
+def budget_rollup(request):
+    filters = BudgetRollupFilter(request.GET)
+    group_by = filters.values()["group_by"]
+    current = selectors.current_fiscal_year()
+    years = list(range(current - 4, current + 2))
+    language = get_language() or "ja"
+    return render_page(
+        request,
+        "registry/budget_rollup.html",
+        {
+            "filter_form": filters,
+            "rows": selectors.budget_rollup(user=request.user, group_by=group_by, years=years),
+            "years": [(year, selectors.fiscal_year_label(year, language)) for year in years],
+            "group_by": group_by,
+        },
+        partial="results",
+    )
+
+
+# --- ratings -------------------------------------------------------------------------------
 
 
 @login_required
 def rate(request, code: str):
     system = _system(request, code)
-    return _form_page(
+    return form_page(
         request,
-        _bound(RatingForm, request),
+        bound_form(RatingForm, request),
         title=_("Rate the risk of %(name)s") % {"name": system},
         success=_("The rating is recorded."),
         action=lambda d: oversight.rating_add(
             actor=request.user, system=system, risk=d["risk"], reason=d["reason"]
         ),
-        cancel_url=reverse("registry:detail", args=[code]),
+        redirect_to=reverse("registry:detail", args=[code]),
     )
 
 
 @login_required
 def oversight_due(request):
     """National systems whose rating is missing or older than the schedule."""
-    due = oversight.ratings_due(selectors.system_list(user=request.user), user=request.user)
-    return render(
+    return list_page(
         request,
-        "registry/oversight_due.html",
-        {
-            "page": paginate(request, due),
-            "schedule": oversight.schedule(),
-            "may_set": oversight.acts_for_digital_agency(request.user),
+        template="registry/oversight_due.html",
+        items=selectors.ratings_due(selectors.system_list(user=request.user), user=request.user),
+        context={
+            "schedule": selectors.schedule(),
+            "may_set": permissions.acts_for_digital_agency(request.user),
         },
+        partial=None,
     )
 
 
 @login_required
 def schedule_edit(request):
-    if not oversight.acts_for_digital_agency(request.user):
-        raise PermissionDenied
-    return _form_page(
+    _require_digital_agency(request)
+    return form_page(
         request,
-        _bound(
+        bound_form(
             ScheduleForm,
             request,
-            initial={"rating_interval_days": oversight.schedule().rating_interval_days},
+            initial={"rating_interval_days": selectors.schedule().rating_interval_days},
         ),
         title=_("Rating schedule"),
         success=_("The schedule is saved."),
         action=lambda d: oversight.schedule_set(
             actor=request.user, rating_interval_days=d["rating_interval_days"]
         ),
-        cancel_url=reverse("registry:oversight"),
+        redirect_to=reverse("registry:oversight"),
     )
 
 
-@login_required
-def budget_rollup(request):
-    group_by = (
-        request.GET.get("group_by")
-        if request.GET.get("group_by") in {"ministry", "category"}
-        else "ministry"
-    )
-    current = selectors.current_fiscal_year()
-    years = list(range(current - 4, current + 2))
-    language = get_language() or "ja"
-    return render(
-        request,
-        "registry/budget_rollup.html",
-        {
-            "rows": selectors.budget_rollup(user=request.user, group_by=group_by, years=years),
-            "years": [(year, selectors.fiscal_year_label(year, language)) for year in years],
-            "group_by": group_by,
-        },
-    )
+# --- recommendations -----------------------------------------------------------------------
 
 
 @login_required
 def recommendation_list(request):
-    recommendations = visible_to(request.user, Recommendation.objects.select_related("ministry"))
-    return render(
+    return list_page(
         request,
-        "registry/recommendation_list.html",
-        {
-            "page": paginate(request, recommendations.order_by("-due_date")),
+        template="registry/recommendation_list.html",
+        items=selectors.recommendation_list(user=request.user),
+        context={
             "today": timezone.localdate(),
-            "may_issue": oversight.acts_for_digital_agency(request.user),
+            "may_issue": permissions.acts_for_digital_agency(request.user),
         },
+        partial=None,
     )
-
-
-def _recommendation(request, number):
-    found = (
-        visible_to(request.user, Recommendation.objects.select_related("ministry"))
-        .filter(number=number)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
 
 
 @login_required
@@ -260,12 +242,12 @@ def recommendation_detail(request, number: str):
         "registry/recommendation_detail.html",
         {
             "recommendation": recommendation,
-            "systems": selectors.system_list(user=request.user).filter(
-                pk__in=recommendation.systems.all()
+            "systems": selectors.recommendation_systems(
+                user=request.user, recommendation=recommendation
             ),
             "overdue": recommendation.is_overdue(timezone.localdate()),
-            "may_answer": oversight.may_answer(request.user, recommendation),
-            "may_conclude": oversight.acts_for_digital_agency(request.user),
+            "may_answer": permissions.may_answer(request.user, recommendation),
+            "may_conclude": permissions.acts_for_digital_agency(request.user),
         },
     )
 
@@ -274,11 +256,10 @@ def recommendation_detail(request, number: str):
 def recommendation_conclude(request, number: str, escalate: bool):
     """A page of its own, so closing or escalating is never one stray click."""
     recommendation = _recommendation(request, number)
-    if not oversight.acts_for_digital_agency(request.user):
-        raise PermissionDenied
-    return _form_page(
+    _require_digital_agency(request)
+    return form_page(
         request,
-        _bound(forms.Form, request),
+        bound_form(forms.Form, request),
         title=(_("Escalate %(number)s") if escalate else _("Close %(number)s"))
         % {"number": recommendation.number},
         intro=_("Escalate when the answer does not settle the matter; this cannot be undone.")
@@ -288,55 +269,48 @@ def recommendation_conclude(request, number: str, escalate: bool):
         action=lambda d: oversight.recommendation_conclude(
             actor=request.user, recommendation=recommendation, escalate=escalate
         ),
-        cancel_url=reverse("registry:recommendation", args=[number]),
+        redirect_to=reverse("registry:recommendation", args=[number]),
     )
 
 
 @login_required
 def recommendation_issue(request):
-    if not oversight.acts_for_digital_agency(request.user):
-        raise PermissionDenied
-    form = _bound(RecommendationForm, request)
-
-    def issue(data):
-        codes = [c.strip() for c in data["systems"].split(",") if c.strip()]
-        found = {s.code: s for s in selectors.system_list(user=request.user).filter(code__in=codes)}
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise ValidationError({"systems": _("Unknown system ids: %s") % ", ".join(missing)})
-        oversight.recommendation_issue(
-            actor=request.user,
-            ministry=data["ministry"],
-            systems=list(found.values()),
-            reason=data["reason"],
-            due_date=data["due_date"],
-        )
-
-    form.fields["ministry"].queryset = organization_list(user=request.user).filter(kind="ministry")
-    return _form_page(
+    _require_digital_agency(request)
+    form = bound_form(
+        RecommendationForm,
+        request,
+        ministries=organization_list(user=request.user).filter(kind="ministry"),
+    )
+    return form_page(
         request,
         form,
         title=_("Issue a recommendation"),
         success=_("The recommendation is issued."),
-        action=issue,
-        cancel_url=reverse("registry:recommendations"),
+        action=lambda d: oversight.recommendation_issue(
+            actor=request.user,
+            ministry=d["ministry"],
+            systems=selectors.systems_named(user=request.user, codes=d["systems"], field="systems"),
+            reason=d["reason"],
+            due_date=d["due_date"],
+        ),
+        redirect_to=reverse("registry:recommendations"),
     )
 
 
 @login_required
 def recommendation_answer(request, number: str):
     recommendation = _recommendation(request, number)
-    if not oversight.may_answer(request.user, recommendation):
+    if not permissions.may_answer(request.user, recommendation):
         raise PermissionDenied
-    return _form_page(
+    return form_page(
         request,
-        _bound(AnswerForm, request),
+        bound_form(AnswerForm, request),
         title=_("Answer %(number)s") % {"number": recommendation.number},
         success=_("The answer is recorded."),
         action=lambda d: oversight.recommendation_answer(
             actor=request.user, recommendation=recommendation, answer=d["answer"]
         ),
-        cancel_url=reverse("registry:recommendation", args=[number]),
+        redirect_to=reverse("registry:recommendation", args=[number]),
     )
 
 
@@ -358,61 +332,43 @@ def open_data(request):
     )
 
 
-def _open_fields():
-    from django.conf import settings
-
-    return settings.SHIREITO_OPEN_DATA_FIELDS
-
-
 def open_data_systems(request, fmt: str):
+    """The published systems as a file, streamed. Inline: open data is read in the browser
+    as often as it is saved."""
+    fields = settings.SHIREITO_OPEN_DATA_FIELDS
     rows = (
         selectors.open_data_row(s) for s in selectors.open_data_systems().iterator(chunk_size=2000)
     )
     if fmt == "json":
-
-        def chunks():
-            yield "["
-            for index, row in enumerate(rows):
-                yield ("," if index else "") + json.dumps(row, ensure_ascii=False, default=str)
-            yield "]"
-
-        return StreamingHttpResponse(chunks(), content_type="application/json")
-
-    def csv_chunks():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_open_fields(), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return StreamingHttpResponse(csv_chunks(), content_type="text/csv; charset=utf-8")
+        return file_response(
+            json_chunks(rows),
+            filename="systems.json",
+            content_type="application/json",
+            inline=True,
+        )
+    return file_response(
+        csv_chunks(fields, ([row[field] for field in fields] for row in rows)),
+        filename="systems.csv",
+        content_type="text/csv; charset=utf-8",
+        inline=True,
+    )
 
 
 def open_data_budget(request, fmt: str):
+    """The published budget figures as a file: a few hundred rows, sent whole."""
     current = selectors.current_fiscal_year()
     group_by = "category" if request.GET.get("group_by") == "category" else "ministry"
     rows = selectors.open_data_budget(list(range(current - 4, current + 1)), group_by)
     if fmt == "json":
-        return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer,
-        fieldnames=[
-            "group",
-            "label",
-            "fiscal_year",
-            "fiscal_year_label",
-            "approved",
-            "executed",
-            "change",
-        ],
-        lineterminator="\n",
+        return file_response(
+            json.dumps(rows, ensure_ascii=False, default=str),
+            filename="budget.json",
+            content_type="application/json",
+            inline=True,
+        )
+    return file_response(
+        "".join(csv_chunks(BUDGET_COLUMNS, ([row[c] for c in BUDGET_COLUMNS] for row in rows))),
+        filename="budget.csv",
+        content_type="text/csv; charset=utf-8",
+        inline=True,
     )
-    writer.writeheader()
-    writer.writerows(rows)
-    return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

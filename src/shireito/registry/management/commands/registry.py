@@ -1,11 +1,13 @@
 """`shireito registry import FILE [--dry-run]` and `shireito registry export`."""
 
+import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import budget_rollup, current_fiscal_year
 from shireito.registry.transfer import export_csv, export_json, import_systems
 
 
@@ -68,10 +70,6 @@ class Command(BaseCommand):
             self.stdout.write("Checked only (--dry-run): nothing was written.")
 
     def _rollup(self, options) -> None:
-        import json
-
-        from shireito.registry.selectors import budget_rollup, current_fiscal_year
-
         current = current_fiscal_year()
         years = list(range(current - options["years"] + 1, current + 1))
         rows = budget_rollup(user=None, group_by=options["group_by"], years=years)
