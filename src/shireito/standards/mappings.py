@@ -21,6 +21,7 @@ from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.choices import COVERING, MappingRelationship
 from shireito.standards.importers import CatalogImportError
 from shireito.standards.models import Catalog, CatalogMapping, MappingEntry, key_validator
+from shireito.standards.permissions import may_manage_catalogs
 from shireito.standards.spreadsheet import read_rows
 
 COLUMNS = ["source_id", "target_id", "relationship", "note"]
@@ -46,8 +47,6 @@ def mapping_import(
     owner=None,
 ) -> CatalogMapping:
     """Check every row, then write the mapping and all its entries, or nothing."""
-    from shireito.standards.services import may_manage_catalogs
-
     if actor is not None and owner is None and not actor.is_platform_admin:
         owner = actor.organization
     if not may_manage_catalogs(actor, owner):

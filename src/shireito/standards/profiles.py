@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
-from shireito.core.scoping import visible_to
 from shireito.core.services import audited_create, record_audit_event
+from shireito.standards import selectors
 from shireito.standards.importers import (
     SUPPORTED_OSCAL,
     CatalogImportError,
@@ -95,9 +95,7 @@ def resolve_profile(
     if not imports:
         problems.append(Problem("$.profile.imports", _("A profile imports at least one catalog.")))
     names = _resource_names(profile)
-    candidates = (
-        Catalog.objects.all() if actor is None else visible_to(actor, Catalog.objects.all())
-    )
+    candidates = selectors.profile_sources(actor)
     selected: list[tuple[Catalog, set[int]]] = []
     for index, entry in enumerate(imports):
         path = f"$.profile.imports[{index}]"

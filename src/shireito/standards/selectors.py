@@ -4,11 +4,15 @@ differences between two editions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shireito.core.scoping import visible_to
-from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.models import Catalog, CatalogMapping, CatalogNode
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
@@ -34,6 +38,22 @@ def catalog_visible(user) -> QuerySet[Catalog]:
 
 def catalog_get(*, user, key: str) -> Catalog | None:
     return catalog_list(user=user).filter(key=key).first()
+
+
+def profile_sources(actor: User | None) -> QuerySet[Catalog]:
+    """The catalogs a profile's imports may name: those ``actor`` may see (the command line,
+    ``actor=None``, sees all)."""
+    return Catalog.objects.all() if actor is None else catalog_visible(actor)
+
+
+def derived_from(catalog: Catalog, *, user) -> QuerySet[Catalog]:
+    """The catalogs this one was derived from, as far as the user may see."""
+    return catalog.derived_from.filter(pk__in=catalog_visible(user).values("pk"))
+
+
+def derivatives(catalog: Catalog, *, user) -> QuerySet[Catalog]:
+    """The catalogs derived from this one, as far as the user may see."""
+    return catalog.derivatives.filter(pk__in=catalog_visible(user).values("pk"))
 
 
 def nodes_of(catalog: Catalog) -> QuerySet[CatalogNode]:
@@ -145,9 +165,7 @@ def compare_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     )
 
 
-def mapping_list(*, user):
-    from shireito.standards.models import CatalogMapping
-
+def mapping_list(*, user) -> QuerySet[CatalogMapping]:
     return (
         visible_to(user, CatalogMapping.objects.select_related("source", "target", "owner"))
         .filter(source__in=catalog_visible(user).values("pk"))
@@ -157,9 +175,9 @@ def mapping_list(*, user):
     )
 
 
-def mapping_get(*, user, key: str):
+def mapping_get(*, user, key: str) -> CatalogMapping | None:
     return mapping_list(user=user).filter(key=key).first()
 
 
-def mappings_of(catalog: Catalog, *, user):
+def mappings_of(catalog: Catalog, *, user) -> QuerySet[CatalogMapping]:
     return mapping_list(user=user).filter(Q(source=catalog) | Q(target=catalog))

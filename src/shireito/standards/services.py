@@ -17,6 +17,7 @@ from shireito.standards.importers import (
     load_json,
 )
 from shireito.standards.models import Catalog, key_validator
+from shireito.standards.permissions import may_manage_catalogs
 from shireito.standards.profiles import resolve_profile
 
 RESERVED_KEYS = {
@@ -35,20 +36,6 @@ class CatalogUpload:
     controls: int | None
     merged_duplicates: int
     is_profile: bool
-
-
-def may_manage_catalogs(user, owner=None) -> bool:
-    """Platform admins for any owner; editors and organisation admins for their own
-    organisation. ``user=None`` is the command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    if not (user.has_role("editor") or user.has_role("org_admin")):
-        return False
-    return owner is None or owner.pk == user.organization_id
 
 
 def is_profile(raw: bytes) -> bool:
