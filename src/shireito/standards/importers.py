@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem, ProblemsError
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
-from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.models import Catalog, CatalogNode, key_validator
 
 MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
@@ -42,6 +43,21 @@ class CatalogImportError(ProblemsError):
 
     def __init__(self, problems: list[Problem]):
         super().__init__(problems, location="file")
+
+
+def key_problems(key: str, *, reserved: set[str], taken: bool, taken_message: str) -> list[Problem]:
+    """What is wrong with the key a new catalog or mapping is to have: its shape, a name its
+    pages' addresses use (``reserved``), or another's (``taken``)."""
+    problems = []
+    try:
+        key_validator(key)
+    except ValidationError as exc:
+        problems.append(Problem("key", exc.messages[0]))
+    if key in reserved:
+        problems.append(Problem("key", _("This key is reserved; choose another.")))
+    elif taken:
+        problems.append(Problem("key", taken_message))
+    return problems
 
 
 @dataclass

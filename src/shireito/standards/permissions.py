@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
@@ -22,3 +25,13 @@ def may_manage_catalogs(user: User | None, owner: Organization | None = None) ->
     if not (user.has_role("editor") or user.has_role("org_admin")):
         return False
     return owner is None or owner.pk == user.organization_id
+
+
+def import_owner(actor: User | None, owner: Organization | None) -> Organization | None:
+    """The owner an import is filed under (the actor's own organisation unless a platform
+    admin names none), once the actor may import for it; else ``PermissionDenied``."""
+    if actor is not None and owner is None and not actor.is_platform_admin:
+        owner = actor.organization
+    if not may_manage_catalogs(actor, owner):
+        raise PermissionDenied(_("You may not import catalogs for this organization."))
+    return owner
