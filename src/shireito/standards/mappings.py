@@ -19,10 +19,10 @@ from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.choices import COVERING, MappingRelationship
-from shireito.standards.importers import CatalogImportError, key_problems
 from shireito.standards.models import Catalog, CatalogMapping, CatalogNode, MappingEntry
 from shireito.standards.permissions import import_owner
 from shireito.standards.spreadsheet import read_rows
+from shireito.standards.tree import CatalogImportError, key_problems
 
 COLUMNS = ["source_id", "target_id", "relationship", "note"]
 MAX_ROWS = 100_000

@@ -15,12 +15,12 @@ from shireito.standards.choices import CatalogFormat
 from shireito.standards.importers import (
     CatalogImportError,
     import_catalog,
-    key_problems,
     load_json,
 )
 from shireito.standards.models import Catalog
 from shireito.standards.permissions import import_owner
 from shireito.standards.profiles import resolve_profile
+from shireito.standards.tree import key_problems
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
