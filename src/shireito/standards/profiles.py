@@ -271,11 +271,19 @@ def _write_resolved(
     return ProfileSummary(catalog=resolved, controls=controls, nodes=total)
 
 
-def _copy_selection(resolved, source, pks, set_parameters, alters, position):
+def _copy_selection(
+    resolved: Catalog,
+    source: Catalog,
+    pks: set[int],
+    set_parameters: dict[str, dict],
+    alters: Alters,
+    position: int,
+) -> tuple[int, int, int]:
     """Copy the chosen controls with the groups around them (structure as-is), applying the
     profile's parameter settings and alterations; every copy links to its source. A control
     left out is not brought back for its selected enhancements: they move up to the nearest
-    group kept, so the resolved catalog holds exactly the controls the profile selects."""
+    group kept, so the resolved catalog holds exactly the controls the profile selects.
+    Returns the next free position, the nodes copied and the controls among them."""
     nodes = list(source.nodes.order_by("position"))
     by_pk = {n.pk: n for n in nodes}
     keep: set[int] = set(pks)
@@ -292,62 +300,68 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
         if node.pk in keep:
             levels.setdefault(node.depth, []).append(node)
     added_controls = 0
-    for depth in sorted(levels):
+    for depth in sorted(levels):  # parents first, so each copy's parent is already written
         rows = []
         for node in levels[depth]:
-            params = copy.deepcopy(node.params)
-            for param in params:
-                if param.get("id") in set_parameters:
-                    setting = {
-                        k: v for k, v in set_parameters[param["id"]].items() if k != "param-id"
-                    }
-                    param.update(setting)
-            parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
-            statement, guidance = node.statement, node.guidance
-            for _index, alter in alters.get(node.oscal_id, []):
-                for add in alter.get("adds", []):
-                    where = add.get("position", "ending")
-                    new_parts, new_props = add.get("parts", []), add.get("props", [])
-                    parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
-                    props = [*new_props, *props] if where == "starting" else [*props, *new_props]
-                    # the tailored text shows where a reader looks: statement and guidance
-                    statement = _join(statement, new_parts, "statement", where)
-                    guidance = _join(guidance, new_parts, "guidance", where)
             oscal_id, suffix = node.oscal_id, 2
             while oscal_id in used:  # the same control selected through two imports
                 oscal_id, suffix = f"{node.oscal_id}-{suffix}", suffix + 1
             used.add(oscal_id)
             parent = _nearest_copy(node, by_pk, copies)
-            rows.append(
-                CatalogNode(
-                    catalog=resolved,
-                    parent=parent,
-                    position=position + node.position,
-                    depth=0 if parent is None else parent.depth + 1,
-                    is_group=node.is_group,
-                    kind=node.kind,
-                    oscal_id=oscal_id,
-                    label=node.label,
-                    title=node.title,
-                    statement=statement,
-                    guidance=guidance,
-                    oscal_class=node.oscal_class,
-                    params=params,
-                    props=props,
-                    links=node.links,
-                    parts=parts,
-                    source=node,
-                )
-            )
+            copied = _tailored(node, set_parameters, alters.get(node.oscal_id, []))
+            copied.catalog, copied.parent, copied.oscal_id = resolved, parent, oscal_id
+            copied.position = position + node.position
+            copied.depth = 0 if parent is None else parent.depth + 1
+            rows.append(copied)
             added_controls += 0 if node.is_group else 1
         CatalogNode.objects.bulk_create(rows, batch_size=2000)
         for row in rows:
+            assert row.source_id is not None
             copies[row.source_id] = row
     last = max((n.position for n in nodes), default=0)
     return position + last + 1, len(copies), added_controls
 
 
-def _nearest_copy(node, by_pk, copies):
+def _tailored(
+    node: CatalogNode, set_parameters: dict[str, dict], alters: list[tuple[int, dict]]
+) -> CatalogNode:
+    """An unsaved copy of ``node`` (its place in the new catalog still to set) with the
+    profile's parameter settings and additions applied."""
+    params = copy.deepcopy(node.params)
+    for param in params:
+        if param.get("id") in set_parameters:
+            setting = {k: v for k, v in set_parameters[param["id"]].items() if k != "param-id"}
+            param.update(setting)
+    parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
+    statement, guidance = node.statement, node.guidance
+    for _index, alter in alters:
+        for add in alter.get("adds", []):
+            where = add.get("position", "ending")
+            new_parts, new_props = add.get("parts", []), add.get("props", [])
+            parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
+            props = [*new_props, *props] if where == "starting" else [*props, *new_props]
+            # the tailored text shows where a reader looks: statement and guidance
+            statement = _join(statement, new_parts, "statement", where)
+            guidance = _join(guidance, new_parts, "guidance", where)
+    return CatalogNode(
+        is_group=node.is_group,
+        kind=node.kind,
+        label=node.label,
+        title=node.title,
+        statement=statement,
+        guidance=guidance,
+        oscal_class=node.oscal_class,
+        params=params,
+        props=props,
+        links=node.links,
+        parts=parts,
+        source=node,
+    )
+
+
+def _nearest_copy(
+    node: CatalogNode, by_pk: dict[int, CatalogNode], copies: dict[int, CatalogNode]
+) -> CatalogNode | None:
     current = node
     while current.parent_id is not None:
         if current.parent_id in copies:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
 
 
-def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
+def catalog_list(*, user: User, search: str = "") -> QuerySet[Catalog]:
     catalogs = (
         visible_to(user, Catalog.objects.select_related("owner"))
         .prefetch_related(
@@ -31,12 +31,12 @@ def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
     return catalogs
 
 
-def catalog_visible(user) -> QuerySet[Catalog]:
+def catalog_visible(user: User) -> QuerySet[Catalog]:
     """The catalogs ``user`` may see, unannotated: for use as a subquery."""
     return visible_to(user, Catalog.objects.all())
 
 
-def catalog_get(*, user, key: str) -> Catalog | None:
+def catalog_get(*, user: User, key: str) -> Catalog | None:
     return catalog_list(user=user).filter(key=key).first()
 
 
@@ -46,12 +46,12 @@ def profile_sources(actor: User | None) -> QuerySet[Catalog]:
     return Catalog.objects.all() if actor is None else catalog_visible(actor)
 
 
-def derived_from(catalog: Catalog, *, user) -> QuerySet[Catalog]:
+def derived_from(catalog: Catalog, *, user: User) -> QuerySet[Catalog]:
     """The catalogs this one was derived from, as far as the user may see."""
     return catalog.derived_from.filter(pk__in=catalog_visible(user).values("pk"))
 
 
-def derivatives(catalog: Catalog, *, user) -> QuerySet[Catalog]:
+def derivatives(catalog: Catalog, *, user: User) -> QuerySet[Catalog]:
     """The catalogs derived from this one, as far as the user may see."""
     return catalog.derivatives.filter(pk__in=catalog_visible(user).values("pk"))
 
@@ -91,7 +91,7 @@ def children_of(catalog: Catalog, node: CatalogNode | None) -> QuerySet[CatalogN
     )
 
 
-def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
+def source_chain(node: CatalogNode, *, user: User) -> list[CatalogNode]:
     """The controls this one derives from, nearest first, as far as the user may see."""
     visible = set(catalog_visible(user).values_list("pk", flat=True))
     chain, current, seen = [], node.source, set()
@@ -105,7 +105,7 @@ def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
     return chain
 
 
-def derived_copies(node: CatalogNode, *, user) -> QuerySet[CatalogNode]:
+def derived_copies(node: CatalogNode, *, user: User) -> QuerySet[CatalogNode]:
     """Controls of other catalogs derived from this one."""
     return (
         node.derived.filter(catalog__in=catalog_visible(user).values("pk"))
@@ -165,7 +165,7 @@ def compare_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     )
 
 
-def mapping_list(*, user) -> QuerySet[CatalogMapping]:
+def mapping_list(*, user: User) -> QuerySet[CatalogMapping]:
     return (
         visible_to(user, CatalogMapping.objects.select_related("source", "target", "owner"))
         .filter(source__in=catalog_visible(user).values("pk"))
@@ -175,9 +175,9 @@ def mapping_list(*, user) -> QuerySet[CatalogMapping]:
     )
 
 
-def mapping_get(*, user, key: str) -> CatalogMapping | None:
+def mapping_get(*, user: User, key: str) -> CatalogMapping | None:
     return mapping_list(user=user).filter(key=key).first()
 
 
-def mappings_of(catalog: Catalog, *, user) -> QuerySet[CatalogMapping]:
+def mappings_of(catalog: Catalog, *, user: User) -> QuerySet[CatalogMapping]:
     return mapping_list(user=user).filter(Q(source=catalog) | Q(target=catalog))
