@@ -2,7 +2,7 @@
 selectors as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBase
+from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -118,10 +118,7 @@ def catalogs_export_oscal(request, key: str):
     summary="The OSCAL profile a derived catalog was resolved from, as imported",
 )
 def catalogs_export_profile(request, key: str):
-    catalog = _catalog(request, key)
-    if not catalog.profile:
-        raise Http404
-    return catalog.profile
+    return get_or_404(_catalog(request, key).profile or None)
 
 
 @router.get(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shireito.core.filters import FilterForm, SearchField
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.importers import MAX_BYTES
-from shireito.standards.models import key_validator
+from shireito.standards.models import Catalog, key_validator
 
 
 class CatalogUploadForm(forms.Form):
@@ -114,7 +114,7 @@ class CompareFilter(FilterForm):
         error_messages={"invalid_choice": _("Choose a catalog.")},
     )
 
-    def __init__(self, data=None, *, catalogs: Iterable[Any], **kwargs):
+    def __init__(self, data=None, *, catalogs: Iterable[Catalog], **kwargs):
         super().__init__(data, **kwargs)
         choices = [("", "—"), *((c.key, f"{c.key} — {c}") for c in catalogs)]
         for name in ("old", "new"):

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -148,10 +148,9 @@ def profile_export(request, key: str):
     """The profile a derived catalog was resolved from, as imported (its imports still name
     the catalogs it selects from)."""
     catalog = _catalog(request, key)
-    if not catalog.profile:
-        raise Http404  # a catalog imported as such has no profile to give
+    profile = get_or_404(catalog.profile or None)  # a catalog imported as one has none
     return file_response(
-        json.dumps(catalog.profile, ensure_ascii=False, indent=2),
+        json.dumps(profile, ensure_ascii=False, indent=2),
         filename=f"{catalog.key}.profile.json",
         content_type=JSON,
     )
