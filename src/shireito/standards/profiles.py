@@ -16,16 +16,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards import selectors
-from shireito.standards.importers import (
-    SUPPORTED_OSCAL,
-    CatalogImportError,
-    Problem,
-    load_json,
-)
+from shireito.standards.importers import SUPPORTED_OSCAL, load_json
 from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.profile_shape import check_profile_shape
+from shireito.standards.tree import CatalogImportError
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
