@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,6 +31,10 @@ from shireito.standards.tree import (
     prose_parts,
     token_for,
 )
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
@@ -460,11 +465,11 @@ def import_catalog(
     raw: bytes,
     *,
     fmt: str,
-    actor,
+    actor: User | None,
     key: str,
     title: str = "",
     edition: str = "",
-    owner=None,
+    owner: Organization | None = None,
     source_name: str = "",
 ) -> ImportSummary:
     """Check, then write, a catalog from ``raw``; nothing is written when a problem is found."""
