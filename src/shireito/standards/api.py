@@ -2,18 +2,21 @@
 selectors as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
+from shireito.organizations.models import Organization
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
 from shireito.standards.importers import read_upload
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
+from shireito.standards.models import Catalog, CatalogMapping
 from shireito.standards.schemas import (
     CatalogDiffOut,
     CatalogImportIn,
@@ -29,11 +32,33 @@ from shireito.standards.schemas import (
 router = Router(tags=["standards"])
 
 
-def _catalog(request, key):
-    catalog = selectors.catalog_get(user=request.auth, key=key)
-    if catalog is None:
-        raise Http404
-    return catalog
+def _catalog(request, key: str) -> Catalog:
+    return get_or_404(selectors.catalog_get(user=request.auth, key=key))
+
+
+def _mapping(request, key: str) -> CatalogMapping:
+    return get_or_404(selectors.mapping_get(user=request.auth, key=key))
+
+
+def _named(request, errors: dict[str, str], **keys: str) -> dict[str, Catalog | None]:
+    """The catalogs named by key in a request's fields; a key that names none the caller may
+    see is an error on its field (``errors``)."""
+    found = {}
+    for field, key in keys.items():
+        found[field] = selectors.catalog_get(user=request.auth, key=key)
+        if found[field] is None:
+            errors[field] = _("No catalog has the key %s.") % key
+    return found
+
+
+def _owner(request, code: str | None, errors: dict[str, str]) -> Organization | None:
+    """The organisation named by ``code``, or None (none named, or an error on ``owner``)."""
+    if not code:
+        return None
+    owner = organization_get(user=request.auth, code=code)
+    if owner is None:
+        errors["owner"] = _("No organization has the code %s.") % code
+    return owner
 
 
 @router.get(
@@ -54,14 +79,10 @@ def catalogs_list(request, search: str = ""):
     summary="Compare two editions: controls added, removed and changed, by published id",
 )
 def catalogs_compare(request, old: str, new: str):
-    errors = {}
-    older = selectors.catalog_get(user=request.auth, key=old)
-    newer = selectors.catalog_get(user=request.auth, key=new)
-    if older is None:
-        errors["old"] = _("No catalog has the key %s.") % old
-    if newer is None:
-        errors["new"] = _("No catalog has the key %s.") % new
-    if errors:
+    errors: dict[str, str] = {}
+    named = _named(request, errors, old=old, new=new)
+    older, newer = named["old"], named["new"]
+    if older is None or newer is None:
         raise ValidationError(errors)
     diff = selectors.compare_catalogs(older, newer)
     return {
@@ -97,10 +118,7 @@ def catalogs_export_oscal(request, key: str):
     summary="The OSCAL profile a derived catalog was resolved from, as imported",
 )
 def catalogs_export_profile(request, key: str):
-    catalog = _catalog(request, key)
-    if not catalog.profile:
-        raise Http404
-    return catalog.profile
+    return get_or_404(_catalog(request, key).profile or None)
 
 
 @router.get(
@@ -130,10 +148,7 @@ def catalog_nodes_list(request, key: str, filters: Query[NodeFilters]):
     summary="Get one group or control",
 )
 def catalog_nodes_get(request, key: str, oscal_id: str):
-    node = selectors.node_by_id(_catalog(request, key), oscal_id)
-    if node is None:
-        raise Http404
-    return node
+    return get_or_404(selectors.node_by_id(_catalog(request, key), oscal_id))
 
 
 @router.post(
@@ -146,16 +161,13 @@ def catalog_nodes_get(request, key: str, oscal_id: str):
     ),
 )
 def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportIn]):
-    owner = None
-    if data.owner:
-        owner = organization_get(user=request.auth, code=data.owner)
-        if owner is None:
-            raise ValidationError({"owner": _("No organization has the code %s.") % data.owner})
-    against = None
-    if data.against:
-        against = selectors.catalog_get(user=request.auth, key=data.against)
-        if against is None:
-            raise ValidationError({"against": _("No catalog has the key %s.") % data.against})
+    errors: dict[str, str] = {}
+    owner = _owner(request, data.owner, errors)
+    if errors:
+        raise ValidationError(errors)
+    against = _named(request, errors, against=data.against)["against"] if data.against else None
+    if errors:
+        raise ValidationError(errors)
     upload = services.catalog_upload(
         actor=request.auth,
         raw=read_upload(file),
@@ -179,13 +191,6 @@ def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportI
     )
 
 
-def _mapping(request, key):
-    mapping = selectors.mapping_get(user=request.auth, key=key)
-    if mapping is None:
-        raise Http404
-    return mapping
-
-
 @router.get(
     "/mappings", response=list[MappingOut], operation_id="mappings_list", summary="List mappings"
 )
@@ -201,19 +206,11 @@ def mappings_list(request):
     summary="Import a mapping from CSV (source_id, target_id, relationship, note); all or nothing",
 )
 def mappings_import(request, file: File[UploadedFile], data: Form[MappingImportIn]):
-    errors = {}
-    source = selectors.catalog_get(user=request.auth, key=data.source)
-    target = selectors.catalog_get(user=request.auth, key=data.target)
-    if source is None:
-        errors["source"] = _("No catalog has the key %s.") % data.source
-    if target is None:
-        errors["target"] = _("No catalog has the key %s.") % data.target
-    owner = None
-    if data.owner:
-        owner = organization_get(user=request.auth, code=data.owner)
-        if owner is None:
-            errors["owner"] = _("No organization has the code %s.") % data.owner
-    if errors:
+    errors: dict[str, str] = {}
+    named = _named(request, errors, source=data.source, target=data.target)
+    source, target = named["source"], named["target"]
+    owner = _owner(request, data.owner, errors)
+    if source is None or target is None or errors:
         raise ValidationError(errors)
     mapping = mapping_import(
         actor=request.auth,
@@ -259,7 +256,10 @@ def mappings_coverage(request, key: str):
     summary="Export a mapping as CSV (imports back)",
     response={200: None},
 )
-def mappings_export_csv(request, key: str):
-    return HttpResponse(
-        mapping_export_csv(_mapping(request, key)), content_type="text/csv; charset=utf-8"
+def mappings_export_csv(request, key: str) -> HttpResponseBase:
+    mapping = _mapping(request, key)
+    return file_response(
+        mapping_export_csv(mapping),
+        filename=f"{mapping.key}.csv",
+        content_type="text/csv; charset=utf-8",
     )

@@ -5,19 +5,19 @@ and the Digital Agency's development policy."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from shireito.standards.importers import import_catalog
 from shireito.standards.models import Catalog
 from shireito.standards.profiles import resolve_profile
+from shireito.standards.tree import token_for
 
 SAMPLE = Path(__file__).resolve().parent / "demo" / "sample-common-standards.csv"
 BASE_KEY = "demo-common-standards"
 
 
 def _control_id(label: str) -> str:
-    from shireito.standards.importers import token_for
-
     return token_for(label)
 
 
@@ -139,8 +139,6 @@ DERIVED = [
 
 def load_demo_catalogs(by_code: dict) -> int:
     """Idempotent: catalogs already present are left as they are. Returns catalogs added."""
-    import json
-
     added = 0
     base = Catalog.objects.filter(key=BASE_KEY).first()
     if base is None:

@@ -10,11 +10,13 @@ import uuid
 
 from django.utils import timezone
 
-from shireito.standards.importers import KIND_NS, _prose_parts
 from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.tree import KIND_NS, prose_parts
 
 OSCAL_VERSION = "1.1.2"
 _UUID_NAMESPACE = uuid.UUID("6f3c0e62-2b0e-4d6c-9a57-6d9cf1a7a8b1")
+
+type Children = dict[int | None, list[CatalogNode]]  # a parent's pk (None: the top) → its nodes
 
 
 def _props(node: CatalogNode) -> list[dict]:
@@ -27,10 +29,10 @@ def _props(node: CatalogNode) -> list[dict]:
 
 
 def _parts(node: CatalogNode) -> list[dict]:
-    return node.parts or _prose_parts(node.oscal_id, node.statement, node.guidance)
+    return node.parts or prose_parts(node.oscal_id, node.statement, node.guidance)
 
 
-def _element(node: CatalogNode, children: dict[int, list[CatalogNode]]) -> dict:
+def _element(node: CatalogNode, children: Children) -> dict:
     element: dict = {"id": node.oscal_id}
     if node.oscal_class:
         element["class"] = node.oscal_class
@@ -45,19 +47,28 @@ def _element(node: CatalogNode, children: dict[int, list[CatalogNode]]) -> dict:
     parts = _parts(node)
     if parts:
         element["parts"] = parts
-    groups = [child for child in children.get(node.pk, []) if child.is_group]
-    controls = [child for child in children.get(node.pk, []) if not child.is_group]
-    if groups and node.is_group:
-        element["groups"] = [_element(child, children) for child in groups]
-    if controls:
-        element["controls"] = [_element(child, children) for child in controls]
+    element.update(_nested(children.get(node.pk, []), children, groups=node.is_group))
     return element
+
+
+def _nested(
+    nodes: list[CatalogNode], children: Children, *, groups: bool = True
+) -> dict[str, list[dict]]:
+    """``nodes`` as OSCAL's ``groups`` and ``controls`` (a control holds no groups)."""
+    nested = {}
+    inner_groups = [_element(node, children) for node in nodes if node.is_group and groups]
+    if inner_groups:
+        nested["groups"] = inner_groups
+    controls = [_element(node, children) for node in nodes if not node.is_group]
+    if controls:
+        nested["controls"] = controls
+    return nested
 
 
 def export_oscal(catalog: Catalog) -> dict:
     """The catalog as an OSCAL catalog document (JSON-ready dict)."""
     nodes = list(catalog.nodes.order_by("position"))
-    children: dict[int | None, list[CatalogNode]] = {}
+    children: Children = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
     metadata = dict(catalog.metadata) if catalog.metadata else {}
@@ -71,13 +82,7 @@ def export_oscal(catalog: Catalog) -> dict:
         "uuid": str(catalog.oscal_uuid or uuid.uuid5(_UUID_NAMESPACE, catalog.key)),
         "metadata": metadata,
     }
-    roots = children.get(None, [])
-    groups = [node for node in roots if node.is_group]
-    controls = [node for node in roots if not node.is_group]
-    if groups:
-        document["groups"] = [_element(node, children) for node in groups]
-    if controls:
-        document["controls"] = [_element(node, children) for node in controls]
+    document.update(_nested(children.get(None, []), children))
     if catalog.back_matter:
         document["back-matter"] = catalog.back_matter
     return {"catalog": document}

@@ -1,9 +1,18 @@
+"""The standards pages' forms: uploads of catalogs and mappings, and the filters above the
+catalog list, a catalog's contents and the comparison of two editions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.filters import FilterForm, SearchField
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.importers import MAX_BYTES
-from shireito.standards.models import key_validator
+from shireito.standards.models import Catalog, key_validator
 
 
 class CatalogUploadForm(forms.Form):
@@ -34,8 +43,10 @@ class CatalogUploadForm(forms.Form):
         required=False,
         help_text=_("For example 令和7年度版. Leave empty to take the version from the file."),
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    against = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False
+    )
+    against: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Catalog the profile selects from"),
         queryset=None,
         required=False,
@@ -61,12 +72,60 @@ class MappingUploadForm(forms.Form):
     )
     key = forms.CharField(label=_("Key"), max_length=80, validators=[key_validator])
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    source = forms.ModelChoiceField(label=_("Source catalog"), queryset=None, to_field_name="key")
-    target = forms.ModelChoiceField(label=_("Target catalog"), queryset=None, to_field_name="key")
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    source: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Source catalog"), queryset=None, to_field_name="key"
+    )
+    target: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Target catalog"), queryset=None, to_field_name="key"
+    )
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False
+    )
 
     def __init__(self, *args, owners, catalogs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["source"].queryset = catalogs
         self.fields["target"].queryset = catalogs
+
+
+class CatalogFilter(FilterForm):
+    search = SearchField()
+
+
+class NodeFilter(FilterForm):
+    """A catalog's contents: one level of the tree, or every node matching the search."""
+
+    search = SearchField(label=_("Search ids and text"))
+
+
+class CompareFilter(FilterForm):
+    """Two editions among the catalogs the user may see. Once either is named both must be:
+    a comparison with one side missing is a mistake to point out, not an empty answer."""
+
+    old = forms.ChoiceField(
+        label=_("Earlier edition"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a catalog.")},
+    )
+    new = forms.ChoiceField(
+        label=_("Later edition"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a catalog.")},
+    )
+
+    def __init__(self, data=None, *, catalogs: Iterable[Catalog], **kwargs):
+        super().__init__(data, **kwargs)
+        choices = [("", "—"), *((c.key, f"{c.key} — {c}") for c in catalogs)]
+        for name in ("old", "new"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "old" in self.data or "new" in self.data:
+            for name in ("old", "new"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Choose a catalog."))
+        return cleaned

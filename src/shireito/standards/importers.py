@@ -12,36 +12,33 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
-from shireito.core.problems import Problem, ProblemsError
+from shireito.core.problems import Problem
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
 from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.spreadsheet import parse_spreadsheet
+from shireito.standards.tree import (
+    KIND_NS,
+    TOKEN,
+    CatalogImportError,
+    NodeSpec,
+    prose_parts,
+    token_for,
+)
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
 ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
-TOKEN = re.compile(r"^[_A-Za-z][\w.\-]*$")
-KIND_NS = "urn:shireito:oscal"  # namespace of the property that keeps a node's kind
-
-
-# The upload form's own fields: a problem named by one of these is about the form, not the file.
-UPLOAD_FIELDS = frozenset(
-    {"key", "format", "title", "edition", "owner", "against", "source", "target"}
-)
-
-
-class CatalogImportError(ProblemsError):
-    """A catalog, profile or mapping file with problems; nothing was written."""
-
-    form_fields = UPLOAD_FIELDS
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems, location="file")
 
 
 @dataclass
@@ -50,23 +47,6 @@ class ImportSummary:
     nodes: int
     entries_by_type: dict[str, int] = field(default_factory=dict)
     merged_duplicates: int = 0
-
-
-@dataclass
-class _Node:
-    kind: str
-    oscal_id: str
-    label: str
-    title: str = ""
-    statement: str = ""
-    guidance: str = ""
-    is_group: bool = False
-    oscal_class: str = ""
-    params: list = field(default_factory=list)
-    props: list = field(default_factory=list)
-    links: list = field(default_factory=list)
-    parts: list = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
 
 
 def refuse_oversized(size: int) -> None:
@@ -112,14 +92,6 @@ def unstorable_paths(value, path="$") -> list[Problem]:
     return found[:50]
 
 
-def token_for(label: str, prefix: str = "") -> str:
-    """A valid OSCAL id token for a published id: ``2.1.1(1)(a)`` → ``cs-2.1.1_1_a``."""
-    text = re.sub(r"[()\s]+", "_", label).strip("_")
-    text = re.sub(r"[^\w.\-]", "_", text)
-    token = f"{prefix}{text}" if prefix else text
-    return token if TOKEN.match(token) else f"id-{token}"
-
-
 # --- the Common Standards' JSON ----------------------------------------------------------
 
 _PARENT_RULES = [
@@ -137,7 +109,7 @@ def _parent_id(item_id: str) -> str | None:
     return None
 
 
-def _nearest_ancestor(item_id: str, by_id: dict) -> _Node | None:
+def _nearest_ancestor(item_id: str, by_id: dict) -> NodeSpec | None:
     """The closest ancestor the file has: the publication sometimes lists a sub-item without
     its own heading item, and then it hangs from the next level up."""
     current = _parent_id(item_id)
@@ -158,114 +130,135 @@ def _item_kind(item_id: str, item_type: str) -> str:
     return NodeKind.SUB_ITEM
 
 
-def _prose_parts(token: str, statement: str, guidance: str) -> list[dict]:
-    """Statement and guidance as OSCAL parts, as an OSCAL export would carry them."""
-    parts = []
-    if statement:
-        parts.append({"id": f"{token}_smt", "name": "statement", "prose": statement})
-    if guidance:
-        parts.append({"id": f"{token}_gdn", "name": "guidance", "prose": guidance})
-    return parts
-
-
 def _text_after_label(description: str) -> str:
     _head, sep, rest = description.partition("\t")
     return rest.strip() if sep else description.strip()
 
 
-def parse_common_standards(data: object) -> tuple[list[_Node], dict[str, int], int]:
+def parse_common_standards(data: object) -> tuple[list[NodeSpec], dict[str, int], int]:
     """The published structure (parts → sections → subsections → items) as a node tree;
     items nest by their ids. Returns the tree, entries read by type, and exact duplicates merged."""
-    problems: list[Problem] = []
     if not isinstance(data, list):
         raise CatalogImportError([Problem("$", _("Expected a list of parts."))])
-    roots: list[_Node] = []
-    by_id: dict[str, _Node] = {}
-    seen_items: dict[str, tuple] = {}
-    counts: dict[str, int] = {}
-    merged = 0
-    for p_index, part in enumerate(data):
-        path = f"$[{p_index}]"
-        if not isinstance(part, dict) or not {"id", "title", "sections"} <= set(part):
-            problems.append(Problem(path, _("A part has id, title and sections.")))
-            continue
-        part_node = _Node(
-            NodeKind.PART,
-            token_for(str(part["id"]), "cs-"),
-            str(part["id"]),
-            title=part["title"],
+    reader = _CommonStandardsReader()
+    roots = [
+        node
+        for p_index, part in enumerate(data)
+        if (node := reader.part(part, f"$[{p_index}]")) is not None
+    ]
+    if reader.problems:
+        raise CatalogImportError(reader.problems)
+    return roots, reader.counts, reader.merged
+
+
+class _CommonStandardsReader:
+    """One pass over the file, level by level; what it has read so far (items by id, for
+    nesting and for duplicates) and every problem found."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.by_id: dict[str, NodeSpec] = {}
+        self.seen_items: dict[str, tuple] = {}
+        self.counts: dict[str, int] = {}
+        self.merged = 0
+
+    def _heading(
+        self, obj: object, path: str, keys: set[str], kind: str, message: str
+    ) -> NodeSpec | None:
+        if not isinstance(obj, dict) or not keys <= set(obj):
+            self.problems.append(Problem(path, message))
+            return None
+        return NodeSpec(
+            kind,
+            token_for(str(obj["id"]), "cs-"),
+            str(obj["id"]),
+            title=obj["title"],
             is_group=True,
         )
-        roots.append(part_node)
-        for s_index, section in enumerate(part["sections"]):
-            s_path = f"{path}.sections[{s_index}]"
-            if not isinstance(section, dict) or not {"id", "title", "subsections"} <= set(section):
-                problems.append(Problem(s_path, _("A section has id, title and subsections.")))
-                continue
-            section_node = _Node(
-                NodeKind.SECTION,
-                token_for(section["id"], "cs-"),
-                section["id"],
-                title=section["title"],
-                is_group=True,
-            )
-            part_node.children.append(section_node)
-            for ss_index, subsection in enumerate(section["subsections"]):
-                ss_path = f"{s_path}.subsections[{ss_index}]"
-                if not isinstance(subsection, dict) or not {"id", "title", "items"} <= set(
-                    subsection
-                ):
-                    problems.append(Problem(ss_path, _("A subsection has id, title and items.")))
-                    continue
-                sub_node = _Node(
-                    NodeKind.SUBSECTION,
-                    token_for(subsection["id"], "cs-"),
-                    subsection["id"],
-                    title=subsection["title"],
-                    is_group=True,
+
+    def part(self, part: object, path: str) -> NodeSpec | None:
+        node = self._heading(
+            part,
+            path,
+            {"id", "title", "sections"},
+            NodeKind.PART,
+            _("A part has id, title and sections."),
+        )
+        if node is not None:
+            assert isinstance(part, dict)
+            for s_index, section in enumerate(part["sections"]):
+                self.section(section, f"{path}.sections[{s_index}]", node)
+        return node
+
+    def section(self, section: object, path: str, part: NodeSpec) -> None:
+        node = self._heading(
+            section,
+            path,
+            {"id", "title", "subsections"},
+            NodeKind.SECTION,
+            _("A section has id, title and subsections."),
+        )
+        if node is None:
+            return
+        assert isinstance(section, dict)
+        part.children.append(node)
+        for ss_index, subsection in enumerate(section["subsections"]):
+            self.subsection(subsection, f"{path}.subsections[{ss_index}]", node)
+
+    def subsection(self, subsection: object, path: str, section: NodeSpec) -> None:
+        node = self._heading(
+            subsection,
+            path,
+            {"id", "title", "items"},
+            NodeKind.SUBSECTION,
+            _("A subsection has id, title and items."),
+        )
+        if node is None:
+            return
+        assert isinstance(subsection, dict)
+        section.children.append(node)
+        self.by_id[subsection["id"]] = node
+        for i_index, item in enumerate(subsection["items"]):
+            self.item(item, f"{path}.items[{i_index}]", node)
+
+    def item(self, item: object, path: str, subsection: NodeSpec) -> None:
+        """An item hangs from the nearest item its id nests in, else from its subsection."""
+        if not isinstance(item, dict) or not {"id", "type", "description"} <= set(item):
+            self.problems.append(Problem(path, _("An item has id, type and description.")))
+            return
+        self.counts[item["type"]] = self.counts.get(item["type"], 0) + 1
+        signature = (item["type"], item["description"], item.get("information", ""))
+        if item["id"] in self.seen_items:
+            if self.seen_items[item["id"]] == signature:
+                self.merged += 1  # the publication repeats some entries word for word
+            else:
+                self.problems.append(
+                    Problem(f"{path}.id", _("Duplicate id %s with different text.") % item["id"])
                 )
-                section_node.children.append(sub_node)
-                by_id[subsection["id"]] = sub_node
-                for i_index, item in enumerate(subsection["items"]):
-                    i_path = f"{ss_path}.items[{i_index}]"
-                    if not isinstance(item, dict) or not {"id", "type", "description"} <= set(item):
-                        problems.append(Problem(i_path, _("An item has id, type and description.")))
-                        continue
-                    counts[item["type"]] = counts.get(item["type"], 0) + 1
-                    signature = (item["type"], item["description"], item.get("information", ""))
-                    if item["id"] in seen_items:
-                        if seen_items[item["id"]] == signature:
-                            merged += 1  # the publication repeats some entries word for word
-                            continue
-                        problems.append(
-                            Problem(
-                                f"{i_path}.id",
-                                _("Duplicate id %s with different text.") % item["id"],
-                            )
-                        )
-                        continue
-                    seen_items[item["id"]] = signature
-                    parent = _nearest_ancestor(item["id"], by_id) or sub_node
-                    kind = _item_kind(item["id"], item["type"])
-                    text = _text_after_label(item["description"])
-                    token = token_for(item["id"], "cs-")
-                    statement = "" if kind == NodeKind.MEASURE else text
-                    guidance = item.get("information", "").lstrip("\uf06c\t ").strip()
-                    node = _Node(
-                        kind,
-                        token,
-                        item["id"],
-                        title=text if kind == NodeKind.MEASURE else "",
-                        statement=statement,
-                        guidance=guidance,
-                        props=[{"name": "type", "ns": KIND_NS, "value": item["type"]}],
-                        parts=_prose_parts(token, statement, guidance),
-                    )
-                    parent.children.append(node)
-                    by_id[item["id"]] = node
-    if problems:
-        raise CatalogImportError(problems)
-    return roots, counts, merged
+            return
+        self.seen_items[item["id"]] = signature
+        parent = _nearest_ancestor(item["id"], self.by_id) or subsection
+        node = _item_node(item)
+        parent.children.append(node)
+        self.by_id[item["id"]] = node
+
+
+def _item_node(item: dict) -> NodeSpec:
+    kind = _item_kind(item["id"], item["type"])
+    text = _text_after_label(item["description"])
+    token = token_for(item["id"], "cs-")
+    statement = "" if kind == NodeKind.MEASURE else text
+    guidance = item.get("information", "").lstrip("\uf06c\t ").strip()
+    return NodeSpec(
+        kind,
+        token,
+        item["id"],
+        title=text if kind == NodeKind.MEASURE else "",
+        statement=statement,
+        guidance=guidance,
+        props=[{"name": "type", "ns": KIND_NS, "value": item["type"]}],
+        parts=prose_parts(token, statement, guidance),
+    )
 
 
 # --- OSCAL --------------------------------------------------------------------------------
@@ -303,15 +296,25 @@ def _kind_prop(obj: dict, default: str) -> str:
     return default
 
 
-def parse_oscal_catalog(data: object) -> tuple[dict, list[_Node]]:
+def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
     """An OSCAL catalog document as its header and node tree; every group, control, part and
     parameter is kept as it is."""
-    problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("catalog"), dict):
         raise CatalogImportError(
             [Problem("$", _("An OSCAL catalog document has a top-level 'catalog' object."))]
         )
     catalog = data["catalog"]
+    reader = _OscalReader(_header_problems(catalog))
+    # the catalog holds its groups and controls as a group does: what is at the top is no
+    # control's enhancement
+    roots = reader.children(catalog, "$.catalog", is_group=True, inside_control=False)
+    if reader.problems:
+        raise CatalogImportError(reader.problems)
+    return catalog, roots
+
+
+def _header_problems(catalog: dict) -> list[Problem]:
+    problems = []
     metadata = catalog.get("metadata")
     if not isinstance(metadata, dict) or not metadata.get("title"):
         problems.append(Problem("$.catalog.metadata.title", _("Required.")))
@@ -327,37 +330,55 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[_Node]]:
         uuid.UUID(str(catalog.get("uuid", "")))
     except ValueError:
         problems.append(Problem("$.catalog.uuid", _("Not a UUID.")))
-    ids: dict[str, str] = {}
+    return problems
 
-    def node(obj, path, is_group, inside_control):
-        if not isinstance(obj, dict) or not obj.get("id") or "title" not in obj:
-            problems.append(Problem(path, _("Needs an id and a title.")))
-            return None
-        if not TOKEN.match(str(obj["id"])):
-            problems.append(Problem(f"{path}.id", _("Not a valid OSCAL id: %s") % obj["id"]))
-        if obj["id"] in ids:
-            problems.append(
-                Problem(
-                    f"{path}.id",
-                    _("Duplicate id %(id)s (first at %(first)s).")
-                    % {"id": obj["id"], "first": ids[obj["id"]]},
+
+class _OscalReader:
+    """Groups and controls read depth first; the ids seen so far (for duplicates) and every
+    problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.ids: dict[str, str] = {}
+
+    def children(
+        self, obj: dict, path: str, *, is_group: bool, inside_control: bool
+    ) -> list[NodeSpec]:
+        """The groups and controls inside ``obj`` (a catalog, group or control)."""
+        found = []
+        for key, child_is_group in (("groups", True), ("controls", False)):
+            for index, child in enumerate(obj.get(key, [])):
+                built = self.node(
+                    child,
+                    f"{path}.{key}[{index}]",
+                    is_group=child_is_group,
+                    inside_control=inside_control or not is_group,
                 )
-            )
-        ids[obj["id"]] = path
+                if built is not None:
+                    found.append(built)
+        return found
+
+    def node(
+        self, obj: object, path: str, *, is_group: bool, inside_control: bool
+    ) -> NodeSpec | None:
+        if not isinstance(obj, dict) or not obj.get("id") or "title" not in obj:
+            self.problems.append(Problem(path, _("Needs an id and a title.")))
+            return None
+        self.check_id(obj["id"], path)
         default = (
             NodeKind.GROUP
             if is_group
             else (NodeKind.ENHANCEMENT if inside_control else NodeKind.CONTROL)
         )
         label = _label(obj)
-        result = _Node(
+        result = NodeSpec(
             _kind_prop(obj, default),
             obj["id"],
             label,
             # OSCAL requires a title; an export gives untitled items their id as one.
             title="" if obj.get("title") == label != obj["id"] else obj.get("title", ""),
-            statement=_prose(obj.get("parts"), "statement"),
-            guidance=_prose(obj.get("parts"), "guidance"),
+            statement=_prose(obj.get("parts", []), "statement"),
+            guidance=_prose(obj.get("parts", []), "guidance"),
             is_group=is_group,
             oscal_class=obj.get("class", ""),
             params=obj.get("params", []),
@@ -369,30 +390,27 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[_Node]]:
             links=obj.get("links", []),
             parts=obj.get("parts", []),
         )
-        for key, child_is_group in (("groups", True), ("controls", False)):
-            for index, child in enumerate(obj.get(key, [])):
-                built = node(
-                    child, f"{path}.{key}[{index}]", child_is_group, inside_control or not is_group
-                )
-                if built is not None:
-                    result.children.append(built)
+        result.children = self.children(obj, path, is_group=is_group, inside_control=inside_control)
         return result
 
-    roots = []
-    for key, is_group in (("groups", True), ("controls", False)):
-        for index, child in enumerate(catalog.get(key, [])):
-            built = node(child, f"$.catalog.{key}[{index}]", is_group, False)
-            if built is not None:
-                roots.append(built)
-    if problems:
-        raise CatalogImportError(problems)
-    return catalog, roots
+    def check_id(self, oscal_id: str, path: str) -> None:
+        if not TOKEN.match(str(oscal_id)):
+            self.problems.append(Problem(f"{path}.id", _("Not a valid OSCAL id: %s") % oscal_id))
+        if oscal_id in self.ids:
+            self.problems.append(
+                Problem(
+                    f"{path}.id",
+                    _("Duplicate id %(id)s (first at %(first)s).")
+                    % {"id": oscal_id, "first": self.ids[oscal_id]},
+                )
+            )
+        self.ids[oscal_id] = path
 
 
 # --- writing ------------------------------------------------------------------------------
 
 
-def _write_nodes(catalog: Catalog, roots: list[_Node]) -> int:
+def _write_nodes(catalog: Catalog, roots: list[NodeSpec]) -> int:
     """Insert the tree level by level (parents first) in bulk, with positions in reading
     order (depth first) fixed beforehand."""
     positions: dict[int, int] = {}
@@ -402,7 +420,7 @@ def _write_nodes(catalog: Catalog, roots: list[_Node]) -> int:
         positions[id(spec)] = len(positions)
         stack.extend(reversed(spec.children))
     used: set[str] = set()
-    level: list[tuple[_Node, CatalogNode | None]] = [(root, None) for root in roots]
+    level: list[tuple[NodeSpec, CatalogNode | None]] = [(root, None) for root in roots]
     depth = 0
     while level:
         rows = []
@@ -447,11 +465,11 @@ def import_catalog(
     raw: bytes,
     *,
     fmt: str,
-    actor,
+    actor: User | None,
     key: str,
     title: str = "",
     edition: str = "",
-    owner=None,
+    owner: Organization | None = None,
     source_name: str = "",
 ) -> ImportSummary:
     """Check, then write, a catalog from ``raw``; nothing is written when a problem is found."""
@@ -463,8 +481,6 @@ def import_catalog(
     elif fmt == CatalogFormat.OSCAL:
         header, roots = parse_oscal_catalog(load_json(raw))
     elif fmt in (CatalogFormat.CSV, CatalogFormat.XLSX):
-        from shireito.standards.spreadsheet import parse_spreadsheet
-
         refuse_oversized(len(raw))
         roots = parse_spreadsheet(raw, fmt)
     else:

@@ -10,8 +10,8 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,16 +19,21 @@ from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards.choices import COVERING, MappingRelationship
-from shireito.standards.importers import CatalogImportError
-from shireito.standards.models import Catalog, CatalogMapping, MappingEntry, key_validator
+from shireito.standards.models import Catalog, CatalogMapping, CatalogNode, MappingEntry
+from shireito.standards.permissions import import_owner
 from shireito.standards.spreadsheet import read_rows
+from shireito.standards.tree import CatalogImportError, key_problems
 
 COLUMNS = ["source_id", "target_id", "relationship", "note"]
 MAX_ROWS = 100_000
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
-def _nodes_by_id(catalog: Catalog) -> dict:
-    nodes = {}
+
+def _nodes_by_id(catalog: Catalog) -> dict[str, CatalogNode]:
+    nodes: dict[str, CatalogNode] = {}
     for node in catalog.nodes.filter(is_group=False).only("pk", "label", "oscal_id"):
         nodes.setdefault(node.oscal_id, node)
         nodes.setdefault(node.label, node)
@@ -37,30 +42,22 @@ def _nodes_by_id(catalog: Catalog) -> dict:
 
 def mapping_import(
     *,
-    actor,
+    actor: User | None,
     raw: bytes,
     key: str,
     title: str,
     source: Catalog,
     target: Catalog,
-    owner=None,
+    owner: Organization | None = None,
 ) -> CatalogMapping:
     """Check every row, then write the mapping and all its entries, or nothing."""
-    from shireito.standards.services import may_manage_catalogs
-
-    if actor is not None and owner is None and not actor.is_platform_admin:
-        owner = actor.organization
-    if not may_manage_catalogs(actor, owner):
-        raise PermissionDenied(_("You may not import catalogs for this organization."))
-    problems: list[Problem] = []
-    try:
-        key_validator(key)
-    except ValidationError as exc:
-        problems.append(Problem("key", exc.messages[0]))
-    if key == "import":
-        problems.append(Problem("key", _("This key is reserved; choose another.")))
-    elif CatalogMapping.objects.filter(key=key).exists():
-        problems.append(Problem("key", _("A mapping with the key %s exists already.") % key))
+    owner = import_owner(actor, owner)
+    problems = key_problems(
+        key,
+        reserved={"import"},  # a path under /standards/mappings/
+        taken=CatalogMapping.objects.filter(key=key).exists(),
+        taken_message=_("A mapping with the key %s exists already.") % key,
+    )
     rows = read_rows(
         raw,
         "csv",
@@ -70,30 +67,35 @@ def mapping_import(
     )
     if rows is None:
         raise CatalogImportError(problems)
+    entries = _entries(rows, source, target, problems)
+    if not entries and not problems:
+        problems.append(Problem("$", _("The file has no rows.")))
+    if problems:
+        raise CatalogImportError(problems)
+    mapping = CatalogMapping(
+        key=key,
+        title=title or f"{source.key} → {target.key}",
+        source=source,
+        target=target,
+        owner=owner,
+        source_sha256=hashlib.sha256(raw).hexdigest(),
+    )
+    return _write_mapping(mapping, entries, actor=actor)
+
+
+def _entries(
+    rows: list[dict[str, str]], source: Catalog, target: Catalog, problems: list[Problem]
+) -> list[MappingEntry]:
+    """One entry per row whose controls both exist and whose pair is new; the other rows add
+    to ``problems``."""
     sources, targets = _nodes_by_id(source), _nodes_by_id(target)
     entries, seen = [], set()
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
         where = f"row {number}"
-        found_source = sources.get(row["source_id"])
-        found_target = targets.get(row["target_id"])
-        if found_source is None:
-            problems.append(
-                Problem(
-                    f"{where}, source_id",
-                    _("No control %(id)s in %(catalog)s.")
-                    % {"id": row["source_id"] or "—", "catalog": source.key},
-                )
-            )
-        if found_target is None:
-            problems.append(
-                Problem(
-                    f"{where}, target_id",
-                    _("No control %(id)s in %(catalog)s.")
-                    % {"id": row["target_id"] or "—", "catalog": target.key},
-                )
-            )
+        found_source = _control(sources, row["source_id"], source, f"{where}, source_id", problems)
+        found_target = _control(targets, row["target_id"], target, f"{where}, target_id", problems)
         if row["relationship"] not in MappingRelationship.values:
             problems.append(
                 Problem(
@@ -120,22 +122,30 @@ def mapping_import(
                 note=row.get("note", ""),
             )
         )
-    if not entries and not problems:
-        problems.append(Problem("$", _("The file has no rows.")))
-    if problems:
-        raise CatalogImportError(problems)
-    with transaction.atomic():
-        mapping = audited_create(
-            actor=actor,
-            instance=CatalogMapping(
-                key=key,
-                title=title or f"{source.key} → {target.key}",
-                source=source,
-                target=target,
-                owner=owner,
-                source_sha256=hashlib.sha256(raw).hexdigest(),
-            ),
+    return entries
+
+
+def _control(
+    nodes: dict[str, CatalogNode], wanted: str, catalog: Catalog, where: str, problems: list
+) -> CatalogNode | None:
+    found = nodes.get(wanted)
+    if found is None:
+        problems.append(
+            Problem(
+                where,
+                _("No control %(id)s in %(catalog)s.")
+                % {"id": wanted or "—", "catalog": catalog.key},
+            )
         )
+    return found
+
+
+def _write_mapping(
+    mapping: CatalogMapping, entries: list[MappingEntry], *, actor: User | None
+) -> CatalogMapping:
+    """The mapping and its entries, audited as one creation and one update."""
+    with transaction.atomic():
+        mapping = audited_create(actor=actor, instance=mapping)
         for entry in entries:
             entry.mapping = mapping
         MappingEntry.objects.bulk_create(entries, batch_size=2000)
@@ -159,9 +169,9 @@ def mapping_export_csv(mapping: CatalogMapping) -> str:
 
 @dataclass(frozen=True)
 class CoverageRow:
-    target: object
+    target: CatalogNode
     state: str  # "covered", "partial" or "none"
-    sources: list
+    sources: list[CatalogNode]
 
 
 def coverage(mapping: CatalogMapping) -> list[CoverageRow]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import ScopeClass
-from shireito.standards.choices import MappingRelationship, NodeKind
+from shireito.standards.choices import CatalogFormat, MappingRelationship, NodeKind
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$",
@@ -75,10 +75,8 @@ class Catalog(TimeStampedModel):
 
     @property
     def source_format_label(self) -> str:
-        from shireito.standards.choices import CatalogFormat
-
         if self.source_format == "oscal-profile":
-            return _("OSCAL profile (resolved)")
+            return str(_("OSCAL profile (resolved)"))
         labels = dict(CatalogFormat.choices)
         return str(labels.get(self.source_format, self.source_format))
 

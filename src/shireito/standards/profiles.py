@@ -9,21 +9,24 @@ import copy
 import hashlib
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
-from shireito.core.scoping import visible_to
+from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
-from shireito.standards.importers import (
-    SUPPORTED_OSCAL,
-    CatalogImportError,
-    Problem,
-    load_json,
-)
+from shireito.standards import selectors
+from shireito.standards.importers import SUPPORTED_OSCAL, load_json
 from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.profile_shape import check_profile_shape
+from shireito.standards.tree import CatalogImportError
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
 @dataclass
@@ -59,93 +62,157 @@ def _source_for(href: str, names: dict, candidates, default: Catalog | None):
     return None, _("No catalog held for %s: import it first or name it.") % href
 
 
+type Selection = list[tuple[Catalog, set[int]]]
+type Alters = dict[str, list[tuple[int, dict]]]
+
+
 def resolve_profile(
     raw: bytes,
     *,
-    actor,
+    actor: User | None,
     key: str,
     title: str = "",
     edition: str = "",
-    owner=None,
+    owner: Organization | None = None,
     catalog: Catalog | None = None,
     source_name: str = "",
 ) -> ProfileSummary:
     """Check a profile, then write its resolved catalog. ``catalog``, when given, answers
     every import; otherwise imports are matched by file name among the catalogs ``actor``
     may see (the command line, ``actor=None``, sees all)."""
+    data = _profile_document(raw)
+    profile = data["profile"]
+    metadata = profile.get("metadata") or {}
+    problems = _version_problems(metadata)
+    imports = profile.get("imports") or []
+    if not imports:
+        problems.append(Problem("$.profile.imports", _("A profile imports at least one catalog.")))
+    selected = _select_all(
+        imports,
+        names=_resource_names(profile),
+        candidates=selectors.profile_sources(actor),
+        default=catalog,
+        problems=problems,
+    )
+    if not problems and not any(pks for _source, pks in selected):
+        problems.append(Problem("$.profile.imports", _("The profile selects no control.")))
+    modify = profile.get("modify") or {}
+    set_parameters = {p["param-id"]: p for p in modify.get("set-parameters", [])}
+    alters: Alters = {}
+    for index, alter in enumerate(modify.get("alters", [])):
+        alters.setdefault(alter["control-id"], []).append((index, alter))
+    problems += _modify_problems(modify, alters, selected)
+    if problems:
+        raise CatalogImportError(problems)
+    resolved = Catalog(
+        key=key,
+        title=title or metadata.get("title", key),
+        edition=edition or metadata.get("version", ""),
+        owner=owner,
+        oscal_uuid=profile.get("uuid") or None,
+        oscal_version=metadata.get("oscal-version", ""),
+        source_format="oscal-profile",
+        source_name=source_name,
+        source_sha256=hashlib.sha256(raw).hexdigest(),
+        metadata=metadata,
+        profile=data,
+    )
+    return _write_resolved(resolved, selected, set_parameters, alters, actor=actor)
+
+
+def _profile_document(raw: bytes) -> dict:
+    """The parsed document, once it is shaped like an OSCAL profile; else every problem."""
     data = load_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):
         raise CatalogImportError(
             [Problem("$", _("An OSCAL profile document has a top-level 'profile' object."))]
         )
-    profile = data["profile"]
-    problems: list[Problem] = check_profile_shape(profile)
+    problems = check_profile_shape(data["profile"])
     if problems:
         raise CatalogImportError(problems)
-    metadata = profile.get("metadata") or {}
-    if not SUPPORTED_OSCAL.match(str(metadata.get("oscal-version", ""))):
-        problems.append(
-            Problem(
-                "$.profile.metadata.oscal-version",
-                _("Version %s is not supported (1.0.x and 1.1.x are).")
-                % (metadata.get("oscal-version") or "?"),
-            )
+    return data
+
+
+def _version_problems(metadata: dict) -> list[Problem]:
+    if SUPPORTED_OSCAL.match(str(metadata.get("oscal-version", ""))):
+        return []
+    return [
+        Problem(
+            "$.profile.metadata.oscal-version",
+            _("Version %s is not supported (1.0.x and 1.1.x are).")
+            % (metadata.get("oscal-version") or "?"),
         )
-    imports = profile.get("imports") or []
-    if not imports:
-        problems.append(Problem("$.profile.imports", _("A profile imports at least one catalog.")))
-    names = _resource_names(profile)
-    candidates = (
-        Catalog.objects.all() if actor is None else visible_to(actor, Catalog.objects.all())
-    )
-    selected: list[tuple[Catalog, set[int]]] = []
+    ]
+
+
+def _select_all(
+    imports: list[dict],
+    *,
+    names: dict[str, list[str]],
+    candidates: QuerySet[Catalog],
+    default: Catalog | None,
+    problems: list[Problem],
+) -> Selection:
+    """Each import's catalog with the pks of the controls it selects; an import whose catalog
+    is not held, or that names a control its catalog lacks, adds to ``problems``."""
+    selected: Selection = []
     for index, entry in enumerate(imports):
         path = f"$.profile.imports[{index}]"
-        href = entry.get("href", "")
-        source, message = _source_for(href, names, candidates, catalog)
+        source, message = _source_for(entry.get("href", ""), names, candidates, default)
         if source is None:
             problems.append(Problem(f"{path}.href", message))
             continue
-        nodes = {n.oscal_id: n for n in source.nodes.all()}
-        children: dict[int, list[CatalogNode]] = {}
-        for node in nodes.values():
-            children.setdefault(node.parent_id, []).append(node)
-        chosen: set[int] = set()
-        if entry.get("include-all") is not None:
-            chosen = {n.pk for n in nodes.values() if not n.is_group}
-        for c_index, rule in enumerate(entry.get("include-controls", [])):
-            for i_index, control_id in enumerate(rule.get("with-ids", [])):
-                node = nodes.get(control_id)
-                if node is None or node.is_group:
-                    problems.append(
-                        Problem(
-                            f"{path}.include-controls[{c_index}].with-ids[{i_index}]",
-                            _("No control %(id)s in %(catalog)s.")
-                            % {"id": control_id, "catalog": source.key},
-                        )
+        selected.append((source, _select(entry, source, path, problems)))
+    return selected
+
+
+def _select(entry: dict, source: Catalog, path: str, problems: list[Problem]) -> set[int]:
+    """The controls one import takes from ``source``: all, or those named (with their child
+    controls when asked), less those excluded."""
+    nodes = {n.oscal_id: n for n in source.nodes.all()}
+    children: dict[int | None, list[CatalogNode]] = {}
+    for each in nodes.values():
+        children.setdefault(each.parent_id, []).append(each)
+    chosen: set[int] = set()
+    if entry.get("include-all") is not None:
+        chosen = {n.pk for n in nodes.values() if not n.is_group}
+    for c_index, rule in enumerate(entry.get("include-controls", [])):
+        for i_index, control_id in enumerate(rule.get("with-ids", [])):
+            wanted = nodes.get(control_id)
+            if wanted is None or wanted.is_group:
+                problems.append(
+                    Problem(
+                        f"{path}.include-controls[{c_index}].with-ids[{i_index}]",
+                        _("No control %(id)s in %(catalog)s.")
+                        % {"id": control_id, "catalog": source.key},
                     )
-                    continue
-                chosen.add(node.pk)
-                if rule.get("with-child-controls") == "yes":
-                    stack = list(children.get(node.pk, []))
-                    while stack:
-                        child = stack.pop()
-                        if not child.is_group:
-                            chosen.add(child.pk)
-                        stack.extend(children.get(child.pk, []))
-        for rule in entry.get("exclude-controls", []):
-            for control_id in rule.get("with-ids", []):
-                node = nodes.get(control_id)
-                if node is not None:
-                    chosen.discard(node.pk)
-        selected.append((source, chosen))
-    if not problems and not any(pks for _source, pks in selected):
-        problems.append(Problem("$.profile.imports", _("The profile selects no control.")))
-    modify = profile.get("modify") or {}
-    set_parameters = {p["param-id"]: p for p in modify.get("set-parameters", [])}
-    alters: dict[str, list[tuple[int, dict]]] = {}
-    for index, alter in enumerate(modify.get("alters", [])):
-        alters.setdefault(alter["control-id"], []).append((index, alter))
+                )
+                continue
+            chosen.add(wanted.pk)
+            if rule.get("with-child-controls") == "yes":
+                chosen |= _controls_below(wanted, children)
+    for rule in entry.get("exclude-controls", []):
+        for control_id in rule.get("with-ids", []):
+            excluded = nodes.get(control_id)
+            if excluded is not None:
+                chosen.discard(excluded.pk)
+    return chosen
+
+
+def _controls_below(node: CatalogNode, children: dict[int | None, list[CatalogNode]]) -> set[int]:
+    below: set[int] = set()
+    stack = list(children.get(node.pk, []))
+    while stack:
+        child = stack.pop()
+        if not child.is_group:
+            below.add(child.pk)
+        stack.extend(children.get(child.pk, []))
+    return below
+
+
+def _modify_problems(modify: dict, alters: Alters, selected: Selection) -> list[Problem]:
+    """Alterations and parameter settings must be about what the profile selects."""
+    problems = []
     chosen_nodes = [n for source, pks in selected for n in source.nodes.filter(pk__in=pks)]
     chosen_ids = {n.oscal_id for n in chosen_nodes}
     for control_id, entries in alters.items():
@@ -166,26 +233,20 @@ def resolve_profile(
                     _("No selected control has the parameter %s.") % setting["param-id"],
                 )
             )
-    if problems:
-        raise CatalogImportError(problems)
+    return problems
 
+
+def _write_resolved(
+    resolved: Catalog,
+    selected: Selection,
+    set_parameters: dict[str, dict],
+    alters: Alters,
+    *,
+    actor: User | None,
+) -> ProfileSummary:
+    """The resolved catalog and its copied nodes, audited as one creation and one update."""
     with transaction.atomic():
-        resolved = audited_create(
-            actor=actor,
-            instance=Catalog(
-                key=key,
-                title=title or metadata.get("title", key),
-                edition=edition or metadata.get("version", ""),
-                owner=owner,
-                oscal_uuid=profile.get("uuid") or None,
-                oscal_version=metadata.get("oscal-version", ""),
-                source_format="oscal-profile",
-                source_name=source_name,
-                source_sha256=hashlib.sha256(raw).hexdigest(),
-                metadata=metadata,
-                profile=data,
-            ),
-        )
+        resolved = audited_create(actor=actor, instance=resolved)
         total = controls = 0
         position = 0
         for source, pks in selected:
@@ -207,11 +268,19 @@ def resolve_profile(
     return ProfileSummary(catalog=resolved, controls=controls, nodes=total)
 
 
-def _copy_selection(resolved, source, pks, set_parameters, alters, position):
+def _copy_selection(
+    resolved: Catalog,
+    source: Catalog,
+    pks: set[int],
+    set_parameters: dict[str, dict],
+    alters: Alters,
+    position: int,
+) -> tuple[int, int, int]:
     """Copy the chosen controls with the groups around them (structure as-is), applying the
     profile's parameter settings and alterations; every copy links to its source. A control
     left out is not brought back for its selected enhancements: they move up to the nearest
-    group kept, so the resolved catalog holds exactly the controls the profile selects."""
+    group kept, so the resolved catalog holds exactly the controls the profile selects.
+    Returns the next free position, the nodes copied and the controls among them."""
     nodes = list(source.nodes.order_by("position"))
     by_pk = {n.pk: n for n in nodes}
     keep: set[int] = set(pks)
@@ -228,62 +297,68 @@ def _copy_selection(resolved, source, pks, set_parameters, alters, position):
         if node.pk in keep:
             levels.setdefault(node.depth, []).append(node)
     added_controls = 0
-    for depth in sorted(levels):
+    for depth in sorted(levels):  # parents first, so each copy's parent is already written
         rows = []
         for node in levels[depth]:
-            params = copy.deepcopy(node.params)
-            for param in params:
-                if param.get("id") in set_parameters:
-                    setting = {
-                        k: v for k, v in set_parameters[param["id"]].items() if k != "param-id"
-                    }
-                    param.update(setting)
-            parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
-            statement, guidance = node.statement, node.guidance
-            for _index, alter in alters.get(node.oscal_id, []):
-                for add in alter.get("adds", []):
-                    where = add.get("position", "ending")
-                    new_parts, new_props = add.get("parts", []), add.get("props", [])
-                    parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
-                    props = [*new_props, *props] if where == "starting" else [*props, *new_props]
-                    # the tailored text shows where a reader looks: statement and guidance
-                    statement = _join(statement, new_parts, "statement", where)
-                    guidance = _join(guidance, new_parts, "guidance", where)
             oscal_id, suffix = node.oscal_id, 2
             while oscal_id in used:  # the same control selected through two imports
                 oscal_id, suffix = f"{node.oscal_id}-{suffix}", suffix + 1
             used.add(oscal_id)
             parent = _nearest_copy(node, by_pk, copies)
-            rows.append(
-                CatalogNode(
-                    catalog=resolved,
-                    parent=parent,
-                    position=position + node.position,
-                    depth=0 if parent is None else parent.depth + 1,
-                    is_group=node.is_group,
-                    kind=node.kind,
-                    oscal_id=oscal_id,
-                    label=node.label,
-                    title=node.title,
-                    statement=statement,
-                    guidance=guidance,
-                    oscal_class=node.oscal_class,
-                    params=params,
-                    props=props,
-                    links=node.links,
-                    parts=parts,
-                    source=node,
-                )
-            )
+            copied = _tailored(node, set_parameters, alters.get(node.oscal_id, []))
+            copied.catalog, copied.parent, copied.oscal_id = resolved, parent, oscal_id
+            copied.position = position + node.position
+            copied.depth = 0 if parent is None else parent.depth + 1
+            rows.append(copied)
             added_controls += 0 if node.is_group else 1
         CatalogNode.objects.bulk_create(rows, batch_size=2000)
         for row in rows:
+            assert row.source_id is not None
             copies[row.source_id] = row
     last = max((n.position for n in nodes), default=0)
     return position + last + 1, len(copies), added_controls
 
 
-def _nearest_copy(node, by_pk, copies):
+def _tailored(
+    node: CatalogNode, set_parameters: dict[str, dict], alters: list[tuple[int, dict]]
+) -> CatalogNode:
+    """An unsaved copy of ``node`` (its place in the new catalog still to set) with the
+    profile's parameter settings and additions applied."""
+    params = copy.deepcopy(node.params)
+    for param in params:
+        if param.get("id") in set_parameters:
+            setting = {k: v for k, v in set_parameters[param["id"]].items() if k != "param-id"}
+            param.update(setting)
+    parts, props = copy.deepcopy(node.parts), copy.deepcopy(node.props)
+    statement, guidance = node.statement, node.guidance
+    for _index, alter in alters:
+        for add in alter.get("adds", []):
+            where = add.get("position", "ending")
+            new_parts, new_props = add.get("parts", []), add.get("props", [])
+            parts = [*new_parts, *parts] if where == "starting" else [*parts, *new_parts]
+            props = [*new_props, *props] if where == "starting" else [*props, *new_props]
+            # the tailored text shows where a reader looks: statement and guidance
+            statement = _join(statement, new_parts, "statement", where)
+            guidance = _join(guidance, new_parts, "guidance", where)
+    return CatalogNode(
+        is_group=node.is_group,
+        kind=node.kind,
+        label=node.label,
+        title=node.title,
+        statement=statement,
+        guidance=guidance,
+        oscal_class=node.oscal_class,
+        params=params,
+        props=props,
+        links=node.links,
+        parts=parts,
+        source=node,
+    )
+
+
+def _nearest_copy(
+    node: CatalogNode, by_pk: dict[int, CatalogNode], copies: dict[int, CatalogNode]
+) -> CatalogNode | None:
     current = node
     while current.parent_id is not None:
         if current.parent_id in copies:

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Schema
 
 from shireito.standards.choices import CatalogFormat, NodeKind
+from shireito.standards.selectors import catalog_visible
 
 
 class CatalogOut(Schema):
@@ -33,8 +34,6 @@ class CatalogOut(Schema):
 def _visible_catalog_ids(request) -> set[int]:
     """Computed once per request: a source in a catalog the caller cannot see is not named."""
     if not hasattr(request, "_visible_catalog_ids"):
-        from shireito.standards.selectors import catalog_visible
-
         request._visible_catalog_ids = set(
             catalog_visible(request.auth).values_list("pk", flat=True)
         )

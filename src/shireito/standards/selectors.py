@@ -4,14 +4,18 @@ differences between two editions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shireito.core.scoping import visible_to
-from shireito.standards.models import Catalog, CatalogNode
+from shireito.standards.models import Catalog, CatalogMapping, CatalogNode
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
-def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
+def catalog_list(*, user: User, search: str = "") -> QuerySet[Catalog]:
     catalogs = (
         visible_to(user, Catalog.objects.select_related("owner"))
         .prefetch_related(
@@ -27,13 +31,29 @@ def catalog_list(*, user, search: str = "") -> QuerySet[Catalog]:
     return catalogs
 
 
-def catalog_visible(user) -> QuerySet[Catalog]:
+def catalog_visible(user: User) -> QuerySet[Catalog]:
     """The catalogs ``user`` may see, unannotated: for use as a subquery."""
     return visible_to(user, Catalog.objects.all())
 
 
-def catalog_get(*, user, key: str) -> Catalog | None:
+def catalog_get(*, user: User, key: str) -> Catalog | None:
     return catalog_list(user=user).filter(key=key).first()
+
+
+def profile_sources(actor: User | None) -> QuerySet[Catalog]:
+    """The catalogs a profile's imports may name: those ``actor`` may see (the command line,
+    ``actor=None``, sees all)."""
+    return Catalog.objects.all() if actor is None else catalog_visible(actor)
+
+
+def derived_from(catalog: Catalog, *, user: User) -> QuerySet[Catalog]:
+    """The catalogs this one was derived from, as far as the user may see."""
+    return catalog.derived_from.filter(pk__in=catalog_visible(user).values("pk"))
+
+
+def derivatives(catalog: Catalog, *, user: User) -> QuerySet[Catalog]:
+    """The catalogs derived from this one, as far as the user may see."""
+    return catalog.derivatives.filter(pk__in=catalog_visible(user).values("pk"))
 
 
 def nodes_of(catalog: Catalog) -> QuerySet[CatalogNode]:
@@ -71,7 +91,7 @@ def children_of(catalog: Catalog, node: CatalogNode | None) -> QuerySet[CatalogN
     )
 
 
-def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
+def source_chain(node: CatalogNode, *, user: User) -> list[CatalogNode]:
     """The controls this one derives from, nearest first, as far as the user may see."""
     visible = set(catalog_visible(user).values_list("pk", flat=True))
     chain, current, seen = [], node.source, set()
@@ -85,7 +105,7 @@ def source_chain(node: CatalogNode, *, user) -> list[CatalogNode]:
     return chain
 
 
-def derived_copies(node: CatalogNode, *, user) -> QuerySet[CatalogNode]:
+def derived_copies(node: CatalogNode, *, user: User) -> QuerySet[CatalogNode]:
     """Controls of other catalogs derived from this one."""
     return (
         node.derived.filter(catalog__in=catalog_visible(user).values("pk"))
@@ -145,9 +165,7 @@ def compare_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     )
 
 
-def mapping_list(*, user):
-    from shireito.standards.models import CatalogMapping
-
+def mapping_list(*, user: User) -> QuerySet[CatalogMapping]:
     return (
         visible_to(user, CatalogMapping.objects.select_related("source", "target", "owner"))
         .filter(source__in=catalog_visible(user).values("pk"))
@@ -157,9 +175,9 @@ def mapping_list(*, user):
     )
 
 
-def mapping_get(*, user, key: str):
+def mapping_get(*, user: User, key: str) -> CatalogMapping | None:
     return mapping_list(user=user).filter(key=key).first()
 
 
-def mappings_of(catalog: Catalog, *, user):
+def mappings_of(catalog: Catalog, *, user: User) -> QuerySet[CatalogMapping]:
     return mapping_list(user=user).filter(Q(source=catalog) | Q(target=catalog))

@@ -1,11 +1,12 @@
-"""Writes to catalogs: who may bring one in, and the one entry point every channel (page, API,
-command line) uses to import a catalog or resolve a profile."""
+"""Writes to catalogs: the one entry point every channel (page, API, command line) uses to
+import a catalog or resolve a profile."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -16,8 +17,14 @@ from shireito.standards.importers import (
     import_catalog,
     load_json,
 )
-from shireito.standards.models import Catalog, key_validator
+from shireito.standards.models import Catalog
+from shireito.standards.permissions import import_owner
 from shireito.standards.profiles import resolve_profile
+from shireito.standards.tree import key_problems
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 RESERVED_KEYS = {
     "compare",
@@ -37,20 +44,6 @@ class CatalogUpload:
     is_profile: bool
 
 
-def may_manage_catalogs(user, owner=None) -> bool:
-    """Platform admins for any owner; editors and organisation admins for their own
-    organisation. ``user=None`` is the command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    if not (user.has_role("editor") or user.has_role("org_admin")):
-        return False
-    return owner is None or owner.pk == user.organization_id
-
-
 def is_profile(raw: bytes) -> bool:
     """An OSCAL document is a profile when its top-level object is ``profile``; parsed, not
     sniffed, so a catalog that mentions "profile" in its metadata stays a catalog."""
@@ -60,64 +53,41 @@ def is_profile(raw: bytes) -> bool:
 
 def catalog_upload(
     *,
-    actor,
+    actor: User | None,
     raw: bytes,
     fmt: str,
     key: str,
     title: str = "",
     edition: str = "",
-    owner=None,
+    owner: Organization | None = None,
     source_name: str = "",
     against: Catalog | None = None,
 ) -> CatalogUpload:
     """Check the key, then import the catalog, or resolve the profile against the catalogs held
     (``against`` answers every import its back-matter does not match). All or nothing."""
-    if actor is not None and owner is None and not actor.is_platform_admin:
-        owner = actor.organization
-    if not may_manage_catalogs(actor, owner):
-        raise PermissionDenied(_("You may not import catalogs for this organization."))
-    problems = []
-    try:
-        key_validator(key)
-    except ValidationError as exc:
-        problems.append(Problem("key", exc.messages[0]))
-    if key in RESERVED_KEYS:
-        problems.append(Problem("key", _("This key is reserved; choose another.")))
-    elif Catalog.objects.filter(key=key).exists():
-        problems.append(Problem("key", _("A catalog with the key %s exists already.") % key))
+    owner = import_owner(actor, owner)
+    problems = key_problems(
+        key,
+        reserved=RESERVED_KEYS,
+        taken=Catalog.objects.filter(key=key).exists(),
+        taken_message=_("A catalog with the key %s exists already.") % key,
+    )
     if problems:
         raise CatalogImportError(problems)
+    about = {"key": key, "title": title, "edition": edition, "source_name": source_name}
     try:
         with transaction.atomic():
             if fmt == CatalogFormat.OSCAL and is_profile(raw):
-                summary = resolve_profile(
-                    raw,
-                    actor=actor,
-                    key=key,
-                    title=title,
-                    edition=edition,
-                    owner=owner,
-                    catalog=against,
-                    source_name=source_name,
-                )
-                return CatalogUpload(summary.catalog, summary.nodes, summary.controls, 0, True)
-            summary = import_catalog(
-                raw,
-                fmt=fmt,
-                actor=actor,
-                key=key,
-                title=title,
-                edition=edition,
-                owner=owner,
-                source_name=source_name,
-            )
+                resolved = resolve_profile(raw, actor=actor, owner=owner, catalog=against, **about)
+                return CatalogUpload(resolved.catalog, resolved.nodes, resolved.controls, 0, True)
+            summary = import_catalog(raw, fmt=fmt, actor=actor, owner=owner, **about)
     except (ValidationError, IntegrityError) as exc:
         # what the checks above cannot see: a key taken meanwhile, a value the model refuses
         raise CatalogImportError(_problems_from(exc)) from exc
     return CatalogUpload(summary.catalog, summary.nodes, None, summary.merged_duplicates, False)
 
 
-def _problems_from(exc) -> list[Problem]:
+def _problems_from(exc: ValidationError | IntegrityError) -> list[Problem]:
     if isinstance(exc, IntegrityError):
         return [Problem("key", _("A catalog with this key exists already."))]
     if hasattr(exc, "error_dict"):

@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
+from shireito.core.problems import Problem
 from shireito.standards.choices import NodeKind
+from shireito.standards.tree import CatalogImportError, NodeSpec, prose_parts, token_for
 
 COLUMNS = ["id", "parent", "kind", "title", "statement", "guidance"]
 GROUP_KINDS = {NodeKind.PART, NodeKind.SECTION, NodeKind.SUBSECTION, NodeKind.GROUP}
@@ -49,8 +53,6 @@ def template_csv() -> str:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = "catalog"
@@ -87,14 +89,12 @@ def read_rows(
     """The sheet as dicts by column name (the first row is the header), or None after
     reporting why it cannot be read. Catalog sheets and mapping files both read through it."""
     if fmt == "xlsx":
-        from openpyxl import load_workbook
-
         try:
             book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
             problem("$", _("Not an XLSX workbook."))
             return None
-        rows = []
+        rows: list[list[str]] = []
         try:
             for row in book.worksheets[0].iter_rows(values_only=True):
                 if len(rows) > max_rows + 1:  # the header and one row too many: enough to refuse
@@ -135,86 +135,92 @@ def read_rows(
     ]
 
 
-def parse_spreadsheet(raw: bytes, fmt: str):
+def parse_spreadsheet(raw: bytes, fmt: str) -> list[NodeSpec]:
     """Rows → node tree. Problems are named by row and column; nothing is kept on any."""
-    from shireito.standards.importers import (
-        CatalogImportError,
-        Problem,
-        _Node,
-        _prose_parts,
-        token_for,
-    )
-
     problems: list[Problem] = []
 
-    def problem(path, message):
+    def problem(path: str, message: str) -> None:
         problems.append(Problem(path, message))
 
     rows = read_rows(raw, fmt, problem)
     if rows is None:
         raise CatalogImportError(problems)
-    roots: list = []
-    by_label: dict[str, object] = {}
+    roots: list[NodeSpec] = []
+    by_label: dict[str, NodeSpec] = {}
     tokens: dict[str, str] = {}
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
-        label, parent_label, kind = row.get("id", ""), row.get("parent", ""), row.get("kind", "")
-        where = f"row {number}"
-        if not label:
-            problem(f"{where}, id", _("Every row needs an id."))
+        node, parent = _row_node(row, f"row {number}", by_label, tokens, problem)
+        if node is None:
             continue
-        if label in by_label:
-            problem(f"{where}, id", _("The id %s is used twice.") % label)
-            continue
-        if kind not in NodeKind.values:
-            problem(
-                f"{where}, kind",
-                _("Unknown kind %(kind)s; use one of %(kinds)s.")
-                % {"kind": kind or "—", "kinds": ", ".join(NodeKind.values)},
-            )
-            continue
-        token = token_for(label)
-        if token in tokens:
-            problem(
-                f"{where}, id",
-                _("The id %(id)s reads the same as %(other)s once made an OSCAL token.")
-                % {"id": label, "other": tokens[token]},
-            )
-            continue
-        parent = None
-        if parent_label:
-            parent = by_label.get(parent_label)
-            if parent is None:
-                problem(
-                    f"{where}, parent",
-                    _("No earlier row has the id %s: list a parent before its children.")
-                    % parent_label,
-                )
-                continue
-            if kind in GROUP_KINDS and not parent.is_group:
-                problem(f"{where}, kind", _("A group cannot sit under a control."))
-                continue
-        statement, guidance = row.get("statement", ""), row.get("guidance", "")
-        is_group = kind in GROUP_KINDS
-        if is_group and (statement or guidance):
-            problem(f"{where}, statement", _("A group has a title only; make it a control."))
-            continue
-        node = _Node(
-            kind,
-            token,
-            label,
-            title=row.get("title", ""),
-            statement=statement,
-            guidance=guidance,
-            is_group=is_group,
-            parts=_prose_parts(token, statement, guidance),
-        )
         (parent.children if parent else roots).append(node)
-        by_label[label] = node
-        tokens[token] = label
+        by_label[node.label] = node
+        tokens[node.oscal_id] = node.label
     if not roots and not problems:
         problem("$", _("The file has no rows."))
     if problems:
         raise CatalogImportError(problems)
     return roots
+
+
+def _row_node(
+    row: dict[str, str],
+    where: str,
+    by_label: dict[str, NodeSpec],
+    tokens: dict[str, str],
+    problem: Callable[[str, str], None],
+) -> tuple[NodeSpec | None, NodeSpec | None]:
+    """One row as a node and the node it sits under; ``(None, None)`` after reporting why
+    the row cannot be one."""
+    label, parent_label, kind = row.get("id", ""), row.get("parent", ""), row.get("kind", "")
+    if not label:
+        problem(f"{where}, id", _("Every row needs an id."))
+        return None, None
+    if label in by_label:
+        problem(f"{where}, id", _("The id %s is used twice.") % label)
+        return None, None
+    if kind not in NodeKind.values:
+        problem(
+            f"{where}, kind",
+            _("Unknown kind %(kind)s; use one of %(kinds)s.")
+            % {"kind": kind or "—", "kinds": ", ".join(NodeKind.values)},
+        )
+        return None, None
+    token = token_for(label)
+    if token in tokens:
+        problem(
+            f"{where}, id",
+            _("The id %(id)s reads the same as %(other)s once made an OSCAL token.")
+            % {"id": label, "other": tokens[token]},
+        )
+        return None, None
+    parent = None
+    if parent_label:
+        parent = by_label.get(parent_label)
+        if parent is None:
+            problem(
+                f"{where}, parent",
+                _("No earlier row has the id %s: list a parent before its children.")
+                % parent_label,
+            )
+            return None, None
+        if kind in GROUP_KINDS and not parent.is_group:
+            problem(f"{where}, kind", _("A group cannot sit under a control."))
+            return None, None
+    statement, guidance = row.get("statement", ""), row.get("guidance", "")
+    is_group = kind in GROUP_KINDS
+    if is_group and (statement or guidance):
+        problem(f"{where}, statement", _("A group has a title only; make it a control."))
+        return None, None
+    node = NodeSpec(
+        kind,
+        token,
+        label,
+        title=row.get("title", ""),
+        statement=statement,
+        guidance=guidance,
+        is_group=is_group,
+        parts=prose_parts(token, statement, guidance),
+    )
+    return node, parent

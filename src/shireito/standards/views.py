@@ -4,76 +4,91 @@ source chain and its derived copies, the comparison of two editions, and the OSC
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
+from shireito.core.pages import bound_form, file_response, get_or_404, list_page, submit
 from shireito.core.problems import Problem
 from shireito.organizations.selectors import owner_choices
 from shireito.standards import selectors, services
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
-from shireito.standards.forms import CatalogUploadForm, MappingUploadForm
+from shireito.standards.forms import (
+    CatalogFilter,
+    CatalogUploadForm,
+    CompareFilter,
+    MappingUploadForm,
+    NodeFilter,
+)
 from shireito.standards.importers import CatalogImportError, read_upload
 from shireito.standards.mappings import COLUMNS as MAPPING_COLUMNS
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
+from shireito.standards.models import Catalog, CatalogMapping
+from shireito.standards.permissions import may_manage_catalogs
+from shireito.standards.sections import control_sections
 from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx
 
 STATES = ("covered", "partial", "none")
+JSON = "application/json; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _catalog(request, key):
-    catalog = selectors.catalog_get(user=request.user, key=key)
-    if catalog is None:
-        raise Http404
-    return catalog
+def _catalog(request, key: str) -> Catalog:
+    return get_or_404(selectors.catalog_get(user=request.user, key=key))
 
 
 @login_required
 def catalog_list(request):
-    search = request.GET.get("search", "").strip()[:200]
-    return render_page(
+    filters = CatalogFilter(request.GET)
+    return list_page(
         request,
-        "standards/catalog_list.html",
-        {
-            "page": paginate(request, selectors.catalog_list(user=request.user, search=search)),
-            "search": search,
-            "may_import": services.may_manage_catalogs(request.user),
-        },
-        partial="results",
+        template="standards/catalog_list.html",
+        items=selectors.catalog_list(user=request.user, search=filters.values()["search"]),
+        filters=filters,
+        context={"may_import": may_manage_catalogs(request.user)},
     )
 
 
 @login_required
 def catalog_detail(request, key: str):
+    """A catalog's top level, or every node matching the search (a page stays small however
+    large the catalog is)."""
     catalog = _catalog(request, key)
-    search = request.GET.get("search", "").strip()[:200]
-    context = {"catalog": catalog, "search": search}
-    if search:
-        context["page"] = paginate(request, selectors.search_nodes(catalog, search))
-    else:
-        context["page"] = paginate(request, selectors.children_of(catalog, None), per_page=200)
-    context["derived_from"] = catalog.derived_from.filter(
-        pk__in=selectors.catalog_visible(request.user).values("pk")
+    filters = NodeFilter(request.GET)
+    search = filters.values()["search"]
+    return list_page(
+        request,
+        template="standards/catalog_detail.html",
+        items=(
+            selectors.search_nodes(catalog, search)
+            if search
+            else selectors.children_of(catalog, None)
+        ),
+        filters=filters,
+        per_page=50 if search else 200,
+        context={
+            "catalog": catalog,
+            "derived_from": selectors.derived_from(catalog, user=request.user),
+            "derivatives": selectors.derivatives(catalog, user=request.user),
+            "mappings": selectors.mappings_of(catalog, user=request.user),
+        },
     )
-    context["mappings"] = selectors.mappings_of(catalog, user=request.user)
-    context["derivatives"] = catalog.derivatives.filter(
-        pk__in=selectors.catalog_visible(request.user).values("pk")
-    )
-    return render_page(request, "standards/catalog_detail.html", context, partial="results")
 
 
 @login_required
 def node_detail(request, key: str, oscal_id: str):
     catalog = _catalog(request, key)
-    node = selectors.node_by_id(catalog, oscal_id)
-    if node is None:
-        raise Http404
+    node = get_or_404(selectors.node_by_id(catalog, oscal_id))
     return render(
         request,
         "standards/node_detail.html",
@@ -84,7 +99,7 @@ def node_detail(request, key: str, oscal_id: str):
             "children": paginate(request, selectors.children_of(catalog, node), per_page=200),
             "source_chain": selectors.source_chain(node, user=request.user),
             "derived": selectors.derived_copies(node, user=request.user),
-            "across_audits": _across_audits(request.user, node),
+            "sections": control_sections(request, user=request.user, node=node),
             "params": [
                 {
                     "id": p.get("id", ""),
@@ -98,56 +113,63 @@ def node_detail(request, key: str, oscal_id: str):
     )
 
 
-def _across_audits(user, node):
-    """The control's results in the user's audits (the audits app reads them; standards only
-    shows them), or None for a group."""
-    if node.is_group:
-        return None
-    from shireito.audits.selectors import control_across_audits
-
-    return control_across_audits(user=user, control=node)
-
-
 @login_required
 def catalog_compare(request):
     catalogs = list(selectors.catalog_list(user=request.user))
+    filters = CompareFilter(request.GET, catalogs=catalogs)
+    values = filters.values()
     by_key = {c.key: c for c in catalogs}
-    old_key, new_key = request.GET.get("old", ""), request.GET.get("new", "")
-    old, new = by_key.get(old_key), by_key.get(new_key)
-    errors = {}
-    if "old" in request.GET or "new" in request.GET:
-        if old is None:
-            errors["old"] = True
-        if new is None:
-            errors["new"] = True
-    diff = selectors.compare_catalogs(old, new) if old and new else None
-    return render(
+    old, new = by_key.get(values["old"]), by_key.get(values["new"])
+    return render_page(
         request,
         "standards/catalog_compare.html",
         {
-            "catalogs": catalogs,
+            "filter_form": filters,
             "old": old,
             "new": new,
-            "old_key": old_key,
-            "new_key": new_key,
-            "errors": errors,
-            "diff": diff,
+            "diff": selectors.compare_catalogs(old, new) if old and new else None,
         },
+        partial="results",
     )
 
 
 @login_required
 def catalog_export(request, key: str):
     catalog = _catalog(request, key)
-    response = HttpResponse(
+    return file_response(
         json.dumps(export_oscal(catalog), ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+        filename=f"{catalog.key}.oscal.json",
+        content_type=JSON,
     )
-    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.oscal.json"'
-    return response
 
 
-def _problems_into(form, exc: CatalogImportError) -> list[Problem]:
+@login_required
+def profile_export(request, key: str):
+    """The profile a derived catalog was resolved from, as imported (its imports still name
+    the catalogs it selects from)."""
+    catalog = _catalog(request, key)
+    profile = get_or_404(catalog.profile or None)  # a catalog imported as one has none
+    return file_response(
+        json.dumps(profile, ensure_ascii=False, indent=2),
+        filename=f"{catalog.key}.profile.json",
+        content_type=JSON,
+    )
+
+
+@login_required
+def catalog_export_csv(request, key: str):
+    catalog = _catalog(request, key)
+    return file_response(export_csv(catalog), filename=f"{catalog.key}.csv", content_type=CSV)
+
+
+@login_required
+def spreadsheet_template(request, fmt: str):
+    if fmt == "xlsx":
+        return file_response(template_xlsx(), filename="catalog-template.xlsx", content_type=XLSX)
+    return file_response(template_csv(), filename="catalog-template.csv", content_type=CSV)
+
+
+def _problems_into(form: forms.Form, exc: CatalogImportError) -> list[Problem]:
     """Problems with a form field go beside the field; the rest (places in the file) are
     returned for the problem table."""
     rest = []
@@ -159,89 +181,92 @@ def _problems_into(form, exc: CatalogImportError) -> list[Problem]:
     return rest
 
 
+def _upload_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    action: Callable[[dict], Any],
+    success: Callable[[Any], str],
+    redirect_to: Callable[[Any], HttpResponseBase],
+    template: str,
+    columns: list[str] | tuple[str, ...],
+) -> HttpResponseBase:
+    """An upload form whose file is read whole first: a file with problems is answered with
+    the problems (beside the form's fields, or by place in the file) and nothing is written."""
+    problems: list[Problem] = []
+    try:
+        done, result = submit(form, action)
+    except CatalogImportError as exc:
+        done, problems = False, _problems_into(form, exc)
+    if done:
+        messages.success(request, success(result))
+        return redirect_to(result)
+    return render(request, template, {"form": form, "problems": problems[:500], "columns": columns})
+
+
+def _upload_form(request, form_class: type[forms.Form], **initial) -> Any:
+    if not may_manage_catalogs(request.user):
+        raise PermissionDenied
+    return bound_form(
+        form_class,
+        request,
+        files=True,
+        owners=owner_choices(request.user),
+        catalogs=selectors.catalog_visible(request.user),
+        initial={"owner": request.user.organization_id, **initial},
+    )
+
+
 @login_required
 def catalog_import(request):
     """Upload a catalog or profile; a bad file is answered with its problems by JSON path and
     nothing is written."""
-    if not services.may_manage_catalogs(request.user):
-        raise PermissionDenied
-    form = CatalogUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        owners=owner_choices(request.user),
-        catalogs=selectors.catalog_visible(request.user),
-        initial={"owner": request.user.organization_id, "format": CatalogFormat.OSCAL},
-    )
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload = data["file"]
-        try:
-            result = services.catalog_upload(
-                actor=request.user,
-                raw=read_upload(upload),
-                fmt=data["format"],
-                key=data["key"],
-                title=data["title"],
-                edition=data["edition"],
-                owner=data["owner"],
-                source_name=upload.name,
-                against=data["against"],
-            )
-        except CatalogImportError as exc:
-            problems = _problems_into(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The catalog is imported: %(nodes)d groups and controls.")
-                % {"nodes": result.nodes},
-            )
-            return redirect("standards:detail", key=result.catalog.key)
-    return render(
-        request,
-        "standards/catalog_import.html",
-        {"form": form, "problems": problems[:500], "columns": COLUMNS},
-    )
+    form = _upload_form(request, CatalogUploadForm, format=CatalogFormat.OSCAL)
 
-
-@login_required
-def catalog_export_csv(request, key: str):
-    catalog = _catalog(request, key)
-    response = HttpResponse(export_csv(catalog), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.csv"'
-    return response
-
-
-@login_required
-def spreadsheet_template(request, fmt: str):
-    if fmt == "xlsx":
-        response = HttpResponse(
-            template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    def upload(data: dict) -> services.CatalogUpload:
+        return services.catalog_upload(
+            actor=request.user,
+            raw=read_upload(data["file"]),
+            fmt=data["format"],
+            key=data["key"],
+            title=data["title"],
+            edition=data["edition"],
+            owner=data["owner"],
+            source_name=data["file"].name,
+            against=data["against"],
         )
-    else:
-        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="catalog-template.{fmt}"'
-    return response
+
+    return _upload_page(
+        request,
+        form,
+        action=upload,
+        success=lambda result: (
+            _("The catalog is imported: %(nodes)d groups and controls.") % {"nodes": result.nodes}
+        ),
+        redirect_to=lambda result: redirect("standards:detail", key=result.catalog.key),
+        template="standards/catalog_import.html",
+        columns=COLUMNS,
+    )
 
 
 @login_required
 def mapping_list(request):
-    return render(
+    return list_page(
         request,
-        "standards/mapping_list.html",
-        {
-            "page": paginate(request, selectors.mapping_list(user=request.user)),
-            "may_import": services.may_manage_catalogs(request.user),
-        },
+        template="standards/mapping_list.html",
+        items=selectors.mapping_list(user=request.user),
+        partial=None,
+        context={"may_import": may_manage_catalogs(request.user)},
     )
+
+
+def _mapping(request, key: str) -> CatalogMapping:
+    return get_or_404(selectors.mapping_get(user=request.user, key=key))
 
 
 @login_required
 def mapping_detail(request, key: str):
-    mapping = selectors.mapping_get(user=request.user, key=key)
-    if mapping is None:
-        raise Http404
+    mapping = _mapping(request, key)
     rows = coverage(mapping)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATES}
     return render(
@@ -258,60 +283,33 @@ def mapping_detail(request, key: str):
 
 @login_required
 def mapping_export(request, key: str):
-    mapping = selectors.mapping_get(user=request.user, key=key)
-    if mapping is None:
-        raise Http404
-    response = HttpResponse(mapping_export_csv(mapping), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{mapping.key}.csv"'
-    return response
+    mapping = _mapping(request, key)
+    return file_response(
+        mapping_export_csv(mapping), filename=f"{mapping.key}.csv", content_type=CSV
+    )
 
 
 @login_required
 def mapping_import_page(request):
-    if not services.may_manage_catalogs(request.user):
-        raise PermissionDenied
-    form = MappingUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        owners=owner_choices(request.user),
-        catalogs=selectors.catalog_visible(request.user),
-        initial={"owner": request.user.organization_id},
-    )
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            mapping = mapping_import(
-                actor=request.user,
-                raw=read_upload(data["file"]),
-                key=data["key"],
-                title=data["title"],
-                source=data["source"],
-                target=data["target"],
-                owner=data["owner"],
-            )
-        except CatalogImportError as exc:
-            problems = _problems_into(form, exc)
-        else:
-            messages.success(request, _("The mapping is imported."))
-            return redirect("standards:mapping", key=mapping.key)
-    return render(
+    form = _upload_form(request, MappingUploadForm)
+
+    def upload(data: dict):
+        return mapping_import(
+            actor=request.user,
+            raw=read_upload(data["file"]),
+            key=data["key"],
+            title=data["title"],
+            source=data["source"],
+            target=data["target"],
+            owner=data["owner"],
+        )
+
+    return _upload_page(
         request,
-        "standards/mapping_import.html",
-        {"form": form, "problems": problems[:500], "columns": MAPPING_COLUMNS},
+        form,
+        action=upload,
+        success=lambda mapping: _("The mapping is imported."),
+        redirect_to=lambda mapping: redirect("standards:mapping", key=mapping.key),
+        template="standards/mapping_import.html",
+        columns=MAPPING_COLUMNS,
     )
-
-
-@login_required
-def profile_export(request, key: str):
-    """The profile a derived catalog was resolved from, as imported (its imports still name
-    the catalogs it selects from)."""
-    catalog = _catalog(request, key)
-    if not catalog.profile:
-        raise Http404
-    response = HttpResponse(
-        json.dumps(catalog.profile, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{catalog.key}.profile.json"'
-    return response

@@ -10,6 +10,7 @@ from shireito.organizations.models import Organization
 from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.importers import CatalogImportError
+from shireito.standards.mappings import mapping_import
 from shireito.standards.models import Catalog
 from shireito.standards.services import catalog_upload
 
@@ -107,8 +108,6 @@ class Command(BaseCommand):
         )
 
     def _map(self, options):
-        from shireito.standards.mappings import mapping_import
-
         catalogs = {}
         for side in ("source", "target"):
             catalogs[side] = Catalog.objects.filter(key=options[side]).first()

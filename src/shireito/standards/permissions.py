@@ -1,0 +1,37 @@
+"""Who may do what with catalogs and mappings: the one place services, views and the API ask
+(templates get the answers through the view's context)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
+
+
+def may_manage_catalogs(user: User | None, owner: Organization | None = None) -> bool:
+    """Platform admins for any owner; editors and organisation admins for their own
+    organisation. ``user=None`` is the command line."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    if not (user.has_role("editor") or user.has_role("org_admin")):
+        return False
+    return owner is None or owner.pk == user.organization_id
+
+
+def import_owner(actor: User | None, owner: Organization | None) -> Organization | None:
+    """The owner an import is filed under (the actor's own organisation unless a platform
+    admin names none), once the actor may import for it; else ``PermissionDenied``."""
+    if actor is not None and owner is None and not actor.is_platform_admin:
+        owner = actor.organization
+    if not may_manage_catalogs(actor, owner):
+        raise PermissionDenied(_("You may not import catalogs for this organization."))
+    return owner
