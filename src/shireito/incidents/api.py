@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from shireito.core.pagination import Pagination, parse_id
-from shireito.incidents import publication, selectors, services, stix, stix_intake
+from shireito.incidents import selectors, services, stix, stix_intake
 from shireito.incidents.choices import EntryKind
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.route_choices import report_route_choices
@@ -398,7 +398,7 @@ def incidents_publish(request, number: str, payload: PublishIn):
         collection = collections_writable_by(request.auth).filter(pk=collection_id).first()
     if collection is None:
         raise ValidationError({"collection": _("No collection you may write to has this id.")})
-    status = publication.report_publish(
+    status = services.report_publish(
         actor=request.auth,
         report=report,
         collection=collection,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.incidents.models import IncidentReport
-from shireito.incidents.services import may_report_for
+from shireito.incidents.permissions import may_report_for
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.selectors import routes_shown_to
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from shireito.core.scoping import visible_to
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import (
+    Attachment,
     IncidentReport,
     Notice,
     RegimeStage,
@@ -19,6 +20,9 @@ from shireito.incidents.models import (
     TimelineEntry,
 )
 from shireito.incidents.regimes import StageClock, report_clocks
+from shireito.organizations.mandates import active_engine
+
+NATIONAL_CENTRE_ROLE = "national_cyber_centre"
 
 # The longest preset deadline is 60 days after awareness; a stage still unfiled a year after
 # the report was closed is no longer the dashboard's business.
@@ -82,6 +86,16 @@ def report_get(user, number: str) -> IncidentReport:
     if report is None:
         raise Http404("no such incident report")
     return report
+
+
+def attachment_get(user, report: IncidentReport, attachment_id: int) -> Attachment | None:
+    """One attachment of a report the user may see (scoped like every read)."""
+    return visible_to(user, Attachment.objects.filter(report=report, pk=attachment_id)).first()
+
+
+def national_centres(*, on: dt.date | None = None) -> list:
+    """The organisations holding the national centre's role on ``on`` (today by default)."""
+    return active_engine(on=on or timezone.localdate()).holders(NATIONAL_CENTRE_ROLE)
 
 
 def timeline_of(report: IncidentReport) -> QuerySet[TimelineEntry]:

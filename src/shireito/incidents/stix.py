@@ -45,6 +45,7 @@ from stix2validator import ValidationOptions, validate_instance
 
 from shireito.incidents.choices import IncidentCategory, IndicatorKind, Tlp
 from shireito.incidents.models import IncidentReport, Indicator, TimelineEntry
+from shireito.incidents.selectors import national_centres
 from shireito.sharing.tlp import TLP1_IDS, TLP2_EXTENSION_ID, TLP2_IDS
 
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -524,8 +525,6 @@ def _publisher(report: IncidentReport):
     )
     if entry is not None:
         return entry.organization
-    from shireito.incidents.publication import national_centres
-
     parties = {party.organization_id for party in report.parties.all()}
     centres = national_centres(on=timezone.localdate(report.shared_at or timezone.now()))
     for centre in centres:

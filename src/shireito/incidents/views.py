@@ -32,10 +32,9 @@ from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.incidents import (
     attachments,
     notices,
-    publication,
+    permissions,
     selectors,
     services,
-    services_regimes,
 )
 from shireito.incidents.choices import (
     REQUIRABLE_FIELDS,
@@ -136,7 +135,7 @@ def report_list(request):
             "filters": filters,
             "statuses": ReportStatus.choices,
             "categories": IncidentCategory.choices,
-            "may_report": services.may_report_for(user, user.organization),
+            "may_report": permissions.may_report_for(user, user.organization),
         },
         partial="results",
     )
@@ -148,7 +147,7 @@ def report_list(request):
 @login_required
 def report_create(request):
     user = request.user
-    if not services.may_report_for(user, user.organization):
+    if not permissions.may_report_for(user, user.organization):
         raise PermissionDenied
     form = ReportForm(
         request.POST if request.method == "POST" else None,
@@ -181,7 +180,7 @@ def report_edit(request, number: str):
     """A draft's form; once submitted, "Add an update" (the same fields and a note)."""
     report = _report(request, number)
     user = request.user
-    if not services.may_report_for(user, report.reporter):
+    if not permissions.may_report_for(user, report.reporter):
         raise PermissionDenied
     if report.status == ReportStatus.CLOSED:
         messages.error(request, _("The report is closed."))
@@ -283,7 +282,7 @@ def _offset_text(offset) -> str:
 def report_submit(request, number: str):
     report = _report(request, number)
     user = request.user
-    if not services.may_report_for(user, report.reporter):
+    if not permissions.may_report_for(user, report.reporter):
         raise PermissionDenied
     if report.status != ReportStatus.DRAFT:
         messages.error(request, _("The report has already been submitted."))
@@ -328,7 +327,7 @@ def report_submit(request, number: str):
 def _my_hop(user, hops):
     """The hop the user's organisation holds that has the report now, if they handle it."""
     return next(
-        (hop for hop in hops if hop.status in ACTIVE_HOP and services.may_handle(user, hop)),
+        (hop for hop in hops if hop.status in ACTIVE_HOP and permissions.may_handle(user, hop)),
         None,
     )
 
@@ -358,7 +357,7 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
     next_hop = (
         next((hop for hop in hops if hop.position == my_hop.position + 1), None) if my_hop else None
     )
-    is_reporter = services.may_report_for(user, report.reporter)
+    is_reporter = permissions.may_report_for(user, report.reporter)
     is_open = report.status == ReportStatus.OPEN
     entries = list(selectors.timeline_of(report))
     replies: dict[int, list] = {}
@@ -396,7 +395,7 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
             }
         )
     files = list(report.attachments.all().select_related("uploaded_by_organization"))
-    may_attach = attachments.may_attach(user, report)
+    may_attach = permissions.may_attach(user, report)
     return {
         "report": report,
         "tlp_meaning": TLP_MEANINGS.get(report.tlp, ""),
@@ -411,7 +410,7 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
         "is_reporter": is_reporter,
         "may_edit": is_reporter and report.status != ReportStatus.CLOSED,
         "may_submit": is_reporter and report.status == ReportStatus.DRAFT,
-        "may_publish": publication.may_publish(user, report),
+        "may_publish": permissions.may_publish(user, report),
         "question_form": bound.get("question") or TextForm(prefix="question", label=_("Question")),
         "assessment_form": bound.get("assessment")
         or TextForm(prefix="assessment", label=_("Assessment")),
@@ -593,7 +592,7 @@ def stage_file(request, number: str, stage: int):
 @require_POST
 def attachment_add(request, number: str):
     report = _report(request, number)
-    if not attachments.may_attach(request.user, report):
+    if not permissions.may_attach(request.user, report):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
     if not form.is_valid():
@@ -617,9 +616,7 @@ def attachment_add(request, number: str):
 
 def _attachment(request, report, attachment: int):
     attachment_id = parse_id(attachment)
-    found = (
-        attachments.attachment_get(request.user, report, attachment_id) if attachment_id else None
-    )
+    found = selectors.attachment_get(request.user, report, attachment_id) if attachment_id else None
     if found is None:
         raise Http404
     return found
@@ -744,7 +741,7 @@ def _regime_save(actor, regime, form: RegimeForm, organizations) -> None:
     from django.db import transaction
 
     with transaction.atomic():
-        services_regimes.regime_update(
+        services.regime_update(
             actor=actor,
             regime=regime,
             active=form.cleaned_data["active"],
@@ -753,7 +750,7 @@ def _regime_save(actor, regime, form: RegimeForm, organizations) -> None:
         for stage, offset in form.offsets().items():
             if stage.offset != offset:
                 try:
-                    services_regimes.regime_stage_update(actor=actor, stage=stage, offset=offset)
+                    services.regime_stage_update(actor=actor, stage=stage, offset=offset)
                 except ValidationError as error:
                     # On the stage's own field; raising rolls every change back.
                     raise ValidationError({form.stage_field(stage): error.messages}) from error

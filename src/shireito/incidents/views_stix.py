@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shireito.core.problems import ProblemsError
-from shireito.incidents import publication, selectors, services, stix, stix_intake
+from shireito.incidents import permissions, selectors, services, stix, stix_intake
 from shireito.incidents.choices import IndicatorKind
 from shireito.incidents.forms_stix import BundleUploadForm, PublishForm
 from shireito.organizations.choices import OrganizationKind
@@ -26,7 +26,7 @@ from shireito.organizations.choices import OrganizationKind
 def bundle_import(request):
     """A STIX 2.1 bundle as a new draft of the user's organisation; every problem listed by
     object and property, nothing written."""
-    if not services.may_report_for(request.user, getattr(request.user, "organization", None)):
+    if not permissions.may_report_for(request.user, getattr(request.user, "organization", None)):
         raise PermissionDenied
     form = BundleUploadForm(request.POST or None, request.FILES or None)
     problems = []
@@ -116,7 +116,7 @@ def report_publish(request, number: str):
     from shireito.sharing.selectors import collections_writable_by
 
     report = selectors.report_get(request.user, number)
-    if not publication.may_publish(request.user, report):
+    if not permissions.may_publish(request.user, report):
         raise PermissionDenied
     collections = list(collections_writable_by(request.user))
     initial = {
@@ -129,7 +129,7 @@ def report_publish(request, number: str):
         by_id = {str(c.pk): c for c in collections}
         data = form.cleaned_data
         try:
-            publication.report_publish(
+            services.report_publish(
                 actor=request.user,
                 report=report,
                 collection=by_id.get(data["collection"]),
