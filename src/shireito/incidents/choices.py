@@ -24,24 +24,6 @@ class Impact(models.TextChoices):
     CRITICAL = "critical", pgettext_lazy("impact", "critical")
 
 
-class Tlp(models.TextChoices):
-    """Traffic Light Protocol 2.0, least to most restricted. TLP 1.0's WHITE reads as CLEAR."""
-
-    CLEAR = "clear", "TLP:CLEAR"
-    GREEN = "green", "TLP:GREEN"
-    AMBER = "amber", "TLP:AMBER"
-    AMBER_STRICT = "amber_strict", "TLP:AMBER+STRICT"
-    RED = "red", "TLP:RED"
-
-
-TLP_RANK = {tlp: rank for rank, tlp in enumerate(Tlp.values)}
-
-
-def tlp_allows(ceiling: str, level: str) -> bool:
-    """Whether information marked ``level`` may go where ``ceiling`` is the most allowed."""
-    return TLP_RANK[level] <= TLP_RANK[ceiling]
-
-
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("incident report", "draft")
     OPEN = "open", pgettext_lazy("incident report", "open")

@@ -14,7 +14,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.forms import add_service_errors
-from shireito.incidents.choices import Impact, IncidentCategory, IndicatorKind, Tlp
+from shireito.incidents.choices import Impact, IncidentCategory, IndicatorKind
+from shireito.sharing.choices import Tlp
 
 # Traffic Light Protocol 2.0, each level in one sentence (FIRST's definitions, in our words).
 TLP_MEANINGS = {

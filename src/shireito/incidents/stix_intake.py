@@ -35,8 +35,9 @@ from stix2validator.errors import ValidationError as StixValidatorError
 
 from shireito.core.problems import Problem, ProblemsError
 from shireito.incidents import services, stix
-from shireito.incidents.choices import TLP_RANK, Impact, IncidentCategory, Tlp
+from shireito.incidents.choices import Impact, IncidentCategory
 from shireito.incidents.models import IncidentReport
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.stix import marking_refs_of, parse_json
 from shireito.sharing.tlp import TLP2_EXTENSION_ID, level_of
 

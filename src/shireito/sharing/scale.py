@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from shireito.core.choices import AuditAction
 from shireito.core.services import record_audit_event
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.models import Collection, StixObject
 from shireito.sharing.stix import format_version
 from shireito.sharing.tlp import TLP2_IDS

@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shireito.accounts.choices import Role
 from shireito.core.scoping import visible_to
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.models import Collection, CollectionAccess, Status, StixObject
 from shireito.sharing.query import Cursor, ObjectQuery, encode_cursor
 

@@ -26,10 +26,9 @@ from shireito.core.services import (
     record_audit_event,
     snapshot,
 )
-from shireito.incidents.choices import Tlp
 from shireito.organizations.models import Organization
 from shireito.sharing.bulk import insert_objects
-from shireito.sharing.choices import StatusState
+from shireito.sharing.choices import StatusState, Tlp
 from shireito.sharing.models import (
     STIX_MEDIA_TYPE,
     Collection,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from shireito.core.services import is_unstorable
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
 
 SPEC_VERSION = "2.1"

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from shireito.core.services import audited_update
 from shireito.incidents import stix
-from shireito.incidents.choices import TLP_RANK, EntryKind, Tlp, tlp_allows
+from shireito.incidents.choices import EntryKind
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.permissions import may_publish
 from shireito.incidents.services.base import _entry, _lock
+from shireito.sharing.choices import TLP_RANK, Tlp, tlp_allows
 from shireito.sharing.services import objects_add, objects_delete
 
 if TYPE_CHECKING:

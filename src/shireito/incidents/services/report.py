@@ -17,7 +17,7 @@ from shireito.core.services import (
     is_unstorable,
     record_audit_event,
 )
-from shireito.incidents.choices import EntryKind, Impact, IncidentCategory, ReportStatus, Tlp
+from shireito.incidents.choices import EntryKind, Impact, IncidentCategory, ReportStatus
 from shireito.incidents.models import IncidentReport, ReportParty, RouteHop
 from shireito.incidents.permissions import may_report_for
 from shireito.incidents.regimes import applicable_regimes, report_clocks
@@ -26,6 +26,7 @@ from shireito.incidents.services.filings import _file, missing_for_stage
 from shireito.incidents.services.indicators import _replace_indicators
 from shireito.incidents.services.route import _reach
 from shireito.organizations.mandates import active_engine
+from shireito.sharing.choices import Tlp
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User

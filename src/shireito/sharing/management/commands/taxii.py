@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shireito.incidents.choices import Tlp
 from shireito.organizations.models import Organization
 from shireito.sharing import services
+from shireito.sharing.choices import Tlp
 from shireito.sharing.models import Collection
 
 

@@ -1,0 +1,43 @@
+"""The user's notices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from shireito.core.htmx import paginate
+from shireito.incidents import (
+    notices,
+    selectors,
+    services,
+)
+
+
+@login_required
+def notice_list(request):
+    page = paginate(request, selectors.notices_for(request.user))
+    named = notices.organizations_of(page)
+    rows = [{"notice": notice, "text": notices.render(notice, named)} for notice in page]
+    return render(
+        request,
+        "incidents/notice_list.html",
+        {"page": page, "rows": rows, "unread": selectors.unread_notice_count(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def notice_mark_read(request):
+    ids = selectors.notices_for(request.user, unread_only=True).values_list("pk", flat=True)
+    count = services.notice_mark_read(user=request.user, notice_ids=list(ids))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notice is marked as read.", "%(count)d notices are marked as read.", count
+        )
+        % {"count": count},
+    )
+    return redirect("incidents:notices")
