@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,9 @@ from shireito.core.services import audited_create, audited_delete, is_unstorable
 from shireito.incidents.choices import ReportStatus
 from shireito.incidents.models import Attachment, IncidentReport
 from shireito.incidents.permissions import may_attach, may_report_for
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 AREA = "incident-files"
 
@@ -59,7 +63,7 @@ def _filename(upload) -> str:
     return filename
 
 
-def attachment_add(*, actor, report: IncidentReport, upload) -> Attachment:
+def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment:
     """Attach a file to the report: streamed to a temporary file while hashed (refused as soon
     as it is too large), its type checked against its bytes, recorded with an audit-trail
     row, and moved into the store once that has committed. All or nothing."""
@@ -109,7 +113,7 @@ def _forget(sha256: str) -> None:
             blob_path(sha256).unlink()
 
 
-def attachment_delete(*, actor, attachment: Attachment) -> None:
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     """Delete a draft's attachment (audited); its bytes go once that has committed, unless
     another attachment names them."""
     if not may_report_for(actor, attachment.report.reporter):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,9 +94,25 @@ class IndicatorKind(models.TextChoices):
     STIX_PATTERN = "stix_pattern", _("STIX pattern")
 
 
+# Fields a reporter sets; the rest are the route's and the national centre's.
+REPORT_FIELDS = (
+    "title",
+    "category",
+    "impact",
+    "impact_description",
+    "detected_at",
+    "aware_at",
+    "personal_data",
+    "personal_data_count",
+    "malicious",
+    "ransom_paid_at",
+    "tlp",
+    "narrative",
+)
+
 # Report fields a regime stage may require before it can be filed (the vocabulary of
 # RegimeStage.required_fields).
-REQUIRABLE_FIELDS: dict[str, str] = {
+REQUIRABLE_FIELDS: dict[str, str | Promise] = {
     "title": _("title"),
     "category": _("category"),
     "impact": _("impact"),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import get_language
 
 from shireito.incidents import selectors
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 DASHBOARD_ROWS = 20
 
 
-def dashboard_context(user) -> dict:
+def dashboard_context(user: User) -> dict:
     """The overdue regime stages of reports the user may see, and the reports waiting on the
     user's organisation."""
     english = get_language() == "en"

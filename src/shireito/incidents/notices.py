@@ -120,7 +120,7 @@ def send_emails(notice_ids: list[int]) -> None:
         with translation.override("en"):
             english = render(notice)
         link = ""
-        if notice.report_id:
+        if notice.report is not None:
             link = settings.SHIREITO_BASE_URL.rstrip("/") + reverse(
                 "incidents:detail", args=[notice.report.number]
             )

@@ -22,9 +22,9 @@ HANDLER_ROLES = ("incident_handler", "org_admin")
 
 
 def _has_any_role(user: User | None, roles: Iterable[str]) -> bool:
-    return bool(user and user.is_authenticated and user.is_active) and any(
-        user.has_role(role) for role in roles
-    )
+    if user is None or not (user.is_authenticated and user.is_active):
+        return False
+    return any(user.has_role(role) for role in roles)
 
 
 def may_report_for(user: User | None, organization: Organization | None) -> bool:
@@ -41,6 +41,11 @@ def may_handle(user: User | None, hop: RouteHop) -> bool:
     return getattr(user, "organization_id", None) == hop.organization_id and _has_any_role(
         user, HANDLER_ROLES
     )
+
+
+def may_change_regimes(user: User | None) -> bool:
+    """Platform admins adjust the reporting regimes (deadlines, in force, organisations)."""
+    return bool(getattr(user, "is_platform_admin", False))
 
 
 def may_edit(user: User | None, report: IncidentReport) -> bool:

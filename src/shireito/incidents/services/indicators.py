@@ -18,7 +18,7 @@ from shireito.incidents.stix import pattern_problem
 if TYPE_CHECKING:
     from shireito.accounts.models import User
 
-HASH_LENGTHS = {IndicatorKind.SHA256: 64, IndicatorKind.MD5: 32}
+HASH_LENGTHS: dict[str, int] = {IndicatorKind.SHA256: 64, IndicatorKind.MD5: 32}
 
 
 def indicator_problem(kind: str, value: str) -> str | None:
@@ -89,7 +89,7 @@ def _replace_indicators(report, indicators: list[dict], actor: User | None = Non
         return False
     report.indicators.all().delete()
     Indicator.objects.bulk_create(
-        Indicator(report=report, kind=k, value=v, description=d, shareable=s)
+        Indicator(report=report, kind=str(k), value=v, description=d, shareable=s)
         for k, v, d, s in cleaned
     )
     record_audit_event(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.services import audited_update, record_audit_event
 from shireito.incidents.models import RegimeStage, ReportingRegime
+from shireito.incidents.permissions import may_change_regimes
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -25,7 +26,7 @@ MAX_OFFSET = dt.timedelta(days=366)
 
 
 def _require_platform_admin(actor: User | None) -> None:
-    if not getattr(actor, "is_platform_admin", False):
+    if not may_change_regimes(actor):
         raise PermissionDenied(_("Only platform admins change the reporting regimes."))
 
 

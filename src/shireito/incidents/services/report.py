@@ -17,7 +17,13 @@ from shireito.core.services import (
     is_unstorable,
     record_audit_event,
 )
-from shireito.incidents.choices import EntryKind, Impact, IncidentCategory, ReportStatus
+from shireito.incidents.choices import (
+    REPORT_FIELDS,
+    EntryKind,
+    Impact,
+    IncidentCategory,
+    ReportStatus,
+)
 from shireito.incidents.models import IncidentReport, ReportParty, RouteHop
 from shireito.incidents.permissions import may_report_for
 from shireito.incidents.regimes import applicable_regimes, report_clocks
@@ -32,22 +38,6 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
 
 EARLIEST_YEAR = 1990  # an incident report's times are recent; year 1 overflows time zones
-
-# Fields a reporter sets; the rest are the route's and the national centre's.
-REPORT_FIELDS = (
-    "title",
-    "category",
-    "impact",
-    "impact_description",
-    "detected_at",
-    "aware_at",
-    "personal_data",
-    "personal_data_count",
-    "malicious",
-    "ransom_paid_at",
-    "tlp",
-    "narrative",
-)
 
 
 def fiscal_year_of(moment: dt.datetime) -> int:
@@ -223,7 +213,6 @@ def report_update(
         report, _changes = audited_update(
             actor=actor, instance=report, **{name: fields[name] for name in changed}
         )
-        report._changed_fields = changed  # for the caller's message
         if systems is not None and _replace_systems(report, systems, actor=actor):
             changed.append("systems")
         if indicators is not None and _replace_indicators(report, list(indicators), actor=actor):

@@ -55,9 +55,14 @@ def _reach(report: IncidentReport, hop: RouteHop, *, at: dt.datetime, actor: Use
     )
 
 
+def _hop_only() -> str:
+    return _("Only incident handlers of the organization that has the report now may do this.")
+
+
 def _current_hop(report: IncidentReport, actor: User) -> RouteHop:
     """The hop the actor's organisation holds and that has the report now."""
-    organization_id = getattr(actor, "organization_id", None)
+    organization_id = actor.organization_id
+    _require(organization_id is not None, _hop_only())
     hop = (
         report.hops.filter(
             organization_id=organization_id,
@@ -74,10 +79,8 @@ def _current_hop(report: IncidentReport, actor: User) -> RouteHop:
     ):
         # A second click, or a page read before the report moved on.
         raise ValidationError({"__all__": _("Your organization has already passed the report on.")})
-    _require(
-        hop is not None and may_handle(actor, hop),
-        _("Only incident handlers of the organization that has the report now may do this."),
-    )
+    if hop is None or not may_handle(actor, hop):
+        raise PermissionDenied(_hop_only())
     return hop
 
 

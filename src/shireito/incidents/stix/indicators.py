@@ -31,7 +31,7 @@ _MALICIOUS_CATEGORIES = {
 
 # Indicator kinds as STIX patterns and cyber-observables: (object type, property path in the
 # pattern, the observable's property).
-_PATTERN_OF_KIND = {
+_PATTERN_OF_KIND: dict[str, tuple[str, str]] = {
     IndicatorKind.IPV4: ("ipv4-addr", "value"),
     IndicatorKind.IPV6: ("ipv6-addr", "value"),
     IndicatorKind.DOMAIN: ("domain-name", "value"),
@@ -49,7 +49,7 @@ _SCO_CLASS = {
     "email-addr": stix2.v21.EmailAddress,
 }
 
-_KIND_NAME = {
+_KIND_NAME: dict[str, str] = {
     IndicatorKind.IPV4: "IPv4 address",
     IndicatorKind.IPV6: "IPv6 address",
     IndicatorKind.DOMAIN: "domain name",

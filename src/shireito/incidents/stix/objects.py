@@ -98,7 +98,7 @@ def stamp(moment: dt.datetime, *, millis: bool = False) -> str:
     return text + "Z"
 
 
-def parse_stamp(text: str) -> dt.datetime:
+def parse_stamp(text: object) -> dt.datetime:
     """A STIX timestamp as an aware datetime (ValueError if it is not one)."""
     if not isinstance(text, str) or not text.endswith("Z"):
         raise ValueError(text)
@@ -122,9 +122,14 @@ def organization_identity_id(organization) -> str:
     return f"identity--{uuid.uuid5(NAMESPACE, f'organization/{organization.code}')}"
 
 
-_TLP1_NAME = {Tlp.CLEAR: "white", Tlp.GREEN: "green", Tlp.AMBER: "amber", Tlp.RED: "red"}
+_TLP1_NAME: dict[str, str] = {
+    Tlp.CLEAR: "white",
+    Tlp.GREEN: "green",
+    Tlp.AMBER: "amber",
+    Tlp.RED: "red",
+}
 
-_TLP2_NAME = {
+_TLP2_NAME: dict[str, str] = {
     Tlp.CLEAR: "clear",
     Tlp.GREEN: "green",
     Tlp.AMBER: "amber",

@@ -81,7 +81,7 @@ def shared_kind(organization) -> str:
 def _anonymous_reporter(report: IncidentReport, *, created: str, modified: str) -> dict:
     reporter = report.reporter
     kind = shared_kind(reporter)
-    sector = reporter.sector.code if kind == "ci_operator" and reporter.sector_id else None
+    sector = reporter.sector.code if kind == "ci_operator" and reporter.sector is not None else None
     level = reporter.local_government_level if kind == "local_government" else None
     body = {
         "type": "identity",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shireito.core.pagination import parse_id
+from shireito.core.pages import file_response, get_or_404, id_or_404, submit
 from shireito.incidents import (
     attachments,
     permissions,
@@ -33,31 +33,20 @@ def attachment_add(request, number: str):
     if not permissions.may_attach(request.user, report):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
-    if not form.is_valid():
-        return _again(request, report, "attachment", form)
-    try:
-        item = attachments.attachment_add(
-            actor=request.user, report=report, upload=form.cleaned_data["file"]
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error("file" if field == "file" else None, problem)
-        else:
-            for problem in error.messages:
-                form.add_error(None, problem)
+    done, item = submit(
+        form,
+        lambda data: attachments.attachment_add(
+            actor=request.user, report=report, upload=data["file"]
+        ),
+    )
+    if not done:
         return _again(request, report, "attachment", form)
     messages.success(request, _("“%(name)s” is attached.") % {"name": item.filename})
     return _back(report)
 
 
 def _attachment(request, report, attachment: int):
-    attachment_id = parse_id(attachment)
-    found = selectors.attachment_get(request.user, report, attachment_id) if attachment_id else None
-    if found is None:
-        raise Http404
-    return found
+    return get_or_404(selectors.attachment_get(request.user, report, id_or_404(attachment)))
 
 
 @login_required
@@ -67,13 +56,8 @@ def attachment_download(request, number: str, attachment: int):
     try:
         handle = attachments.open_blob(found)
     except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=found.filename, content_type=found.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        raise Http404 from error  # recorded but its bytes are gone: nothing to serve
+    return file_response(handle, filename=found.filename, content_type=found.content_type)
 
 
 @login_required

@@ -3,11 +3,14 @@ errors as text."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
+from shireito.core.pages import get_or_404
 from shireito.incidents import (
     selectors,
 )
@@ -15,20 +18,24 @@ from shireito.incidents.choices import (
     REQUIRABLE_FIELDS,
     HopStatus,
 )
+from shireito.incidents.models import IncidentReport
 from shireito.registry.selectors import system_list
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 ACTIVE_HOP = (HopStatus.RECEIVED, HopStatus.ACKNOWLEDGED)
 
 
-def _report(request, number: str):
-    return selectors.report_get(request.user, number)
+def _report(request, number: str) -> IncidentReport:
+    return get_or_404(selectors.report_get(request.user, number))
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _own_systems(user, organization):
+def _own_systems(user: User, organization):
     """The reporter's systems the user may see (the services refuse anyone else's)."""
     return system_list(user=user, owner=organization.code)
 

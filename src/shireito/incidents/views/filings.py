@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shireito.core.forms import add_service_errors
-from shireito.core.pagination import parse_id
+from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404
 from shireito.incidents import (
+    permissions,
     selectors,
     services,
 )
@@ -35,18 +37,15 @@ from shireito.incidents.views.common import (
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.selectors import organization_list, sector_list
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 
 @login_required
 @require_POST
 def stage_file(request, number: str, stage: int):
     report = _report(request, number)
-    stage_id = parse_id(stage)
-    found = next(
-        (s for regime in report.regimes.all() for s in regime.stages.all() if s.pk == stage_id),
-        None,
-    )
-    if found is None:
-        raise Http404
+    found = get_or_404(selectors.stage_of(report, id_or_404(stage)))
     try:
         services.stage_file(actor=request.user, report=report, stage=found)
     except ValidationError as error:
@@ -98,59 +97,48 @@ def regime_list(request):
     return render(
         request,
         "incidents/regime_list.html",
-        {"rows": rows, "may_change": request.user.is_platform_admin},
+        {"rows": rows, "may_change": permissions.may_change_regimes(request.user)},
     )
 
 
 @login_required
 def regime_edit(request, key: str):
-    if not request.user.is_platform_admin:
+    if not permissions.may_change_regimes(request.user):
         raise PermissionDenied
-    regime = selectors.regimes().filter(key=key).first()
-    if regime is None:
-        raise Http404
-    form = RegimeForm(request.POST if request.method == "POST" else None, regime=regime)
-    if request.method == "POST" and form.is_valid():
-        codes = form.codes()
-        found = {
-            org.code: org for org in organization_list(user=request.user).filter(code__in=codes)
-        }
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            form.add_error(
-                "organizations",
-                _("No such organization: %(codes)s.") % {"codes": ", ".join(unknown)},
-            )
-        else:
-            try:
-                _regime_save(request.user, regime, form, [found[c] for c in codes])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The reporting regime is saved."))
-                return redirect(f"{reverse('incidents:regimes')}#regime-{regime.key}")
-    return render(
+    regime = get_or_404(selectors.regime_get(key))
+    form = bound_form(RegimeForm, request, regime=regime)
+    name = regime.name_en if _english() else regime.name
+    return form_page(
         request,
-        "incidents/regime_form.html",
-        {
-            "form": form,
+        form,
+        action=lambda data: _regime_save(request.user, regime, form),
+        success=_("The reporting regime is saved."),
+        redirect_to=f"{reverse('incidents:regimes')}#regime-{regime.key}",
+        title=name,
+        template="incidents/regime_form.html",
+        context={
             "regime": regime,
-            "name": regime.name_en if _english() else regime.name,
+            "name": name,
             "stage_fields": [(stage, form[form.stage_field(stage)]) for stage in form.stages],
         },
     )
 
 
-def _regime_save(actor, regime, form: RegimeForm, organizations) -> None:
+def _regime_save(actor: User, regime, form: RegimeForm) -> None:
     """One transaction: the regime's flag and organisations, and every changed deadline."""
-    from django.db import transaction
-
+    codes = form.codes()
+    found = {org.code: org for org in organization_list(user=actor).filter(code__in=codes)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise ValidationError(
+            {"organizations": _("No such organization: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
     with transaction.atomic():
         services.regime_update(
             actor=actor,
             regime=regime,
             active=form.cleaned_data["active"],
-            organizations=organizations,
+            organizations=[found[code] for code in codes],
         )
         for stage, offset in form.offsets().items():
             if stage.offset != offset:

@@ -5,6 +5,8 @@ regime clocks and the actions of whoever has it now."""
 from __future__ import annotations
 
 import copy
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shireito.core.htmx import paginate, render_page
+from shireito.core.pages import bound_form, form_page, list_page
 from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.incidents import (
     permissions,
@@ -25,12 +27,12 @@ from shireito.incidents.choices import (
     ClockAnchor,
     ClockState,
     EntryKind,
-    IncidentCategory,
     ReportStatus,
 )
 from shireito.incidents.forms import (
     TLP_MEANINGS,
     AttachmentForm,
+    ReportFilter,
     ReportForm,
     TextForm,
 )
@@ -48,34 +50,40 @@ from shireito.organizations.mandates import active_engine
 from shireito.organizations.relations import token_label
 from shireito.organizations.selectors import routes_shown_to
 
-
-def _list_filters(request) -> dict:
-    status = request.GET.get("status", "")
-    category = request.GET.get("category", "")
-    return {
-        "status": status if status in ReportStatus.values else "",
-        "category": category if category in IncidentCategory.values else "",
-        "search": request.GET.get("search", "").strip()[:200],
-        "waiting_for_me": request.GET.get("waiting") == "1",
-    }
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 @login_required
 def report_list(request):
     user = request.user
-    filters = _list_filters(request)
-    return render_page(
+    filters = ReportFilter(request.GET)
+    values = filters.values()
+    return list_page(
         request,
-        "incidents/report_list.html",
-        {
-            "page": paginate(request, selectors.report_list(user, **filters)),
-            "filters": filters,
-            "statuses": ReportStatus.choices,
-            "categories": IncidentCategory.choices,
-            "may_report": permissions.may_report_for(user, user.organization),
-        },
-        partial="results",
+        template="incidents/report_list.html",
+        items=selectors.report_list(
+            user,
+            status=values["status"],
+            category=values["category"],
+            search=values["search"],
+            waiting_for_me=bool(values["waiting"]),
+        ),
+        filters=filters,
+        context={"may_report": permissions.may_report_for(user, user.organization)},
     )
+
+
+def _report_action(form: ReportForm, call):
+    """The service ``call`` with the form's arguments; its errors in the form's names."""
+
+    def action(_data):
+        try:
+            return call(**form.service_arguments())
+        except ValidationError as error:
+            raise form.service_error(error) from error
+
+    return action
 
 
 @login_required
@@ -83,29 +91,18 @@ def report_create(request):
     user = request.user
     if not permissions.may_report_for(user, user.organization):
         raise PermissionDenied
-    form = ReportForm(
-        request.POST if request.method == "POST" else None,
-        systems=_own_systems(user, user.organization),
-    )
-    if request.method == "POST" and form.is_valid():
-        arguments = form.service_arguments()
-        try:
-            report = services.report_create(actor=user, **arguments)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Draft %(number)s is saved.") % {"number": report.number})
-            return redirect("incidents:detail", number=report.number)
-    return render(
+    form = bound_form(ReportForm, request, systems=_own_systems(user, user.organization))
+    return form_page(
         request,
-        "incidents/report_form.html",
-        {
-            "form": form,
-            "report": None,
-            "page_title": _("New incident report"),
-            "submit_label": _("Save the draft"),
-            "cancel_url": reverse("incidents:list"),
-        },
+        form,
+        action=_report_action(form, partial(services.report_create, actor=user)),
+        success=lambda report: _("Draft %(number)s is saved.") % {"number": report.number},
+        redirect_to=lambda report: reverse("incidents:detail", args=[report.number]),
+        title=_("New incident report"),
+        submit_label=_("Save the draft"),
+        cancel_url=reverse("incidents:list"),
+        template="incidents/report_form.html",
+        context={"report": None},
     )
 
 
@@ -120,38 +117,30 @@ def report_edit(request, number: str):
         messages.error(request, _("The report is closed."))
         return redirect("incidents:detail", number=report.number)
     updating = report.status == ReportStatus.OPEN
-    form = ReportForm(
-        request.POST if request.method == "POST" else None,
+    form = bound_form(
+        ReportForm,
+        request,
         systems=_own_systems(user, report.reporter),
         report=report,
         updating=updating,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_update(actor=user, report=report, **form.service_arguments())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                _("Your update is added to the report.") if updating else _("The draft is saved."),
-            )
-            return redirect("incidents:detail", number=report.number)
     title = _("Add an update to %(number)s") if updating else _("Edit draft %(number)s")
-    return render(
+    detail = reverse("incidents:detail", args=[report.number])
+    return form_page(
         request,
-        "incidents/report_form.html",
-        {
-            "form": form,
-            "report": report,
-            "page_title": title % {"number": report.number},
-            "submit_label": _("Add the update") if updating else _("Save the draft"),
-            "cancel_url": reverse("incidents:detail", args=[report.number]),
-        },
+        form,
+        action=_report_action(form, partial(services.report_update, actor=user, report=report)),
+        success=_("Your update is added to the report.") if updating else _("The draft is saved."),
+        redirect_to=detail,
+        title=title % {"number": report.number},
+        submit_label=_("Add the update") if updating else _("Save the draft"),
+        cancel_url=detail,
+        template="incidents/report_form.html",
+        context={"report": report},
     )
 
 
-def _routes(user, report):
+def _routes(user: User, report):
     """The routes the model allows this reporter, each hop with a name for its place."""
     answer = routes_shown_to(user, active_engine().report_routes(report.reporter))
     routes = []
@@ -240,7 +229,7 @@ def report_submit(request, number: str):
     )
 
 
-def _my_hop(user, hops):
+def _my_hop(user: User, hops):
     """The hop the user's organisation holds that has the report now, if they handle it."""
     return next(
         (hop for hop in hops if hop.status in ACTIVE_HOP and permissions.may_handle(user, hop)),
@@ -322,10 +311,10 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
         "timeline": timeline,
         "clocks": clocks,
         "attachments": files,
-        "may_delete_attachments": is_reporter and report.status == ReportStatus.DRAFT,
+        "may_delete_attachments": permissions.may_delete_attachments(user, report),
         "is_reporter": is_reporter,
-        "may_edit": is_reporter and report.status != ReportStatus.CLOSED,
-        "may_submit": is_reporter and report.status == ReportStatus.DRAFT,
+        "may_edit": permissions.may_edit(user, report),
+        "may_submit": permissions.may_submit(user, report),
         "may_publish": permissions.may_publish(user, report),
         "question_form": bound.get("question") or TextForm(prefix="question", label=_("Question")),
         "assessment_form": bound.get("assessment")

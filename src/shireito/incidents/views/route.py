@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shireito.core.pagination import parse_id
+from shireito.core.pages import get_or_404, id_or_404
 from shireito.incidents import (
     selectors,
     services,
@@ -51,7 +51,7 @@ def hop_comment(request, number: str):
     report = _report(request, number)
     kind = request.POST.get("kind", "")
     if kind not in (EntryKind.QUESTION, EntryKind.ASSESSMENT):
-        raise Http404
+        raise Http404  # not a form this page has: as for any unknown address
     label = _("Question") if kind == EntryKind.QUESTION else _("Assessment")
     form = TextForm(request.POST, prefix=kind, label=label)
     if not form.is_valid():
@@ -75,10 +75,7 @@ def hop_comment(request, number: str):
 @require_POST
 def report_reply(request, number: str, entry: int):
     report = _report(request, number)
-    entry_id = parse_id(entry)
-    question = selectors.timeline_of(report).filter(pk=entry_id).first() if entry_id else None
-    if question is None:
-        raise Http404
+    question = get_or_404(selectors.question_get(report, id_or_404(entry)))
     prefix = f"reply-{question.pk}"
     form = TextForm(request.POST, prefix=prefix, label=_("Your answer"))
     if not form.is_valid():
