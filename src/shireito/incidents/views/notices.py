@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from shireito.core.htmx import paginate
+from shireito.core.pages import list_page
 from shireito.incidents import (
     notices,
     selectors,
@@ -18,14 +18,20 @@ from shireito.incidents import (
 
 @login_required
 def notice_list(request):
-    page = paginate(request, selectors.notices_for(request.user))
-    named = notices.organizations_of(page)
-    rows = [{"notice": notice, "text": notices.render(notice, named)} for notice in page]
-    return render(
+    return list_page(
         request,
-        "incidents/notice_list.html",
-        {"page": page, "rows": rows, "unread": selectors.unread_notice_count(request.user)},
+        template="incidents/notice_list.html",
+        items=selectors.notices_for(request.user),
+        partial=None,
+        rows=_with_text,
+        context={"unread": selectors.unread_notice_count(request.user)},
     )
+
+
+def _with_text(page_notices) -> list[dict]:
+    """Each notice of the page with its text (the organisations it names in one query)."""
+    named = notices.organizations_of(page_notices)
+    return [{"notice": notice, "text": notices.render(notice, named)} for notice in page_notices]
 
 
 @login_required
