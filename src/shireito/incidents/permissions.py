@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import IncidentReport, RouteHop
+from shireito.incidents.regimes import StageClock
 from shireito.incidents.selectors import national_centres
 
 if TYPE_CHECKING:
@@ -51,6 +52,20 @@ def may_change_regimes(user: User | None) -> bool:
 def may_edit(user: User | None, report: IncidentReport) -> bool:
     """The reporter changes its report until it is closed."""
     return report.status != ReportStatus.CLOSED and may_report_for(user, report.reporter)
+
+
+def may_answer(user: User | None, report: IncidentReport) -> bool:
+    """The reporter answers the route's questions while the report is open."""
+    return report.status == ReportStatus.OPEN and may_report_for(user, report.reporter)
+
+
+def may_file(user: User | None, report: IncidentReport, clock: StageClock) -> bool:
+    """The reporter files a stage whose clock is open, once the report is submitted."""
+    return (
+        report.status != ReportStatus.DRAFT
+        and clock.is_open
+        and may_report_for(user, report.reporter)
+    )
 
 
 def may_submit(user: User | None, report: IncidentReport) -> bool:

@@ -263,42 +263,8 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
         next((hop for hop in hops if hop.position == my_hop.position + 1), None) if my_hop else None
     )
     is_reporter = permissions.may_report_for(user, report.reporter)
-    is_open = report.status == ReportStatus.OPEN
-    entries = list(selectors.timeline_of(report))
-    replies: dict[int, list] = {}
-    for entry in entries:
-        if entry.reply_to_id:
-            replies.setdefault(entry.reply_to_id, []).append(entry)
-    timeline = []
-    for entry in entries:
-        row = {
-            "entry": entry,
-            "details": _entry_details(entry, hops),
-            "replies": replies.get(entry.pk, []),
-            "reply_form": None,
-        }
-        if entry.kind == EntryKind.QUESTION and is_reporter and is_open:
-            prefix = f"reply-{entry.pk}"
-            row["reply_form"] = bound.get(prefix) or TextForm(prefix=prefix, label=_("Your answer"))
-        timeline.append(row)
-    clocks = []
-    for clock in selectors.clocks_of(report):
-        may_file = is_reporter and report.status != ReportStatus.DRAFT and clock.is_open
-        clocks.append(
-            {
-                "clock": clock,
-                "regime": clock.regime.name_en if _english() else clock.regime.name,
-                "stage": clock.stage.label_en if _english() else clock.stage.label,
-                "anchor": ClockAnchor(clock.stage.anchor).label,
-                "state": ClockState(clock.state).label,
-                "may_file": may_file,
-                "missing": [
-                    _field_label(name) for name in services.missing_for_stage(report, clock.stage)
-                ]
-                if may_file
-                else [],
-            }
-        )
+    timeline = _timeline_rows(report, hops, bound, answering=permissions.may_answer(user, report))
+    clocks = _clock_rows(user, report)
     files = list(report.attachments.all().select_related("uploaded_by_organization"))
     may_attach = permissions.may_attach(user, report)
     return {
@@ -334,6 +300,52 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
         "history": redacted(user, object_history(report, user=user)[:100]),
         "may_read_history": may_read_history(user),
     }
+
+
+def _timeline_rows(report, hops, bound: dict, *, answering: bool) -> list[dict]:
+    """The timeline, each entry with its answers and (for the reporter, on a question) the
+    form to answer it."""
+    entries = list(selectors.timeline_of(report))
+    replies: dict[int, list] = {}
+    for entry in entries:
+        if entry.reply_to_id:
+            replies.setdefault(entry.reply_to_id, []).append(entry)
+    timeline = []
+    for entry in entries:
+        row = {
+            "entry": entry,
+            "details": _entry_details(entry, hops),
+            "replies": replies.get(entry.pk, []),
+            "reply_form": None,
+        }
+        if entry.kind == EntryKind.QUESTION and answering:
+            prefix = f"reply-{entry.pk}"
+            row["reply_form"] = bound.get(prefix) or TextForm(prefix=prefix, label=_("Your answer"))
+        timeline.append(row)
+    return timeline
+
+
+def _clock_rows(user: User, report) -> list[dict]:
+    """The regimes' clocks, with what a stage the user may file still needs."""
+    clocks = []
+    for clock in selectors.clocks_of(report):
+        may_file = permissions.may_file(user, report, clock)
+        clocks.append(
+            {
+                "clock": clock,
+                "regime": clock.regime.name_en if _english() else clock.regime.name,
+                "stage": clock.stage.label_en if _english() else clock.stage.label,
+                "anchor": ClockAnchor(clock.stage.anchor).label,
+                "state": ClockState(clock.state).label,
+                "may_file": may_file,
+                "missing": [
+                    _field_label(name) for name in services.missing_for_stage(report, clock.stage)
+                ]
+                if may_file
+                else [],
+            }
+        )
+    return clocks
 
 
 @login_required
