@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shireito.core.models import AuditEvent
-from shireito.incidents import attachments, services
+from shireito.incidents import attachments, permissions, services
 from shireito.incidents.models import Attachment
 
 pytestmark = pytest.mark.django_db
@@ -110,14 +110,14 @@ def test_who_may_attach(draft, handlers, store, django_capture_on_commit_callbac
     # a draft: the reporting organisation only
     for outsider in ("mhlw-handler", "nisc-handler", "pmda-editor"):
         allowed = outsider == "pmda-editor"
-        assert attachments.may_attach(handlers[outsider], draft) is allowed
+        assert permissions.may_attach(handlers[outsider], draft) is allowed
     with pytest.raises(PermissionDenied):
         attachments.attachment_add(actor=handlers["mhlw-handler"], report=draft, upload=_upload())
     # submitted: also the handlers of the hop that has it, not its viewers or the next hop
     report = services.report_submit(actor=handlers["pmda-editor"], report=draft)
-    assert attachments.may_attach(handlers["mhlw-handler"], report)
-    assert not attachments.may_attach(handlers["mhlw-viewer"], report)
-    assert not attachments.may_attach(handlers["nisc-handler"], report)
+    assert permissions.may_attach(handlers["mhlw-handler"], report)
+    assert not permissions.may_attach(handlers["mhlw-viewer"], report)
+    assert not permissions.may_attach(handlers["nisc-handler"], report)
     with django_capture_on_commit_callbacks(execute=True):
         item = attachments.attachment_add(
             actor=handlers["mhlw-handler"],

@@ -13,7 +13,8 @@ from shireito.core.models import AuditEvent
 from shireito.incidents import services, stix
 from shireito.incidents.choices import EntryKind
 from shireito.incidents.models import IncidentReport
-from shireito.incidents.publication import may_publish, report_publish
+from shireito.incidents.permissions import may_publish
+from shireito.incidents.services import report_publish
 from shireito.sharing import services as sharing
 from shireito.sharing.models import StixObject
 from tests.factories import make_user

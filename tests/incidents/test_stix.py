@@ -11,10 +11,11 @@ import pytest
 
 from shireito.core.problems import ProblemsError
 from shireito.incidents import services, stix
-from shireito.incidents.choices import IncidentCategory, IndicatorKind, Tlp
+from shireito.incidents.choices import IncidentCategory, IndicatorKind
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.services import REPORT_FIELDS
 from shireito.incidents.stix_intake import import_bundle
+from shireito.sharing.choices import Tlp
 from shireito.sharing.tlp import TLP1_IDS, TLP2_IDS
 from tests.incidents.conftest import T0
 from tests.incidents.stix_helpers import (

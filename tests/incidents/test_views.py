@@ -699,6 +699,7 @@ def test_a_service_error_on_an_indicator_lands_on_its_row(handlers, systems):
     # given a form whose rows 2 and 4 are filled (the service sees them as items 0 and 1)
     from django.core.exceptions import ValidationError
 
+    from shireito.core.forms import add_service_errors
     from shireito.incidents.forms import ReportForm
     from shireito.registry.models import InformationSystem
 
@@ -716,7 +717,9 @@ def test_a_service_error_on_an_indicator_lands_on_its_row(handlers, systems):
     assert form.is_valid(), form.errors
     assert len(form.service_arguments()["indicators"]) == 2
     # when the service refuses the second item's value
-    form.add_service_errors(ValidationError({"indicators[1].value": "x", "title": "y"}))
+    add_service_errors(
+        form, form.service_error(ValidationError({"indicators[1].value": "x", "title": "y"}))
+    )
     # then the error is on row 4's value, and the others on their fields
     assert form.errors["indicator-4-value"] == ["x"]
     assert form.errors["title"] == ["y"]

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from shireito.core.models import AuditEvent
-from shireito.incidents.choices import TLP_RANK
 from shireito.sharing import selectors, services
+from shireito.sharing.choices import TLP_RANK
 from shireito.sharing.models import Collection, CollectionAccess, StixObject
 from shireito.sharing.query import ObjectQuery
 from shireito.sharing.scale import fill_collection

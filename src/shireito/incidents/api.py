@@ -5,6 +5,7 @@ service call, whose ValidationError answers 422 naming the field and PermissionD
 
 import json
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,8 +14,9 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from shireito.core.pages import get_or_404
 from shireito.core.pagination import Pagination, parse_id
-from shireito.incidents import publication, selectors, services, stix, stix_intake
+from shireito.incidents import selectors, services, stix, stix_intake
 from shireito.incidents.choices import EntryKind
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.route_choices import report_route_choices
@@ -42,6 +44,10 @@ from shireito.incidents.schemas import (
     SubmitIn,
 )
 from shireito.registry.selectors import system_list
+from shireito.sharing.selectors import collections_writable_by
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 router = Router(tags=["incidents"])
 
@@ -66,10 +72,10 @@ STIX_BODY = {
 
 
 def _report(request, number: str) -> IncidentReport:
-    return selectors.report_get(request.auth, number)
+    return get_or_404(selectors.report_get(request.auth, number))
 
 
-def _systems(user, codes: list[str]) -> list:
+def _systems(user: "User", codes: list[str]) -> list:
     found = {s.code: s for s in system_list(user=user).filter(code__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
@@ -386,8 +392,6 @@ def incidents_export_stix(request, number: str):
     ),
 )
 def incidents_publish(request, number: str, payload: PublishIn):
-    from shireito.sharing.selectors import collections_writable_by
-
     report = _report(request, number)
     collection = None
     try:
@@ -398,7 +402,7 @@ def incidents_publish(request, number: str, payload: PublishIn):
         collection = collections_writable_by(request.auth).filter(pk=collection_id).first()
     if collection is None:
         raise ValidationError({"collection": _("No collection you may write to has this id.")})
-    status = publication.report_publish(
+    status = services.report_publish(
         actor=request.auth,
         report=report,
         collection=collection,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +20,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.audits import evidence as store
-from shireito.core.scoping import visible_to
 from shireito.core.services import audited_create, audited_delete, is_unstorable
-from shireito.incidents import services
-from shireito.incidents.choices import HopStatus, ReportStatus
+from shireito.incidents.choices import ReportStatus
 from shireito.incidents.models import Attachment, IncidentReport
+from shireito.incidents.permissions import may_attach, may_report_for
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 AREA = "incident-files"
 
@@ -46,32 +49,6 @@ def max_bytes() -> int:
     return int(limit) if limit else store.max_bytes()
 
 
-# --- who may do what -----------------------------------------------------------------------
-
-
-def _handles_now(actor, report: IncidentReport) -> bool:
-    """The actor handles a hop that has the report now (received or acknowledged it)."""
-    if report.status != ReportStatus.OPEN:
-        return False
-    return any(
-        hop.status in (HopStatus.RECEIVED, HopStatus.ACKNOWLEDGED)
-        and services.may_handle(actor, hop)
-        for hop in report.hops.all()
-    )
-
-
-def may_attach(actor, report: IncidentReport) -> bool:
-    if report.status == ReportStatus.CLOSED:
-        return False
-    return services.may_report_for(actor, report.reporter) or _handles_now(actor, report)
-
-
-def may_delete(actor, attachment: Attachment) -> bool:
-    """Only from a draft, and only by the reporting organisation."""
-    report = attachment.report
-    return report.status == ReportStatus.DRAFT and services.may_report_for(actor, report.reporter)
-
-
 # --- the services --------------------------------------------------------------------------
 
 
@@ -86,7 +63,7 @@ def _filename(upload) -> str:
     return filename
 
 
-def attachment_add(*, actor, report: IncidentReport, upload) -> Attachment:
+def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment:
     """Attach a file to the report: streamed to a temporary file while hashed (refused as soon
     as it is too large), its type checked against its bytes, recorded with an audit-trail
     row, and moved into the store once that has committed. All or nothing."""
@@ -136,10 +113,10 @@ def _forget(sha256: str) -> None:
             blob_path(sha256).unlink()
 
 
-def attachment_delete(*, actor, attachment: Attachment) -> None:
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     """Delete a draft's attachment (audited); its bytes go once that has committed, unless
     another attachment names them."""
-    if not services.may_report_for(actor, attachment.report.reporter):
+    if not may_report_for(actor, attachment.report.reporter):
         raise PermissionDenied(_("Only the reporting organization deletes its files."))
     with transaction.atomic():
         report = IncidentReport.objects.select_for_update().get(pk=attachment.report_id)
@@ -155,8 +132,3 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
 def open_blob(attachment: Attachment):
     """The stored file of an attachment, opened for reading (the caller scoped the lookup)."""
     return blob_path(attachment.sha256).open("rb")
-
-
-def attachment_get(user, report: IncidentReport, attachment_id: int) -> Attachment | None:
-    """One attachment of a report the user may see (scoped like every read)."""
-    return visible_to(user, Attachment.objects.filter(report=report, pk=attachment_id)).first()

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,24 +23,6 @@ class Impact(models.TextChoices):
     MEDIUM = "medium", pgettext_lazy("impact", "medium")
     HIGH = "high", pgettext_lazy("impact", "high")
     CRITICAL = "critical", pgettext_lazy("impact", "critical")
-
-
-class Tlp(models.TextChoices):
-    """Traffic Light Protocol 2.0, least to most restricted. TLP 1.0's WHITE reads as CLEAR."""
-
-    CLEAR = "clear", "TLP:CLEAR"
-    GREEN = "green", "TLP:GREEN"
-    AMBER = "amber", "TLP:AMBER"
-    AMBER_STRICT = "amber_strict", "TLP:AMBER+STRICT"
-    RED = "red", "TLP:RED"
-
-
-TLP_RANK = {tlp: rank for rank, tlp in enumerate(Tlp.values)}
-
-
-def tlp_allows(ceiling: str, level: str) -> bool:
-    """Whether information marked ``level`` may go where ``ceiling`` is the most allowed."""
-    return TLP_RANK[level] <= TLP_RANK[ceiling]
 
 
 class ReportStatus(models.TextChoices):
@@ -111,9 +94,25 @@ class IndicatorKind(models.TextChoices):
     STIX_PATTERN = "stix_pattern", _("STIX pattern")
 
 
+# Fields a reporter sets; the rest are the route's and the national centre's.
+REPORT_FIELDS = (
+    "title",
+    "category",
+    "impact",
+    "impact_description",
+    "detected_at",
+    "aware_at",
+    "personal_data",
+    "personal_data_count",
+    "malicious",
+    "ransom_paid_at",
+    "tlp",
+    "narrative",
+)
+
 # Report fields a regime stage may require before it can be filed (the vocabulary of
 # RegimeStage.required_fields).
-REQUIRABLE_FIELDS: dict[str, str] = {
+REQUIRABLE_FIELDS: dict[str, str | Promise] = {
     "title": _("title"),
     "category": _("category"),
     "impact": _("impact"),

@@ -10,14 +10,23 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.core.forms import add_service_errors
-from shireito.incidents.choices import Impact, IncidentCategory, IndicatorKind, Tlp
+from shireito.core.filters import FilterForm, SearchField, choice_filter
+from shireito.incidents.choices import (
+    REPORT_FIELDS,
+    Impact,
+    IncidentCategory,
+    IndicatorKind,
+    ReportStatus,
+)
+from shireito.sharing.choices import Tlp
 
 # Traffic Light Protocol 2.0, each level in one sentence (FIRST's definitions, in our words).
-TLP_MEANINGS = {
+TLP_MEANINGS: dict[str, str | Promise] = {
     Tlp.CLEAR: _("Anyone may receive it; it may be published."),
     Tlp.GREEN: _("Recipients may share it within their community, but not publicly."),
     Tlp.AMBER: _("Recipients may share it within their organization and its clients who need it."),
@@ -57,6 +66,16 @@ def _time_field(label) -> forms.DateTimeField:
 class SystemChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.code} — {obj}"
+
+
+class ReportFilter(FilterForm):
+    """The report list's filter; ``waiting`` keeps the reports waiting for the user's
+    organisation (the dashboard links to ``?waiting=1``)."""
+
+    search = SearchField(help_text=_("Number, title or reporting organization."))
+    status = choice_filter(ReportStatus, label=_("Status"))
+    category = choice_filter(IncidentCategory, label=_("Category"))
+    waiting = forms.BooleanField(label=_("Only those waiting for my organization"), required=False)
 
 
 class ReportForm(forms.Form):
@@ -125,7 +144,9 @@ class ReportForm(forms.Form):
                 "Your organization's systems in the portfolio; choose several with Ctrl (or ⌘) "
                 "held down."
             )
-        self.fields["systems"].queryset = systems
+        systems_field = self.fields["systems"]
+        assert isinstance(systems_field, forms.ModelMultipleChoiceField)
+        systems_field.queryset = systems
         self.has_systems = systems.exists()
         if updating:
             self.fields["note"] = forms.CharField(
@@ -142,23 +163,7 @@ class ReportForm(forms.Form):
 
     @staticmethod
     def _initial_of(report) -> dict:
-        initial = {
-            name: getattr(report, name)
-            for name in (
-                "title",
-                "category",
-                "impact",
-                "impact_description",
-                "detected_at",
-                "aware_at",
-                "personal_data",
-                "personal_data_count",
-                "malicious",
-                "ransom_paid_at",
-                "tlp",
-                "narrative",
-            )
-        }
+        initial = {name: getattr(report, name) for name in REPORT_FIELDS}
         initial["systems"] = [system.pk for system in report.systems.all()]
         for number, indicator in enumerate(report.indicators.all(), start=1):
             initial[f"indicator-{number}-kind"] = indicator.kind
@@ -263,23 +268,7 @@ class ReportForm(forms.Form):
     def service_arguments(self) -> dict:
         """What the report services take: the reporter's fields, systems and indicators."""
         data = self.cleaned_data
-        fields = {
-            name: data.get(name)
-            for name in (
-                "title",
-                "category",
-                "impact",
-                "impact_description",
-                "detected_at",
-                "aware_at",
-                "personal_data",
-                "personal_data_count",
-                "malicious",
-                "ransom_paid_at",
-                "tlp",
-                "narrative",
-            )
-        }
+        fields = {name: data.get(name) for name in REPORT_FIELDS}
         for name in ("impact_description", "narrative"):
             fields[name] = fields[name] or ""
         if not self.has_systems:
@@ -294,22 +283,19 @@ class ReportForm(forms.Form):
             arguments["expected_updated_at"] = _parse_time(data.get("updated_at", ""))
         return arguments
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """A service's error on its field; an indicator's on the field of its row."""
-        if hasattr(error, "error_dict"):
-            numbers = getattr(self, "_indicator_numbers", [])
-            rest = {}
-            for key, messages in error.message_dict.items():
-                match = _SERVICE_INDICATOR_KEY.match(key)
-                if match and int(match.group(1)) < len(numbers):
-                    name = f"indicator-{numbers[int(match.group(1))]}-{match.group(2)}"
-                    for message in messages:
-                        self.add_error(name if name in self.fields else None, message)
-                else:
-                    rest[key] = messages
-            error = ValidationError(rest) if rest else None
-        if error is not None:
-            add_service_errors(self, error)
+    def service_error(self, error: ValidationError) -> ValidationError:
+        """A service's error with an indicator's key (``indicators[0].value``) turned into
+        the field of its row, so it lands there like any other field's."""
+        if not hasattr(error, "error_dict"):
+            return error
+        numbers = getattr(self, "_indicator_numbers", [])
+        renamed: dict[str, list] = {}
+        for key, messages in error.message_dict.items():
+            match = _SERVICE_INDICATOR_KEY.match(key)
+            if match and int(match.group(1)) < len(numbers):
+                key = f"indicator-{numbers[int(match.group(1))]}-{match.group(2)}"
+            renamed.setdefault(key, []).extend(messages)
+        return ValidationError(renamed)
 
 
 def _parse_time(text: str) -> dt.datetime | None:
@@ -337,10 +323,6 @@ class AttachmentForm(forms.Form):
         label=_("File"),
         help_text=_("PDF, images, Office files, ZIP, text, CSV, JSON or logs."),
     )
-
-
-class SubmitForm(forms.Form):
-    route_key = forms.CharField(required=False)
 
 
 class RegimeForm(forms.Form):
@@ -401,6 +383,4 @@ def _hours(offset: dt.timedelta):
 
 
 def _en() -> bool:
-    from django.utils.translation import get_language
-
     return get_language() == "en"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shireito.incidents.choices import Tlp
+from shireito.sharing.choices import Tlp
 
 
 class BundleUploadForm(forms.Form):

@@ -24,9 +24,9 @@ from shireito.incidents.choices import (
     IndicatorKind,
     ReportStatus,
     StageCondition,
-    Tlp,
 )
 from shireito.organizations.choices import ScopeClass
+from shireito.sharing.choices import Tlp
 
 # The reporter first: the audit trail files each change under the reporting organisation.
 THROUGH_REPORT = ("report__reporter", "report__parties__organization")

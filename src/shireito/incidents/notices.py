@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from shireito.accounts.models import User
 from shireito.incidents.models import IncidentReport, Notice
+from shireito.organizations.models import Organization
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ NOTIFIED_ROLES = ("incident_handler", "org_admin")
 
 def organizations_of(notices) -> dict:
     """The organisations a page of notices names, in one query (for ``render``)."""
-    from shireito.organizations.models import Organization
-
     ids = {n.params["organization_id"] for n in notices if "organization_id" in n.params}
     return Organization.objects.in_bulk(ids) if ids else {}
 
@@ -120,7 +119,7 @@ def send_emails(notice_ids: list[int]) -> None:
         with translation.override("en"):
             english = render(notice)
         link = ""
-        if notice.report_id:
+        if notice.report is not None:
             link = settings.SHIREITO_BASE_URL.rstrip("/") + reverse(
                 "incidents:detail", args=[notice.report.number]
             )

@@ -61,7 +61,8 @@ def applicable_regimes(report: IncidentReport):
     for regime in regimes:  # a handful of rows: the rules are clearer in Python
         named = any(org.pk == reporter.pk for org in regime.organizations.all())
         by_kind = reporter.kind in (regime.reporter_kinds or []) and (
-            not regime.sectors or (reporter.sector_id and reporter.sector.code in regime.sectors)
+            not regime.sectors
+            or (reporter.sector is not None and reporter.sector.code in regime.sectors)
         )
         if not (regime.all_reporters or named or by_kind):
             continue
@@ -121,13 +122,14 @@ def stage_clocks(
         if not stage_applies(stage, report):
             clocks.append(StageClock(stage, ClockState.NOT_APPLICABLE))
             continue
-        anchor = {
+        anchors: dict[str, dt.datetime | None] = {
             ClockAnchor.AWARE: report.aware_at,
             ClockAnchor.DETECTED: report.detected_at,
             ClockAnchor.SUBMITTED: report.submitted_at,
             ClockAnchor.RANSOM_PAID: report.ransom_paid_at,
             ClockAnchor.PREVIOUS: previous_filed if has_previous else report.aware_at,
-        }[stage.anchor]
+        }
+        anchor = anchors[stage.anchor]
         filed = filings.get(stage.pk)
         due = anchor + stage.offset if anchor else None
         if filed is not None:

@@ -13,8 +13,8 @@ from shireito.incidents.choices import (
     IncidentCategory,
     IndicatorKind,
     ReportStatus,
-    Tlp,
 )
+from shireito.sharing.choices import Tlp
 
 # A request names at most this many indicators or systems.
 MAX_ITEMS = 1000

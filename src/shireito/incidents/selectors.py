@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from shireito.core.scoping import visible_to
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import (
+    Attachment,
     IncidentReport,
     Notice,
     RegimeStage,
@@ -19,18 +20,24 @@ from shireito.incidents.models import (
     TimelineEntry,
 )
 from shireito.incidents.regimes import StageClock, report_clocks
+from shireito.organizations.mandates import active_engine
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+NATIONAL_CENTRE_ROLE = "national_cyber_centre"
 
 # The longest preset deadline is 60 days after awareness; a stage still unfiled a year after
 # the report was closed is no longer the dashboard's business.
 CLOSED_WATCH = dt.timedelta(days=365)
 
 
-def reports_visible_to(user) -> QuerySet[IncidentReport]:
+def reports_visible_to(user: User) -> QuerySet[IncidentReport]:
     return visible_to(user, IncidentReport.objects.select_related("reporter"))
 
 
 def report_list(
-    user,
+    user: User,
     *,
     status: str = "",
     category: str = "",
@@ -75,13 +82,37 @@ def _with_route(reports: QuerySet[IncidentReport]) -> QuerySet[IncidentReport]:
     )
 
 
-def report_get(user, number: str) -> IncidentReport:
-    """One report the user may see, with its route and regimes; 404 otherwise (the same
+def report_get(user: User, number: str) -> IncidentReport | None:
+    """One report the user may see, with its route and regimes; None otherwise (the same
     answer whether it does not exist or is not theirs)."""
-    report = _with_route(reports_visible_to(user)).filter(number=number).first()
-    if report is None:
-        raise Http404("no such incident report")
-    return report
+    return _with_route(reports_visible_to(user)).filter(number=number).first()
+
+
+def question_get(report: IncidentReport, entry_id: int) -> TimelineEntry | None:
+    """One entry of the report's timeline (the caller already may see the report)."""
+    return timeline_of(report).filter(pk=entry_id).first()
+
+
+def stage_of(report: IncidentReport, stage_id: int) -> RegimeStage | None:
+    """One stage of a regime that applies to the report."""
+    return next(
+        (s for regime in report.regimes.all() for s in regime.stages.all() if s.pk == stage_id),
+        None,
+    )
+
+
+def regime_get(key: str) -> ReportingRegime | None:
+    return regimes().filter(key=key).first()
+
+
+def attachment_get(user: User, report: IncidentReport, attachment_id: int) -> Attachment | None:
+    """One attachment of a report the user may see (scoped like every read)."""
+    return visible_to(user, Attachment.objects.filter(report=report, pk=attachment_id)).first()
+
+
+def national_centres(*, on: dt.date | None = None) -> list:
+    """The organisations holding the national centre's role on ``on`` (today by default)."""
+    return active_engine(on=on or timezone.localdate()).holders(NATIONAL_CENTRE_ROLE)
 
 
 def timeline_of(report: IncidentReport) -> QuerySet[TimelineEntry]:
@@ -111,16 +142,17 @@ def overdue_clocks(
         for clock in report_clocks(report, now):
             if clock.is_overdue:
                 found.append((report, clock))
-    found.sort(key=lambda pair: pair[1].due_at)
+    # Overdue clocks have a due time.
+    found.sort(key=lambda pair: pair[1].due_at or timezone.now())
     return found
 
 
-def overdue_for(user, *, now: dt.datetime | None = None):
+def overdue_for(user: User, *, now: dt.datetime | None = None):
     """The dashboard's overdue stages: those of reports the user may see."""
     return overdue_clocks(reports_visible_to(user), now=now)
 
 
-def waiting_on(user) -> QuerySet[RouteHop]:
+def waiting_on(user: User) -> QuerySet[RouteHop]:
     """Hops the user's organisation holds where the report waits for it to act."""
     return (
         RouteHop.objects.filter(
@@ -140,14 +172,14 @@ def regimes() -> QuerySet[ReportingRegime]:
     )
 
 
-def notices_for(user, *, unread_only: bool = False) -> QuerySet[Notice]:
+def notices_for(user: User, *, unread_only: bool = False) -> QuerySet[Notice]:
     notices = Notice.objects.filter(user=user).select_related("report")
     if unread_only:
         notices = notices.filter(read_at=None)
     return notices
 
 
-def unread_notice_count(user) -> int:
+def unread_notice_count(user: User) -> int:
     if not (user and user.is_authenticated):
         return 0
     return Notice.objects.filter(user=user, read_at=None).count()

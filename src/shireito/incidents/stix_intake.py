@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -35,10 +36,14 @@ from stix2validator.errors import ValidationError as StixValidatorError
 
 from shireito.core.problems import Problem, ProblemsError
 from shireito.incidents import services, stix
-from shireito.incidents.choices import TLP_RANK, Impact, IncidentCategory, Tlp
+from shireito.incidents.choices import Impact, IncidentCategory
 from shireito.incidents.models import IncidentReport
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.stix import marking_refs_of, parse_json
 from shireito.sharing.tlp import TLP2_EXTENSION_ID, level_of
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 MAX_BYTES = 10 * 1024 * 1024
 # Each object is validated on its own (a few ms each): a report with a thousand indicators
@@ -204,7 +209,7 @@ def _envelope(bundle: dict, location: str) -> list:
         problems.append(Problem("$.objects", _("The bundle holds no objects.")))
     elif len(objects) > MAX_OBJECTS:
         problems.append(Problem("$.objects", _("At most %d objects in one bundle.") % MAX_OBJECTS))
-    if problems:
+    if problems or not isinstance(objects, list):
         raise ProblemsError(problems, location=location)
     return objects
 
@@ -411,7 +416,7 @@ def _service_problems(exc: ValidationError, paths: dict, objects: list) -> list[
     return problems.items
 
 
-def import_bundle(*, actor, data, location: str = "body", now=None) -> IncidentReport:
+def import_bundle(*, actor: User, data, location: str = "body", now=None) -> IncidentReport:
     """A new draft from a STIX 2.1 bundle (bytes, text or a parsed dict), or ProblemsError
     naming every problem by its JSON path, with nothing written."""
     bundle = _parse(data, location)

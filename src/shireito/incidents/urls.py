@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from shireito.incidents import views
+from shireito.incidents.views import attachments, filings, notices, reports, route
 
 app_name = "incidents"
 
@@ -21,30 +21,30 @@ class ReportNumberConverter:
 register_converter(ReportNumberConverter, "report_number")
 
 urlpatterns = [
-    path("", views.report_list, name="list"),
-    path("new/", views.report_create, name="create"),
-    path("regimes/", views.regime_list, name="regimes"),
-    path("regimes/<slug:key>/edit/", views.regime_edit, name="regime_edit"),
-    path("notices/", views.notice_list, name="notices"),
-    path("notices/read/", views.notice_mark_read, name="notices_read"),
-    path("<report_number:number>/", views.report_detail, name="detail"),
-    path("<report_number:number>/edit/", views.report_edit, name="edit"),
-    path("<report_number:number>/submit/", views.report_submit, name="submit"),
-    path("<report_number:number>/acknowledge/", views.hop_acknowledge, name="acknowledge"),
-    path("<report_number:number>/comment/", views.hop_comment, name="comment"),
-    path("<report_number:number>/reply/<int:entry>/", views.report_reply, name="reply"),
-    path("<report_number:number>/forward/", views.hop_forward, name="forward"),
-    path("<report_number:number>/close/", views.report_close, name="close"),
-    path("<report_number:number>/stages/<int:stage>/file/", views.stage_file, name="stage_file"),
-    path("<report_number:number>/attachments/", views.attachment_add, name="attachment_add"),
+    path("", reports.report_list, name="list"),
+    path("new/", reports.report_create, name="create"),
+    path("regimes/", filings.regime_list, name="regimes"),
+    path("regimes/<slug:key>/edit/", filings.regime_edit, name="regime_edit"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.notice_mark_read, name="notices_read"),
+    path("<report_number:number>/", reports.report_detail, name="detail"),
+    path("<report_number:number>/edit/", reports.report_edit, name="edit"),
+    path("<report_number:number>/submit/", reports.report_submit, name="submit"),
+    path("<report_number:number>/acknowledge/", route.hop_acknowledge, name="acknowledge"),
+    path("<report_number:number>/comment/", route.hop_comment, name="comment"),
+    path("<report_number:number>/reply/<int:entry>/", route.report_reply, name="reply"),
+    path("<report_number:number>/forward/", route.hop_forward, name="forward"),
+    path("<report_number:number>/close/", route.report_close, name="close"),
+    path("<report_number:number>/stages/<int:stage>/file/", filings.stage_file, name="stage_file"),
+    path("<report_number:number>/attachments/", attachments.attachment_add, name="attachment_add"),
     path(
         "<report_number:number>/attachments/<int:attachment>/",
-        views.attachment_download,
+        attachments.attachment_download,
         name="attachment",
     ),
     path(
         "<report_number:number>/attachments/<int:attachment>/delete/",
-        views.attachment_delete,
+        attachments.attachment_delete,
         name="attachment_delete",
     ),
 ]

@@ -7,55 +7,46 @@ and hands the write to one service call; the pages only show what the services r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shireito.core.pages import bound_form, file_response, get_or_404, submit
 from shireito.core.problems import ProblemsError
-from shireito.incidents import publication, selectors, services, stix, stix_intake
+from shireito.incidents import permissions, selectors, services, stix, stix_intake
 from shireito.incidents.choices import IndicatorKind
 from shireito.incidents.forms_stix import BundleUploadForm, PublishForm
 from shireito.organizations.choices import OrganizationKind
+from shireito.sharing.selectors import collections_writable_by
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 @login_required
 def bundle_import(request):
     """A STIX 2.1 bundle as a new draft of the user's organisation; every problem listed by
     object and property, nothing written."""
-    if not services.may_report_for(request.user, getattr(request.user, "organization", None)):
+    if not permissions.may_report_for(request.user, getattr(request.user, "organization", None)):
         raise PermissionDenied
-    form = BundleUploadForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > stix_intake.MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %d MB.") % (stix_intake.MAX_BYTES // 2**20),
+    form = bound_form(BundleUploadForm, request, files=True)
+    problems = []  # filled by _import
+    done, report = submit(form, lambda data: _import(request.user, data["file"], problems))
+    if done and report is not None:
+        messages.success(
+            request,
+            _(
+                "The bundle is imported as the draft %(number)s. Check it, add the "
+                "affected systems and submit it."
             )
-        else:
-            try:
-                report = stix_intake.import_bundle(
-                    actor=request.user, data=upload.read(), location="file"
-                )
-            except ProblemsError as exc:
-                problems = list(exc.problems)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc) or _("You may not report for this organization."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The bundle is imported as the draft %(number)s. Check it, add the "
-                        "affected systems and submit it."
-                    )
-                    % {"number": report.number},
-                )
-                return redirect("incidents:detail", number=report.number)
+            % {"number": report.number},
+        )
+        return redirect("incidents:detail", number=report.number)
     return render(
         request,
         "incidents/stix_import.html",
@@ -63,18 +54,31 @@ def bundle_import(request):
     )
 
 
+def _import(user: User, upload, problems: list):
+    """The new draft, or None with the bundle's ``problems`` (listed beside the form, object
+    by object, rather than on a field)."""
+    if upload.size > stix_intake.MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %d MB.") % (stix_intake.MAX_BYTES // 2**20)}
+        )
+    try:
+        return stix_intake.import_bundle(actor=user, data=upload.read(), location="file")
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
+        return None
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc) or _("You may not report for this organization.")) from exc
+
+
 @login_required
 def bundle_download(request, number: str):
     """The whole report as a STIX 2.1 bundle, for the parties on its route."""
-    report = selectors.report_get(request.user, number)
-    response = HttpResponse(
+    report = get_or_404(selectors.report_get(request.user, number))
+    return file_response(
         stix.dumps(stix.report_bundle(report, sanitised=False)),
+        filename=f"{report.number}.stix.json",
         content_type=stix.STIX_MEDIA_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{report.number}.stix.json"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # The reporter's kind as the sanitised bundle says it (stix.shared_kind).
@@ -113,10 +117,8 @@ def _shared_preview(report) -> dict:
 def report_publish(request, number: str):
     """The national centre writes the title, summary and TLP for sharing and publishes the
     sanitised report into a TAXII collection it may write to."""
-    from shireito.sharing.selectors import collections_writable_by
-
-    report = selectors.report_get(request.user, number)
-    if not publication.may_publish(request.user, report):
+    report = get_or_404(selectors.report_get(request.user, number))
+    if not permissions.may_publish(request.user, report):
         raise PermissionDenied
     collections = list(collections_writable_by(request.user))
     initial = {
@@ -124,28 +126,11 @@ def report_publish(request, number: str):
         "shared_summary": report.shared_summary,
         "shared_tlp": report.shared_tlp or report.tlp,
     }
-    form = PublishForm(request.POST or None, initial=initial, collections=collections)
-    if request.method == "POST" and form.is_valid():
-        by_id = {str(c.pk): c for c in collections}
-        data = form.cleaned_data
-        try:
-            publication.report_publish(
-                actor=request.user,
-                report=report,
-                collection=by_id.get(data["collection"]),
-                shared_title=data["shared_title"],
-                shared_summary=data["shared_summary"],
-                shared_tlp=data["shared_tlp"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not publish this report."))
-        else:
-            messages.success(request, _("The sanitised report is published."))
-            return redirect("incidents:detail", number=report.number)
+    form = bound_form(PublishForm, request, initial=initial, collections=collections)
+    done, _status = submit(form, lambda data: _publish(request.user, report, collections, data))
+    if done:
+        messages.success(request, _("The sanitised report is published."))
+        return redirect("incidents:detail", number=report.number)
     return render(
         request,
         "incidents/stix_publish.html",
@@ -156,3 +141,19 @@ def report_publish(request, number: str):
             "has_collections": bool(collections),
         },
     )
+
+
+def _publish(user: User, report, collections: list, data: dict):
+    by_id = {str(c.pk): c for c in collections}
+    try:
+        return services.report_publish(
+            actor=user,
+            report=report,
+            collection=by_id.get(data["collection"]),
+            shared_title=data["shared_title"],
+            shared_summary=data["shared_summary"],
+            shared_tlp=data["shared_tlp"],
+        )
+    except PermissionDenied as exc:
+        # Lost the role since the page was shown: said above the form, not as a 403.
+        raise ValidationError(str(exc) or _("You may not publish this report.")) from exc

@@ -4,7 +4,7 @@ are adapted once with the backend's own adapters; only quoted model names go int
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, models
 
 from shireito.sharing.models import StixObject
 
@@ -21,10 +21,21 @@ FIELDS = (
 )
 
 
+def stored_fields() -> list[models.Field]:
+    """The model fields behind ``FIELDS``, in that order (all concrete: none is a relation's
+    reverse side)."""
+    fields = []
+    for name in FIELDS:
+        field = StixObject._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        fields.append(field)
+    return fields
+
+
 def insert_sql(db) -> str:
-    fields = [StixObject._meta.get_field(name) for name in FIELDS]
+    fields = stored_fields()
     table = db.ops.quote_name(StixObject._meta.db_table)
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(db.ops.quote_name(str(field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 

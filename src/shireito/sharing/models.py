@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shireito.core.models import TimeStampedModel
-from shireito.incidents.choices import Tlp
 from shireito.organizations.choices import ScopeClass
-from shireito.sharing.choices import StatusState
+from shireito.sharing.choices import StatusState, Tlp
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"

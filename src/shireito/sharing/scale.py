@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from shireito.core.choices import AuditAction
 from shireito.core.services import record_audit_event
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.bulk import stored_fields
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.models import Collection, StixObject
 from shireito.sharing.stix import format_version
 from shireito.sharing.tlp import TLP2_IDS
@@ -30,18 +31,6 @@ CHUNK = 5000
 # Roughly what a national feed carries: mostly GREEN, some CLEAR and AMBER, few stricter.
 _TLP_WEIGHTS = ((Tlp.CLEAR, 20), (Tlp.GREEN, 50), (Tlp.AMBER, 25), (Tlp.AMBER_STRICT, 5))
 _IDENTITY = "identity--5f2a1c3e-8d4b-4c6a-9e1f-2b3c4d5e6f70"
-
-_FIELDS = (
-    "collection",
-    "stix_id",
-    "type",
-    "spec_version",
-    "version",
-    "date_added",
-    "is_latest",
-    "tlp",
-    "body",
-)
 
 
 def _uuid(rng: random.Random) -> str:
@@ -110,9 +99,9 @@ def fill_collection(
     what it holds; returns how many were added. ``progress(done, count)`` after each chunk."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible on purpose
     db = connections[StixObject.objects.db]
-    fields = [StixObject._meta.get_field(name) for name in _FIELDS]
+    fields = stored_fields()
     table = db.ops.quote_name(StixObject._meta.db_table)
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(db.ops.quote_name(str(field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     # Only quoted model names go into the text; every value is a parameter.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608

@@ -24,67 +24,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from shireito.accounts.choices import Role
 from shireito.core.scoping import visible_to
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import Tlp
 from shireito.sharing.models import Collection, CollectionAccess, Status, StixObject
+from shireito.sharing.permissions import (
+    COMMAND_LINE,
+    Access,
+    access_from,
+    may_write_collections,
+)
 from shireito.sharing.query import Cursor, ObjectQuery, encode_cursor
 
-WRITER_ROLES = (Role.INCIDENT_HANDLER, Role.ORG_ADMIN)
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
-@dataclass(frozen=True)
-class Access:
-    """What one user may do with one collection they can see."""
-
-    can_read: bool
-    can_write: bool
-    # The most restricted TLP level the user may read there (None: may not read).
-    max_tlp: str | None
-
-    @property
-    def readable_levels(self) -> tuple[str, ...]:
-        if self.max_tlp is None:
-            return ()
-        return tuple(level for level in Tlp.values if TLP_RANK[level] <= TLP_RANK[self.max_tlp])
-
-
-NO_ACCESS = Access(can_read=False, can_write=False, max_tlp=None)
-COMMAND_LINE = Access(can_read=True, can_write=True, max_tlp=Tlp.RED)
-
-
-def _has_any_role(user) -> bool:
-    return bool(user.roles) or user.is_platform_admin
-
-
-def _is_writer(user) -> bool:
-    return any(user.has_role(role) for role in WRITER_ROLES)
-
-
-def access_from(user, collection: Collection, row: CollectionAccess | None) -> Access:
-    """``user``'s access to ``collection`` given their organisation's access row (or None)."""
-    if user is None:
-        return COMMAND_LINE
-    if not (user.is_authenticated and user.is_active):
-        return NO_ACCESS
-    if collection.owner_id == user.organization_id:
-        read, write, ceiling = True, True, Tlp.RED
-    elif row is not None:
-        read, write, ceiling = row.can_read, row.can_write, row.max_tlp
-    else:
-        return NO_ACCESS
-    can_read = read and _has_any_role(user)
-    return Access(
-        can_read=can_read,
-        can_write=write and _is_writer(user),
-        max_tlp=ceiling if can_read else None,
-    )
-
-
-def _rows_of(user, collections) -> dict:
+def _rows_of(user: User | None, collections) -> dict:
     if user is None or not getattr(user, "organization_id", None):
         return {}
     rows = visible_to(
@@ -96,7 +55,7 @@ def _rows_of(user, collections) -> dict:
     return {row.collection_id: row for row in rows}
 
 
-def access_of(user, collection: Collection) -> Access:
+def access_of(user: User | None, collection: Collection) -> Access:
     """``user``'s access to ``collection`` (``None`` is the command line: everything)."""
     if user is None:
         return COMMAND_LINE
@@ -111,13 +70,13 @@ def access_of(user, collection: Collection) -> Access:
     return cache[key]
 
 
-def collections_visible_to(user) -> QuerySet[Collection]:
+def collections_visible_to(user: User | None) -> QuerySet[Collection]:
     """Collections ``user`` may see: their organisation owns them or has an access row to
     them; platform admins see all."""
     return visible_to(user, Collection.objects.select_related("owner"))
 
 
-def collections_with_access(user) -> list[tuple[Collection, Access]]:
+def collections_with_access(user: User | None) -> list[tuple[Collection, Access]]:
     """Every collection ``user`` may see, with what they may do there (two queries)."""
     collections = list(collections_visible_to(user))
     rows = _rows_of(user, [collection.pk for collection in collections])
@@ -127,10 +86,10 @@ def collections_with_access(user) -> list[tuple[Collection, Access]]:
     ]
 
 
-def collections_writable_by(user) -> QuerySet[Collection]:
+def collections_writable_by(user: User | None) -> QuerySet[Collection]:
     """Collections ``user`` may add objects to: owned by their organisation or with an access
     row allowing writes, when they hold the incident handler or organisation admin role."""
-    if not (user and user.is_authenticated and user.is_active and _is_writer(user)):
+    if not (user and user.is_authenticated and user.is_active and may_write_collections(user)):
         return Collection.objects.none()
     writable = CollectionAccess.objects.filter(
         organization_id=user.organization_id, can_write=True
@@ -140,7 +99,7 @@ def collections_writable_by(user) -> QuerySet[Collection]:
     )
 
 
-def collection_get(user, collection_id) -> tuple[Collection, Access] | None:
+def collection_get(user: User | None, collection_id) -> tuple[Collection, Access] | None:
     """The collection with that id if ``user`` may see it, with their access; else None."""
     collection = collections_visible_to(user).filter(pk=collection_id).first()
     if collection is None:
@@ -148,7 +107,7 @@ def collection_get(user, collection_id) -> tuple[Collection, Access] | None:
     return collection, access_of(user, collection)
 
 
-def status_get(user, status_id) -> Status | None:
+def status_get(user: User | None, status_id) -> Status | None:
     """A write's status, for the organisation that wrote (and platform admins)."""
     return visible_to(user, Status.objects.all()).filter(pk=status_id).first()
 
@@ -247,7 +206,7 @@ def objects_queryset(
 
 def objects_page(
     *,
-    user,
+    user: User | None,
     collection: Collection,
     query: ObjectQuery,
     endpoint: str = "objects",

@@ -10,6 +10,8 @@ plain INSERTs (``bulk.py``), ``is_latest`` is moved in bulk, and ONE audit row l
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +19,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shireito.accounts.choices import Role
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -26,10 +27,9 @@ from shireito.core.services import (
     record_audit_event,
     snapshot,
 )
-from shireito.incidents.choices import Tlp
 from shireito.organizations.models import Organization
 from shireito.sharing.bulk import insert_objects
-from shireito.sharing.choices import StatusState
+from shireito.sharing.choices import StatusState, Tlp
 from shireito.sharing.models import (
     STIX_MEDIA_TYPE,
     Collection,
@@ -37,9 +37,13 @@ from shireito.sharing.models import (
     Status,
     StixObject,
 )
+from shireito.sharing.permissions import may_manage_collections
 from shireito.sharing.query import ObjectQuery, VersionMatch
 from shireito.sharing.selectors import access_of, objects_queryset
-from shireito.sharing.stix import ObjectProblem, check_object, format_version
+from shireito.sharing.stix import Checked, ObjectProblem, check_object, format_version
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 MICROSECOND = dt.timedelta(microseconds=1)
 _CHUNK = 500  # ids per IN (…) list: well under SQLite's variable limit
@@ -51,7 +55,11 @@ def _chunks(items: list, size: int = _CHUNK):
 
 
 def objects_add(
-    *, actor, collection: Collection, objects: list[dict], now: dt.datetime | None = None
+    *,
+    actor: User | None,
+    collection: Collection,
+    objects: list[dict],
+    now: dt.datetime | None = None,
 ) -> Status:
     """Add STIX objects to ``collection`` as ``actor`` (the same path as TAXII POST).
 
@@ -65,104 +73,13 @@ def objects_add(
     if actor is not None and not access_of(actor, collection).can_write:
         raise PermissionDenied(_("You may not add objects to this collection."))
     request_time = now or timezone.now()
-    checked = []
-    failures: list[dict] = []
-    for index, obj in enumerate(objects):
-        try:
-            checked.append(check_object(obj, index=index, ceiling=collection.max_tlp))
-        except ObjectProblem as problem:
-            failures.append(
-                {"id": problem.stix_id, "version": problem.version, "message": problem.message}
-            )
-
+    checked, failures = _check_all(objects, ceiling=collection.max_tlp)
     with transaction.atomic():
-        # Serialise writes to this collection: date_added then grows in commit order.
-        Collection.objects.select_for_update().filter(pk=collection.pk).values("pk").first()
-        last_added = StixObject.objects.filter(collection_id=collection.pk).aggregate(
-            last=Max("date_added")
-        )["last"]
-        base = request_time if last_added is None else max(request_time, last_added + MICROSECOND)
-
-        ids = list(dict.fromkeys(item.stix_id for item in checked))
-        present: set[tuple[str, dt.datetime]] = set()
-        latest: dict[str, tuple[dt.datetime, int]] = {}
-        for chunk in _chunks(ids):
-            for stix_id, version, is_latest, pk in StixObject.objects.filter(
-                collection_id=collection.pk, stix_id__in=chunk
-            ).values_list("stix_id", "version", "is_latest", "pk"):
-                present.add((stix_id, version))
-                if is_latest:
-                    latest[stix_id] = (version, pk)
-
-        # Objects without created/modified (cyber-observables) are versioned by when they were
-        # added: one sent again unchanged is the same object, not a new version.
-        unversioned = [item.stix_id for item in checked if item.version is None]
-        latest_body: dict[str, dict] = {}
-        body_version: dict[str, dt.datetime] = {}
-        for chunk in _chunks(list(dict.fromkeys(unversioned))):
-            for stix_id, body, version in StixObject.objects.filter(
-                collection_id=collection.pk, stix_id__in=chunk, is_latest=True
-            ).values_list("stix_id", "body", "version"):
-                latest_body[stix_id] = body
-                body_version[stix_id] = version
-
-        successes: list[dict] = []
-        rows: list[StixObject] = []
-        newest: dict[str, StixObject] = {}
-        for item in checked:
-            date_added = base + MICROSECOND * len(rows)
-            if item.version is None and latest_body.get(item.stix_id) == item.body:
-                successes.append(
-                    {
-                        "id": item.stix_id,
-                        "version": format_version(body_version[item.stix_id]),
-                        "message": _("This version is already in the collection."),
-                    }
-                )
-                continue
-            version = item.version or date_added
-            if item.version is None:
-                latest_body[item.stix_id] = item.body
-                body_version[item.stix_id] = version
-            version_text = item.version_text or format_version(version)
-            if (item.stix_id, version) in present:
-                successes.append(
-                    {
-                        "id": item.stix_id,
-                        "version": version_text,
-                        "message": _("This version is already in the collection."),
-                    }
-                )
-                continue
-            present.add((item.stix_id, version))
-            row = StixObject(
-                collection_id=collection.pk,
-                stix_id=item.stix_id,
-                type=item.type,
-                spec_version=item.spec_version,
-                version=version,
-                date_added=date_added,
-                is_latest=False,
-                tlp=item.tlp,
-                body=item.body,
-            )
-            rows.append(row)
-            successes.append({"id": item.stix_id, "version": version_text})
-            best = newest.get(item.stix_id)
-            if best is None or version > best.version:
-                newest[item.stix_id] = row
-
-        demoted: list[int] = []
-        for stix_id, row in newest.items():
-            current = latest.get(stix_id)
-            if current is None or row.version > current[0]:
-                row.is_latest = True
-                if current is not None:
-                    demoted.append(current[1])
-        for chunk in _chunks(demoted):
-            StixObject.objects.filter(pk__in=chunk).update(is_latest=False)
+        base = _lock_for_adding(collection, request_time)
+        stored = _Stored.of(collection, checked)
+        rows, successes, newest = _new_rows(collection, checked, base=base, stored=stored)
+        _move_latest(newest, stored.latest)
         insert_objects(rows)
-
         status = Status.objects.create(
             collection=collection,
             organization_id=actor.organization_id if actor is not None else collection.owner_id,
@@ -185,9 +102,132 @@ def objects_add(
     return status
 
 
+def _check_all(objects: list[dict], *, ceiling: str) -> tuple[list[Checked], list[dict]]:
+    """Each object checked on its own: the good ones, and a failure for each of the rest."""
+    checked = []
+    failures: list[dict] = []
+    for index, obj in enumerate(objects):
+        try:
+            checked.append(check_object(obj, index=index, ceiling=ceiling))
+        except ObjectProblem as problem:
+            failures.append(
+                {"id": problem.stix_id, "version": problem.version, "message": problem.message}
+            )
+    return checked, failures
+
+
+def _lock_for_adding(collection: Collection, request_time: dt.datetime) -> dt.datetime:
+    """Serialise writes to this collection (``date_added`` then grows in commit order) and
+    return the first ``date_added`` this write may use."""
+    Collection.objects.select_for_update().filter(pk=collection.pk).values("pk").first()
+    last_added = StixObject.objects.filter(collection_id=collection.pk).aggregate(
+        last=Max("date_added")
+    )["last"]
+    return request_time if last_added is None else max(request_time, last_added + MICROSECOND)
+
+
+@dataclass
+class _Stored:
+    """What the collection already holds of the objects being added."""
+
+    present: set[tuple[str, dt.datetime]]  # (id, version) of every stored version
+    latest: dict[str, tuple[dt.datetime, int]]  # id: (version, pk) of its latest version
+    # Objects without created/modified (cyber-observables) are versioned by when they were
+    # added: one sent again unchanged is the same object, not a new version.
+    latest_body: dict[str, dict]
+    body_version: dict[str, dt.datetime]
+
+    @classmethod
+    def of(cls, collection: Collection, checked: list[Checked]) -> _Stored:
+        stored = cls(present=set(), latest={}, latest_body={}, body_version={})
+        ids = list(dict.fromkeys(item.stix_id for item in checked))
+        for chunk in _chunks(ids):
+            for stix_id, version, is_latest, pk in StixObject.objects.filter(
+                collection_id=collection.pk, stix_id__in=chunk
+            ).values_list("stix_id", "version", "is_latest", "pk"):
+                stored.present.add((stix_id, version))
+                if is_latest:
+                    stored.latest[stix_id] = (version, pk)
+        unversioned = [item.stix_id for item in checked if item.version is None]
+        for chunk in _chunks(list(dict.fromkeys(unversioned))):
+            for stix_id, body, version in StixObject.objects.filter(
+                collection_id=collection.pk, stix_id__in=chunk, is_latest=True
+            ).values_list("stix_id", "body", "version"):
+                stored.latest_body[stix_id] = body
+                stored.body_version[stix_id] = version
+        return stored
+
+
+def _new_rows(
+    collection: Collection, checked: list[Checked], *, base: dt.datetime, stored: _Stored
+) -> tuple[list[StixObject], list[dict], dict[str, StixObject]]:
+    """The rows to insert (each version once), a success for every good object (stored
+    before or now), and the newest new row of each id."""
+    successes: list[dict] = []
+    rows: list[StixObject] = []
+    newest: dict[str, StixObject] = {}
+    for item in checked:
+        date_added = base + MICROSECOND * len(rows)
+        if item.version is None and stored.latest_body.get(item.stix_id) == item.body:
+            successes.append(
+                {
+                    "id": item.stix_id,
+                    "version": format_version(stored.body_version[item.stix_id]),
+                    "message": _("This version is already in the collection."),
+                }
+            )
+            continue
+        version = item.version or date_added
+        if item.version is None:
+            stored.latest_body[item.stix_id] = item.body
+            stored.body_version[item.stix_id] = version
+        version_text = item.version_text or format_version(version)
+        if (item.stix_id, version) in stored.present:
+            successes.append(
+                {
+                    "id": item.stix_id,
+                    "version": version_text,
+                    "message": _("This version is already in the collection."),
+                }
+            )
+            continue
+        stored.present.add((item.stix_id, version))
+        row = StixObject(
+            collection_id=collection.pk,
+            stix_id=item.stix_id,
+            type=item.type,
+            spec_version=item.spec_version,
+            version=version,
+            date_added=date_added,
+            is_latest=False,
+            tlp=item.tlp,
+            body=item.body,
+        )
+        rows.append(row)
+        successes.append({"id": item.stix_id, "version": version_text})
+        best = newest.get(item.stix_id)
+        if best is None or version > best.version:
+            newest[item.stix_id] = row
+    return rows, successes, newest
+
+
+def _move_latest(newest: dict[str, StixObject], latest: dict[str, tuple[dt.datetime, int]]) -> None:
+    """A new row newer than the stored latest version becomes the latest; that one is
+    demoted (in bulk)."""
+    demoted: list[int] = []
+    for stix_id, row in newest.items():
+        current = latest.get(stix_id)
+        if current is None or row.version > current[0]:
+            row.is_latest = True
+            if current is not None:
+                demoted.append(current[1])
+    for chunk in _chunks(demoted):
+        StixObject.objects.filter(pk__in=chunk).update(is_latest=False)
+
+
 def objects_delete(
     *,
-    actor,
+    actor: User | None,
     collection: Collection,
     stix_id: str,
     version: VersionMatch | None = None,
@@ -242,17 +282,6 @@ def objects_delete(
 # --- Collections and access ---------------------------------------------------------------
 
 
-def may_manage_collections(actor, owner: Organization) -> bool:
-    """Platform admins, the owner's organisation admins, and the command line (None)."""
-    if actor is None:
-        return True
-    if not (actor.is_authenticated and actor.is_active):
-        return False
-    if actor.is_platform_admin:
-        return True
-    return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == owner.pk
-
-
 def _check_tlp(name: str, value: str) -> None:
     if value not in Tlp.values:
         raise ValidationError({name: _("Choose one of %(levels)s.") % {"levels": Tlp.values}})
@@ -260,7 +289,7 @@ def _check_tlp(name: str, value: str) -> None:
 
 def collection_create(
     *,
-    actor,
+    actor: User | None,
     title: str,
     owner: Organization,
     description: str = "",
@@ -284,23 +313,9 @@ def collection_create(
     )
 
 
-def collection_update(*, actor, collection: Collection, **fields) -> Collection:
-    """Change a collection's title, description, alias or TLP ceiling (objects already above
-    a lowered ceiling stay, and are read as before)."""
-    if not may_manage_collections(actor, collection.owner):
-        raise PermissionDenied(_("You may not change this collection."))
-    unknown = set(fields) - {"title", "description", "alias", "max_tlp"}
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
-    if "max_tlp" in fields:
-        _check_tlp("max_tlp", fields["max_tlp"])
-    collection, _changes = audited_update(actor=actor, instance=collection, **fields)
-    return collection
-
-
 def collection_access_set(
     *,
-    actor,
+    actor: User | None,
     collection: Collection,
     organization: Organization,
     can_read: bool,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from shireito.core.services import is_unstorable
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
 
 SPEC_VERSION = "2.1"
@@ -184,7 +184,7 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
     path = f"$.objects[{index}]"
     if not isinstance(obj, dict):
         raise ObjectProblem(_("%(path)s: a STIX object must be a JSON object.") % {"path": path})
-    stix_id = obj.get("id") if isinstance(obj.get("id"), str) else ""
+    stix_id: str = obj["id"] if isinstance(obj.get("id"), str) else ""
     raw_version = obj.get("modified", obj.get("created"))
     version_text = raw_version if isinstance(raw_version, str) else ""
 
@@ -214,6 +214,38 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
         raise problem(
             _("%(path)s.spec_version: only STIX 2.1 objects are accepted here.") % {"path": path}
         )
+    times = _times_of(obj, kind, path=path, problem=problem)
+    if _unstorable(obj):
+        raise problem(
+            _("%(path)s: null characters and unpaired surrogates are not allowed.") % {"path": path}
+        )
+    definition_problem = tlp_definition_problem(obj)
+    if definition_problem:
+        raise problem(f"{path}: {definition_problem}")
+    tlp = tlp_of(obj, ceiling=ceiling)
+    if TLP_RANK[tlp] > TLP_RANK[ceiling]:
+        raise problem(
+            _(
+                "%(path)s.object_marking_refs: marked %(level)s; "
+                "this collection accepts up to %(ceiling)s."
+            )
+            % {"path": path, "level": Tlp(tlp).label, "ceiling": Tlp(ceiling).label}
+        )
+    version = times.get("modified", times.get("created"))
+    return Checked(
+        stix_id=stix_id,
+        type=kind,
+        spec_version=spec_version,
+        version=version,
+        version_text=version_text or None,
+        tlp=tlp,
+        body=obj,
+    )
+
+
+def _times_of(obj: dict, kind: str, *, path: str, problem) -> dict[str, dt.datetime]:
+    """``created`` and ``modified`` as datetimes: each a UTC timestamp, those the type
+    requires present, and never modified before created."""
     times: dict[str, dt.datetime] = {}
     for name in ("created", "modified"):
         if name in obj:
@@ -242,32 +274,7 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
             _("%(path)s.modified: an object cannot be modified before it was created.")
             % {"path": path}
         )
-    if _unstorable(obj):
-        raise problem(
-            _("%(path)s: null characters and unpaired surrogates are not allowed.") % {"path": path}
-        )
-    definition_problem = tlp_definition_problem(obj)
-    if definition_problem:
-        raise problem(f"{path}: {definition_problem}")
-    tlp = tlp_of(obj, ceiling=ceiling)
-    if TLP_RANK[tlp] > TLP_RANK[ceiling]:
-        raise problem(
-            _(
-                "%(path)s.object_marking_refs: marked %(level)s; "
-                "this collection accepts up to %(ceiling)s."
-            )
-            % {"path": path, "level": Tlp(tlp).label, "ceiling": Tlp(ceiling).label}
-        )
-    version = times.get("modified", times.get("created"))
-    return Checked(
-        stix_id=stix_id,
-        type=kind,
-        spec_version=spec_version,
-        version=version,
-        version_text=version_text or None,
-        tlp=tlp,
-        body=obj,
-    )
+    return times
 
 
 def tlp_of(obj: dict, *, ceiling: str) -> str:
@@ -297,7 +304,7 @@ def marking_refs_of(obj: dict) -> list[str]:
 def tlp_definition_problem(obj: dict) -> str | None:
     """A marking definition at one of the fixed TLP ids must say that level: another body
     under a TLP id would be served to every reader as CLEAR."""
-    level = LEVEL_OF_MARKING.get(obj.get("id"))
+    level = LEVEL_OF_MARKING.get(str(obj.get("id")))
     if obj.get("type") != "marking-definition" or level is None:
         return None
     name = {"amber_strict": "amber+strict"}.get(level, level)

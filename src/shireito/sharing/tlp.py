@@ -1,6 +1,6 @@
 """TLP marking definitions in STIX 2.1: TLP 1.0's four (the STIX 2.1 specification's fixed ids)
 and TLP 2.0's five (the OASIS TLP 2.0 extension's fixed ids), mapped to our one internal level
-(``incidents.choices.Tlp``). TLP 1.0 WHITE reads as CLEAR.
+(``sharing.choices.Tlp``). TLP 1.0 WHITE reads as CLEAR.
 
 An object's level is the most restrictive TLP marking among its ``object_marking_refs``; an
 object with none is treated by the caller (a collection may require one).
@@ -8,7 +8,7 @@ object with none is treated by the caller (a collection may require one).
 
 from __future__ import annotations
 
-from shireito.incidents.choices import TLP_RANK, Tlp
+from shireito.sharing.choices import TLP_RANK, Tlp
 
 TLP1_IDS: dict[str, str] = {
     Tlp.CLEAR: "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",  # TLP:WHITE

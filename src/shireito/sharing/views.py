@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,9 @@ from shireito.sharing.query import (
     parse_query,
 )
 from shireito.sharing.stix import format_timestamp, format_version, is_identifier, parse_json
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 class TaxiiError(Exception):
@@ -222,13 +226,13 @@ def _api_root_url(request) -> str:
 
 
 @taxii_endpoint("GET", "POST", "DELETE", rooted=False)
-def unknown(request, user, rest=""):
+def unknown(request, user: User, rest=""):
     """Any other address under /taxii2/: a TAXII 404, not an HTML page."""
     raise TaxiiError(404, "not-found", _("Not found"), _("There is no such TAXII resource."))
 
 
 @taxii_endpoint("GET", rooted=False)
-def discovery(request, user):
+def discovery(request, user: User):
     """The server and its one API root (also the default)."""
     url = _api_root_url(request)
     return taxii_response(
@@ -245,7 +249,7 @@ def discovery(request, user):
 
 
 @taxii_endpoint("GET")
-def api_root(request, user):
+def api_root(request, user: User):
     return taxii_response(
         {
             "title": _("Shireitō"),
@@ -274,7 +278,7 @@ def _collection_resource(collection, access) -> dict:
 
 
 @taxii_endpoint("GET")
-def collections(request, user):
+def collections(request, user: User):
     items = [
         _collection_resource(collection, access)
         for collection, access in selectors.collections_with_access(user)
@@ -282,7 +286,7 @@ def collections(request, user):
     return taxii_response({"collections": items} if items else {})
 
 
-def _collection(user, collection_id: str):
+def _collection(user: User, collection_id: str):
     try:
         key = uuid.UUID(collection_id)
     except ValueError:
@@ -293,14 +297,14 @@ def _collection(user, collection_id: str):
     return found
 
 
-def _readable(user, collection_id: str):
+def _readable(user: User, collection_id: str):
     collection, access = _collection(user, collection_id)
     if not access.can_read:
         raise _forbidden(_("You may not read this collection."))
     return collection, access
 
 
-def _writable(user, collection_id: str):
+def _writable(user: User, collection_id: str):
     collection, access = _collection(user, collection_id)
     if not access.can_write:
         raise _forbidden(_("You may not write to this collection."))
@@ -308,7 +312,7 @@ def _writable(user, collection_id: str):
 
 
 @taxii_endpoint("GET")
-def collection(request, user, collection_id):
+def collection(request, user: User, collection_id):
     collection, access = _collection(user, collection_id)
     return taxii_response(_collection_resource(collection, access))
 
@@ -331,7 +335,7 @@ def _envelope(page, key: str, items: list) -> dict:
     return envelope
 
 
-def _page(request, user, collection, access, *, endpoint, filters, **where):
+def _page(request, user: User, collection, access, *, endpoint, filters, **where):
     query = parse_query(
         request.GET,
         filters=filters,
@@ -349,7 +353,7 @@ def _page(request, user, collection, access, *, endpoint, filters, **where):
 
 
 @taxii_endpoint("GET", "POST")
-def objects(request, user, collection_id):
+def objects(request, user: User, collection_id):
     if request.method == "POST":
         return _add_objects(request, user, collection_id)
     collection, access = _readable(user, collection_id)
@@ -359,7 +363,7 @@ def objects(request, user, collection_id):
     )
 
 
-def _add_objects(request, user, collection_id):
+def _add_objects(request, user: User, collection_id):
     collection, _access = _writable(user, collection_id)
     _check_content_type(request)
     body = _read_body(request)
@@ -405,7 +409,7 @@ def _object_id(object_id: str) -> str:
 
 
 @taxii_endpoint("GET", "DELETE")
-def object_detail(request, user, collection_id, object_id):
+def object_detail(request, user: User, collection_id, object_id):
     object_id = _object_id(object_id)
     if request.method == "DELETE":
         collection, access = _writable(user, collection_id)
@@ -423,48 +427,26 @@ def object_detail(request, user, collection_id, object_id):
         if not deleted:
             raise _not_found()
         return taxii_response(None)
-    collection, access = _readable(user, collection_id)
-    page = _page(
-        request,
-        user,
-        collection,
-        access,
-        endpoint="object",
-        filters=FILTERS_OBJECT,
-        stix_id=object_id,
+    page = _object_page(
+        request, user, collection_id, object_id, endpoint="object", filters=FILTERS_OBJECT
     )
-    if not page.rows and not selectors.object_exists(
-        collection=collection, access=access, stix_id=object_id
-    ):
-        raise _not_found()
     return taxii_response(
         _envelope(page, "objects", [row.body for row in page.rows]), headers=_date_headers(page)
     )
 
 
 @taxii_endpoint("GET")
-def object_versions(request, user, collection_id, object_id):
+def object_versions(request, user: User, collection_id, object_id):
     object_id = _object_id(object_id)
-    collection, access = _readable(user, collection_id)
-    page = _page(
-        request,
-        user,
-        collection,
-        access,
-        endpoint="versions",
-        filters=FILTERS_VERSIONS,
-        versions_of=object_id,
+    page = _object_page(
+        request, user, collection_id, object_id, endpoint="versions", filters=FILTERS_VERSIONS
     )
-    if not page.rows and not selectors.object_exists(
-        collection=collection, access=access, stix_id=object_id
-    ):
-        raise _not_found()
     versions = [format_version(row.version) for row in page.rows]
     return taxii_response(_envelope(page, "versions", versions), headers=_date_headers(page))
 
 
 @taxii_endpoint("GET")
-def manifest(request, user, collection_id):
+def manifest(request, user: User, collection_id):
     collection, access = _readable(user, collection_id)
     page = _page(request, user, collection, access, endpoint="manifest", filters=FILTERS_OBJECTS)
     records = [
@@ -480,7 +462,7 @@ def manifest(request, user, collection_id):
 
 
 @taxii_endpoint("GET")
-def status(request, user, status_id):
+def status(request, user: User, status_id):
     try:
         key = uuid.UUID(status_id)
     except ValueError:
@@ -489,3 +471,16 @@ def status(request, user, status_id):
     if found is None:
         raise _not_found()
     return taxii_response(status_resource(found))
+
+
+def _object_page(request, user: User, collection_id, object_id: str, *, endpoint: str, filters):
+    """A page of one object's versions (all, or those the filter picks); 404 when the object
+    is not in the collection at all, but an empty page when only the filter left nothing."""
+    collection, access = _readable(user, collection_id)
+    where = {"stix_id": object_id} if endpoint == "object" else {"versions_of": object_id}
+    page = _page(request, user, collection, access, endpoint=endpoint, filters=filters, **where)
+    if not page.rows and not selectors.object_exists(
+        collection=collection, access=access, stix_id=object_id
+    ):
+        raise _not_found()
+    return page

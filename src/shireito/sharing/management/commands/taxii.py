@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shireito.incidents.choices import Tlp
 from shireito.organizations.models import Organization
 from shireito.sharing import services
+from shireito.sharing.choices import Tlp
 from shireito.sharing.models import Collection
+from shireito.sharing.scale import fill_collection
 
 
 class Command(BaseCommand):
@@ -110,8 +111,6 @@ class Command(BaseCommand):
             raise CommandError("fill adds synthetic data: only with SHIREITO_DEMO_MODE=true.")
         if options["count"] < 1:
             raise CommandError("--count must be 1 or more.")
-        from shireito.sharing.scale import fill_collection
-
         collection = _collection(options["collection"])
 
         def progress(done, total):

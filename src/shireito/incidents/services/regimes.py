@@ -8,6 +8,7 @@ clocks of every report the stage is on (the clock is computed, not stored).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,17 +16,21 @@ from django.utils.translation import gettext as _
 
 from shireito.core.services import audited_update, record_audit_event
 from shireito.incidents.models import RegimeStage, ReportingRegime
+from shireito.incidents.permissions import may_change_regimes
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 # The longest deadline a stage may have (NIS2's final report is a month after another stage).
 MAX_OFFSET = dt.timedelta(days=366)
 
 
-def _require_platform_admin(actor) -> None:
-    if not getattr(actor, "is_platform_admin", False):
+def _require_platform_admin(actor: User | None) -> None:
+    if not may_change_regimes(actor):
         raise PermissionDenied(_("Only platform admins change the reporting regimes."))
 
 
-def regime_stage_update(*, actor, stage: RegimeStage, offset: dt.timedelta) -> RegimeStage:
+def regime_stage_update(*, actor: User, stage: RegimeStage, offset: dt.timedelta) -> RegimeStage:
     """Set how long after its clock starts a stage is due."""
     _require_platform_admin(actor)
     if not isinstance(offset, dt.timedelta):
