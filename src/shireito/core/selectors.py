@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
@@ -166,7 +167,8 @@ def verify_audit_chain(
     return ChainReport(checked, None)
 
 
-ChangeRedactor = Callable[[object, dict], dict]
+# (reader, changes) -> changes; the reader is a user or None (the system itself).
+ChangeRedactor = Callable[[Any, dict], dict]
 _change_redactors: list[ChangeRedactor] = []
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from shireito.accounts.models import User
 from shireito.incidents import services
 from shireito.incidents.models import IncidentReport
-from shireito.incidents.publication import report_publish
+from shireito.incidents.services.publication import report_publish
 from shireito.registry.models import InformationSystem
 from shireito.sharing.demo import demo_collection
 

@@ -4,11 +4,11 @@ it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.core.scoping import may_see_organization, visible_to
 from shireito.organizations.governance import GovernanceModel, available_model_keys, load_model
 from shireito.organizations.models import Organization, RoleHolding, Sector
 from shireito.organizations.permissions import may_administer
@@ -68,20 +68,10 @@ def organization_members(*, user: Viewer, organization: Organization, limit: int
     return members.order_by("username")[:limit]
 
 
-def may_see_organization(
-    user: Viewer, organization_id: int, model: type[Model] = Organization
-) -> bool:
-    """Whether ``user`` may see ``model`` data of the organisation ``organization_id``: the
-    same answer ``visible_to`` gives, for one organisation already in hand. (A candidate for
-    core.scoping.)"""
-    ids = visible_organization_ids(user, model)
-    return ids is ALL or organization_id in cast(set[int], ids)
-
-
 def shown_to(user: Viewer, organization: Organization | None) -> Organization | None:
     """``organization`` if ``user`` may see it, else None: the engine's answers name bodies,
     and an answer must not reveal one the user's scope hides."""
-    if organization is None or not may_see_organization(user, organization.pk):
+    if organization is None or not may_see_organization(user, Organization, organization.pk):
         return None
     return organization
 

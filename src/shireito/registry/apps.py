@@ -16,8 +16,7 @@ class RegistryConfig(AppConfig):
         from shireito.registry.selectors import redact_related
         from shireito.registry.transfer import COLUMNS
 
-        # core types the reader as ``object``; the redactor needs a user (asked of core).
-        register_change_redactor(redact_related)  # type: ignore[arg-type]
+        register_change_redactor(redact_related)
         publishable = set(COLUMNS) - {"contact_name", "contact_email"}
         wrong = set(settings.SHIREITO_OPEN_DATA_FIELDS) - publishable
         if wrong:

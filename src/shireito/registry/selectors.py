@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.core.scoping import may_see_organization, visible_organization_ids, visible_to
 from shireito.organizations.choices import SystemCategory
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
@@ -40,13 +40,6 @@ SORTS = {
     "phase": "phase",
     "updated": "-updated_at",
 }
-
-
-def _sees_owner(user: User | None, owner_id: int | None, model: type[Model]) -> bool:
-    """Whether ``user`` may see ``model`` data of the organisation ``owner_id`` (one check in
-    memory, for rows already loaded)."""
-    ids = visible_organization_ids(user, model)
-    return owner_id in ids if isinstance(ids, set) else ids is ALL
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def is_overseen(system: InformationSystem, engine=None) -> bool:
 
 def oversight_visible(user: User | None, system: InformationSystem) -> bool:
     """Whether ``user`` may see the oversight data (budget, ratings) of ``system``'s owner."""
-    return _sees_owner(user, system.owner_id, BudgetLine)
+    return may_see_organization(user, BudgetLine, system.owner_id)
 
 
 def ratings_of(*, user: User | None, system: InformationSystem) -> QuerySet[OversightRating]:

@@ -19,8 +19,9 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 
+from shireito.accounts.permissions import user_requires_two_factor
 from shireito.accounts.selectors import has_confirmed_totp
-from shireito.accounts.services import api_token_authenticate, user_requires_two_factor
+from shireito.accounts.services import api_token_authenticate
 
 
 @dataclass(frozen=True)
