@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 SEARCH_MAX = 200
@@ -39,9 +40,12 @@ def choice_filter(choices, *, label, all_label=None) -> forms.ChoiceField:
 
 
 class FilterForm(forms.Form):
-    """Subclasses declare fields; ``defaults`` gives a value for a field left empty or wrong."""
+    """Subclasses declare fields; ``defaults`` gives a value for a field left empty or wrong.
+    ``report_errors`` keeps a wrong value's error on the page (a comparison with one side
+    missing); by default a wrong value is dropped quietly, as a list's old bookmark deserves."""
 
     defaults: ClassVar[dict[str, Any]] = {}
+    report_errors: ClassVar[bool] = False
 
     def __init__(self, data=None, **kwargs):
         kwargs.setdefault("auto_id", "id_%s")
@@ -62,4 +66,6 @@ class FilterForm(forms.Form):
                     name, "" if not isinstance(field, forms.NullBooleanField) else None
                 )
             values[name] = value
+        if not self.report_errors:
+            self._errors = ErrorDict()
         return values

@@ -103,6 +103,8 @@ class CompareFilter(FilterForm):
     """Two editions among the catalogs the user may see. Once either is named both must be:
     a comparison with one side missing is a mistake to point out, not an empty answer."""
 
+    report_errors = True
+
     old = forms.ChoiceField(
         label=_("Earlier edition"),
         required=False,
