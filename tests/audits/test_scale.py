@@ -8,8 +8,8 @@ from django.db.models import Count
 from shireito.audits import scale as audit_scale
 from shireito.audits import services
 from shireito.audits.models import Audit, AuditStage, ControlResult, ScopeItem
+from shireito.demo.scale import generate
 from shireito.registry.models import InformationSystem
-from shireito.registry.scale import generate
 
 pytestmark = pytest.mark.django_db
 

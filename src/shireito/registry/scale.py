@@ -1,8 +1,8 @@
 """A deterministic national-scale data set for benchmarks and load: 1,788 local governments
 with valid codes, ~25 ministries, ~90 independent agencies, ~500 critical-infrastructure
-operators and N information systems, loaded with bulk inserts in one transaction; with them
-(unless ``audits=False``) last year's and this year's audits of most systems, see
-``shireito.audits.scale``.
+operators and N information systems with five fiscal years of budget, loaded with bulk
+inserts in one transaction. ``shireito.demo.scale`` adds the audits on top
+(``shireito.audits.scale``) and clears them first, since their results hold the systems.
 
 It is synthetic: names are numbered ("サンプル市 0201"), prefectures carry their real names
 and codes. Loaded only in demo mode, next to the demo data, under codes starting ``scale-``.
@@ -99,8 +99,6 @@ class ScaleResult:
     organizations: int
     systems: int
     budget_lines: int = 0
-    audits: int = 0
-    control_results: int = 0
 
 
 def _code(prefecture: int, number: int) -> str:
@@ -109,11 +107,8 @@ def _code(prefecture: int, number: int) -> str:
 
 
 def clear_scale_data() -> None:
-    # Imported here, not at the top: registry must not depend on audits; the coordinator moves
-    # the scale command above both apps (issue 13), and this import goes with it.
-    from shireito.audits.scale import clear_scale_audits
-
-    clear_scale_audits()  # their results and scope hold the systems
+    """Remove the portfolio's scale data (what other apps hold of it goes first: see
+    ``shireito.demo.scale``)."""
     Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
     OversightRating.objects.filter(system__code__startswith=PREFIX).delete()
     BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
@@ -130,7 +125,6 @@ def generate(
     *,
     systems: int = 40_000,
     seed: int = 1,
-    audits: bool = True,
     progress: Progress | None = None,
 ) -> ScaleResult:
     """Replace the scale data with a fresh set from ``seed``. The random draws happen in a
@@ -154,19 +148,7 @@ def generate(
         report("systems", systems, systems)
         budget_lines = _budgets(rng)
         report("budget lines", budget_lines, budget_lines)
-        audit_result = None
-        if audits:
-            # Imported here for the reason given in clear_scale_data.
-            from shireito.audits.scale import generate_audits
-
-            audit_result = generate_audits(seed=seed, progress=progress)
-    return ScaleResult(
-        organizations=organizations,
-        systems=systems,
-        budget_lines=budget_lines,
-        audits=audit_result.audits if audit_result else 0,
-        control_results=audit_result.control_results if audit_result else 0,
-    )
+    return ScaleResult(organizations=organizations, systems=systems, budget_lines=budget_lines)
 
 
 def _local_governments() -> int:

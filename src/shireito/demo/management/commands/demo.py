@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from shireito.demo.dataset import USERS, demo_password, load_demo_data
+from shireito.demo.scale import generate
 from shireito.organizations.models import Organization
-from shireito.registry.scale import generate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,45 @@
+"""The national-scale data set: each app's generator, in the order their data depend on each
+other, in one transaction (an interrupt leaves nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from shireito.audits import scale as audits_scale
+from shireito.registry import scale as portfolio_scale
+
+
+@dataclass
+class ScaleResult:
+    organizations: int
+    systems: int
+    budget_lines: int
+    audits: int = 0
+    control_results: int = 0
+
+
+def generate(
+    *,
+    systems: int = 40_000,
+    seed: int = 1,
+    audits: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ScaleResult:
+    """Replace the scale data with a fresh set from ``seed``: organisations, systems and
+    budgets, then (unless ``audits=False``) last year's and this year's audits of most
+    systems. One seed always gives the same data."""
+    with transaction.atomic():
+        audits_scale.clear_scale_audits()  # their results and scope hold the systems
+        portfolio = portfolio_scale.generate(systems=systems, seed=seed, progress=progress)
+        result = ScaleResult(
+            organizations=portfolio.organizations,
+            systems=portfolio.systems,
+            budget_lines=portfolio.budget_lines,
+        )
+        if audits:
+            made = audits_scale.generate_audits(seed=seed, progress=progress)
+            result.audits, result.control_results = made.audits, made.control_results
+    return result
