@@ -60,14 +60,14 @@ def main() -> None:
             "page: filter local + migrated, sort by name",
             "/systems/?category=local_government_system&migration_status=migrated&sort=name",
         ),
-        ("api: list limit 100", "/api/v1/systems?limit=100"),
-        ("api: list owner filter", "/api/v1/systems?owner=mhlw&limit=100"),
+        ("api: list limit 100", "/api/v1/portfolio/systems?limit=100"),
+        ("api: list owner filter", "/api/v1/portfolio/systems?owner=mhlw&limit=100"),
         ("page: budget roll-up by ministry", "/systems/budget/"),
         ("page: budget roll-up by category", "/systems/budget/?group_by=category"),
-        ("api: budget roll-up", "/api/v1/budget/rollup"),
+        ("api: budget roll-up", "/api/v1/portfolio/budget/rollup"),
         ("page: ratings due", "/systems/oversight/"),
         ("open data: page (no sign-in view)", "/open-data/"),
-        ("open data: API, 100 systems", "/api/v1/open-data/systems?limit=100"),
+        ("open data: API, 100 systems", "/api/v1/portfolio/open-data/systems?limit=100"),
     ]
     print(f"{'user':<14} {'case':<48} {'p50 ms':>8} {'p95 ms':>8}")
     for username in ["da-admin", "nisc-auditor", "mhlw-officer", "tokyo-officer"]:

@@ -41,14 +41,15 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), SessionUserAuth()],
 )
 
-api.add_router("/", accounts_router)
+# One prefix per router: an app's endpoints sit together, and a new app cannot shadow another's.
+api.add_router("/audit-events", core_router)
 api.add_router("/organizations", organizations_router)
-api.add_router("/", core_router)
-api.add_router("/", governance_router)
-api.add_router("/", registry_router)
-api.add_router("/", standards_router)
-api.add_router("/", audits_router)
-api.add_router("/", incidents_router)
+api.add_router("/governance", governance_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/portfolio", registry_router)
+api.add_router("/standards", standards_router)
+api.add_router("/", audits_router)  # its prefix comes with the audits split
+api.add_router("/incidents", incidents_router)
 
 
 register_error_handlers(api)

@@ -139,7 +139,7 @@ def test_platform_admin_must_set_up_two_factor_outside_demo_mode(client, platfor
     response = client.get("/organizations/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/two-factor/"
-    api = client.get("/api/v1/me")
+    api = client.get("/api/v1/accounts/me")
     assert api.status_code == 403
 
 
@@ -152,7 +152,7 @@ def test_platform_admin_may_skip_two_factor_in_demo_mode(client, platform_admin,
     page = client.get("/organizations/")
     assert page.status_code == 200
     assert 'href="/organizations/new/"' in page.content.decode()
-    assert client.get("/api/v1/me").json()["username"] == platform_admin.username
+    assert client.get("/api/v1/accounts/me").json()["username"] == platform_admin.username
 
 
 def test_enrolment_through_the_page(client, viewer, signed_in):

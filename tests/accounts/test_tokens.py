@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _me(client, secret):
-    return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
 def test_token_is_stored_hashed_and_authenticates(client, viewer):

@@ -99,7 +99,9 @@ def test_org_admin_may_not_touch_a_platform_admin(client, api, organization, sig
     assert client.get("/accounts/users/boss/edit/").status_code == 403
     response = client.post("/accounts/users/boss/edit/", {"full_name": "Boss", "roles": ["viewer"]})
     assert response.status_code == 403
-    patched = api(admin, "patch", "/api/v1/users/boss", {"is_active": False, "email": "x@y.z"})
+    patched = api(
+        admin, "patch", "/api/v1/accounts/users/boss", {"is_active": False, "email": "x@y.z"}
+    )
     assert patched.status_code == 403
     boss.refresh_from_db()
     assert boss.is_active
@@ -144,12 +146,12 @@ def test_api_create_and_update_users(client, api, org_admin):
     created = api(
         org_admin,
         "post",
-        "/api/v1/users",
+        "/api/v1/accounts/users",
         {**NEW, "organization": org_admin.organization.code},
     )
     assert created.status_code == 201, created.content
     assert created.json()["roles"] == ["editor", "viewer"]
-    updated = api(org_admin, "patch", "/api/v1/users/newcomer", {"roles": ["auditor"]})
+    updated = api(org_admin, "patch", "/api/v1/accounts/users/newcomer", {"roles": ["auditor"]})
     assert updated.json()["roles"] == ["auditor"]
     assert updated.json()["full_name"] == NEW["full_name"]  # fields not sent stay
 
@@ -158,19 +160,21 @@ def test_api_user_errors_name_fields(client, api, org_admin):
     response = api(
         org_admin,
         "post",
-        "/api/v1/users",
+        "/api/v1/accounts/users",
         {**NEW, "organization": "no-such-org", "roles": ["emperor"]},
     )
     assert response.status_code == 422
     errors = [(e["field"], e["path"]) for e in response.json()["errors"]]
     assert errors == [("roles", "$.roles[0]")]
-    response = api(org_admin, "post", "/api/v1/users", {**NEW, "organization": "no-such-org"})
+    response = api(
+        org_admin, "post", "/api/v1/accounts/users", {**NEW, "organization": "no-such-org"}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "organization"
     response = api(
         org_admin,
         "post",
-        "/api/v1/users",
+        "/api/v1/accounts/users",
         {**NEW, "email": "nope", "organization": org_admin.organization.code},
     )
     assert response.json()["errors"][0]["field"] == "email"
@@ -180,11 +184,15 @@ def test_api_user_errors_name_fields(client, api, org_admin):
 def test_api_refuses_managing_another_organisation(client, api, org_admin, other_organization):
     stranger = make_user(organization=other_organization, username="stranger")
     response = api(
-        org_admin, "post", "/api/v1/users", {**NEW, "organization": other_organization.code}
+        org_admin,
+        "post",
+        "/api/v1/accounts/users",
+        {**NEW, "organization": other_organization.code},
     )
     assert response.status_code == 403
     assert (
-        api(org_admin, "patch", "/api/v1/users/stranger", {"is_active": False}).status_code == 404
+        api(org_admin, "patch", "/api/v1/accounts/users/stranger", {"is_active": False}).status_code
+        == 404
     )
     stranger.refresh_from_db()
     assert stranger.is_active

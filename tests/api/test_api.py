@@ -37,7 +37,9 @@ def test_invalid_query_parameters_are_named(api, viewer):
 
 
 def test_invalid_body_fields_are_named_with_a_json_path(api, viewer):
-    response = api(viewer, "post", "/api/v1/tokens", body={"name": "", "expires_in_days": 0})
+    response = api(
+        viewer, "post", "/api/v1/accounts/tokens", body={"name": "", "expires_in_days": 0}
+    )
     assert response.status_code == 422
     errors = {error["field"]: error for error in response.json()["errors"]}
     assert set(errors) == {"name", "expires_in_days"}
@@ -48,7 +50,7 @@ def test_invalid_body_fields_are_named_with_a_json_path(api, viewer):
 def test_malformed_json_is_a_clear_error(client, viewer):
     _token, secret = api_token_create(actor=None, user=viewer, name="t")
     response = client.post(
-        "/api/v1/tokens",
+        "/api/v1/accounts/tokens",
         "{not json",
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {secret}",
@@ -59,28 +61,36 @@ def test_malformed_json_is_a_clear_error(client, viewer):
 
 def test_users_are_scoped_to_the_organisation(api, viewer, other_organization, platform_admin):
     make_user(organization=other_organization, username="stranger")
-    mine = {u["username"] for u in api(viewer, "get", "/api/v1/users").json()["items"]}
+    mine = {u["username"] for u in api(viewer, "get", "/api/v1/accounts/users").json()["items"]}
     assert "stranger" not in mine
     assert "viewer" in mine
-    everyone = {u["username"] for u in api(platform_admin, "get", "/api/v1/users").json()["items"]}
+    everyone = {
+        u["username"] for u in api(platform_admin, "get", "/api/v1/accounts/users").json()["items"]
+    }
     assert {"stranger", "viewer"} <= everyone
 
 
 def test_token_create_and_revoke_through_the_api(api, viewer, client):
-    created = api(viewer, "post", "/api/v1/tokens", body={"name": "ci", "expires_in_days": 30})
+    created = api(
+        viewer, "post", "/api/v1/accounts/tokens", body={"name": "ci", "expires_in_days": 30}
+    )
     assert created.status_code == 201
     secret = created.json()["token"]
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    assert (
+        client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    )
     revoked = client.delete(
-        f"/api/v1/tokens/{created.json()['id']}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        f"/api/v1/accounts/tokens/{created.json()['id']}", HTTP_AUTHORIZATION=f"Bearer {secret}"
     )
     assert revoked.status_code == 204
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+    assert (
+        client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+    )
 
 
 def test_another_users_token_cannot_be_revoked(api, viewer, org_admin):
     token, _secret = api_token_create(actor=None, user=org_admin, name="theirs")
-    assert api(viewer, "delete", f"/api/v1/tokens/{token.pk}").status_code == 404
+    assert api(viewer, "delete", f"/api/v1/accounts/tokens/{token.pk}").status_code == 404
 
 
 def test_audit_events_are_scoped_and_filterable(api, org_admin, other_organization):
@@ -105,7 +115,7 @@ def test_chain_verification_is_for_platform_admins(api, request, fixture, status
 
 def test_session_users_can_read_the_api_too(client, viewer, signed_in):
     signed_in(viewer)
-    assert client.get("/api/v1/me").json()["organization_code"] == "test-ministry"
+    assert client.get("/api/v1/accounts/me").json()["organization_code"] == "test-ministry"
 
 
 def test_openapi_is_served_with_interactive_docs(client):
@@ -142,16 +152,28 @@ def test_api_messages_follow_accept_language(client, viewer):
         {"username": "x", "organization": "test-ministry", "password": "a long passphrase"}
     )
     english = client.post(
-        "/api/v1/users", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **headers
+        "/api/v1/accounts/users",
+        body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **headers,
     )
-    japanese = client.post("/api/v1/users", body, content_type="application/json", **headers)
+    japanese = client.post(
+        "/api/v1/accounts/users", body, content_type="application/json", **headers
+    )
     assert english.status_code == japanese.status_code == 403
     assert english.json()["detail"] == "You may not manage users of this organization."
     assert japanese.json()["detail"] == "この組織のユーザーを管理する権限がありません。"
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/organizations", "/api/v1/systems", "/api/v1/catalogs", "/api/v1/users"]
+    "path",
+    [
+        "/api/v1/organizations",
+        "/api/v1/portfolio/systems",
+        "/api/v1/standards/catalogs",
+        "/api/v1/accounts/users",
+    ],
 )
 def test_an_offset_past_what_the_database_holds_is_an_empty_page(api, platform_admin, path):
     response = api(platform_admin, "get", path, offset=10**20)

@@ -62,7 +62,7 @@ def test_token_create_prints_a_working_token_as_last_word(viewer, client):
     out = StringIO()
     call_command("token", "create", "--user", viewer.username, stdout=out, stderr=StringIO())
     token = out.getvalue().split()[-1]
-    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert response.json()["username"] == viewer.username
 

@@ -71,7 +71,7 @@ def test_kinds_objects_actions(government, viewer, object_, action, status):
     _token, secret = api_token_create(actor=None, user=user, name="t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     if object_.endswith("-person"):
-        response = client.get(f"/api/v1/users/{object_}", **headers)
+        response = client.get(f"/api/v1/accounts/users/{object_}", **headers)
     elif action == "view":
         response = client.get(f"/api/v1/organizations/{government[object_].code}", **headers)
     else:
@@ -224,11 +224,11 @@ def test_no_endpoint_returns_anything_outside_scope(graph, model, setting):
                 assert get(f"/api/v1/organizations/{org.code}").status_code == expected
                 assert client.get(f"/organizations/{org.code}/").status_code == expected
 
-            people = get("/api/v1/users", limit=500).json()["items"]
+            people = get("/api/v1/accounts/users", limit=500).json()["items"]
             assert {p["organization_code"] for p in people} == {viewer.code}
             for other in users:
                 expected = 200 if other.organization_id == viewer.pk else 404
-                assert get(f"/api/v1/users/{other.username}").status_code == expected
+                assert get(f"/api/v1/accounts/users/{other.username}").status_code == expected
 
             events = get("/api/v1/audit-events", limit=500).json()["items"]
             for event in events:
@@ -239,7 +239,7 @@ def test_no_endpoint_returns_anything_outside_scope(graph, model, setting):
                         u.pk for u in users if u.organization_id == viewer.pk
                     }
 
-            for sector in get("/api/v1/sectors").json():
+            for sector in get("/api/v1/governance/sectors").json():
                 assert sector["supervising_ministry_code"] in directory_codes | {None}
             for holding in get("/api/v1/governance/role-holdings").json():
                 assert holding["organization_code"] in directory_codes

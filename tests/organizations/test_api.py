@@ -162,7 +162,10 @@ def test_settings_and_handover_over_the_api(api, government, platform_admin):
     } in holders
     assert (
         api(
-            platform_admin, "patch", "/api/v1/sectors/gas", {"supervising_ministry": "tokyo"}
+            platform_admin,
+            "patch",
+            "/api/v1/governance/sectors/gas",
+            {"supervising_ministry": "tokyo"},
         ).status_code
         == 422
     )

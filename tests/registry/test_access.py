@@ -22,12 +22,14 @@ EXPECTED = {
 @pytest.mark.parametrize(("viewer", "expected"), EXPECTED.items())
 def test_each_organisation_sees_its_portfolio(api, client, government, systems, viewer, expected):
     user = make_user(organization=government[viewer], roles=["viewer"])
-    listed = {s["code"] for s in api(user, "get", "/api/v1/systems", limit=500).json()["items"]}
+    listed = {
+        s["code"] for s in api(user, "get", "/api/v1/portfolio/systems", limit=500).json()["items"]
+    }
     assert listed == expected
     client.force_login(user)
     for code in systems:
         status = 200 if code in expected else 404
-        assert api(user, "get", f"/api/v1/systems/{code}").status_code == status
+        assert api(user, "get", f"/api/v1/portfolio/systems/{code}").status_code == status
         assert client.get(f"/systems/{code}/").status_code == status
     exported = "".join(
         chunk.decode() for chunk in client.get("/systems/export.csv").streaming_content

@@ -45,7 +45,7 @@ def test_open_data_needs_no_sign_in_and_publishes_only_what_is_configured(
     assert mhlw_2025["fiscal_year_label"] == "令和7年度"
     by_category = client.get("/open-data/budget.json?group_by=category").json()
     assert {r["group"] for r in by_category} == {"ministry_system"}
-    api = client.get("/api/v1/open-data/systems?limit=2").json()
+    api = client.get("/api/v1/portfolio/open-data/systems?limit=2").json()
     assert api["count"] == 4 and len(api["items"]) == 2
 
 

@@ -216,21 +216,28 @@ def test_the_ministry_and_the_digital_agency_see_recommendations_others_do_not(
     issued = api(
         people["da"],
         "post",
-        "/api/v1/recommendations",
+        "/api/v1/portfolio/recommendations",
         {"ministry": "mhlw", "systems": ["mhlw-app"], "reason": "r", "due_date": due},
     )
     assert issued.status_code == 201, issued.content
     number = issued.json()["number"]
-    assert api(people["mhlw"], "get", f"/api/v1/recommendations/{number}").status_code == 200
-    assert api(people["meti"], "get", f"/api/v1/recommendations/{number}").status_code == 404
+    assert (
+        api(people["mhlw"], "get", f"/api/v1/portfolio/recommendations/{number}").status_code == 200
+    )
+    assert (
+        api(people["meti"], "get", f"/api/v1/portfolio/recommendations/{number}").status_code == 404
+    )
     answered = api(
-        people["mhlw"], "post", f"/api/v1/recommendations/{number}/answer", {"answer": "対応します"}
+        people["mhlw"],
+        "post",
+        f"/api/v1/portfolio/recommendations/{number}/answer",
+        {"answer": "対応します"},
     )
     assert answered.json()["status"] == "answered"
     bad = api(
         people["da"],
         "post",
-        "/api/v1/recommendations",
+        "/api/v1/portfolio/recommendations",
         {"ministry": "mhlw", "systems": ["nope"], "reason": "r", "due_date": due},
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "systems"
@@ -264,8 +271,8 @@ def test_budgets_are_the_owners_and_the_overseers_only(api, systems, people, gov
     )
     oversight.rating_add(actor=people["da"], system=systems["mhlw-app"], risk=2, reason="r")
     for who, sees in [("mhlw", True), ("da", True), ("nisc", False), ("meti", False)]:
-        budget = api(people[who], "get", "/api/v1/systems/mhlw-app/budget")
-        ratings = api(people[who], "get", "/api/v1/systems/mhlw-app/ratings")
+        budget = api(people[who], "get", "/api/v1/portfolio/systems/mhlw-app/budget")
+        ratings = api(people[who], "get", "/api/v1/portfolio/systems/mhlw-app/ratings")
         if sees:
             assert [b["fiscal_year"] for b in budget.json()] == [line.fiscal_year]
             assert len(ratings.json()) == 1
@@ -287,7 +294,7 @@ def test_overdue_recommendations_are_flagged_in_the_api(api, systems, people, go
     Recommendation.objects.filter(pk=rec.pk).update(
         due_date=timezone.localdate() - dt.timedelta(days=1)
     )
-    listed = api(people["mhlw"], "get", "/api/v1/recommendations").json()["items"]
+    listed = api(people["mhlw"], "get", "/api/v1/portfolio/recommendations").json()["items"]
     assert listed[0]["overdue"] is True and listed[0]["systems"] == ["mhlw-app"]
 
 
@@ -302,6 +309,9 @@ def test_reclassification_reason_through_the_api(api, government, people):
     jlis = make_organization(code="jlis2", kind="j_lis")
     admin = make_user(organization=government["da"], roles=["platform_admin"])
     body = {"category": "quasi_public_system", "owner": jlis.code, "builder": jlis.code}
-    refused = api(admin, "patch", "/api/v1/systems/mv2", body)
+    refused = api(admin, "patch", "/api/v1/portfolio/systems/mv2", body)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "category"
-    assert api(admin, "patch", "/api/v1/systems/mv2", {**body, "reason": "移管"}).status_code == 200
+    assert (
+        api(admin, "patch", "/api/v1/portfolio/systems/mv2", {**body, "reason": "移管"}).status_code
+        == 200
+    )

@@ -73,7 +73,7 @@ def test_api_crud_and_errors(api, government, systems):
     created = api(
         editor,
         "post",
-        "/api/v1/systems",
+        "/api/v1/portfolio/systems",
         {"code": "api-1", "name": "API", "owner": "mhlw", "category": "ministry_system"},
     )
     assert created.status_code == 201, created.content
@@ -81,7 +81,7 @@ def test_api_crud_and_errors(api, government, systems):
     refused = api(
         editor,
         "post",
-        "/api/v1/systems",
+        "/api/v1/portfolio/systems",
         {
             "code": "api-2",
             "name": "API",
@@ -92,22 +92,25 @@ def test_api_crud_and_errors(api, government, systems):
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "builder"
-    patched = api(editor, "patch", "/api/v1/systems/api-1", {"phase": "operation"})
+    patched = api(editor, "patch", "/api/v1/portfolio/systems/api-1", {"phase": "operation"})
     assert patched.json()["phase"] == "operation"
-    bad = api(editor, "get", "/api/v1/systems", sort="colour")
+    bad = api(editor, "get", "/api/v1/portfolio/systems", sort="colour")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sort"
     other = make_user(organization=government["meti"], roles=["editor"])
-    assert api(other, "patch", "/api/v1/systems/api-1", {"phase": "retired"}).status_code == 404
+    assert (
+        api(other, "patch", "/api/v1/portfolio/systems/api-1", {"phase": "retired"}).status_code
+        == 404
+    )
 
 
 def test_related_systems_are_set_both_ways_and_audited(api, government, systems):
     editor = make_user(organization=government["mhlw"], roles=["editor"])
-    response = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["joint"]})
+    response = api(editor, "patch", "/api/v1/portfolio/systems/mhlw-app", {"related": ["joint"]})
     assert response.json()["related"] == ["joint"]
-    assert api(editor, "get", "/api/v1/systems/joint").json()["related"] == ["mhlw-app"]
+    assert api(editor, "get", "/api/v1/portfolio/systems/joint").json()["related"] == ["mhlw-app"]
     # one row on each side of the link
     assert AuditEvent.objects.filter(changes__has_key="related_systems").count() == 2
-    unknown = api(editor, "patch", "/api/v1/systems/mhlw-app", {"related": ["meti-app"]})
+    unknown = api(editor, "patch", "/api/v1/portfolio/systems/mhlw-app", {"related": ["meti-app"]})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "related"
 
 
@@ -128,11 +131,13 @@ def test_related_systems_never_name_what_the_user_may_not_see(api, client, gover
         actor=None, system=systems["pmda-app"], related=[systems["mhlw-app"], systems["tokyo-app"]]
     )
     pmda = make_user(organization=government["pmda"], roles=["editor"])
-    assert api(pmda, "get", "/api/v1/systems/pmda-app").json()["related"] == []
+    assert api(pmda, "get", "/api/v1/portfolio/systems/pmda-app").json()["related"] == []
     mhlw = make_user(organization=government["mhlw"], roles=["editor"])
-    assert api(mhlw, "get", "/api/v1/systems/pmda-app").json()["related"] == ["mhlw-app"]
+    assert api(mhlw, "get", "/api/v1/portfolio/systems/pmda-app").json()["related"] == ["mhlw-app"]
     # saving without naming the hidden links keeps them
-    assert api(pmda, "patch", "/api/v1/systems/pmda-app", {"related": []}).status_code == 200
+    assert (
+        api(pmda, "patch", "/api/v1/portfolio/systems/pmda-app", {"related": []}).status_code == 200
+    )
     assert sorted(s.code for s in systems["pmda-app"].related_systems.all()) == [
         "mhlw-app",
         "tokyo-app",

@@ -103,18 +103,20 @@ def test_pages_and_api(client, api, organization, viewer, pair):
     assert 'href="/standards/tgt/controls/A-1/"' in html
     assert "/standards/mappings/src-tgt/" in client.get("/standards/tgt/").content.decode()
     assert client.get("/standards/mappings/import/").status_code == 403
-    listing = api(viewer, "get", "/api/v1/mappings").json()
+    listing = api(viewer, "get", "/api/v1/standards/mappings").json()
     assert listing["items"][0]["entries"] == 3
-    cover = api(viewer, "get", "/api/v1/mappings/src-tgt/coverage").json()
+    cover = api(viewer, "get", "/api/v1/standards/mappings/src-tgt/coverage").json()
     assert {r["label"]: r["state"] for r in cover["items"]}["A-1"] == "covered"
-    csv_text = api(viewer, "get", "/api/v1/mappings/src-tgt/csv").content.decode("utf-8-sig")
+    csv_text = api(viewer, "get", "/api/v1/standards/mappings/src-tgt/csv").content.decode(
+        "utf-8-sig"
+    )
     assert csv_text.startswith("source_id,target_id,relationship,note")
     bad = SimpleUploadedFile("m.csv", b"source_id,target_id,relationship\n9,A-1,equal\n", "t/c")
     from shireito.accounts.services import api_token_create
 
     _token, secret = api_token_create(actor=None, user=editor, name="t")
     answer = client.post(
-        "/api/v1/mappings",
+        "/api/v1/standards/mappings",
         {"file": bad, "key": "x", "source": "src", "target": "tgt"},
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )

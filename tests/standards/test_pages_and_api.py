@@ -99,22 +99,24 @@ def test_unknown_catalogs_and_controls_are_not_found(client, viewer, catalogs):
 
 
 def test_the_api_lists_browses_searches_compares_and_exports(api, viewer, catalogs):
-    listing = api(viewer, "get", "/api/v1/catalogs").json()
+    listing = api(viewer, "get", "/api/v1/standards/catalogs").json()
     low = next(c for c in listing["items"] if c["key"] == "low")
     assert low["derived_from"] == ["nist"] and low["nodes"] > 149
-    top = api(viewer, "get", "/api/v1/catalogs/nist/nodes", parent="").json()
+    top = api(viewer, "get", "/api/v1/standards/catalogs/nist/nodes", parent="").json()
     assert top["count"] == 20
-    node = api(viewer, "get", "/api/v1/catalogs/low/nodes/ac-2").json()
+    node = api(viewer, "get", "/api/v1/standards/catalogs/low/nodes/ac-2").json()
     assert node["source"] == {"catalog": "nist", "oscal_id": "ac-2", "label": "AC-2"}
-    found = api(viewer, "get", "/api/v1/catalogs/cs/nodes", search="最高情報セキュリティ責任者")
+    found = api(
+        viewer, "get", "/api/v1/standards/catalogs/cs/nodes", search="最高情報セキュリティ責任者"
+    )
     assert any(n["label"] == "2.1.1(1)" for n in found.json()["items"])
-    diff = api(viewer, "get", "/api/v1/catalogs/compare", old="nist", new="low").json()
+    diff = api(viewer, "get", "/api/v1/standards/catalogs/compare", old="nist", new="low").json()
     assert len(diff["removed"]) == 1209 - catalogs["low"].nodes.count()
-    bad = api(viewer, "get", "/api/v1/catalogs/compare", old="nist", new="nope")
+    bad = api(viewer, "get", "/api/v1/standards/catalogs/compare", old="nist", new="nope")
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["new"]
-    unknown_parent = api(viewer, "get", "/api/v1/catalogs/nist/nodes", parent="zz")
+    unknown_parent = api(viewer, "get", "/api/v1/standards/catalogs/nist/nodes", parent="zz")
     assert unknown_parent.status_code == 422
-    oscal = api(viewer, "get", "/api/v1/catalogs/low/oscal").json()
+    oscal = api(viewer, "get", "/api/v1/standards/catalogs/low/oscal").json()
     assert oscal["catalog"]["uuid"]
-    assert api(viewer, "get", "/api/v1/catalogs/none").status_code == 404
+    assert api(viewer, "get", "/api/v1/standards/catalogs/none").status_code == 404

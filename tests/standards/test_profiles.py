@@ -229,7 +229,7 @@ def test_the_profile_exports_as_imported_and_loads_in_trestle(nist, client, view
     document = json.loads(page.content)
     assert document == json.loads(_baseline("LOW").read_text())
     TrestleProfile.parse_obj(document["profile"])
-    assert api(viewer, "get", "/api/v1/catalogs/low/profile").json() == document
+    assert api(viewer, "get", "/api/v1/standards/catalogs/low/profile").json() == document
     assert client.get("/standards/sp800-53/profile.json").status_code == 404
 
 

@@ -103,7 +103,7 @@ def test_the_template_downloads_and_the_api_reports_rows(client, viewer, organiz
     _token, secret = api_token_create(actor=None, user=editor, name="t")
     bad = SimpleUploadedFile("c.csv", b"id,parent,kind\n1,,chapter\n", "text/csv")
     response = client.post(
-        "/api/v1/catalogs",
+        "/api/v1/standards/catalogs",
         {"file": bad, "key": "c", "format": "csv"},
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )

@@ -96,7 +96,7 @@ def test_the_api_imports_and_answers_problems_with_paths(client, editor, viewer)
     def post(user, data, upload):
         _token, secret = api_token_create(actor=None, user=user, name="t")
         return client.post(
-            "/api/v1/catalogs",
+            "/api/v1/standards/catalogs",
             {**data, "file": upload},
             HTTP_AUTHORIZATION=f"Bearer {secret}",
         )

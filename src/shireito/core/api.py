@@ -11,7 +11,7 @@ router = Router(tags=["audit trail"])
 
 
 @router.get(
-    "/audit-events",
+    "",
     response=list[AuditEventOut],
     operation_id="audit_events_list",
     summary="List audit-trail events I may see",
@@ -27,7 +27,7 @@ def audit_events_list(request, filters: Query[AuditEventFilters]):
 
 
 @router.get(
-    "/audit-events/verification",
+    "/verification",
     response=ChainVerificationOut,
     operation_id="audit_events_verify",
     summary="Verify the audit trail's hash chain (platform admins)",

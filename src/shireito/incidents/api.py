@@ -93,7 +93,7 @@ def _stix_response(bundle: dict, status: int = 200) -> HttpResponse:
 
 
 @router.get(
-    "/incidents/regimes",
+    "/regimes",
     response=list[RegimeOut],
     operation_id="incident_regimes_list",
     summary="The reporting regimes (laws' and sectors' deadlines) with their stages",
@@ -104,7 +104,7 @@ def incident_regimes_list(request):
 
 
 @router.get(
-    "/incidents/notices",
+    "/notices",
     response=list[NoticeOut],
     operation_id="incident_notices_list",
     summary="My notices about incident reports, newest first",
@@ -115,7 +115,7 @@ def incident_notices_list(request, filters: Query[NoticeFilters]):
 
 
 @router.post(
-    "/incidents/notices/read",
+    "/notices/read",
     response=NoticesReadOut,
     operation_id="incident_notices_mark_read",
     summary="Mark notices of mine as read",
@@ -129,7 +129,7 @@ def incident_notices_mark_read(request, payload: NoticesReadIn):
 
 
 @router.post(
-    "/incidents/stix",
+    "/stix",
     response={201: ReportDetailOut},
     operation_id="incidents_import_stix",
     summary=(
@@ -144,7 +144,7 @@ def incidents_import_stix(request):
 
 
 @router.post(
-    "/incidents/stix/upload",
+    "/stix/upload",
     response={201: ReportDetailOut},
     operation_id="incidents_upload_stix",
     summary="Create a draft from an uploaded STIX 2.1 bundle file (multipart, field file)",
@@ -162,7 +162,7 @@ def incidents_upload_stix(request, file: File[UploadedFile]):
 
 
 @router.get(
-    "/incidents",
+    "",
     response=list[ReportOut],
     operation_id="incidents_list",
     summary="List the incident reports my organization is a party to",
@@ -179,7 +179,7 @@ def incidents_list(request, filters: Query[ReportFilters]):
 
 
 @router.post(
-    "/incidents",
+    "",
     response={201: ReportDetailOut},
     operation_id="incidents_create",
     summary="Save a new draft report for my organization",
@@ -198,7 +198,7 @@ def incidents_create(request, payload: ReportIn):
 
 
 @router.get(
-    "/incidents/{number}",
+    "/{number}",
     response=ReportDetailOut,
     operation_id="incidents_get",
     summary="One report with its route, timeline, regime clocks and indicators",
@@ -208,7 +208,7 @@ def incidents_get(request, number: str):
 
 
 @router.patch(
-    "/incidents/{number}",
+    "/{number}",
     response=ReportDetailOut,
     operation_id="incidents_update",
     summary=(
@@ -240,7 +240,7 @@ def incidents_update(request, number: str, payload: ReportPatch):
 
 
 @router.get(
-    "/incidents/{number}/routes",
+    "/{number}/routes",
     response=RoutesOut,
     operation_id="incidents_routes",
     summary="The report routes the reporter may choose for its draft (the default first)",
@@ -270,7 +270,7 @@ def incidents_routes(request, number: str):
 
 
 @router.post(
-    "/incidents/{number}/submit",
+    "/{number}/submit",
     response=ReportDetailOut,
     operation_id="incidents_submit",
     summary="Send a draft along its route (the model's default, or a route_key it allows)",
@@ -283,7 +283,7 @@ def incidents_submit(request, number: str, payload: SubmitIn):
 
 
 @router.post(
-    "/incidents/{number}/acknowledge",
+    "/{number}/acknowledge",
     response=HopOut,
     operation_id="incidents_acknowledge",
     summary="Acknowledge the report where it has reached my organization",
@@ -293,7 +293,7 @@ def incidents_acknowledge(request, number: str):
 
 
 @router.post(
-    "/incidents/{number}/comments",
+    "/{number}/comments",
     response={201: ReportDetailOut},
     operation_id="incidents_comment",
     summary="Ask the reporter a question or add an assessment (the hop that has the report)",
@@ -306,7 +306,7 @@ def incidents_comment(request, number: str, payload: CommentIn):
 
 
 @router.post(
-    "/incidents/{number}/replies",
+    "/{number}/replies",
     response={201: ReportDetailOut},
     operation_id="incidents_reply",
     summary="Answer a question on the report (the reporter)",
@@ -327,7 +327,7 @@ def incidents_reply(request, number: str, payload: ReplyIn):
 
 
 @router.post(
-    "/incidents/{number}/forward",
+    "/{number}/forward",
     response=HopOut,
     operation_id="incidents_forward",
     summary="Send the report on to the next hop of its route (after acknowledging it)",
@@ -339,7 +339,7 @@ def incidents_forward(request, number: str, payload: ForwardIn):
 
 
 @router.post(
-    "/incidents/{number}/close",
+    "/{number}/close",
     response=ReportDetailOut,
     operation_id="incidents_close",
     summary="Close the report (the last hop of the route: the national centre)",
@@ -352,7 +352,7 @@ def incidents_close(request, number: str, payload: CloseIn):
 
 
 @router.post(
-    "/incidents/{number}/filings",
+    "/{number}/filings",
     response={201: FilingOut},
     operation_id="incidents_file_stage",
     summary="File one stage of a reporting regime on the report (the reporter)",
@@ -373,7 +373,7 @@ def incidents_file_stage(request, number: str, payload: StageIn):
 
 
 @router.get(
-    "/incidents/{number}/stix",
+    "/{number}/stix",
     response={200: None},
     operation_id="incidents_export_stix",
     summary="The whole report as a STIX 2.1 bundle (application/stix+json;version=2.1)",
@@ -383,7 +383,7 @@ def incidents_export_stix(request, number: str):
 
 
 @router.post(
-    "/incidents/{number}/publish",
+    "/{number}/publish",
     response=PublicationOut,
     operation_id="incidents_publish",
     summary=(

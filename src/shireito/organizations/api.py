@@ -176,7 +176,7 @@ def sectors_update(request, code: str, payload: SectorPatch):
 
 
 @governance_router.get(
-    "/governance/models",
+    "/models",
     response=list[GovernanceModelSummary],
     operation_id="governance_models_list",
     summary="The governance models this installation ships",
@@ -193,7 +193,7 @@ def governance_models_list(request):
 
 
 @governance_router.get(
-    "/governance/models/{key}",
+    "/models/{key}",
     response=GovernanceModelOut,
     operation_id="governance_models_get",
     summary="One governance model, as declared and as relations",
@@ -213,7 +213,7 @@ def governance_models_get(request, key: str, open_question: OpenQuestionSetting 
 
 
 @governance_router.get(
-    "/governance/compare",
+    "/compare",
     response=ComparisonOut,
     operation_id="governance_compare",
     summary="Every relation that differs between two models",
@@ -237,7 +237,7 @@ def governance_compare(request, a: str, b: str):
 
 
 @governance_router.get(
-    "/governance/settings",
+    "/settings",
     response=GovernanceSettingsOut,
     operation_id="governance_settings_get",
     summary="The model in force and its settings",
@@ -247,7 +247,7 @@ def governance_settings_get(request):
 
 
 @governance_router.put(
-    "/governance/settings",
+    "/settings",
     response=GovernanceSettingsOut,
     operation_id="governance_settings_update",
     summary="Switch the model in force, the open question or default routes (platform admins)",
@@ -262,7 +262,7 @@ def governance_settings_update(request, payload: GovernanceSettingsIn):
 
 
 @governance_router.get(
-    "/governance/role-holdings",
+    "/role-holdings",
     response=list[RoleHoldingOut],
     operation_id="role_holdings_list",
     summary="Who held which role, and when",
@@ -272,7 +272,7 @@ def role_holdings_list(request):
 
 
 @governance_router.post(
-    "/governance/role-holdings",
+    "/role-holdings",
     response={201: RoleHoldingOut},
     operation_id="role_handover",
     summary="Hand a role over to another organization from a day on (platform admins)",
@@ -290,7 +290,7 @@ def role_handover(request, payload: RoleHandoverIn):
 
 
 @governance_router.get(
-    "/governance/questions/may-audit",
+    "/questions/may-audit",
     response=AuditAnswer,
     operation_id="governance_may_audit",
     summary="May an organization audit a system of this owner and category, under which mandate?",
@@ -309,7 +309,7 @@ def governance_may_audit(
 
 
 @governance_router.get(
-    "/governance/questions/report-route",
+    "/questions/report-route",
     response=RouteAnswer,
     operation_id="governance_report_route",
     summary="The report routes of an organization, default first",
@@ -335,7 +335,7 @@ def governance_report_route(request, reporter: str):
 
 
 @governance_router.get(
-    "/governance/questions/builder",
+    "/questions/builder",
     response=BuilderAnswer,
     operation_id="governance_builder",
     summary="Who builds a system of this category for this owner?",
