@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.audits.models import Audit, ControlResult, Evidence, EvidenceRevision, Finding
-from shireito.audits.selectors import acts_as_auditee, acts_as_auditor, acts_for_a_party
+from shireito.audits.permissions import may_attach, may_change
 from shireito.core.services import audited_create, audited_delete, is_unstorable
 
 try:  # POSIX; elsewhere the store goes without the lock
@@ -201,30 +201,6 @@ def _forget(sha256: str) -> None:
         path = blob_path(sha256)
         if path.exists():
             path.unlink()
-
-
-# --- who may do what ---------------------------------------------------------------------
-
-
-def may_attach(actor, audit: Audit) -> bool:
-    """Both sides attach evidence."""
-    return acts_for_a_party(actor, audit)
-
-
-def may_change(actor, evidence: Evidence) -> bool:
-    """Who may revise or delete a piece of evidence: the auditors any of the audit's; the
-    audited organisation only what one of its own members first uploaded (evidence from the
-    command line or the demo, uploaded by nobody, is the auditors' alone)."""
-    audit = evidence.audit
-    if acts_as_auditor(actor, audit):
-        return True
-    if not acts_as_auditee(actor, audit):
-        return False
-    revisions = list(evidence.revisions.all())  # prefetched on the pages
-    if not revisions:
-        return False
-    uploader = min(revisions, key=lambda r: r.number).uploaded_by
-    return uploader is not None and uploader.organization_id == audit.auditee_id
 
 
 # --- the services ------------------------------------------------------------------------

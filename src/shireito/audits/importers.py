@@ -45,7 +45,7 @@ def results_import(*, actor, audit: Audit, raw: bytes, fmt: str) -> int:
     one. Only the audit's parties who record results get as far as reading the file."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from shireito.audits.selectors import acts_for_a_party
+    from shireito.audits.permissions import acts_for_a_party
 
     if not acts_for_a_party(actor, audit):
         raise PermissionDenied(_("Only the audit's parties record results."))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -31,6 +33,9 @@ from shireito.audits.models import (
 from shireito.core.scoping import ALL, visible_organization_ids, visible_to
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 def audit_list(
@@ -214,70 +219,73 @@ def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int |
     return revisions.order_by("-number").first()
 
 
-# --- who may do what -----------------------------------------------------------------------
+def evidence_counts(*, user: User, audit: Audit, result_ids: Iterable[int]) -> dict[int, int]:
+    """Evidence per control result, in one grouped query."""
+    rows = (
+        visible_to(user, Evidence.objects.filter(audit=audit, result_id__in=list(result_ids)))
+        .values("result_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["result_id"]: row["n"] for row in rows}
 
 
-def _member(user, organization_id) -> bool:
-    return bool(user and user.is_authenticated and user.organization_id == organization_id)
-
-
-def may_start_audits(user) -> bool:
-    """Auditors and organisation admins start audits for their organisation (the mandate
-    engine then decides which systems); platform admins for any auditor. ``None`` is the
-    command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or user.has_role("auditor") or user.has_role("org_admin")
-
-
-def may_start_self_assessment(user) -> bool:
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or any(
-        user.has_role(r) for r in ("editor", "auditor", "org_admin")
+def revisions_of(*, user: User, evidence: Evidence) -> QuerySet[EvidenceRevision]:
+    """A piece of evidence's revisions, newest first."""
+    return (
+        visible_to(user, EvidenceRevision.objects.filter(evidence=evidence))
+        .select_related("uploaded_by")
+        .order_by("-number")
     )
 
 
-def acts_as_auditor(user, audit: Audit) -> bool:
-    """The auditor's side: its auditors and organisation admins (for a self-assessment, the
-    organisation's own editors and auditors check themselves)."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    if audit.is_self_assessment:
-        return _member(user, audit.auditee_id) and any(
-            user.has_role(r) for r in ("editor", "auditor", "org_admin")
-        )
-    return _member(user, audit.auditor_id) and (
-        user.has_role("auditor") or user.has_role("org_admin")
+def evidence_item_get(*, user: User, audit: Audit, evidence_id: int) -> Evidence | None:
+    return (
+        evidence_of(user=user, audit=audit)
+        .prefetch_related("revisions__uploaded_by")
+        .filter(pk=evidence_id)
+        .first()
     )
 
 
-def acts_as_auditee(user, audit: Audit) -> bool:
-    """The auditee's side: its editors, auditors and organisation admins answer the audit
-    (self-assessment, evidence, corrective actions)."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    return _member(user, audit.auditee_id) and any(
-        user.has_role(r) for r in ("editor", "auditor", "org_admin")
-    )
+def result_find(
+    *,
+    user: User,
+    audit: Audit,
+    result_id: int | None = None,
+    system: str = "",
+    control: str = "",
+) -> ControlResult | None:
+    """One result of the audit, by id or by system code and control id (published or OSCAL);
+    ``None`` when none or more than one match."""
+    results = visible_to(user, ControlResult.objects.filter(audit=audit))
+    if result_id is not None:
+        return results.filter(pk=result_id).first()
+    matches = results.filter(Q(control__label=control) | Q(control__oscal_id=control))
+    if system:
+        matches = matches.filter(system__code=system)
+    found = list(matches[:2])
+    return found[0] if len(found) == 1 else None
 
 
-def acts_for_a_party(user, audit: Audit) -> bool:
-    """Either side: what both the auditors and the audited organisation do (attach evidence,
-    plan corrective actions, bring results in)."""
-    return acts_as_auditor(user, audit) or acts_as_auditee(user, audit)
+def finding_choices(*, user: User, audit: Audit) -> list[tuple[int, str]]:
+    """(number, label and title) of the audit's findings, for a form's choice."""
+    findings = visible_to(user, audit.findings.all()).order_by("number")
+    return [(f.number, f"{f.label} {f.title}") for f in findings]
+
+
+def finding_visible(*, user: User | None, finding: Finding) -> bool:
+    """Whether the user (``None``: the system) may see this finding."""
+    return user is None or visible_to(user, Finding.objects.filter(pk=finding.pk)).exists()
+
+
+def action_get(*, user: User, audit: Audit, action_id: int) -> CorrectiveAction | None:
+    return actions_of(user=user, audit=audit).filter(pk=action_id).first()
+
+
+def stage_get(*, audit: Audit, stage: str) -> AuditStage | None:
+    """A stage of an audit the user has already been allowed to see."""
+    return audit.stages.filter(stage=stage).select_related("audit").first()
 
 
 # --- the annual audit plan -----------------------------------------------------------------
@@ -440,3 +448,10 @@ def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAud
     )
     totals = [(label, counts.get(value, 0)) for value, label in ResultStatus.choices]
     return ControlAcrossAudits(totals=totals, recent=recent, count=sum(counts.values()))
+
+
+def scope_systems(audit: Audit) -> QuerySet[InformationSystem]:
+    """The systems in the audit's scope, by code."""
+    return InformationSystem.objects.filter(pk__in=audit.scope_items.values("system_id")).order_by(
+        "code"
+    )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shireito.accounts.selectors import user_list
-from shireito.audits import selectors, services
+from shireito.audits import permissions, selectors, services
 from shireito.audits.choices import (
     STAGE_OWNED_BY_AUDITEE,
     STATUS_BACK,
@@ -110,9 +110,9 @@ def audit_list(request):
     )
     overdue = selectors.overdue_actions(user=request.user)
     may_create = (
-        selectors.may_start_self_assessment(request.user)
+        permissions.may_start_self_assessment(request.user)
         if self_assessment
-        else selectors.may_start_audits(request.user)
+        else permissions.may_start_audits(request.user)
     )
     return render_page(
         request,
@@ -141,9 +141,9 @@ def audit_create(request):
     for every system and refuses naming the rule; its refusal is shown on the systems field."""
     self_assessment = request.GET.get("self") == "1"
     allowed = (
-        selectors.may_start_self_assessment(request.user)
+        permissions.may_start_self_assessment(request.user)
         if self_assessment
-        else selectors.may_start_audits(request.user)
+        else permissions.may_start_audits(request.user)
     )
     if not allowed:
         raise PermissionDenied
@@ -208,8 +208,8 @@ def audit_create(request):
 
 
 def _stage_rows(user, audit, today) -> list[dict]:
-    auditor_side = selectors.acts_as_auditor(user, audit)
-    auditee_side = selectors.acts_as_auditee(user, audit)
+    auditor_side = permissions.acts_as_auditor(user, audit)
+    auditee_side = permissions.acts_as_auditee(user, audit)
     rows = []
     for stage in selectors.stages_of(audit):
         owned_by_auditee = stage.stage in STAGE_OWNED_BY_AUDITEE
@@ -250,12 +250,12 @@ def _may_start_next_cycle(user, audit) -> bool:
     entrusts it), once this cycle is closed."""
     if not audit.is_closed:
         return False
-    if selectors.acts_as_auditor(user, audit):
+    if permissions.acts_as_auditor(user, audit):
         return True
     return bool(
         audit.entrusting_id
         and user.organization_id == audit.entrusting_id
-        and selectors.may_start_audits(user)
+        and permissions.may_start_audits(user)
     )
 
 
@@ -264,7 +264,7 @@ def audit_detail(request, number: str):
     audit = _audit(request, number)
     user = request.user
     today = timezone.localdate()
-    auditor_side = selectors.acts_as_auditor(user, audit)
+    auditor_side = permissions.acts_as_auditor(user, audit)
     findings = list(selectors.findings_of(user=user, audit=audit))
     actions = list(selectors.actions_of(user=user, audit=audit))
     next_cycles = list(selectors.audit_list(user=user, self_assessment=None).filter(previous=audit))
@@ -285,7 +285,7 @@ def audit_detail(request, number: str):
             "findings": findings,
             "actions": [(action, action.is_overdue(today)) for action in actions],
             "acts_as_auditor": auditor_side,
-            "acts_as_auditee": selectors.acts_as_auditee(user, audit),
+            "acts_as_auditee": permissions.acts_as_auditee(user, audit),
             "status_next": STATUS_NEXT.get(audit.status) if auditor_side else None,
             "status_back": STATUS_BACK.get(audit.status) if auditor_side else None,
             "may_edit": auditor_side and not audit.is_closed,
@@ -303,7 +303,7 @@ def audit_detail(request, number: str):
 @login_required
 def audit_edit(request, number: str):
     audit = _audit(request, number)
-    if not selectors.acts_as_auditor(request.user, audit) or audit.is_closed:
+    if not permissions.acts_as_auditor(request.user, audit) or audit.is_closed:
         raise PermissionDenied
     leads = _leads(request.user, audit.auditor, self_assessment=audit.is_self_assessment)
     if audit.lead_id:
@@ -390,7 +390,7 @@ def stage_update(request, number: str, stage: str):
 def audit_widen(request, number: str):
     """Add systems of the auditee to the scope, under the same mandate check as planning."""
     audit = _audit(request, number)
-    if not selectors.acts_as_auditor(request.user, audit):
+    if not permissions.acts_as_auditor(request.user, audit):
         raise PermissionDenied
     in_scope = audit.scope_items.values("system_id")
     form = AuditWidenForm(

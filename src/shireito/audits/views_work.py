@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from shireito.audits import evidence as evidence_service
-from shireito.audits import selectors, services
+from shireito.audits import permissions, selectors, services
 from shireito.audits.choices import ActionStatus, AuditStatus, ResultStatus
 from shireito.audits.forms_work import (
     ActionForm,
@@ -220,8 +220,8 @@ def results_entry(request, number: str):
     status = _filter_value(request, "status", ResultStatus.values)
     claimed = _filter_value(request, "claimed", ResultStatus.values)
     search = request.GET.get("search", "").strip()[:200]
-    auditor_side = selectors.acts_as_auditor(user, audit) and not audit.is_closed
-    auditee_side = selectors.acts_as_auditee(user, audit) and audit.status not in (
+    auditor_side = permissions.acts_as_auditor(user, audit) and not audit.is_closed
+    auditee_side = permissions.acts_as_auditee(user, audit) and audit.status not in (
         AuditStatus.REPORTING,
         AuditStatus.CLOSED,
     )
@@ -230,7 +230,7 @@ def results_entry(request, number: str):
     row_errors: dict[int, dict[str, list[str]]] = {}
     summary: list[dict] = []
     if request.method == "POST":
-        if not selectors.acts_for_a_party(user, audit):
+        if not permissions.acts_for_a_party(user, audit):
             raise PermissionDenied
         entries = _entries_from_post(request.POST)
         try:
@@ -335,7 +335,7 @@ def results_entry(request, number: str):
 def results_import(request, number: str):
     """Results from a sheet or an OSCAL file, all or nothing, problems named by row or path."""
     audit = _audit(request, number)
-    if not selectors.acts_for_a_party(request.user, audit):
+    if not permissions.acts_for_a_party(request.user, audit):
         raise PermissionDenied
     form = ResultsImportForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -417,7 +417,7 @@ def _finding_fields(data) -> dict:
 @login_required
 def finding_create(request, number: str):
     audit = _audit(request, number)
-    if not selectors.acts_as_auditor(request.user, audit):
+    if not permissions.acts_as_auditor(request.user, audit):
         raise PermissionDenied
     form = _finding_form(request, audit)
     if request.method == "POST" and form.is_valid():
@@ -446,7 +446,7 @@ def finding_create(request, number: str):
 def finding_edit(request, number: str, finding: int):
     audit = _audit(request, number)
     item = _finding(request, audit, finding)
-    if not selectors.acts_as_auditor(request.user, audit):
+    if not permissions.acts_as_auditor(request.user, audit):
         raise PermissionDenied
     initial = {name: getattr(item, name) for name in FINDING_FIELDS}
     initial["controls"] = "\n".join(c.label for c in item.controls.all())
@@ -477,7 +477,7 @@ def _finding_page(request, audit, finding, *, follow_up_form=None):
 
     user = request.user
     today = timezone.localdate()
-    may_attach = selectors.acts_for_a_party(user, audit) and not audit.is_closed
+    may_attach = permissions.acts_for_a_party(user, audit) and not audit.is_closed
     may_follow_up = not finding.follow_up_id and acts_for_digital_agency(user)
     if may_follow_up and follow_up_form is None:
         follow_up_form = FollowUpForm(prefix="follow-up")
@@ -508,8 +508,8 @@ def _finding_page(request, audit, finding, *, follow_up_form=None):
             "actions": [(a, a.is_overdue(today)) for a in finding.actions.all()],
             "evidence": evidence,
             "today": today,
-            "may_edit": selectors.acts_as_auditor(user, audit) and not audit.is_closed,
-            "may_plan": selectors.acts_for_a_party(user, audit),
+            "may_edit": permissions.acts_as_auditor(user, audit) and not audit.is_closed,
+            "may_plan": permissions.acts_for_a_party(user, audit),
             "may_follow_up": may_follow_up,
             "follow_up_form": follow_up_form,
             "evidence_form": evidence_form,
@@ -562,7 +562,7 @@ def finding_follow_up(request, number: str, finding: int):
 def action_create(request, number: str, finding: int):
     audit = _audit(request, number)
     item = _finding(request, audit, finding)
-    if not selectors.acts_for_a_party(request.user, audit):
+    if not permissions.acts_for_a_party(request.user, audit):
         raise PermissionDenied
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -597,8 +597,8 @@ def action_detail(request, number: str, action: int):
     if item is None:
         raise Http404
     closed = item.status == ActionStatus.CLOSED
-    auditee = selectors.acts_as_auditee(user, audit)
-    auditor = selectors.acts_as_auditor(user, audit)
+    auditee = permissions.acts_as_auditee(user, audit)
+    auditor = permissions.acts_as_auditor(user, audit)
     progress_form = ProgressForm(
         prefix="progress",
         initial={
@@ -752,10 +752,10 @@ def evidence_list(request, number: str):
     audit = _audit(request, number)
     user = request.user
     today = timezone.localdate()
-    may_attach = selectors.acts_for_a_party(user, audit) and not audit.is_closed
+    may_attach = permissions.acts_for_a_party(user, audit) and not audit.is_closed
     form = None
     if request.method == "POST":
-        if not selectors.acts_for_a_party(user, audit):
+        if not permissions.acts_for_a_party(user, audit):
             raise PermissionDenied
         form = _evidence_form(request, audit, bound=True)
         if form.is_valid():
@@ -833,7 +833,7 @@ def evidence_list(request, number: str):
             "filtered_result": filtered_result,
             "filtered_finding": filtered_finding,
             "filtering": bool(result_filter or finding_filter),
-            "may_import": selectors.acts_for_a_party(user, audit) and not audit.is_closed,
+            "may_import": permissions.acts_for_a_party(user, audit) and not audit.is_closed,
             "today": today,
         },
     )
