@@ -7,12 +7,15 @@ import re
 from itertools import groupby
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.audits.choices import AuditKind
+from shireito.audits.choices import AuditKind, AuditStatus, ResultStatus
 from shireito.audits.models import Audit
+from shireito.core.filters import FilterForm, SearchField, choice_filter
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.forms import DateInput
+from shireito.registry.selectors import current_fiscal_year, fiscal_year_label
 
 AUDIT_KINDS = [(value, label) for value, label in AuditKind.choices if value != "self_assessment"]
 
@@ -224,3 +227,72 @@ class CycleRulesForm(forms.Form):
 
     def intervals(self) -> dict[str, int | None]:
         return {kind: self.cleaned_data.get(f"interval_{kind}") for kind in OrganizationKind.values}
+
+
+# --- the filters above the lists ---------------------------------------------------------
+
+
+class AuditListFilter(FilterForm):
+    """The audits (or self-assessments) list: search, status, kind, fiscal year. A year is any
+    plausible one (the select offers the years the user's audits have); ``self`` keeps the
+    self-assessments apart through a search."""
+
+    search = SearchField()
+    status = choice_filter(AuditStatus, label=_("Status"))
+    kind = choice_filter(AUDIT_KINDS, label=_("Kind"))
+    year = forms.IntegerField(
+        label=_("Fiscal year"), required=False, min_value=2000, max_value=2100
+    )
+
+    def __init__(self, data=None, *, years=(), self_assessment: bool = False, **kwargs):
+        super().__init__(data, **kwargs)
+        language = get_language() or "ja"
+        self.fields["year"].widget = forms.Select(
+            choices=[("", _("All")), *((y, fiscal_year_label(y, language)) for y in years)]
+        )
+        if self_assessment:
+            del self.fields["kind"]
+            # Hidden, and labelled by nothing: the component shows every field's label.
+            self.fields["self"] = forms.CharField(
+                required=False, label="", widget=forms.HiddenInput
+            )
+
+
+class AuditPlanFilter(FilterForm):
+    """The annual plan's fiscal year; the current one when none (or no plausible one) is
+    asked for."""
+
+    year = forms.IntegerField(
+        label=_("Fiscal year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def values(self) -> dict:
+        return {"year": super().values()["year"] or current_fiscal_year()}
+
+
+class ResultsFilter(FilterForm):
+    """The results sheet: one system at a time (the first by default), the auditors' result,
+    the self-assessment, a control id or title."""
+
+    system = forms.ChoiceField(label=_("System"), required=False)
+    status = choice_filter(ResultStatus, label=_("Result"), all_label=_("Any"))
+    claimed = choice_filter(ResultStatus, label=_("Self-assessment"), all_label=_("Any"))
+    search = SearchField(label=_("Control id or title"))
+
+    def __init__(self, data=None, *, systems: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(data, **kwargs)
+        systems = systems or []
+        self.fields["system"].choices = systems
+        self.first_system = systems[0][0] if systems else ""
+        if len(systems) < 2:
+            # Nothing to choose: the only system is the default.
+            del self.fields["system"]
+
+    def values(self) -> dict:
+        values = super().values()
+        values["system"] = values.get("system") or self.first_system
+        return values

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from shireito.audits.choices import STAGE_OWNED_BY_AUDITEE, AuditKind, AuditStatus
-from shireito.audits.models import Audit, AuditStage, Evidence
+from shireito.audits.choices import STAGE_OWNED_BY_AUDITEE, ActionStatus, AuditKind, AuditStatus
+from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
 from shireito.registry.oversight import acts_for_digital_agency
 
 if TYPE_CHECKING:
@@ -198,3 +198,23 @@ def require_auditor(actor: User | None, audit: Audit) -> None:
 def require_auditee(actor: User | None, audit: Audit) -> None:
     if not acts_as_auditee(actor, audit):
         raise PermissionDenied(_("Only the audited organization may do this."))
+
+
+# --- corrective actions ------------------------------------------------------------------
+
+
+def may_report_progress(user: Someone, action: CorrectiveAction) -> bool:
+    """The audited organisation reports progress and ticks milestones until it is closed."""
+    return acts_as_auditee(user, action.finding.audit) and action.status != ActionStatus.CLOSED
+
+
+def may_add_milestone(user: Someone, action: CorrectiveAction) -> bool:
+    return acts_for_a_party(user, action.finding.audit) and action.status != ActionStatus.CLOSED
+
+
+def may_verify(user: Someone, action: CorrectiveAction) -> bool:
+    """The auditors verify an action reported done."""
+    return (
+        acts_as_auditor(user, action.finding.audit)
+        and action.status == ActionStatus.AWAITING_VERIFICATION
+    )

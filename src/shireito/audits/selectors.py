@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from shireito.accounts.selectors import user_list
 from shireito.audits.choices import (
     ActionStatus,
     AuditKind,
@@ -454,4 +455,26 @@ def scope_systems(audit: Audit) -> QuerySet[InformationSystem]:
     """The systems in the audit's scope, by code."""
     return InformationSystem.objects.filter(pk__in=audit.scope_items.values("system_id")).order_by(
         "code"
+    )
+
+
+def lead_choices(
+    *,
+    user: User,
+    organization: Organization,
+    self_assessment: bool = False,
+    keep: int | None = None,
+) -> QuerySet:
+    """Who may lead: the auditing body's active auditors; for a self-assessment, any active
+    member. (An audit NISC entrusts to IPA is led by an IPA auditor whom IPA names on the
+    audit's edit page: NISC does not see IPA's people.) ``keep`` (the current lead's id)
+    stays choosable even after losing the role, so saving other fields never drops them."""
+    role = None if self_assessment else "auditor"
+    leads = user_list(user=user, organization_code=organization.code, role=role).filter(
+        is_active=True
+    )
+    if keep is None:
+        return leads
+    return leads.model.objects.filter(Q(pk__in=leads.values("pk")) | Q(pk=keep)).order_by(
+        "username"
     )
