@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shireito.audits import evidence as store
+from shireito.core import filestore as store
 from shireito.core.scoping import visible_to
 from shireito.core.services import audited_create, audited_delete, is_unstorable
 from shireito.incidents import services
@@ -99,7 +99,7 @@ def attachment_add(*, actor, report: IncidentReport, upload) -> Attachment:
         )
     filename = _filename(upload)
     root = store_root()
-    received = store._receive(upload, root=root, limit=max_bytes())
+    received = store.receive(upload, root=root, limit=max_bytes())
     try:
         content_type = store.check_file(filename, received.head, ACCEPTED)
         with transaction.atomic():
@@ -118,9 +118,9 @@ def attachment_add(*, actor, report: IncidentReport, upload) -> Attachment:
                     uploaded_by_organization=getattr(actor, "organization", None),
                 ),
             )
-            transaction.on_commit(lambda: store._place(received, root))
+            transaction.on_commit(lambda: store.place(received, root))
     except BaseException:
-        store._discard(received.temporary)
+        store.discard(received.temporary)
         raise
     return attachment
 
@@ -129,7 +129,7 @@ def _forget(sha256: str) -> None:
     """Remove a stored file no attachment names any more (asked again under the store's lock,
     after the deletion has committed)."""
     root = store_root()
-    with store._store_lock(root):
+    with store.store_lock(root):
         if Attachment.objects.filter(sha256=sha256).exists():
             return
         with suppress(FileNotFoundError):
