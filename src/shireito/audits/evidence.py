@@ -29,6 +29,9 @@ from shireito.core.filestore import (
 from shireito.core.services import audited_create, audited_delete, is_unstorable
 
 if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+if TYPE_CHECKING:
     pass
 
 AREA = "evidence"
@@ -94,7 +97,7 @@ def _dates(
 
 def evidence_add(
     *,
-    actor,
+    actor: User | None,
     audit: Audit,
     upload,
     title: str = "",
@@ -136,7 +139,7 @@ def evidence_add(
 
 def evidence_revise(
     *,
-    actor,
+    actor: User | None,
     evidence: Evidence,
     upload,
     effective_date: dt.date | None = None,
@@ -181,7 +184,7 @@ def evidence_revise(
 
 
 def _record(
-    actor,
+    actor: User | None,
     evidence: Evidence,
     number: int,
     received: Received,
@@ -209,7 +212,7 @@ def _record(
     return revision
 
 
-def evidence_delete(*, actor, evidence: Evidence) -> None:
+def evidence_delete(*, actor: User | None, evidence: Evidence) -> None:
     """Delete evidence and its revisions (each recorded in the audit trail); their files go
     once the deletion is committed and nothing else names them."""
     if not may_change(actor, evidence):
@@ -225,7 +228,12 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
             EvidenceRevision.objects.filter(evidence=evidence).values_list("sha256", flat=True)
         )
         audited_delete(actor=actor, instance=evidence)
-        transaction.on_commit(lambda: [_forget(h) for h in sorted(hashes)])
+        transaction.on_commit(lambda: _forget_all(sorted(hashes)))
+
+
+def _forget_all(hashes: list[str]) -> None:
+    for sha256 in hashes:
+        _forget(sha256)
 
 
 def open_blob(revision: EvidenceRevision) -> IO[bytes]:

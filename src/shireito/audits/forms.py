@@ -20,6 +20,13 @@ from shireito.registry.selectors import current_fiscal_year, fiscal_year_label
 AUDIT_KINDS = [(value, label) for value, label in AuditKind.choices if value != "self_assessment"]
 
 
+def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """A form's field as the kind it is declared (for setting its queryset or choices)."""
+    field = form.fields[name]
+    assert isinstance(field, kind)
+    return field
+
+
 def split_ids(text: str) -> tuple[str, ...]:
     """Control ids typed one a line or separated by commas, in order, each once."""
     seen: dict[str, None] = {}
@@ -128,10 +135,10 @@ class AuditCreateForm(forms.Form):
             del self.fields["kind"]
             self.fields["auditee"].label = _("Organization")
             self.fields["lead"].label = _("Lead")
-        self.fields["auditee"].queryset = organizations
-        self.fields["systems"].set_queryset(systems)
-        self.fields["baseline"].queryset = catalogs
-        self.fields["lead"].queryset = leads
+        field_of(self, "auditee", forms.ModelChoiceField).queryset = organizations
+        field_of(self, "systems", SystemsField).set_queryset(systems)
+        field_of(self, "baseline", forms.ModelChoiceField).queryset = catalogs
+        field_of(self, "lead", forms.ModelChoiceField).queryset = leads
 
     def clean_selection(self) -> tuple[str, ...]:
         return split_ids(self.cleaned_data.get("selection", ""))
@@ -165,7 +172,7 @@ class AuditEditForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = leads
+        field_of(self, "lead", forms.ModelChoiceField).queryset = leads
 
 
 class AuditWidenForm(forms.Form):
@@ -286,7 +293,7 @@ class ResultsFilter(FilterForm):
     def __init__(self, data=None, *, systems: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(data, **kwargs)
         systems = systems or []
-        self.fields["system"].choices = systems
+        field_of(self, "system", forms.ChoiceField).choices = systems
         self.first_system = systems[0][0] if systems else ""
         if len(systems) < 2:
             # Nothing to choose: the only system is the default.

@@ -31,9 +31,12 @@ from shireito.audits.models import (
     Milestone,
     ScopeItem,
 )
-from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.core.models import AuditEvent
+from shireito.core.scoping import visible_organization_ids, visible_to
+from shireito.core.selectors import may_read_history
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
+from shireito.standards.models import CatalogNode
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 def audit_list(
     *,
-    user,
+    user: User,
     self_assessment: bool | None = False,
     status: str = "",
     kind: str = "",
@@ -75,7 +78,7 @@ def audit_list(
     return audits.order_by("-fiscal_year", "-number")
 
 
-def audit_get(*, user, number: str) -> Audit | None:
+def audit_get(*, user: User, number: str) -> Audit | None:
     return audit_list(user=user, self_assessment=None).filter(number=number).first()
 
 
@@ -89,7 +92,7 @@ def stages_of(audit: Audit) -> list[AuditStage]:
 
 def results_of(
     *,
-    user,
+    user: User,
     audit: Audit,
     system: str = "",
     status: str = "",
@@ -156,11 +159,9 @@ def result_summary(audit: Audit, *, column: str = "status") -> ResultSummary:
     return summary
 
 
-def baseline_controls(*, user, audit: Audit, ids) -> tuple[list, list[str]]:
+def baseline_controls(*, user: User, audit: Audit, ids) -> tuple[list, list[str]]:
     """The controls of the audit's baselines named by ``ids`` (published id or OSCAL id), in
     catalog order without repeats, and the ids that name none."""
-    from shireito.standards.models import CatalogNode
-
     ids = list(ids)
     if not ids:
         return [], []
@@ -173,7 +174,7 @@ def baseline_controls(*, user, audit: Audit, ids) -> tuple[list, list[str]]:
     return found, [i for i in dict.fromkeys(ids) if i not in known]
 
 
-def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
+def findings_of(*, user: User, audit: Audit) -> QuerySet[Finding]:
     return (
         visible_to(user, Finding.objects.filter(audit=audit))
         .prefetch_related("controls", "systems", "actions__milestones", "actions__owner")
@@ -182,11 +183,11 @@ def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
     )
 
 
-def finding_get(*, user, audit: Audit, number: int) -> Finding | None:
+def finding_get(*, user: User, audit: Audit, number: int) -> Finding | None:
     return findings_of(user=user, audit=audit).filter(number=number).first()
 
 
-def actions_of(*, user, audit: Audit | None = None) -> QuerySet[CorrectiveAction]:
+def actions_of(*, user: User, audit: Audit | None = None) -> QuerySet[CorrectiveAction]:
     actions = visible_to(
         user,
         CorrectiveAction.objects.select_related("finding__audit", "owner", "verified_by"),
@@ -196,12 +197,12 @@ def actions_of(*, user, audit: Audit | None = None) -> QuerySet[CorrectiveAction
     return actions.order_by("due_date", "pk")
 
 
-def overdue_actions(*, user, today: dt.date | None = None) -> QuerySet[CorrectiveAction]:
+def overdue_actions(*, user: User, today: dt.date | None = None) -> QuerySet[CorrectiveAction]:
     today = today or timezone.localdate()
     return actions_of(user=user).exclude(status=ActionStatus.CLOSED).filter(due_date__lt=today)
 
 
-def evidence_of(*, user, audit: Audit) -> QuerySet[Evidence]:
+def evidence_of(*, user: User, audit: Audit) -> QuerySet[Evidence]:
     return (
         visible_to(user, Evidence.objects.filter(audit=audit))
         .select_related("result__control", "result__system", "finding")
@@ -210,7 +211,7 @@ def evidence_of(*, user, audit: Audit) -> QuerySet[Evidence]:
     )
 
 
-def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int | None = None):
+def evidence_revision_get(*, user: User, audit: Audit, evidence_id: int, number: int | None = None):
     """A revision the user may download (the latest when ``number`` is None)."""
     revisions = visible_to(
         user, EvidenceRevision.objects.filter(evidence__audit=audit, evidence_id=evidence_id)
@@ -317,7 +318,7 @@ class PlanEntry:
         return self.due and not self.covered
 
 
-def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
+def audit_plan(*, user: User, fiscal_year: int) -> list[PlanEntry]:
     """Which organisations are due a security audit in ``fiscal_year`` under the cycle rules
     (due when their last audit that went ahead is ``interval`` or more years back, or never),
     which are covered by an audit of that year, and so the gaps. Lists the organisations whose
@@ -328,12 +329,12 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
         return []
     today = timezone.localdate()
     visible_ids = visible_organization_ids(user, InformationSystem)
-    organizations = Organization.objects.filter(kind__in=list(rules)).filter(
+    candidates = Organization.objects.filter(kind__in=list(rules)).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     )
-    if visible_ids is not ALL:
-        organizations = organizations.filter(pk__in=visible_ids)
-    organizations = list(organizations.order_by("kind", "code"))
+    if isinstance(visible_ids, set):
+        candidates = candidates.filter(pk__in=visible_ids)
+    organizations = list(candidates.order_by("kind", "code"))
     ids = [o.pk for o in organizations]
     audits = Audit.objects.filter(
         kind__in=PLAN_KINDS, auditee_id__in=ids, fiscal_year__lte=fiscal_year
@@ -391,13 +392,10 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
     return entries
 
 
-def audit_history(*, user, audit: Audit) -> QuerySet:
+def audit_history(*, user: User, audit: Audit) -> QuerySet:
     """The audit trail of one audit and what it holds (findings, actions, milestones,
     evidence), for its parties who may read history. Its events belong to the auditee in the
     log; the audit's other parties read them here, as the audit is theirs too."""
-    from shireito.core.models import AuditEvent
-    from shireito.core.selectors import may_read_history
-
     if not may_read_history(user) or audit_get(user=user, number=audit.number) is None:
         return AuditEvent.objects.none()
     findings = list(audit.findings.values_list("pk", flat=True))
@@ -421,7 +419,7 @@ def audit_history(*, user, audit: Audit) -> QuerySet:
     return AuditEvent.objects.filter(condition).order_by("-sequence")
 
 
-def cycle_rules(user) -> dict[str, int]:
+def cycle_rules(user: User) -> dict[str, int]:
     """How often each kind of organisation is due an audit (years), by kind."""
     if not (user and user.is_authenticated):
         return {}
@@ -437,7 +435,7 @@ class ControlAcrossAudits:
     count: int
 
 
-def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAudits:
+def control_across_audits(*, user: User, control, limit: int = 20) -> ControlAcrossAudits:
     """Results of one catalog control in every audit the user may see: counts by status and
     the latest ones (newest fiscal year first). Two queries whatever the number of audits."""
     results = visible_to(user, ControlResult.objects.filter(control=control))
@@ -447,7 +445,7 @@ def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAud
             "-audit__fiscal_year", "-audit__number", "system__code"
         )[:limit]
     )
-    totals = [(label, counts.get(value, 0)) for value, label in ResultStatus.choices]
+    totals = [(str(label), counts.get(value, 0)) for value, label in ResultStatus.choices]
     return ControlAcrossAudits(totals=totals, recent=recent, count=sum(counts.values()))
 
 
@@ -469,7 +467,7 @@ def lead_choices(
     member. (An audit NISC entrusts to IPA is led by an IPA auditor whom IPA names on the
     audit's edit page: NISC does not see IPA's people.) ``keep`` (the current lead's id)
     stays choosable even after losing the role, so saving other fields never drops them."""
-    role = None if self_assessment else "auditor"
+    role = "" if self_assessment else "auditor"
     leads = user_list(user=user, organization_code=organization.code, role=role).filter(
         is_active=True
     )

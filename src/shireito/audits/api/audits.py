@@ -73,7 +73,7 @@ def audits_create(request, payload: AuditIn):
     baseline = catalog_get(user=user, key=payload.baseline)
     if baseline is None:
         errors["baseline"] = _("No catalog has the key %s.") % payload.baseline
-    if errors:
+    if auditee is None or errors:
         raise ValidationError(errors)
     audit = services.audit_create(
         actor=user,

@@ -204,7 +204,7 @@ def _result_element(data: _Audit, rows: _ResultRows, risks: list[dict]) -> dict:
 def _control_selections(data: _Audit, reviewed: dict[int, dict[str, None]]) -> list[dict]:
     """The controls with results, one selection per catalog in reading order; before any
     result is recorded, the whole baseline as planned."""
-    selections = []
+    selections: list[dict] = []
     for catalog_id, ids in sorted(reviewed.items(), key=lambda pair: data.catalogs[pair[0]].key):
         catalog = data.catalogs[catalog_id]
         selections.append(

@@ -45,7 +45,7 @@ RESULT_STATUS_TO_OSCAL: dict[str, tuple[str, str, str | None]] = {
 }
 
 # A remediation's lifecycle: done (even if not yet verified) is "completed"; the rest "planned".
-_ACTION_LIFECYCLE = {
+_ACTION_LIFECYCLE: dict[str, str] = {
     ActionStatus.PLANNED: "planned",
     ActionStatus.IN_PROGRESS: "planned",
     ActionStatus.AWAITING_VERIFICATION: "completed",
@@ -203,7 +203,7 @@ class _Audit:
         return roles
 
     def organizations(self) -> list:
-        found = {}
+        found: dict = {}
         for organization in [
             self.audit.auditor,
             self.audit.auditee,
@@ -352,12 +352,14 @@ class _Audit:
         controls = sorted(finding.controls.all(), key=lambda c: (c.catalog_id, c.position))
         # an observation-grade finding is an opportunity to improve, not a nonconformity
         failed = finding.grade != NonconformityGrade.OBSERVATION
-        target = {
+        target: dict = {
             "type": "objective-id",
             "target-id": controls[0].oscal_id if controls else f"finding-{finding.number}",
-            "status": {"state": "not-satisfied" if failed else "satisfied"},
+            "status": {
+                "state": "not-satisfied" if failed else "satisfied",
+                "reason": "fail" if failed else "other",
+            },
         }
-        target["status"]["reason"] = "fail" if failed else "other"
         if not controls:
             target["remarks"] = "This finding is not tied to a control of the baseline."
         props = _props(
@@ -401,5 +403,7 @@ def _evidence_by_result(audit: Audit) -> dict[int, list[dict]]:
                 ("revision", latest.number),
                 ("effective-date", latest.effective_date.isoformat()),
             )
+        if evidence.result_id is None:  # only evidence of a result is selected above
+            continue
         found[evidence.result_id].append(_with({"description": evidence.title}, "props", props))
     return found

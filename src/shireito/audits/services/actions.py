@@ -4,6 +4,7 @@ verified by the auditors."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,10 +31,15 @@ from shireito.core.services import (
     audited_update,
 )
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 ACTION_FIELDS = ("title", "description", "owner_contact", "due_date")
 
 
-def action_create(*, actor, finding: Finding, milestones: Sequence[dict] = (), **fields):
+def action_create(
+    *, actor: User | None, finding: Finding, milestones: Sequence[dict] = (), **fields
+):
     """A corrective action answering a finding: planned by the audited organisation (or by
     the auditors with it); owned by the auditee."""
     audit = finding.audit
@@ -63,7 +69,7 @@ def action_create(*, actor, finding: Finding, milestones: Sequence[dict] = (), *
     return action
 
 
-def action_update(*, actor, action: CorrectiveAction, **fields) -> CorrectiveAction:
+def action_update(*, actor: User | None, action: CorrectiveAction, **fields) -> CorrectiveAction:
     """The owner reports progress; closing is the auditors' verification, never a status the
     owner sets. A due date moves only with the auditors (otherwise an overdue action could
     stop being overdue by its owner's say)."""
@@ -100,7 +106,7 @@ def action_update(*, actor, action: CorrectiveAction, **fields) -> CorrectiveAct
 
 
 def action_verify(
-    *, actor, action: CorrectiveAction, accepted: bool, note: str = ""
+    *, actor: User | None, action: CorrectiveAction, accepted: bool, note: str = ""
 ) -> CorrectiveAction:
     """The auditors verify a done action: accepted closes it (and the finding, once all its
     actions are closed); refused sends it back in progress, with the reason."""
@@ -134,7 +140,9 @@ def action_verify(
     return action
 
 
-def milestone_add(*, actor, action: CorrectiveAction, title: str, due_date) -> Milestone:
+def milestone_add(
+    *, actor: User | None, action: CorrectiveAction, title: str, due_date
+) -> Milestone:
     audit = action.finding.audit
     if action.status == ActionStatus.CLOSED:
         raise ValidationError(_("This corrective action is closed."))
@@ -149,7 +157,7 @@ def milestone_add(*, actor, action: CorrectiveAction, title: str, due_date) -> M
     )
 
 
-def milestone_done(*, actor, milestone: Milestone, done: bool = True) -> Milestone:
+def milestone_done(*, actor: User | None, milestone: Milestone, done: bool = True) -> Milestone:
     require_auditee(actor, milestone.action.finding.audit)
     if milestone.action.status == ActionStatus.CLOSED:
         raise ValidationError(_("This corrective action is closed."))

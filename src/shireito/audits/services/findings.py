@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,6 +31,9 @@ from shireito.core.services import (
 )
 from shireito.registry.oversight import recommendation_issue
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 # --- findings and corrective actions ------------------------------------------------------
 
 FINDING_FIELDS = ("title", "severity", "grade", "risk", "root_cause", "recommendation")
@@ -53,7 +57,9 @@ def _finding_links(audit: Audit, controls, systems) -> tuple[list, list]:
     return controls, systems
 
 
-def finding_create(*, actor, audit: Audit, controls=(), systems=(), **fields) -> Finding:
+def finding_create(
+    *, actor: User | None, audit: Audit, controls=(), systems=(), **fields
+) -> Finding:
     require_auditor(actor, audit)
     require_open(audit)
     unknown = set(fields) - set(FINDING_FIELDS)
@@ -91,7 +97,9 @@ def finding_create(*, actor, audit: Audit, controls=(), systems=(), **fields) ->
     return finding
 
 
-def finding_update(*, actor, finding: Finding, controls=None, systems=None, **fields) -> Finding:
+def finding_update(
+    *, actor: User | None, finding: Finding, controls=None, systems=None, **fields
+) -> Finding:
     audit = finding.audit
     require_auditor(actor, audit)
     require_open(audit)
@@ -123,7 +131,7 @@ def finding_update(*, actor, finding: Finding, controls=None, systems=None, **fi
 
 
 def finding_raise_recommendation(
-    *, actor, finding: Finding, reason: str = "", due_date: dt.date
+    *, actor: User | None, finding: Finding, reason: str = "", due_date: dt.date
 ) -> Finding:
     """Follow a finding up with a formal Digital Agency recommendation to the audited ministry
     about the finding's systems, where the governance model gives the agency that power (the

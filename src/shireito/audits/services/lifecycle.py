@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +32,9 @@ from shireito.core.services import (
     audited_update,
 )
 
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
 # --- the engagement's life ---------------------------------------------------------------
 
 
@@ -42,7 +46,7 @@ def require_open(audit: Audit) -> None:
 AUDIT_EDITABLE = ("title", "lead", "period_start", "period_end", "method", "conclusion")
 
 
-def audit_update(*, actor, audit: Audit, **fields) -> Audit:
+def audit_update(*, actor: User | None, audit: Audit, **fields) -> Audit:
     require_auditor(actor, audit)
     require_open(audit)
     unknown = set(fields) - set(AUDIT_EDITABLE)
@@ -56,17 +60,28 @@ def audit_update(*, actor, audit: Audit, **fields) -> Audit:
             audit.fiscal_year,
         )
     changes_lead = lead is not None and lead.pk != audit.lead_id
-    if changes_lead and not may_lead(lead, kind=audit.kind, auditor=audit.auditor):
+    if (
+        lead is not None
+        and changes_lead
+        and not may_lead(lead, kind=audit.kind, auditor=audit.auditor)
+    ):
         raise ValidationError({"lead": _("The lead is an auditor of the auditing body.")})
     audit, _changes = audited_update(actor=actor, instance=audit, **fields)
     return audit
 
 
-def audit_advance(*, actor, audit: Audit, status: str) -> Audit:
+# The stage a status step completes.
+STAGE_DONE_BY: dict[str, str] = {
+    AuditStatus.REPORTING: StageKind.REVIEW,
+    AuditStatus.CLOSED: StageKind.REPORT,
+}
+
+
+def audit_advance(*, actor: User | None, audit: Audit, status: str) -> Audit:
     """Move the engagement on (planned → fieldwork → reporting → closed) or back from
     reporting to fieldwork. Closing needs a conclusion and no results left unassessed."""
     require_auditor(actor, audit)
-    allowed = {STATUS_NEXT.get(audit.status), STATUS_BACK.get(audit.status)} - {None}
+    allowed = {s for s in (STATUS_NEXT.get(audit.status), STATUS_BACK.get(audit.status)) if s}
     if status not in allowed:
         raise ValidationError(
             {
@@ -87,10 +102,7 @@ def audit_advance(*, actor, audit: Audit, status: str) -> Audit:
         fields["closed_on"] = timezone.localdate()
     with transaction.atomic():
         audit, _changes = audited_update(actor=actor, instance=audit, **fields)
-        stage_for = {
-            AuditStatus.REPORTING: StageKind.REVIEW,
-            AuditStatus.CLOSED: StageKind.REPORT,
-        }.get(status)
+        stage_for = STAGE_DONE_BY.get(status)
         if stage_for:
             for stage in audit.stages.filter(stage=stage_for, completed_on__isnull=True):
                 audited_update(actor=actor, instance=stage, completed_on=timezone.localdate())
@@ -98,7 +110,11 @@ def audit_advance(*, actor, audit: Audit, status: str) -> Audit:
 
 
 def stage_update(
-    *, actor, stage: AuditStage, due_date: dt.date | None = None, completed: bool | None = None
+    *,
+    actor: User | None,
+    stage: AuditStage,
+    due_date: dt.date | None = None,
+    completed: bool | None = None,
 ) -> AuditStage:
     """The stage's owner marks it done (or not); the auditor sets due dates."""
     audit = stage.audit
@@ -110,7 +126,7 @@ def stage_update(
         (require_auditee if auditee_stage else require_auditor)(actor, audit)
     if due_date is not None:
         require_auditor(actor, audit)
-    fields = {}
+    fields: dict[str, dt.date | None] = {}
     if due_date is not None:
         fields["due_date"] = due_date
     if completed is not None:

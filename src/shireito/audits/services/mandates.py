@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shireito.audits.choices import (
-    AuditKind,
-)
+from shireito.audits.choices import AuditKind
 from shireito.organizations.mandates import MandateEngine, SystemRef, active_engine
+from shireito.organizations.models import Organization
+from shireito.registry.models import InformationSystem
 from shireito.standards.models import Catalog
 
 
 @dataclass(frozen=True)
 class ScopeEntry:
-    system: object  # registry.InformationSystem
+    system: InformationSystem
     baseline: Catalog
     selection: tuple[str, ...] = ()
 
@@ -31,12 +31,16 @@ class MandateFinding:
 
     mandate_key: str
     rule: str
-    auditor: object
-    entrusting: object | None
+    auditor: Organization
+    entrusting: Organization | None
 
 
 def check_mandate(
-    *, kind: str, auditor, systems: Sequence, engine: MandateEngine | None = None
+    *,
+    kind: str,
+    auditor: Organization,
+    systems: Sequence[InformationSystem],
+    engine: MandateEngine | None = None,
 ) -> MandateFinding:
     """Refuse, naming the rule, unless one audit mandate lets ``auditor`` audit every system
     with an audit of ``kind``. When the holder of an entrusted mandate (the national centre)
@@ -62,12 +66,12 @@ def check_mandate(
                 )
             raise ValidationError({"systems": message})
         decisions.append(decision)
-    keys = sorted({d.mandate for d in decisions})
+    keys = sorted({d.mandate or "" for d in decisions})
     first = decisions[0]
     mandate = next((m for m in engine.audit_mandates if m.key == first.mandate), None)
     entrusting = None
     if first.capacity == "entrusting" and mandate and mandate.entrusted_to:
-        holders = engine.holders(mandate.entrusted_to.split(":", 1)[1])
+        holders = engine.holders(str(mandate.entrusted_to).split(":", 1)[1])
         if not holders:
             raise ValidationError(
                 {
@@ -77,6 +81,6 @@ def check_mandate(
             )
         entrusting, auditor = auditor, holders[0]
     elif first.capacity == "entrusted" and mandate:
-        holders = engine.holders(mandate.auditor.split(":", 1)[1])
+        holders = engine.holders(str(mandate.auditor).split(":", 1)[1])
         entrusting = holders[0] if holders else None
     return MandateFinding(", ".join(keys), first.rule, auditor, entrusting)

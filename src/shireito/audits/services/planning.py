@@ -132,7 +132,7 @@ def default_stage_dues(period_start: dt.date, period_end: dt.date) -> dict[str, 
     }
 
 
-def _check_scope(auditee, entries: Sequence[ScopeEntry], actor) -> None:
+def _check_scope(auditee: Organization, entries: Sequence[ScopeEntry], actor: User | None) -> None:
     if not entries:
         raise ValidationError({"systems": _("Name at least one system.")})
     foreign = [e.system.code for e in entries if e.system.owner_id != auditee.pk]
@@ -167,10 +167,10 @@ def _make_results(audit: Audit, entries: Sequence[ScopeEntry], previous: Audit |
         )
         system_id = entry.system.pk
         for control_id, position in _controls_of(entry):
-            previous = last.get((system_id, control_id), "")
+            last_status = last.get((system_id, control_id), "")
             # In bulk.RESULT_FIELDS order: claim and result not assessed, no notes yet.
             row = (audit.pk, system_id, control_id, position, unassessed, "", unassessed, "")
-            rows.append((*row, previous, None))
+            rows.append((*row, last_status, None))
     insert_results(rows)
     return len(rows)
 
@@ -302,7 +302,7 @@ def _default_title(kind: str, auditee: Organization, fiscal_year: int) -> str:
 
 
 def audit_widen(
-    *, actor, audit: Audit, systems: Iterable, baseline: Catalog | None = None
+    *, actor: User | None, audit: Audit, systems: Iterable, baseline: Catalog | None = None
 ) -> Audit:
     """Add systems to an audit's scope, under the same mandate check as creating one."""
     require_auditor(actor, audit)
@@ -328,7 +328,7 @@ def audit_widen(
 
 def audit_next_cycle(
     *,
-    actor,
+    actor: User | None,
     previous: Audit,
     fiscal_year: int | None = None,
     period_start: dt.date | None = None,
@@ -397,7 +397,9 @@ def _still_lead(previous: Audit):
 # --- the audit plan ------------------------------------------------------------------------
 
 
-def cycle_rule_set(*, actor, organization_kind: str, interval_years: int | None) -> None:
+def cycle_rule_set(
+    *, actor: User | None, organization_kind: str, interval_years: int | None
+) -> None:
     """Platform admins set how often each kind of organisation is audited; ``None`` removes
     the kind from the plan."""
     if actor is not None and not actor.is_platform_admin:

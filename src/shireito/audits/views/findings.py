@@ -158,7 +158,7 @@ def finding_follow_up(request, number: str, finding: int):
     except PermissionDenied as exc:
         done = False
         form.add_error(None, str(exc) or _("You may not follow this finding up."))
-    if done:
+    if done and item.follow_up is not None:
         messages.success(
             request,
             _("Recommendation %(number)s is raised.") % {"number": item.follow_up.number},
