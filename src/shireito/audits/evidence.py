@@ -7,6 +7,9 @@ naming it is deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -118,22 +121,12 @@ def evidence_add(
     title = (title or Path(getattr(upload, "name", "")).name).strip()[:200]
     if not title or is_unstorable(title):
         raise ValidationError({"title": _("Give the evidence a title.")})
-    filename = _filename(upload)
-    effective_date, expiry_date = _dates(effective_date, expiry_date)
-    received = _receive(upload)
-    try:
-        content_type = check_file(filename, received.head)
-        with transaction.atomic():
-            evidence = audited_create(
-                actor=actor,
-                instance=Evidence(audit=audit, result=result, finding=finding, title=title),
-            )
-            _record(
-                actor, evidence, 1, received, filename, content_type, effective_date, expiry_date
-            )
-    except BaseException:
-        filestore.discard(received.temporary)
-        raise
+    with _upload(upload, effective_date, expiry_date) as file, transaction.atomic():
+        evidence = audited_create(
+            actor=actor,
+            instance=Evidence(audit=audit, result=result, finding=finding, title=title),
+        )
+        _record(actor, evidence, 1, file)
     return evidence
 
 
@@ -152,63 +145,64 @@ def evidence_revise(
         )
     if evidence.audit.is_closed:
         raise ValidationError(_("This audit is closed."))
+    with _upload(upload, effective_date, expiry_date) as file, transaction.atomic():
+        if not Evidence.objects.select_for_update().filter(pk=evidence.pk).exists():
+            raise ValidationError(_("This evidence has been deleted."))
+        number = (
+            EvidenceRevision.objects.filter(evidence=evidence)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+            or 0
+        ) + 1
+        return _record(actor, evidence, number, file)
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """A checked upload waiting beside the store, with what its revision records."""
+
+    received: Received
+    filename: str
+    content_type: str
+    effective_date: dt.date
+    expiry_date: dt.date | None
+
+
+@contextmanager
+def _upload(
+    upload: Any, effective_date: dt.date | None, expiry_date: dt.date | None
+) -> Iterator[_Upload]:
+    """Receive and check an upload; its temporary file goes if anything in the block fails
+    (once the block has committed, ``_record`` has it placed)."""
     filename = _filename(upload)
     effective_date, expiry_date = _dates(effective_date, expiry_date)
     received = _receive(upload)
     try:
         content_type = check_file(filename, received.head)
-        with transaction.atomic():
-            if not Evidence.objects.select_for_update().filter(pk=evidence.pk).exists():
-                raise ValidationError(_("This evidence has been deleted."))
-            number = (
-                EvidenceRevision.objects.filter(evidence=evidence)
-                .order_by("-number")
-                .values_list("number", flat=True)
-                .first()
-                or 0
-            ) + 1
-            revision = _record(
-                actor,
-                evidence,
-                number,
-                received,
-                filename,
-                content_type,
-                effective_date,
-                expiry_date,
-            )
+        yield _Upload(received, filename, content_type, effective_date, expiry_date)
     except BaseException:
         filestore.discard(received.temporary)
         raise
-    return revision
 
 
-def _record(
-    actor: User | None,
-    evidence: Evidence,
-    number: int,
-    received: Received,
-    filename: str,
-    content_type: str,
-    effective_date: dt.date,
-    expiry_date: dt.date | None,
-) -> EvidenceRevision:
+def _record(actor: User | None, evidence: Evidence, number: int, file: _Upload) -> EvidenceRevision:
     """The revision's row, and its file moved into the store once the row has committed."""
     revision = audited_create(
         actor=actor,
         instance=EvidenceRevision(
             evidence=evidence,
             number=number,
-            sha256=received.sha256,
-            size=received.size,
-            content_type=content_type,
-            filename=filename,
-            effective_date=effective_date,
-            expiry_date=expiry_date,
+            sha256=file.received.sha256,
+            size=file.received.size,
+            content_type=file.content_type,
+            filename=file.filename,
+            effective_date=file.effective_date,
+            expiry_date=file.expiry_date,
             uploaded_by=actor,
         ),
     )
-    transaction.on_commit(lambda: filestore.place(received, store_root()))
+    transaction.on_commit(lambda: filestore.place(file.received, store_root()))
     return revision
 
 

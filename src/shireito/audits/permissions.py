@@ -34,8 +34,10 @@ def _member(user: Someone, organization_id: int | None) -> bool:
     )
 
 
-def _has_any_role(user: User, roles: tuple[str, ...]) -> bool:
-    return any(user.has_role(role) for role in roles)
+def _has_any_role(user: Someone, roles: tuple[str, ...]) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and any(user.has_role(role) for role in roles)
+    )
 
 
 def may_start_audits(user: Someone) -> bool:
@@ -64,15 +66,22 @@ def may_start(user: Someone, *, self_assessment: bool) -> bool:
     return may_start_audits(user)
 
 
-def acts_as_auditor(user: Someone, audit: Audit) -> bool:
-    """The auditor's side: its auditors and organisation admins (for a self-assessment, the
-    organisation's own editors and auditors check themselves)."""
+def _settled(user: Someone) -> bool | None:
+    """The answer for anyone but a member: yes for the system and platform admins, no for
+    who is not signed in; None when the audit decides."""
     if user is None:
         return True
     if not user.is_authenticated:
         return False
-    if user.is_platform_admin:
-        return True
+    return True if user.is_platform_admin else None
+
+
+def acts_as_auditor(user: Someone, audit: Audit) -> bool:
+    """The auditor's side: its auditors and organisation admins (for a self-assessment, the
+    organisation's own editors and auditors check themselves)."""
+    settled = _settled(user)
+    if settled is not None or user is None:
+        return bool(settled)
     if audit.is_self_assessment:
         return _member(user, audit.auditee_id) and _has_any_role(user, AUDITEE_ROLES)
     return _member(user, audit.auditor_id) and _has_any_role(user, ("auditor", "org_admin"))
@@ -81,12 +90,9 @@ def acts_as_auditor(user: Someone, audit: Audit) -> bool:
 def acts_as_auditee(user: Someone, audit: Audit) -> bool:
     """The auditee's side: its editors, auditors and organisation admins answer the audit
     (self-assessment, evidence, corrective actions)."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
+    settled = _settled(user)
+    if settled is not None or user is None:
+        return bool(settled)
     return _member(user, audit.auditee_id) and _has_any_role(user, AUDITEE_ROLES)
 
 
