@@ -27,13 +27,15 @@ def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> 
     return field
 
 
+# Control ids as published may hold spaces ("2.1.1(1)-1 a)"), so a list of them is split on
+# line breaks, commas and semicolons only.
+ID_SEPARATORS = re.compile(r"[\r\n,;、，]+")
+
+
 def split_ids(text: str) -> tuple[str, ...]:
     """Control ids typed one a line or separated by commas, in order, each once."""
-    seen: dict[str, None] = {}
-    for part in re.split(r"[,\n\r]+", text or ""):
-        if part.strip():
-            seen.setdefault(part.strip(), None)
-    return tuple(seen)
+    parts = (part.strip() for part in ID_SEPARATORS.split(text or ""))
+    return tuple(dict.fromkeys(part for part in parts if part))
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):

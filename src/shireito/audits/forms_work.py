@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shireito.audits.choices import ActionStatus, NonconformityGrade, Severity
-from shireito.audits.forms import field_of
+from shireito.audits.forms import field_of, split_ids
 from shireito.organizations.forms import DateInput
 
 IMPORT_FORMATS = [
@@ -27,14 +27,6 @@ PROGRESS_STATUSES = [
     (s.value, s.label)
     for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.AWAITING_VERIFICATION)
 ]
-
-# Control ids as published may hold spaces ("2.1.1(1)-1 a)"), so a list of them is split on
-# line breaks, commas and semicolons only.
-ID_SEPARATORS = re.compile(r"[\r\n,;、，]+")
-
-
-def split_ids(text: str) -> list[str]:
-    return [part.strip() for part in ID_SEPARATORS.split(text or "") if part.strip()]
 
 
 class ResultsImportForm(forms.Form):
@@ -87,7 +79,7 @@ class FindingForm(forms.Form):
         self._resolve_controls = resolve_controls
 
     def clean_controls(self):
-        ids = split_ids(self.cleaned_data.get("controls", ""))
+        ids = list(split_ids(self.cleaned_data.get("controls", "")))
         if len(ids) > 500:
             raise forms.ValidationError(_("Name at most 500 controls."))
         controls, unknown = self._resolve_controls(ids)

@@ -49,7 +49,7 @@ class _Forms:
     """The action page's three forms, bound only to the one that was posted."""
 
     def __init__(self, request, item, do: str):
-        posted = request.POST if request.method == "POST" else None
+        posted = request.POST  # bound only to the form ``do`` names (empty on a GET)
         self.progress = ProgressForm(
             posted if do == "progress" else None,
             prefix="progress",

@@ -19,7 +19,7 @@ from shireito.audits.forms_work import DeleteForm, EvidenceForm, RevisionForm
 from shireito.audits.models import Evidence, EvidenceRevision
 from shireito.audits.views.common import audit_or_404, run
 from shireito.core.htmx import paginate
-from shireito.core.pages import get_or_404, id_or_404
+from shireito.core.pages import bound_form, get_or_404, id_or_404
 from shireito.core.pagination import parse_id
 
 EVIDENCE_PER_PAGE = 50
@@ -56,14 +56,15 @@ def _result_resolver(user, audit, codes: list[str]):
 def evidence_form(request, audit, *, bound: bool, initial=None) -> EvidenceForm:
     scope = selectors.scope_of(audit)
     codes = [item.system.code for item in scope]
-    return EvidenceForm(
-        request.POST if bound else None,
-        request.FILES if bound else None,
-        systems=[(item.system.code, f"{item.system.code} {item.system.name}") for item in scope],
-        findings=selectors.finding_choices(user=request.user, audit=audit),
-        resolve_result=_result_resolver(request.user, audit, codes),
-        initial={"system": codes[0] if codes else "", **(initial or {})},
-    )
+    kwargs = {
+        "systems": [(i.system.code, f"{i.system.code} {i.system.name}") for i in scope],
+        "findings": selectors.finding_choices(user=request.user, audit=audit),
+        "resolve_result": _result_resolver(request.user, audit, codes),
+        "initial": {"system": codes[0] if codes else "", **(initial or {})},
+    }
+    if bound:
+        return bound_form(EvidenceForm, request, files=True, **kwargs)
+    return EvidenceForm(**kwargs)
 
 
 def _add(request, audit, form: EvidenceForm):
