@@ -177,6 +177,16 @@ def may_attach(actor: Someone, audit: Audit) -> bool:
     return acts_for_a_party(actor, audit)
 
 
+def may_add_evidence(user: Someone, audit: Audit) -> bool:
+    """Whether to offer the upload form: both sides, while the audit is open."""
+    return may_attach(user, audit) and not audit.is_closed
+
+
+def may_revise_evidence(user: Someone, evidence: Evidence) -> bool:
+    """Whether to offer revising and deleting: who may change it, while the audit is open."""
+    return may_change(user, evidence) and not evidence.audit.is_closed
+
+
 def may_change(actor: Someone, evidence: Evidence) -> bool:
     """Who may revise or delete a piece of evidence: the auditors any of the audit's; the
     audited organisation only what one of its own members first uploaded (evidence from the

@@ -123,7 +123,7 @@ def evidence_list(request, number: str):
     user = request.user
     audit = audit_or_404(user, number)
     today = timezone.localdate()
-    may_attach = permissions.may_attach(user, audit) and not audit.is_closed
+    may_attach = permissions.may_add_evidence(user, audit)
     form = None
     if request.method == "POST":
         if not permissions.may_attach(user, audit):
@@ -208,7 +208,7 @@ def evidence_detail(request, number: str, evidence: int):
         messages.success(request, _("Evidence “%(title)s” is deleted.") % {"title": item.title})
         return redirect("audits:evidence", number=audit.number)
     today = timezone.localdate()
-    offer = may_change and not audit.is_closed
+    offer = permissions.may_revise_evidence(user, item)
     return render(
         request,
         "audits/evidence_detail.html",

@@ -101,7 +101,7 @@ def finding_edit(request, number: str, finding: int):
 def _finding_page(request, audit, finding, *, follow_up_form=None):
     user = request.user
     today = timezone.localdate()
-    may_attach = permissions.may_attach(user, audit) and not audit.is_closed
+    may_attach = permissions.may_add_evidence(user, audit)
     may_follow_up = permissions.may_follow_up(user, already_followed=bool(finding.follow_up_id))
     if may_follow_up and follow_up_form is None:
         follow_up_form = FollowUpForm(prefix="follow-up")
