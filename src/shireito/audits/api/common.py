@@ -6,12 +6,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from shireito.accounts.models import User
 from shireito.accounts.selectors import user_get
 from shireito.audits import selectors
 from shireito.audits.models import Audit, CorrectiveAction, Evidence, Finding
 from shireito.core.pages import get_or_404, id_or_404
+from shireito.organizations.models import Organization
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import system_list
+from shireito.standards.models import Catalog
 from shireito.standards.selectors import catalog_get
 
 router = Router(tags=["audits"])
@@ -50,7 +53,7 @@ def audit_out(request, number: str) -> Audit:
     )
 
 
-def organization_named(user, code: str | None, field: str):
+def organization_named(user: User, code: str | None, field: str) -> Organization | None:
     if not code:
         return None
     organization = organization_get(user=user, code=code)
@@ -59,7 +62,7 @@ def organization_named(user, code: str | None, field: str):
     return organization
 
 
-def systems_named(user, codes: list[str], field: str = "systems") -> list:
+def systems_named(user: User, codes: list[str], field: str = "systems") -> list:
     found = {s.code: s for s in system_list(user=user).filter(code__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
@@ -67,14 +70,14 @@ def systems_named(user, codes: list[str], field: str = "systems") -> list:
     return [found[code] for code in dict.fromkeys(codes)]
 
 
-def catalog_named(user, key: str, field: str = "baseline"):
+def catalog_named(user: User, key: str, field: str = "baseline") -> Catalog:
     catalog = catalog_get(user=user, key=key)
     if catalog is None:
         raise ValidationError({field: _("No catalog has the key %s.") % key})
     return catalog
 
 
-def lead_named(user, username: str | None):
+def lead_named(user: User, username: str | None) -> User | None:
     if not username:
         return None
     lead = user_get(user=user, username=username)
@@ -91,7 +94,7 @@ def scope_systems(audit: Audit, codes: list[str]) -> list:
     return [in_scope[code] for code in dict.fromkeys(codes)]
 
 
-def scope_controls(user, audit: Audit, ids: list[str]) -> list:
+def scope_controls(user: User, audit: Audit, ids: list[str]) -> list:
     """Controls of the audit's baselines named by published id or OSCAL id."""
     controls, missing = selectors.baseline_controls(user=user, audit=audit, ids=ids)
     if missing:

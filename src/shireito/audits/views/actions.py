@@ -3,6 +3,8 @@ organisation reports progress and ticks milestones and the auditors verify it.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,10 @@ from shireito.audits.choices import ActionStatus
 from shireito.audits.forms_work import ActionForm, MilestoneForm, ProgressForm, VerifyForm
 from shireito.audits.views.common import audit_or_404, finding_or_404, run
 from shireito.core.pages import bound_form, get_or_404, id_or_404
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.audits.models import Audit, CorrectiveAction
 
 
 @login_required
@@ -130,7 +136,9 @@ def action_detail(request, number: str, action: int):
     return render(request, "audits/action_detail.html", _context(user, audit, item, forms, errors))
 
 
-def _context(user, audit, item, forms: _Forms, errors: list[str]) -> dict:
+def _context(
+    user: User, audit: Audit, item: CorrectiveAction, forms: _Forms, errors: list[str]
+) -> dict:
     today = timezone.localdate()
     closed = item.status == ActionStatus.CLOSED
     may_report = permissions.may_report_progress(user, item)

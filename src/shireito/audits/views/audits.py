@@ -5,6 +5,7 @@ cycle. Every audit is read through the selectors: who is not a party gets 404.""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,11 @@ from shireito.core.selectors import may_read_history, redacted
 from shireito.organizations.selectors import organization_list, owner_choices
 from shireito.registry.selectors import current_fiscal_year, system_list
 from shireito.standards.selectors import catalog_list
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.audits.models import Audit
+
 
 OVERDUE_SHOWN = 20
 
@@ -144,7 +150,7 @@ def audit_create(request):
 # --- one audit -----------------------------------------------------------------------------
 
 
-def _stage_rows(user, audit, today) -> list[dict]:
+def _stage_rows(user: User, audit: Audit, today: dt.date) -> list[dict]:
     may_set_due = permissions.acts_as_auditor(user, audit)
     return [
         {

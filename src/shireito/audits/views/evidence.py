@@ -5,6 +5,8 @@ organisation only what its own members uploaded."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,13 @@ from shireito.audits.views.common import audit_or_404, run
 from shireito.core.htmx import paginate
 from shireito.core.pages import bound_form, get_or_404, id_or_404
 from shireito.core.pagination import parse_id
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from shireito.accounts.models import User
+    from shireito.audits.models import Audit
+
 
 EVIDENCE_PER_PAGE = 50
 
@@ -39,7 +48,7 @@ def evidence_rows(items, today: dt.date) -> list[tuple]:
     return rows
 
 
-def _result_resolver(user, audit, codes: list[str]):
+def _result_resolver(user: User, audit: Audit, codes: list[str]) -> Callable[..., Any]:
     def resolve(*, result_id=None, system="", control=""):
         if result_id:
             result_id = parse_id(result_id)
@@ -56,7 +65,7 @@ def _result_resolver(user, audit, codes: list[str]):
 def evidence_form(request, audit, *, bound: bool, initial=None) -> EvidenceForm:
     scope = selectors.scope_of(audit)
     codes = [item.system.code for item in scope]
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "systems": [(i.system.code, f"{i.system.code} {i.system.name}") for i in scope],
         "findings": selectors.finding_choices(user=request.user, audit=audit),
         "resolve_result": _result_resolver(request.user, audit, codes),
@@ -98,7 +107,9 @@ def _add(request, audit, form: EvidenceForm):
     return redirect("audits:evidence", number=audit.number)
 
 
-def _filtered(user, audit, items, result_filter: str, finding_filter: str):
+def _filtered(
+    user: User, audit: Audit, items: QuerySet[Evidence], result_filter: str, finding_filter: str
+) -> tuple[QuerySet[Evidence], Any, Any]:
     """The evidence of one result or one finding (and which), or all of it. An id that cannot
     be one (too large for the database) names nothing, like an unknown one."""
     result = finding = None

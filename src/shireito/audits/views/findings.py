@@ -3,6 +3,8 @@ corrective actions, and its follow-up as a Digital Agency recommendation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,10 +18,17 @@ from shireito.audits.views.common import audit_or_404, finding_or_404, run
 from shireito.audits.views.evidence import evidence_form, evidence_rows
 from shireito.core.pages import bound_form
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from shireito.accounts.models import User
+    from shireito.audits.models import Audit
+
+
 FINDING_FIELDS = services.FINDING_FIELDS
 
 
-def _control_resolver(user, audit):
+def _control_resolver(user: User, audit: Audit) -> Callable[[list[str]], tuple]:
     """Resolve control ids (as published, or OSCAL ids) against the audit's baselines; ids
     typed on one line with spaces ("1.1 1.2") count when every part is a control."""
 

@@ -3,6 +3,8 @@ covered, the gaps; platform admins set the rules below it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,9 @@ from shireito.audits import permissions, selectors, services
 from shireito.audits.forms import AuditPlanFilter, CycleRulesForm
 from shireito.core.htmx import render_page
 from shireito.core.pages import bound_form, submit
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 @login_required
@@ -53,7 +58,7 @@ def audit_plan(request):
     )
 
 
-def _save_rules(user, rules: dict[str, int], form: CycleRulesForm) -> int:
+def _save_rules(user: User, rules: dict[str, int], form: CycleRulesForm) -> int:
     """Each kind whose interval changed, set through the service; how many changed."""
     changed = 0
     for kind, interval in form.intervals().items():
