@@ -543,7 +543,7 @@ def test_an_audit_of_several_systems_shows_one_system_at_a_time(client, audit, p
     client.force_login(people["nisc-auditor"])
     # the first system by default, with a choice of the others
     html = html_of(client.get(url(audit, "results/")))
-    assert '<select id="filter-system" name="system">' in html
+    assert '<select name="system" id="id_system">' in html
     assert f'id="r-{joint.pk}-status"' in html and f'id="r-{mine.pk}-status"' not in html
     # another system chosen; an unknown one falls back to the first
     html = html_of(client.get(url(audit, "results/"), {"system": "mhlw-app"}))

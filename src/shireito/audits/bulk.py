@@ -5,6 +5,7 @@ times the database's own work, so results go in through one parameterised INSERT
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Field
 
 from shireito.audits.models import ControlResult
 
@@ -27,9 +28,15 @@ def insert_results(rows: list[tuple]) -> None:
     already adapted by ``connection.ops.adapt_datetimefield_value`` or None)."""
     meta = ControlResult._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in RESULT_FIELDS)
+    columns = ", ".join(quote(_column(name)) for name in RESULT_FIELDS)
     marks = ", ".join(["%s"] * len(RESULT_FIELDS))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10_000):
             cursor.executemany(sql, rows[start : start + 10_000])
+
+
+def _column(name: str) -> str:
+    field = ControlResult._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # the listed names are concrete columns
+    return field.column

@@ -22,12 +22,12 @@ class AuditStatus(models.TextChoices):
 
 
 # The one way forward (and the one step back, when a report sends the auditors back to work).
-STATUS_NEXT = {
+STATUS_NEXT: dict[str, str] = {
     AuditStatus.PLANNED: AuditStatus.FIELDWORK,
     AuditStatus.FIELDWORK: AuditStatus.REPORTING,
     AuditStatus.REPORTING: AuditStatus.CLOSED,
 }
-STATUS_BACK = {AuditStatus.REPORTING: AuditStatus.FIELDWORK}
+STATUS_BACK: dict[str, str] = {AuditStatus.REPORTING: AuditStatus.FIELDWORK}
 
 
 class StageKind(models.TextChoices):

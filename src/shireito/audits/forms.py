@@ -7,23 +7,35 @@ import re
 from itertools import groupby
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.audits.choices import AuditKind
+from shireito.audits.choices import AuditKind, AuditStatus, ResultStatus
 from shireito.audits.models import Audit
+from shireito.core.filters import FilterForm, SearchField, choice_filter
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.forms import DateInput
+from shireito.registry.selectors import current_fiscal_year, fiscal_year_label
 
 AUDIT_KINDS = [(value, label) for value, label in AuditKind.choices if value != "self_assessment"]
 
 
+def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """A form's field as the kind it is declared (for setting its queryset or choices)."""
+    field = form.fields[name]
+    assert isinstance(field, kind)
+    return field
+
+
+# Control ids as published may hold spaces ("2.1.1(1)-1 a)"), so a list of them is split on
+# line breaks, commas and semicolons only.
+ID_SEPARATORS = re.compile(r"[\r\n,;、，]+")
+
+
 def split_ids(text: str) -> tuple[str, ...]:
     """Control ids typed one a line or separated by commas, in order, each once."""
-    seen: dict[str, None] = {}
-    for part in re.split(r"[,\n\r]+", text or ""):
-        if part.strip():
-            seen.setdefault(part.strip(), None)
-    return tuple(seen)
+    parts = (part.strip() for part in ID_SEPARATORS.split(text or ""))
+    return tuple(dict.fromkeys(part for part in parts if part))
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -125,10 +137,10 @@ class AuditCreateForm(forms.Form):
             del self.fields["kind"]
             self.fields["auditee"].label = _("Organization")
             self.fields["lead"].label = _("Lead")
-        self.fields["auditee"].queryset = organizations
-        self.fields["systems"].set_queryset(systems)
-        self.fields["baseline"].queryset = catalogs
-        self.fields["lead"].queryset = leads
+        field_of(self, "auditee", forms.ModelChoiceField).queryset = organizations
+        field_of(self, "systems", SystemsField).set_queryset(systems)
+        field_of(self, "baseline", forms.ModelChoiceField).queryset = catalogs
+        field_of(self, "lead", forms.ModelChoiceField).queryset = leads
 
     def clean_selection(self) -> tuple[str, ...]:
         return split_ids(self.cleaned_data.get("selection", ""))
@@ -162,7 +174,7 @@ class AuditEditForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = leads
+        field_of(self, "lead", forms.ModelChoiceField).queryset = leads
 
 
 class AuditWidenForm(forms.Form):
@@ -224,3 +236,72 @@ class CycleRulesForm(forms.Form):
 
     def intervals(self) -> dict[str, int | None]:
         return {kind: self.cleaned_data.get(f"interval_{kind}") for kind in OrganizationKind.values}
+
+
+# --- the filters above the lists ---------------------------------------------------------
+
+
+class AuditListFilter(FilterForm):
+    """The audits (or self-assessments) list: search, status, kind, fiscal year. A year is any
+    plausible one (the select offers the years the user's audits have); ``self`` keeps the
+    self-assessments apart through a search."""
+
+    search = SearchField()
+    status = choice_filter(AuditStatus, label=_("Status"))
+    kind = choice_filter(AUDIT_KINDS, label=_("Kind"))
+    year = forms.IntegerField(
+        label=_("Fiscal year"), required=False, min_value=2000, max_value=2100
+    )
+
+    def __init__(self, data=None, *, years=(), self_assessment: bool = False, **kwargs):
+        super().__init__(data, **kwargs)
+        language = get_language() or "ja"
+        self.fields["year"].widget = forms.Select(
+            choices=[("", _("All")), *((y, fiscal_year_label(y, language)) for y in years)]
+        )
+        if self_assessment:
+            del self.fields["kind"]
+            # Hidden, and labelled by nothing: the component shows every field's label.
+            self.fields["self"] = forms.CharField(
+                required=False, label="", widget=forms.HiddenInput
+            )
+
+
+class AuditPlanFilter(FilterForm):
+    """The annual plan's fiscal year; the current one when none (or no plausible one) is
+    asked for."""
+
+    year = forms.IntegerField(
+        label=_("Fiscal year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def values(self) -> dict:
+        return {"year": super().values()["year"] or current_fiscal_year()}
+
+
+class ResultsFilter(FilterForm):
+    """The results sheet: one system at a time (the first by default), the auditors' result,
+    the self-assessment, a control id or title."""
+
+    system = forms.ChoiceField(label=_("System"), required=False)
+    status = choice_filter(ResultStatus, label=_("Result"), all_label=_("Any"))
+    claimed = choice_filter(ResultStatus, label=_("Self-assessment"), all_label=_("Any"))
+    search = SearchField(label=_("Control id or title"))
+
+    def __init__(self, data=None, *, systems: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(data, **kwargs)
+        systems = systems or []
+        field_of(self, "system", forms.ChoiceField).choices = systems
+        self.first_system = systems[0][0] if systems else ""
+        if len(systems) < 2:
+            # Nothing to choose: the only system is the default.
+            del self.fields["system"]
+
+    def values(self) -> dict:
+        values = super().values()
+        values["system"] = values.get("system") or self.first_system
+        return values

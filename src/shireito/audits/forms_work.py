@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shireito.audits.choices import ActionStatus, NonconformityGrade, Severity
+from shireito.audits.forms import field_of, split_ids
 from shireito.organizations.forms import DateInput
 
 IMPORT_FORMATS = [
@@ -27,14 +28,6 @@ PROGRESS_STATUSES = [
     for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.AWAITING_VERIFICATION)
 ]
 
-# Control ids as published may hold spaces ("2.1.1(1)-1 a)"), so a list of them is split on
-# line breaks, commas and semicolons only.
-ID_SEPARATORS = re.compile(r"[\r\n,;、，]+")
-
-
-def split_ids(text: str) -> list[str]:
-    return [part.strip() for part in ID_SEPARATORS.split(text or "") if part.strip()]
-
 
 class ResultsImportForm(forms.Form):
     file = forms.FileField(
@@ -45,6 +38,11 @@ class ResultsImportForm(forms.Form):
         ),
     )
     format = forms.ChoiceField(label=_("Format"), choices=IMPORT_FORMATS)
+
+
+class SystemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.name}"
 
 
 class FindingForm(forms.Form):
@@ -60,7 +58,7 @@ class FindingForm(forms.Form):
             "commas."
         ),
     )
-    systems = forms.ModelMultipleChoiceField(
+    systems = SystemChoiceField(
         label=_("Systems"),
         queryset=None,
         required=False,
@@ -77,12 +75,11 @@ class FindingForm(forms.Form):
     def __init__(self, *args, systems, resolve_controls: Callable[[list[str]], tuple], **kwargs):
         """``resolve_controls(ids)`` answers (controls found, ids not found)."""
         super().__init__(*args, **kwargs)
-        self.fields["systems"].queryset = systems
-        self.fields["systems"].label_from_instance = lambda s: f"{s.code} {s.name}"
+        field_of(self, "systems", SystemChoiceField).queryset = systems
         self._resolve_controls = resolve_controls
 
     def clean_controls(self):
-        ids = split_ids(self.cleaned_data.get("controls", ""))
+        ids = list(split_ids(self.cleaned_data.get("controls", "")))
         if len(ids) > 500:
             raise forms.ValidationError(_("Name at most 500 controls."))
         controls, unknown = self._resolve_controls(ids)
@@ -137,7 +134,7 @@ class ActionForm(forms.Form):
                     due = dt.date.fromisoformat(match[1])
                 except ValueError:
                     due = None
-            if due is None:
+            if match is None or due is None:
                 raise forms.ValidationError(
                     _("Line %(number)d: write the date as YYYY-MM-DD, then the title.")
                     % {"number": number}
@@ -222,10 +219,10 @@ class EvidenceForm(forms.Form):
         """``systems``: (code, label) pairs; ``findings``: (number, label) pairs;
         ``resolve_result(result_id=None, system="", control="")`` answers a result or None."""
         super().__init__(*args, **kwargs)
-        self.fields["system"].choices = systems
+        field_of(self, "system", forms.ChoiceField).choices = systems
         if len(systems) <= 1:
             self.fields["system"].widget = forms.HiddenInput()
-        self.fields["finding"].choices = [("", _("(none)")), *findings]
+        field_of(self, "finding", forms.ChoiceField).choices = [("", _("(none)")), *findings]
         self._resolve_result = resolve_result
 
     def clean(self):

@@ -9,13 +9,16 @@ A blank cell (or an absent OSCAL value) leaves the result's value as it is.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shireito.audits import services
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import Audit
+from shireito.audits.permissions import acts_for_a_party
 from shireito.core.problems import ProblemsError
 from shireito.standards.importers import (
     CatalogImportError,
@@ -23,6 +26,10 @@ from shireito.standards.importers import (
     load_json,
     refuse_oversized,
 )
+from shireito.standards.spreadsheet import read_rows
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 FORMATS = ("csv", "xlsx", "oscal")
 SHEET_COLUMNS = ("system", "control", "status", "note", "claimed", "claim_note")
@@ -39,14 +46,10 @@ def read_results_upload(upload) -> bytes:
     return upload.read()
 
 
-def results_import(*, actor, audit: Audit, raw: bytes, fmt: str) -> int:
+def results_import(*, actor: User | None, audit: Audit, raw: bytes, fmt: str) -> int:
     """Record the results a file holds; returns how many results changed. Problems are named
     by row and column (``row 4.status``) or JSON path, and nothing is written when there is
     one. Only the audit's parties who record results get as far as reading the file."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-
-    from shireito.audits.selectors import acts_for_a_party
-
     if not acts_for_a_party(actor, audit):
         raise PermissionDenied(_("Only the audit's parties record results."))
     if audit.is_closed:
@@ -95,8 +98,6 @@ def _scope_codes(audit: Audit) -> list[str]:
 
 
 def _sheet_entries(audit: Audit, raw: bytes, fmt: str) -> list[dict]:
-    from shireito.standards.spreadsheet import read_rows
-
     problems: list[Problem] = []
 
     def problem(path, message):
@@ -248,7 +249,7 @@ def _status_labels() -> set[str]:
 def _component_systems(read: _Reader, element: dict, path: str, codes: set[str]) -> dict:
     """Component UUID → system id, from the components' ``system-id`` (or ``system``)
     property, or a title that is a system id in scope."""
-    found = {}
+    found: dict = {}
     definitions = read.object(element, "local-definitions", path)
     if not definitions:
         return found

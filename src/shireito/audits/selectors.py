@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from shireito.accounts.selectors import user_list
 from shireito.audits.choices import (
     ActionStatus,
     AuditKind,
@@ -28,14 +31,20 @@ from shireito.audits.models import (
     Milestone,
     ScopeItem,
 )
-from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.core.models import AuditEvent
+from shireito.core.scoping import visible_organization_ids, visible_to
+from shireito.core.selectors import may_read_history
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
+from shireito.standards.models import CatalogNode
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 def audit_list(
     *,
-    user,
+    user: User,
     self_assessment: bool | None = False,
     status: str = "",
     kind: str = "",
@@ -69,7 +78,7 @@ def audit_list(
     return audits.order_by("-fiscal_year", "-number")
 
 
-def audit_get(*, user, number: str) -> Audit | None:
+def audit_get(*, user: User, number: str) -> Audit | None:
     return audit_list(user=user, self_assessment=None).filter(number=number).first()
 
 
@@ -83,7 +92,7 @@ def stages_of(audit: Audit) -> list[AuditStage]:
 
 def results_of(
     *,
-    user,
+    user: User,
     audit: Audit,
     system: str = "",
     status: str = "",
@@ -150,11 +159,9 @@ def result_summary(audit: Audit, *, column: str = "status") -> ResultSummary:
     return summary
 
 
-def baseline_controls(*, user, audit: Audit, ids) -> tuple[list, list[str]]:
+def baseline_controls(*, user: User, audit: Audit, ids) -> tuple[list, list[str]]:
     """The controls of the audit's baselines named by ``ids`` (published id or OSCAL id), in
     catalog order without repeats, and the ids that name none."""
-    from shireito.standards.models import CatalogNode
-
     ids = list(ids)
     if not ids:
         return [], []
@@ -167,7 +174,7 @@ def baseline_controls(*, user, audit: Audit, ids) -> tuple[list, list[str]]:
     return found, [i for i in dict.fromkeys(ids) if i not in known]
 
 
-def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
+def findings_of(*, user: User, audit: Audit) -> QuerySet[Finding]:
     return (
         visible_to(user, Finding.objects.filter(audit=audit))
         .prefetch_related("controls", "systems", "actions__milestones", "actions__owner")
@@ -176,11 +183,11 @@ def findings_of(*, user, audit: Audit) -> QuerySet[Finding]:
     )
 
 
-def finding_get(*, user, audit: Audit, number: int) -> Finding | None:
+def finding_get(*, user: User, audit: Audit, number: int) -> Finding | None:
     return findings_of(user=user, audit=audit).filter(number=number).first()
 
 
-def actions_of(*, user, audit: Audit | None = None) -> QuerySet[CorrectiveAction]:
+def actions_of(*, user: User, audit: Audit | None = None) -> QuerySet[CorrectiveAction]:
     actions = visible_to(
         user,
         CorrectiveAction.objects.select_related("finding__audit", "owner", "verified_by"),
@@ -190,12 +197,12 @@ def actions_of(*, user, audit: Audit | None = None) -> QuerySet[CorrectiveAction
     return actions.order_by("due_date", "pk")
 
 
-def overdue_actions(*, user, today: dt.date | None = None) -> QuerySet[CorrectiveAction]:
+def overdue_actions(*, user: User, today: dt.date | None = None) -> QuerySet[CorrectiveAction]:
     today = today or timezone.localdate()
     return actions_of(user=user).exclude(status=ActionStatus.CLOSED).filter(due_date__lt=today)
 
 
-def evidence_of(*, user, audit: Audit) -> QuerySet[Evidence]:
+def evidence_of(*, user: User, audit: Audit) -> QuerySet[Evidence]:
     return (
         visible_to(user, Evidence.objects.filter(audit=audit))
         .select_related("result__control", "result__system", "finding")
@@ -204,7 +211,7 @@ def evidence_of(*, user, audit: Audit) -> QuerySet[Evidence]:
     )
 
 
-def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int | None = None):
+def evidence_revision_get(*, user: User, audit: Audit, evidence_id: int, number: int | None = None):
     """A revision the user may download (the latest when ``number`` is None)."""
     revisions = visible_to(
         user, EvidenceRevision.objects.filter(evidence__audit=audit, evidence_id=evidence_id)
@@ -214,70 +221,73 @@ def evidence_revision_get(*, user, audit: Audit, evidence_id: int, number: int |
     return revisions.order_by("-number").first()
 
 
-# --- who may do what -----------------------------------------------------------------------
+def evidence_counts(*, user: User, audit: Audit, result_ids: Iterable[int]) -> dict[int, int]:
+    """Evidence per control result, in one grouped query."""
+    rows = (
+        visible_to(user, Evidence.objects.filter(audit=audit, result_id__in=list(result_ids)))
+        .values("result_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["result_id"]: row["n"] for row in rows}
 
 
-def _member(user, organization_id) -> bool:
-    return bool(user and user.is_authenticated and user.organization_id == organization_id)
-
-
-def may_start_audits(user) -> bool:
-    """Auditors and organisation admins start audits for their organisation (the mandate
-    engine then decides which systems); platform admins for any auditor. ``None`` is the
-    command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or user.has_role("auditor") or user.has_role("org_admin")
-
-
-def may_start_self_assessment(user) -> bool:
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or any(
-        user.has_role(r) for r in ("editor", "auditor", "org_admin")
+def revisions_of(*, user: User, evidence: Evidence) -> QuerySet[EvidenceRevision]:
+    """A piece of evidence's revisions, newest first."""
+    return (
+        visible_to(user, EvidenceRevision.objects.filter(evidence=evidence))
+        .select_related("uploaded_by")
+        .order_by("-number")
     )
 
 
-def acts_as_auditor(user, audit: Audit) -> bool:
-    """The auditor's side: its auditors and organisation admins (for a self-assessment, the
-    organisation's own editors and auditors check themselves)."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    if audit.is_self_assessment:
-        return _member(user, audit.auditee_id) and any(
-            user.has_role(r) for r in ("editor", "auditor", "org_admin")
-        )
-    return _member(user, audit.auditor_id) and (
-        user.has_role("auditor") or user.has_role("org_admin")
+def evidence_item_get(*, user: User, audit: Audit, evidence_id: int) -> Evidence | None:
+    return (
+        evidence_of(user=user, audit=audit)
+        .prefetch_related("revisions__uploaded_by")
+        .filter(pk=evidence_id)
+        .first()
     )
 
 
-def acts_as_auditee(user, audit: Audit) -> bool:
-    """The auditee's side: its editors, auditors and organisation admins answer the audit
-    (self-assessment, evidence, corrective actions)."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
-    return _member(user, audit.auditee_id) and any(
-        user.has_role(r) for r in ("editor", "auditor", "org_admin")
-    )
+def result_find(
+    *,
+    user: User,
+    audit: Audit,
+    result_id: int | None = None,
+    system: str = "",
+    control: str = "",
+) -> ControlResult | None:
+    """One result of the audit, by id or by system code and control id (published or OSCAL);
+    ``None`` when none or more than one match."""
+    results = visible_to(user, ControlResult.objects.filter(audit=audit))
+    if result_id is not None:
+        return results.filter(pk=result_id).first()
+    matches = results.filter(Q(control__label=control) | Q(control__oscal_id=control))
+    if system:
+        matches = matches.filter(system__code=system)
+    found = list(matches[:2])
+    return found[0] if len(found) == 1 else None
 
 
-def acts_for_a_party(user, audit: Audit) -> bool:
-    """Either side: what both the auditors and the audited organisation do (attach evidence,
-    plan corrective actions, bring results in)."""
-    return acts_as_auditor(user, audit) or acts_as_auditee(user, audit)
+def finding_choices(*, user: User, audit: Audit) -> list[tuple[int, str]]:
+    """(number, label and title) of the audit's findings, for a form's choice."""
+    findings = visible_to(user, audit.findings.all()).order_by("number")
+    return [(f.number, f"{f.label} {f.title}") for f in findings]
+
+
+def finding_visible(*, user: User | None, finding: Finding) -> bool:
+    """Whether the user (``None``: the system) may see this finding."""
+    return user is None or visible_to(user, Finding.objects.filter(pk=finding.pk)).exists()
+
+
+def action_get(*, user: User, audit: Audit, action_id: int) -> CorrectiveAction | None:
+    return actions_of(user=user, audit=audit).filter(pk=action_id).first()
+
+
+def stage_get(*, audit: Audit, stage: str) -> AuditStage | None:
+    """A stage of an audit the user has already been allowed to see."""
+    return audit.stages.filter(stage=stage).select_related("audit").first()
 
 
 # --- the annual audit plan -----------------------------------------------------------------
@@ -308,7 +318,7 @@ class PlanEntry:
         return self.due and not self.covered
 
 
-def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
+def audit_plan(*, user: User, fiscal_year: int) -> list[PlanEntry]:
     """Which organisations are due a security audit in ``fiscal_year`` under the cycle rules
     (due when their last audit that went ahead is ``interval`` or more years back, or never),
     which are covered by an audit of that year, and so the gaps. Lists the organisations whose
@@ -319,12 +329,12 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
         return []
     today = timezone.localdate()
     visible_ids = visible_organization_ids(user, InformationSystem)
-    organizations = Organization.objects.filter(kind__in=list(rules)).filter(
+    candidates = Organization.objects.filter(kind__in=list(rules)).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     )
-    if visible_ids is not ALL:
-        organizations = organizations.filter(pk__in=visible_ids)
-    organizations = list(organizations.order_by("kind", "code"))
+    if isinstance(visible_ids, set):
+        candidates = candidates.filter(pk__in=visible_ids)
+    organizations = list(candidates.order_by("kind", "code"))
     ids = [o.pk for o in organizations]
     audits = Audit.objects.filter(
         kind__in=PLAN_KINDS, auditee_id__in=ids, fiscal_year__lte=fiscal_year
@@ -382,13 +392,10 @@ def audit_plan(*, user, fiscal_year: int) -> list[PlanEntry]:
     return entries
 
 
-def audit_history(*, user, audit: Audit) -> QuerySet:
+def audit_history(*, user: User, audit: Audit) -> QuerySet:
     """The audit trail of one audit and what it holds (findings, actions, milestones,
     evidence), for its parties who may read history. Its events belong to the auditee in the
     log; the audit's other parties read them here, as the audit is theirs too."""
-    from shireito.core.models import AuditEvent
-    from shireito.core.selectors import may_read_history
-
     if not may_read_history(user) or audit_get(user=user, number=audit.number) is None:
         return AuditEvent.objects.none()
     findings = list(audit.findings.values_list("pk", flat=True))
@@ -412,7 +419,7 @@ def audit_history(*, user, audit: Audit) -> QuerySet:
     return AuditEvent.objects.filter(condition).order_by("-sequence")
 
 
-def cycle_rules(user) -> dict[str, int]:
+def cycle_rules(user: User) -> dict[str, int]:
     """How often each kind of organisation is due an audit (years), by kind."""
     if not (user and user.is_authenticated):
         return {}
@@ -428,7 +435,7 @@ class ControlAcrossAudits:
     count: int
 
 
-def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAudits:
+def control_across_audits(*, user: User, control, limit: int = 20) -> ControlAcrossAudits:
     """Results of one catalog control in every audit the user may see: counts by status and
     the latest ones (newest fiscal year first). Two queries whatever the number of audits."""
     results = visible_to(user, ControlResult.objects.filter(control=control))
@@ -438,5 +445,34 @@ def control_across_audits(*, user, control, limit: int = 20) -> ControlAcrossAud
             "-audit__fiscal_year", "-audit__number", "system__code"
         )[:limit]
     )
-    totals = [(label, counts.get(value, 0)) for value, label in ResultStatus.choices]
+    totals = [(str(label), counts.get(value, 0)) for value, label in ResultStatus.choices]
     return ControlAcrossAudits(totals=totals, recent=recent, count=sum(counts.values()))
+
+
+def scope_systems(audit: Audit) -> QuerySet[InformationSystem]:
+    """The systems in the audit's scope, by code."""
+    return InformationSystem.objects.filter(pk__in=audit.scope_items.values("system_id")).order_by(
+        "code"
+    )
+
+
+def lead_choices(
+    *,
+    user: User,
+    organization: Organization,
+    self_assessment: bool = False,
+    keep: int | None = None,
+) -> QuerySet:
+    """Who may lead: the auditing body's active auditors; for a self-assessment, any active
+    member. (An audit NISC entrusts to IPA is led by an IPA auditor whom IPA names on the
+    audit's edit page: NISC does not see IPA's people.) ``keep`` (the current lead's id)
+    stays choosable even after losing the role, so saving other fields never drops them."""
+    role = "" if self_assessment else "auditor"
+    leads = user_list(user=user, organization_code=organization.code, role=role).filter(
+        is_active=True
+    )
+    if keep is None:
+        return leads
+    return leads.model.objects.filter(Q(pk__in=leads.values("pk")) | Q(pk=keep)).order_by(
+        "username"
+    )

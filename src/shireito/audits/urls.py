@@ -1,11 +1,11 @@
 from django.urls import path
 
-from shireito.audits import views, views_work
+from shireito.audits import views
 
 app_name = "audits"
 
 urlpatterns = [
-    # The engagement (views.py)
+    # The engagement
     path("", views.audit_list, name="list"),
     path("plan/", views.audit_plan, name="plan"),
     path("new/", views.audit_create, name="create"),
@@ -19,28 +19,28 @@ urlpatterns = [
     path("<str:number>/report.pdf", views.audit_report_pdf, name="report_pdf"),
     path("<str:number>/oscal-ar.json", views.audit_oscal_ar, name="oscal_ar"),
     path("<str:number>/oscal-poam.json", views.audit_oscal_poam, name="oscal_poam"),
-    # The work inside it (views_work.py)
-    path("<str:number>/results/", views_work.results_entry, name="results"),
-    path("<str:number>/results/import/", views_work.results_import, name="results_import"),
-    path("<str:number>/findings/new/", views_work.finding_create, name="finding_create"),
-    path("<str:number>/findings/<int:finding>/", views_work.finding_detail, name="finding"),
-    path("<str:number>/findings/<int:finding>/edit/", views_work.finding_edit, name="finding_edit"),
+    # The work inside it
+    path("<str:number>/results/", views.results_entry, name="results"),
+    path("<str:number>/results/import/", views.results_import, name="results_import"),
+    path("<str:number>/findings/new/", views.finding_create, name="finding_create"),
+    path("<str:number>/findings/<int:finding>/", views.finding_detail, name="finding"),
+    path("<str:number>/findings/<int:finding>/edit/", views.finding_edit, name="finding_edit"),
     path(
         "<str:number>/findings/<int:finding>/follow-up/",
-        views_work.finding_follow_up,
+        views.finding_follow_up,
         name="finding_follow_up",
     ),
     path(
         "<str:number>/findings/<int:finding>/actions/new/",
-        views_work.action_create,
+        views.action_create,
         name="action_create",
     ),
-    path("<str:number>/actions/<int:action>/", views_work.action_detail, name="action"),
-    path("<str:number>/evidence/", views_work.evidence_list, name="evidence"),
-    path("<str:number>/evidence/<int:evidence>/", views_work.evidence_detail, name="evidence_item"),
+    path("<str:number>/actions/<int:action>/", views.action_detail, name="action"),
+    path("<str:number>/evidence/", views.evidence_list, name="evidence"),
+    path("<str:number>/evidence/<int:evidence>/", views.evidence_detail, name="evidence_item"),
     path(
         "<str:number>/evidence/<int:evidence>/r<int:revision>/download/",
-        views_work.evidence_download,
+        views.evidence_download,
         name="evidence_download",
     ),
 ]

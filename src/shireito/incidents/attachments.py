@@ -1,6 +1,6 @@
 """Files attached to an incident report: checked (size, declared type against the file's own
-signature), stored once by SHA-256 under ``<media root>/incident-files/`` with the same store
-as audit evidence (``audits.evidence``), and served only through a scoped lookup.
+signature), stored once by SHA-256 under ``<media root>/incident-files/`` in the file store audit evidence
+uses too (``core.filestore``), and served only through a scoped lookup.
 
 The reporter attaches files to its report, and so do the incident handlers of the hop that has
 the report now. Once the report is submitted its files are kept for good; in a draft the
@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shireito.audits import evidence as store
+from shireito.core import filestore as store
 from shireito.core.services import audited_create, audited_delete, is_unstorable
 from shireito.incidents.choices import ReportStatus
 from shireito.incidents.models import Attachment, IncidentReport
@@ -76,7 +76,7 @@ def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment
         )
     filename = _filename(upload)
     root = store_root()
-    received = store._receive(upload, root=root, limit=max_bytes())
+    received = store.receive(upload, root=root, limit=max_bytes())
     try:
         content_type = store.check_file(filename, received.head, ACCEPTED)
         with transaction.atomic():
@@ -95,9 +95,9 @@ def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment
                     uploaded_by_organization=getattr(actor, "organization", None),
                 ),
             )
-            transaction.on_commit(lambda: store._place(received, root))
+            transaction.on_commit(lambda: store.place(received, root))
     except BaseException:
-        store._discard(received.temporary)
+        store.discard(received.temporary)
         raise
     return attachment
 
@@ -106,7 +106,7 @@ def _forget(sha256: str) -> None:
     """Remove a stored file no attachment names any more (asked again under the store's lock,
     after the deletion has committed)."""
     root = store_root()
-    with store._store_lock(root):
+    with store.store_lock(root):
         if Attachment.objects.filter(sha256=sha256).exists():
             return
         with suppress(FileNotFoundError):

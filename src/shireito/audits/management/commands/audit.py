@@ -6,8 +6,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shireito.audits import exporters
 from shireito.audits.choices import AuditKind, AuditStatus
 from shireito.audits.models import Audit
+from shireito.audits.report import render_report_pdf
 
 EXPORT_FORMATS = ("oscal-ar", "oscal-poam", "pdf")
 
@@ -58,8 +60,6 @@ class Command(BaseCommand):
             raise CommandError(f"No audit {options['number']!r}.")
         fmt = options["format"]
         if fmt == "pdf":
-            from shireito.audits.report import render_report_pdf
-
             data = render_report_pdf(audit, language=options["language"] or settings.LANGUAGE_CODE)
             if options["output"]:
                 _write(options["output"], data)
@@ -67,8 +67,6 @@ class Command(BaseCommand):
                 out = self.stdout._out
                 getattr(out, "buffer", out).write(data)
             return
-        from shireito.audits import exporters
-
         try:
             document = (
                 exporters.export_assessment_results(audit)

@@ -1,15 +1,5 @@
-"""OSCAL JSON export of an audit: its assessment results (one OSCAL finding per control result,
-and our own findings with their risks) and its plan of action and milestones (POA&M).
-
-Documents are plain dicts built from a handful of queries, never one per row: an audit holds up
-to some thousand results per system. Every UUID is a version-5 UUID derived from stable keys
-(audit number, system code, control id, finding number), so exporting the same audit twice gives
-the same document except for ``last-modified``, and the same finding, party or component keeps
-its UUID from the assessment results to the POA&M, as OSCAL asks of per-subject identifiers.
-
-Our own vocabulary (the five-valued result, severity, grade, statuses) travels as properties in
-``NS``, beside the nearest OSCAL value, so nothing is lost when OSCAL's words are coarser.
-"""
+"""What both OSCAL exports share: identifiers, parties, components, catalogs, and the
+audit's data read once."""
 
 from __future__ import annotations
 
@@ -21,7 +11,7 @@ from collections import defaultdict
 from django.utils import timezone, translation
 
 from shireito.audits.choices import ActionStatus, FindingStatus, NonconformityGrade, ResultStatus
-from shireito.audits.models import Audit, ControlResult, CorrectiveAction, Evidence, Finding
+from shireito.audits.models import Audit, CorrectiveAction, Evidence, Finding
 from shireito.standards.exporters import OSCAL_VERSION
 from shireito.standards.models import Catalog
 
@@ -55,7 +45,7 @@ RESULT_STATUS_TO_OSCAL: dict[str, tuple[str, str, str | None]] = {
 }
 
 # A remediation's lifecycle: done (even if not yet verified) is "completed"; the rest "planned".
-_ACTION_LIFECYCLE = {
+_ACTION_LIFECYCLE: dict[str, str] = {
     ActionStatus.PLANNED: "planned",
     ActionStatus.IN_PROGRESS: "planned",
     ActionStatus.AWAITING_VERIFICATION: "completed",
@@ -213,7 +203,7 @@ class _Audit:
         return roles
 
     def organizations(self) -> list:
-        found = {}
+        found: dict = {}
         for organization in [
             self.audit.auditor,
             self.audit.auditee,
@@ -362,12 +352,14 @@ class _Audit:
         controls = sorted(finding.controls.all(), key=lambda c: (c.catalog_id, c.position))
         # an observation-grade finding is an opportunity to improve, not a nonconformity
         failed = finding.grade != NonconformityGrade.OBSERVATION
-        target = {
+        target: dict = {
             "type": "objective-id",
             "target-id": controls[0].oscal_id if controls else f"finding-{finding.number}",
-            "status": {"state": "not-satisfied" if failed else "satisfied"},
+            "status": {
+                "state": "not-satisfied" if failed else "satisfied",
+                "reason": "fail" if failed else "other",
+            },
         }
-        target["status"]["reason"] = "fail" if failed else "other"
         if not controls:
             target["remarks"] = "This finding is not tied to a control of the baseline."
         props = _props(
@@ -411,223 +403,7 @@ def _evidence_by_result(audit: Audit) -> dict[int, list[dict]]:
                 ("revision", latest.number),
                 ("effective-date", latest.effective_date.isoformat()),
             )
+        if evidence.result_id is None:  # only evidence of a result is selected above
+            continue
         found[evidence.result_id].append(_with({"description": evidence.title}, "props", props))
     return found
-
-
-def export_assessment_results(audit: Audit) -> dict:
-    """The audit as an OSCAL assessment-results document (JSON-ready dict): one result for the
-    audit period, one OSCAL finding and one observation per control result, and our findings
-    with their risks."""
-    data = _Audit(audit)
-    audit = data.audit
-    number = audit.number
-    origin = data.origin()
-    components = {item.system_id: _uuid("system", item.system.code) for item in data.scope}
-
-    # only what the documents carry: a control's prose and parameters would be read thousands
-    # of times over for nothing
-    results = list(
-        ControlResult.objects.filter(audit=audit)
-        .select_related("system", "control")
-        .only(
-            *("status", "claimed", "note", "claim_note", "previous_status", "updated_at"),
-            *("system__code", "control__oscal_id", "control__label", "control__title"),
-            *("control__catalog", "control__position"),
-        )
-        .order_by("system__code", "position", "id")
-    )
-    data.add_catalogs({result.control.catalog_id for result in results})
-    evidence = _evidence_by_result(audit)
-    status_labels = _english_labels(ResultStatus)
-    catalog_keys = {pk: catalog.key for pk, catalog in data.catalogs.items()}
-
-    # our findings that cover a control on a system (no systems named: every system)
-    risks_by_control: dict[int, list[tuple[set[int], str]]] = defaultdict(list)
-    for finding in data.findings:
-        systems = {s.pk for s in finding.systems.all()}
-        for control in finding.controls.all():
-            risks_by_control[control.pk].append((systems, data.risk_uuid[finding.pk]))
-
-    observations: list[dict] = []
-    findings: list[dict] = []
-    observations_by_control: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    reviewed: dict[int, dict[str, None]] = defaultdict(dict)
-    for result in results:
-        system, control = result.system, result.control
-        key = (number, "result", system.code, catalog_keys[control.catalog_id], control.oscal_id)
-        observation_uuid = _uuid(*key, "observation")
-        observations_by_control[control.pk].append((system.pk, observation_uuid))
-        reviewed[control.catalog_id][control.oscal_id] = None
-        files = evidence.get(result.pk, [])
-        observation = {
-            "uuid": observation_uuid,
-            "title": _line(f"{control.label} {system.code}"),
-            "description": result.note or status_labels[result.status],
-            "props": _props(
-                ("result", result.status),
-                ("claimed", result.claimed),
-                ("previous-result", result.previous_status),
-            ),
-            # the auditor examined evidence when there is some; otherwise we do not know how
-            "methods": ["EXAMINE"] if files else ["UNKNOWN"],
-            "types": ["control-objective"],
-            "origins": [origin],
-            "collected": _stamp(result.updated_at or audit.updated_at),
-        }
-        if system.pk in components:
-            observation["subjects"] = [{"subject-uuid": components[system.pk], "type": "component"}]
-        _with(observation, "relevant-evidence", files)
-        if result.claim_note:
-            observation["remarks"] = result.claim_note
-        observations.append(observation)
-
-        state, reason, implementation = RESULT_STATUS_TO_OSCAL[result.status]
-        target = {
-            "type": "objective-id",
-            "target-id": control.oscal_id,
-            "props": _props(("result", result.status)),
-            "status": {"state": state, "reason": reason},
-        }
-        if implementation:
-            target["implementation-status"] = {"state": implementation}
-        risks = [
-            {"risk-uuid": risk}
-            for systems, risk in risks_by_control.get(control.pk, [])
-            if not systems or system.pk in systems
-        ]
-        finding = {
-            "uuid": _uuid(*key),
-            "title": _line(f"{control.label} {_line(control.title, '')} ({system.code})"),
-            "description": result.note or status_labels[result.status],
-            "props": _props(("system-id", system.code), ("control-label", control.label)),
-            "origins": [origin],
-            "target": target,
-            "related-observations": [{"observation-uuid": observation_uuid}],
-        }
-        findings.append(_with(finding, "related-risks", risks))
-
-    risks = []
-    for our in data.findings:
-        systems = {s.pk for s in our.systems.all()}
-        related = [
-            observation_uuid
-            for control in our.controls.all()
-            for system_pk, observation_uuid in observations_by_control.get(control.pk, [])
-            if not systems or system_pk in systems
-        ]
-        findings.append(data.audit_finding(our, related))
-        risks.append(data.risk(our))
-
-    result_element: dict = {
-        "uuid": _uuid(number, "result"),
-        "title": _line(audit.title),
-        "description": audit.method or _line(f"{number} {audit.title}"),
-        "start": _moment(audit.period_start),
-        "end": _moment(audit.period_end, end=True),
-        "props": _props(("audit-status", audit.status)),
-    }
-    if data.components:
-        result_element["local-definitions"] = {"components": data.components}
-    result_element["reviewed-controls"] = {
-        "control-selections": _control_selections(data, reviewed)
-    }
-    if audit.conclusion:
-        result_element["attestations"] = [
-            {
-                "responsible-parties": [
-                    {"role-id": "auditor", "party-uuids": [data.party_uuid(audit.auditor)]}
-                ],
-                "parts": [{"name": "conclusion", "ns": NS, "prose": audit.conclusion}],
-            }
-        ]
-    _with(result_element, "observations", observations)
-    _with(result_element, "risks", risks)
-    _with(result_element, "findings", findings)
-
-    document = {
-        "uuid": _uuid(number, "assessment-results"),
-        "metadata": data.metadata(f"{number} {audit.title}"),
-        # We keep no OSCAL assessment plan, but import-ap is required. A bare "#" would point
-        # nowhere; OSCAL lets href be a fragment naming a back-matter resource, so it names a
-        # resource describing the audit as planned (its method and period).
-        "import-ap": {
-            "href": f"#{data.plan_uuid}",
-            "remarks": "No OSCAL assessment plan exists; the back-matter resource describes "
-            "the audit as planned.",
-        },
-        "results": [result_element],
-        "back-matter": data.back_matter(),
-    }
-    return {"assessment-results": document}
-
-
-def _control_selections(data: _Audit, reviewed: dict[int, dict[str, None]]) -> list[dict]:
-    """The controls with results, one selection per catalog in reading order; before any
-    result is recorded, the whole baseline as planned."""
-    selections = []
-    for catalog_id, ids in sorted(reviewed.items(), key=lambda pair: data.catalogs[pair[0]].key):
-        catalog = data.catalogs[catalog_id]
-        selections.append(
-            {
-                "description": _line(str(catalog), catalog.key),
-                "links": [{"href": f"#{_uuid('catalog', catalog.key)}", "rel": "reference"}],
-                "include-controls": [{"control-id": oscal_id} for oscal_id in ids],
-            }
-        )
-    if not selections:
-        baseline = data.audit.baseline
-        selections.append(
-            {
-                "description": _line(str(baseline), baseline.key),
-                "links": [{"href": f"#{_uuid('catalog', baseline.key)}", "rel": "reference"}],
-                "include-all": {},
-                "remarks": "No control results are recorded yet.",
-            }
-        )
-    return selections
-
-
-def export_poam(audit: Audit) -> dict:
-    """The audit's corrective actions as an OSCAL plan-of-action-and-milestones document
-    (JSON-ready dict): one POA&M item per corrective action, pointing at the finding and the
-    risk it answers; milestones are milestone tasks of the action's remediation.
-
-    Raises ``EmptyPlanError`` when the audit has no corrective action, since an OSCAL POA&M
-    must hold at least one item."""
-    data = _Audit(audit)
-    audit = data.audit
-    number = audit.number
-    answered = [f for f in data.findings if f.actions.all()]
-    if not answered:
-        raise EmptyPlanError(f"Audit {number} has no corrective actions to plan.")
-
-    items = []
-    for finding in answered:
-        for action in finding.actions.all():
-            items.append(
-                {
-                    "uuid": _uuid(number, "poam-item", action.pk),
-                    "title": _line(action.title),
-                    "description": action.description or action.title,
-                    "props": _props(("finding-number", finding.label)) + data.action_props(action),
-                    "related-findings": [{"finding-uuid": data.finding_uuid[finding.pk]}],
-                    "related-risks": [{"risk-uuid": data.risk_uuid[finding.pk]}],
-                }
-            )
-    document: dict = {
-        "uuid": _uuid(number, "poam"),
-        "metadata": data.metadata(f"{number} {audit.title}: plan of action and milestones"),
-    }
-    # No OSCAL SSP exists for our systems, so instead of an import-ssp pointing nowhere the
-    # POA&M names its system by our system id and defines the systems in local-definitions,
-    # which OSCAL provides for POA&Ms delivered without an SSP. With several systems in scope
-    # the first (by id) names the plan; all of them are components.
-    if data.scope:
-        document["system-id"] = {"identifier-type": NS, "id": data.scope[0].system.code}
-        document["local-definitions"] = {"components": data.components}
-    document["risks"] = [data.risk(finding) for finding in answered]
-    document["findings"] = [data.audit_finding(finding) for finding in answered]
-    document["poam-items"] = items
-    document["back-matter"] = data.back_matter()
-    return {"plan-of-action-and-milestones": document}

@@ -1,0 +1,43 @@
+"""An audit's exports over the API: OSCAL assessment results, OSCAL POA&M, the report."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Query
+
+from shireito.audits import downloads, exporters
+from shireito.audits.api.common import (
+    audit_or_404,
+    router,
+)
+from shireito.audits.schemas import (
+    ExportFormat,
+)
+
+# --- exports -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/audits/{number}/export",
+    operation_id="audits_export",
+    summary="Export an audit: OSCAL assessment results, OSCAL POA&M (JSON) or the report (PDF)",
+    response={200: None},
+)
+def audits_export(request, number: str, query: Query[ExportFormat]):
+    audit = audit_or_404(request, number)
+    if query.format == "pdf":
+        language = query.language or translation.get_language() or "ja"
+        return downloads.report_pdf(audit, language=language)
+    if query.format == "oscal-ar":
+        document = exporters.export_assessment_results(audit)
+    else:
+        try:
+            document = exporters.export_poam(audit)
+        except exporters.EmptyPlanError as exc:
+            raise ValidationError(
+                {"format": _("This audit has no corrective actions to put in a POA&M.")}
+            ) from exc
+    return HttpResponse(json.dumps(document, ensure_ascii=False), content_type="application/json")

@@ -1,0 +1,149 @@
+"""An audit's control results over the API: read, recorded in bulk, imported, summed up."""
+
+from ninja import File, Form, Query
+from ninja.files import UploadedFile
+
+from shireito.audits import importers, selectors, services
+from shireito.audits.api.common import (
+    RESULT_COLUMNS,
+    RESULT_FIELDS,
+    audit_or_404,
+    router,
+)
+from shireito.audits.choices import ResultStatus
+from shireito.audits.schemas import (
+    AuditSummaryOut,
+    ChangedOut,
+    ResultFilters,
+    ResultsImportIn,
+    ResultsIn,
+    ResultsPage,
+)
+from shireito.core.pagination import MAX_ID
+from shireito.core.problems import Problem
+
+# --- results -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/audits/{number}/results",
+    response=ResultsPage,
+    operation_id="audit_results_list",
+    summary="An audit's control results in catalog order (up to 5,000 a page)",
+)
+def audit_results_list(request, number: str, filters: Query[ResultFilters]):
+    audit = audit_or_404(request, number)
+    results = selectors.results_of(
+        user=request.auth,
+        audit=audit,
+        system=filters.system,
+        status=filters.status or "",
+        claimed=filters.claimed or "",
+        search=filters.search.strip()[:200],
+    )
+    if filters.offset + filters.limit > MAX_ID:
+        rows = []  # past any page there can be; the database refuses such an offset
+    else:
+        rows = results.values(*RESULT_FIELDS, **RESULT_COLUMNS)[
+            filters.offset : filters.offset + filters.limit
+        ]
+    items = [
+        {
+            "id": row["id"],
+            "system": row["system_code"],
+            "control": row["control_label"],
+            "control_id": row["control_oscal_id"],
+            "title": row["control_title"],
+            "status": row["status"],
+            "note": row["note"],
+            "claimed": row["claimed"],
+            "claim_note": row["claim_note"],
+            "previous_status": row["previous_status"],
+            "updated_at": row["updated_at"],
+        }
+        for row in rows
+    ]
+    count = len(items)
+    if filters.offset or count == filters.limit:
+        count = results.count()
+    return {"items": items, "count": count}
+
+
+def _in_body(problem: Problem) -> Problem:
+    """The service numbers entries from ``$``; over the API they sit under ``results``."""
+    if problem.path.startswith("$["):
+        return Problem("$.results" + problem.path[1:], problem.message)
+    return problem
+
+
+@router.patch(
+    "/audits/{number}/results",
+    response=ChangedOut,
+    operation_id="audit_results_record",
+    summary=(
+        "Record many results at once (by id, or by system and control): all or nothing, "
+        "problems named by JSON path"
+    ),
+)
+def audit_results_record(request, number: str, payload: ResultsIn):
+    audit = audit_or_404(request, number)
+    entries = [entry.dict(exclude_unset=True) for entry in payload.results]
+    try:
+        changed = services.results_record(actor=request.auth, audit=audit, entries=entries)
+    except services.ProblemsError as exc:
+        raise services.ProblemsError(
+            [_in_body(p) for p in exc.problems], location=exc.location
+        ) from exc
+    return {"changed": changed}
+
+
+@router.post(
+    "/audits/{number}/results/import",
+    response=ChangedOut,
+    operation_id="audit_results_import",
+    summary=(
+        "Import results from CSV or XLSX (system, control, status, note, claimed, claim_note) "
+        "or OSCAL assessment results; all or nothing"
+    ),
+)
+def audit_results_import(
+    request, number: str, file: File[UploadedFile], data: Form[ResultsImportIn]
+):
+    audit = audit_or_404(request, number)
+    changed = importers.results_import(
+        actor=request.auth,
+        audit=audit,
+        raw=importers.read_results_upload(file),
+        fmt=data.format,
+    )
+    return {"changed": changed}
+
+
+def _summary(summary) -> dict:
+    return {
+        "by_system": [
+            {
+                "system": code,
+                "counts": {status: counts[status] for status in ResultStatus.values},
+                "total": sum(counts.values()),
+            }
+            for code, counts in sorted(summary.by_system.items())
+        ],
+        "totals": {status: summary.total[status] for status in ResultStatus.values},
+        "count": summary.count,
+        "assessed": summary.assessed,
+    }
+
+
+@router.get(
+    "/audits/{number}/summary",
+    response=AuditSummaryOut,
+    operation_id="audit_results_summary",
+    summary="Results counted per system and status: the auditors' and the self-assessment",
+)
+def audit_results_summary(request, number: str):
+    audit = audit_or_404(request, number)
+    return {
+        "results": _summary(selectors.result_summary(audit, column="status")),
+        "claims": _summary(selectors.result_summary(audit, column="claimed")),
+    }

@@ -1,0 +1,59 @@
+"""The files an audit hands out, the same from its pages and its API: an evidence revision,
+the report as PDF, the OSCAL documents. Each is a ``core.pages.file_response`` (attachment,
+never sniffed, never cached)."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, TYPE_CHECKING, Any
+
+from django.http import HttpResponseBase
+
+from shireito.audits import evidence, selectors
+from shireito.audits.models import Audit, EvidenceRevision
+from shireito.audits.report import render_report_pdf
+from shireito.core.pages import file_response, get_or_404, id_or_404
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+
+def evidence_download(
+    user: User, audit: Audit, *, evidence_id: Any, number: Any
+) -> HttpResponseBase:
+    """One revision of a piece of evidence the user may see, or 404 (also when its file has
+    gone from the store)."""
+    found = get_or_404(
+        selectors.evidence_revision_get(
+            user=user, audit=audit, evidence_id=id_or_404(evidence_id), number=id_or_404(number)
+        )
+    )
+    return file_response(
+        get_or_404(_opened(found)),
+        filename=found.filename or f"evidence-{found.evidence_id}-r{found.number}",
+        content_type=found.content_type,
+    )
+
+
+def _opened(revision: EvidenceRevision) -> IO[bytes] | None:
+    """The revision's file, or None when it has gone from the store."""
+    try:
+        return evidence.open_blob(revision)
+    except FileNotFoundError:
+        return None
+
+
+def report_pdf(audit: Audit, *, language: str) -> HttpResponseBase:
+    return file_response(
+        render_report_pdf(audit, language=language),
+        filename=f"{audit.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def json_download(data: dict, *, filename: str) -> HttpResponseBase:
+    return file_response(
+        json.dumps(data, ensure_ascii=False, indent=2).encode(),
+        filename=filename,
+        content_type="application/json",
+    )

@@ -1,0 +1,205 @@
+"""A store of uploaded files kept once by SHA-256 under the media root, one area per use
+(audit evidence, incident attachments): checked (size, declared type against the file's own
+signature), and written together with the rows that name them.
+
+An upload is streamed to a temporary file beside the store (``receive``) and moved under its
+hash only once the transaction that records it has committed (``place``; a failed one calls
+``discard``). Moving a file into place and removing one nothing names any more (``forget``)
+take the same lock, so a deletion never removes a file that an upload of the same bytes has
+just been recorded against. The store knows no app: each caller names its area, what it
+accepts and how large, and how to ask whether a hash is still named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+try:  # POSIX; elsewhere the store goes without the lock
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# The platform's upload limit is set under the name it had when evidence was the only store.
+MAX_BYTES_SETTING = "SHIREITO_EVIDENCE_MAX_BYTES"
+# A temporary upload older than this was left by a transaction rolled back outside ours.
+STALE_UPLOAD_SECONDS = 24 * 60 * 60
+UPLOAD_PREFIX = ".upload-"
+HEAD_BYTES = 4096
+
+# Accepted files: extension → (content type, how to recognise the bytes; None for UTF-8 text).
+Accepted = dict[str, tuple[str, tuple[bytes, ...] | None]]
+_ZIP = (b"PK\x03\x04",)
+ACCEPTED: Accepted = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP),
+    "zip": ("application/zip", _ZIP),
+    "txt": ("text/plain; charset=utf-8", None),
+    "csv": ("text/csv; charset=utf-8", None),
+    "json": ("application/json", None),
+}
+
+
+def max_bytes(setting: str = MAX_BYTES_SETTING) -> int:
+    """The largest upload accepted, from ``setting`` (the platform's limit by default)."""
+    return int(getattr(settings, setting, DEFAULT_MAX_BYTES))
+
+
+def store_root(area: str) -> Path:
+    """The directory of one area of the store under the media root."""
+    return Path(settings.MEDIA_ROOT) / area
+
+
+def blob_path(sha256: str, root: Path) -> Path:
+    return root / sha256[:2] / sha256
+
+
+def check_file(filename: str, head: bytes, accepted: Accepted | None = None) -> str:
+    """The content type for an accepted file, or a ValidationError saying why not. Text types
+    must be UTF-8 without NUL; binary types must start with their format's signature."""
+    accepted = ACCEPTED if accepted is None else accepted
+    name = Path(filename or "").name
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in accepted:
+        raise ValidationError(
+            {
+                "file": _("Files of this type are not accepted; use one of: %s.")
+                % ", ".join(sorted(accepted))
+            }
+        )
+    content_type, signatures = accepted[extension]
+    if signatures is None:
+        _check_text(head)
+    elif not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError({"file": _("The file's content is not a .%s file.") % extension})
+    return content_type
+
+
+def _check_text(head: bytes) -> None:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the head is not an error.
+        if error.start < len(head) - 4:
+            raise ValidationError({"file": _("The file is not UTF-8 text.")}) from error
+        text = head[: error.start].decode("utf-8")
+    if "\x00" in text:
+        raise ValidationError({"file": _("The file is not UTF-8 text.")})
+
+
+@dataclass(frozen=True)
+class Received:
+    """An upload streamed to a temporary file, not yet in the store."""
+
+    temporary: str
+    sha256: str
+    size: int
+    head: bytes
+
+
+@contextmanager
+def store_lock(root: Path) -> Iterator[None]:
+    """One lock over an area for placing and removing files (held for a few syscalls)."""
+    root.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with open(root / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def discard(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def sweep_stale_uploads(root: Path) -> None:
+    """Temporary files whose transaction was rolled back by a caller around ours."""
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    for path in root.glob(UPLOAD_PREFIX + "*"):
+        with suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def receive(upload: Any, *, root: Path, limit: int) -> Received:
+    """Stream the upload to a temporary file in the area at ``root`` while hashing it,
+    refusing it as soon as it is larger than ``limit``. Nothing is in the store yet: see
+    ``place``."""
+    root.mkdir(parents=True, exist_ok=True)
+    sweep_stale_uploads(root)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    descriptor, temporary = tempfile.mkstemp(dir=root, prefix=UPLOAD_PREFIX)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(
+                        {
+                            "file": _("The file is larger than %(limit)d MB.")
+                            % {"limit": limit // (1024 * 1024)}
+                        }
+                    )
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError({"file": _("The file is empty.")})
+    except BaseException:
+        discard(temporary)
+        raise
+    return Received(temporary=temporary, sha256=digest.hexdigest(), size=size, head=head)
+
+
+def place(received: Received, root: Path) -> None:
+    """Move a committed upload under its hash in the area at ``root``; bytes already stored
+    are kept as they are."""
+    target = blob_path(received.sha256, root)
+    with store_lock(root):
+        if target.exists():
+            discard(received.temporary)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(received.temporary, target)
+
+
+def forget(sha256: str, root: Path, *, still_named: Callable[[str], bool]) -> None:
+    """Remove a stored file nothing names any more: ``still_named`` is asked again under the
+    area's lock, after the deletion has committed."""
+    with store_lock(root):
+        if still_named(sha256):
+            return
+        path = blob_path(sha256, root)
+        if path.exists():
+            path.unlink()
+
+
+def open_blob(sha256: str, root: Path) -> IO[bytes]:
+    """A stored file, opened for reading (the caller has scoped the lookup)."""
+    return blob_path(sha256, root).open("rb")
