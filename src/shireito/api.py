@@ -48,7 +48,7 @@ api.add_router("/governance", governance_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/portfolio", registry_router)
 api.add_router("/standards", standards_router)
-api.add_router("/", audits_router)  # its prefix comes with the audits split
+api.add_router("/audits", audits_router)
 api.add_router("/incidents", incidents_router)
 
 

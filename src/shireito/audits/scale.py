@@ -342,7 +342,9 @@ class _Writer:
             for (o, p, _m), last in zip(batch, closed, strict=True)
         ]
         Audit.objects.bulk_create(current, batch_size=500)
-        scope, stages, results = [], [], []
+        scope: list[ScopeItem] = []
+        stages: list[AuditStage] = []
+        results: list[tuple] = []  # rows for insert_results
         for (_owner, _plan, members), last, now in zip(batch, closed, current, strict=True):
             for audit in (last, now):
                 scope.extend(
@@ -390,12 +392,13 @@ class _Writer:
         from shireito.audits.services import default_stage_dues
 
         dues = default_stage_dues(audit.period_start, audit.period_end)
-        done = {
+        stages_done: dict[str, int] = {
             AuditStatus.PLANNED: 0,
             AuditStatus.FIELDWORK: 1,
             AuditStatus.REPORTING: 3,
             AuditStatus.CLOSED: 5,
-        }[audit.status]
+        }
+        done = stages_done[audit.status]
         return [
             AuditStage(
                 audit_id=audit.pk,

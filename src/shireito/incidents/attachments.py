@@ -1,6 +1,6 @@
 """Files attached to an incident report: checked (size, declared type against the file's own
-signature), stored once by SHA-256 under ``<media root>/incident-files/`` in the file store audit evidence
-uses too (``core.filestore``), and served only through a scoped lookup.
+signature), stored once by SHA-256 under ``<media root>/incident-files/`` in the file store
+audit evidence uses too (``core.filestore``), and served only through a scoped lookup.
 
 The reporter attaches files to its report, and so do the incident handlers of the hop that has
 the report now. Once the report is submitted its files are kept for good; in a draft the

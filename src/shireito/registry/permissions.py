@@ -11,6 +11,8 @@ from shireito.registry import selectors
 from shireito.registry.choices import RecommendationStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
     from shireito.registry.models import InformationSystem, Recommendation
@@ -45,7 +47,7 @@ def may_add_system(user: User) -> bool:
     return may_edit_system(user, owner=user.organization)
 
 
-def acts_for_digital_agency(actor: User | None, engine=None) -> bool:
+def acts_for_digital_agency(actor: User | AnonymousUser | None, engine=None) -> bool:
     """Platform admins, and editors or organisation admins of the body holding the Digital
     Agency's role (overseer in the model) today."""
     if actor is None:

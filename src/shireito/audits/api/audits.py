@@ -36,7 +36,7 @@ from shireito.standards.selectors import catalog_get
 
 
 @router.get(
-    "/audits",
+    "",
     response=list[AuditOut],
     operation_id="audits_list",
     summary="List the audits I am a party to (or, with self_assessment=true, self-assessments)",
@@ -56,7 +56,7 @@ def audits_list(request, filters: Query[AuditFilters]):
 
 
 @router.post(
-    "/audits",
+    "",
     response={201: AuditDetailOut},
     operation_id="audits_create",
     summary=(
@@ -94,7 +94,7 @@ def audits_create(request, payload: AuditIn):
 
 
 @router.get(
-    "/audits/plan",
+    "/plan",
     response=PlanOut,
     operation_id="audits_plan",
     summary="The annual audit plan: organisations due an audit, those covered, and the gaps",
@@ -122,7 +122,7 @@ def audits_plan(request, fiscal_year: int | None = Query(None, ge=2000, le=2100)
 
 
 @router.get(
-    "/audits/{number}",
+    "/{number}",
     response=AuditDetailOut,
     operation_id="audits_get",
     summary="One audit, with its scope and stages",
@@ -132,7 +132,7 @@ def audits_get(request, number: str):
 
 
 @router.patch(
-    "/audits/{number}",
+    "/{number}",
     response=AuditDetailOut,
     operation_id="audits_update",
     summary="Change an audit's title, method, conclusion, period or lead (the auditors)",
@@ -153,7 +153,7 @@ def audits_update(request, number: str, payload: AuditPatch):
 
 
 @router.post(
-    "/audits/{number}/status",
+    "/{number}/status",
     response=AuditDetailOut,
     operation_id="audits_advance",
     summary="Move an audit on (planned → fieldwork → reporting → closed) or back to fieldwork",
@@ -166,7 +166,7 @@ def audits_advance(request, number: str, payload: StatusIn):
 
 
 @router.post(
-    "/audits/{number}/scope",
+    "/{number}/scope",
     response=AuditDetailOut,
     operation_id="audits_widen",
     summary="Add systems to an audit's scope, under the same mandate check as planning it",
@@ -182,7 +182,7 @@ def audits_widen(request, number: str, payload: ScopeIn):
 
 
 @router.post(
-    "/audits/{number}/next-cycle",
+    "/{number}/next-cycle",
     response={201: AuditDetailOut},
     operation_id="audits_next_cycle",
     summary="Start next year's cycle from this audit: same scope, results reset, last kept",

@@ -23,7 +23,7 @@ from shireito.core.pagination import Pagination, parse_id
 
 
 @router.get(
-    "/audits/{number}/evidence",
+    "/{number}/evidence",
     response=list[EvidenceOut],
     operation_id="audit_evidence_list",
     summary="An audit's evidence, each with its latest revision and whether it has expired",
@@ -34,7 +34,7 @@ def audit_evidence_list(request, number: str):
 
 
 @router.post(
-    "/audits/{number}/evidence",
+    "/{number}/evidence",
     response={201: EvidenceOut},
     operation_id="audit_evidence_add",
     summary="Attach evidence (a file) to a control result or a finding",
@@ -69,7 +69,7 @@ def audit_evidence_add(request, number: str, file: File[UploadedFile], data: For
 
 
 @router.get(
-    "/audits/{number}/evidence/{evidence}/revisions/{revision}/download",
+    "/{number}/evidence/{evidence}/revisions/{revision}/download",
     operation_id="audit_evidence_download",
     summary="Download one revision of a piece of evidence",
     response={200: None},
@@ -81,7 +81,7 @@ def audit_evidence_download(request, number: str, evidence: int, revision: int):
 
 
 @router.delete(
-    "/audits/{number}/evidence/{evidence}",
+    "/{number}/evidence/{evidence}",
     response={204: None},
     operation_id="audit_evidence_delete",
     summary="Delete a piece of evidence and all its revisions",

@@ -21,7 +21,7 @@ from shireito.audits.schemas import (
 
 
 @router.get(
-    "/audits/{number}/export",
+    "/{number}/export",
     operation_id="audits_export",
     summary="Export an audit: OSCAL assessment results, OSCAL POA&M (JSON) or the report (PDF)",
     response={200: None},

@@ -30,7 +30,7 @@ from shireito.core.pagination import Pagination
 
 
 @router.get(
-    "/audits/{number}/findings",
+    "/{number}/findings",
     response=list[FindingOut],
     operation_id="audit_findings_list",
     summary="An audit's findings",
@@ -41,7 +41,7 @@ def audit_findings_list(request, number: str):
 
 
 @router.post(
-    "/audits/{number}/findings",
+    "/{number}/findings",
     response={201: FindingOut},
     operation_id="audit_findings_create",
     summary="Record a finding (the auditors)",
@@ -58,7 +58,7 @@ def audit_findings_create(request, number: str, payload: FindingIn):
 
 
 @router.get(
-    "/audits/{number}/findings/{finding}",
+    "/{number}/findings/{finding}",
     response=FindingOut,
     operation_id="audit_findings_get",
     summary="One finding",
@@ -68,7 +68,7 @@ def audit_findings_get(request, number: str, finding: int):
 
 
 @router.patch(
-    "/audits/{number}/findings/{finding}",
+    "/{number}/findings/{finding}",
     response=FindingOut,
     operation_id="audit_findings_update",
     summary="Change a finding (the auditors)",
@@ -93,7 +93,7 @@ def audit_findings_update(request, number: str, finding: int, payload: FindingPa
 
 
 @router.post(
-    "/audits/{number}/findings/{finding}/follow-up",
+    "/{number}/findings/{finding}/follow-up",
     response=FindingOut,
     operation_id="audit_findings_follow_up",
     summary="Follow a finding up with a Digital Agency recommendation, where the mandate allows",
@@ -110,7 +110,7 @@ def audit_findings_follow_up(request, number: str, finding: int, payload: Follow
 
 
 @router.get(
-    "/audits/{number}/actions",
+    "/{number}/actions",
     response=list[ActionOut],
     operation_id="audit_actions_list",
     summary="An audit's corrective actions (its plan of action and milestones)",
@@ -121,7 +121,7 @@ def audit_actions_list(request, number: str):
 
 
 @router.post(
-    "/audits/{number}/findings/{finding}/actions",
+    "/{number}/findings/{finding}/actions",
     response={201: ActionOut},
     operation_id="audit_actions_create",
     summary="Plan a corrective action answering a finding, with its milestones",
@@ -140,7 +140,7 @@ def audit_actions_create(request, number: str, finding: int, payload: ActionIn):
 
 
 @router.patch(
-    "/audits/{number}/actions/{action}",
+    "/{number}/actions/{action}",
     response=ActionOut,
     operation_id="audit_actions_update",
     summary="Report progress on a corrective action (the audited organization)",
@@ -158,7 +158,7 @@ def audit_actions_update(request, number: str, action: int, payload: ActionPatch
 
 
 @router.post(
-    "/audits/{number}/actions/{action}/verify",
+    "/{number}/actions/{action}/verify",
     response=ActionOut,
     operation_id="audit_actions_verify",
     summary="Verify a corrective action reported done: accept (close) or send back (auditors)",

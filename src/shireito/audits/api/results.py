@@ -26,7 +26,7 @@ from shireito.core.problems import Problem
 
 
 @router.get(
-    "/audits/{number}/results",
+    "/{number}/results",
     response=ResultsPage,
     operation_id="audit_results_list",
     summary="An audit's control results in catalog order (up to 5,000 a page)",
@@ -77,7 +77,7 @@ def _in_body(problem: Problem) -> Problem:
 
 
 @router.patch(
-    "/audits/{number}/results",
+    "/{number}/results",
     response=ChangedOut,
     operation_id="audit_results_record",
     summary=(
@@ -98,7 +98,7 @@ def audit_results_record(request, number: str, payload: ResultsIn):
 
 
 @router.post(
-    "/audits/{number}/results/import",
+    "/{number}/results/import",
     response=ChangedOut,
     operation_id="audit_results_import",
     summary=(
@@ -136,7 +136,7 @@ def _summary(summary) -> dict:
 
 
 @router.get(
-    "/audits/{number}/summary",
+    "/{number}/summary",
     response=AuditSummaryOut,
     operation_id="audit_results_summary",
     summary="Results counted per system and status: the auditors' and the self-assessment",
