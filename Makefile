@@ -35,6 +35,8 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(TEST_ENV) $(BIN)/mypy src/shireito
+	PYTHONPATH=src $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix src tests bench

@@ -113,3 +113,11 @@ def role_holdings(*, user: Viewer) -> QuerySet[RoleHolding]:
 def governance_model(key: str) -> GovernanceModel | None:
     """The shipped governance model with ``key``, or None."""
     return load_model(key) if key in available_model_keys() else None
+
+
+def organization_directory(*, kind: str = "") -> QuerySet[Organization]:
+    """Every organisation, by code: the choices of a field where the governance model, not the
+    reader's scope, decides who may be named (a system's builder, a recommendation's ministry);
+    the service checks the choice."""
+    organizations = Organization.objects.order_by("code")
+    return organizations.filter(kind=kind) if kind else organizations

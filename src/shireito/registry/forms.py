@@ -10,9 +10,9 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.filters import FilterForm, SearchField, choice_filter
-from shireito.organizations.choices import SystemCategory
+from shireito.organizations.choices import OrganizationKind, SystemCategory
 from shireito.organizations.forms import DateInput
-from shireito.organizations.models import Organization
+from shireito.organizations.selectors import organization_directory
 from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import SORTS, related_shown
@@ -20,6 +20,7 @@ from shireito.registry.services import SYSTEM_FIELDS
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 FORM_FIELDS = ["code", *list(SYSTEM_FIELDS)]
 DATE_FIELDS = [
@@ -52,14 +53,14 @@ class SystemForm(forms.Form):
                 InformationSystem, fields=names, widgets=dict.fromkeys(DATE_FIELDS, DateInput)
             )
         )
-        organizations = Organization.objects.order_by("code")
+        organizations = organization_directory()
         owner, builder = self.fields["owner"], self.fields["builder"]
         assert isinstance(owner, forms.ModelChoiceField)
         assert isinstance(builder, forms.ModelChoiceField)
         owner.queryset = owners if owners is not None else organizations
         if instance is not None and owners is not None:
             # The current owner stays a choice even when the user could not move a system there.
-            owner.queryset = owners | Organization.objects.filter(pk=instance.owner_id)
+            owner.queryset = owners | organization_directory().filter(pk=instance.owner_id)
         builder.queryset = organizations
         builder.required = False
         builder.help_text = _(
@@ -150,7 +151,7 @@ class ScheduleForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     ministry = forms.ModelChoiceField(
-        label=_("Ministry"), queryset=Organization.objects.filter(kind="ministry").order_by("code")
+        label=_("Ministry"), queryset=organization_directory(kind=OrganizationKind.MINISTRY)
     )
     systems = forms.CharField(
         label=_("System ids"),

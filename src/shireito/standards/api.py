@@ -1,6 +1,8 @@
 """Catalogs over the API: read, search, compare, export as OSCAL. Scoped by the same
 selectors as the pages."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -10,7 +12,6 @@ from ninja.pagination import paginate
 
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
-from shireito.organizations.models import Organization
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
 from shireito.standards.exporters import export_oscal
@@ -28,6 +29,9 @@ from shireito.standards.schemas import (
     NodeFilters,
     NodeOut,
 )
+
+if TYPE_CHECKING:
+    from shireito.organizations.models import Organization
 
 router = Router(tags=["standards"])
 
@@ -51,7 +55,7 @@ def _named(request, errors: dict[str, str], **keys: str) -> dict[str, Catalog | 
     return found
 
 
-def _owner(request, code: str | None, errors: dict[str, str]) -> Organization | None:
+def _owner(request, code: str | None, errors: dict[str, str]) -> "Organization | None":
     """The organisation named by ``code``, or None (none named, or an error on ``owner``)."""
     if not code:
         return None

@@ -1,21 +1,27 @@
 """What the audit endpoints share: the router, the scoped lookups (404 for who is no
 party) and the names in a request resolved to objects."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from shireito.accounts.models import User
 from shireito.accounts.selectors import user_get
 from shireito.audits import selectors
 from shireito.audits.models import Audit, CorrectiveAction, Evidence, Finding
 from shireito.core.pages import get_or_404, id_or_404
-from shireito.organizations.models import Organization
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import system_list
-from shireito.standards.models import Catalog
 from shireito.standards.selectors import catalog_get
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
+    from shireito.standards.models import Catalog
 
 router = Router(tags=["audits"])
 
