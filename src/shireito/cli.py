@@ -9,6 +9,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shireito.settings")
+    # Imported once the settings module is named, as Django's own manage.py does.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["shireito", *(sys.argv[1:] if argv is None else argv)])

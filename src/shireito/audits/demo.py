@@ -30,6 +30,7 @@ from shireito.audits import services
 from shireito.audits.choices import AuditKind, AuditStatus, StageKind
 from shireito.audits.models import Audit
 from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import current_fiscal_year
 from shireito.standards.models import Catalog
 
 S, P, N, NA = "satisfied", "partially", "not_satisfied", "not_applicable"
@@ -38,8 +39,6 @@ S, P, N, NA = "satisfied", "partially", "not_satisfied", "not_applicable"
 def load_demo_audits(by_code: dict) -> int:
     """Bring the demo audits into being; returns how many were added. Runs inside the demo
     loader's transaction, after the catalogs and users exist."""
-    from shireito.registry.selectors import current_fiscal_year
-
     today = timezone.localdate()
     year = current_fiscal_year(today)
     context = _Context(by_code, today, year)

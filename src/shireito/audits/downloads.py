@@ -5,12 +5,12 @@ never sniffed, never cached)."""
 from __future__ import annotations
 
 import json
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
 
 from shireito.audits import evidence, selectors
-from shireito.audits.models import Audit, EvidenceRevision
+from shireito.audits.models import Audit
 from shireito.audits.report import render_report_pdf
 from shireito.core.pages import file_response, get_or_404, id_or_404
 
@@ -29,18 +29,10 @@ def evidence_download(
         )
     )
     return file_response(
-        get_or_404(_opened(found)),
+        get_or_404(evidence.open_blob(found)),
         filename=found.filename or f"evidence-{found.evidence_id}-r{found.number}",
         content_type=found.content_type,
     )
-
-
-def _opened(revision: EvidenceRevision) -> IO[bytes] | None:
-    """The revision's file, or None when it has gone from the store."""
-    try:
-        return evidence.open_blob(revision)
-    except FileNotFoundError:
-        return None
 
 
 def report_pdf(audit: Audit, *, language: str) -> HttpResponseBase:

@@ -230,6 +230,7 @@ def _forget_all(hashes: list[str]) -> None:
         _forget(sha256)
 
 
-def open_blob(revision: EvidenceRevision) -> IO[bytes]:
-    """The stored file of a revision, opened for reading (the caller has scoped the lookup)."""
+def open_blob(revision: EvidenceRevision) -> IO[bytes] | None:
+    """The stored file of a revision, opened for reading (the caller has scoped the lookup),
+    or None when it has gone from the store."""
     return filestore.open_blob(revision.sha256, store_root())

@@ -38,9 +38,14 @@ from shireito.audits.choices import (
     StageKind,
 )
 from shireito.audits.models import Audit, AuditStage, ControlResult, Evidence, ScopeItem
+from shireito.audits.services import default_stage_dues
 from shireito.organizations.choices import GovernanceRole
+from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
+from shireito.registry.selectors import current_fiscal_year
+from shireito.standards.importers import import_catalog
+from shireito.standards.models import Catalog
 
 NUMBER_PREFIX = "SCALE-"
 SYSTEM_PREFIX = "scale-"
@@ -96,9 +101,6 @@ def baseline_csv() -> bytes:
 
 def scale_baseline(owner: Organization | None):
     """The baseline every scale audit is held to; imported once and kept."""
-    from shireito.standards.importers import import_catalog
-    from shireito.standards.models import Catalog
-
     catalog = Catalog.objects.filter(key=CATALOG_KEY).first()
     if catalog is None:
         catalog = import_catalog(
@@ -234,9 +236,6 @@ def generate_audits(
 ) -> AuditScaleResult:
     """Write the scale audits for the scale systems already there (after clearing earlier
     ones). All in one transaction (the caller's, if it has one)."""
-    from shireito.organizations.mandates import active_engine
-    from shireito.registry.selectors import current_fiscal_year
-
     rng = random.Random(f"audits-{seed}")  # noqa: S311 - reproducible test data, not secrets
     today = timezone.localdate()
     year = current_fiscal_year(today)
@@ -389,8 +388,6 @@ class _Writer:
         return (audit.pk, system, control, position, claimed, "", status, "", last, at)
 
     def _stages(self, audit: Audit) -> list[AuditStage]:
-        from shireito.audits.services import default_stage_dues
-
         dues = default_stage_dues(audit.period_start, audit.period_end)
         stages_done: dict[str, int] = {
             AuditStatus.PLANNED: 0,

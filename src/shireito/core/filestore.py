@@ -200,6 +200,10 @@ def forget(sha256: str, root: Path, *, still_named: Callable[[str], bool]) -> No
             path.unlink()
 
 
-def open_blob(sha256: str, root: Path) -> IO[bytes]:
-    """A stored file, opened for reading (the caller has scoped the lookup)."""
-    return blob_path(sha256, root).open("rb")
+def open_blob(sha256: str, root: Path) -> IO[bytes] | None:
+    """A stored file, opened for reading (the caller has scoped the lookup), or None when its
+    bytes have gone from the store: a page answers that as any missing thing, with a 404."""
+    try:
+        return blob_path(sha256, root).open("rb")
+    except FileNotFoundError:
+        return None

@@ -4,6 +4,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from shireito.core.choices import AuditAction
+from shireito.core.selectors import redacted
 
 
 class AuditEventOut(Schema):
@@ -19,8 +20,6 @@ class AuditEventOut(Schema):
 
     @staticmethod
     def resolve_changes(obj, context):
-        from shireito.core.selectors import redacted
-
         return redacted(context["request"].auth, [obj])[0].changes
 
     request_id: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -129,6 +129,7 @@ def attachment_delete(*, actor: User, attachment: Attachment) -> None:
         transaction.on_commit(lambda: _forget(sha256))
 
 
-def open_blob(attachment: Attachment):
-    """The stored file of an attachment, opened for reading (the caller scoped the lookup)."""
-    return blob_path(attachment.sha256).open("rb")
+def open_blob(attachment: Attachment) -> IO[bytes] | None:
+    """The stored file of an attachment, opened for reading (the caller scoped the lookup),
+    or None when it has gone from the store."""
+    return store.open_blob(attachment.sha256, store_root())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,10 +52,7 @@ def _attachment(request, report, attachment: int):
 def attachment_download(request, number: str, attachment: int):
     report = _report(request, number)
     found = _attachment(request, report, attachment)
-    try:
-        handle = attachments.open_blob(found)
-    except FileNotFoundError as error:
-        raise Http404 from error  # recorded but its bytes are gone: nothing to serve
+    handle = get_or_404(attachments.open_blob(found))  # recorded, but its bytes may be gone
     return file_response(handle, filename=found.filename, content_type=found.content_type)
 
 

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError("--bind takes address:port, e.g. 127.0.0.1:8000")
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Imported only when serving: other commands need neither gunicorn nor the WSGI app.
         from gunicorn.app.base import BaseApplication
 
         from shireito.wsgi import application
