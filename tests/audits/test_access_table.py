@@ -16,6 +16,8 @@ PLANNED = {
     "ipa": {"kind": "entrusted_security_audit", "auditee": "pmda", "systems": ["pmda-app"]},
     "mhlw": {"kind": "security_audit", "auditee": "mhlw", "systems": ["mhlw-app"]},
     "meti": {"kind": "security_audit", "auditee": "meti", "systems": ["meti-app"]},
+    # a counterpart abroad names a system it cannot see: refused for its role, not as unknown
+    "ncsc": {"kind": "security_audit", "auditee": "meti", "systems": ["meti-app"]},
     # platform admins plan for an auditor
     "da": {"kind": "security_audit", "auditee": "meti", "systems": ["meti-app"], "auditor": "nisc"},
 }
@@ -43,8 +45,7 @@ AUDITS = Model(
 )
 
 # role: (organisation, roles) — the demo's kinds of people, each looking at NISC's audit of
-# MHLW's system. An overseas counterpart is left out: it sees no system, so the API answers
-# any plan of its with 422 (unknown system) before asking whether it may plan at all.
+# MHLW's system.
 ROLES = {
     "nisc-auditor": ("nisc", ["auditor"]),
     "nisc-admin": ("nisc", ["org_admin"]),
@@ -53,6 +54,7 @@ ROLES = {
     "mhlw-viewer": ("mhlw", ["viewer"]),
     "ipa-auditor": ("ipa", ["auditor"]),
     "meti-editor": ("meti", ["editor"]),
+    "overseas-liaison": ("ncsc", ["viewer"]),
     "platform-admin": ("da", ["platform_admin"]),
 }
 
@@ -67,6 +69,8 @@ NISC_AUDIT_OF_MHLW = {
     # another auditor plans its own audits and never sees this one
     "ipa-auditor": Expect(Can.NOTHING, create=True),
     "meti-editor": Expect(Can.NOTHING),
+    # an overseas counterpart sees no audit and may plan none: refused before any lookup
+    "overseas-liaison": Expect(Can.NOTHING),
     "platform-admin": Expect(Can.EDIT, create=True),
 }
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from shireito.accounts.choices import Role
+from shireito.core.permissions import rule
 from shireito.core.selectors import may_read_history
 
 if TYPE_CHECKING:
@@ -17,14 +18,9 @@ if TYPE_CHECKING:
     from shireito.organizations.models import Organization
 
 
-def may_manage_users(actor: User | None, organization: Organization) -> bool:
+@rule
+def may_manage_users(actor: User, organization: Organization) -> bool:
     """Organisation admins manage their own organisation's users; platform admins everyone's."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
     return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == organization.pk
 
 

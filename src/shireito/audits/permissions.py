@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shireito.audits.choices import STAGE_OWNED_BY_AUDITEE, ActionStatus, AuditKind, AuditStatus
 from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
+from shireito.core.permissions import rule
 from shireito.registry.oversight import acts_for_digital_agency
 
 if TYPE_CHECKING:
@@ -40,23 +41,17 @@ def _has_any_role(user: Someone, roles: tuple[str, ...]) -> bool:
     )
 
 
-def may_start_audits(user: Someone) -> bool:
+@rule
+def may_start_audits(user: User) -> bool:
     """Auditors and organisation admins start audits for their organisation (the mandate
     engine then decides which systems); platform admins for any auditor. ``None`` is the
     command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or _has_any_role(user, ("auditor", "org_admin"))
+    return _has_any_role(user, ("auditor", "org_admin"))
 
 
-def may_start_self_assessment(user: Someone) -> bool:
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return user.is_platform_admin or _has_any_role(user, AUDITEE_ROLES)
+@rule
+def may_start_self_assessment(user: User) -> bool:
+    return _has_any_role(user, AUDITEE_ROLES)
 
 
 def may_start(user: Someone, *, self_assessment: bool) -> bool:
@@ -66,33 +61,19 @@ def may_start(user: Someone, *, self_assessment: bool) -> bool:
     return may_start_audits(user)
 
 
-def _settled(user: Someone) -> bool | None:
-    """The answer for anyone but a member: yes for the system and platform admins, no for
-    who is not signed in; None when the audit decides."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    return True if user.is_platform_admin else None
-
-
-def acts_as_auditor(user: Someone, audit: Audit) -> bool:
+@rule
+def acts_as_auditor(user: User, audit: Audit) -> bool:
     """The auditor's side: its auditors and organisation admins (for a self-assessment, the
     organisation's own editors and auditors check themselves)."""
-    settled = _settled(user)
-    if settled is not None or user is None:
-        return bool(settled)
     if audit.is_self_assessment:
         return _member(user, audit.auditee_id) and _has_any_role(user, AUDITEE_ROLES)
     return _member(user, audit.auditor_id) and _has_any_role(user, ("auditor", "org_admin"))
 
 
-def acts_as_auditee(user: Someone, audit: Audit) -> bool:
+@rule
+def acts_as_auditee(user: User, audit: Audit) -> bool:
     """The auditee's side: its editors, auditors and organisation admins answer the audit
     (self-assessment, evidence, corrective actions)."""
-    settled = _settled(user)
-    if settled is not None or user is None:
-        return bool(settled)
     return _member(user, audit.auditee_id) and _has_any_role(user, AUDITEE_ROLES)
 
 

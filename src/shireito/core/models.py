@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.choices import AuditAction
@@ -21,6 +22,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NamedInTwoLanguages:
+    """A record named in Japanese (``name``) and English (``name_en``), shown in the page's
+    language: Japanese, or where English is asked for and there is no English name."""
+
+    name: str
+    name_en: str
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class AuditEvent(models.Model):

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.core.models import TimeStampedModel
+from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import (
     ROLE_KINDS,
     GovernanceRole,
@@ -75,7 +75,7 @@ ORGANIZATION_EDITABLE_FIELDS = (
 )
 
 
-class Organization(TimeStampedModel):
+class Organization(NamedInTwoLanguages, TimeStampedModel):
     """A body in the governance model: ministry, agency, local government, operator …
 
     ``code`` is the stable identifier used in URLs, imports and the API. Names are kept in
@@ -168,15 +168,6 @@ class Organization(TimeStampedModel):
                 name="organization_period_ordered",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
     def clean(self) -> None:
         """The shape each kind needs: agencies under a ministry, municipalities under a

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shireito.core.permissions import rule
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -24,15 +26,10 @@ def may_administer(actor: User | AnonymousUser | None) -> bool:
     return actor is None or bool(actor.is_authenticated and actor.is_platform_admin)
 
 
-def may_edit_organization(actor: User | AnonymousUser | None, organization: Organization) -> bool:
+@rule
+def may_edit_organization(actor: User, organization: Organization) -> bool:
     """Platform admins edit every organisation; organisation admins their own one's names
     and identifiers."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
     return actor.has_role("org_admin") and actor.organization_id == organization.pk
 
 

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.core.models import TimeStampedModel
+from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import ScopeClass, SystemCategory
 from shireito.registry.choices import (
     Availability,
@@ -46,7 +45,7 @@ RESERVED_CODES = frozenset(
 )
 
 
-class InformationSystem(TimeStampedModel):
+class InformationSystem(NamedInTwoLanguages, TimeStampedModel):
     """One information system in the portfolio.
 
     ``code`` is stable and human-readable (used in URLs, CSV and the API). The builder must be
@@ -142,15 +141,6 @@ class InformationSystem(TimeStampedModel):
                 name="system_standardisation_only_local",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
     def clean(self) -> None:
         errors: dict[str, list] = {}

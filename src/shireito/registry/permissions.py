@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shireito.core.permissions import rule
 from shireito.organizations.mandates import active_engine
 from shireito.registry import selectors
 from shireito.registry.choices import RecommendationStatus
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
     from shireito.registry.models import InformationSystem, Recommendation
@@ -47,15 +46,10 @@ def may_add_system(user: User) -> bool:
     return may_edit_system(user, owner=user.organization)
 
 
-def acts_for_digital_agency(actor: User | AnonymousUser | None, engine=None) -> bool:
+@rule
+def acts_for_digital_agency(actor: User, engine=None) -> bool:
     """Platform admins, and editors or organisation admins of the body holding the Digital
     Agency's role (overseer in the model) today."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated:
-        return False
-    if actor.is_platform_admin:
-        return True
     if not _is_editor(actor):
         return False
     engine = engine or active_engine()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from shireito.accounts.choices import Role
+from shireito.core.permissions import rule
 from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.models import Collection, CollectionAccess
 
@@ -16,14 +17,9 @@ if TYPE_CHECKING:
     from shireito.organizations.models import Organization
 
 
-def may_manage_collections(actor: User | None, owner: Organization) -> bool:
+@rule
+def may_manage_collections(actor: User, owner: Organization) -> bool:
     """Platform admins, the owner's organisation admins, and the command line (None)."""
-    if actor is None:
-        return True
-    if not (actor.is_authenticated and actor.is_active):
-        return False
-    if actor.is_platform_admin:
-        return True
     return actor.has_role(Role.ORG_ADMIN) and actor.organization_id == owner.pk
 
 

@@ -1,11 +1,11 @@
 """The engagement over the API: list, plan, one audit, its changes and its next cycle."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.pagination import paginate
 
-from shireito.audits import selectors, services
+from shireito.audits import permissions, selectors, services
 from shireito.audits.api.common import (
     audit_or_404,
     audit_out,
@@ -16,6 +16,7 @@ from shireito.audits.api.common import (
     systems_named,
     with_scope,
 )
+from shireito.audits.choices import AuditKind
 from shireito.audits.schemas import (
     AuditDetailOut,
     AuditFilters,
@@ -66,6 +67,15 @@ def audits_list(request, filters: Query[AuditFilters]):
 )
 def audits_create(request, payload: AuditIn):
     user = request.auth
+    # Whether the user may plan at all comes first: naming what they cannot see must not
+    # answer "unknown" to someone who would be refused anyway.
+    self_assessment = payload.kind == AuditKind.SELF_ASSESSMENT
+    if not permissions.may_start(user, self_assessment=self_assessment):
+        raise PermissionDenied(
+            _("An organization assesses only itself.")
+            if self_assessment
+            else _("Only auditors plan audits.")
+        )
     errors = {}
     auditee = organization_get(user=user, code=payload.auditee)
     if auditee is None:
