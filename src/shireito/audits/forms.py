@@ -261,10 +261,8 @@ class AuditListFilter(FilterForm):
         )
         if self_assessment:
             del self.fields["kind"]
-            # Hidden, and labelled by nothing: the component shows every field's label.
-            self.fields["self"] = forms.CharField(
-                required=False, label="", widget=forms.HiddenInput
-            )
+            # Keeps the self-assessments apart when the form is sent again.
+            self.fields["self"] = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class AuditPlanFilter(FilterForm):
