@@ -1,6 +1,6 @@
 """The kit the demo audits are written with (shireito.audits.demo): the context they read
 from, and the small steps every demo audit repeats (record claims or results, complete a
-stage, attach a tiny PDF). Kept apart so the demo's audits fit one module each way.
+stage, build a tiny PDF). Kept apart so audits/demo.py stays under the module size limit.
 """
 
 from __future__ import annotations
