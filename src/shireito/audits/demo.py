@@ -24,16 +24,13 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from shireito.accounts.models import User
+from shireito.audits import demo_kit as kit
 from shireito.audits import evidence as evidence_service
 from shireito.audits import services
 from shireito.audits.choices import AuditKind, AuditStatus, StageKind
-from shireito.audits.models import Audit
-from shireito.registry.models import InformationSystem
+from shireito.audits.demo_kit import NA, N, P, S
+from shireito.audits.models import Audit, CorrectiveAction, Finding
 from shireito.registry.selectors import current_fiscal_year
-from shireito.standards.models import Catalog
-
-S, P, N, NA = "satisfied", "partially", "not_satisfied", "not_applicable"
 
 
 def load_demo_audits(by_code: dict) -> int:
@@ -41,7 +38,7 @@ def load_demo_audits(by_code: dict) -> int:
     loader's transaction, after the catalogs and users exist."""
     today = timezone.localdate()
     year = current_fiscal_year(today)
-    context = _Context(by_code, today, year)
+    context = kit.Context(by_code, today, year)
     added = 0
     for make in (
         _closed_and_next_cycle,
@@ -53,106 +50,6 @@ def load_demo_audits(by_code: dict) -> int:
     ):
         added += make(context)
     return added
-
-
-class _Context:
-    def __init__(self, by_code: dict, today: dt.date, year: int):
-        self.org = by_code
-        self.today = today
-        self.year = year
-        self.users = {u.username: u for u in User.objects.filter(username__in=_USERNAMES)}
-        self.systems = {s.code: s for s in InformationSystem.objects.filter(code__in=_SYSTEM_CODES)}
-        self.catalogs = {c.key: c for c in Catalog.objects.filter(key__in=_CATALOG_KEYS)}
-
-    def days(self, n: int) -> dt.date:
-        return self.today + dt.timedelta(days=n)
-
-
-_USERNAMES = [
-    "nisc-auditor",
-    "ipa-auditor",
-    "mhlw-officer",
-    "meti-officer",
-    "pmda-officer",
-    "da-officer",
-    "tokyo-officer",
-]
-_SYSTEM_CODES = [
-    "mhlw-case-records",
-    "da-portal",
-    "pmda-review",
-    "mhlw-joint-benefits",
-    "meti-statistics",
-    "tokyo-resident-registry",
-]
-_CATALOG_KEYS = [
-    "demo-common-standards",
-    "demo-da-development-policy",
-    "demo-mic-local-government-guideline",
-]
-
-
-def _existing(kind: str, auditee, title_end: str) -> Audit | None:
-    """A demo audit loaded before (in any year): the first of a line of cycles."""
-    return Audit.objects.filter(
-        kind=kind, auditee=auditee, title__endswith=title_end, previous__isnull=True
-    ).first()
-
-
-def _record(actor, audit: Audit, system: str, rows: dict[str, tuple], *, claims: bool) -> None:
-    """``rows``: control label → (status, note) for the auditee's claim or the auditor's
-    result; the labels left out are not touched."""
-    names = ("claimed", "claim_note") if claims else ("status", "note")
-    entries = [
-        {"system": system, "control": label, names[0]: status, names[1]: note}
-        for label, (status, note) in rows.items()
-    ]
-    services.results_record(actor=actor, audit=audit, entries=entries)
-
-
-def _labels(audit: Audit) -> list[str]:
-    return list(audit.results.order_by("position").values_list("control__label", flat=True))
-
-
-def _controls(audit: Audit, *labels: str):
-    return [
-        r.control for r in audit.results.select_related("control").filter(control__label__in=labels)
-    ]
-
-
-def _complete(actor, audit: Audit, stage: str) -> None:
-    services.stage_update(actor=actor, stage=audit.stages.get(stage=stage), completed=True)
-
-
-def _pdf(lines: list[str]) -> bytes:
-    """A tiny one-page PDF (ASCII text, built by hand with a correct cross-reference table)."""
-    text = "BT /F1 12 Tf 72 760 Td 16 TL " + " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
-        for line in lines
-    )
-    stream = text.encode("ascii") + b" ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 # --- the closed audit and the cycle started from it ----------------------------------------
@@ -175,10 +72,10 @@ CLOSED_RESULTS = {
 }
 
 
-def _closed_and_next_cycle(c: _Context) -> int:
+def _closed_and_next_cycle(c: kit.Context) -> int:
     auditor, auditee = c.users["nisc-auditor"], c.users["mhlw-officer"]
     mhlw = c.org["mhlw"]
-    closed = _existing(AuditKind.SECURITY_AUDIT, mhlw, CLOSED_TITLE)
+    closed = kit.existing(AuditKind.SECURITY_AUDIT, mhlw, CLOSED_TITLE)
     added = 0
     if closed is None:
         closed = _make_closed(c, auditor, auditee)
@@ -189,9 +86,24 @@ def _closed_and_next_cycle(c: _Context) -> int:
     return added
 
 
-def _make_closed(c: _Context, auditor, auditee) -> Audit:
-    year = c.year - 1
+def _make_closed(c: kit.Context, auditor, auditee) -> Audit:
+    """Last year's audit of MHLW's case records system, walked from planning to closed."""
     system = "mhlw-case-records"
+    audit = _closed_into_fieldwork(c, auditor, system)
+    labels = kit.labels(audit)
+    _closed_self_assessment(auditee, audit, system, labels)
+    patching, logging, guide = _closed_results_and_findings(c, auditor, audit, system, labels)
+    audit = _closed_report(auditor, audit)
+    verified = _closed_action_plans(c, auditee, patching, logging, guide)
+    kit.complete(auditee, audit, StageKind.IMPROVEMENT)
+    audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.CLOSED)
+    _closed_follow_up(auditor, auditee, verified)
+    return audit
+
+
+def _closed_into_fieldwork(c: kit.Context, auditor, system: str) -> Audit:
+    """Last fiscal year's audit planned against the common standards, scoped and in fieldwork."""
+    year = c.year - 1
     audit = services.audit_create(
         actor=auditor,
         kind=AuditKind.SECURITY_AUDIT,
@@ -205,11 +117,14 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
         lead=auditor,
         method="書面の確認、担当者への聞き取り、公開サーバの脆弱性診断の結果の確認による。",
     )
-    _complete(auditor, audit, StageKind.SCOPE)
-    audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.FIELDWORK)
-    labels = _labels(audit)
+    kit.complete(auditor, audit, StageKind.SCOPE)
+    return services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.FIELDWORK)
+
+
+def _closed_self_assessment(auditee, audit: Audit, system: str, labels: list[str]) -> None:
+    """MHLW's self-assessment with its log settings as evidence, for results to be read against."""
     claims = dict.fromkeys(labels, (S, "")) | CLOSED_CLAIMS
-    _record(auditee, audit, system, claims, claims=True)
+    kit.record(auditee, audit, system, claims, claims=True)
     log_result = audit.results.get(system__code=system, control__label="4.1.2(2)(a)")
     evidence_service.evidence_add(
         actor=auditee,
@@ -225,14 +140,20 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
             content_type="text/plain",
         ),
     )
-    _complete(auditee, audit, StageKind.SELF_ASSESSMENT)
+    kit.complete(auditee, audit, StageKind.SELF_ASSESSMENT)
+
+
+def _closed_results_and_findings(
+    c: kit.Context, auditor, audit: Audit, system: str, labels: list[str]
+) -> tuple[Finding, Finding, Finding]:
+    """The auditor's results and findings of three severities, for the action plans to answer."""
     results = dict.fromkeys(labels, (S, "")) | CLOSED_RESULTS
-    _record(auditor, audit, system, results, claims=False)
+    kit.record(auditor, audit, system, results, claims=False)
     systems = [c.systems[system]]
     patching = services.finding_create(
         actor=auditor,
         audit=audit,
-        controls=_controls(audit, "4.1.2(1)(a)", "4.1.2(1)-1"),
+        controls=kit.controls(audit, "4.1.2(1)(a)", "4.1.2(1)-1"),
         systems=systems,
         title="脆弱性への対応の遅れ",
         severity="high",
@@ -244,7 +165,7 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
     logging = services.finding_create(
         actor=auditor,
         audit=audit,
-        controls=_controls(audit, "4.1.2(2)(a)"),
+        controls=kit.controls(audit, "4.1.2(2)(a)"),
         systems=systems,
         title="ログの保存期間が定められていない",
         severity="medium",
@@ -256,7 +177,7 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
     guide = services.finding_create(
         actor=auditor,
         audit=audit,
-        controls=_controls(audit, "3.1.1(1)-1"),
+        controls=kit.controls(audit, "3.1.1(1)-1"),
         systems=systems,
         title="格付けの手引きが改訂に追いついていない",
         severity="low",
@@ -264,6 +185,12 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
         risk="職員が前の版の目安で格付けし、情報の扱いを誤るおそれがある。",
         recommendation="手引きを現行の基準に合わせて改め、職員に知らせること。",
     )
+    _scan_evidence(auditor, audit, patching)
+    return patching, logging, guide
+
+
+def _scan_evidence(auditor, audit: Audit, patching: Finding) -> None:
+    """The vulnerability scan (a PDF) behind the patching finding: evidence on a finding."""
     evidence_service.evidence_add(
         actor=auditor,
         audit=audit,
@@ -271,7 +198,7 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
         title="脆弱性診断の結果（要約）",
         upload=SimpleUploadedFile(
             "vulnerability-scan-summary.pdf",
-            _pdf(
+            kit.pdf(
                 [
                     "Demo evidence: vulnerability scan summary",
                     "System: mhlw-case-records (demo)",
@@ -282,8 +209,12 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
             content_type="application/pdf",
         ),
     )
+
+
+def _closed_report(auditor, audit: Audit) -> Audit:
+    """The audit in reporting with the auditor's overall conclusion (総合評価)."""
     audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.REPORTING)
-    audit = services.audit_update(
+    return services.audit_update(
         actor=auditor,
         audit=audit,
         conclusion=(
@@ -291,6 +222,12 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
             "脆弱性への対応に重大な不適合があり、改善計画による早期の是正を求める。"
         ),
     )
+
+
+def _closed_action_plans(
+    c: kit.Context, auditee, patching: Finding, logging: Finding, guide: Finding
+) -> CorrectiveAction:
+    """MHLW's action plans: patching overdue, log retention to verify, the guide due later."""
     overdue = services.action_create(
         actor=auditee,
         finding=patching,
@@ -327,9 +264,11 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
             {"title": "職員への周知", "due_date": c.days(120)},
         ],
     )
-    _complete(auditee, audit, StageKind.IMPROVEMENT)
-    audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.CLOSED)
-    # Follow-up after the report: the log retention is done and verified; patching is late.
+    return verified
+
+
+def _closed_follow_up(auditor, auditee, verified: CorrectiveAction) -> None:
+    """Follow-up after closing: log retention is done and verified, while patching stays late."""
     verified = services.action_update(
         actor=auditee, action=verified, status="awaiting_verification"
     )
@@ -339,7 +278,6 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
         accepted=True,
         note="設定画面の写しで、保存期間が1年に設定されたことを確かめた。",
     )
-    return audit
 
 
 # --- audits in progress ---------------------------------------------------------------------
@@ -347,9 +285,9 @@ def _make_closed(c: _Context, auditor, auditee) -> Audit:
 PORTAL_TITLE = "年度 情報セキュリティ監査：デモ行政ポータル"
 
 
-def _digital_agency_portal(c: _Context) -> int:
+def _digital_agency_portal(c: kit.Context) -> int:
     digital_agency = c.org["digital-agency"]
-    if _existing(AuditKind.SECURITY_AUDIT, digital_agency, PORTAL_TITLE):
+    if kit.existing(AuditKind.SECURITY_AUDIT, digital_agency, PORTAL_TITLE):
         return 0
     auditor, auditee = c.users["nisc-auditor"], c.users["da-officer"]
     system = "da-portal"
@@ -366,31 +304,31 @@ def _digital_agency_portal(c: _Context) -> int:
         lead=auditor,
         method="書面の確認と、運用担当への聞き取りによる。",
     )
-    _complete(auditor, audit, StageKind.SCOPE)
+    kit.complete(auditor, audit, StageKind.SCOPE)
     audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.FIELDWORK)
-    labels = _labels(audit)
+    labels = kit.labels(audit)
     claims = dict.fromkeys(labels, (S, "")) | {
         "2.1.1(2)(a)": (P, "委員会は設置済みだが、今年度は未開催。"),
         "3.1.2(1)-1": (NA, "媒体での持ち出しは行わない運用。"),
     }
-    _record(auditee, audit, system, claims, claims=True)
-    _complete(auditee, audit, StageKind.SELF_ASSESSMENT)
+    kit.record(auditee, audit, system, claims, claims=True)
+    kit.complete(auditee, audit, StageKind.SELF_ASSESSMENT)
     # The review is about three quarters done: the last controls are still to assess.
     results = dict.fromkeys(labels[:-6], (S, "")) | {
         "2.1.1(2)(a)": (N, "委員会の開催記録が今年度も前年度もない。"),
         "2.1.2(1)-1": (P, "窓口は定めているが、夜間と休日の連絡先が古い。"),
         "3.1.2(1)-1": (NA, "媒体での持ち出しがないことを確かめた。"),
     }
-    _record(auditor, audit, system, results, claims=False)
+    kit.record(auditor, audit, system, results, claims=False)
     return 1
 
 
 PMDA_TITLE = "年度 情報セキュリティ監査（委託）：審査管理システム"
 
 
-def _entrusted_pmda(c: _Context) -> int:
+def _entrusted_pmda(c: kit.Context) -> int:
     pmda = c.org["pmda"]
-    if _existing(AuditKind.ENTRUSTED_SECURITY_AUDIT, pmda, PMDA_TITLE):
+    if kit.existing(AuditKind.ENTRUSTED_SECURITY_AUDIT, pmda, PMDA_TITLE):
         return 0
     planner, auditor, auditee = (
         c.users["nisc-auditor"],
@@ -412,14 +350,14 @@ def _entrusted_pmda(c: _Context) -> int:
         lead=auditor,
         method="国家サイバー統括室の委託を受け、IPAが書面の確認と実地の調べを行う。",
     )
-    _complete(auditor, audit, StageKind.SCOPE)
+    kit.complete(auditor, audit, StageKind.SCOPE)
     audit = services.audit_advance(actor=auditor, audit=audit, status=AuditStatus.FIELDWORK)
-    labels = _labels(audit)
+    labels = kit.labels(audit)
     claims = dict.fromkeys(labels, (S, "")) | {
         "3.1.1(1)(a)": (P, "一部の部署で格付けの表示が徹底されていない。"),
         "4.1.1(1)-1": (S, "直近の調達の仕様書に要件を記載した。"),
     }
-    _record(auditee, audit, system, claims, claims=True)
+    kit.record(auditee, audit, system, claims, claims=True)
     result = audit.results.get(system__code=system, control__label="4.1.1(1)-1")
     evidence_service.evidence_add(
         actor=auditee,
@@ -435,20 +373,20 @@ def _entrusted_pmda(c: _Context) -> int:
             content_type="text/plain",
         ),
     )
-    _complete(auditee, audit, StageKind.SELF_ASSESSMENT)
+    kit.complete(auditee, audit, StageKind.SELF_ASSESSMENT)
     results = dict.fromkeys(labels[: len(labels) // 2], (S, "")) | {
         "3.1.1(1)(a)": (P, "抽出した文書の2割に格付けの表示がなかった。"),
     }
-    _record(auditor, audit, system, results, claims=False)
+    kit.record(auditor, audit, system, results, claims=False)
     return 1
 
 
 ASSURANCE_TITLE = "年度 サービス保証の検証：給付共同システム"
 
 
-def _service_assurance(c: _Context) -> int:
+def _service_assurance(c: kit.Context) -> int:
     mhlw = c.org["mhlw"]
-    if _existing(AuditKind.SERVICE_ASSURANCE, mhlw, ASSURANCE_TITLE):
+    if kit.existing(AuditKind.SERVICE_ASSURANCE, mhlw, ASSURANCE_TITLE):
         return 0
     auditee = c.users["mhlw-officer"]
     system = "mhlw-joint-benefits"
@@ -467,9 +405,9 @@ def _service_assurance(c: _Context) -> int:
         title=f"{c.year}{ASSURANCE_TITLE}",
         method="開発方針に沿って、設計書と試験の記録を確かめる。",
     )
-    _complete(None, audit, StageKind.SCOPE)
+    kit.complete(None, audit, StageKind.SCOPE)
     audit = services.audit_advance(actor=None, audit=audit, status=AuditStatus.FIELDWORK)
-    _record(
+    kit.record(
         auditee,
         audit,
         system,
@@ -481,8 +419,8 @@ def _service_assurance(c: _Context) -> int:
         },
         claims=True,
     )
-    _complete(auditee, audit, StageKind.SELF_ASSESSMENT)
-    _record(
+    kit.complete(auditee, audit, StageKind.SELF_ASSESSMENT)
+    kit.record(
         None,
         audit,
         system,
@@ -497,7 +435,7 @@ def _service_assurance(c: _Context) -> int:
     services.finding_create(
         actor=None,
         audit=audit,
-        controls=_controls(audit, "4.1.2(1)(a)"),
+        controls=kit.controls(audit, "4.1.2(1)(a)"),
         systems=[c.systems[system]],
         title="本番環境での脆弱性確認の手順が未整備",
         severity="medium",
@@ -514,9 +452,9 @@ def _service_assurance(c: _Context) -> int:
 METI_TITLE = "年度 自己点検：統計システム"
 
 
-def _meti_self_assessment(c: _Context) -> int:
+def _meti_self_assessment(c: kit.Context) -> int:
     meti = c.org["meti"]
-    if _existing(AuditKind.SELF_ASSESSMENT, meti, METI_TITLE):
+    if kit.existing(AuditKind.SELF_ASSESSMENT, meti, METI_TITLE):
         return 0
     officer = c.users["meti-officer"]
     system = "meti-statistics"
@@ -532,15 +470,15 @@ def _meti_self_assessment(c: _Context) -> int:
         title=f"{c.year}{METI_TITLE}",
         method="更改に合わせ、担当課が自ら点検する。",
     )
-    _complete(officer, audit, StageKind.SCOPE)
+    kit.complete(officer, audit, StageKind.SCOPE)
     audit = services.audit_advance(actor=officer, audit=audit, status=AuditStatus.FIELDWORK)
-    labels = _labels(audit)
+    labels = kit.labels(audit)
     claims = dict.fromkeys(labels[:20], (S, "")) | {
         "4.1.1(1)-1": (P, "更改の仕様書はまだ案の段階。"),
         "4.1.2(1)-1": (N, "旧システムは更新の確認が止まっている。"),
     }
-    _record(officer, audit, system, claims, claims=True)
-    _record(
+    kit.record(officer, audit, system, claims, claims=True)
+    kit.record(
         officer,
         audit,
         system,
@@ -553,9 +491,9 @@ def _meti_self_assessment(c: _Context) -> int:
 TOKYO_TITLE = "年度 自己点検：住民基本台帳システム"
 
 
-def _tokyo_self_assessment(c: _Context) -> int:
+def _tokyo_self_assessment(c: kit.Context) -> int:
     tokyo = c.org["tokyo"]
-    if _existing(AuditKind.SELF_ASSESSMENT, tokyo, TOKYO_TITLE):
+    if kit.existing(AuditKind.SELF_ASSESSMENT, tokyo, TOKYO_TITLE):
         return 0
     services.audit_create(
         actor=c.users["tokyo-officer"],
