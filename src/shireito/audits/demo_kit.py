@@ -63,7 +63,7 @@ def existing(kind: str, auditee, title_end: str) -> Audit | None:
     ).first()
 
 
-def record(actor, audit: Audit, system: str, rows: dict[str, tuple], *, claims: bool) -> None:
+def record(actor: User, audit: Audit, system: str, rows: dict[str, tuple], *, claims: bool) -> None:
     """``rows``: control label → (status, note) for the auditee's claim or the auditor's
     result; the labels left out are not touched."""
     names = ("claimed", "claim_note") if claims else ("status", "note")
@@ -84,7 +84,7 @@ def controls(audit: Audit, *labels: str):
     ]
 
 
-def complete(actor, audit: Audit, stage: str) -> None:
+def complete(actor: User | None, audit: Audit, stage: str) -> None:
     services.stage_update(actor=actor, stage=audit.stages.get(stage=stage), completed=True)
 
 
