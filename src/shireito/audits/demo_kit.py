@@ -63,7 +63,9 @@ def existing(kind: str, auditee, title_end: str) -> Audit | None:
     ).first()
 
 
-def record(actor: User, audit: Audit, system: str, rows: dict[str, tuple], *, claims: bool) -> None:
+def record(
+    actor: User | None, audit: Audit, system: str, rows: dict[str, tuple], *, claims: bool
+) -> None:
     """``rows``: control label → (status, note) for the auditee's claim or the auditor's
     result; the labels left out are not touched."""
     names = ("claimed", "claim_note") if claims else ("status", "note")
