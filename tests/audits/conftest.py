@@ -5,18 +5,9 @@ import pytest
 from shireito.audits import services
 from shireito.standards.importers import import_catalog
 from tests.factories import make_user
+from tests.kit.factories.standards import CATALOG_CSV
 from tests.organizations.conftest import government  # noqa: F401
 from tests.registry.conftest import systems  # noqa: F401 - one system per category
-
-CATALOG_CSV = b"""id,parent,kind,title,statement,guidance
-1,,part,Organisation,,
-1.1,1,measure,Policy,Keep a policy.,
-1.2,1,measure,Roles,Name the roles.,
-2,,part,Technical,,
-2.1,2,measure,Access control,Control access.,
-2.2,2,measure,Logging,Keep logs.,
-2.3,2,measure,Patching,Patch in time.,
-"""
 
 
 @pytest.fixture

@@ -21,19 +21,9 @@ Every failing cell is collected and reported at once, so one run shows the whole
 Usage (tests/registry/test_access_table.py has the whole table)::
 
     SYSTEMS = Model(
-        list_page="/systems/",
-        detail_page="/systems/{key}/",
-        create_page="/systems/new/",
-        edit_page="/systems/{key}/edit/",
-        api_list="/api/v1/portfolio/systems",
-        api_detail="/api/v1/portfolio/systems/{key}",
-        api_create="/api/v1/portfolio/systems",
-        api_edit="/api/v1/portfolio/systems/{key}",
-        create_body=lambda user, n: {"code": f"new-{n}", "name": "新システム",
-                                     "owner": user.organization.code,
-                                     "category": "ministry_system"},
+        list_page="/systems/", detail_page="/systems/{key}/", ...,  # and the API's paths
+        create_body=lambda user, n: {"code": f"new-{n}", ...},  # a valid body for ``user``
         edit_body={"name_en": "Benefits application"},
-        unchecked=frozenset({"create link"}),  # the list offers "Add" to all (see the test)
     )
     MHLW_APP = {
         "mhlw-editor": Expect(Can.EDIT, create=True),

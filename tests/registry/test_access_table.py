@@ -31,9 +31,6 @@ SYSTEMS = Model(
         "category": CATEGORY.get(user.organization.kind, "ministry_system"),
     },
     edit_body={"name_en": "Benefits application"},
-    # The list page offers "Add an information system" to everyone; the create page answers
-    # 403 to those who may not add (reported to the registry's owner).
-    unchecked=frozenset({"create link"}),
 )
 
 # role: (organisation, roles) — the demo's kinds of people, each looking at MHLW's system.
