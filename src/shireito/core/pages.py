@@ -9,7 +9,7 @@ service's ``ValidationError`` shown on its fields, downloads that browsers never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -64,15 +64,20 @@ def bound_form[F: forms.BaseForm](
     return form_class(request.POST, **kwargs)
 
 
-def submit(form: forms.BaseForm, action: Callable[[dict], Any]) -> tuple[bool, Any]:
+def submit(
+    form: forms.BaseForm,
+    action: Callable[[dict], Any],
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[bool, Any]:
     """Run one service call with a valid form's data. A ``ValidationError`` from the service
-    lands on the form's fields (or above them); nothing else is caught."""
+    lands on the form's fields (``aliases`` map the service's names to the form's) or above
+    them; nothing else is caught."""
     if not form.is_bound or not form.is_valid():
         return False, None
     try:
         result = action(form.cleaned_data)
     except ValidationError as exc:
-        add_service_errors(form, exc)  # type: ignore[arg-type]
+        add_service_errors(form, exc, aliases)
         return False, None
     return True, result
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from shireito.audits import permissions, selectors, services
 from shireito.audits.choices import ActionStatus
 from shireito.audits.forms_work import ActionForm, MilestoneForm, ProgressForm, VerifyForm
-from shireito.audits.views.common import audit_or_404, finding_or_404, run
-from shireito.core.pages import bound_form, get_or_404, id_or_404
+from shireito.audits.views.common import audit_or_404, finding_or_404
+from shireito.core.pages import bound_form, get_or_404, id_or_404, submit
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -31,7 +31,7 @@ def action_create(request, number: str, finding: int):
     if not permissions.acts_for_a_party(user, audit):
         raise PermissionDenied
     form = bound_form(ActionForm, request)
-    done, action = run(
+    done, action = submit(
         form,
         lambda data: services.action_create(
             actor=user,
@@ -79,12 +79,12 @@ def _post(request, audit, item, do: str, forms: _Forms, errors: list[str]) -> st
     or in ``errors``)."""
     user = request.user
     if do == "progress":
-        done, _r = run(
+        done, _r = submit(
             forms.progress, lambda d: services.action_update(actor=user, action=item, **d)
         )
         return _("The progress is saved.") if done else None
     if do == "milestone":
-        done, _r = run(
+        done, _r = submit(
             forms.milestone, lambda d: services.milestone_add(actor=user, action=item, **d)
         )
         return _("The milestone is added.") if done else None
@@ -103,7 +103,7 @@ def _post(request, audit, item, do: str, forms: _Forms, errors: list[str]) -> st
             _("The milestone is marked done.") if ticked else _("The milestone is marked not done.")
         )
     if do == "verify":
-        done, _r = run(
+        done, _r = submit(
             forms.verify,
             lambda d: services.action_verify(
                 actor=user, action=item, accepted=d["accepted"], note=d["note"]

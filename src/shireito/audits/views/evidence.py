@@ -19,9 +19,9 @@ from shireito.audits import downloads, permissions, selectors
 from shireito.audits import evidence as evidence_service
 from shireito.audits.forms_work import DeleteForm, EvidenceForm, RevisionForm
 from shireito.audits.models import Evidence, EvidenceRevision
-from shireito.audits.views.common import audit_or_404, run
+from shireito.audits.views.common import audit_or_404
 from shireito.core.htmx import paginate
-from shireito.core.pages import bound_form, get_or_404, id_or_404
+from shireito.core.pages import bound_form, get_or_404, id_or_404, submit
 from shireito.core.pagination import parse_id
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _add(request, audit, form: EvidenceForm):
             expiry_date=data["expiry_date"],
         )
 
-    done, item = run(form, add)
+    done, item = submit(form, add)
     if not done:
         return None
     messages.success(request, _("Evidence “%(title)s” is added.") % {"title": item.title})
@@ -199,7 +199,7 @@ def evidence_detail(request, number: str, evidence: int):
         prefix="revision",
     )
     delete_form = DeleteForm(request.POST if do == "delete" else None, prefix="delete")
-    done, revision = run(
+    done, revision = submit(
         revision_form,
         lambda data: evidence_service.evidence_revise(
             actor=user,
@@ -212,7 +212,7 @@ def evidence_detail(request, number: str, evidence: int):
     if done:
         messages.success(request, _("Revision %(number)d is added.") % {"number": revision.number})
         return redirect("audits:evidence_item", number=audit.number, evidence=item.pk)
-    done, _r = run(
+    done, _r = submit(
         delete_form, lambda data: evidence_service.evidence_delete(actor=user, evidence=item)
     )
     if done:

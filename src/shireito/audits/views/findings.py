@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from shireito.audits import permissions, selectors, services
 from shireito.audits.forms_work import FindingForm, FollowUpForm
-from shireito.audits.views.common import audit_or_404, finding_or_404, run
+from shireito.audits.views.common import audit_or_404, finding_or_404
 from shireito.audits.views.evidence import evidence_form, evidence_rows
-from shireito.core.pages import bound_form
+from shireito.core.pages import bound_form, submit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,7 +74,7 @@ def finding_create(request, number: str):
     if not permissions.acts_as_auditor(user, audit):
         raise PermissionDenied
     form = _finding_form(request, audit)
-    done, finding = run(
+    done, finding = submit(
         form, lambda data: services.finding_create(actor=user, audit=audit, **_fields(data))
     )
     if done:
@@ -96,7 +96,7 @@ def finding_edit(request, number: str, finding: int):
     initial["controls"] = "\n".join(c.label for c in item.controls.all())
     initial["systems"] = list(item.systems.all())
     form = _finding_form(request, audit, initial=initial)
-    done, _result = run(
+    done, _result = submit(
         form, lambda data: services.finding_update(actor=user, finding=item, **_fields(data))
     )
     if done:
@@ -158,7 +158,7 @@ def finding_follow_up(request, number: str, finding: int):
         return redirect("audits:finding", number=audit.number, finding=item.number)
     form = FollowUpForm(request.POST, prefix="follow-up")
     try:
-        done, item = run(
+        done, item = submit(
             form,
             lambda data: services.finding_raise_recommendation(
                 actor=request.user, finding=item, reason=data["reason"], due_date=data["due_date"]

@@ -20,7 +20,8 @@ from shireito.audits.choices import ResultStatus
 from shireito.audits.forms import ResultsFilter
 from shireito.audits.forms_work import ResultsImportForm
 from shireito.audits.models import ControlResult
-from shireito.audits.views.common import audit_or_404, service_errors
+from shireito.audits.views.common import audit_or_404
+from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate
 from shireito.core.pagination import parse_id
 from shireito.core.problems import Problem
@@ -296,7 +297,7 @@ def _import(request, audit, form: ResultsImportForm, problems: list[Problem]) ->
             else:
                 problems.append(problem)
     except ValidationError as exc:
-        service_errors(form, exc)
+        add_service_errors(form, exc)
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or _("You may not record results in this audit."))
     except Exception:

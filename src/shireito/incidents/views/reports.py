@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shireito.core.forms import add_service_errors
 from shireito.core.pages import bound_form, form_page, list_page
 from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.incidents import (
@@ -75,13 +76,11 @@ def report_list(request):
 
 
 def _report_action(form: ReportForm, call):
-    """The service ``call`` with the form's arguments; its errors in the form's names."""
+    """The service ``call`` with the form's arguments (its errors are renamed by the form's
+    ``service_error`` when they land on it)."""
 
     def action(_data):
-        try:
-            return call(**form.service_arguments())
-        except ValidationError as error:
-            raise form.service_error(error) from error
+        return call(**form.service_arguments())
 
     return action
 
@@ -358,13 +357,7 @@ def _again(request, report, name: str, form, error: ValidationError | None = Non
     """Show the report's page again with the form that failed (its errors summarised at the
     top): a service's error on the text is the form's field's, any other the form's own."""
     if error is not None:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error("text" if field in ("text", "summary") else None, problem)
-        else:
-            for problem in error.messages:
-                form.add_error(None, problem)
+        add_service_errors(form, error, aliases={"summary": "text"})
     return render(
         request, "incidents/report_detail.html", _detail_context(request, report, {name: form})
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,9 +49,10 @@ def hop_comment(request, number: str):
     """Ask the reporter a question, or add an assessment (``kind``)."""
     report = _report(request, number)
     kind = request.POST.get("kind", "")
-    if kind not in (EntryKind.QUESTION, EntryKind.ASSESSMENT):
-        raise Http404  # not a form this page has: as for any unknown address
-    label = _("Question") if kind == EntryKind.QUESTION else _("Assessment")
+    # A kind this page has no form for answers as any unknown address.
+    label = get_or_404(
+        {EntryKind.QUESTION: _("Question"), EntryKind.ASSESSMENT: _("Assessment")}.get(kind)
+    )
     form = TextForm(request.POST, prefix=kind, label=label)
     if not form.is_valid():
         return _again(request, report, kind, form)
