@@ -23,7 +23,19 @@ key_validator = RegexValidator(
 )
 
 
-class Catalog(TimeStampedModel):
+class Published(TimeStampedModel):
+    """A standard or a mapping between standards: published, so every signed-in user may read
+    it (the directory scope), managed by its owner, listed by key."""
+
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "owner"
+
+    class Meta:
+        abstract = True
+        ordering = ["key"]
+
+
+class Catalog(Published):
     """One edition of a standard (e.g. the Common Standards, 令和7年度版)."""
 
     key = models.CharField(_("key"), max_length=80, unique=True, validators=[key_validator])
@@ -55,12 +67,7 @@ class Catalog(TimeStampedModel):
     profile = models.JSONField(_("OSCAL profile"), default=dict, blank=True)
     back_matter = models.JSONField(_("OSCAL back-matter"), default=dict, blank=True)
 
-    # Standards are published: every signed-in user may read them.
-    scope_class = ScopeClass.DIRECTORY
-    scope_path = "owner"
-
-    class Meta:
-        ordering = ["key"]
+    class Meta(Published.Meta):
         verbose_name = _("catalog")
         verbose_name_plural = _("catalogs")
 
@@ -134,7 +141,7 @@ class CatalogNode(models.Model):
         return f"{self.label} {self.title}".strip()
 
 
-class CatalogMapping(TimeStampedModel):
+class CatalogMapping(Published):
     """How the controls of one catalog relate to those of another, e.g. the Common Standards
     against NIST SP 800-53. Like a catalog edition it is imported whole: a revision is a new
     mapping."""
@@ -157,11 +164,7 @@ class CatalogMapping(TimeStampedModel):
     )
     source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
 
-    scope_class = ScopeClass.DIRECTORY
-    scope_path = "owner"
-
-    class Meta:
-        ordering = ["key"]
+    class Meta(Published.Meta):
         verbose_name = _("catalog mapping")
         verbose_name_plural = _("catalog mappings")
 
