@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shireito.audits.choices import STAGE_OWNED_BY_AUDITEE, ActionStatus, AuditKind, AuditStatus
 from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
 from shireito.core.permissions import rule
-from shireito.registry.oversight import acts_for_digital_agency
+from shireito.registry.permissions import acts_for_digital_agency
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -26,9 +26,6 @@ from shireito.registry.models import (
     OversightSchedule,
     Recommendation,
 )
-
-# acts_for_digital_agency is also read from here by audits (asked of its owner to import it
-# from permissions).
 from shireito.registry.permissions import acts_for_digital_agency, may_answer, may_change_system
 from shireito.registry.selectors import is_overseen
 

@@ -21,16 +21,11 @@ def _is_editor(user: User) -> bool:
     return user.has_role("editor") or user.has_role("org_admin")
 
 
+@rule
 def may_edit_system(
-    user: User | None, *, owner: Organization | None, builder: Organization | None = None
+    user: User, *, owner: Organization | None, builder: Organization | None = None
 ) -> bool:
     """Editors and organisation admins of the owner or of the builder; platform admins."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
     if not _is_editor(user):
         return False
     return user.organization_id in {getattr(owner, "pk", None), getattr(builder, "pk", None)}

@@ -8,20 +8,17 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from shireito.core.permissions import rule
+
 if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
 
-def may_manage_catalogs(user: User | None, owner: Organization | None = None) -> bool:
+@rule
+def may_manage_catalogs(user: User, owner: Organization | None = None) -> bool:
     """Platform admins for any owner; editors and organisation admins for their own
     organisation. ``user=None`` is the command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_platform_admin:
-        return True
     if not (user.has_role("editor") or user.has_role("org_admin")):
         return False
     return owner is None or owner.pk == user.organization_id
