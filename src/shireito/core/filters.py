@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.forms.utils import ErrorDict
+from django.forms.utils import ErrorDict, flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 SEARCH_MAX = 200
@@ -29,6 +31,24 @@ class SearchField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         return (super().to_python(value) or "")[:SEARCH_MAX]
+
+
+class PlainSelect(forms.Select):
+    """A select written out in Python. A list's filter shows dozens of options on every page,
+    and Django renders each option through templates of its own (several milliseconds a page
+    for the system list's 54 options). The markup is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, list | tuple) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # groups: Django's own way
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.choices
+        )
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{final_attrs}>{options}</select>')  # noqa: S308 - every value escaped above
 
 
 def choice_filter(choices, *, label, all_label=None) -> forms.ChoiceField:
@@ -51,6 +71,9 @@ class FilterForm(forms.Form):
         kwargs.setdefault("auto_id", "id_%s")
         # An unbound filter (first visit) reads as an empty query, not as nothing at all.
         super().__init__(data if data is not None else {}, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
     def values(self) -> dict[str, Any]:
         """Every field's value: the request's where valid, else its default."""
