@@ -38,7 +38,7 @@ from shireito.audits.choices import (
     StageKind,
 )
 from shireito.audits.models import Audit, AuditStage, ControlResult, Evidence, ScopeItem
-from shireito.audits.services import default_stage_dues
+from shireito.audits.services import check_mandate, default_stage_dues
 from shireito.organizations.choices import GovernanceRole
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
@@ -165,8 +165,6 @@ def _plans(
     the day). Two systems alike in (category, owner kind, owner if it holds a role, builder
     kind, builder if it holds a role) get the same answer, so one check per such signature
     is the check of every system that has it."""
-    from shireito.audits.services import check_mandate
-
     holder_ids = {org.pk for role in GovernanceRole.values for org in engine.holders(role)}
 
     def signature(owner_id, category, builder_id):
