@@ -62,7 +62,7 @@ def test_visibility_rules_widen_the_scope(viewer, other_organization, monkeypatc
 
     other = make_user(organization=other_organization)
     monkeypatch.setattr(scoping, "_visibility_rules", [])
-    register_visibility_rule(lambda user, model: {other_organization.pk})
+    register_visibility_rule(lambda user, model, scope_class: {other_organization.pk})
     assert other in visible_to(viewer, User.objects.all())
 
 

@@ -29,7 +29,9 @@ class _All:
 
 ALL = _All()
 
-VisibilityRule = Callable[[Any, type[Model]], "Iterable[int] | _All"]
+# A rule answers for a user, a model and the scope class asked (the model's own, unless a
+# selector asks for a narrower reading of the same rows, such as coordination).
+VisibilityRule = Callable[[Any, type[Model], str], "Iterable[int] | _All"]
 _visibility_rules: list[VisibilityRule] = []
 
 
@@ -44,9 +46,19 @@ def is_platform_admin(user) -> bool:
     return bool(user and user.is_authenticated and getattr(user, "is_platform_admin", False))
 
 
-def visible_organization_ids(user, model: type[Model]) -> set[int] | _All:
+def scope_class_of(model: type[Model]) -> str:
+    return str(getattr(model, "scope_class", "own"))
+
+
+def visible_organization_ids(
+    user, model: type[Model], *, scope_class: str | None = None
+) -> set[int] | _All:
     """The organisations whose ``model`` data ``user`` may see: their own, plus what the
-    registered rules (the mandate engine) add; ``ALL`` for platform admins."""
+    registered rules (the mandate engine) add; ``ALL`` for platform admins.
+
+    ``scope_class`` asks for another reading of the same rows than the model's own (the
+    coordination of local governments' migration reads systems without their security
+    details): the selector that asks it must then show only what that class covers."""
     if not (user and user.is_authenticated and user.is_active):
         return set()
     if is_platform_admin(user):
@@ -54,31 +66,35 @@ def visible_organization_ids(user, model: type[Model]) -> set[int] | _All:
     if not getattr(user, "organization_id", None):
         return set()
     ids = {user.organization_id}
+    asked = scope_class or scope_class_of(model)
     for rule in _visibility_rules:
-        extra = rule(user, model)
+        extra = rule(user, model, asked)
         if isinstance(extra, _All):
             return ALL
         ids.update(extra)
     return ids
 
 
-def may_see_organization(user, model: type[Model], organization_id: int | None) -> bool:
+def may_see_organization(
+    user, model: type[Model], organization_id: int | None, *, scope_class: str | None = None
+) -> bool:
     """Whether ``user`` may see ``model`` data owned by one organisation: the question a
     page asks about one object it already holds, answered by the same rules as
     ``visible_to``."""
     if organization_id is None:
         return False
-    ids = visible_organization_ids(user, model)
+    ids = visible_organization_ids(user, model, scope_class=scope_class)
     return isinstance(ids, _All) or organization_id in ids
 
 
-def visible_to(user, queryset: QuerySet) -> QuerySet:
-    """Restrict ``queryset`` to what ``user`` may see. Anonymous users see nothing."""
+def visible_to(user, queryset: QuerySet, *, scope_class: str | None = None) -> QuerySet:
+    """Restrict ``queryset`` to what ``user`` may see (under ``scope_class``, if a selector
+    asks for a reading other than the model's own). Anonymous users see nothing."""
     model = queryset.model
     path = getattr(model, "scope_path", None)
     if path is None:
         raise TypeError(f"{model.__name__} declares no scope_path")
-    ids = visible_organization_ids(user, model)
+    ids = visible_organization_ids(user, model, scope_class=scope_class)
     if ids is ALL:
         return queryset
     if not ids:

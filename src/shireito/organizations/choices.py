@@ -80,6 +80,10 @@ class ScopeClass(models.TextChoices):
     # Incident reports: the reporter and the organisations on the route the report has
     # reached; nobody else, whatever their mandates.
     INCIDENT = "incident", _("incident reports (reporter and route only)")
+    # Coordination of local governments' move to standard-conformant systems: the coordinator
+    # reads each system's standard business, migration status and dates, and the owner's
+    # profile; never its security details, contacts or incidents.
+    COORDINATION = "coordination", _("coordination of local-government migration")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an

@@ -17,12 +17,11 @@ if TYPE_CHECKING:
 ENGINE_KEY = "_shireito_mandate_engine"
 
 
-def mandate_visibility(user: User, model: type[Model]) -> set[int] | _All:
+def mandate_visibility(user: User, model: type[Model], scope_class: str) -> set[int] | _All:
     """Organisations beyond their own whose data of this model's scope class the user may see.
 
     The engine is built once per user object, which lives for one request.
     """
-    scope_class = getattr(model, "scope_class", ScopeClass.OWN)
     if scope_class in (ScopeClass.OWN, ScopeClass.AUDIT, ScopeClass.INCIDENT):
         return set()
     engine = user.__dict__.get(ENGINE_KEY)
