@@ -1,35 +1,46 @@
-"""What the home page shows, gathered from each domain's selectors."""
+"""What the tower shows a user: the sections of their tower, each built from the domains'
+selectors and scoped to them there. The page, the API and the CSV downloads all ask here."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import TYPE_CHECKING
 
-from django.utils.translation import get_language
-
-from shireito.incidents import selectors as incidents
+from shireito.dashboard import sections
+from shireito.dashboard.figures import Section, Table, plain
+from shireito.dashboard.tower import Viewer, viewer_for
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
 
-ROWS = 20
+
+def tower(user: User) -> tuple[Viewer, list[Section]]:
+    viewer = viewer_for(user)
+    return viewer, sections.build(viewer)
 
 
-def incident_section(user: User) -> dict:
-    """The overdue regime stages of reports the user may see, and the reports waiting on the
-    user's organisation."""
-    english = get_language() == "en"
-    overdue = incidents.overdue_for(user)
-    waiting = list(incidents.waiting_on(user)[:ROWS]) if user.organization_id else []
-    return {
-        "incident_overdue": [
-            {
-                "report": report,
-                "regime": clock.regime.name_en if english else clock.regime.name,
-                "stage": clock.stage.label_en if english else clock.stage.label,
-                "due": clock.due_at,
-            }
-            for report, clock in overdue[:ROWS]
-        ],
-        "incident_overdue_count": len(overdue),
-        "incident_waiting": waiting,
-    }
+def section_get(user: User, key: str) -> Section | None:
+    """One section of the user's tower; None when their tower has no such section (or it has
+    nothing to show them)."""
+    viewer = viewer_for(user)
+    found = sections.build(viewer, only=key)
+    return found[0] if found else None
+
+
+def table_get(user: User, section_key: str, table_key: str) -> Table | None:
+    section = section_get(user, section_key)
+    return section.table(table_key) if section else None
+
+
+def table_csv(table: Table) -> str:
+    """A table as CSV with a header of its column labels in the user's language; the values
+    are plain (numbers unformatted, dates ISO) so spreadsheets compute with them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(column.label) for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [cell.display or ("" if cell.value is None else plain(cell.value)) for cell in row]
+        )
+    return "\ufeff" + out.getvalue()  # a BOM, so Excel reads the Japanese as UTF-8

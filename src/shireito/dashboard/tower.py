@@ -50,6 +50,10 @@ class Viewer:
     language: str = field(default_factory=lambda: get_language() or "ja")
 
     @property
+    def kind_label(self) -> str:
+        return str(TowerKind(self.kind).label)
+
+    @property
     def organization(self):
         return self.user.organization
 
