@@ -137,3 +137,33 @@ def test_a_table_downloads_as_csv_with_labels_and_plain_values(
 def test_the_tower_needs_sign_in(client):
     assert client.get("/api/v1/dashboard").status_code == 401
     assert client.get("/tower/sample/by-category.csv").status_code == 302
+
+
+def test_drilling_down_narrows_to_the_body_and_those_under_it(client, sample_section):
+    # given the Digital Agency, a ministry with an agency under it, and another ministry
+    agency_user = make_user(organization=make_organization(kind="digital_agency"))
+    ministry = make_organization(code="m-one")
+    other = make_organization(code="m-two")
+    below = make_organization(code="m-one-agency", kind="independent_agency", parent=ministry)
+    seen = {}
+
+    def build(viewer):
+        from shireito.core.scoping import visible_organization_ids
+        from shireito.organizations.models import Organization
+
+        seen["ids"] = visible_organization_ids(viewer.user, Organization)
+        seen["kind"] = viewer.kind
+        return None
+
+    sections.BUILDERS["sample"] = build
+    client.force_login(agency_user)
+    # when the Digital Agency drills down to the ministry
+    assert client.get("/?organization=m-one").status_code == 200
+    # then the tower is a ministry's, limited to the ministry and its agency
+    assert seen == {"ids": {ministry.pk, below.pk}, "kind": TowerKind.MINISTRY}
+    # and a ministry may not drill into another ministry, on the page or in the API
+    client.force_login(make_user(organization=ministry))
+    assert client.get("/?organization=m-two").status_code == 404
+    assert client.get("/api/v1/dashboard?organization=m-two").status_code == 404
+    assert client.get("/api/v1/dashboard?organization=m-one-agency").status_code == 200
+    assert other.pk not in seen["ids"]

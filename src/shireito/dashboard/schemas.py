@@ -35,5 +35,5 @@ class SectionOut(Schema):
 
 class TowerOut(Schema):
     tower: str
-    organization: str | None
+    organization: str
     sections: list[SectionOut]

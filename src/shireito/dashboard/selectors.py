@@ -1,35 +1,69 @@
 """What the tower shows a user: the sections of their tower, each built from the domains'
-selectors and scoped to them there. The page, the API and the CSV downloads all ask here."""
+selectors and scoped to them there. The page, the API and the CSV downloads all ask here.
+
+Drilling down to one body (``focus``) narrows the user's sight to that body and the bodies
+under it (``core.scoping.narrowed_to``) and shows that body's kind of tower: the figures are
+still only what the user may see."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from shireito.core.scoping import narrowed_to
 from shireito.dashboard import sections
 from shireito.dashboard.figures import Section, Table, plain
+from shireito.dashboard.permissions import may_focus
 from shireito.dashboard.tower import Viewer, viewer_for
+from shireito.organizations import selectors as organizations
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
-def tower(user: User) -> tuple[Viewer, list[Section]]:
-    viewer = viewer_for(user)
-    return viewer, sections.build(viewer)
+class FocusRefused(LookupError):
+    """The body asked for does not exist, or the user's tower does not reach it."""
 
 
-def section_get(user: User, key: str) -> Section | None:
+def focus_get(user: User, code: str) -> Organization:
+    organization = organizations.organization_get(user=user, code=code)
+    if organization is None or not may_focus(user, organization):
+        raise FocusRefused(code)
+    return organization
+
+
+@contextmanager
+def _viewing(user: User, focus: Organization | None) -> Iterator[Viewer]:
+    viewer = viewer_for(user, focus)
+    if focus is None:
+        yield viewer
+        return
+    below = organizations.organization_children(user=user, organization=focus)
+    with narrowed_to(user, [focus.pk, *below.values_list("pk", flat=True)]):
+        yield viewer
+
+
+def tower(user: User, focus: Organization | None = None) -> tuple[Viewer, list[Section]]:
+    with _viewing(user, focus) as viewer:
+        return viewer, sections.build(viewer)
+
+
+def section_get(user: User, key: str, focus: Organization | None = None) -> Section | None:
     """One section of the user's tower; None when their tower has no such section (or it has
     nothing to show them)."""
-    viewer = viewer_for(user)
-    found = sections.build(viewer, only=key)
+    with _viewing(user, focus) as viewer:
+        found = sections.build(viewer, only=key)
     return found[0] if found else None
 
 
-def table_get(user: User, section_key: str, table_key: str) -> Table | None:
-    section = section_get(user, section_key)
+def table_get(
+    user: User, section_key: str, table_key: str, focus: Organization | None = None
+) -> Table | None:
+    section = section_get(user, section_key, focus)
     return section.table(table_key) if section else None
 
 
