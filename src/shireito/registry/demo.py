@@ -18,13 +18,67 @@ from shireito.registry.services import system_create
 
 # code, name, English name, owner, phase, hosting, provider, important
 MINISTRY_SYSTEMS = [
-    ("mof-customs", "デモ通関手続システム", "Demo customs procedures system", "mof", "operation", "government_cloud", "aws", True),
-    ("moj-registry", "デモ登記情報システム", "Demo registration information system", "moj", "renewal", "on_premises", "", True),
-    ("mic-statistics", "デモ統計調査システム", "Demo statistical survey system", "mic", "operation", "government_cloud", "azure", False),
-    ("maff-subsidies", "デモ補助金申請システム", "Demo subsidy application system", "maff", "development", "government_cloud", "google", False),
-    ("env-permits", "デモ許認可管理システム", "Demo permits management system", "env", "operation", "other_cloud", "", False),
-    ("mofa-consular", "デモ領事業務システム", "Demo consular services system", "mofa", "procurement", "on_premises", "", True),
-]  # fmt: skip
+    (
+        "mof-customs",
+        "デモ通関手続システム",
+        "Demo customs procedures system",
+        "mof",
+        "operation",
+        "government_cloud",
+        "aws",
+        True,
+    ),
+    (
+        "moj-registry",
+        "デモ登記情報システム",
+        "Demo registration information system",
+        "moj",
+        "renewal",
+        "on_premises",
+        "",
+        True,
+    ),
+    (
+        "mic-statistics",
+        "デモ統計調査システム",
+        "Demo statistical survey system",
+        "mic",
+        "operation",
+        "government_cloud",
+        "azure",
+        False,
+    ),
+    (
+        "maff-subsidies",
+        "デモ補助金申請システム",
+        "Demo subsidy application system",
+        "maff",
+        "development",
+        "government_cloud",
+        "google",
+        False,
+    ),
+    (
+        "env-permits",
+        "デモ許認可管理システム",
+        "Demo permits management system",
+        "env",
+        "operation",
+        "other_cloud",
+        "",
+        False,
+    ),
+    (
+        "mofa-consular",
+        "デモ領事業務システム",
+        "Demo consular services system",
+        "mofa",
+        "procurement",
+        "on_premises",
+        "",
+        True,
+    ),
+]
 
 # Yen per system and year: development and operation, as requested in the first demo year.
 BASE_REQUEST = {
