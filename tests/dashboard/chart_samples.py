@@ -98,8 +98,12 @@ def tiles_table() -> Table:
             [
                 Cell(f"{p.code:02d}"),
                 Cell(p.name_ja),
-                Cell(share, href=f"/registry/migration/?pref={p.code:02d}",
-                     flag="warning" if p.code == 47 else "", note="期限が近い"),
+                Cell(
+                    share,
+                    href=f"/registry/migration/?pref={p.code:02d}",
+                    flag="warning" if p.code == 47 else "",
+                    note="期限が近い",
+                ),
             ]
         )
     return Table(

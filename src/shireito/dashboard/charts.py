@@ -122,9 +122,7 @@ def _coordinates(value: Any) -> Any:
 
 def text_width(text: str, size: float = FONT) -> float:
     """An estimate of ``text``'s width: a full-width character is 1 em, others about 0.6."""
-    return sum(
-        size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in str(text)
-    )
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in str(text))
 
 
 def fit(text: str, width: float, size: float = FONT) -> str:
@@ -148,6 +146,11 @@ def _name(*parts: str) -> str:
     return _("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
+def _with(value: str, part: str) -> str:
+    """A value with what qualifies it: "120（64.9%）", "120 (64.9%)"."""
+    return _("%(value)s (%(part)s)") % {"value": value, "part": part}
+
+
 def _flagged(name: str, cell: Cell, language: str) -> str:
     if not cell.flag:
         return name
@@ -157,15 +160,15 @@ def _flagged(name: str, cell: Cell, language: str) -> str:
     return _("%(name)s (%(flag)s)") % {"name": name, "flag": words}
 
 
-def _patterns(chart_id: str, series: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+def _patterns(chart_id: str, series: list[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
     """Pattern definitions: (suffix, fill colour, pattern name, ink) → ids and path data."""
     defs = []
-    for suffix, fill, pattern, *ink in series:
+    for suffix, fill, pattern, ink in series:
         defs.append(
             {
                 "id": f"{chart_id}-{suffix}",
                 "fill": fill,
-                "ink": ink[0] if ink else BACKGROUND,
+                "ink": ink,
                 "path": _PATTERN_PATHS[pattern],
                 "dots": pattern == "dots",
             }
@@ -271,20 +274,21 @@ def _bar(table: Table, language: str, chart_id: str) -> dict[str, Any]:
 def _stacked(table: Table, language: str, chart_id: str) -> dict[str, Any]:
     values = _values(table)
     styles = [SERIES[n % len(SERIES)] for n in range(len(values))]
-    patterns = _patterns(chart_id, [(f"s{n}", s.colour, s.pattern) for n, s in enumerate(styles)])
+    patterns = _patterns(
+        chart_id, [(f"s{n}", s.colour, s.pattern, BACKGROUND) for n, s in enumerate(styles)]
+    )
     total_word = _("total")
     rows = []
     labels = [_row_label(table, row, language) for row in table.rows]
     totals = [sum(numeric(row[i].value) or 0 for i, _c in values) for row in table.rows]
-    total_texts = [
-        f"{total_word} {format_value(values[0][1].kind, t, language)}" for t in totals
-    ]
+    total_texts = [f"{total_word} {format_value(values[0][1].kind, t, language)}" for t in totals]
     label_w = min(max(text_width(label) for label in labels) + 12, 260)
     x0, x1 = label_w, WIDTH - max(text_width(t) for t in total_texts) - 16
     pitch, height, top = 40, 28, 8
     for n, row in enumerate(table.rows):
         y = top + n * pitch
-        segments, x = [], float(x0)
+        segments: list[dict[str, Any]] = []
+        x = float(x0)
         for (index, column), pattern in zip(values, patterns, strict=True):
             cell = row[index]
             value = numeric(cell.value) or 0
@@ -292,7 +296,7 @@ def _stacked(table: Table, language: str, chart_id: str) -> dict[str, Any]:
             width = (x1 - x0) * share / 100
             value_text = format_cell(column, cell, language)
             share_text = format_value("percent", round(share, 1), language)
-            name = _name(labels[n], str(column.label), f"{value_text} ({share_text})")
+            name = _name(labels[n], str(column.label), _with(value_text, share_text))
             chip = text_width(share_text, 12) + 8
             segments.append(
                 {
@@ -397,7 +401,9 @@ def _trend(table: Table, language: str, chart_id: str) -> dict[str, Any]:
     lines = []
     for s, (index, column) in enumerate(values):
         style = SERIES[s % len(SERIES)]
-        points, runs, run = [], [], []
+        points: list[dict[str, str]] = []
+        runs: list[list[str]] = []
+        run: list[str] = []
         for n, row in enumerate(table.rows):
             cell = row[index]
             value = numeric(cell.value)
@@ -489,11 +495,11 @@ def _tiles(table: Table, language: str, chart_id: str) -> dict[str, Any]:
     patterns = _patterns(
         chart_id, [(f"t{n}", s.fill, s.pattern, s.ink) for n, s in enumerate(STEPS)]
     )
-    tiles = []
+    tiles: list[dict[str, Any]] = []
     for prefecture in prefectures.PREFECTURES:
-        row = rows_by_code.get(prefecture.code)
-        cell = row[index] if row is not None else Cell(None)
-        name = _row_label(table, row, language) if row is not None else ""
+        found = rows_by_code.get(prefecture.code)
+        cell = found[index] if found is not None else Cell(None)
+        name = _row_label(table, found, language) if found is not None else ""
         name = name or (prefecture.name_en if english else prefecture.name_ja)
         value = numeric(cell.value)
         text = format_cell(column, cell, language)
@@ -504,13 +510,13 @@ def _tiles(table: Table, language: str, chart_id: str) -> dict[str, Any]:
             step = step_of(value)
             fill, strip, ink = STEPS[step].fill, f"url(#{patterns[step]['id']})", STEPS[step].ink
             accessible = _flagged(
-                _name(name, "", f"{text} ({step_label(STEPS[step])})"), cell, language
+                _name(name, "", _with(text, step_label(STEPS[step]))), cell, language
             )
         x, y = prefecture.col * (TILE + GAP), prefecture.row * (TILE + GAP)
         tiles.append(
             {
                 "code": f"{prefecture.code:02d}",
-                "href": cell.href if row is not None else "",
+                "href": cell.href,
                 "name": accessible,
                 "x": x,
                 "y": y,

@@ -32,10 +32,11 @@ def is_english(language: str | None) -> bool:
 
 def _number(value: float | int | Decimal, decimals: int = 0) -> str:
     """Grouped digits in the current language's separators; trailing ``.0`` dropped."""
-    if decimals and float(value) == round(float(value)):
+    number = float(value)
+    if decimals and number == round(number):
         decimals = 0
     return formats.number_format(
-        round(value, decimals) if decimals else round(value),
+        round(number, decimals) if decimals else round(number),
         decimal_pos=decimals or None,
         use_l10n=True,
         force_grouping=True,
