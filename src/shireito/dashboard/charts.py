@@ -401,7 +401,7 @@ def _trend(table: Table, language: str, chart_id: str) -> dict[str, Any]:
     lines = []
     for s, (index, column) in enumerate(values):
         style = SERIES[s % len(SERIES)]
-        points: list[dict[str, str]] = []
+        points: list[dict[str, Any]] = []
         runs: list[list[str]] = []
         run: list[str] = []
         for n, row in enumerate(table.rows):
@@ -419,6 +419,8 @@ def _trend(table: Table, language: str, chart_id: str) -> dict[str, Any]:
                     "href": cell.href,
                     "name": _flagged(_name(labels[n], str(column.label), text), cell, language),
                     "path": marker_path(style.marker, px(n), py(value)),
+                    "focus_x": px(n) - 12,
+                    "focus_y": py(value) - 12,
                 }
             )
         if run:
@@ -465,7 +467,7 @@ def _trend(table: Table, language: str, chart_id: str) -> dict[str, Any]:
 
 # -- tiles -----------------------------------------------------------------------------------
 
-TILE, GAP, STRIP = 70, 4, 14
+TILE, GAP, STRIP = 78, 4, 14
 
 
 def step_of(share: float) -> int:
@@ -526,11 +528,11 @@ def _tiles(table: Table, language: str, chart_id: str) -> dict[str, Any]:
                 "strip_y": y + TILE - STRIP,
                 "ink": ink,
                 "empty": step is None,
-                "short": fit(prefecture.name_en if english else prefecture.short_ja, TILE - 6, 12),
+                "short": fit(prefecture.name_en if english else prefecture.short_ja, TILE - 4, 13),
                 "value": f"{text}{'*' if cell.flag else ''}",
                 "cx": x + TILE / 2,
-                "name_y": y + 22,
-                "value_y": y + 44,
+                "name_y": y + 25,
+                "value_y": y + 48,
             }
         )
     legend = [
