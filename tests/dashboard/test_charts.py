@@ -302,3 +302,18 @@ def test_data_table_says_when_it_is_empty():
         )
     assert "<table" not in html
     assert "表示するものはありません。" in html
+
+
+def test_a_stacked_row_with_nothing_in_it_is_still_named():
+    # given a prefecture with no business counted yet
+    table = chart_samples.stacked_table()
+    for cell in table.rows[1][1:]:
+        cell.value, cell.href = 0, ""
+
+    # when drawn
+    svg = chart_svg(parse(render_chart(table, language="ja")))
+
+    # then it draws no segment but says its total
+    named = [e.get("aria-label") for e in svg.iter() if e.get("role") == "img"]
+    assert "東京都：計 0" in named
+    assert not any(a.get("aria-label", "").startswith("東京都") for a in links(svg))

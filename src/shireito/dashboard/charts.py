@@ -324,6 +324,8 @@ def _stacked(table: Table, language: str, chart_id: str) -> dict[str, Any]:
                 "segments": [s for s in segments if s["width"] > 0],
                 "total": total_texts[n],
                 "total_x": x1 + 8,
+                # A row with nothing to stack still says so to a screen reader.
+                "empty_name": "" if totals[n] else _name(labels[n], "", total_texts[n]),
             }
         )
     legend = [
