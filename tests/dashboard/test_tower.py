@@ -6,7 +6,7 @@ import io
 import pytest
 
 from shireito.dashboard import sections
-from shireito.dashboard.figures import Cell, Column, Figure, Section, Table, benchmark
+from shireito.dashboard.figures import Cell, Chart, Column, Figure, Section, Table, benchmark
 from shireito.dashboard.tower import TowerKind, tower_kind
 from tests.kit.factories.accounts import make_user
 from tests.kit.factories.organizations import make_organization
@@ -167,3 +167,26 @@ def test_drilling_down_narrows_to_the_body_and_those_under_it(client, sample_sec
     assert client.get("/api/v1/dashboard?organization=m-two").status_code == 404
     assert client.get("/api/v1/dashboard?organization=m-one-agency").status_code == 200
     assert other.pk not in seen["ids"]
+
+
+def test_the_page_shows_each_figure_with_its_link_table_chart_and_csv(
+    client, sample_section, organization
+):
+    # given a ministry user whose tower has the sample section, its table drawn as bars
+    client.force_login(make_user(organization=organization, roles=["viewer"]))
+    build = sections.BUILDERS["sample"]
+
+    def with_chart(viewer):
+        section = build(viewer)
+        section.tables[0].chart = Chart(kind="bar", label="category", values=["systems"])
+        return section
+
+    sections.BUILDERS["sample"] = with_chart
+    # when they open the tower
+    html = client.get("/").content.decode()
+    # then the headline figure is formatted and leads to its list
+    assert '<a href="/systems/">1,234</a>' in html
+    # and the table shows labels, not keys, with its chart and its CSV download
+    assert "各府省システム" in html and "ministry_system" not in html
+    assert "<svg" in html
+    assert 'href="/tower/sample/by-category.csv"' in html
