@@ -354,3 +354,98 @@ class OversightSchedule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating_interval_days} days"
+
+
+# --- summary tables ("tallies") ----------------------------------------------------------
+# Counts and sums the control tower reads, kept current by the services in the same transaction
+# as each write (``registry.tallies``) and rebuilt wholesale by the bulk generators. Each row is
+# keyed by the owning organisation, so a figure is scoped with the same organisation ids as the
+# rows behind it. Rows at zero are deleted. Which ministry or prefecture an owner belongs to is
+# read through the organisation's parent when the tower asks, never stored: the directory may
+# move a body without the portfolio hearing of it.
+
+
+class SystemTally(models.Model):
+    """How many systems an owner has per category, phase, hosting and importance."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=32)
+    phase = models.CharField(max_length=16)
+    hosting = models.CharField(max_length=20)
+    important = models.BooleanField()
+    systems = models.PositiveIntegerField(default=0)
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "category", "phase", "hosting", "important"],
+                name="system_tally_key",
+            )
+        ]
+
+
+class BudgetTally(models.Model):
+    """The single budget of an owner's systems of one category in one fiscal year, in yen:
+    requested over every line, approved over the lines decided, executed over the lines with
+    spending recorded (with those counts, so a partial total is never taken for a whole)."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=32)
+    lines = models.PositiveIntegerField(default=0)
+    requested = models.BigIntegerField(default=0)
+    approved_lines = models.PositiveIntegerField(default=0)
+    approved = models.BigIntegerField(default=0)
+    executed_lines = models.PositiveIntegerField(default=0)
+    executed = models.BigIntegerField(default=0)
+
+    scope_class = ScopeClass.OVERSIGHT
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "fiscal_year", "category"], name="budget_tally_key"
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year"], name="budget_tally_year_idx")]
+
+
+class MigrationTally(models.Model):
+    """How many of a local government's systems serve each standardised business in each
+    migration status, by the fiscal year of their target date and of their special-support
+    deadline (0: none). Whether a system is behind its target depends on the day the tower is
+    read, so it is worked out then from the years kept here."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    standard_business = models.CharField(max_length=40)
+    migration_status = models.CharField(max_length=20)
+    target_year = models.PositiveSmallIntegerField(default=0)
+    deadline_year = models.PositiveSmallIntegerField(default=0)
+    systems = models.PositiveIntegerField(default=0)
+
+    scope_class = ScopeClass.COORDINATION
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "owner",
+                    "standard_business",
+                    "migration_status",
+                    "target_year",
+                    "deadline_year",
+                ],
+                name="migration_tally_key",
+            )
+        ]
