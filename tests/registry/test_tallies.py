@@ -1,6 +1,7 @@
 """The portfolio's summary tables equal a direct count after any sequence of writes through the
 services, and a rebuild gives the same tables."""
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -84,10 +85,8 @@ def _budget_step(system: InformationSystem, year: int, how_far: int) -> None:
         ),
     ]
     for act in steps[:how_far]:
-        try:
+        with contextlib.suppress(ValidationError):  # not possible in this state: nothing written
             line = act(line)
-        except ValidationError:
-            pass  # not possible in the line's state: nothing written
 
 
 def _apply(government, made: list[InformationSystem], action) -> None:

@@ -388,6 +388,9 @@ class SystemTally(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.category} {self.phase} {self.hosting}: {self.systems}"
+
 
 class BudgetTally(models.Model):
     """The single budget of an owner's systems of one category in one fiscal year, in yen:
@@ -416,6 +419,9 @@ class BudgetTally(models.Model):
             )
         ]
         indexes = [models.Index(fields=["fiscal_year"], name="budget_tally_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} FY{self.fiscal_year} {self.category}: {self.requested}"
 
 
 class MigrationTally(models.Model):
@@ -449,3 +455,6 @@ class MigrationTally(models.Model):
                 name="migration_tally_key",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.standard_business} {self.migration_status}: {self.systems}"
