@@ -426,17 +426,17 @@ class BudgetTally(models.Model):
 
 class MigrationTally(models.Model):
     """How many of a local government's systems serve each standardised business in each
-    migration status, by the fiscal year of their target date and of their special-support
-    deadline (0: none). Whether a system is behind its target depends on the day the tower is
-    read, so it is worked out then from the years kept here."""
+    migration status, by their target date and special-support deadline. Whether a system is
+    behind its target depends on the day the tower is read, so it is worked out then from the
+    dates kept here (few distinct ones: targets are ends of fiscal years)."""
 
     owner = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
     )
     standard_business = models.CharField(max_length=40)
     migration_status = models.CharField(max_length=20)
-    target_year = models.PositiveSmallIntegerField(default=0)
-    deadline_year = models.PositiveSmallIntegerField(default=0)
+    migration_target = models.DateField(null=True)
+    special_support_deadline = models.DateField(null=True)
     systems = models.PositiveIntegerField(default=0)
 
     scope_class = ScopeClass.COORDINATION
@@ -449,8 +449,8 @@ class MigrationTally(models.Model):
                     "owner",
                     "standard_business",
                     "migration_status",
-                    "target_year",
-                    "deadline_year",
+                    "migration_target",
+                    "special_support_deadline",
                 ],
                 name="migration_tally_key",
             )

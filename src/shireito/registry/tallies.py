@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from shireito.organizations.choices import SystemCategory
 from shireito.registry.models import (
@@ -27,13 +27,6 @@ Key = tuple[tuple[str, Any], ...]
 
 
 # --- what one row contributes --------------------------------------------------------------
-
-
-def fiscal_year_of(day) -> int:
-    """The fiscal year (April to March) a date falls in; 0 for no date."""
-    if day is None:
-        return 0
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _system_key(system: InformationSystem) -> Key:
@@ -53,8 +46,8 @@ def _migration_key(system: InformationSystem) -> Key | None:
         ("owner_id", system.owner_id),
         ("standard_business", system.standard_business),
         ("migration_status", system.migration_status),
-        ("target_year", fiscal_year_of(system.migration_target)),
-        ("deadline_year", fiscal_year_of(system.special_support_deadline)),
+        ("migration_target", system.migration_target),
+        ("special_support_deadline", system.special_support_deadline),
     )
 
 
@@ -79,12 +72,12 @@ def _add(model: type[models.Model], key: Key, amounts: dict[str, int], count_fie
     missing and deleting it when its count falls to zero."""
     if not any(amounts.values()):
         return
-    rows = model._default_manager.filter(**dict(key))  # type: ignore[attr-defined]
+    rows = model._default_manager.filter(**dict(key))
     changed = rows.update(**{name: F(name) + amount for name, amount in amounts.items()})
     if not changed:
         try:
             with transaction.atomic():
-                model._default_manager.create(**dict(key), **amounts)  # type: ignore[attr-defined]
+                model._default_manager.create(**dict(key), **amounts)
         except IntegrityError:  # another writer made the row meanwhile
             rows.update(**{name: F(name) + amount for name, amount in amounts.items()})
     if amounts.get(count_field, 0) < 0:
@@ -152,23 +145,17 @@ def budget_line_changed(before: BudgetLine | None, after: BudgetLine) -> None:
 # --- rebuilding from scratch ---------------------------------------------------------------
 
 
-def _fiscal_year(field: str):
-    return Coalesce(
-        Case(
-            When(**{f"{field}__isnull": True}, then=Value(None)),
-            When(**{f"{field}__month__gte": 4}, then=ExtractYear(field)),
-            default=ExtractYear(field) - 1,
-        ),
-        Value(0),
-    )
-
-
 def _grouped(model: type[models.Model], queryset, columns: list[str]) -> None:
     """``INSERT INTO <model's table> (columns) <queryset's SELECT>``: the queryset selects
     exactly ``columns``, in that order."""
     sql, params = queryset.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    fields = [model._meta.get_field(c) for c in columns]
+    names = ", ".join(
+        connection.ops.quote_name(str(field.column))
+        for field in fields
+        if isinstance(field, models.Field)
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
 
@@ -186,8 +173,13 @@ def _migration_rows(system_model=InformationSystem):
         system_model.objects.order_by()
         .filter(category=SystemCategory.LOCAL_GOVERNMENT_SYSTEM)
         .exclude(standard_business="")
-        .annotate(ty=_fiscal_year("migration_target"), dy=_fiscal_year("special_support_deadline"))
-        .values("owner_id", "standard_business", "migration_status", "ty", "dy")
+        .values(
+            "owner_id",
+            "standard_business",
+            "migration_status",
+            "migration_target",
+            "special_support_deadline",
+        )
         .annotate(n=Count("id"))
     )
 
@@ -232,8 +224,8 @@ MIGRATION_COLUMNS = [
     "owner",
     "standard_business",
     "migration_status",
-    "target_year",
-    "deadline_year",
+    "migration_target",
+    "special_support_deadline",
     "systems",
 ]
 BUDGET_COLUMNS = [
