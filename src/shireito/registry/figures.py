@@ -246,7 +246,7 @@ def behind_target(today: dt.date) -> Q:
 
 
 def _migration_sums(today: dt.date) -> dict[str, Any]:
-    sums: dict[str, Any] = {"systems": Sum("systems")}
+    sums: dict[str, Any] = {"total": Sum("systems")}
     for status in MigrationStatus.values:
         sums[status] = Sum("systems", filter=Q(migration_status=status))
     sums["behind_target"] = Sum("systems", filter=behind_target(today))
@@ -254,10 +254,8 @@ def _migration_sums(today: dt.date) -> dict[str, Any]:
 
 
 def _migration_row(row: Mapping[str, Any]) -> dict:
-    found = {
-        key: row.get(key) or 0 for key in ["systems", "behind_target", *MigrationStatus.values]
-    }
-    total = found["systems"]
+    found = {key: row.get(key) or 0 for key in ["behind_target", *MigrationStatus.values]}
+    total = found["systems"] = row.get("total") or 0
     found["migrated_share"] = round(100 * found["migrated"] / total, 1) if total else None
     return found
 
