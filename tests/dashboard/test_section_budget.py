@@ -48,3 +48,10 @@ def test_a_ministry_never_sees_another_ministrys_named_budget(government):  # no
     assert requested[5].value == 7
     # (4,400 · 6,100 · 9,900 · 17,600 · 27,500 · 39,600 · 53,900)
     assert requested[3].value == 17600
+
+
+def test_no_budget_is_no_section(government):  # noqa: F811
+    # Given a prefecture, whose systems have no single budget
+    world.local(government)
+    # Then it gets no budget section
+    assert budget.build(world.viewer(government, "tokyo")) is None

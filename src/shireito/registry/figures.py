@@ -170,6 +170,17 @@ def _cell(row: dict) -> dict:
     }
 
 
+def _fill_years(cells: dict[int, dict], years: list[int]) -> None:
+    """Every year present (a year without lines is zero requested, nothing decided), then
+    each year's change on the one before."""
+    for year in years:
+        cells.setdefault(
+            year,
+            {"requested": 0, "approved": None, "executed": None, "lines": 0, "undecided": 0},
+        )
+    selectors._year_on_year(cells, years)
+
+
 def budget_by_ministry(user: User | None, years: list[int]) -> list[dict]:
     """Requested, approved and executed yen per ministry (with the bodies it supervises) and
     fiscal year, of the budgets ``user`` may see; each year's change of the approved amount
@@ -185,7 +196,7 @@ def budget_by_ministry(user: User | None, years: list[int]) -> list[dict]:
     names = _names(list(groups))
     for group in groups.values():
         group.update(names.get(group["id"], {"code": "", "label": ""}))
-        selectors._year_on_year(group["years"], years)
+        _fill_years(group["years"], years)
     latest = years[-1]
     return sorted(groups.values(), key=lambda g: (-(g["years"][latest]["requested"]), g["code"]))
 
@@ -197,7 +208,7 @@ def budget_totals(user: User | None, years: list[int]) -> dict[int, dict]:
         visible_organization_ids(user, BudgetLine),
     )
     cells = {row["fiscal_year"]: _cell(row) for row in _budget_cells(tally, None)}
-    selectors._year_on_year(cells, years)
+    _fill_years(cells, years)
     return cells
 
 
