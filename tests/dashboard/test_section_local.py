@@ -103,3 +103,24 @@ def test_a_prefecture_counts_its_municipalities(government):  # noqa: F811
     section = local.build(world.viewer(government, "tokyo"))
     rows = section.table("local_municipalities").rows
     assert sorted(row[0].value for row in rows) == ["shibuya", "tokyo"]
+
+
+def test_behind_target_is_the_same_in_python_and_in_sql(government):  # noqa: F811
+    from shireito.registry import figures
+    from shireito.registry.models import MigrationTally
+
+    # Given the tally rows of the local systems, read on days either side of their dates
+    world.local(government)
+    for today in [world.TODAY, world.TODAY.replace(year=2025), world.TODAY.replace(year=2031)]:
+        in_sql = set(
+            MigrationTally.objects.filter(figures.behind_target(today)).values_list("pk", flat=True)
+        )
+        in_python = {
+            row.pk
+            for row in MigrationTally.objects.all()
+            if figures.is_behind_target(
+                row.migration_status, row.migration_target, row.special_support_deadline, today
+            )
+        }
+        # Then both say the same rows are behind
+        assert in_sql == in_python

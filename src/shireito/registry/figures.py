@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from shireito.core.scoping import ALL, visible_organization_ids
@@ -296,33 +297,12 @@ def local_government(user: User | None, code: str) -> dict | None:
 def migration_by_prefecture(user: User | None, today: dt.date) -> list[dict]:
     """Per prefecture (with its municipalities): systems by migration status, those behind
     target and the share migrated, in the order of the prefectures' codes."""
-    rows = (
-        _migration_tally(user)
-        .annotate(prefecture=PREFECTURE_OF)
-        .values("prefecture")
-        .annotate(**_migration_sums(today))
-    )
-    found = [{"id": row["prefecture"], **_migration_row(row)} for row in rows]
-    names = _names([row["id"] for row in found])
-    for row in found:
-        name = names.get(row["id"], {"code": "", "label": "", "lg_code": ""})
-        row.update(code=name["code"], label=name["label"], prefecture_code=name["lg_code"][:2])
-    return sorted(found, key=lambda r: (r["prefecture_code"] or "99", r["code"]))
+    return migration_overview(user, today)["prefectures"]
 
 
 def migration_by_municipality(user: User | None, prefecture_id: int, today: dt.date) -> list[dict]:
     """Per local government of one prefecture (the prefecture's own systems too)."""
-    rows = (
-        _migration_tally(user)
-        .filter(Q(owner_id=prefecture_id) | Q(owner__parent_id=prefecture_id))
-        .values("owner_id")
-        .annotate(**_migration_sums(today))
-    )
-    found = [{"id": row["owner_id"], **_migration_row(row)} for row in rows]
-    names = _names([row["id"] for row in found])
-    for row in found:
-        row.update(names.get(row["id"], {"code": "", "label": "", "lg_code": ""}))
-    return sorted(found, key=lambda r: (r["lg_code"] or "z", r["code"]))
+    return migration_overview(user, today, prefecture_id=prefecture_id)["municipalities"]
 
 
 def migration_by_business(
@@ -334,39 +314,13 @@ def migration_by_business(
 ) -> list[dict]:
     """Per standardised business, for everything ``user`` may count, one prefecture or one
     local government: systems by status and those behind target, in the businesses' order."""
-    tally = _migration_tally(user)
-    if prefecture_id is not None:
-        tally = tally.filter(Q(owner_id=prefecture_id) | Q(owner__parent_id=prefecture_id))
-    if owner_id is not None:
-        tally = tally.filter(owner_id=owner_id)
-    rows = {
-        row["standard_business"]: row
-        for row in tally.values("standard_business").annotate(**_migration_sums(today))
-    }
-    return [
-        {"business": business, "label": str(label), **_migration_row(rows[business])}
-        for business, label in StandardBusiness.choices
-        if business in rows
-    ]
+    found = migration_overview(user, today, prefecture_id=prefecture_id, owner_id=owner_id)
+    return found["businesses"]
 
 
-def special_support(user: User | None) -> list[dict]:
+def special_support(user: User | None, today: dt.date | None = None) -> list[dict]:
     """Systems under special migration support per fiscal year of their extended deadline."""
-    rows = (
-        _migration_tally(user)
-        .filter(migration_status=MigrationStatus.SPECIAL_SUPPORT)
-        .values("special_support_deadline")
-        .annotate(n=Sum("systems"))
-    )
-    years: dict[int | None, int] = {}
-    for row in rows:
-        deadline = row["special_support_deadline"]
-        year = selectors.current_fiscal_year(deadline) if deadline else None
-        years[year] = years.get(year, 0) + row["n"]
-    return [
-        {"deadline_year": year, "systems": years[year]}
-        for year in sorted(years, key=lambda y: y or 9999)
-    ]
+    return migration_overview(user, today or timezone.localdate())["deadlines"]
 
 
 def migration_spread(today: dt.date) -> list[float]:
@@ -438,3 +392,136 @@ def ratings_overview(user: User | None, today: dt.date) -> dict[str, int]:
     )
     counts["current"] = counts["overseen"] - counts["never"] - counts["stale"]
     return counts
+
+
+# --- one read per section ---------------------------------------------------------------------
+# At national scale each owner holds about twenty systems, so the tallies keyed by owner hold
+# nearly as many rows as there are local systems. A section therefore reads its tally rows once
+# and adds them up in every way it shows, instead of one GROUP BY per table.
+
+
+def portfolio_overview(user: User | None) -> dict[str, Any]:
+    """Systems ``user`` may list, added up by category, phase, hosting and owner (each
+    ``{"key", "systems", "important"}``, largest first), with the total and the important."""
+    rows = _scoped(SystemTally.objects.all(), visible_organization_ids(user, SystemTally))
+    groups: dict[str, dict[Any, list[int]]] = {
+        "category": {},
+        "phase": {},
+        "hosting": {},
+        "owner": {},
+    }
+    total = important = 0
+    for owner, category, phase, hosting, is_important, systems in rows.values_list(
+        "owner_id", "category", "phase", "hosting", "important", "systems"
+    ):
+        total += systems
+        extra = systems if is_important else 0
+        important += extra
+        for name, key in (
+            ("category", category),
+            ("phase", phase),
+            ("hosting", hosting),
+            ("owner", owner),
+        ):
+            counts = groups[name].setdefault(key, [0, 0])
+            counts[0] += systems
+            counts[1] += extra
+    found: dict[str, Any] = {"systems": total, "important": important}
+    for name, counts in groups.items():
+        found[name] = sorted(
+            ({"key": key, "systems": n, "important": i} for key, (n, i) in counts.items()),
+            key=lambda row: (-row["systems"], str(row["key"])),
+        )
+    names = _names([row["key"] for row in found["owner"]])
+    for row in found["owner"]:
+        row.update(id=row["key"], **names.get(row["key"], {"code": "", "label": ""}))
+        row["key"] = row["code"]
+    return found
+
+
+def is_behind_target(status: str, target, deadline, today: dt.date) -> bool:
+    """``behind_target`` for one tally row, in Python."""
+    if status == MigrationStatus.SPECIAL_SUPPORT:
+        return deadline is not None and deadline < today
+    if status == MigrationStatus.MIGRATED:
+        return False
+    if target is None:
+        return dt.date(NATIONAL_TARGET_FISCAL_YEAR + 1, 3, 31) < today
+    return target < today
+
+
+def migration_overview(
+    user: User | None,
+    today: dt.date,
+    *,
+    prefecture_id: int | None = None,
+    owner_id: int | None = None,
+) -> dict[str, Any]:
+    """Everything the local governments' section shows, from one read: the rows of
+    ``migration_by_prefecture``, ``migration_by_municipality`` (of ``prefecture_id``),
+    ``migration_by_business`` and ``special_support`` (as ``deadlines``), and the totals."""
+    tally = _migration_tally(user).annotate(prefecture=PREFECTURE_OF)
+    if prefecture_id is not None:
+        tally = tally.filter(Q(owner_id=prefecture_id) | Q(owner__parent_id=prefecture_id))
+    if owner_id is not None:
+        tally = tally.filter(owner_id=owner_id)
+    statuses = MigrationStatus.values
+    groups: dict[str, dict[Any, dict[str, int]]] = {"prefecture": {}, "owner": {}, "business": {}}
+    deadlines: dict[int | None, int] = {}
+    total = {"total": 0, "behind_target": 0, **dict.fromkeys(statuses, 0)}
+    for owner, prefecture, business, status, target, deadline, systems in tally.values_list(
+        "owner_id",
+        "prefecture",
+        "standard_business",
+        "migration_status",
+        "migration_target",
+        "special_support_deadline",
+        "systems",
+    ):
+        behind = systems if is_behind_target(status, target, deadline, today) else 0
+        for name, key in (("prefecture", prefecture), ("owner", owner), ("business", business)):
+            counts = groups[name].setdefault(
+                key, {"total": 0, "behind_target": 0, **dict.fromkeys(statuses, 0)}
+            )
+            counts["total"] += systems
+            counts[status] = counts.get(status, 0) + systems
+            counts["behind_target"] += behind
+        total["total"] += systems
+        total[status] = total.get(status, 0) + systems
+        total["behind_target"] += behind
+        if status == MigrationStatus.SPECIAL_SUPPORT:
+            year = selectors.current_fiscal_year(deadline) if deadline else None
+            deadlines[year] = deadlines.get(year, 0) + systems
+    places = _names([*groups["prefecture"], *groups["owner"]])
+    blank = {"code": "", "label": "", "lg_code": ""}
+    prefectures = []
+    for key, counts in groups["prefecture"].items():
+        name = places.get(key, blank)
+        prefectures.append(
+            {
+                "id": key,
+                **_migration_row(counts),
+                "code": name["code"],
+                "label": name["label"],
+                "prefecture_code": name["lg_code"][:2],
+            }
+        )
+    municipalities = [
+        {"id": key, **_migration_row(counts), **places.get(key, blank)}
+        for key, counts in groups["owner"].items()
+    ]
+    labels = dict(StandardBusiness.choices)
+    return {
+        **_migration_row(total),
+        "prefectures": sorted(prefectures, key=lambda r: (r["prefecture_code"] or "99", r["code"])),
+        "municipalities": sorted(municipalities, key=lambda r: (r["lg_code"] or "z", r["code"])),
+        "businesses": [
+            {"business": business, "label": str(labels[business]), **_migration_row(counts)}
+            for business in StandardBusiness.values
+            if (counts := groups["business"].get(business))
+        ],
+        "deadlines": [
+            {"deadline_year": year, "systems": deadlines[year]}
+            for year in sorted(deadlines, key=lambda y: y or 9999)
+        ],
+    }

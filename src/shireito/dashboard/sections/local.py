@@ -46,18 +46,15 @@ def build_for(viewer: Viewer, *, prefecture: str = "", owner: str = "") -> Secti
     if (owner or prefecture) and place is None:
         return None
     scope = {"prefecture": prefecture} if prefecture else {"owner": owner} if owner else {}
-    businesses = figures.migration_by_business(
+    found = figures.migration_overview(
         user,
         today,
         prefecture_id=place["id"] if place and prefecture else None,
         owner_id=place["id"] if place and owner else None,
     )
-    if not businesses:
+    total = found  # the totals are the overview's own keys
+    if not total["systems"]:
         return None
-    total = {
-        key: sum(row[key] for row in businesses)
-        for key in ["systems", "behind_target", *MigrationStatus.values]
-    }
     section = Section(
         key="local",
         title=_("Local governments' migration")
@@ -79,7 +76,7 @@ def build_for(viewer: Viewer, *, prefecture: str = "", owner: str = "") -> Secti
             Figure(
                 "migrated_share",
                 _("Migrated"),
-                round(100 * total["migrated"] / total["systems"], 1) if total["systems"] else None,
+                total["migrated_share"],
                 "percent",
                 href=link(MIGRATION, **scope, migration_status=MigrationStatus.MIGRATED),
             ),
@@ -100,13 +97,11 @@ def build_for(viewer: Viewer, *, prefecture: str = "", owner: str = "") -> Secti
         ],
     )
     if place is None:
-        section.tables.append(_prefectures(figures.migration_by_prefecture(user, today)))
+        section.tables.append(_prefectures(found["prefectures"]))
     elif prefecture:
-        section.tables.append(
-            _municipalities(figures.migration_by_municipality(user, place["id"], today), prefecture)
-        )
-    section.tables.append(_businesses(businesses, scope))
-    deadlines = figures.special_support(user) if place is None else []
+        section.tables.append(_municipalities(found["municipalities"], prefecture))
+    section.tables.append(_businesses(found["businesses"], scope))
+    deadlines = found["deadlines"] if place is None else []
     if deadlines:
         section.tables.append(_deadlines(deadlines, viewer.language))
     return section

@@ -22,11 +22,10 @@ OWNERS_SHOWN = 15
 
 def build(viewer: Viewer) -> Section | None:
     user = viewer.user
-    by_category = figures.portfolio_counts(user, by="category")
-    total = sum(row["systems"] for row in by_category)
+    counts = figures.portfolio_overview(user)
+    total, important = counts["systems"], counts["important"]
     if not total:
         return None
-    important = figures.important_count(user)
     ratings = figures.ratings_overview(user, viewer.today)
     section = Section(
         key="portfolio",
@@ -59,7 +58,7 @@ def build(viewer: Viewer) -> Section | None:
             "by_category",
             _("Systems by category"),
             _("Category"),
-            by_category,
+            counts["category"],
             SystemCategory,
             "category",
             total,
@@ -68,7 +67,7 @@ def build(viewer: Viewer) -> Section | None:
             "by_phase",
             _("Systems by lifecycle phase"),
             _("Lifecycle phase"),
-            figures.portfolio_counts(user, by="phase"),
+            counts["phase"],
             LifecyclePhase,
             "phase",
             total,
@@ -77,12 +76,12 @@ def build(viewer: Viewer) -> Section | None:
             "by_hosting",
             _("Systems by hosting"),
             _("Hosting"),
-            figures.portfolio_counts(user, by="hosting"),
+            counts["hosting"],
             Hosting,
             "hosting",
             total,
         ),
-        _by_owner(figures.portfolio_counts(user, by="owner")),
+        _by_owner(counts["owner"]),
     ]
     if ratings["overseen"]:
         section.tables.append(_ratings(ratings))
