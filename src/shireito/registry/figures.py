@@ -400,9 +400,10 @@ def ratings_overview(user: User | None, today: dt.date) -> dict[str, int]:
 # and adds them up in every way it shows, instead of one GROUP BY per table.
 
 
-def portfolio_overview(user: User | None) -> dict[str, Any]:
-    """Systems ``user`` may list, added up by category, phase, hosting and owner (each
-    ``{"key", "systems", "important"}``, largest first), with the total and the important."""
+def portfolio_overview(user: User | None, owners: int = 15) -> dict[str, Any]:
+    """Systems ``user`` may list, added up by category, phase, hosting and the ``owners``
+    owners with the most (each ``{"key", "systems", "important"}``, largest first), with the
+    total, the important ones and how many owners there are."""
     rows = _scoped(SystemTally.objects.all(), visible_organization_ids(user, SystemTally))
     groups: dict[str, dict[Any, list[int]]] = {
         "category": {},
@@ -411,22 +412,28 @@ def portfolio_overview(user: User | None) -> dict[str, Any]:
         "owner": {},
     }
     total = important = 0
-    for owner, category, phase, hosting, is_important, systems in rows.values_list(
-        "owner_id", "category", "phase", "hosting", "important", "systems"
+    for category, phase, hosting, is_important, systems in (
+        rows.values("category", "phase", "hosting", "important")
+        .annotate(n=Sum("systems"))
+        .values_list("category", "phase", "hosting", "important", "n")
     ):
         total += systems
         extra = systems if is_important else 0
         important += extra
-        for name, key in (
-            ("category", category),
-            ("phase", phase),
-            ("hosting", hosting),
-            ("owner", owner),
-        ):
+        for name, key in (("category", category), ("phase", phase), ("hosting", hosting)):
             counts = groups[name].setdefault(key, [0, 0])
             counts[0] += systems
             counts[1] += extra
-    found: dict[str, Any] = {"systems": total, "important": important}
+    by_owner = rows.values("owner_id").annotate(
+        n=Sum("systems"), i=Sum("systems", filter=Q(important=True))
+    )
+    for row in by_owner.order_by("-n", "owner_id").values_list("owner_id", "n", "i")[:owners]:
+        groups["owner"][row[0]] = [row[1], row[2] or 0]
+    found: dict[str, Any] = {
+        "systems": total,
+        "important": important,
+        "owners": by_owner.count() if len(groups["owner"]) == owners else len(groups["owner"]),
+    }
     for name, counts in groups.items():
         found[name] = sorted(
             ({"key": key, "systems": n, "important": i} for key, (n, i) in counts.items()),
@@ -469,15 +476,19 @@ def migration_overview(
     groups: dict[str, dict[Any, dict[str, int]]] = {"prefecture": {}, "owner": {}, "business": {}}
     deadlines: dict[int | None, int] = {}
     total = {"total": 0, "behind_target": 0, **dict.fromkeys(statuses, 0)}
-    for owner, prefecture, business, status, target, deadline, systems in tally.values_list(
-        "owner_id",
+    # One GROUP BY to what the tables need: by owner too only when drilled down (few rows).
+    keys = [
+        "owner_id" if prefecture_id or owner_id else "prefecture",
         "prefecture",
         "standard_business",
         "migration_status",
         "migration_target",
         "special_support_deadline",
-        "systems",
-    ):
+    ]
+    rows = tally.values(*keys[1:], *(["owner_id"] if keys[0] == "owner_id" else []))
+    for owner, prefecture, business, status, target, deadline, systems in rows.annotate(
+        n=Sum("systems")
+    ).values_list(*keys, "n"):
         behind = systems if is_behind_target(status, target, deadline, today) else 0
         for name, key in (("prefecture", prefecture), ("owner", owner), ("business", business)):
             counts = groups[name].setdefault(

@@ -22,7 +22,7 @@ OWNERS_SHOWN = 15
 
 def build(viewer: Viewer) -> Section | None:
     user = viewer.user
-    counts = figures.portfolio_overview(user)
+    counts = figures.portfolio_overview(user, owners=OWNERS_SHOWN)
     total, important = counts["systems"], counts["important"]
     if not total:
         return None
@@ -81,7 +81,7 @@ def build(viewer: Viewer) -> Section | None:
             "hosting",
             total,
         ),
-        _by_owner(counts["owner"]),
+        _by_owner(counts["owner"], more=counts["owners"] > OWNERS_SHOWN),
     ]
     if ratings["overseen"]:
         section.tables.append(_ratings(ratings))
@@ -125,7 +125,7 @@ def _by(key, title, heading, rows, choices, field, total) -> Table:
     )
 
 
-def _by_owner(rows: list[dict]) -> Table:
+def _by_owner(rows: list[dict], *, more: bool) -> Table:
     return Table(
         key="by_owner",
         title=_("Systems by owner"),
@@ -143,9 +143,9 @@ def _by_owner(rows: list[dict]) -> Table:
                     row["important"], href=link("registry:list", owner=row["key"], important="yes")
                 ),
             ]
-            for row in rows[:OWNERS_SHOWN]
+            for row in rows
         ],
-        more_href=link("registry:list", sort="owner") if len(rows) > OWNERS_SHOWN else "",
+        more_href=link("registry:list", sort="owner") if more else "",
     )
 
 
