@@ -434,9 +434,9 @@ def portfolio_overview(user: User | None, owners: int = 15) -> dict[str, Any]:
         "important": important,
         "owners": by_owner.count() if len(groups["owner"]) == owners else len(groups["owner"]),
     }
-    for name, counts in groups.items():
-        found[name] = sorted(
-            ({"key": key, "systems": n, "important": i} for key, (n, i) in counts.items()),
+    for group, sums in groups.items():
+        found[group] = sorted(
+            ({"key": key, "systems": n, "important": i} for key, (n, i) in sums.items()),
             key=lambda row: (-row["systems"], str(row["key"])),
         )
     names = _names([row["key"] for row in found["owner"]])
@@ -506,20 +506,20 @@ def migration_overview(
     places = _names([*groups["prefecture"], *groups["owner"]])
     blank = {"code": "", "label": "", "lg_code": ""}
     prefectures = []
-    for key, counts in groups["prefecture"].items():
-        name = places.get(key, blank)
+    for key, sums in groups["prefecture"].items():
+        place = places.get(key, blank)
         prefectures.append(
             {
                 "id": key,
-                **_migration_row(counts),
-                "code": name["code"],
-                "label": name["label"],
-                "prefecture_code": name["lg_code"][:2],
+                **_migration_row(sums),
+                "code": place["code"],
+                "label": place["label"],
+                "prefecture_code": place["lg_code"][:2],
             }
         )
     municipalities = [
-        {"id": key, **_migration_row(counts), **places.get(key, blank)}
-        for key, counts in groups["owner"].items()
+        {"id": key, **_migration_row(sums), **places.get(key, blank)}
+        for key, sums in groups["owner"].items()
     ]
     labels = dict(StandardBusiness.choices)
     return {
@@ -527,9 +527,9 @@ def migration_overview(
         "prefectures": sorted(prefectures, key=lambda r: (r["prefecture_code"] or "99", r["code"])),
         "municipalities": sorted(municipalities, key=lambda r: (r["lg_code"] or "z", r["code"])),
         "businesses": [
-            {"business": business, "label": str(labels[business]), **_migration_row(counts)}
+            {"business": business, "label": str(labels[business]), **_migration_row(by_business)}
             for business in StandardBusiness.values
-            if (counts := groups["business"].get(business))
+            if (by_business := groups["business"].get(business))
         ],
         "deadlines": [
             {"deadline_year": year, "systems": deadlines[year]}
