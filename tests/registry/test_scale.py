@@ -49,3 +49,20 @@ def test_scale_data_has_five_years_of_budget_for_national_systems(government):
             line.development_executed is None
             or line.development_executed <= line.development_approved
         )
+
+
+def test_scale_data_has_ratings_recommendations_and_tallies(government):
+    from shireito.registry import tallies
+    from shireito.registry.models import OversightRating, Recommendation
+
+    # Given a national-scale set of 2,000 systems
+    result = generate(systems=2000, seed=5)
+    # Then national systems carry ratings (some stale), recommendations span every state
+    assert result.ratings == OversightRating.objects.filter(rated_by="scale").count() > 0
+    statuses = set(
+        Recommendation.objects.filter(number__startswith="scale-").values_list("status", flat=True)
+    )
+    assert statuses == {"open", "answered", "closed", "escalated"}
+    assert all(r.systems.exists() for r in Recommendation.objects.all()[:20])
+    # and the summary tables equal a direct count
+    assert tallies.tallies_disagree() == []

@@ -13,7 +13,13 @@ from shireito.core.filters import FilterForm, SearchField, choice_filter
 from shireito.organizations.choices import OrganizationKind, SystemCategory
 from shireito.organizations.forms import DateInput
 from shireito.organizations.selectors import organization_directory
-from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
+from shireito.registry.choices import (
+    Hosting,
+    LifecyclePhase,
+    MigrationStatus,
+    RecommendationStatus,
+    StandardBusiness,
+)
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import SORTS, related_shown
 from shireito.registry.services import SYSTEM_FIELDS
@@ -191,6 +197,9 @@ class SystemFilter(FilterForm):
 
     search = SearchField()
     owner = forms.CharField(label=_("Owner (code)"), required=False, max_length=64)
+    ministry = forms.CharField(
+        label=_("Ministry with its bodies (code)"), required=False, max_length=64
+    )
     category = choice_filter(SystemCategory, label=_("Category"))
     phase = choice_filter(LifecyclePhase, label=_("Lifecycle phase"))
     hosting = choice_filter(Hosting, label=_("Hosting"))
@@ -212,6 +221,19 @@ class SystemFilter(FilterForm):
 
     def clean_important(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data["important"])
+
+
+class RecommendationFilter(FilterForm):
+    """The recommendation list's filters (the tower's counts lead here)."""
+
+    defaults = {"overdue": False}
+
+    status = choice_filter(RecommendationStatus, label=_("Status"))
+    ministry = forms.CharField(label=_("Ministry (code)"), required=False, max_length=64)
+    overdue = choice_filter([("1", _("overdue only"))], label=_("Answer due"))
+
+    def clean_overdue(self) -> bool:
+        return self.cleaned_data["overdue"] == "1"
 
 
 class BudgetRollupFilter(FilterForm):

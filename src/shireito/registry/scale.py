@@ -28,6 +28,7 @@ from shireito.registry.choices import (
     Hosting,
     LifecyclePhase,
     MigrationStatus,
+    RecommendationStatus,
     StandardBusiness,
 )
 from shireito.registry.models import (
@@ -37,6 +38,7 @@ from shireito.registry.models import (
     Recommendation,
 )
 from shireito.registry.selectors import current_fiscal_year, overseen_categories
+from shireito.registry.tallies import rebuild_tallies
 
 PREFECTURES = [
     "北海道",
@@ -99,6 +101,8 @@ class ScaleResult:
     organizations: int
     systems: int
     budget_lines: int = 0
+    ratings: int = 0
+    recommendations: int = 0
 
 
 def _code(prefecture: int, number: int) -> str:
@@ -109,6 +113,7 @@ def _code(prefecture: int, number: int) -> str:
 def clear_scale_data() -> None:
     """Remove the portfolio's scale data (what other apps hold of it goes first: see
     ``shireito.demo.scale``)."""
+    Recommendation.objects.filter(number__startswith=PREFIX).delete()
     Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
     OversightRating.objects.filter(system__code__startswith=PREFIX).delete()
     BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
@@ -148,7 +153,18 @@ def generate(
         report("systems", systems, systems)
         budget_lines = _budgets(rng)
         report("budget lines", budget_lines, budget_lines)
-    return ScaleResult(organizations=organizations, systems=systems, budget_lines=budget_lines)
+        ratings = _ratings(rng)
+        report("oversight ratings", ratings, ratings)
+        recommendations = _recommendations(rng)
+        report("recommendations", recommendations, recommendations)
+        rebuild_tallies()
+    return ScaleResult(
+        organizations=organizations,
+        systems=systems,
+        budget_lines=budget_lines,
+        ratings=ratings,
+        recommendations=recommendations,
+    )
 
 
 def _local_governments() -> int:
@@ -412,3 +428,87 @@ def _budgets(rng: random.Random) -> int:
             lines.append(line)
     BudgetLine.objects.bulk_create(lines, batch_size=2000)
     return len(lines)
+
+
+def _ratings(rng: random.Random) -> int:
+    """The Digital Agency's risk ratings of the national systems over the last four years:
+    most systems rated once or more a year, about a fifth last rated too long ago, a few never.
+    """
+    today = dt.date.today()
+    national = InformationSystem.objects.filter(
+        code__startswith=PREFIX, category__in=overseen_categories()
+    ).values_list("pk", flat=True)
+    ratings = []
+    for pk in national:
+        kind = rng.random()
+        if kind < 0.05:
+            continue  # never rated
+        # the newest rating: within the year, or (stale) one to three years ago
+        age = rng.randint(400, 1100) if kind < 0.25 else rng.randint(0, 330)
+        for k in range(rng.randint(1, 4)):
+            ratings.append(
+                OversightRating(
+                    system_id=pk,
+                    risk=rng.randint(1, 5),
+                    reason=f"定期評価（サンプル {k + 1}）",
+                    rated_by="scale",
+                    rated_on=today - dt.timedelta(days=age + 365 * k),
+                )
+            )
+    OversightRating.objects.bulk_create(ratings, batch_size=2000)
+    return len(ratings)
+
+
+RECOMMENDATIONS = 300
+
+
+def _recommendations(rng: random.Random) -> int:
+    """Recommendations to ministries about their own systems, in every state; some open ones
+    past their due date (a few long past)."""
+    today = dt.date.today()
+    by_ministry: dict[int, list[int]] = {}
+    for pk, owner in InformationSystem.objects.filter(
+        code__startswith=PREFIX,
+        category=SystemCategory.MINISTRY_SYSTEM,
+        owner__kind=OrganizationKind.MINISTRY,
+    ).values_list("pk", "owner_id"):
+        by_ministry.setdefault(owner, []).append(pk)
+    if not by_ministry:
+        return 0
+    ministries = sorted(by_ministry)
+    made, links = [], []
+    for n in range(RECOMMENDATIONS):
+        ministry = rng.choice(ministries)
+        issued = today - dt.timedelta(days=rng.randint(10, 900))
+        due = issued + dt.timedelta(days=rng.choice([30, 60, 90]))
+        status = rng.choice(
+            [RecommendationStatus.OPEN] * 3
+            + [RecommendationStatus.ANSWERED] * 3
+            + [RecommendationStatus.CLOSED] * 3
+            + [RecommendationStatus.ESCALATED]
+        )
+        answered = status != RecommendationStatus.OPEN
+        made.append(
+            Recommendation(
+                number=f"{PREFIX}R{issued.year}-{n:04d}",
+                ministry_id=ministry,
+                reason="サンプル勧告：監理の結果、改善を求める。",
+                due_date=due,
+                status=status,
+                answer="対応方針を回答する。" if answered else "",
+                answered_on=min(due, today) if answered else None,
+                closed_on=min(due + dt.timedelta(days=30), today)
+                if status in (RecommendationStatus.CLOSED, RecommendationStatus.ESCALATED)
+                else None,
+            )
+        )
+    Recommendation.objects.bulk_create(made, batch_size=1000)
+    through = Recommendation.systems.through
+    for recommendation in Recommendation.objects.filter(number__startswith=PREFIX).only(
+        "pk", "ministry_id"
+    ):
+        systems = by_ministry[recommendation.ministry_id]
+        for system in rng.sample(systems, min(len(systems), rng.randint(1, 3))):
+            links.append(through(recommendation_id=recommendation.pk, informationsystem_id=system))
+    through.objects.bulk_create(links, batch_size=2000)
+    return len(made)

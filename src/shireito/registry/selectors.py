@@ -56,10 +56,12 @@ def system_list(
     important: bool | None = None,
     standard_business: str = "",
     migration_status: str = "",
+    ministry: str = "",
     sort: str = "code",
 ) -> QuerySet[InformationSystem]:
     """The systems ``user`` may see, filtered and sorted; ``search`` matches the id and both
-    names (case-insensitive)."""
+    names (case-insensitive); ``ministry`` takes a ministry's systems with those of the bodies
+    it supervises (as the tower counts them)."""
     systems = visible_to(user, InformationSystem.objects.select_related("owner", "builder"))
     if search:
         systems = systems.filter(
@@ -74,6 +76,8 @@ def system_list(
         "migration_status": migration_status,
     }
     systems = systems.filter(**{field: value for field, value in filters.items() if value})
+    if ministry:
+        systems = systems.filter(Q(owner__code=ministry) | Q(owner__parent__code=ministry))
     if important is not None:
         systems = systems.filter(important=important)
     return systems.order_by(SORTS.get(sort, "code"), "pk")
@@ -324,11 +328,25 @@ def _group_labels(group_by: str, keys: list[str], language: str) -> dict[str, st
 # --- recommendations -----------------------------------------------------------------------
 
 
-def recommendation_list(*, user: User | None, status: str = "") -> QuerySet[Recommendation]:
+def recommendation_list(
+    *,
+    user: User | None,
+    status: str = "",
+    ministry: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Recommendation]:
+    """The recommendations ``user`` may see; ``overdue``: open and past their due date."""
     found = visible_to(user, Recommendation.objects.select_related("ministry")).order_by(
         "-due_date"
     )
-    return found.filter(status=status) if status else found
+    if status:
+        found = found.filter(status=status)
+    if ministry:
+        found = found.filter(ministry__code=ministry)
+    if overdue:
+        found = found.filter(status="open", due_date__lt=today or timezone.localdate())
+    return found
 
 
 def recommendation_get(*, user: User | None, number: str) -> Recommendation | None:

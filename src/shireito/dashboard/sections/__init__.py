@@ -56,3 +56,17 @@ def build(viewer: Viewer, only: str | None = None) -> list[Section]:
         if section is not None:
             sections.append(section)
     return sections
+
+
+def _register_portfolio_sections() -> None:
+    from shireito.dashboard.sections import budget, local, portfolio, recommendations
+
+    BUILDERS.update(
+        portfolio=portfolio.build,
+        budget=budget.build,
+        recommendations=recommendations.build,
+        local=local.build,
+    )
+
+
+_register_portfolio_sections()
