@@ -7,287 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("organizations", "0003_critical_infrastructure_sectors"),
+        ('organizations', '0003_critical_infrastructure_sectors'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="InformationSystem",
+            name='InformationSystem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "code",
-                    models.CharField(
-                        max_length=64,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$",
-                                "Use 2 to 64 letters, digits, dots, hyphens or underscores; begin with a letter or digit.",
-                            )
-                        ],
-                        verbose_name="system id",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name (Japanese)")),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("digital_agency_system", "Digital Agency system"),
-                            ("joint_system", "joint system"),
-                            ("ministry_system", "ministry system"),
-                            ("independent_agency_system", "independent-agency system"),
-                            ("local_government_system", "local-government system"),
-                            ("ci_system", "critical-infrastructure system"),
-                            ("quasi_public_system", "quasi-public system"),
-                        ],
-                        max_length=32,
-                        verbose_name="category",
-                    ),
-                ),
-                ("important", models.BooleanField(default=False, verbose_name="important system")),
-                (
-                    "phase",
-                    models.CharField(
-                        choices=[
-                            ("planning", "planning"),
-                            ("procurement", "procurement"),
-                            ("development", "development"),
-                            ("operation", "operation"),
-                            ("renewal", "renewal"),
-                            ("retired", "retired"),
-                        ],
-                        default="planning",
-                        max_length=16,
-                        verbose_name="lifecycle phase",
-                    ),
-                ),
-                (
-                    "phase_since",
-                    models.DateField(blank=True, null=True, verbose_name="in this phase since"),
-                ),
-                (
-                    "operation_start",
-                    models.DateField(blank=True, null=True, verbose_name="operation started"),
-                ),
-                (
-                    "retirement_date",
-                    models.DateField(blank=True, null=True, verbose_name="retired or to retire on"),
-                ),
-                (
-                    "hosting",
-                    models.CharField(
-                        choices=[
-                            ("on_premises", "on premises"),
-                            ("government_cloud", "Government Cloud"),
-                            ("other_cloud", "other cloud"),
-                        ],
-                        default="on_premises",
-                        max_length=20,
-                        verbose_name="hosting",
-                    ),
-                ),
-                (
-                    "cloud_provider",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("aws", "Amazon Web Services"),
-                            ("azure", "Microsoft Azure"),
-                            ("google", "Google Cloud"),
-                            ("oci", "Oracle Cloud Infrastructure"),
-                            ("sakura", "Sakura Internet"),
-                        ],
-                        max_length=16,
-                        verbose_name="Government Cloud provider",
-                    ),
-                ),
-                (
-                    "confidentiality",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "confidentiality class 1"),
-                            (2, "confidentiality class 2"),
-                            (3, "confidentiality class 3"),
-                        ],
-                        default=2,
-                        verbose_name="confidentiality",
-                    ),
-                ),
-                (
-                    "integrity",
-                    models.PositiveSmallIntegerField(
-                        choices=[(1, "integrity class 1"), (2, "integrity class 2")],
-                        default=2,
-                        verbose_name="integrity",
-                    ),
-                ),
-                (
-                    "availability",
-                    models.PositiveSmallIntegerField(
-                        choices=[(1, "availability class 1"), (2, "availability class 2")],
-                        default=2,
-                        verbose_name="availability",
-                    ),
-                ),
-                (
-                    "people_served",
-                    models.PositiveBigIntegerField(
-                        blank=True, null=True, verbose_name="people served"
-                    ),
-                ),
-                (
-                    "contact_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="contact"),
-                ),
-                (
-                    "contact_email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
-                ),
-                (
-                    "standard_business",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("resident_registry", "Basic Resident Register"),
-                            ("electoral_roll", "Electoral roll management"),
-                            ("fixed_asset_tax", "Fixed asset tax"),
-                            ("individual_resident_tax", "Individual resident tax"),
-                            ("corporate_resident_tax", "Corporate resident tax"),
-                            ("light_vehicle_tax", "Light vehicle tax"),
-                            ("national_health_insurance", "National health insurance"),
-                            ("national_pension", "National pension"),
-                            ("disability_welfare", "Disability welfare"),
-                            (
-                                "late_stage_elderly_medical",
-                                "Medical care for the late-stage elderly",
-                            ),
-                            ("long_term_care_insurance", "Long-term care insurance"),
-                            ("child_allowance", "Child allowance"),
-                            ("health_management", "Health management"),
-                            ("school_enrolment", "School enrolment"),
-                            ("child_support_allowance", "Child support allowance"),
-                            ("public_assistance", "Public assistance"),
-                            ("child_care_support", "Child and child-care support"),
-                            ("seal_registration", "Seal registration"),
-                            ("family_register", "Family register"),
-                            ("family_register_annex", "Family register annex"),
-                        ],
-                        max_length=40,
-                        verbose_name="standardised business",
-                    ),
-                ),
-                (
-                    "migration_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("not_started", "not started"),
-                            ("in_progress", "in progress"),
-                            ("migrated", "migrated"),
-                            ("special_support", "special migration support"),
-                        ],
-                        max_length=20,
-                        verbose_name="migration to standard-conformant systems",
-                    ),
-                ),
-                (
-                    "migration_target",
-                    models.DateField(blank=True, null=True, verbose_name="migration target date"),
-                ),
-                (
-                    "special_support_deadline",
-                    models.DateField(
-                        blank=True,
-                        null=True,
-                        verbose_name="extended deadline (special migration support)",
-                    ),
-                ),
-                (
-                    "builder",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="built_systems",
-                        to="organizations.organization",
-                        verbose_name="builder",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="systems",
-                        to="organizations.organization",
-                        verbose_name="owner",
-                    ),
-                ),
-                (
-                    "related_systems",
-                    models.ManyToManyField(
-                        blank=True, to="registry.informationsystem", verbose_name="related systems"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('code', models.CharField(max_length=64, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$', 'Use 2 to 64 letters, digits, dots, hyphens or underscores; begin with a letter or digit.')], verbose_name='system id')),
+                ('name', models.CharField(max_length=200, verbose_name='name (Japanese)')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
+                ('category', models.CharField(choices=[('digital_agency_system', 'Digital Agency system'), ('joint_system', 'joint system'), ('ministry_system', 'ministry system'), ('independent_agency_system', 'independent-agency system'), ('local_government_system', 'local-government system'), ('ci_system', 'critical-infrastructure system'), ('quasi_public_system', 'quasi-public system')], max_length=32, verbose_name='category')),
+                ('important', models.BooleanField(default=False, verbose_name='important system')),
+                ('phase', models.CharField(choices=[('planning', 'planning'), ('procurement', 'procurement'), ('development', 'development'), ('operation', 'operation'), ('renewal', 'renewal'), ('retired', 'retired')], default='planning', max_length=16, verbose_name='lifecycle phase')),
+                ('phase_since', models.DateField(blank=True, null=True, verbose_name='in this phase since')),
+                ('operation_start', models.DateField(blank=True, null=True, verbose_name='operation started')),
+                ('retirement_date', models.DateField(blank=True, null=True, verbose_name='retired or to retire on')),
+                ('hosting', models.CharField(choices=[('on_premises', 'on premises'), ('government_cloud', 'Government Cloud'), ('other_cloud', 'other cloud')], default='on_premises', max_length=20, verbose_name='hosting')),
+                ('cloud_provider', models.CharField(blank=True, choices=[('aws', 'Amazon Web Services'), ('azure', 'Microsoft Azure'), ('google', 'Google Cloud'), ('oci', 'Oracle Cloud Infrastructure'), ('sakura', 'Sakura Internet')], max_length=16, verbose_name='Government Cloud provider')),
+                ('confidentiality', models.PositiveSmallIntegerField(choices=[(1, 'confidentiality class 1'), (2, 'confidentiality class 2'), (3, 'confidentiality class 3')], default=2, verbose_name='confidentiality')),
+                ('integrity', models.PositiveSmallIntegerField(choices=[(1, 'integrity class 1'), (2, 'integrity class 2')], default=2, verbose_name='integrity')),
+                ('availability', models.PositiveSmallIntegerField(choices=[(1, 'availability class 1'), (2, 'availability class 2')], default=2, verbose_name='availability')),
+                ('people_served', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='people served')),
+                ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='contact')),
+                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
+                ('standard_business', models.CharField(blank=True, choices=[('resident_registry', 'Basic Resident Register'), ('electoral_roll', 'Electoral roll management'), ('fixed_asset_tax', 'Fixed asset tax'), ('individual_resident_tax', 'Individual resident tax'), ('corporate_resident_tax', 'Corporate resident tax'), ('light_vehicle_tax', 'Light vehicle tax'), ('national_health_insurance', 'National health insurance'), ('national_pension', 'National pension'), ('disability_welfare', 'Disability welfare'), ('late_stage_elderly_medical', 'Medical care for the late-stage elderly'), ('long_term_care_insurance', 'Long-term care insurance'), ('child_allowance', 'Child allowance'), ('health_management', 'Health management'), ('school_enrolment', 'School enrolment'), ('child_support_allowance', 'Child support allowance'), ('public_assistance', 'Public assistance'), ('child_care_support', 'Child and child-care support'), ('seal_registration', 'Seal registration'), ('family_register', 'Family register'), ('family_register_annex', 'Family register annex')], max_length=40, verbose_name='standardised business')),
+                ('migration_status', models.CharField(blank=True, choices=[('not_started', 'not started'), ('in_progress', 'in progress'), ('migrated', 'migrated'), ('special_support', 'special migration support')], max_length=20, verbose_name='migration to standard-conformant systems')),
+                ('migration_target', models.DateField(blank=True, null=True, verbose_name='migration target date')),
+                ('special_support_deadline', models.DateField(blank=True, null=True, verbose_name='extended deadline (special migration support)')),
+                ('builder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='built_systems', to='organizations.organization', verbose_name='builder')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='organizations.organization', verbose_name='owner')),
+                ('related_systems', models.ManyToManyField(blank=True, to='registry.informationsystem', verbose_name='related systems')),
             ],
             options={
-                "verbose_name": "information system",
-                "verbose_name_plural": "information systems",
-                "ordering": ["code"],
-                "indexes": [
-                    models.Index(fields=["owner", "category"], name="system_owner_category_idx"),
-                    models.Index(fields=["category", "code"], name="system_category_idx"),
-                    models.Index(fields=["phase"], name="system_phase_idx"),
-                    models.Index(
-                        django.db.models.functions.text.Lower("name"), name="system_name_lower_idx"
-                    ),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            (
-                                "category__in",
-                                [
-                                    "digital_agency_system",
-                                    "joint_system",
-                                    "ministry_system",
-                                    "independent_agency_system",
-                                    "local_government_system",
-                                    "ci_system",
-                                    "quasi_public_system",
-                                ],
-                            )
-                        ),
-                        name="system_category_valid",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("hosting", "government_cloud"), ("cloud_provider", ""), _connector="OR"
-                        ),
-                        name="system_provider_only_on_government_cloud",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("category", "local_government_system"),
-                            models.Q(("standard_business", ""), ("migration_status", "")),
-                            _connector="OR",
-                        ),
-                        name="system_standardisation_only_local",
-                    ),
-                ],
+                'verbose_name': 'information system',
+                'verbose_name_plural': 'information systems',
+                'ordering': ['code'],
+                'indexes': [models.Index(fields=['owner', 'category'], name='system_owner_category_idx'), models.Index(fields=['category', 'code'], name='system_category_idx'), models.Index(fields=['phase'], name='system_phase_idx'), models.Index(django.db.models.functions.text.Lower('name'), name='system_name_lower_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('category__in', ['digital_agency_system', 'joint_system', 'ministry_system', 'independent_agency_system', 'local_government_system', 'ci_system', 'quasi_public_system'])), name='system_category_valid'), models.CheckConstraint(condition=models.Q(('hosting', 'government_cloud'), ('cloud_provider', ''), _connector='OR'), name='system_provider_only_on_government_cloud'), models.CheckConstraint(condition=models.Q(('category', 'local_government_system'), models.Q(('standard_business', ''), ('migration_status', '')), _connector='OR'), name='system_standardisation_only_local')],
             },
         ),
     ]

@@ -5,233 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("organizations", "0003_critical_infrastructure_sectors"),
-        ("registry", "0001_information_systems"),
+        ('organizations', '0003_critical_infrastructure_sectors'),
+        ('registry', '0001_information_systems'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OversightSchedule",
+            name='OversightSchedule',
             fields=[
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "id",
-                    models.PositiveSmallIntegerField(
-                        default=1, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "rating_interval_days",
-                    models.PositiveSmallIntegerField(
-                        default=365, verbose_name="re-rate every (days)"
-                    ),
-                ),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
+                ('rating_interval_days', models.PositiveSmallIntegerField(default=365, verbose_name='re-rate every (days)')),
             ],
             options={
-                "verbose_name": "oversight schedule",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("id", 1)), name="oversight_schedule_single"
-                    )
-                ],
+                'verbose_name': 'oversight schedule',
+                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='oversight_schedule_single')],
             },
         ),
         migrations.CreateModel(
-            name="BudgetLine",
+            name='BudgetLine',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "requested"),
-                            ("reviewed", "reviewed"),
-                            ("approved", "approved"),
-                            ("reduced", "reduced"),
-                        ],
-                        default="requested",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "development_requested",
-                    models.PositiveBigIntegerField(verbose_name="development, requested (yen)"),
-                ),
-                (
-                    "operation_requested",
-                    models.PositiveBigIntegerField(verbose_name="operation, requested (yen)"),
-                ),
-                (
-                    "development_approved",
-                    models.PositiveBigIntegerField(
-                        blank=True, null=True, verbose_name="development, approved (yen)"
-                    ),
-                ),
-                (
-                    "operation_approved",
-                    models.PositiveBigIntegerField(
-                        blank=True, null=True, verbose_name="operation, approved (yen)"
-                    ),
-                ),
-                (
-                    "development_executed",
-                    models.PositiveBigIntegerField(
-                        blank=True, null=True, verbose_name="development, executed (yen)"
-                    ),
-                ),
-                (
-                    "operation_executed",
-                    models.PositiveBigIntegerField(
-                        blank=True, null=True, verbose_name="operation, executed (yen)"
-                    ),
-                ),
-                ("review_note", models.TextField(blank=True, verbose_name="review note")),
-                (
-                    "system",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="budget_lines",
-                        to="registry.informationsystem",
-                        verbose_name="system",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
+                ('status', models.CharField(choices=[('requested', 'requested'), ('reviewed', 'reviewed'), ('approved', 'approved'), ('reduced', 'reduced')], default='requested', max_length=16, verbose_name='status')),
+                ('development_requested', models.PositiveBigIntegerField(verbose_name='development, requested (yen)')),
+                ('operation_requested', models.PositiveBigIntegerField(verbose_name='operation, requested (yen)')),
+                ('development_approved', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='development, approved (yen)')),
+                ('operation_approved', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='operation, approved (yen)')),
+                ('development_executed', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='development, executed (yen)')),
+                ('operation_executed', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='operation, executed (yen)')),
+                ('review_note', models.TextField(blank=True, verbose_name='review note')),
+                ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='registry.informationsystem', verbose_name='system')),
             ],
             options={
-                "verbose_name": "budget line",
-                "verbose_name_plural": "budget lines",
-                "ordering": ["system_id", "-fiscal_year"],
-                "indexes": [
-                    models.Index(fields=["fiscal_year", "status"], name="budget_year_status_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("system", "fiscal_year"), name="budget_one_per_system_year"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("fiscal_year__gte", 2000), ("fiscal_year__lte", 2100)),
-                        name="budget_fiscal_year_range",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("status__in", ["requested", "reviewed", "approved", "reduced"])
-                        ),
-                        name="budget_status_valid",
-                    ),
-                ],
+                'verbose_name': 'budget line',
+                'verbose_name_plural': 'budget lines',
+                'ordering': ['system_id', '-fiscal_year'],
+                'indexes': [models.Index(fields=['fiscal_year', 'status'], name='budget_year_status_idx')],
+                'constraints': [models.UniqueConstraint(fields=('system', 'fiscal_year'), name='budget_one_per_system_year'), models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2000), ('fiscal_year__lte', 2100)), name='budget_fiscal_year_range'), models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'reviewed', 'approved', 'reduced'])), name='budget_status_valid')],
             },
         ),
         migrations.CreateModel(
-            name="OversightRating",
+            name='OversightRating',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("risk", models.PositiveSmallIntegerField(verbose_name="risk (1 low – 5 high)")),
-                ("reason", models.TextField(verbose_name="reason")),
-                ("rated_by", models.CharField(max_length=150, verbose_name="rated by")),
-                ("rated_on", models.DateField(verbose_name="rated on")),
-                (
-                    "system",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="ratings",
-                        to="registry.informationsystem",
-                        verbose_name="system",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('risk', models.PositiveSmallIntegerField(verbose_name='risk (1 low – 5 high)')),
+                ('reason', models.TextField(verbose_name='reason')),
+                ('rated_by', models.CharField(max_length=150, verbose_name='rated by')),
+                ('rated_on', models.DateField(verbose_name='rated on')),
+                ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='registry.informationsystem', verbose_name='system')),
             ],
             options={
-                "verbose_name": "oversight rating",
-                "verbose_name_plural": "oversight ratings",
-                "ordering": ["system_id", "-rated_on", "-id"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("risk__gte", 1), ("risk__lte", 5)),
-                        name="rating_risk_1_to_5",
-                    )
-                ],
+                'verbose_name': 'oversight rating',
+                'verbose_name_plural': 'oversight ratings',
+                'ordering': ['system_id', '-rated_on', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('risk__gte', 1), ('risk__lte', 5)), name='rating_risk_1_to_5')],
             },
         ),
         migrations.CreateModel(
-            name="Recommendation",
+            name='Recommendation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("number", models.CharField(max_length=32, unique=True, verbose_name="number")),
-                ("reason", models.TextField(verbose_name="reason")),
-                ("due_date", models.DateField(verbose_name="answer due")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "open"),
-                            ("answered", "answered"),
-                            ("closed", "closed"),
-                            ("escalated", "escalated"),
-                        ],
-                        default="open",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("answer", models.TextField(blank=True, verbose_name="answer")),
-                (
-                    "answered_on",
-                    models.DateField(blank=True, null=True, verbose_name="answered on"),
-                ),
-                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
-                (
-                    "ministry",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="recommendations",
-                        to="organizations.organization",
-                        verbose_name="ministry",
-                    ),
-                ),
-                (
-                    "systems",
-                    models.ManyToManyField(
-                        related_name="recommendations",
-                        to="registry.informationsystem",
-                        verbose_name="systems",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('number', models.CharField(max_length=32, unique=True, verbose_name='number')),
+                ('reason', models.TextField(verbose_name='reason')),
+                ('due_date', models.DateField(verbose_name='answer due')),
+                ('status', models.CharField(choices=[('open', 'open'), ('answered', 'answered'), ('closed', 'closed'), ('escalated', 'escalated')], default='open', max_length=16, verbose_name='status')),
+                ('answer', models.TextField(blank=True, verbose_name='answer')),
+                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
+                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
+                ('ministry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='organizations.organization', verbose_name='ministry')),
+                ('systems', models.ManyToManyField(related_name='recommendations', to='registry.informationsystem', verbose_name='systems')),
             ],
             options={
-                "verbose_name": "recommendation",
-                "verbose_name_plural": "recommendations",
-                "ordering": ["-due_date", "number"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("status__in", ["open", "answered", "closed", "escalated"])
-                        ),
-                        name="recommendation_status_valid",
-                    )
-                ],
+                'verbose_name': 'recommendation',
+                'verbose_name_plural': 'recommendations',
+                'ordering': ['-due_date', 'number'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'answered', 'closed', 'escalated'])), name='recommendation_status_valid')],
             },
         ),
     ]
