@@ -4,7 +4,8 @@ load with errors that name the file and the path inside it (e.g. ``audits[2].aud
 A model says who writes which standard and what it derives from, which role builds which system
 category, who audits whom under which mandate (directly or entrusted), who oversees the
 national systems, who coordinates local governments' move to standard-conformant systems, the
-report routes per reporter (with their alternatives) and international liaison. The seed's open question (論点) is a parameter whose options add audit mandates.
+report routes per reporter (with their alternatives) and international liaison. The seed's
+open question (論点) is a parameter whose options add audit mandates.
 """
 
 from __future__ import annotations

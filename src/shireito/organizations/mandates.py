@@ -1,6 +1,7 @@
 """The mandate engine: answers, from the active governance model and who holds which role on
 a given day, who may audit what, who builds what, who coordinates whose migration, where an
-organisation reports, and so which organisations' data a user may see. Every answer carries the rule that decided it."""
+organisation reports, and so which organisations' data a user may see. Every answer carries
+the rule that decided it."""
 
 from __future__ import annotations
 

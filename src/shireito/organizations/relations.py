@@ -1,6 +1,6 @@
 """A governance model as a list of relations (who writes, builds, audits, oversees,
-coordinates, reports to whom): one source for the diagram, its accessible table, the comparison of two models and
-``shireito governance show``."""
+coordinates, reports to whom): one source for the diagram, its accessible table, the
+comparison of two models and ``shireito governance show``."""
 
 from __future__ import annotations
 
