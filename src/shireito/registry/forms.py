@@ -10,7 +10,11 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.filters import FilterForm, SearchField, choice_filter
-from shireito.organizations.choices import OrganizationKind, SystemCategory
+from shireito.organizations.choices import (
+    LocalGovernmentLevel,
+    OrganizationKind,
+    SystemCategory,
+)
 from shireito.organizations.forms import DateInput
 from shireito.organizations.selectors import organization_directory
 from shireito.registry.choices import (
@@ -244,3 +248,37 @@ class BudgetRollupFilter(FilterForm):
         required=False,
         choices=[("ministry", _("ministry (owner)")), ("category", _("category"))],
     )
+
+
+class MigrationFilter(FilterForm):
+    """The local-government migration list's filters: the control tower's local-government
+    figures link here with the same query parameters (organisations by code)."""
+
+    defaults = {"behind_target": False, "special_support": False}
+
+    search = SearchField()
+    prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
+    owner = forms.CharField(label=_("Local government (code)"), required=False, max_length=64)
+    standard_business = choice_filter(StandardBusiness, label=_("Standardised business"))
+    migration_status = choice_filter(MigrationStatus, label=_("Migration"))
+    behind_target = forms.BooleanField(label=_("Behind target only"), required=False)
+    special_support = forms.BooleanField(
+        label=_("Under special migration support only"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefectures = organization_directory(kind=OrganizationKind.LOCAL_GOVERNMENT).filter(
+            local_government_level=LocalGovernmentLevel.PREFECTURE
+        )
+        field = self.fields["prefecture"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("All")),
+            *(
+                (p.code, str(p))
+                for p in prefectures.order_by("local_government_code", "code").only(
+                    "code", "name", "name_en"
+                )
+            ),
+        ]

@@ -41,6 +41,7 @@ RESERVED_CODES = frozenset(
         "budget",
         "oversight",
         "recommendations",
+        "migration",
     }
 )
 

@@ -1,6 +1,7 @@
 """A deterministic national-scale data set for benchmarks and load: 1,788 local governments
 with valid codes, ~25 ministries, ~90 independent agencies, ~500 critical-infrastructure
-operators and N information systems with five fiscal years of budget, loaded with bulk
+operators, ~60 quasi-public bodies and N information systems (each municipality one per
+standard business, with its migration) with five fiscal years of budget, loaded with bulk
 inserts in one transaction. ``shireito.demo.scale`` adds the audits on top
 (``shireito.audits.scale``) and clears them first, since their results hold the systems.
 
@@ -93,6 +94,7 @@ MUNICIPALITIES = 1_741
 MINISTRIES = 25
 AGENCIES = 90
 OPERATORS = 500
+QUASI_PUBLIC_BODIES = 60
 PREFIX = "scale-"
 
 
@@ -147,7 +149,10 @@ def generate(
         ministries, extra_ministries = _ministries()
         _agencies(rng, ministries)
         _operators(rng)
-        organizations = local_governments + extra_ministries + AGENCIES + OPERATORS
+        _quasi_public_bodies()
+        organizations = (
+            local_governments + extra_ministries + AGENCIES + OPERATORS + QUASI_PUBLIC_BODIES
+        )
         report("organizations", organizations, organizations)
         _systems(rng, systems, ministries, report)
         report("systems", systems, systems)
@@ -279,6 +284,26 @@ def _operators(rng: random.Random) -> None:
     )
 
 
+# Fields of the quasi-public sector (準公共部門), for the bodies' names.
+_QUASI_PUBLIC_FIELDS = ["医療", "介護", "教育", "防災", "こども", "インフラ"]
+
+
+def _quasi_public_bodies() -> None:
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                code=f"{PREFIX}quasi-{n:02d}",
+                name=f"サンプル{_QUASI_PUBLIC_FIELDS[n % len(_QUASI_PUBLIC_FIELDS)]}"
+                f"データ機構{n:02d}",
+                name_en=f"Sample quasi-public body {n:02d}",
+                kind=OrganizationKind.QUASI_PUBLIC,
+            )
+            for n in range(QUASI_PUBLIC_BODIES)
+        ],
+        batch_size=1000,
+    )
+
+
 @dataclass
 class _Owners:
     """Who owns the generated systems, and how many of each kind there are."""
@@ -287,18 +312,27 @@ class _Owners:
     agencies: list[Organization]
     operators: list[Organization]
     locals_: list[Organization]
+    quasi_public: list[Organization]
     digital_agency: Organization | None
     national: int
     local: int
     agency_systems: int
+    quasi_public_systems: int
+    # How far ahead (+) or behind (-) each prefecture's municipalities are, by prefecture id.
+    pace: dict[int | None, float]
 
 
-def _owners(ministries: list[Organization], systems: int) -> _Owners:
+def _owners(rng: random.Random, ministries: list[Organization], systems: int) -> _Owners:
+    locals_ = list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-").order_by("code"))
+    prefecture_ids = sorted({lg.parent_id for lg in locals_ if lg.parent_id})
     return _Owners(
         ministries=ministries,
         agencies=list(Organization.objects.filter(code__startswith=f"{PREFIX}agency-")),
         operators=list(Organization.objects.filter(code__startswith=f"{PREFIX}operator-")),
-        locals_=list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-")),
+        locals_=locals_,
+        quasi_public=list(
+            Organization.objects.filter(code__startswith=f"{PREFIX}quasi-").order_by("code")
+        ),
         digital_agency=next(
             (
                 h.organization
@@ -311,6 +345,8 @@ def _owners(ministries: list[Organization], systems: int) -> _Owners:
         national=round(systems * 1_100 / 40_000),
         local=round(systems * 35_000 / 40_000),
         agency_systems=round(systems * 0.05),
+        quasi_public_systems=round(systems * 600 / 40_000),
+        pace={pk: rng.uniform(-0.12, 0.08) for pk in prefecture_ids},
     )
 
 
@@ -322,11 +358,14 @@ def _systems(
 ) -> None:
     """``systems`` systems: national ones first, then local governments', independent
     agencies' and operators', inserted 2,000 at a time."""
-    owners = _owners(ministries, systems)
+    owners = _owners(rng, ministries, systems)
     batch: list[InformationSystem] = []
     for n in range(systems):
         category, owner, builder = _ownership(rng, n, owners)
-        batch.append(_system(rng, n, category, owner, builder))
+        system = _system(rng, n, category, owner, builder)
+        if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
+            _migration(rng, system, n - owners.national, owners.pace.get(owner.parent_id, 0.0))
+        batch.append(system)
         if len(batch) == 2000:
             InformationSystem.objects.bulk_create(batch)
             batch.clear()
@@ -349,21 +388,48 @@ def _ownership(
             return SystemCategory.JOINT_SYSTEM, owner, da
         return SystemCategory.MINISTRY_SYSTEM, owner, owner
     if n < owners.national + owners.local:
-        owner = rng.choice(owners.locals_)
+        # Each municipality in turn, one system per standard business.
+        index = (n - owners.national) // len(StandardBusiness.values)
+        owner = owners.locals_[index % len(owners.locals_)]
         return SystemCategory.LOCAL_GOVERNMENT_SYSTEM, owner, owner
     if n < owners.national + owners.local + owners.agency_systems:
         owner = rng.choice(owners.agencies)
         return SystemCategory.INDEPENDENT_AGENCY_SYSTEM, owner, owner
+    quasi_public_end = (
+        owners.national + owners.local + owners.agency_systems + owners.quasi_public_systems
+    )
+    if owners.quasi_public and n < quasi_public_end:
+        owner = rng.choice(owners.quasi_public)
+        return SystemCategory.QUASI_PUBLIC_SYSTEM, owner, owner
     owner = rng.choice(owners.operators)
     return SystemCategory.CI_SYSTEM, owner, owner
 
 
 _PHASES = [p for p in LifecyclePhase.values if p != LifecyclePhase.RETIRED]
-_MIGRATION = (
-    [MigrationStatus.MIGRATED] * 5
-    + [MigrationStatus.IN_PROGRESS] * 3
-    + [MigrationStatus.NOT_STARTED, MigrationStatus.SPECIAL_SUPPORT]
-)
+# Ends of fiscal years: targets up to FY2025 (the national one), extended deadlines of special
+# support from FY2026 to FY2030.
+_TARGETS = [dt.date(2024, 3, 31), dt.date(2025, 3, 31), dt.date(2026, 3, 31)]
+_SPECIAL_DEADLINES = [dt.date(year + 1, 3, 31) for year in range(2026, 2031)]
+
+
+def _migration(rng: random.Random, system: InformationSystem, index: int, pace: float) -> None:
+    """The ``index``-th local system's business (the 20 in turn) and migration: about 5% under
+    special support with a deadline up to FY2030, most migrated by their target (FY2025 at
+    the latest), the rest in progress or not started, more or fewer by prefecture."""
+    system.standard_business = StandardBusiness.values[index % len(StandardBusiness.values)]
+    draw = rng.random()
+    migrated = 0.80 + pace
+    if draw < 0.05:
+        system.migration_status = MigrationStatus.SPECIAL_SUPPORT
+        system.special_support_deadline = rng.choice(_SPECIAL_DEADLINES)
+    elif draw < 0.05 + migrated:
+        system.migration_status = MigrationStatus.MIGRATED
+        system.migration_target = rng.choice(_TARGETS)
+    elif draw < 0.05 + migrated + (0.95 - migrated) * 0.7:
+        system.migration_status = MigrationStatus.IN_PROGRESS
+        system.migration_target = _TARGETS[-1] if rng.random() < 0.8 else None
+    else:
+        system.migration_status = MigrationStatus.NOT_STARTED
 
 
 def _system(
@@ -390,11 +456,6 @@ def _system(
         availability=rng.randint(1, 2),
         people_served=rng.randint(100, 10_000_000),
     )
-    if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
-        system.standard_business = rng.choice(StandardBusiness.values)
-        system.migration_status = rng.choice(_MIGRATION)
-        if system.migration_status == MigrationStatus.SPECIAL_SUPPORT:
-            system.special_support_deadline = dt.date(2030, 3, 31)
     return system
 
 
