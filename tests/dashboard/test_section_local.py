@@ -93,11 +93,6 @@ def test_a_prefecture_never_sees_another_prefectures_municipalities(government):
     assert local.build_for(world.viewer(government, "tokyo"), owner="sakai") is None
 
 
-@pytest.mark.xfail(
-    reason="the coordination rule (reach branch) lets a prefecture count its "
-    "municipalities; remove this mark once it is merged",
-    strict=False,
-)
 def test_a_prefecture_counts_its_municipalities(government):  # noqa: F811
     world.local(government)
     section = local.build(world.viewer(government, "tokyo"))

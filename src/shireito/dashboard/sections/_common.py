@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shireito.dashboard.figures import MIN_PEERS, Cell, Column, Kind, Table, benchmark
 from shireito.registry.selectors import fiscal_year_label
 
-# Pages another branch adds: where they will be, until their URL names exist here.
-_PENDING = {"registry:migration": "/systems/migration/"}
-
 
 def link(name: str, **query) -> str:
     """``reverse(name)`` with the list's filter as its query string (empty values left out;
     ``True`` as ``1``)."""
-    try:
-        path = reverse(name)
-    except NoReverseMatch:
-        if name not in _PENDING:
-            raise
-        path = _PENDING[name]
+    path = reverse(name)
     params = {
         key: ("1" if value is True else value)
         for key, value in query.items()
