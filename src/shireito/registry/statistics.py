@@ -57,12 +57,13 @@ def migration_by_prefecture(today: dt.date) -> list[dict]:
     sums = {"total": Sum("systems"), "behind": Sum("systems", filter=behind_target(today))}
     for status in MigrationStatus.values:
         sums[status] = Sum("systems", filter=Q(migration_status=status))
-    rows: list[dict[str, Any]] = list(
-        MigrationTally.objects.annotate(prefecture=PREFECTURE_OF)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in MigrationTally.objects.annotate(prefecture=PREFECTURE_OF)
         .values("prefecture")
         .annotate(**sums)
         .order_by()
-    )
+    ]
     labels = _labels([row["prefecture"] for row in rows])
     found = []
     for row in rows:
