@@ -35,6 +35,7 @@ TOWERS: dict[str, list[str]] = {
         "audits",
         "incidents",
         "recommendations",
+        "local",
     ],
     TowerKind.PREFECTURE: ["local", "portfolio", "posture", "compliance", "audits", "incidents"],
     TowerKind.MUNICIPALITY: ["local", "posture", "compliance", "incidents"],

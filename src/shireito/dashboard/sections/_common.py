@@ -3,13 +3,18 @@ produces it, fiscal years as people read them, the anonymised benchmark table.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shireito.dashboard.figures import MIN_PEERS, Cell, Column, Kind, Table, benchmark
+from shireito.dashboard.permissions import may_focus_on
 from shireito.registry.selectors import fiscal_year_label
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
 
 
 def link(name: str, **query) -> str:
@@ -22,6 +27,14 @@ def link(name: str, **query) -> str:
         if value not in (None, "", False)
     }
     return f"{path}?{urlencode(params)}" if params else path
+
+
+def tower_link(user: User, row: dict) -> str:
+    """The tower drilled down to the body of a figures row (``id`` and ``code``), when the
+    user's tower reaches it; no link otherwise (never one that would answer 404)."""
+    if not may_focus_on(user, row["id"]):
+        return ""
+    return link("dashboard:home", organization=row["code"])
 
 
 def fiscal_year_cell(year: int, language: str) -> Cell:

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from shireito.dashboard.figures import Cell, Chart, Column, Figure, Section, Table
-from shireito.dashboard.sections._common import fiscal_year_cell, link
+from shireito.dashboard.sections._common import fiscal_year_cell, link, tower_link
 from shireito.registry import figures
 from shireito.registry.choices import MigrationStatus
 
 if TYPE_CHECKING:
+    from shireito.accounts.models import User
     from shireito.dashboard.tower import Viewer
 
 # The migration list the figures lead to (its filters are these figures' keys).
@@ -97,9 +98,9 @@ def build_for(viewer: Viewer, *, prefecture: str = "", owner: str = "") -> Secti
         ],
     )
     if place is None:
-        section.tables.append(_prefectures(found["prefectures"]))
+        section.tables.append(_prefectures(user, found["prefectures"]))
     elif prefecture:
-        section.tables.append(_municipalities(found["municipalities"], prefecture))
+        section.tables.append(_municipalities(user, found["municipalities"], prefecture))
     section.tables.append(_businesses(found["businesses"], scope))
     deadlines = found["deadlines"] if place is None else []
     if deadlines:
@@ -137,7 +138,7 @@ def _status_cells(row: dict, scope: dict) -> list[Cell]:
     ]
 
 
-def _prefectures(rows: list[dict]) -> Table:
+def _prefectures(user: User, rows: list[dict]) -> Table:
     return Table(
         key="local_prefectures",
         title=_("Migration by prefecture"),
@@ -149,9 +150,7 @@ def _prefectures(rows: list[dict]) -> Table:
         ],
         rows=[
             [
-                Cell(
-                    row["code"], display=row["label"], href=link(MIGRATION, prefecture=row["code"])
-                ),
+                Cell(row["code"], display=row["label"], href=tower_link(user, row)),
                 Cell(row["prefecture_code"]),
                 *_status_cells(row, {"prefecture": row["code"]}),
             ]
@@ -163,14 +162,14 @@ def _prefectures(rows: list[dict]) -> Table:
     )
 
 
-def _municipalities(rows: list[dict], prefecture: str) -> Table:
+def _municipalities(user: User, rows: list[dict], prefecture: str) -> Table:
     return Table(
         key="local_municipalities",
         title=_("Migration by local government"),
         columns=[Column("owner", _("Local government")), *_status_columns()],
         rows=[
             [
-                Cell(row["code"], display=row["label"], href=link(MIGRATION, owner=row["code"])),
+                Cell(row["code"], display=row["label"], href=tower_link(user, row)),
                 *_status_cells(row, {"owner": row["code"]}),
             ]
             for row in rows
