@@ -171,11 +171,12 @@ class Bench:
         data: str = "",
         target_ms: float | None = None,
         target: str = "",
+        met: bool | None = None,
         note: str = "",
         size: bool = False,
     ) -> Row:
-        """Record a case timed by the script itself (e.g. one long run it had to make anyway)."""
-        met = None
+        """Record a case timed by the script itself (e.g. one long run it had to make anyway).
+        A target is ``target_ms`` on the p95, or any ``target`` text with its ``met``."""
         if target_ms is not None:
             target = target or f"p95 ≤ {target_ms:g} ms"
             met = timing.p95_ms <= target_ms

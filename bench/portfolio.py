@@ -61,9 +61,7 @@ def main() -> None:
             1,
             warmup=0,
         )
-    bench.record_timing(
-        "demo scale: generate", timing, data=f"{args.systems:,} systems", size=True
-    )
+    bench.record_timing("demo scale: generate", timing, data=f"{args.systems:,} systems", size=True)
 
     for username in ["da-admin", "nisc-auditor", "mhlw-officer", "tokyo-officer"]:
         user = User.objects.get(username=username)
@@ -72,13 +70,13 @@ def main() -> None:
         _token, secret = api_token_create(actor=None, user=user, name="bench")
         for name, path in CASES:
 
-            def get(path: str = path) -> None:
+            def get(path: str = path, client: Client = client, secret: str = secret) -> None:
                 response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}")
                 assert response.status_code == 200, (path, response.status_code)
 
             bench.measure(f"{username}: {name}", get, args.runs, warmup=0)
 
-        def export() -> int:
+        def export(client: Client = client) -> int:
             response = client.get("/systems/export.csv")
             return sum(len(chunk) for chunk in response.streaming_content)
 
@@ -107,9 +105,7 @@ def bench_import(bench: Bench, rows: int) -> None:
     text = "\n".join(lines) + "\n"
     for dry_run in (True, False):
         timing = time_runs(
-            lambda dry_run=dry_run: import_systems(
-                io.StringIO(text), actor=None, dry_run=dry_run
-            ),
+            lambda dry_run=dry_run: import_systems(io.StringIO(text), actor=None, dry_run=dry_run),
             1,
             warmup=0,
             ops=rows,
