@@ -292,6 +292,8 @@ def _number(value: float | None, digits: int = 1) -> str:
         return ""
     if value >= 100 or digits == 0:
         return f"{value:,.0f}"
+    if 0 < value < 1:
+        return f"{value:.2g}"
     return f"{value:,.{digits}f}"
 
 
