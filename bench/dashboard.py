@@ -14,6 +14,7 @@ drill-down list ≤ 300 ms.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from urllib.parse import urlencode
 
@@ -47,6 +48,7 @@ def main() -> None:
 
     bench = setup("dashboard", demo=True)
     generate(bench, args.systems)
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of what is not built
 
     from django.test import Client
 
@@ -74,9 +76,7 @@ def main() -> None:
         for kind, name, client, url, target_ms in cases:
             case = f"{username} ({tower}): {name}"
             status = client.get(url).status_code
-            if status != 200:
-                why = "not built yet" if status == 404 else "refused"
-                bench.progress(f"{case}: {url} answered {status} ({why}), skipped")
+            if status != 200:  # 404: not built yet on this branch
                 bench.record(
                     Row(
                         script=bench.script,
@@ -94,8 +94,8 @@ def main() -> None:
             timing = time_runs(get, args.runs, warmup=1)
             target, met = f"p95 ≤ {target_ms} ms", timing.p95_ms <= target_ms
             if kind in reference and kind != "list":  # lower towers: faster than the DA's
-                target = f"p95 < DA's {reference[kind]:,.0f} ms"
-                met = timing.p95_ms < reference[kind]
+                target = f"p95 ≤ {target_ms} ms and < DA's {reference[kind]:,.0f} ms"
+                met = met and timing.p95_ms < reference[kind]
             elif kind != "list":
                 reference[kind] = timing.p95_ms
             bench.record_timing(case, timing, target=target, met=met)
