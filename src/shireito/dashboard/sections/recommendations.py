@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shireito.dashboard.figures import Cell, Chart, Column, Figure, Flag, Section, Table
 from shireito.dashboard.sections._common import link
@@ -82,7 +83,7 @@ def _headings() -> dict[str, str]:
         "overdue": _("Overdue"),
         "answered": _("Answered"),
         "escalated": _("Escalated"),
-        "closed": _("Closed"),
+        "closed": pgettext("recommendations", "Closed"),
     }
 
 
