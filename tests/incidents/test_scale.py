@@ -43,9 +43,11 @@ def test_scale_reports_follow_their_routes_and_the_tallies_agree(government):
     # parties: the reporter and each hop reached, nobody the report has not reached
     reached = hops.exclude(status="waiting").count()
     assert ReportParty.objects.filter(report__in=reports).count() == reports.count() + reached
-    assert not ReportParty.objects.filter(
-        report__in=reports.filter(status="draft")
-    ).exclude(organization=F("report__reporter")).exists()
+    assert (
+        not ReportParty.objects.filter(report__in=reports.filter(status="draft"))
+        .exclude(organization=F("report__reporter"))
+        .exists()
+    )
     # closed reports: every hop done, the last one closed it
     assert not hops.filter(report__status="closed", status__in=["waiting", "received"]).exists()
     assert StageFiling.objects.filter(report__in=reports).exists()

@@ -159,9 +159,7 @@ def _rows():
         ("close", 0, "", 0),
     ]
 )
-def test_tallies_equal_a_direct_count_after_any_writes(
-    government, handlers, platform_admin, steps
-):
+def test_tallies_equal_a_direct_count_after_any_writes(government, handlers, platform_admin, steps):
     with transaction.atomic():
         # given: the writes, each allowed or refused by the services as they decide
         reports: list = []

@@ -28,6 +28,8 @@ from shireito.incidents.models import (
 )
 from shireito.incidents.selectors import overdue_for, reports_visible_to, waiting_on
 from shireito.incidents.tallies import TALLY_FIELDS, TIMING_FIELDS, contributions
+from shireito.organizations.relations import token_label
+from shireito.organizations.selectors import sector_list
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -188,24 +190,40 @@ class OverdueSummary:
     stages: int
     reports: int
     earliest_due: dt.datetime | None
-    # (regime key, regime, stages overdue, earliest due), most overdue first
-    by_regime: list[tuple[str, Any, int, dt.datetime | None]]
+    # (regime, reports with an overdue stage of it, earliest due), in the order of due
+    by_regime: list[tuple[Any, int, dt.datetime | None]]
     first: list[tuple[IncidentReport, StageClock]]
 
 
 def overdue_summary(user: User, *, now: dt.datetime | None = None, rows: int = 20):
+    """The overdue stages of the reports the user may see, earliest due first."""
     clocks = overdue_for(user, now=now)
-    regimes: dict[str, list] = {}
-    for _report, clock in clocks:
-        entry = regimes.setdefault(clock.regime.key, [clock.regime, 0, clock.due_at])
-        entry[1] += 1
+    regimes: dict[str, tuple[Any, set[int], dt.datetime | None]] = {}
+    for report, clock in clocks:
+        entry = regimes.setdefault(clock.regime.key, (clock.regime, set(), clock.due_at))
+        entry[1].add(report.pk)
     return OverdueSummary(
         stages=len(clocks),
         reports=len({report.pk for report, _clock in clocks}),
         earliest_due=clocks[0][1].due_at if clocks else None,
-        by_regime=[(key, r, n, due) for key, (r, n, due) in regimes.items()],
+        by_regime=[(regime, len(ids), due) for regime, ids, due in regimes.values()],
         first=clocks[:rows],
     )
+
+
+def place_label(place: str) -> str:
+    """A place on a route in words (its role, or its relation to the reporter)."""
+    return token_label(place)
+
+
+def route_label(places: list[str]) -> str:
+    """A route in words: its places in order."""
+    return " → ".join(token_label(place) for place in places)
+
+
+def sector_names(user: User) -> dict[str, str]:
+    """The sectors' names by code, in the active language."""
+    return {sector.code: str(sector) for sector in sector_list(user=user)}
 
 
 def queue(user: User, *, rows: int = 20) -> tuple[int, list]:

@@ -24,8 +24,8 @@ from shireito.incidents.choices import (
     ReportStage,
     ReportStatus,
 )
+from shireito.incidents.figures import place_label, route_label
 from shireito.incidents.selectors import ANY_REGIME, SUBMITTED, regimes, route_places
-from shireito.organizations.relations import token_label
 from shireito.organizations.selectors import sector_list
 from shireito.sharing.choices import Tlp
 
@@ -107,7 +107,7 @@ class ReportFilter(FilterForm):
         super().__init__(data, **kwargs)
         routes = route_places()
         places = sorted({place for hops in routes.values() for place in hops})
-        self._choose("place", [(p, token_label(p)) for p in places])
+        self._choose("place", [(p, place_label(p)) for p in places])
         self._choose("route", [(key, route_label(hops)) for key, hops in sorted(routes.items())])
         sectors = sector_list(user=user) if user is not None else []
         self._choose("sector", [(s.code, str(s)) for s in sectors])
@@ -129,11 +129,6 @@ class ReportFilter(FilterForm):
     def clean_month(self) -> int | None:
         value = self.cleaned_data.get("month")
         return int(value.replace("-", "")) if value else None
-
-
-def route_label(places: list[str]) -> str:
-    """A route in words: its places in order."""
-    return " → ".join(token_label(place) for place in places)
 
 
 class ReportForm(forms.Form):
