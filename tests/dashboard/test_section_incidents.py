@@ -122,7 +122,9 @@ def test_a_ministry_sees_only_the_reports_it_is_party_to(route, handlers):  # no
 
 
 def test_the_centre_and_platform_admins_count_each_report_once(
-    route, handlers, platform_admin  # noqa: F811
+    route,
+    handlers,
+    platform_admin,  # noqa: F811
 ):
     # when
     centre = section.build(viewer_for(handlers["nisc-handler"]))
@@ -165,7 +167,7 @@ def test_every_number_of_a_platform_admin_equals_its_list(route, platform_admin)
         assert _selected(platform_admin, href) == value, (key, href)
 
 
-def test_nothing_for_an_organization_without_reports(government, route):
+def test_nothing_for_an_organization_without_reports(government, route):  # noqa: F811
     # given
     jetro = make_user(organization=government["jetro"], roles=["viewer"])
     # then
