@@ -265,7 +265,8 @@ def _timing_table(timings: list) -> Table:
         table.rows.append(
             [
                 Cell(
-                    timing.route_key, display=figures.route_label(places) if places else _("other")
+                    timing.route_key,
+                    display=figures.route_label(places) if places else _("another route"),
                 ),
                 Cell(timing.position, display=step),
                 Cell(timing.measure, display=str(TimingMeasure(timing.measure).label)),
