@@ -121,11 +121,7 @@ def test_a_ministry_sees_only_the_reports_it_is_party_to(route, handlers):  # no
     assert {row[0].value for row in mhlw.table("overdue").rows} == {route["mhlw"].number}
 
 
-def test_the_centre_and_platform_admins_count_each_report_once(
-    route,
-    handlers,
-    platform_admin,  # noqa: F811
-):
+def test_the_centre_and_admins_count_each_report_once(route, handlers, platform_admin):  # noqa: F811
     # when
     centre = section.build(viewer_for(handlers["nisc-handler"]))
     admin = section.build(viewer_for(platform_admin))

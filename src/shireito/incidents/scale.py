@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shireito.incidents.bulk import insert, row_maker
 from shireito.incidents.choices import HopStatus, Impact, IncidentCategory, ReportStatus
 from shireito.incidents.models import (
     IncidentReport,
@@ -47,6 +48,45 @@ NUMBER_PREFIX = "SCALE-IR"
 REPORTS = 50_000
 YEARS = 5
 BATCH = 5_000
+REPORT_FIELDS = (
+    "number",
+    "reporter",
+    "status",
+    "title",
+    "category",
+    "impact",
+    "impact_description",
+    "detected_at",
+    "aware_at",
+    "personal_data",
+    "personal_data_count",
+    "malicious",
+    "ransom_paid_at",
+    "tlp",
+    "narrative",
+    "route_key",
+    "route_rule",
+    "submitted_at",
+    "closed_at",
+    "closing_summary",
+    "shared_title",
+    "shared_summary",
+    "shared_tlp",
+    "created_at",
+    "updated_at",
+)
+HOP_FIELDS = (
+    "report",
+    "position",
+    "place",
+    "organization",
+    "status",
+    "received_at",
+    "acknowledged_at",
+    "forwarded_at",
+    "created_at",
+    "updated_at",
+)
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
 
@@ -157,21 +197,21 @@ def generate_incidents(
         if not reporters:
             return result
         weights = [KIND_WEIGHT.get(r.organization.kind, 1) for r in reporters]
-        stages = _stages()
-        writer = _Writer(rng, now, stages)
+        writer = _Writer(rng, now, _stages())
         start = _first_day(now)
         span = (now - start).total_seconds()
+        # Times in order, so the numbers run with them; a little growth year on year.
+        moments = sorted(
+            start + dt.timedelta(seconds=span * rng.random() ** 0.9) for _ in range(reports)
+        )
+        chosen = rng.choices(reporters, weights=weights, k=reports)
         for first in range(0, reports, BATCH):
-            count = min(BATCH, reports - first)
-            # Times in order, so the numbers run with them; a little growth year on year.
-            moments = sorted(
-                start + dt.timedelta(seconds=span * rng.random() ** 0.9) for _ in range(count)
+            batch = list(
+                zip(chosen[first : first + BATCH], moments[first : first + BATCH], strict=True)
             )
-            chosen = rng.choices(reporters, weights=weights, k=count)
-            writer.write(list(zip(chosen, moments, strict=True)), result)
+            writer.write(batch, result)
             if progress and result.reports < reports:
                 progress("incident reports", result.reports, reports)
-        _backdate()
         if progress:
             progress("incident reports", result.reports, reports)
         rebuild_incident_tallies(progress=progress)
@@ -189,6 +229,10 @@ def _reporters() -> list[_Reporter]:
     engine = active_engine()
     found = []
     regimes_by_kind: dict[tuple, dict[bool, list[ReportingRegime]]] = {}
+    # Regimes follow from the reporter's kind and sector, unless one names the reporter.
+    named = set(
+        ReportingRegime.organizations.through.objects.values_list("organization_id", flat=True)
+    )
     organizations = Organization.objects.select_related("sector", "parent").order_by("code")
     for organization in organizations.exclude(
         kind__in=["local_government", "overseas_counterpart"]
@@ -204,7 +248,11 @@ def _reporters() -> list[_Reporter]:
         )
         if route is None:
             continue
-        signature = (organization.kind, organization.sector_id, organization.pk)
+        signature = (
+            organization.kind,
+            organization.sector_id,
+            organization.pk if organization.pk in named else None,
+        )
         if signature not in regimes_by_kind:
             regimes_by_kind[signature] = {
                 personal: applicable_regimes(
@@ -231,23 +279,14 @@ def _stages() -> dict[int, list[RegimeStage]]:
     return stages
 
 
-def _backdate() -> None:
-    """A report was written when its reporter became aware (bulk inserts stamp "now")."""
-    table = connection.ops.quote_name(IncidentReport._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET created_at = aware_at, "  # noqa: S608
-            "updated_at = COALESCE(closed_at, submitted_at, aware_at) WHERE number LIKE %s",
-            [f"{NUMBER_PREFIX}%"],
-        )
-
-
 class _Writer:
     def __init__(self, rng: random.Random, now: dt.datetime, stages):
         self.rng = rng
         self.now = now
         self.stages = stages
         self.numbers: dict[int, int] = {}
+        self.report_row = row_maker(IncidentReport, REPORT_FIELDS)
+        self.hop_row = row_maker(RouteHop, HOP_FIELDS)
         self.categories = list(CATEGORIES)
         self.category_weights = list(CATEGORIES.values())
 
@@ -264,47 +303,39 @@ class _Writer:
             report = self._report(reporter, aware)
             hops: list[RouteHop] = []
             chosen: list[ReportingRegime] = []
-            filings: list[StageFiling] = []
+            filings: list[tuple[int, dt.datetime]] = []
             if report.submitted_at is not None:
                 hops = self._hops(report, reporter)
                 chosen = reporter.regimes[report.personal_data]
                 for regime in chosen:
                     filings.extend(self._filings(report, regime))
             made.append((report, reporter, hops, chosen, filings))
-        IncidentReport.objects.bulk_create([m[0] for m in made], batch_size=1_000)
-        through = IncidentReport.regimes.through
-        parties: list[ReportParty] = []
-        all_hops: list[RouteHop] = []
-        regimes: list = []
-        all_filings: list[StageFiling] = []
+        insert(IncidentReport, REPORT_FIELDS, (self.report_row(m[0]) for m in made))
+        ids = dict(
+            IncidentReport.objects.filter(number__in=[m[0].number for m in made]).values_list(
+                "number", "pk"
+            )
+        )
+        parties: list[tuple] = []
+        all_hops: list[tuple] = []
+        regimes: list[tuple] = []
+        all_filings: list[tuple] = []
+        adapt = connection.ops.adapt_datetimefield_value
         for report, reporter, hops, chosen, filings in made:
+            pk = ids[report.number]
             reporter_id = reporter.organization.pk
-            parties.append(
-                ReportParty(
-                    report_id=report.pk, organization_id=reporter_id, since=report.created_at
-                )
-            )
+            parties.append((pk, reporter_id, adapt(report.created_at)))
             for hop in hops:
-                hop.report_id = report.pk
+                hop.report_id = pk
+                all_hops.append(self.hop_row(hop))
                 if hop.received_at is not None and hop.organization_id != reporter_id:
-                    parties.append(
-                        ReportParty(
-                            report_id=report.pk,
-                            organization_id=hop.organization_id,
-                            since=hop.received_at,
-                        )
-                    )
-            for filing in filings:
-                filing.report_id = report.pk
-            all_hops.extend(hops)
-            all_filings.extend(filings)
-            regimes.extend(
-                through(incidentreport_id=report.pk, reportingregime_id=r.pk) for r in chosen
-            )
-        ReportParty.objects.bulk_create(parties, batch_size=2_000, ignore_conflicts=True)
-        RouteHop.objects.bulk_create(all_hops, batch_size=2_000)
-        through.objects.bulk_create(regimes, batch_size=2_000)
-        StageFiling.objects.bulk_create(all_filings, batch_size=2_000)
+                    parties.append((pk, hop.organization_id, adapt(hop.received_at)))
+            all_filings.extend((pk, stage_id, adapt(when)) for stage_id, when in filings)
+            regimes.extend((pk, regime.pk) for regime in chosen)
+        insert(ReportParty, ("report", "organization", "since"), parties)
+        insert(RouteHop, HOP_FIELDS, all_hops)
+        insert(IncidentReport.regimes.through, ("incidentreport", "reportingregime"), regimes)
+        insert(StageFiling, ("report", "stage", "filed_at"), all_filings)
         result.reports += len(made)
         result.hops += len(all_hops)
         result.filings += len(all_filings)
@@ -346,6 +377,7 @@ class _Writer:
             route_rule="" if draft else reporter.rule,
         )
         report.created_at = aware
+        report.updated_at = submitted or aware
         if report.ransom_paid_at and report.ransom_paid_at > now:
             report.ransom_paid_at = None
         return report
@@ -383,9 +415,14 @@ class _Writer:
                 hop.status = HopStatus.CLOSED
                 report.status, report.closed_at = ReportStatus.CLOSED, closed
                 report.closing_summary = "合成データ：対処を終えた。"
+                report.updated_at = closed
+        for hop in hops:
+            hop.created_at = hop.updated_at = report.submitted_at
         return hops
 
-    def _filings(self, report: IncidentReport, regime: ReportingRegime) -> list[StageFiling]:
+    def _filings(
+        self, report: IncidentReport, regime: ReportingRegime
+    ) -> list[tuple[int, dt.datetime]]:
         """Each applicable stage filed in time (mostly), late, or not at all; never after
         now. The first stage of a regime whose authority is on the route is the submission."""
         rng = self.rng
@@ -410,4 +447,4 @@ class _Writer:
                     when = report.submitted_at
             if when is not None and when <= self.now:
                 filed[stage.pk] = when
-        return [StageFiling(stage_id=stage_id, filed_at=when) for stage_id, when in filed.items()]
+        return list(filed.items())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from shireito.incidents.bulk import insert
 from shireito.incidents.choices import HopStatus, ReportStage, ReportStatus, TimingMeasure
 from shireito.incidents.models import (
     TIMING_BUCKET_HOURS,
@@ -31,8 +32,8 @@ from shireito.incidents.models import (
     RouteHop,
 )
 
-TALLY_FIELDS = ("party_id", "category", "sector", "stage", "place", "month")
-TIMING_FIELDS = ("party_id", "route_key", "position", "measure", "bucket")
+TALLY_FIELDS = ("party", "category", "sector", "stage", "place", "month")
+TIMING_FIELDS = ("party", "route_key", "position", "measure", "bucket")
 CHUNK = 5_000
 
 _REPORT_COLUMNS = (
@@ -186,7 +187,7 @@ def tallied(report_id: int) -> Iterator[None]:
 
 
 def _bump(model, fields: tuple[str, ...], key: tuple, delta: int, seconds: int) -> None:
-    where = dict(zip(fields, key, strict=True))
+    where = {("party_id" if f == "party" else f): v for f, v in zip(fields, key, strict=True)}
     changes = {"reports": F("reports") + delta}
     if model is IncidentTiming:
         changes["seconds"] = F("seconds") + seconds
@@ -224,20 +225,16 @@ def rebuild_incident_tallies(
             done += len(chunk)
             if progress and done < total:
                 progress("incident tallies", done, total)
-        tallies = _rows(
-            IncidentTally, TALLY_FIELDS, ((k, {"reports": n}) for k, n in found.counts.items())
+        tallies = insert(
+            IncidentTally,
+            (*TALLY_FIELDS, "reports"),
+            ((*key, n) for key, n in found.counts.items()),
         )
-        timings = _rows(
+        timings = insert(
             IncidentTiming,
-            TIMING_FIELDS,
-            ((k, {"reports": n, "seconds": s}) for k, (n, s) in found.timings.items()),
+            (*TIMING_FIELDS, "reports", "seconds"),
+            ((*key, n, s) for key, (n, s) in found.timings.items()),
         )
-        IncidentTally.objects.bulk_create(tallies, batch_size=2_000)
-        IncidentTiming.objects.bulk_create(timings, batch_size=2_000)
         if progress:
             progress("incident tallies", total, total)
-    return len(tallies), len(timings)
-
-
-def _rows(model, fields: tuple[str, ...], items: Iterable[tuple[tuple, dict]]) -> list:
-    return [model(**dict(zip(fields, key, strict=True)), **values) for key, values in items]
+    return tallies, timings
