@@ -41,7 +41,7 @@ SUBMITTED = (ReportStage.RECEIVED, ReportStage.ACKNOWLEDGED, ReportStage.CLOSED)
 def _source(user: User, model):
     """The tally rows the user reads; None when only a count of the reports is right."""
     ids = visible_organization_ids(user, IncidentReport)
-    if ids is ALL:
+    if ids is ALL or not isinstance(ids, set):
         return model.objects.filter(party__isnull=True)
     if not ids:
         return model.objects.none()

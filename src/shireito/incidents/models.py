@@ -452,7 +452,7 @@ class IncidentTally(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.party_id} {self.category} {self.stage} {self.month}: {self.reports}"
+        return f"{self.category} {self.stage} {self.month}: {self.reports}"
 
 
 # Upper bounds (in hours) of the timing buckets, for a median read from the tally; the last
@@ -490,4 +490,4 @@ class IncidentTiming(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.party_id} {self.route_key}#{self.position} {self.measure}: {self.reports}"
+        return f"{self.route_key}#{self.position} {self.measure}: {self.reports}"

@@ -347,10 +347,9 @@ class _Writer:
         malicious = category in MALICIOUS
         government = reporter.organization.kind != "ci_operator"
         delay = rng.uniform(0.2, 0.9) if government and rng.random() < 0.7 else rng.uniform(1, 30)
-        submitted: dt.datetime | None = aware + delay * H
-        draft = submitted > now or (aware > now - 3 * D and rng.random() < 0.05)
-        if draft:
-            submitted = None
+        sent = aware + delay * H
+        draft = sent > now or (aware > now - 3 * D and rng.random() < 0.05)
+        submitted = None if draft else sent
         number = self._number(aware)
         report = IncidentReport(
             number=number,

@@ -215,8 +215,8 @@ def rebuild_incident_tallies(
     """Recompute both tallies from the reports (in the caller's transaction, if any).
     Returns how many tally and timing rows there are."""
     with transaction.atomic():
-        IncidentTally.objects.all().delete()
-        IncidentTiming.objects.all().delete()
+        IncidentTally._default_manager.all().delete()
+        IncidentTiming._default_manager.all().delete()
         found = Contributions()
         total = IncidentReport.objects.count()
         done = 0
