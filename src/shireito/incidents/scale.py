@@ -142,9 +142,9 @@ class _Reporter:
 def clear_scale_incidents() -> int:
     """Remove the scale reports and what they hold (plain DELETEs, children first: the ORM
     would load every report to cascade), then recount the tallies."""
-    ids = list(
-        IncidentReport.objects.filter(number__startswith=NUMBER_PREFIX).values_list("pk", flat=True)
-    )
+    removed = IncidentReport.objects.filter(number__startswith=NUMBER_PREFIX).count()
+    if not removed:
+        return 0
     children = (
         TimelineEntry,
         Notice,
@@ -156,20 +156,16 @@ def clear_scale_incidents() -> int:
         IncidentReport.systems.through,
     )
     quote = connection.ops.quote_name
+    reports = quote(IncidentReport._meta.db_table)
+    scale = f"SELECT id FROM {reports} WHERE number LIKE %s"  # noqa: S608
+    pattern = [f"{NUMBER_PREFIX}%"]
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ", ".join(["%s"] * len(chunk))
-            for model in (*children, IncidentReport):
-                column = "id" if model is IncidentReport else _report_column(model)
-                table = quote(model._meta.db_table)
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE {quote(column)} IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-        if ids:
-            rebuild_incident_tallies()
-    return len(ids)
+        for model in children:
+            table, column = quote(model._meta.db_table), quote(_report_column(model))
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({scale})", pattern)  # noqa: S608
+        cursor.execute(f"DELETE FROM {reports} WHERE number LIKE %s", pattern)  # noqa: S608
+        rebuild_incident_tallies()
+    return removed
 
 
 def _report_column(model) -> str:
