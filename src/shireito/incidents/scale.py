@@ -139,9 +139,10 @@ class _Reporter:
     regimes: dict[bool, list[ReportingRegime]]  # by "personal data involved"
 
 
-def clear_scale_incidents() -> int:
+def clear_scale_incidents(*, recount: bool = True) -> int:
     """Remove the scale reports and what they hold (plain DELETEs, children first: the ORM
-    would load every report to cascade), then recount the tallies."""
+    would load every report to cascade), then recount the tallies (unless the caller is
+    about to)."""
     removed = IncidentReport.objects.filter(number__startswith=NUMBER_PREFIX).count()
     if not removed:
         return 0
@@ -164,7 +165,8 @@ def clear_scale_incidents() -> int:
             table, column = quote(model._meta.db_table), quote(_report_column(model))
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({scale})", pattern)  # noqa: S608
         cursor.execute(f"DELETE FROM {reports} WHERE number LIKE %s", pattern)  # noqa: S608
-        rebuild_incident_tallies()
+        if recount:
+            rebuild_incident_tallies()
     return removed
 
 
@@ -187,7 +189,7 @@ def generate_incidents(
     rng = random.Random(f"incidents-{seed}")  # noqa: S311 - reproducible test data, not secrets
     now = timezone.now()
     with transaction.atomic():
-        clear_scale_incidents()
+        clear_scale_incidents(recount=False)  # recounted at the end
         reporters = _reporters()
         result = IncidentScaleResult(reporters=len(reporters))
         if not reporters:
