@@ -213,7 +213,27 @@ def generate_incidents(
         if progress:
             progress("incident reports", result.reports, reports)
         rebuild_incident_tallies(progress=progress)
+        _analyze()
     return result
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the tables just filled: with the old ones PostgreSQL
+    took 50,000 hops for 500 and chose nested loops (a drill-down list took 10 s, not 0.4)."""
+    tables = [
+        model._meta.db_table
+        for model in (
+            IncidentReport,
+            ReportParty,
+            RouteHop,
+            StageFiling,
+            IncidentReport.regimes.through,
+        )
+    ]
+    tables += ["incidents_incidenttally", "incidents_incidenttiming"]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _first_day(now: dt.datetime) -> dt.datetime:

@@ -100,15 +100,14 @@ def report_list(
     if route:
         reports = reports.filter(route_key=route)
     if acknowledged_hop is not None:
+        # A semi-join: as a correlated EXISTS beside the scoping's own, PostgreSQL chose a
+        # nested loop over every hop (10 s at 50,000 reports).
         reports = reports.filter(
-            Exists(
-                RouteHop.objects.filter(
-                    report_id=OuterRef("pk"),
-                    position=acknowledged_hop,
-                    received_at__isnull=False,
-                    acknowledged_at__isnull=False,
-                )
-            )
+            pk__in=RouteHop.objects.filter(
+                position=acknowledged_hop,
+                received_at__isnull=False,
+                acknowledged_at__isnull=False,
+            ).values("report_id")
         )
     if overdue:
         found = {
