@@ -1,0 +1,63 @@
+"""The control tower in a real browser, on the demo data: every kind of user's tower passes
+axe in Japanese and English and works without JavaScript and by keyboard; the open
+statistics need no sign-in; and a whole-government user drills down to one finding."""
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+# The demo needs the sectors the migrations load; a transactional test flushes them after
+# itself unless they are put back.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TOWER_USERS = ["da-officer", "nisc-auditor", "mhlw-officer", "tokyo-officer", "city-officer"]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    from shireito.demo.dataset import demo_password, load_demo_data
+
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path
+    load_demo_data()
+    return demo_password()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_every_kind_of_tower_is_accessible(live_server, new_page, demo, language):
+    for username in TOWER_USERS:
+        page = new_page(language=language, base_url=live_server.url)
+        sign_in(page, live_server.url, username, demo)
+        # the tower is the first page after signing in
+        assert page.locator("h1").first.inner_text().startswith(
+            "司令塔" if language == "ja" else "Control tower"
+        )
+        assert page.get_attribute("html", "lang") == language
+        assert page.locator("section.tower-section").count() >= 1, username
+        assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_open_statistics_are_accessible_without_sign_in(live_server, new_page, demo, language):
+    page = new_page(language=language, base_url=live_server.url)
+    for path in ["/open-data/statistics/", "/open-data/statistics/migration-by-prefecture/"]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert_accessible(page)
+
+
+def test_the_tower_works_without_javascript_and_by_keyboard(live_server, new_page, demo):
+    # given the Digital Agency with JavaScript off
+    page = new_page(javascript=False, language="ja", base_url=live_server.url)
+    sign_in(page, live_server.url, "da-officer", demo)
+    # then the charts are drawn by the server, each with its data table
+    assert page.locator("section.tower-section svg").count() >= 3
+    assert page.locator("section.tower-section table").count() >= 3
+    # and a bar of a chart is a link reached by keyboard: focus it and press Enter
+    bar = page.locator("#section-portfolio svg a").first
+    target = bar.get_attribute("href")
+    bar.focus()
+    assert page.evaluate("document.activeElement.closest('svg') !== null")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{target}")
+    assert page.locator("h1").count() == 1
