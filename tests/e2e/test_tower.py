@@ -29,8 +29,10 @@ def test_every_kind_of_tower_is_accessible(live_server, new_page, demo, language
         page = new_page(language=language, base_url=live_server.url)
         sign_in(page, live_server.url, username, demo)
         # the tower is the first page after signing in
-        assert page.locator("h1").first.inner_text().startswith(
-            "司令塔" if language == "ja" else "Control tower"
+        assert (
+            page.locator("h1")
+            .first.inner_text()
+            .startswith("司令塔" if language == "ja" else "Control tower")
         )
         assert page.get_attribute("html", "lang") == language
         assert page.locator("section.tower-section").count() >= 1, username

@@ -10,8 +10,16 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shireito.organizations import services as organization_services
 from shireito.registry import oversight, services, tallies
-from shireito.registry.models import BudgetLine, InformationSystem, SystemTally
+from shireito.registry.models import (
+    BudgetLine,
+    InformationSystem,
+    MigrationGroupTally,
+    SystemGroupTally,
+    SystemTally,
+)
+from tests.kit.factories.organizations import make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +50,8 @@ step = st.one_of(
     st.tuples(st.just("update"), st.integers(0, 9), change),
     st.tuples(st.just("delete"), st.integers(0, 9)),
     st.tuples(st.just("budget"), st.integers(0, 9), st.integers(2024, 2026), st.integers(0, 3)),
+    # the directory moves Shibuya to another prefecture (its group tallies follow)
+    st.tuples(st.just("move"), st.sampled_from(["tokyo", "osaka"])),
 )
 
 
@@ -89,8 +99,13 @@ def _budget_step(system: InformationSystem, year: int, how_far: int) -> None:
             line = act(line)
 
 
-def _apply(government, made: list[InformationSystem], action) -> None:
+def _apply(government, made: list[InformationSystem], action, admin=None) -> None:
     kind = action[0]
+    if kind == "move":
+        organization_services.organization_update(
+            actor=admin, organization=government["shibuya"], parent=government[action[1]]
+        )
+        return
     if kind == "create":
         code = f"s-{InformationSystem.objects.order_by('-pk').values_list('pk', flat=True).first()}"
         made.append(
@@ -129,17 +144,21 @@ def _drop_builder(fields: dict) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=1, max_size=14))
-def test_tallies_equal_a_direct_count_after_any_writes(government, steps):
+def test_tallies_equal_a_direct_count_after_any_writes(government, platform_admin, steps):
     with transaction.atomic():
-        # Given the tallies as the rows give them
+        # Given the tallies as the rows give them, and a second prefecture
+        government["osaka"] = make_organization(
+            code="osaka", kind="local_government", local_government_level="prefecture"
+        )
         tallies.rebuild_tallies()
         made: list[InformationSystem] = []
-        # When systems and budget lines are written through the services
+        # When systems and budget lines are written through the services (and Shibuya moves)
         for action in steps:
-            _apply(government, made, action)
-        # Then every tally equals a direct count, with no row left at zero
+            _apply(government, made, action, platform_admin)
+        # Then every tally, the group tallies too, equals a direct count, no row left at zero
         assert tallies.tallies_disagree() == []
-        assert not SystemTally.objects.filter(systems=0).exists()
+        for tally in (SystemTally, SystemGroupTally, MigrationGroupTally):
+            assert not tally.objects.filter(systems=0).exists()
         transaction.set_rollback(True)
 
 

@@ -11,12 +11,19 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is.
+        from django.db.models.signals import post_save, pre_save
+
         from shireito.core.selectors import register_change_redactor
         from shireito.organizations.choices import SystemCategory
+        from shireito.organizations.models import Organization
+        from shireito.registry import tallies
         from shireito.registry.selectors import redact_related
         from shireito.registry.transfer import COLUMNS
 
         register_change_redactor(redact_related)
+        # The directory may move a body to another group: its group tallies move with it.
+        pre_save.connect(tallies.organization_saving, sender=Organization)
+        post_save.connect(tallies.organization_changed, sender=Organization)
         publishable = set(COLUMNS) - {"contact_name", "contact_email"}
         wrong = set(settings.SHIREITO_OPEN_DATA_FIELDS) - publishable
         if wrong:

@@ -22,16 +22,18 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from shireito.core.scoping import ALL, visible_organization_ids
-from shireito.organizations.choices import LocalGovernmentLevel, OrganizationKind, ScopeClass
+from shireito.organizations.choices import OrganizationKind, ScopeClass
 from shireito.organizations.models import Organization
-from shireito.registry import selectors
+from shireito.registry import selectors, tallies
 from shireito.registry.choices import MigrationStatus, RecommendationStatus, StandardBusiness
 from shireito.registry.models import (
     BudgetLine,
     BudgetTally,
     InformationSystem,
+    MigrationGroupTally,
     MigrationTally,
     OversightRating,
+    SystemGroupTally,
     SystemTally,
 )
 
@@ -84,12 +86,42 @@ MINISTRY_OF = Case(
     default=F("owner_id"),
     output_field=IntegerField(),
 )
-# The prefecture a local government's figures count under: itself, or its parent.
-PREFECTURE_OF = Case(
-    When(owner__local_government_level=LocalGovernmentLevel.PREFECTURE, then=F("owner_id")),
-    default=F("owner__parent_id"),
-    output_field=IntegerField(),
-)
+# The prefecture a local government's figures count under: itself, or its parent (the group
+# of the group tallies, ``tallies.rollup_group``).
+PREFECTURE_OF = tallies.rollup_of("owner__")
+
+
+def split_by_group(ids) -> tuple[Any, set[int]]:
+    """Which group tallies' rows stand for the organisations ``ids`` (a visible-ids answer),
+    and which owners' rows must be read for the rest: a group is read whole when ``ids`` hold
+    every organisation the directory puts in it (so no row of an organisation outside ``ids``
+    is counted), ``ALL`` for every group. One read of the directory."""
+    if ids is ALL:
+        return ALL, set()
+    groups = tallies.rollup_groups()
+    members: dict[int, int] = {}
+    for group in groups.values():
+        members[group] = members.get(group, 0) + 1
+    seen: dict[int, int] = {}
+    for pk in ids:
+        if pk in groups:
+            seen[groups[pk]] = seen.get(groups[pk], 0) + 1
+    whole = {group for group, n in seen.items() if n == members[group]}
+    return whole, {pk for pk in ids if groups.get(pk) not in whole}
+
+
+def _grouped_and_owned(group_tally: QuerySet, owner_tally: QuerySet, ids, *, use_groups: bool):
+    """The group tally's rows of the groups ``ids`` hold whole, and the owners' tally's rows of
+    the other owners in ``ids`` (each queryset ``None`` when nothing is to be read from it)."""
+    if not use_groups:
+        return None, _scoped(owner_tally, ids)
+    whole, rest = split_by_group(ids)
+    if whole is ALL:
+        return group_tally, None
+    return (
+        group_tally.filter(group_id__in=whole) if whole else None,
+        owner_tally.filter(owner_id__in=rest) if rest else None,
+    )
 
 
 # --- the portfolio ---------------------------------------------------------------------------
@@ -129,12 +161,8 @@ def important_count(user: User | None) -> int:
 def portfolio_spread() -> list[int]:
     """How many systems each ministry has with the bodies it supervises: values only."""
     rows = (
-        SystemTally.objects.annotate(ministry=MINISTRY_OF)
-        .filter(
-            Q(owner__kind=OrganizationKind.MINISTRY)
-            | Q(owner__parent__kind=OrganizationKind.MINISTRY)
-        )
-        .values("ministry")
+        SystemGroupTally.objects.filter(group__kind=OrganizationKind.MINISTRY)
+        .values("group_id")
         .annotate(n=Sum("systems"))
     )
     return sorted(row["n"] for row in rows)
@@ -325,11 +353,7 @@ def special_support(user: User | None, today: dt.date | None = None) -> list[dic
 
 def migration_spread(today: dt.date) -> list[float]:
     """Each prefecture's share migrated (with its municipalities): values only."""
-    rows = (
-        MigrationTally.objects.annotate(prefecture=PREFECTURE_OF)
-        .values("prefecture")
-        .annotate(**_migration_sums(today))
-    )
+    rows = MigrationGroupTally.objects.values("group_id").annotate(**_migration_sums(today))
     shares = (_migration_row(row)["migrated_share"] for row in rows)
     return sorted(share for share in shares if share is not None)
 
@@ -400,11 +424,16 @@ def ratings_overview(user: User | None, today: dt.date) -> dict[str, int]:
 # and adds them up in every way it shows, instead of one GROUP BY per table.
 
 
-def portfolio_overview(user: User | None, owners: int = 15) -> dict[str, Any]:
+def portfolio_overview(
+    user: User | None, owners: int = 15, *, use_groups: bool = True
+) -> dict[str, Any]:
     """Systems ``user`` may list, added up by category, phase, hosting and the ``owners``
     owners with the most (each ``{"key", "systems", "important"}``, largest first), with the
-    total, the important ones and how many owners there are."""
-    rows = _scoped(SystemTally.objects.all(), visible_organization_ids(user, SystemTally))
+    total, the important ones and how many owners there are. The sums by category, phase and
+    hosting read the group tally where the user sees whole groups (``use_groups=False``: the
+    owners' tally alone, the same figures)."""
+    ids = visible_organization_ids(user, SystemTally)
+    rows = _scoped(SystemTally.objects.all(), ids)
     groups: dict[str, dict[Any, list[int]]] = {
         "category": {},
         "phase": {},
@@ -412,11 +441,16 @@ def portfolio_overview(user: User | None, owners: int = 15) -> dict[str, Any]:
         "owner": {},
     }
     total = important = 0
-    for category, phase, hosting, is_important, systems in (
-        rows.values("category", "phase", "hosting", "important")
-        .annotate(n=Sum("systems"))
-        .values_list("category", "phase", "hosting", "important", "n")
-    ):
+    columns = ["category", "phase", "hosting", "important"]
+    parts = _grouped_and_owned(
+        SystemGroupTally.objects.all(), SystemTally.objects.all(), ids, use_groups=use_groups
+    )
+    summed = [
+        part.values(*columns).annotate(n=Sum("systems")).values_list(*columns, "n")
+        for part in parts
+        if part is not None
+    ]
+    for category, phase, hosting, is_important, systems in (row for q in summed for row in q):
         total += systems
         extra = systems if is_important else 0
         important += extra
@@ -463,44 +497,59 @@ def migration_overview(
     *,
     prefecture_id: int | None = None,
     owner_id: int | None = None,
+    use_groups: bool = True,
 ) -> dict[str, Any]:
     """Everything the local governments' section shows, from one read: the rows of
     ``migration_by_prefecture``, ``migration_by_municipality`` (of ``prefecture_id``),
-    ``migration_by_business`` and ``special_support`` (as ``deadlines``), and the totals."""
-    tally = _migration_tally(user).annotate(prefecture=PREFECTURE_OF)
-    if prefecture_id is not None:
-        tally = tally.filter(Q(owner_id=prefecture_id) | Q(owner__parent_id=prefecture_id))
-    if owner_id is not None:
-        tally = tally.filter(owner_id=owner_id)
+    ``migration_by_business`` and ``special_support`` (as ``deadlines``), and the totals.
+    Over every prefecture it reads the group tally for the prefectures the user may count
+    whole (``use_groups=False``: the owners' tally alone, the same figures)."""
+    if prefecture_id is not None or owner_id is not None:
+        tally = _migration_tally(user).annotate(prefecture=PREFECTURE_OF)
+        if prefecture_id is not None:
+            tally = tally.filter(Q(owner_id=prefecture_id) | Q(owner__parent_id=prefecture_id))
+        if owner_id is not None:
+            tally = tally.filter(owner_id=owner_id)
+        parts = [tally]
+    else:  # every prefecture: whole prefectures from the group tally, the rest by owner
+        grouped, owned = _grouped_and_owned(
+            MigrationGroupTally.objects.annotate(prefecture=F("group_id")),
+            MigrationTally.objects.annotate(prefecture=PREFECTURE_OF),
+            migration_ids(user),
+            use_groups=use_groups,
+        )
+        parts = [part for part in (grouped, owned) if part is not None]
     statuses = MigrationStatus.values
+    fields = ["total", "behind_target", *statuses]
     groups: dict[str, dict[Any, dict[str, int]]] = {"prefecture": {}, "owner": {}, "business": {}}
     deadlines: dict[int | None, int] = {}
-    total = {"total": 0, "behind_target": 0, **dict.fromkeys(statuses, 0)}
-    # One GROUP BY to what the tables need: by owner too only when drilled down (few rows).
-    keys = [
-        "owner_id" if prefecture_id or owner_id else "prefecture",
-        "prefecture",
-        "standard_business",
-        "migration_status",
-        "migration_target",
-        "special_support_deadline",
-    ]
-    rows = tally.values(*keys[1:], *(["owner_id"] if keys[0] == "owner_id" else []))
-    for owner, prefecture, business, status, target, deadline, systems in rows.annotate(
-        n=Sum("systems")
-    ).values_list(*keys, "n"):
-        behind = systems if is_behind_target(status, target, deadline, today) else 0
-        for name, key in (("prefecture", prefecture), ("owner", owner), ("business", business)):
-            counts = groups[name].setdefault(
-                key, {"total": 0, "behind_target": 0, **dict.fromkeys(statuses, 0)}
-            )
-            counts["total"] += systems
-            counts[status] = counts.get(status, 0) + systems
-            counts["behind_target"] += behind
-        total["total"] += systems
-        total[status] = total.get(status, 0) + systems
-        total["behind_target"] += behind
-        if status == MigrationStatus.SPECIAL_SUPPORT:
+    total = dict.fromkeys(fields, 0)
+    # The database adds up by status and behind target (by owner too only when drilled down,
+    # few rows); here the sums by place and business are added into the tables' groups.
+    keys = ["prefecture", "standard_business", *(["owner_id"] if prefecture_id or owner_id else [])]
+    sums = _migration_sums(today)
+    for part in parts:
+        for row in part.values(*keys).annotate(**sums).values(*keys, *fields):
+            owner = row.get("owner_id", row["prefecture"])
+            counted = [
+                groups[name].setdefault(key, dict.fromkeys(fields, 0))
+                for name, key in (
+                    ("prefecture", row["prefecture"]),
+                    ("owner", owner),
+                    ("business", row["standard_business"]),
+                )
+            ]
+            for field in fields:
+                value = row[field] or 0
+                total[field] += value
+                for counts in counted:
+                    counts[field] += value
+        special = part.filter(migration_status=MigrationStatus.SPECIAL_SUPPORT)
+        for deadline, systems in (
+            special.values("special_support_deadline")
+            .annotate(n=Sum("systems"))
+            .values_list("special_support_deadline", "n")
+        ):
             year = selectors.current_fiscal_year(deadline) if deadline else None
             deadlines[year] = deadlines.get(year, 0) + systems
     places = _names([*groups["prefecture"], *groups["owner"]])

@@ -459,3 +459,76 @@ class MigrationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.standard_business} {self.migration_status}: {self.systems}"
+
+
+# --- the same tallies added up by group ------------------------------------------------------
+# At national scale an owner holds about twenty systems, so a tally keyed by owner hardly
+# compresses. These add the rows up by the group an owner's figures roll up to (its prefecture
+# for a local government, its supervising ministry for an agency, else itself; see
+# ``tallies.rollup_group``): a viewer who may see every member of a group reads the group's
+# rows, the rest the owners' (``figures.split_by_group``). Kept with the owners' tallies.
+
+
+class SystemGroupTally(models.Model):
+    """``SystemTally`` added up by the owners' group."""
+
+    group = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=32)
+    phase = models.CharField(max_length=16)
+    hosting = models.CharField(max_length=20)
+    important = models.BooleanField()
+    systems = models.PositiveIntegerField(default=0)
+
+    # Only read for a viewer who may see every member of the group.
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "group"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "category", "phase", "hosting", "important"],
+                name="system_group_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.category} {self.phase} {self.hosting}: {self.systems}"
+
+
+class MigrationGroupTally(models.Model):
+    """``MigrationTally`` added up by prefecture (the owners' group), with only the date that
+    decides whether a system is behind: the target of a system neither migrated nor under
+    special support, the extended deadline of one under special support, none for a migrated
+    one (fewer rows, the same figures)."""
+
+    group = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    standard_business = models.CharField(max_length=40)
+    migration_status = models.CharField(max_length=20)
+    migration_target = models.DateField(null=True)
+    special_support_deadline = models.DateField(null=True)
+    systems = models.PositiveIntegerField(default=0)
+
+    # Only read for a viewer who may count every member of the group.
+    scope_class = ScopeClass.COORDINATION
+    scope_path = "group"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "group",
+                    "standard_business",
+                    "migration_status",
+                    "migration_target",
+                    "special_support_deadline",
+                ],
+                name="migration_group_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.standard_business} {self.migration_status}: {self.systems}"

@@ -4,6 +4,10 @@ A write to a system or a budget line takes the row's contribution out of its old
 adds the new one, in the write's own transaction, so a figure never disagrees with the rows
 behind it. The bulk generators write without the services and call ``rebuild_tallies()``:
 one ``INSERT … SELECT … GROUP BY`` per table.
+
+The group tallies (``SystemGroupTally``, ``MigrationGroupTally``) add the same rows up by the
+owner's group (``rollup_group``); they move with the owners' tallies, and are rebuilt when the
+directory moves a body to another group (``organization_changed``).
 """
 
 from __future__ import annotations
@@ -11,15 +15,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from shireito.organizations.choices import SystemCategory
+from shireito.organizations.choices import LocalGovernmentLevel, OrganizationKind, SystemCategory
+from shireito.organizations.models import Organization
+from shireito.registry.choices import MigrationStatus
 from shireito.registry.models import (
     BudgetLine,
     BudgetTally,
     InformationSystem,
+    MigrationGroupTally,
     MigrationTally,
+    SystemGroupTally,
     SystemTally,
 )
 
@@ -49,6 +68,76 @@ def _migration_key(system: InformationSystem) -> Key | None:
         ("migration_target", system.migration_target),
         ("special_support_deadline", system.special_support_deadline),
     )
+
+
+# --- the group an owner's figures roll up to -------------------------------------------------
+
+
+def _group_of(pk: int, kind: str, level: str | None, parent_id, parent_kind) -> int:
+    if kind == OrganizationKind.LOCAL_GOVERNMENT:
+        if level == LocalGovernmentLevel.PREFECTURE or parent_id is None:
+            return pk
+        return parent_id
+    if parent_kind == OrganizationKind.MINISTRY:
+        return parent_id
+    return pk
+
+
+def rollup_of(prefix: str = "") -> Case:
+    """``rollup_group`` in SQL, of the organisation at ``prefix`` (``"owner__"``, or ``""``
+    for an organisation itself)."""
+    local = Q(**{f"{prefix}kind": OrganizationKind.LOCAL_GOVERNMENT})
+    return Case(
+        When(
+            local
+            & (
+                Q(**{f"{prefix}local_government_level": LocalGovernmentLevel.PREFECTURE})
+                | Q(**{f"{prefix}parent__isnull": True})
+            ),
+            then=F(f"{prefix}id" if prefix else "id"),
+        ),
+        When(local, then=F(f"{prefix}parent_id")),
+        When(
+            Q(**{f"{prefix}parent__kind": OrganizationKind.MINISTRY}), then=F(f"{prefix}parent_id")
+        ),
+        default=F(f"{prefix}id" if prefix else "id"),
+        output_field=IntegerField(),
+    )
+
+
+def rollup_groups() -> dict[int, int]:
+    """Every organisation's group: a local government's is its prefecture (a prefecture is its
+    own), an agency's its supervising ministry, anyone else's itself. One read of the
+    directory."""
+    return {
+        pk: _group_of(pk, kind, level, parent_id, parent_kind)
+        for pk, kind, level, parent_id, parent_kind in Organization.objects.values_list(
+            "pk", "kind", "local_government_level", "parent_id", "parent__kind"
+        )
+    }
+
+
+def rollup_group(owner_id: int) -> int:
+    row = Organization.objects.values_list(
+        "pk", "kind", "local_government_level", "parent_id", "parent__kind"
+    ).get(pk=owner_id)
+    return _group_of(*row)
+
+
+def _in_group(key: Key | None, group: int | None) -> Key | None:
+    """``key`` of an owner's tally as its group tally's key: the owner replaced by its group,
+    and (for migration) only the date that decides whether the system is behind."""
+    if key is None:
+        return None
+    values = dict(key)
+    values.pop("owner_id")
+    if "migration_status" in values:
+        status = values["migration_status"]
+        if status in {MigrationStatus.MIGRATED, MigrationStatus.SPECIAL_SUPPORT}:
+            values["migration_target"] = None
+        if status != MigrationStatus.SPECIAL_SUPPORT:
+            values["special_support_deadline"] = None
+    return (("group_id", group), *values.items())
 
 
 def _line_amounts(line: BudgetLine) -> dict[str, int]:
@@ -98,20 +187,25 @@ def system_changed(before: InformationSystem | None, after: InformationSystem | 
     count, and its budget lines' sums when its owner or category changed. ``before`` is the
     row as it was stored (read under lock by the caller), never the edited instance."""
     one = {"systems": 1}
-    _move(
-        SystemTally,
-        _system_key(before) if before else None,
-        _system_key(after) if after else None,
-        one,
-        "systems",
-    )
-    _move(
-        MigrationTally,
-        _migration_key(before) if before else None,
-        _migration_key(after) if after else None,
-        one,
-        "systems",
-    )
+    groups = {
+        system.owner_id: rollup_group(system.owner_id)
+        for system in (before, after)
+        if system is not None
+    }
+    for tally, group_tally, key_of in (
+        (SystemTally, SystemGroupTally, _system_key),
+        (MigrationTally, MigrationGroupTally, _migration_key),
+    ):
+        old = key_of(before) if before else None
+        new = key_of(after) if after else None
+        _move(tally, old, new, one, "systems")
+        _move(
+            group_tally,
+            _in_group(old, groups[before.owner_id] if before else None),
+            _in_group(new, groups[after.owner_id] if after else None),
+            one,
+            "systems",
+        )
     if before is None or after is None:
         return  # a new system has no lines; one with lines cannot be deleted
     if (before.owner_id, before.category) == (after.owner_id, after.category):
@@ -184,6 +278,42 @@ def _migration_rows(system_model=InformationSystem):
     )
 
 
+def _system_group_rows(system_model=InformationSystem):
+    return (
+        system_model.objects.order_by()
+        .annotate(group=rollup_of("owner__"))
+        .values("group", "category", "phase", "hosting", "important")
+        .annotate(n=Count("id"))
+    )
+
+
+def _migration_group_rows(system_model=InformationSystem):
+    settled = [MigrationStatus.MIGRATED, MigrationStatus.SPECIAL_SUPPORT]
+    return (
+        system_model.objects.order_by()
+        .filter(category=SystemCategory.LOCAL_GOVERNMENT_SYSTEM)
+        .exclude(standard_business="")
+        .annotate(
+            group=rollup_of("owner__"),
+            target=Case(
+                When(migration_status__in=settled, then=None),
+                default=F("migration_target"),
+                output_field=DateField(),
+            ),
+            deadline=Case(
+                When(
+                    migration_status=MigrationStatus.SPECIAL_SUPPORT,
+                    then=F("special_support_deadline"),
+                ),
+                default=None,
+                output_field=DateField(),
+            ),
+        )
+        .values("group", "standard_business", "migration_status", "target", "deadline")
+        .annotate(n=Count("id"))
+    )
+
+
 def _budget_rows(line_model=BudgetLine):
     approved = Q(development_approved__isnull=False, operation_approved__isnull=False)
     executed = Q(development_executed__isnull=False) | Q(operation_executed__isnull=False)
@@ -228,6 +358,8 @@ MIGRATION_COLUMNS = [
     "special_support_deadline",
     "systems",
 ]
+SYSTEM_GROUP_COLUMNS = ["group", *SYSTEM_COLUMNS[1:]]
+MIGRATION_GROUP_COLUMNS = ["group", *MIGRATION_COLUMNS[1:]]
 BUDGET_COLUMNS = [
     "owner",
     "fiscal_year",
@@ -260,6 +392,44 @@ def rebuild_tallies(apps=None) -> None:
         _grouped(system_tally, _system_rows(systems), SYSTEM_COLUMNS)
         _grouped(migration_tally, _migration_rows(systems), MIGRATION_COLUMNS)
         _grouped(budget_tally, _budget_rows(model("BudgetLine")), BUDGET_COLUMNS)
+        if apps is None or "systemgrouptally" in apps.all_models["registry"]:
+            rebuild_group_tallies(apps)  # (a migration before they existed has none)
+
+
+def rebuild_group_tallies(apps=None) -> None:
+    """Recompute the group tallies from the rows (also when the directory moves a body)."""
+
+    def model(name: str):
+        return apps.get_model("registry", name) if apps is not None else globals()[name]
+
+    systems = model("InformationSystem")
+    with transaction.atomic():
+        for name in ("SystemGroupTally", "MigrationGroupTally"):
+            model(name)._default_manager.all().delete()
+        _grouped(model("SystemGroupTally"), _system_group_rows(systems), SYSTEM_GROUP_COLUMNS)
+        _grouped(
+            model("MigrationGroupTally"), _migration_group_rows(systems), MIGRATION_GROUP_COLUMNS
+        )
+
+
+# What decides an organisation's group (``rollup_group``), as it was before a save.
+_GROUP_FIELDS = ("kind", "local_government_level", "parent_id")
+
+
+def organization_saving(sender, instance: Organization, **kwargs) -> None:
+    """Before an organisation is saved: note what decides its group and its children's."""
+    before = Organization.objects.filter(pk=instance.pk).values(*_GROUP_FIELDS).first()
+    instance.__dict__["_tally_group_before"] = before
+
+
+def organization_changed(sender, instance: Organization, created: bool, **kwargs) -> None:
+    """After an organisation is saved: when its kind, level or parent changed (its own group,
+    or its children's, may have), rebuild the group tallies in the same transaction."""
+    before = instance.__dict__.pop("_tally_group_before", None)
+    if created or before is None:
+        return  # a new organisation has no systems yet
+    if any(before[name] != getattr(instance, name) for name in _GROUP_FIELDS):
+        rebuild_group_tallies()
 
 
 def direct_counts() -> dict[str, set[tuple]]:
@@ -268,18 +438,22 @@ def direct_counts() -> dict[str, set[tuple]]:
         "systems": {tuple(r.values()) for r in _system_rows()},
         "migration": {tuple(r.values()) for r in _migration_rows()},
         "budget": {tuple(r.values()) for r in _budget_rows()},
+        "system_groups": {tuple(r.values()) for r in _system_group_rows()},
+        "migration_groups": {tuple(r.values()) for r in _migration_group_rows()},
     }
 
 
 def stored_counts() -> dict[str, set[tuple]]:
     def rows(model, columns):
-        names = [f"{c}_id" if c == "owner" else c for c in columns]
+        names = [f"{c}_id" if c in {"owner", "group"} else c for c in columns]
         return set(model._default_manager.values_list(*names))
 
     return {
         "systems": rows(SystemTally, SYSTEM_COLUMNS),
         "migration": rows(MigrationTally, MIGRATION_COLUMNS),
         "budget": rows(BudgetTally, BUDGET_COLUMNS),
+        "system_groups": rows(SystemGroupTally, SYSTEM_GROUP_COLUMNS),
+        "migration_groups": rows(MigrationGroupTally, MIGRATION_GROUP_COLUMNS),
     }
 
 
