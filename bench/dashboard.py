@@ -32,8 +32,12 @@ PREFECTURE = "tokyo"  # the demo's prefecture (an organisation code), for the mi
 DRILL_DOWNS = [
     ("list: ministry systems", "/systems/", {"category": "ministry_system"}),
     ("list: migration by prefecture", "/systems/migration/", {"prefecture": PREFECTURE}),
+    ("list: migration behind target", "/systems/migration/", {"behind_target": "1"}),
     ("list: open findings", "/audits/findings/", {"status": "open"}),
-    ("list: open incident reports", "/incidents/", {"status": "open"}),
+    ("list: overdue corrective actions", "/audits/actions/", {"overdue": "1"}),
+    ("list: incident reports with an overdue stage", "/incidents/", {"overdue": "1"}),
+    ("list: open recommendations", "/systems/recommendations/", {"status": "open"}),
+    ("tower: drilled down to MHLW", "/", {"organization": "mhlw"}),
 ]
 
 
