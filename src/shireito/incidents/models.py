@@ -491,3 +491,32 @@ class IncidentTiming(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route_key}#{self.position} {self.measure}: {self.reports}"
+
+
+class OpenStageDeadline(models.Model):
+    """A regime stage that applies to a submitted report and is not filed yet, and when it
+    falls due (empty while its clock waits for the previous stage): one row for each party
+    that may see the report, and one with ``party`` empty for every report once, like the
+    tallies. Kept current in the transaction of every write that moves a clock
+    (``incidents.deadlines``), so "overdue" is a range scan on ``due_at``, not every clock
+    computed on every read."""
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,  # the index below leads with it
+    )
+    regime = models.ForeignKey(ReportingRegime, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(RegimeStage, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["party", "due_at"], name="open_deadline_party_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.stage_id} {self.due_at}"
