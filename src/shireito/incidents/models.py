@@ -190,6 +190,8 @@ class IncidentReport(TimeStampedModel):
             # The overdue stages read open reports and those closed in the last year.
             models.Index(fields=["status", "closed_at"], name="incident_status_closed_idx"),
             models.Index(fields=["aware_at"], name="incident_aware_idx"),
+            # The list's order: a page is read from the index, not sorted from every report.
+            models.Index(fields=["-created_at", "-id"], name="incident_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -259,6 +261,14 @@ class RouteHop(TimeStampedModel):
         verbose_name_plural = pgettext_lazy("route", "hops")
         constraints = [
             models.UniqueConstraint(fields=["report", "position"], name="route_hop_unique")
+        ]
+        indexes = [
+            # The tower's "acknowledged at hop N" drill-down (a scan of every hop without it).
+            models.Index(
+                fields=["position", "report"],
+                condition=models.Q(received_at__isnull=False, acknowledged_at__isnull=False),
+                name="route_hop_acknowledged_idx",
+            )
         ]
 
     def __str__(self) -> str:

@@ -235,13 +235,16 @@ def _deadlines_visible_to(user: User) -> QuerySet[OpenStageDeadline]:
     )
 
 
-def _as_clocks(rows: QuerySet[OpenStageDeadline]) -> list[tuple[IncidentReport, StageClock]]:
+def _as_clocks(
+    rows: QuerySet[OpenStageDeadline], limit: int | None = None
+) -> list[tuple[IncidentReport, StageClock]]:
     """Stored overdue stages as (report, clock), earliest due first (then as the report's
-    clocks run: by regime, by position)."""
-    found = []
-    for row in rows.select_related("report__reporter", "stage__regime").order_by(
+    clocks run: by regime, by position); the first ``limit`` only if given."""
+    ordered = rows.select_related("report__reporter", "stage__regime").order_by(
         "due_at", "report_id", "regime_id", "stage__position"
-    ):
+    )
+    found = []
+    for row in ordered[:limit] if limit is not None else ordered:
         due = row.due_at
         assert due is not None  # an overdue stage has a due time
         clock = StageClock(row.stage, ClockState.OVERDUE, due - row.stage.offset, due)
@@ -291,7 +294,7 @@ def overdue_counts(user: User, *, now: dt.datetime | None = None, rows: int = 20
         stages=stages,
         reports=overdue.values("report_id").distinct().count(),
         by_regime=[(names[r["regime_id"]], r["reports"], r["due"]) for r in per_regime],
-        first=_as_clocks(overdue[:rows]) if rows else [],
+        first=_as_clocks(overdue, rows),
     )
 
 
