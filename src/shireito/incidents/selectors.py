@@ -281,8 +281,8 @@ def overdue_counts(user: User, *, now: dt.datetime | None = None, rows: int = 20
     regime, and the ``rows`` due earliest: aggregates over the stored deadlines, so the tower
     does not load every overdue stage."""
     overdue = _overdue_rows(_deadlines_visible_to(user), now or timezone.now())
-    stages = overdue.count()
-    if not stages:
+    totals = overdue.aggregate(stages=Count("pk"), reports=Count("report_id", distinct=True))
+    if not totals["stages"]:
         return OverdueCounts(0, 0, [], [])
     per_regime = list(
         overdue.values("regime_id")
@@ -291,8 +291,8 @@ def overdue_counts(user: User, *, now: dt.datetime | None = None, rows: int = 20
     )
     names = ReportingRegime.objects.in_bulk([row["regime_id"] for row in per_regime])
     return OverdueCounts(
-        stages=stages,
-        reports=overdue.values("report_id").distinct().count(),
+        stages=totals["stages"],
+        reports=totals["reports"],
         by_regime=[(names[r["regime_id"]], r["reports"], r["due"]) for r in per_regime],
         first=_as_clocks(overdue, rows),
     )
