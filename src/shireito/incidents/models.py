@@ -268,7 +268,12 @@ class RouteHop(TimeStampedModel):
                 fields=["position", "report"],
                 condition=models.Q(received_at__isnull=False, acknowledged_at__isnull=False),
                 name="route_hop_acknowledged_idx",
-            )
+            ),
+            # What waits for an organisation (the tower's queue, the list's "waiting"),
+            # longest waiting first: the centre holds a hop of nearly every report.
+            models.Index(
+                fields=["organization", "status", "received_at"], name="route_hop_waiting_idx"
+            ),
         ]
 
     def __str__(self) -> str:
