@@ -10,7 +10,7 @@ data). The route of each reporter is the model's answer (``report_routes``, once
 reporter) and the regimes those the services would choose (``applicable_regimes``, once per
 kind of reporter); the clocks are the regimes' own arithmetic (``stage_clocks``). Reports are
 numbered ``SCALE-IR<year>-NNNNNN`` so they never take a number the services hand out, and the
-tallies are rebuilt at the end. Runs in the caller's transaction: interrupted, it leaves
+tallies and the open stage deadlines are rebuilt at the end. Runs in the caller's transaction: interrupted, it leaves
 nothing behind.
 """
 
