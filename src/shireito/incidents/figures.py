@@ -5,8 +5,8 @@ Counts and timings come from the tallies (``incidents.tallies``): the rows of th
 organisation (the reports it is party to), or the "every report" rows for platform admins. If
 a rule ever let a user see reports of several organisations, a sum over their rows would
 count a report once per party, so those figures are counted from the visible reports instead
-(slower, never wrong). The overdue stages and the queue are read from the reports: a clock
-depends on the time of reading, which no tally can keep.
+(slower, never wrong). The overdue stages are read from the stored open deadlines
+(``incidents.deadlines``, a range scan on the due time), the queue from the route's hops.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from shireito.incidents.models import (
     IncidentTally,
     IncidentTiming,
 )
-from shireito.incidents.selectors import overdue_for, reports_visible_to, waiting_on
+from shireito.incidents.selectors import overdue_counts, reports_visible_to, waiting_on
 from shireito.incidents.tallies import TALLY_FIELDS, TIMING_FIELDS, contributions
 from shireito.organizations.relations import token_label
 from shireito.organizations.selectors import sector_list
@@ -197,17 +197,13 @@ class OverdueSummary:
 
 def overdue_summary(user: User, *, now: dt.datetime | None = None, rows: int = 20):
     """The overdue stages of the reports the user may see, earliest due first."""
-    clocks = overdue_for(user, now=now)
-    regimes: dict[str, tuple[Any, set[int], dt.datetime | None]] = {}
-    for report, clock in clocks:
-        entry = regimes.setdefault(clock.regime.key, (clock.regime, set(), clock.due_at))
-        entry[1].add(report.pk)
+    counts = overdue_counts(user, now=now, rows=rows)
     return OverdueSummary(
-        stages=len(clocks),
-        reports=len({report.pk for report, _clock in clocks}),
-        earliest_due=clocks[0][1].due_at if clocks else None,
-        by_regime=[(regime, len(ids), due) for regime, ids, due in regimes.values()],
-        first=clocks[:rows],
+        stages=counts.stages,
+        reports=counts.reports,
+        earliest_due=min((due for _r, _n, due in counts.by_regime), default=None),
+        by_regime=list(counts.by_regime),
+        first=counts.first,
     )
 
 

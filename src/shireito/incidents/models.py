@@ -190,6 +190,8 @@ class IncidentReport(TimeStampedModel):
             # The overdue stages read open reports and those closed in the last year.
             models.Index(fields=["status", "closed_at"], name="incident_status_closed_idx"),
             models.Index(fields=["aware_at"], name="incident_aware_idx"),
+            # The list's order: a page is read from the index, not sorted from every report.
+            models.Index(fields=["-created_at", "-id"], name="incident_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -259,6 +261,19 @@ class RouteHop(TimeStampedModel):
         verbose_name_plural = pgettext_lazy("route", "hops")
         constraints = [
             models.UniqueConstraint(fields=["report", "position"], name="route_hop_unique")
+        ]
+        indexes = [
+            # The tower's "acknowledged at hop N" drill-down (a scan of every hop without it).
+            models.Index(
+                fields=["position", "report"],
+                condition=models.Q(received_at__isnull=False, acknowledged_at__isnull=False),
+                name="route_hop_acknowledged_idx",
+            ),
+            # What waits for an organisation (the tower's queue, the list's "waiting"),
+            # longest waiting first: the centre holds a hop of nearly every report.
+            models.Index(
+                fields=["organization", "status", "received_at"], name="route_hop_waiting_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -491,3 +506,32 @@ class IncidentTiming(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route_key}#{self.position} {self.measure}: {self.reports}"
+
+
+class OpenStageDeadline(models.Model):
+    """A regime stage that applies to a submitted report and is not filed yet, and when it
+    falls due (empty while its clock waits for the previous stage): one row for each party
+    that may see the report, and one with ``party`` empty for every report once, like the
+    tallies. Kept current in the transaction of every write that moves a clock
+    (``incidents.deadlines``), so "overdue" is a range scan on ``due_at``, not every clock
+    computed on every read."""
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,  # the index below leads with it
+    )
+    regime = models.ForeignKey(ReportingRegime, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(RegimeStage, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["party", "due_at"], name="open_deadline_party_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.stage_id} {self.due_at}"

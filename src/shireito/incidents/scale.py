@@ -10,7 +10,7 @@ data). The route of each reporter is the model's answer (``report_routes``, once
 reporter) and the regimes those the services would choose (``applicable_regimes``, once per
 kind of reporter); the clocks are the regimes' own arithmetic (``stage_clocks``). Reports are
 numbered ``SCALE-IR<year>-NNNNNN`` so they never take a number the services hand out, and the
-tallies are rebuilt at the end. Runs in the caller's transaction: interrupted, it leaves
+tallies and the open stage deadlines are rebuilt at the end. Runs in the caller's transaction: interrupted, it leaves
 nothing behind.
 """
 
@@ -26,10 +26,12 @@ from django.utils import timezone
 
 from shireito.incidents.bulk import insert, row_maker
 from shireito.incidents.choices import HopStatus, Impact, IncidentCategory, ReportStatus
+from shireito.incidents.deadlines import rebuild_stage_deadlines
 from shireito.incidents.models import (
     IncidentReport,
     Indicator,
     Notice,
+    OpenStageDeadline,
     RegimeStage,
     ReportingRegime,
     ReportParty,
@@ -147,6 +149,7 @@ def clear_scale_incidents(*, recount: bool = True) -> int:
     if not removed:
         return 0
     children = (
+        OpenStageDeadline,
         TimelineEntry,
         Notice,
         StageFiling,
@@ -184,7 +187,8 @@ def generate_incidents(
     reports: int = REPORTS,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> IncidentScaleResult:
-    """Write ``reports`` scale reports (after clearing earlier ones) and rebuild the tallies.
+    """Write ``reports`` scale reports (after clearing earlier ones) and rebuild the tallies
+    and the open stage deadlines.
     One seed always gives the same reports, bar the times, which run up to now."""
     rng = random.Random(f"incidents-{seed}")  # noqa: S311 - reproducible test data, not secrets
     now = timezone.now()
@@ -213,6 +217,7 @@ def generate_incidents(
         if progress:
             progress("incident reports", result.reports, reports)
         rebuild_incident_tallies(progress=progress)
+        rebuild_stage_deadlines(progress=progress)
         _analyze()
     return result
 
@@ -228,6 +233,7 @@ def _analyze() -> None:
             RouteHop,
             StageFiling,
             IncidentReport.regimes.through,
+            OpenStageDeadline,
         )
     ]
     tables += ["incidents_incidenttally", "incidents_incidenttiming"]

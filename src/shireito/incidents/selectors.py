@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.lookups import Exact, IsNull
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shireito.core.scoping import visible_to
-from shireito.incidents.choices import HopStatus, ReportStage, ReportStatus, StageCondition
+from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.incidents.choices import ClockState, HopStatus, ReportStage, ReportStatus
 from shireito.incidents.models import (
     Attachment,
     IncidentReport,
     Notice,
+    OpenStageDeadline,
     RegimeStage,
     ReportingRegime,
     RouteHop,
-    StageFiling,
     TimelineEntry,
 )
-from shireito.incidents.regimes import StageClock, report_clocks, stage_clocks
+from shireito.incidents.regimes import StageClock, report_clocks
 from shireito.organizations.mandates import active_engine
 
 if TYPE_CHECKING:
@@ -110,12 +110,10 @@ def report_list(
             ).values("report_id")
         )
     if overdue:
-        found = {
-            report.pk
-            for report, clock in overdue_clocks(reports, now=now)
-            if overdue == ANY_REGIME or clock.regime.key == overdue
-        }
-        reports = reports.filter(pk__in=found)
+        rows = OpenStageDeadline.objects.filter(party__isnull=True)
+        reports = reports.filter(
+            pk__in=_overdue_rows(rows, now or timezone.now(), overdue).values("report_id")
+        )
     return reports.order_by("-created_at", "-id")
 
 
@@ -205,82 +203,99 @@ def clocks_of(report: IncidentReport, now: dt.datetime | None = None) -> list[St
     return report_clocks(report, now or timezone.now())
 
 
-def _clocks_in_bulk(
-    reports: list[IncidentReport], now: dt.datetime
+def _overdue_rows(
+    rows: QuerySet[OpenStageDeadline], now: dt.datetime, regime: str = ""
+) -> QuerySet[OpenStageDeadline]:
+    """The stored open stages past their due time, of submitted reports that are open or were
+    closed within ``CLOSED_WATCH`` (a regulator's final report often falls due after the
+    national centre has closed the report; closed reports only accumulate)."""
+    rows = rows.filter(due_at__lt=now).filter(
+        Q(report__status=ReportStatus.OPEN)
+        | Q(report__status=ReportStatus.CLOSED, report__closed_at__gte=now - CLOSED_WATCH)
+    )
+    if regime and regime != ANY_REGIME:
+        rows = rows.filter(regime__key=regime)
+    return rows
+
+
+def _deadlines_visible_to(user: User) -> QuerySet[OpenStageDeadline]:
+    """The deadline rows of the reports the user may see: its organisation's own rows (those
+    of the reports it is party to), or the "every report" rows for platform admins, as the
+    tallies are read. Should a rule let a user see several organisations' reports, the
+    "every report" rows of the reports it may list."""
+    ids = visible_organization_ids(user, IncidentReport)
+    if ids is ALL or not isinstance(ids, set):
+        return OpenStageDeadline.objects.filter(party__isnull=True)
+    if not ids:
+        return OpenStageDeadline.objects.none()
+    if len(ids) == 1:
+        return OpenStageDeadline.objects.filter(party_id=next(iter(ids)))
+    return OpenStageDeadline.objects.filter(
+        party__isnull=True, report__in=reports_visible_to(user).values("pk")
+    )
+
+
+def _as_clocks(
+    rows: QuerySet[OpenStageDeadline], limit: int | None = None
 ) -> list[tuple[IncidentReport, StageClock]]:
-    """Every clock of each submitted report in ``reports``, from three plain queries (its
-    regimes, their stages, its filings) rather than a prefetch per report: at national scale
-    the dashboard computes hundreds of reports' clocks on every load."""
-    ids = [report.pk for report in reports]
-    through = IncidentReport.regimes.through
-    regimes_of: dict[int, list[int]] = {}
-    filings_of: dict[int, dict[int, dt.datetime]] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        for report_id, regime_id in through.objects.filter(incidentreport_id__in=chunk).values_list(
-            "incidentreport_id", "reportingregime_id"
-        ):
-            regimes_of.setdefault(report_id, []).append(regime_id)
-        for report_id, stage_id, filed_at in StageFiling.objects.filter(
-            report_id__in=chunk
-        ).values_list("report_id", "stage_id", "filed_at"):
-            filings_of.setdefault(report_id, {})[stage_id] = filed_at
-    stages_of: dict[int, list[RegimeStage]] = {}
-    for stage in RegimeStage.objects.select_related("regime").order_by("regime__key", "position"):
-        stages_of.setdefault(stage.regime_id, []).append(stage)
+    """Stored overdue stages as (report, clock), earliest due first (then as the report's
+    clocks run: by regime, by position); the first ``limit`` only if given."""
+    ordered = rows.select_related("report__reporter", "stage__regime").order_by(
+        "due_at", "report_id", "regime_id", "stage__position"
+    )
     found = []
-    for report in reports:
-        filings = filings_of.get(report.pk, {})
-        for regime_id in sorted(regimes_of.get(report.pk, [])):
-            for clock in stage_clocks(report, stages_of.get(regime_id, []), filings, now):
-                found.append((report, clock))
+    for row in ordered[:limit] if limit is not None else ordered:
+        due = row.due_at
+        assert due is not None  # an overdue stage has a due time
+        clock = StageClock(row.stage, ClockState.OVERDUE, due - row.stage.offset, due)
+        found.append((row.report, clock))
     return found
-
-
-def _has_unfiled_stage() -> Exists:
-    """Whether a report has a stage of its regimes that applies to it and is not filed: the
-    only reports that can have an overdue clock (most closed ones have filed everything, so
-    their clocks need not be computed at all)."""
-    applies = (
-        Q(condition=StageCondition.ALWAYS)
-        | (Q(condition=StageCondition.MALICIOUS) & Exact(OuterRef("malicious"), True))
-        | (Q(condition=StageCondition.NOT_MALICIOUS) & Exact(OuterRef("malicious"), False))
-        | (Q(condition=StageCondition.RANSOM_PAID) & IsNull(OuterRef("ransom_paid_at"), False))
-    )
-    filed = StageFiling.objects.filter(report_id=OuterRef(OuterRef("pk")), stage_id=OuterRef("pk"))
-    return Exists(
-        RegimeStage.objects.filter(regime__reports=OuterRef("pk"))
-        .filter(applies)
-        .filter(~Exists(filed))
-    )
 
 
 def overdue_clocks(
     reports: QuerySet[IncidentReport], *, now: dt.datetime | None = None
 ) -> list[tuple[IncidentReport, StageClock]]:
     """Every overdue stage of the submitted reports in ``reports`` (already scoped by the
-    caller): closed ones too, as a regulator's final report often falls due after the national
-    centre has closed the report, but only those closed within ``CLOSED_WATCH`` (the dashboard
-    reads this on every load, and closed reports only accumulate). The clocks are computed
-    only for reports with an applicable stage not yet filed."""
+    caller), read from the stored deadlines (``incidents.deadlines``)."""
     now = now or timezone.now()
-    candidates = list(
-        reports.filter(
-            Q(status=ReportStatus.OPEN)
-            | Q(status=ReportStatus.CLOSED, closed_at__gte=now - CLOSED_WATCH)
-        )
-        .filter(_has_unfiled_stage())
-        .select_related("reporter")
-    )
-    found = [pair for pair in _clocks_in_bulk(candidates, now) if pair[1].is_overdue]
-    # Overdue clocks have a due time.
-    found.sort(key=lambda pair: (pair[1].due_at or now, pair[0].pk))
-    return found
+    rows = OpenStageDeadline.objects.filter(party__isnull=True, report__in=reports.values("pk"))
+    return _as_clocks(_overdue_rows(rows, now))
 
 
 def overdue_for(user: User, *, now: dt.datetime | None = None):
     """The dashboard's overdue stages: those of reports the user may see."""
-    return overdue_clocks(reports_visible_to(user), now=now)
+    return _as_clocks(_overdue_rows(_deadlines_visible_to(user), now or timezone.now()))
+
+
+@dataclass
+class OverdueCounts:
+    stages: int
+    reports: int
+    # (regime, reports with an overdue stage of it, earliest due), earliest due first
+    by_regime: list[tuple[ReportingRegime, int, dt.datetime]]
+    first: list[tuple[IncidentReport, StageClock]]
+
+
+def overdue_counts(user: User, *, now: dt.datetime | None = None, rows: int = 20):
+    """How many stages of the reports the user may see are overdue, on how many reports, by
+    regime, and the ``rows`` due earliest: aggregates over the stored deadlines, so the tower
+    does not load every overdue stage."""
+    overdue = _overdue_rows(_deadlines_visible_to(user), now or timezone.now())
+    totals = overdue.aggregate(stages=Count("pk"), reports=Count("report_id", distinct=True))
+    if not totals["stages"]:
+        return OverdueCounts(0, 0, [], [])
+    per_regime = list(
+        overdue.values("regime_id")
+        .annotate(reports=Count("report_id", distinct=True), due=Min("due_at"))
+        .order_by("due", "regime_id")
+    )
+    names = ReportingRegime.objects.in_bulk([row["regime_id"] for row in per_regime])
+    return OverdueCounts(
+        stages=totals["stages"],
+        reports=totals["reports"],
+        by_regime=[(names[r["regime_id"]], r["reports"], r["due"]) for r in per_regime],
+        first=_as_clocks(overdue, rows),
+    )
 
 
 def waiting_on(user: User) -> QuerySet[RouteHop]:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from shireito.incidents import deadlines
 from shireito.incidents.bulk import insert
 from shireito.incidents.choices import HopStatus, ReportStage, ReportStatus, TimingMeasure
 from shireito.incidents.models import (
@@ -178,12 +179,14 @@ def settle(report_id: int, before: Contributions) -> None:
 
 @contextmanager
 def tallied(report_id: int) -> Iterator[None]:
-    """Keep the tallies current across a write to one report (inside its transaction): the
-    report is locked first, so no other write moves it between the two readings."""
+    """Keep the tallies and the report's open stage deadlines current across a write to one
+    report (inside its transaction): the report is locked first, so no other write moves it
+    between the two readings."""
     list(IncidentReport.objects.select_for_update().filter(pk=report_id).values_list("pk"))
     before = of_report(report_id)
     yield
     settle(report_id, before)
+    deadlines.refresh(report_id)
 
 
 def _bump(model, fields: tuple[str, ...], key: tuple, delta: int, seconds: int) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.services import record_audit_event
-from shireito.incidents import notices
+from shireito.incidents import deadlines, notices
 from shireito.incidents.choices import (
     REQUIRABLE_FIELDS,
     ClockState,
@@ -100,7 +100,9 @@ def stage_file(*, actor: User, report: IncidentReport, stage: RegimeStage, now=N
             raise ValidationError(
                 {name: _("Required by %(stage)s.") % {"stage": stage.label} for name in missing}
             )
-        return _file(report, stage, actor=actor, at=now)
+        filing = _file(report, stage, actor=actor, at=now)
+        deadlines.refresh(report.pk)  # this stage is done, and the next one's clock starts
+        return filing
 
 
 def overdue_notify(*, now: dt.datetime | None = None) -> int:

@@ -2,7 +2,7 @@
 force, and the organisations it names one by one. Each change is in the audit trail.
 
 Regimes fixed on a report when it was submitted stay on it; a changed deadline moves the
-clocks of every report the stage is on (the clock is computed, not stored).
+deadlines of every report the stage is open on (``incidents.deadlines``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.services import audited_update, record_audit_event
+from shireito.incidents import deadlines
 from shireito.incidents.models import RegimeStage, ReportingRegime
 from shireito.incidents.permissions import may_change_regimes
 
@@ -40,7 +41,9 @@ def regime_stage_update(*, actor: User, stage: RegimeStage, offset: dt.timedelta
             {"offset": _("Give a deadline from 1 hour to %(days)d days.") % {"days": 366}}
         )
     with transaction.atomic():
+        before = RegimeStage.objects.select_for_update().get(pk=stage.pk).offset
         stage, _changes = audited_update(actor=actor, instance=stage, offset=offset)
+        deadlines.shift(stage, offset - before)
     return stage
 
 
