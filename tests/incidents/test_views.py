@@ -682,14 +682,14 @@ def test_the_dashboard_shows_overdue_stages_and_reports_waiting(client, handlers
     # when the reporter and the sector ministry open the control tower
     client.force_login(handlers["power-editor"])
     html = client.get("/").content.decode()
-    overdue = re.search(r'<table class="table" id="incident-overdue">(.*?)</table>', html, re.S)
+    overdue = re.search(r'id="table-overdue">(.*?)</table>', html, re.S)
     assert overdue and report.number in overdue.group(1)
-    assert 'id="incident-waiting"' not in html
+    assert 'id="table-waiting"' not in html
     client.force_login(handlers["meti-handler"])
     html = client.get("/").content.decode()
-    waiting = re.search(r'<table class="table" id="incident-waiting">(.*?)</table>', html, re.S)
+    waiting = re.search(r'id="table-waiting">(.*?)</table>', html, re.S)
     assert waiting and report.number in waiting.group(1)
-    assert report.number in re.search(r'id="incident-overdue">(.*?)</table>', html, re.S).group(1)
+    assert report.number in re.search(r'id="table-overdue">(.*?)</table>', html, re.S).group(1)
     # and the centre, which the report has not reached, sees neither
     client.force_login(handlers["nisc-handler"])
     assert report.number not in client.get("/").content.decode()
