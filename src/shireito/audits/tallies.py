@@ -85,9 +85,7 @@ def ensure_control_areas(catalog_ids: Iterable[int]) -> None:
     todo = sorted(set(missing))
     if not todo:
         return
-    parents = dict(
-        CatalogNode.objects.filter(catalog_id__in=todo).values_list("pk", "parent_id")
-    )
+    parents = dict(CatalogNode.objects.filter(catalog_id__in=todo).values_list("pk", "parent_id"))
     known = set(
         ControlArea.objects.filter(control__catalog_id__in=todo).values_list(
             "control_id", flat=True
@@ -123,7 +121,9 @@ def _recount(ids: list[int] | None) -> None:
         tallies = tallies.filter(audit_id__in=ids)
         areas = areas.filter(audit_id__in=ids)
     # The audits' baselines and their scope's baselines hold every control they assess.
-    catalogs = ScopeItem.objects.all() if ids is None else ScopeItem.objects.filter(audit_id__in=ids)
+    catalogs = ScopeItem.objects.all()
+    if ids is not None:
+        catalogs = catalogs.filter(audit_id__in=ids)
     ensure_control_areas(catalogs.values_list("baseline_id", flat=True).distinct())
     tallies._raw_delete(tallies.db)
     areas._raw_delete(areas.db)

@@ -1,0 +1,335 @@
+"""Figures of audits for the control tower: compliance, posture, findings, corrective actions
+and an auditor's own audits. Plain rows and counts, scoped like the audits themselves.
+
+Visibility: an aggregate of audits is audit data. Every figure here is counted from rows the
+user may list (``visible_to`` on the tallies, keyed by the audit's parties, exactly as the
+audits are): the Digital Agency or a ministry sees the compliance of the audits it is a party
+to (or that the governance model's rules let it see), never of others. Lifting that for an
+anonymised government-wide benchmark would be a governance-model decision (a scope class for
+anonymised aggregates); until one is made, a ministry's benchmark is drawn from the bodies it
+may see, and withheld below ``dashboard.figures.MIN_PEERS`` of them.
+
+Definitions:
+- assessed: satisfied, partially or not satisfied (not applicable and not assessed are left
+  out); the share is satisfied ÷ assessed.
+- the latest audit result of a system: its latest closed audit that is not a
+  self-assessment (by fiscal year, then the audit's id); its date the audit's closing date.
+- the latest self-assessment of a system: the auditee's claims in its latest audit (of any
+  kind) holding an assessed claim; its date the last write of a result counted there.
+- areas: a control's top-level group in its catalog (``ControlArea``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from shireito.audits.choices import ActionStatus, AuditKind, AuditStatus, FindingStatus
+from shireito.audits.models import (
+    AreaTally,
+    Audit,
+    AuditStage,
+    ComplianceTally,
+    CorrectiveAction,
+    Finding,
+)
+from shireito.core.scoping import visible_to
+from shireito.organizations.models import Organization
+from shireito.registry.models import InformationSystem
+from shireito.standards.models import CatalogNode
+
+if TYPE_CHECKING:
+    from shireito.accounts.models import User
+
+# A self-assessment this many points or more above its audit result is flagged.
+GAP_POINTS = 20
+# Open findings by age, in days since they were raised: (key, first day, last day or None).
+AGE_BANDS = (("0-30", 0, 30), ("31-90", 31, 90), ("91-180", 91, 180), ("181-", 181, None))
+ASSESSED = ("satisfied", "partially", "not_satisfied")
+CLAIMED = tuple(f"claimed_{s}" for s in ASSESSED)
+
+
+@dataclass
+class Share:
+    satisfied: int = 0
+    assessed: int = 0
+
+    def add(self, satisfied: int, assessed: int) -> None:
+        self.satisfied += satisfied
+        self.assessed += assessed
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.satisfied / self.assessed, 1) if self.assessed else None
+
+
+@dataclass
+class SystemPosture:
+    """One system's self-assessment and latest audit result, each with its date."""
+
+    system_id: int
+    owner_id: int
+    claimed: Share = field(default_factory=Share)
+    claimed_on: dt.date | None = None
+    claimed_audit: str = ""
+    audited: Share = field(default_factory=Share)
+    audited_on: dt.date | None = None
+    audited_audit: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        """Points by which the self-assessment is above the audit result."""
+        if self.claimed.percent is None or self.audited.percent is None:
+            return None
+        return round(self.claimed.percent - self.audited.percent, 1)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.gap is not None and self.gap >= GAP_POINTS
+
+
+def _tallies(user: User):
+    return visible_to(user, ComplianceTally.objects.all())
+
+
+_TALLY_FIELDS = (
+    "system_id",
+    "auditee_id",
+    "audit_id",
+    "audit__number",
+    "fiscal_year",
+    "kind",
+    "audit__status",
+    "audit__closed_on",
+    "updated_at",
+    *ASSESSED,
+    *CLAIMED,
+)
+
+
+def system_postures(
+    *, user: User, organization_ids: list[int] | None = None
+) -> dict[int, SystemPosture]:
+    """Every visible system's latest self-assessment and audit result, from the tallies (one
+    query over some rows per audit and system, never the results)."""
+    tallies = _tallies(user)
+    if organization_ids is not None:
+        tallies = tallies.filter(auditee_id__in=organization_ids)
+    rows = tallies.order_by("fiscal_year", "audit_id").values_list(*_TALLY_FIELDS)
+    postures: dict[int, SystemPosture] = {}
+    for row in rows:
+        system_id, owner_id, _audit_id, number, _year, kind, status, closed_on, updated = row[:9]
+        results, claims = row[9:12], row[12:15]
+        posture = postures.setdefault(system_id, SystemPosture(system_id, owner_id))
+        if sum(claims):  # later rows replace earlier ones: the latest wins
+            posture.claimed = Share(claims[0], sum(claims))
+            posture.claimed_on = timezone.localdate(updated) if updated else None
+            posture.claimed_audit = number
+        if kind != AuditKind.SELF_ASSESSMENT and status == AuditStatus.CLOSED and sum(results):
+            posture.audited = Share(results[0], sum(results))
+            posture.audited_on = closed_on
+            posture.audited_audit = number
+    return postures
+
+
+@dataclass
+class OrganizationPosture:
+    organization_id: int
+    systems: int = 0
+    claimed: Share = field(default_factory=Share)
+    claimed_on: dt.date | None = None
+    audited: Share = field(default_factory=Share)
+    audited_on: dt.date | None = None
+    disagreeing_systems: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        if self.claimed.percent is None or self.audited.percent is None:
+            return None
+        return round(self.claimed.percent - self.audited.percent, 1)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.gap is not None and self.gap >= GAP_POINTS
+
+
+def organization_postures(
+    postures: dict[int, SystemPosture],
+) -> dict[int, OrganizationPosture]:
+    """The systems' postures summed per owner: shares over all its systems' controls, and the
+    oldest of their dates (how stale the organisation's picture is at worst)."""
+    found: dict[int, OrganizationPosture] = {}
+    for posture in postures.values():
+        org = found.setdefault(posture.owner_id, OrganizationPosture(posture.owner_id))
+        org.systems += 1
+        org.claimed.add(posture.claimed.satisfied, posture.claimed.assessed)
+        org.audited.add(posture.audited.satisfied, posture.audited.assessed)
+        org.claimed_on = _oldest(org.claimed_on, posture.claimed_on)
+        org.audited_on = _oldest(org.audited_on, posture.audited_on)
+        org.disagreeing_systems += posture.disagrees
+    return found
+
+
+def _oldest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return min(d for d in (a, b) if d) if (a or b) else None
+
+
+def latest_audits(postures: dict[int, SystemPosture]) -> set[str]:
+    return {p.audited_audit for p in postures.values() if p.audited_audit}
+
+
+@dataclass
+class AreaShare:
+    area_id: int
+    label: str
+    title: str
+    share: Share
+
+
+def compliance_by_area(*, user: User, audit_numbers: set[str]) -> list[AreaShare]:
+    """Per catalog area, the share over the given audits (the latest results), weakest first."""
+    if not audit_numbers:
+        return []
+    ids = list(
+        visible_to(user, Audit.objects.filter(number__in=sorted(audit_numbers))).values_list(
+            "pk", flat=True
+        )
+    )
+    totals: dict[int, Share] = defaultdict(Share)
+    for start in range(0, len(ids), 500):
+        rows = (
+            visible_to(user, AreaTally.objects.filter(audit_id__in=ids[start : start + 500]))
+            .values("area_id")
+            .annotate(s=Sum("satisfied"), p=Sum("partially"), n=Sum("not_satisfied"))
+            .order_by()
+        )
+        for row in rows:
+            totals[row["area_id"]].add(row["s"], row["s"] + row["p"] + row["n"])
+    nodes = CatalogNode.objects.in_bulk(list(totals))
+    areas = [
+        AreaShare(pk, nodes[pk].label, nodes[pk].title, share)
+        for pk, share in totals.items()
+        if share.assessed
+    ]
+    return sorted(areas, key=lambda a: (a.share.percent or 0, a.label))
+
+
+@dataclass
+class YearShare:
+    fiscal_year: int
+    audited: Share
+    claimed: Share
+    audits: int
+
+
+def compliance_trend(*, user: User) -> list[YearShare]:
+    """Per fiscal year, the share in the closed audits (not self-assessments) of that year,
+    and the auditees' claims beside it."""
+    rows = (
+        _tallies(user)
+        .exclude(kind=AuditKind.SELF_ASSESSMENT)
+        .filter(audit__status=AuditStatus.CLOSED)
+        .values("fiscal_year")
+        .annotate(
+            audits=Count("audit_id", distinct=True),
+            **{name: Sum(name) for name in (*ASSESSED, *CLAIMED)},
+        )
+        .order_by("fiscal_year")
+    )
+    return [
+        YearShare(
+            row["fiscal_year"],
+            Share(row["satisfied"], sum(row[n] for n in ASSESSED)),
+            Share(row["claimed_satisfied"], sum(row[n] for n in CLAIMED)),
+            row["audits"],
+        )
+        for row in rows
+    ]
+
+
+def organizations_named(ids) -> dict[int, Organization]:
+    """The organisations behind figures the user already may see (names for the rows)."""
+    return Organization.objects.in_bulk(list(ids))
+
+
+def systems_named(ids) -> dict[int, InformationSystem]:
+    return InformationSystem.objects.only("pk", "code", "name", "owner_id").in_bulk(list(ids))
+
+
+# --- findings and corrective actions -------------------------------------------------------
+
+
+def age_band_dates(band: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a finding raised within ``band`` was raised between (earliest, latest)."""
+    for key, first, last in AGE_BANDS:
+        if key == band:
+            latest = today - dt.timedelta(days=first)
+            earliest = today - dt.timedelta(days=last) if last is not None else None
+            return earliest, latest
+    return None, None
+
+
+def open_findings_by_grade_and_age(*, user: User, today: dt.date) -> dict[str, dict[str, int]]:
+    """Open findings per grade and age band (days since raised), in one grouped query."""
+    counts = {}
+    for key, first, last in AGE_BANDS:
+        band = Q(created_at__date__lte=today - dt.timedelta(days=first))
+        if last is not None:
+            band &= Q(created_at__date__gte=today - dt.timedelta(days=last))
+        counts[key] = Count("pk", filter=band)
+    rows = (
+        visible_to(user, Finding.objects.filter(status=FindingStatus.OPEN))
+        .values("grade")
+        .annotate(**counts)
+        .order_by()
+    )
+    return {row["grade"]: {key: row[key] for key, _f, _l in AGE_BANDS} for row in rows}
+
+
+def overdue_action_count(*, user: User, today: dt.date) -> int:
+    return (
+        visible_to(user, CorrectiveAction.objects.exclude(status=ActionStatus.CLOSED))
+        .filter(due_date__lt=today)
+        .count()
+    )
+
+
+# --- an auditor's own audits ---------------------------------------------------------------
+
+
+def own_audits_by_status(*, user: User) -> dict[str, int]:
+    """The audits the user's organisation carries out (not self-assessments), per status."""
+    if not getattr(user, "organization_id", None):
+        return {}
+    rows = (
+        visible_to(user, Audit.objects.filter(auditor_id=user.organization_id))
+        .exclude(kind=AuditKind.SELF_ASSESSMENT)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def own_audits_with_overdue_stages(*, user: User, today: dt.date) -> int:
+    """The user's organisation's audits (as auditor) with a stage past its due date."""
+    if not getattr(user, "organization_id", None):
+        return 0
+    return (
+        visible_to(user, Audit.objects.filter(auditor_id=user.organization_id))
+        .exclude(kind=AuditKind.SELF_ASSESSMENT)
+        .filter(pk__in=overdue_stage_audits(today))
+        .count()
+    )
+
+
+def overdue_stage_audits(today: dt.date):
+    """Ids of audits holding a stage not done by its due date (a subquery)."""
+    return AuditStage.objects.filter(completed_on__isnull=True, due_date__lt=today).values(
+        "audit_id"
+    )
