@@ -28,17 +28,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from shireito.audits.choices import ActionStatus, AuditKind, AuditStatus, FindingStatus
-from shireito.audits.models import (
-    AreaTally,
-    Audit,
-    AuditStage,
-    ComplianceTally,
-    CorrectiveAction,
-    Finding,
-)
-from shireito.core.scoping import visible_to
+from shireito.audits import selectors
+from shireito.audits.choices import AuditKind, AuditStatus, FindingStatus
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
 from shireito.standards.models import CatalogNode
@@ -50,6 +43,13 @@ if TYPE_CHECKING:
 GAP_POINTS = 20
 # Open findings by age, in days since they were raised: (key, first day, last day or None).
 AGE_BANDS = (("0-30", 0, 30), ("31-90", 31, 90), ("91-180", 91, 180), ("181-", 181, None))
+# The same bands as the findings list's filter offers them.
+AGE_BAND_CHOICES = [
+    ("0-30", _("0–30 days")),
+    ("31-90", _("31–90 days")),
+    ("91-180", _("91–180 days")),
+    ("181-", _("more than 180 days")),
+]
 ASSESSED = ("satisfied", "partially", "not_satisfied")
 CLAIMED = tuple(f"claimed_{s}" for s in ASSESSED)
 
@@ -94,7 +94,7 @@ class SystemPosture:
 
 
 def _tallies(user: User):
-    return visible_to(user, ComplianceTally.objects.all())
+    return selectors.compliance_tallies(user=user)
 
 
 _TALLY_FIELDS = (
@@ -141,6 +141,7 @@ def system_postures(
 class OrganizationPosture:
     organization_id: int
     systems: int = 0
+    audited_systems: int = 0
     claimed: Share = field(default_factory=Share)
     claimed_on: dt.date | None = None
     audited: Share = field(default_factory=Share)
@@ -167,6 +168,7 @@ def organization_postures(
     for posture in postures.values():
         org = found.setdefault(posture.owner_id, OrganizationPosture(posture.owner_id))
         org.systems += 1
+        org.audited_systems += bool(posture.audited.assessed)
         org.claimed.add(posture.claimed.satisfied, posture.claimed.assessed)
         org.audited.add(posture.audited.satisfied, posture.audited.assessed)
         org.claimed_on = _oldest(org.claimed_on, posture.claimed_on)
@@ -196,14 +198,15 @@ def compliance_by_area(*, user: User, audit_numbers: set[str]) -> list[AreaShare
     if not audit_numbers:
         return []
     ids = list(
-        visible_to(user, Audit.objects.filter(number__in=sorted(audit_numbers))).values_list(
-            "pk", flat=True
-        )
+        selectors.audit_list(user=user, self_assessment=None)
+        .filter(number__in=sorted(audit_numbers))
+        .values_list("pk", flat=True)
     )
     totals: dict[int, Share] = defaultdict(Share)
     for start in range(0, len(ids), 500):
         rows = (
-            visible_to(user, AreaTally.objects.filter(audit_id__in=ids[start : start + 500]))
+            selectors.area_tallies(user=user)
+            .filter(audit_id__in=ids[start : start + 500])
             .values("area_id")
             .annotate(s=Sum("satisfied"), p=Sum("partially"), n=Sum("not_satisfied"))
             .order_by()
@@ -283,7 +286,7 @@ def open_findings_by_grade_and_age(*, user: User, today: dt.date) -> dict[str, d
             band &= Q(created_at__date__gte=today - dt.timedelta(days=last))
         counts[key] = Count("pk", filter=band)
     rows = (
-        visible_to(user, Finding.objects.filter(status=FindingStatus.OPEN))
+        selectors.finding_list(user=user, status=FindingStatus.OPEN)
         .values("grade")
         .annotate(**counts)
         .order_by()
@@ -292,23 +295,20 @@ def open_findings_by_grade_and_age(*, user: User, today: dt.date) -> dict[str, d
 
 
 def overdue_action_count(*, user: User, today: dt.date) -> int:
-    return (
-        visible_to(user, CorrectiveAction.objects.exclude(status=ActionStatus.CLOSED))
-        .filter(due_date__lt=today)
-        .count()
-    )
+    """Corrective actions not closed and past due: the count of the list it links to."""
+    return selectors.action_list(user=user, overdue_on=today).count()
 
 
 # --- an auditor's own audits ---------------------------------------------------------------
 
 
 def own_audits_by_status(*, user: User) -> dict[str, int]:
-    """The audits the user's organisation carries out (not self-assessments), per status."""
+    """The audits the user's organisation carries out (not self-assessments), per status:
+    the counts of the audits list filtered ``mine`` and by status."""
     if not getattr(user, "organization_id", None):
         return {}
     rows = (
-        visible_to(user, Audit.objects.filter(auditor_id=user.organization_id))
-        .exclude(kind=AuditKind.SELF_ASSESSMENT)
+        selectors.audit_list(user=user, auditor_id=user.organization_id)
         .values("status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -320,16 +320,6 @@ def own_audits_with_overdue_stages(*, user: User, today: dt.date) -> int:
     """The user's organisation's audits (as auditor) with a stage past its due date."""
     if not getattr(user, "organization_id", None):
         return 0
-    return (
-        visible_to(user, Audit.objects.filter(auditor_id=user.organization_id))
-        .exclude(kind=AuditKind.SELF_ASSESSMENT)
-        .filter(pk__in=overdue_stage_audits(today))
-        .count()
-    )
-
-
-def overdue_stage_audits(today: dt.date):
-    """Ids of audits holding a stage not done by its due date (a subquery)."""
-    return AuditStage.objects.filter(completed_on__isnull=True, due_date__lt=today).values(
-        "audit_id"
-    )
+    return selectors.audit_list(
+        user=user, auditor_id=user.organization_id, overdue_on=today
+    ).count()

@@ -18,6 +18,7 @@ from shireito.audits.choices import (
     NonconformityGrade,
     ResultStatus,
 )
+from shireito.audits.figures import AGE_BAND_CHOICES
 from shireito.audits.models import Audit
 from shireito.core.filters import FilterForm, SearchField, choice_filter
 from shireito.organizations.choices import OrganizationKind
@@ -278,15 +279,6 @@ class AuditListFilter(FilterForm):
             del self.fields["kind"]
             # Keeps the self-assessments apart when the form is sent again.
             self.fields["self"] = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-# The tower's age bands of open findings (days since raised); labels say the days.
-AGE_BAND_CHOICES = [
-    ("0-30", _("0–30 days")),
-    ("31-90", _("31–90 days")),
-    ("91-180", _("91–180 days")),
-    ("181-", _("more than 180 days")),
-]
 
 
 class FindingListFilter(FilterForm):

@@ -20,9 +20,11 @@ from shireito.audits.choices import (
     ResultStatus,
 )
 from shireito.audits.models import (
+    AreaTally,
     Audit,
     AuditCycleRule,
     AuditStage,
+    ComplianceTally,
     ControlResult,
     CorrectiveAction,
     Evidence,
@@ -88,6 +90,17 @@ def audit_list(
             | Q(auditee__code__icontains=search)
         )
     return audits.order_by("-fiscal_year", "-number")
+
+
+def compliance_tallies(*, user: User) -> QuerySet[ComplianceTally]:
+    """The results counted per audit and system, of the audits the user is a party to
+    (the tally carries the audit's parties: the same rule as the audits themselves)."""
+    return visible_to(user, ComplianceTally.objects.all())
+
+
+def area_tallies(*, user: User) -> QuerySet[AreaTally]:
+    """The results counted per audit and catalog area, scoped as ``compliance_tallies``."""
+    return visible_to(user, AreaTally.objects.all())
 
 
 def audit_get(*, user: User, number: str) -> Audit | None:

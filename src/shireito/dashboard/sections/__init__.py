@@ -1,0 +1,1 @@
+"""The tower's sections, one module each: ``build(viewer) -> Section | None``."""
