@@ -17,6 +17,8 @@ from shireito.dashboard.figures import Cell, Column, Figure, Section, Table
 from shireito.dashboard.tower import Viewer
 from shireito.registry.selectors import current_fiscal_year
 
+AGE_BANDS = audit_figures.AGE_BAND_CHOICES
+
 
 def _href(name: str, **query) -> str:
     url = reverse(name)
@@ -123,7 +125,7 @@ def _findings(findings: dict[str, dict[str, int]]) -> Table:
             continue
         query = {"grade": grade, "status": FindingStatus.OPEN}
         cells = [Cell(grade, display=str(label))]
-        for key, _label in audit_figures.AGE_BAND_CHOICES:
+        for key, _label in AGE_BANDS:
             late = key == "181-" and bands[key]
             cells.append(
                 Cell(
