@@ -291,7 +291,11 @@ def open_findings_by_grade_and_age(*, user: User, today: dt.date) -> dict[str, d
         .annotate(**counts)
         .order_by()
     )
-    return {row["grade"]: {key: row[key] for key, _f, _l in AGE_BANDS} for row in rows}
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        values: dict = dict(row)
+        found[values["grade"]] = {key: values[key] for key, _f, _l in AGE_BANDS}
+    return found
 
 
 def overdue_action_count(*, user: User, today: dt.date) -> int:

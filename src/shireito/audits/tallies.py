@@ -93,10 +93,11 @@ def ensure_control_areas(catalog_ids: Iterable[int]) -> None:
     )
 
     def top(pk: int) -> int:
-        seen = 0
-        while parents.get(pk) is not None and seen < 1000:
-            pk = parents[pk]  # type: ignore[assignment]
-            seen += 1
+        for _depth in range(1000):  # a tree, never a cycle; bounded all the same
+            parent = parents.get(pk)
+            if parent is None:
+                break
+            pk = parent
         return pk
 
     ControlArea.objects.bulk_create(
