@@ -1,1 +1,0 @@
-"""The tower's sections, one module each: ``build(viewer) -> Section | None``."""
