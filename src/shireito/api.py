@@ -15,6 +15,7 @@ from shireito.accounts.auth import ApiTokenAuth
 from shireito.audits.api import router as audits_router
 from shireito.core.api import router as core_router
 from shireito.core.problems import register_error_handlers
+from shireito.dashboard.api import router as dashboard_router
 from shireito.incidents.api import router as incidents_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
@@ -50,6 +51,7 @@ api.add_router("/portfolio", registry_router)
 api.add_router("/standards", standards_router)
 api.add_router("/audits", audits_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/dashboard", dashboard_router)
 
 
 register_error_handlers(api)

@@ -3,7 +3,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from shireito.accounts.models import User
 from shireito.core.models import AuditEvent
-from shireito.core.scoping import register_visibility_rule, visible_to
+from shireito.core.scoping import (
+    narrowed_to,
+    register_visibility_rule,
+    visible_organization_ids,
+    visible_to,
+)
 from shireito.core.selectors import audit_events_visible_to
 from shireito.organizations.models import Organization
 from tests.factories import make_user
@@ -94,3 +99,18 @@ def test_audit_log_scope(roles, sees_own, sees_other, organization, other_organi
     # then what counts is whose object it is, not who acted
     assert (own_event in visible) == sees_own
     assert (other_event in visible) == sees_other
+
+
+def test_a_narrowing_limits_what_a_user_sees_and_never_widens(organization, other_organization):
+    # given a platform admin, who sees every organisation
+    admin = make_user(organization=organization, roles=["platform_admin"])
+    # when the tower narrows them to one organisation
+    with narrowed_to(admin, [other_organization.pk]):
+        # then they see that one only, through every selector
+        assert visible_organization_ids(admin, Organization) == {other_organization.pk}
+        assert list(visible_to(admin, Organization.objects.all())) == [other_organization]
+        # and a narrowing inside it cannot widen it again
+        with narrowed_to(admin, [organization.pk, other_organization.pk]):
+            assert visible_organization_ids(admin, Organization) == {other_organization.pk}
+    # and afterwards they see everything again
+    assert visible_to(admin, Organization.objects.all()).count() == Organization.objects.count()

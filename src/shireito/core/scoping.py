@@ -14,7 +14,8 @@ widens that per scope class through ``register_visibility_rule``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Exists, ForeignObjectRel, Model, OuterRef, Q, QuerySet
@@ -50,6 +51,27 @@ def scope_class_of(model: type[Model]) -> str:
     return str(getattr(model, "scope_class", "own"))
 
 
+# Where a narrowing (``narrowed_to``) is kept on the user object for the length of a request.
+NARROWING_KEY = "_shireito_narrowed_to"
+
+
+@contextmanager
+def narrowed_to(user, organization_ids: Iterable[int]) -> Iterator[None]:
+    """Within the block, everything ``user`` may see is further limited to
+    ``organization_ids``: the control tower's drill-down from the whole government to one
+    ministry asks every selector, unchanged, through here. Narrowing never widens."""
+    previous = user.__dict__.get(NARROWING_KEY)
+    ids = frozenset(organization_ids)
+    user.__dict__[NARROWING_KEY] = ids if previous is None else ids & previous
+    try:
+        yield
+    finally:
+        if previous is None:
+            user.__dict__.pop(NARROWING_KEY, None)
+        else:
+            user.__dict__[NARROWING_KEY] = previous
+
+
 def visible_organization_ids(
     user, model: type[Model], *, scope_class: str | None = None
 ) -> set[int] | _All:
@@ -59,6 +81,14 @@ def visible_organization_ids(
     ``scope_class`` asks for another reading of the same rows than the model's own (the
     coordination of local governments' migration reads systems without their security
     details): the selector that asks it must then show only what that class covers."""
+    ids = _visible_organization_ids(user, model, scope_class)
+    narrowing = getattr(user, "__dict__", {}).get(NARROWING_KEY)
+    if narrowing is None:
+        return ids
+    return set(narrowing) if isinstance(ids, _All) else ids & narrowing
+
+
+def _visible_organization_ids(user, model: type[Model], scope_class: str | None) -> set[int] | _All:
     if not (user and user.is_authenticated and user.is_active):
         return set()
     if is_platform_admin(user):

@@ -1,35 +1,80 @@
-"""What the home page shows, gathered from each domain's selectors."""
+"""What the tower shows a user: the sections of their tower, each built from the domains'
+selectors and scoped to them there. The page, the API and the CSV downloads all ask here.
+
+Drilling down to one body (``focus``) narrows the user's sight to that body and the bodies
+under it (``core.scoping.narrowed_to``) and shows that body's kind of tower: the figures are
+still only what the user may see."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from django.utils.translation import get_language
-
-from shireito.incidents import selectors as incidents
+from shireito.core.scoping import narrowed_to
+from shireito.dashboard import sections
+from shireito.dashboard.figures import Section, Table, plain
+from shireito.dashboard.permissions import may_focus
+from shireito.dashboard.tower import Viewer, viewer_for
+from shireito.organizations import selectors as organizations
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
-ROWS = 20
+
+class FocusRefused(LookupError):
+    """The body asked for does not exist, or the user's tower does not reach it."""
 
 
-def incident_section(user: User) -> dict:
-    """The overdue regime stages of reports the user may see, and the reports waiting on the
-    user's organisation."""
-    english = get_language() == "en"
-    overdue = incidents.overdue_for(user)
-    waiting = list(incidents.waiting_on(user)[:ROWS]) if user.organization_id else []
-    return {
-        "incident_overdue": [
-            {
-                "report": report,
-                "regime": clock.regime.name_en if english else clock.regime.name,
-                "stage": clock.stage.label_en if english else clock.stage.label,
-                "due": clock.due_at,
-            }
-            for report, clock in overdue[:ROWS]
-        ],
-        "incident_overdue_count": len(overdue),
-        "incident_waiting": waiting,
-    }
+def focus_get(user: User, code: str) -> Organization:
+    organization = organizations.organization_get(user=user, code=code)
+    if organization is None or not may_focus(user, organization):
+        raise FocusRefused(code)
+    return organization
+
+
+@contextmanager
+def _viewing(user: User, focus: Organization | None) -> Iterator[Viewer]:
+    viewer = viewer_for(user, focus)
+    if focus is None:
+        yield viewer
+        return
+    below = organizations.organization_children(user=user, organization=focus)
+    with narrowed_to(user, [focus.pk, *below.values_list("pk", flat=True)]):
+        yield viewer
+
+
+def tower(user: User, focus: Organization | None = None) -> tuple[Viewer, list[Section]]:
+    with _viewing(user, focus) as viewer:
+        return viewer, sections.build(viewer)
+
+
+def section_get(user: User, key: str, focus: Organization | None = None) -> Section | None:
+    """One section of the user's tower; None when their tower has no such section (or it has
+    nothing to show them)."""
+    with _viewing(user, focus) as viewer:
+        found = sections.build(viewer, only=key)
+    return found[0] if found else None
+
+
+def table_get(
+    user: User, section_key: str, table_key: str, focus: Organization | None = None
+) -> Table | None:
+    section = section_get(user, section_key, focus)
+    return section.table(table_key) if section else None
+
+
+def table_csv(table: Table) -> str:
+    """A table as CSV with a header of its column labels in the user's language; the values
+    are plain (numbers unformatted, dates ISO) so spreadsheets compute with them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(column.label) for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [cell.display or ("" if cell.value is None else plain(cell.value)) for cell in row]
+        )
+    return "\ufeff" + out.getvalue()  # a BOM, so Excel reads the Japanese as UTF-8

@@ -19,6 +19,7 @@ from shireito.organizations.choices import LocalGovernmentLevel, OrganizationKin
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
+    from shireito.organizations.models import Organization
 
 
 class TowerKind(models.TextChoices):
@@ -46,12 +47,19 @@ class Viewer:
 
     user: User
     kind: str
+    # The body the tower is drilled down to (its own tower kind, the user's rights), if any.
+    focus: Organization | None = None
     today: dt.date = field(default_factory=timezone.localdate)
     language: str = field(default_factory=lambda: get_language() or "ja")
 
     @property
-    def organization(self):
-        return self.user.organization
+    def kind_label(self) -> str:
+        return str(TowerKind(self.kind).label)
+
+    @property
+    def organization(self) -> Organization:
+        """The body whose tower this is: the one drilled down to, or the user's own."""
+        return self.focus or self.user.organization
 
     @property
     def english(self) -> bool:
@@ -66,10 +74,10 @@ class Viewer:
         return self.user.has_role(Role.INCIDENT_HANDLER)
 
 
-def tower_kind(user: User) -> str:
-    if getattr(user, "is_platform_admin", False):
+def tower_kind(user: User, focus: Organization | None = None) -> str:
+    if focus is None and getattr(user, "is_platform_admin", False):
         return TowerKind.WHOLE_GOVERNMENT
-    organization = user.organization
+    organization = focus or user.organization
     if organization.kind in WHOLE_GOVERNMENT_KINDS:
         return TowerKind.WHOLE_GOVERNMENT
     if organization.kind == OrganizationKind.MINISTRY:
@@ -81,5 +89,5 @@ def tower_kind(user: User) -> str:
     return TowerKind.ORGANIZATION
 
 
-def viewer_for(user: User) -> Viewer:
-    return Viewer(user=user, kind=tower_kind(user))
+def viewer_for(user: User, focus: Organization | None = None) -> Viewer:
+    return Viewer(user=user, kind=tower_kind(user, focus), focus=focus)

@@ -37,6 +37,7 @@ from shireito.organizations.services import (
     role_holding_ensure,
     sector_update,
 )
+from shireito.registry.demo import load_demo_oversight
 from shireito.registry.models import InformationSystem
 from shireito.registry.services import default_builder, system_create, system_update
 from shireito.standards.demo import load_demo_catalogs
@@ -442,6 +443,8 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for index, (code, name, name_en, owner, category, extra) in enumerate(SYSTEMS, start=1):
             _ensure_system(code, name, name_en, by_code[owner], category, extra)
             report("systems", index, len(SYSTEMS))
+        load_demo_oversight(by_code)
+        report("oversight", 1, 1)
         load_demo_catalogs(by_code)
         report("catalogs", 1, 1)
         for index, (username, full_name, org_code, roles) in enumerate(USERS, start=1):

@@ -52,6 +52,19 @@ class SystemCategory(models.TextChoices):
     QUASI_PUBLIC_SYSTEM = "quasi_public_system", _("quasi-public system")
 
 
+class OpenStatistic(models.TextChoices):
+    """Aggregate figures of the control tower a governance model may publish as open
+    statistics (principle ①: open by default): no body's security posture is among them."""
+
+    MIGRATION_BY_PREFECTURE = (
+        "migration-by-prefecture",
+        _("local governments' migration to standard-conformant systems, by prefecture"),
+    )
+    BUDGET_BY_MINISTRY = "budget-by-ministry", _("budget of information systems, by ministry")
+    SYSTEMS_BY_CATEGORY = "systems-by-category", _("information systems, by category")
+    SYSTEMS_BY_HOSTING = "systems-by-hosting", _("information systems, by hosting")
+
+
 class MandateKind(models.TextChoices):
     SECURITY_AUDIT = "security_audit", _("security audit")
     ENTRUSTED_SECURITY_AUDIT = "entrusted_security_audit", _("entrusted security audit")

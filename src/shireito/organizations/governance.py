@@ -23,6 +23,7 @@ from shireito.organizations.choices import (
     GovernanceRole,
     MandateKind,
     OpenQuestionSetting,
+    OpenStatistic,
     OrganizationKind,
     SystemCategory,
 )
@@ -159,6 +160,8 @@ class GovernanceModel(_Strict):
     report_routes: list[ReportRoutes] = []
     liaisons: list[Liaison] = []
     open_question: OpenQuestion | None = None
+    # The control tower's aggregate figures published without sign-in.
+    open_statistics: list[OpenStatistic] = []
 
     @model_validator(mode="after")
     def _references(self):
