@@ -1,11 +1,13 @@
 """The compliance tallies: control results counted per (audit, system) and per (audit, catalog
 area), so the control tower reads thousands of rows instead of millions.
 
-Every write of results recounts the audits it touched here, in the same transaction: one
-grouped ``INSERT … SELECT`` over those audits' results, which the results' audit index keeps
-as cheap as the write itself (an audit holds at most its systems × its controls). The bulk
+Every write of results recounts the audits it touched here, in the same transaction and under
+the audit's row lock: one grouped ``INSERT … SELECT`` over those audits' results, which the
+unique (audit, system, control) index keeps as cheap as the write itself (an audit holds at
+most its systems × its controls, and ``results_record`` already reads them all). The bulk
 generators load results without it and call ``rebuild_compliance_tallies()`` once at the end.
-A recount rather than deltas: it cannot drift, whatever path wrote the results.
+A recount of the audit rather than ADR 7's ``F()`` deltas: a save changes up to thousands of
+results at once, and a recount cannot drift whatever path wrote them.
 
 Areas: the area of a control is its top-level ancestor in its catalog (``ControlArea``),
 worked out once per catalog, the first time its controls are counted.
@@ -111,6 +113,9 @@ def refresh_audit_tallies(audit_ids: Iterable[int]) -> None:
     transaction that wrote the results: the tallies then change with them or not at all."""
     ids = sorted(set(audit_ids))
     with transaction.atomic():
+        # The audits' row locks (results_record takes them first) serialise two recounts of
+        # one audit: each counts what the other committed, so neither leaves stale counts.
+        list(Audit.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
         for start in range(0, len(ids), AUDITS_PER_STATEMENT):
             _recount(ids[start : start + AUDITS_PER_STATEMENT])
 
