@@ -80,6 +80,7 @@ class SystemPosture:
     audited: Share = field(default_factory=Share)
     audited_on: dt.date | None = None
     audited_audit: str = ""
+    audited_audit_id: int | None = None
 
     @property
     def gap(self) -> float | None:
@@ -123,7 +124,7 @@ def system_postures(
     rows = tallies.order_by("fiscal_year", "audit_id").values_list(*_TALLY_FIELDS)
     postures: dict[int, SystemPosture] = {}
     for row in rows:
-        system_id, owner_id, _audit_id, number, _year, kind, status, closed_on, updated = row[:9]
+        system_id, owner_id, audit_id, number, _year, kind, status, closed_on, updated = row[:9]
         results, claims = row[9:12], row[12:15]
         posture = postures.setdefault(system_id, SystemPosture(system_id, owner_id))
         if sum(claims):  # later rows replace earlier ones: the latest wins
@@ -134,6 +135,7 @@ def system_postures(
             posture.audited = Share(results[0], sum(results))
             posture.audited_on = closed_on
             posture.audited_audit = number
+            posture.audited_audit_id = audit_id
     return postures
 
 
@@ -181,8 +183,9 @@ def _oldest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return min(d for d in (a, b) if d) if (a or b) else None
 
 
-def latest_audits(postures: dict[int, SystemPosture]) -> set[str]:
-    return {p.audited_audit for p in postures.values() if p.audited_audit}
+def latest_audits(postures: dict[int, SystemPosture]) -> set[int]:
+    """The audits holding some system's latest audit result."""
+    return {p.audited_audit_id for p in postures.values() if p.audited_audit_id}
 
 
 @dataclass
@@ -191,17 +194,13 @@ class AreaShare:
     label: str
     title: str
     share: Share
+    catalog: str = ""
 
 
-def compliance_by_area(*, user: User, audit_numbers: set[str]) -> list[AreaShare]:
-    """Per catalog area, the share over the given audits (the latest results), weakest first."""
-    if not audit_numbers:
-        return []
-    ids = list(
-        selectors.audit_list(user=user, self_assessment=None)
-        .filter(number__in=sorted(audit_numbers))
-        .values_list("pk", flat=True)
-    )
+def compliance_by_area(*, user: User, audit_ids: set[int]) -> list[AreaShare]:
+    """Per catalog area, the share over the given audits (the latest results), weakest first;
+    only from the area tallies the user may see."""
+    ids = sorted(audit_ids)
     totals: dict[int, Share] = defaultdict(Share)
     for start in range(0, len(ids), 500):
         rows = (
@@ -213,9 +212,9 @@ def compliance_by_area(*, user: User, audit_numbers: set[str]) -> list[AreaShare
         )
         for row in rows:
             totals[row["area_id"]].add(row["s"], row["s"] + row["p"] + row["n"])
-    nodes = CatalogNode.objects.in_bulk(list(totals))
+    nodes = CatalogNode.objects.select_related("catalog").in_bulk(list(totals))
     areas = [
-        AreaShare(pk, nodes[pk].label, nodes[pk].title, share)
+        AreaShare(pk, nodes[pk].label, nodes[pk].title, share, nodes[pk].catalog.title)
         for pk, share in totals.items()
         if share.assessed
     ]

@@ -60,7 +60,7 @@ def build(viewer: Viewer) -> Section | None:
     if viewer.kind == TowerKind.MINISTRY:
         _add_benchmark(section, organizations)
     areas = audit_figures.compliance_by_area(
-        user=viewer.user, audit_numbers=audit_figures.latest_audits(postures)
+        user=viewer.user, audit_ids=audit_figures.latest_audits(postures)
     )
     if areas:
         weakest = areas[0]
@@ -142,8 +142,11 @@ def _by_area(areas) -> Table:
         chart=Chart("bar", "area", ["share"]),
         empty=_("No closed audits yet."),
     )
+    several = len({area.catalog for area in areas}) > 1
     for area in areas:
         name = f"{area.label} {area.title}".strip()
+        if several:  # the same part number in two catalogs: say which
+            name = f"{name} ({area.catalog})"
         table.rows.append(
             [
                 Cell(area.label, display=name),
