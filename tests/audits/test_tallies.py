@@ -161,3 +161,17 @@ def test_tallies_copy_the_audits_parties_and_year(audit):
         "security_audit",
     )
     assert tally.not_assessed == tally.claimed_not_assessed == 5
+
+
+def test_the_command_checks_and_counts_the_tallies_again(audit, people):
+    from django.core.management import CommandError, call_command
+
+    call_command("audit", "tallies", "--check")
+    # given a tally changed behind the services' back
+    ComplianceTally.objects.filter(audit=audit).update(satisfied=99)
+    with pytest.raises(CommandError):
+        call_command("audit", "tallies", "--check")
+    # when counted again, then it equals a fresh count
+    call_command("audit", "tallies")
+    assert ComplianceTally.objects.get(audit=audit).satisfied == 0
+    call_command("audit", "tallies", "--check")
