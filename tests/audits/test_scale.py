@@ -4,6 +4,7 @@ and nothing half-written when the load is interrupted. Most tests hold the audit
 version of the synthetic baseline (80 controls) to stay quick."""
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 
 from shireito.audits import scale as audit_scale
@@ -54,6 +55,8 @@ def test_scale_audits_cover_most_systems_and_the_counts_add_up(government):
             )
         )
         assert counted == result.control_results
+    # and equal a fresh count, claims and all
+    call_command("audit", "tallies", "--check")
     assert ScopeItem.objects.filter(audit__in=audits).count() == 2 * covered
     assert AuditStage.objects.filter(audit__in=audits).count() == 5 * audits.count()
     # one closed audit and one current audit started from it, per auditee and kind

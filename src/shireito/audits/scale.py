@@ -8,8 +8,10 @@ and 8.3 million control results.
 Written with bulk loads (``bulk.load_results``: PostgreSQL's COPY, else executemany in large
 batches, with the results' secondary indexes and constraints set aside and built again at the
 end), not through ``services.audit_create``: one audit-trail event and a mandate check per
-audit would take far too long at this size. The compliance tallies are then counted once from
-the loaded results (``tallies.rebuild_compliance_tallies``). Audits are made only where the
+audit would take far too long at this size. The compliance tallies are counted from each batch
+while it is in memory (``tallies.insert_tallies_of``): regrouping 8 million rows in the
+database afterwards (``rebuild_compliance_tallies``) took three minutes more on SQLite.
+``shireito audit tallies --check`` compares them with a fresh count. Audits are made only where the
 mandate engine allows: each kind of system is checked once with ``services.check_mandate`` (see
 ``_plans``). Systems no audit mandate covers (local governments' and operators' under the
 current model) get their owner's own check (自己点検), which needs none.
@@ -50,7 +52,7 @@ from shireito.audits.models import (
     ScopeItem,
 )
 from shireito.audits.services import check_mandate, default_stage_dues
-from shireito.audits.tallies import rebuild_compliance_tallies
+from shireito.audits.tallies import areas_of, insert_tallies_of
 from shireito.organizations.choices import GovernanceRole
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
@@ -311,10 +313,6 @@ def generate_audits(
                 progress("indexes of the results", 0, 1)
         if progress:
             progress("indexes of the results", 1, 1)
-            progress("compliance tallies", 0, 1)
-        rebuild_compliance_tallies()
-        if progress:
-            progress("compliance tallies", 1, 1)
     return AuditScaleResult(
         audits=writer.audits,
         control_results=done,
@@ -335,6 +333,7 @@ class _Writer:
         self.self_assessments = 0
         self.numbers = {"A": 0, "S": 0}
         self.at = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.area_of = areas_of(catalog.pk)
 
     def _number(self, plan: Plan, fiscal_year: int) -> str:
         letter = "S" if plan.kind == AuditKind.SELF_ASSESSMENT else "A"
@@ -405,6 +404,11 @@ class _Writer:
         ScopeItem.objects.bulk_create(scope, batch_size=2000)
         AuditStage.objects.bulk_create(stages, batch_size=2000)
         load_results(results)
+        heads = {
+            a.pk: (a.auditee_id, a.auditor_id, a.entrusting_id, a.fiscal_year, a.kind)
+            for a in (*closed, *current)
+        }
+        insert_tallies_of(results, area_of=self.area_of, heads=heads)
         self.audits += len(closed) + len(current)
         self.self_assessments += 2 * sum(
             1 for _o, p, _m in batch if p.kind == AuditKind.SELF_ASSESSMENT
