@@ -115,6 +115,9 @@ def results_indexes_set_aside() -> Iterator[None]:
                 [table, quote(table)],
             )
             indexes = cursor.fetchall()
+            # Tables may not change their constraints with deferred checks still queued (the
+            # rows this transaction wrote before): run those checks now, then defer again.
+            _settle_deferred_checks(cursor)
             for name, _definition in constraints:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
             for name, definition in indexes:
@@ -126,9 +129,18 @@ def results_indexes_set_aside() -> Iterator[None]:
             ]
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _settle_deferred_checks(cursor)
         for sql in rebuild:
             cursor.execute(sql)
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {quote(table)}")
+
+
+def _settle_deferred_checks(cursor) -> None:
+    """Fire the foreign-key checks this transaction has queued (Django defers them all), and
+    defer the later ones again as before."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

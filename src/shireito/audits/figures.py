@@ -102,11 +102,6 @@ _TALLY_FIELDS = (
     "system_id",
     "auditee_id",
     "audit_id",
-    "audit__number",
-    "fiscal_year",
-    "kind",
-    "audit__status",
-    "audit__closed_on",
     "updated_at",
     *ASSESSED,
     *CLAIMED,
@@ -116,27 +111,56 @@ _TALLY_FIELDS = (
 def system_postures(
     *, user: User, organization_ids: list[int] | None = None
 ) -> dict[int, SystemPosture]:
-    """Every visible system's latest self-assessment and audit result, from the tallies (one
-    query over some rows per audit and system, never the results)."""
+    """Every visible system's latest self-assessment and audit result, from the tallies: one
+    query over a row per audit and system (never the results), one over the closed audits."""
     tallies = _tallies(user)
     if organization_ids is not None:
         tallies = tallies.filter(auditee_id__in=organization_ids)
     rows = tallies.order_by("fiscal_year", "audit_id").values_list(*_TALLY_FIELDS)
+    closed = dict(
+        selectors.audit_list(user=user, status=AuditStatus.CLOSED).values_list("pk", "closed_on")
+    )
     postures: dict[int, SystemPosture] = {}
+    claimed_at: dict[int, dt.datetime | None] = {}
+    claimed_in: dict[int, int] = {}
     for row in rows:
-        system_id, owner_id, audit_id, number, _year, kind, status, closed_on, updated = row[:9]
-        results, claims = row[9:12], row[12:15]
-        posture = postures.setdefault(system_id, SystemPosture(system_id, owner_id))
-        if sum(claims):  # later rows replace earlier ones: the latest wins
+        system_id, owner_id, audit_id, updated = row[:4]
+        results, claims = row[4:7], row[7:10]
+        posture = postures.get(system_id)
+        if posture is None:
+            posture = postures[system_id] = SystemPosture(system_id, owner_id)
+        if claims[0] or claims[1] or claims[2]:  # later rows replace earlier: the latest wins
             posture.claimed = Share(claims[0], sum(claims))
-            posture.claimed_on = timezone.localdate(updated) if updated else None
-            posture.claimed_audit = number
-        if kind != AuditKind.SELF_ASSESSMENT and status == AuditStatus.CLOSED and sum(results):
+            claimed_at[system_id], claimed_in[system_id] = updated, audit_id
+        # (self-assessments are not in ``closed``: the list holds audits only)
+        if audit_id in closed and (results[0] or results[1] or results[2]):
             posture.audited = Share(results[0], sum(results))
-            posture.audited_on = closed_on
-            posture.audited_audit = number
+            posture.audited_on = closed[audit_id]
             posture.audited_audit_id = audit_id
+    numbers = _audit_numbers(
+        user, set(claimed_in.values()) | {p.audited_audit_id for p in postures.values()}
+    )
+    for system_id, posture in postures.items():
+        if system_id in claimed_in:
+            at = claimed_at[system_id]
+            posture.claimed_on = timezone.localdate(at) if at else None
+            posture.claimed_audit = numbers.get(claimed_in[system_id], "")
+        if posture.audited_audit_id:
+            posture.audited_audit = numbers.get(posture.audited_audit_id, "")
     return postures
+
+
+def _audit_numbers(user: User, ids: set[int | None]) -> dict[int, str]:
+    wanted = sorted(pk for pk in ids if pk)
+    numbers: dict[int, str] = {}
+    for start in range(0, len(wanted), 2000):
+        numbers.update(
+            selectors.audit_list(user=user, self_assessment=None)
+            .filter(pk__in=wanted[start : start + 2000])
+            .order_by()
+            .values_list("pk", "number")
+        )
+    return numbers
 
 
 @dataclass
@@ -254,9 +278,25 @@ def compliance_trend(*, user: User) -> list[YearShare]:
     ]
 
 
-def organizations_named(ids) -> dict[int, Organization]:
-    """The organisations behind figures the user already may see (names for the rows)."""
-    return Organization.objects.in_bulk(list(ids))
+@dataclass(frozen=True)
+class Named:
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def organizations_named(ids) -> dict[int, Named]:
+    """Code and name of the organisations behind figures the user already may see."""
+    wanted = sorted(ids)
+    found: dict[int, Named] = {}
+    for start in range(0, len(wanted), 2000):
+        rows = Organization.objects.filter(pk__in=wanted[start : start + 2000]).values_list(
+            "pk", "code", "name"
+        )
+        found.update({pk: Named(code, name) for pk, code, name in rows})
+    return found
 
 
 def systems_named(ids) -> dict[int, InformationSystem]:
