@@ -65,7 +65,9 @@ class Share:
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.satisfied / self.assessed, 1) if self.assessed else None
+        if not self.assessed:
+            return None
+        return round(100 * self.satisfied / self.assessed, 1)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from shireito.dashboard.figures import (
     Table,
     benchmark,
 )
+from shireito.dashboard.sections.posture import postures_of
 from shireito.dashboard.tower import TowerKind, Viewer
 from shireito.registry.selectors import fiscal_year_label
 
@@ -30,7 +31,7 @@ def _audits_href(**query) -> str:
 
 
 def build(viewer: Viewer) -> Section | None:
-    postures = audit_figures.system_postures(user=viewer.user)
+    postures = postures_of(viewer)
     organizations = audit_figures.organization_postures(postures)
     if not any(o.audited.assessed for o in organizations.values()):
         return None

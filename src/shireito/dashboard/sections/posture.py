@@ -16,6 +16,18 @@ from shireito.dashboard.tower import Viewer
 from shireito.registry import selectors as registry_selectors
 
 SYSTEMS_SHOWN = 50
+ORGANIZATIONS_SHOWN = 100
+
+
+def postures_of(viewer: Viewer) -> dict:
+    """The systems' postures, read once per viewer (a request): the posture and compliance
+    sections both start from them."""
+    cached = viewer.__dict__.get("_audit_postures")
+    if cached is None:
+        cached = viewer.__dict__["_audit_postures"] = audit_figures.system_postures(
+            user=viewer.user
+        )
+    return cached
 
 
 def _age(day, viewer: Viewer) -> int | None:
@@ -40,11 +52,18 @@ def _gap_cell(gap: float | None, disagrees: bool) -> Cell:
 
 
 def build(viewer: Viewer) -> Section | None:
-    postures = audit_figures.system_postures(user=viewer.user)
+    postures = postures_of(viewer)
     if not postures:
         return None
     organizations = audit_figures.organization_postures(postures)
-    names = audit_figures.organizations_named(organizations)
+    shown = sorted(organizations.values(), key=lambda o: -(o.gap or -1000))
+    names = audit_figures.organizations_named(
+        {o.organization_id for o in shown[:ORGANIZATIONS_SHOWN]}
+        | {
+            p.owner_id
+            for p in sorted(postures.values(), key=lambda p: -(p.gap or -1000))[:SYSTEMS_SHOWN]
+        }
+    )
     disagreeing = [p for p in postures.values() if p.disagrees]
     section = Section(
         key="posture",
@@ -86,7 +105,12 @@ def _organizations(organizations, names, viewer: Viewer) -> Table:
         ],
     )
     rows = sorted(organizations.values(), key=lambda o: -(o.gap or -1000))
-    for org in rows:
+    if len(rows) > ORGANIZATIONS_SHOWN:
+        table.description = _("The %(count)d organizations furthest apart of %(total)d.") % {
+            "count": ORGANIZATIONS_SHOWN,
+            "total": len(rows),
+        }
+    for org in rows[:ORGANIZATIONS_SHOWN]:
         body = names[org.organization_id]
         table.rows.append(
             [
