@@ -160,16 +160,23 @@ def clear_scale_audits() -> int:
     count = scale.count()
     if not count:
         return 0
-    Evidence.objects.filter(audit__in=scale).delete()
-    quote = connection.ops.quote_name
-    audits_sql, params = scale.values("pk").query.sql_with_params()
-    for model in (ControlResult, ComplianceTally, AreaTally):
-        table = quote(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE audit_id IN ({audits_sql})", params)  # noqa: S608
-    ids = list(scale.values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        Audit.objects.filter(pk__in=ids[start : start + 500]).delete()
+    with transaction.atomic():
+        Evidence.objects.filter(audit__in=scale).delete()
+        quote = connection.ops.quote_name
+        audits_sql, params = scale.values("pk").query.sql_with_params()
+        # Millions of results go: without their secondary indexes, rebuilt at the end over
+        # the few rows left, the delete is one pass over the table.
+        with results_indexes_set_aside():
+            for model in (ControlResult, ComplianceTally, AreaTally):
+                table = quote(model._meta.db_table)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE audit_id IN ({audits_sql})",  # noqa: S608
+                        params,
+                    )
+        ids = list(scale.values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            Audit.objects.filter(pk__in=ids[start : start + 500]).delete()
     return count
 
 
