@@ -139,9 +139,9 @@ def system_postures(
             posture.audited = Share(results[0], sum(results))
             posture.audited_on = closed[audit_id]
             posture.audited_audit_id = audit_id
-    numbers = _audit_numbers(
-        user, set(claimed_in.values()) | {p.audited_audit_id for p in postures.values()}
-    )
+    wanted: set[int] = set(claimed_in.values())
+    wanted.update(p.audited_audit_id for p in postures.values() if p.audited_audit_id)
+    numbers = _audit_numbers(user, wanted)
     for system_id, posture in postures.items():
         if system_id in claimed_in:
             at = claimed_at[system_id]
@@ -152,8 +152,8 @@ def system_postures(
     return postures
 
 
-def _audit_numbers(user: User, ids: set[int | None]) -> dict[int, str]:
-    wanted = sorted(pk for pk in ids if pk)
+def _audit_numbers(user: User, ids: set[int]) -> dict[int, str]:
+    wanted = sorted(ids)
     numbers: dict[int, str] = {}
     for start in range(0, len(wanted), 2000):
         numbers.update(
