@@ -68,11 +68,11 @@ messages: install
 	cd src/shireito && ../../$(BIN)/shireito makemessages --locale ja --no-obsolete --no-location --ignore 'static/*'
 	$(MAKE) translations
 
+# Every script in bench/ (but taxii.py) on SQLite, then on PostgreSQL at 127.0.0.1:5432 when it
+# answers (SHIREITO_BENCH_POSTGRESQL_URL names another): one table, kept in docs/benchmarks.md.
+# BENCH_ARGS=--quick for small sizes, BENCH_ARGS="--only dashboard" for one script.
 bench: install
-	$(BIN)/python bench/audit_trail.py
-	$(BIN)/python bench/audits.py
-	$(BIN)/python bench/portfolio.py
-	$(BIN)/python bench/standards.py
+	$(BIN)/python bench/run.py --write docs/benchmarks.md $(BENCH_ARGS)
 
 # Our TAXII server beside medallion 3.0.0 (installed from PyPI into var/bench-taxii on first
 # use), then our page time at 1,000,000 objects: several minutes, so not part of `make bench`.

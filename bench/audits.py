@@ -1,12 +1,12 @@
 """Benchmark audits against a whole catalog: import NIST SP 800-53 rev. 5 (OSCAL), then time
 ``services.audit_create`` of one system against it (one result per control and enhancement)
 and the listing of all its results through the API (``/api/v1/audits/<number>/results``, or
-the selector when the API has no such endpoint). Prints medians; asserts nothing.
+the selector when the API has no such endpoint). Prints p50/p95; asserts nothing.
 
-    .venv/bin/python bench/audits.py [--runs 7] [--profile]
+    .venv/bin/python bench/audits.py [--runs 7] [--profile] [--quick]
 
-Targets: create < 0.1 s, list < 0.2 s. With ``--profile`` (or when create misses its target)
-the slowest calls of one create are printed from cProfile.
+Targets: create < 0.1 s, list < 0.2 s. With ``--profile`` (or, run alone, when create's
+median misses its target) the slowest calls of one create are printed from cProfile.
 """
 
 from __future__ import annotations
@@ -17,31 +17,22 @@ import datetime as dt
 import io
 import os
 import pstats
-import statistics
-import tempfile
-import time
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from _harness import DATA, ROWS_ENV, setup, time_runs
+
 CATALOG = DATA / "oscal" / "NIST_SP-800-53_rev5.0.1_catalog.json"
-CREATE_TARGET, LIST_TARGET = 0.1, 0.2
+CREATE_TARGET_MS, LIST_TARGET_MS = 100, 200
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="profile one create")
+    parser.add_argument("--quick", action="store_true", help="3 runs: a smoke run")
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="shireito-bench-")
-    os.environ.setdefault("SHIREITO_DATA_DIR", scratch)
-    os.environ.setdefault("SHIREITO_DATABASE_URL", f"sqlite:///{Path(scratch) / 'bench.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shireito.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
+    if args.quick:
+        args.runs = 3
+    bench = setup("audits")
     from django.test import Client
 
     from shireito.accounts.services import api_token_create, user_create
@@ -49,10 +40,6 @@ def main() -> None:
     from shireito.organizations.services import organization_create, role_holding_ensure
     from shireito.registry.services import system_create
     from shireito.standards.importers import import_catalog
-
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}")
 
     centre = organization_create(
         actor=None, code="bench-centre", name="統括室", kind="national_cyber_centre"
@@ -78,13 +65,18 @@ def main() -> None:
         roles=["auditor"],
         check_password_strength=False,
     )
-    started = time.perf_counter()
-    summary = import_catalog(CATALOG.read_bytes(), fmt="oscal", actor=None, key="nist-800-53")
+    timing = time_runs(
+        lambda: import_catalog(CATALOG.read_bytes(), fmt="oscal", actor=None, key="nist-800-53"),
+        1,
+        warmup=0,
+    )
+    summary = timing.last
     catalog = summary.catalog
     controls = catalog.nodes.filter(is_group=False).count()
-    print(
-        f"NIST SP 800-53 rev. 5.0.1 imported in {time.perf_counter() - started:.2f} s: "
-        f"{summary.nodes} nodes, {controls} of them controls (not groups)"
+    bench.record_timing(
+        "import NIST SP 800-53 rev. 5.0.1 (OSCAL)",
+        timing,
+        data=f"{summary.nodes:,} nodes, {controls:,} controls",
     )
 
     def create():
@@ -99,21 +91,18 @@ def main() -> None:
             period_end=dt.date(2027, 2, 26),
         )
 
-    create()  # warm up: first queries, translations, the mandate model
-    timings, audit = [], None
-    for _run in range(args.runs):
-        started = time.perf_counter()
-        audit = create()
-        timings.append(time.perf_counter() - started)
+    # The warm-up run takes the first queries, translations and the mandate model.
+    timing = time_runs(create, args.runs)
+    audit = timing.last
     rows = audit.results.count()
-    create_median = statistics.median(timings)
-    print(
-        f"audit_create, 1 system x whole catalog: {rows} result rows, median "
-        f"{create_median * 1000:.1f} ms, best {min(timings) * 1000:.1f} ms "
-        f"(target < {CREATE_TARGET * 1000:.0f} ms, {args.runs} runs)"
+    bench.record_timing(
+        "audit_create, 1 system × whole catalog",
+        timing,
+        data=f"{rows:,} result rows",
+        target_ms=CREATE_TARGET_MS,
+        note="" if rows == 1_189 else f"the catalog has {rows} non-group nodes, not 1,189",
+        size=True,
     )
-    if rows != 1_189:
-        print(f"  note: the catalog has {rows} non-group nodes, not the 1,189 expected")
 
     _token, secret = api_token_create(actor=None, user=auditor, name="bench")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -122,7 +111,8 @@ def main() -> None:
     if probe.status_code == 200:
         body = probe.json()
         listed = len(body.get("items", []))
-        label = f"GET {path}?limit=5000 ({listed} items, count {body.get('count')})"
+        label = "API: GET /api/v1/audits/<number>/results?limit=5000"
+        data = f"{listed:,} items (count {body.get('count'):,})"
 
         def listing():
             response = client.get(path, {"limit": 5000})
@@ -130,26 +120,16 @@ def main() -> None:
             return response.content
     else:
         listed = len(list(selectors.results_of(user=auditor, audit=audit)))
-        label = (
-            f"selectors.results_of, all {listed} rows (the API answered {probe.status_code} "
-            f"for {path}: no endpoint yet)"
-        )
+        label = "selectors.results_of, all rows"
+        data = f"{listed:,} rows (the API answered {probe.status_code}: no endpoint yet)"
 
         def listing():
             return list(selectors.results_of(user=auditor, audit=audit))
 
-    listing()
-    timings = []
-    for _run in range(args.runs):
-        started = time.perf_counter()
-        listing()
-        timings.append(time.perf_counter() - started)
-    print(
-        f"{label}: median {statistics.median(timings) * 1000:.1f} ms, best "
-        f"{min(timings) * 1000:.1f} ms (target < {LIST_TARGET * 1000:.0f} ms)"
-    )
+    bench.measure(label, listing, args.runs, data=data, target_ms=LIST_TARGET_MS)
 
-    if args.profile or create_median > CREATE_TARGET:
+    missed = bench.rows[1].p50_ms > CREATE_TARGET_MS
+    if args.profile or (missed and not os.environ.get(ROWS_ENV)):  # not in run.py's table
         profiler = cProfile.Profile()
         profiler.enable()
         create()
@@ -157,8 +137,8 @@ def main() -> None:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(r"shireito|django/db/models/(query|base)", 25)
-        print("profile of one audit_create (cumulative, project and ORM calls):")
-        print(out.getvalue())
+        bench.progress("profile of one audit_create (cumulative, project and ORM calls):")
+        bench.progress(out.getvalue())
 
 
 if __name__ == "__main__":

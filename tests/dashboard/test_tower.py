@@ -115,7 +115,12 @@ def test_the_api_returns_the_figures_of_the_page(client, sample_section, organiz
         "flag": "",
     }
     assert sample["tables"][0]["rows"] == [
-        {"category": "ministry_system", "systems": 7, "systems_href": "/systems/?x=1"}
+        {
+            "category": "ministry_system",
+            "category_label": "各府省システム",
+            "systems": 7,
+            "systems_href": "/systems/?x=1",
+        }
     ]
     # and one section alone answers the same
     assert client.get("/api/v1/dashboard/sample").json() == sample

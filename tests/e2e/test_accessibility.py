@@ -157,6 +157,8 @@ def test_portfolio_pages_are_accessible(live_server, new_page, people, language,
         "/systems/e2e-system/edit/",
         "/systems/new/",
         "/systems/import/",
+        "/systems/migration/",
+        "/systems/migration/?behind_target=1&special_support=1",
     ]:
         assert page.goto(f"{live_server.url}{path}").status == 200, path
         assert_accessible(page)

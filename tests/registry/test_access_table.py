@@ -71,3 +71,52 @@ def test_who_may_do_what_with_a_system(government, systems, demo_mode, role):
     # when they use every page and endpoint of it, and of a system that does not exist
     # then each answers as the table says
     check_access(user, SYSTEMS, key=systems["mhlw-app"].code, expect=MHLW_APP[role])
+
+
+# --- the local-government migration list: no detail page, the owner's page instead -------
+
+MIGRATION_ROLES = {
+    # (organisation, roles): page and API status, and whether Shibuya's system is listed
+    "da-editor": (("da", ["editor"]), 200, True),
+    "mic-viewer": (("mic", ["viewer"]), 200, True),
+    "tokyo-viewer": (("tokyo", ["viewer"]), 200, True),
+    "shibuya-editor": (("shibuya", ["editor"]), 200, True),
+    "mhlw-editor": (("mhlw", ["editor"]), 403, False),
+    "nisc-auditor": (("nisc", ["auditor"]), 403, False),
+    "ncsc-viewer": (("ncsc", ["viewer"]), 403, False),
+    "platform-admin": (("da", ["platform_admin"]), 200, True),
+}
+
+
+@pytest.mark.parametrize("role", MIGRATION_ROLES)
+def test_who_may_read_the_local_government_migration(
+    client, api, government, systems, demo_mode, role
+):
+    # given a person of the role and Shibuya's local-government system of a standard business
+    from shireito.registry.services import system_update
+
+    system_update(
+        actor=None,
+        system=systems["shibuya-app"],
+        standard_business="resident_registry",
+        migration_status="in_progress",
+    )
+    (organization, roles), status, listed = MIGRATION_ROLES[role]
+    user = make_user(organization=government[organization], roles=roles, username=role)
+    client.force_login(user)
+
+    # when they open the page, its CSV and the API
+    page = client.get("/systems/migration/")
+    export = client.get("/systems/migration/export.csv")
+    answer = api(user, "get", "/api/v1/portfolio/migration")
+
+    # then each answers as the table says, and lists Shibuya's system exactly when it should
+    assert (page.status_code, export.status_code, answer.status_code) == (status, status, status)
+    if status == 200:
+        assert ("shibuya-app" in page.content.decode()) is listed
+        assert [item["code"] for item in answer.json()["items"]] == (
+            ["shibuya-app"] if listed else []
+        )
+        # the system's own page stays as the portfolio decides: coordinators get 404
+        detail = client.get("/systems/shibuya-app/").status_code
+        assert detail == (200 if organization in {"shibuya"} or "platform_admin" in roles else 404)

@@ -11,7 +11,7 @@ from shireito.registry import oversight, selectors
 from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
 from shireito.registry.selectors import budget_rollup, fiscal_year_label
 from shireito.registry.services import system_create, system_update
-from tests.factories import make_organization, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -142,19 +142,20 @@ def test_leaving_oversight_by_reclassification_needs_an_audited_reason(governmen
     system = system_create(
         actor=None, code="mv", name="移管", owner=government["da"], category="digital_agency_system"
     )
-    jlis = make_organization(code="jlis", kind="j_lis")
-    move = {"category": "quasi_public_system", "owner": jlis, "builder": jlis}
+    # (a quasi-public system stays under oversight now: the move is to an operator's system)
+    operator = government["power"]
+    move = {"category": "ci_system", "owner": operator, "builder": operator}
     with pytest.raises(ValidationError) as error:
         system_update(actor=None, system=system, **move)
     assert error.value.message_dict["category"] == [
         "デジタル庁の統括・監理の対象外にするには理由が必要です。"
     ]
     system.refresh_from_db()
-    system_update(actor=None, system=system, reason="J-LISへ移管", **move)
+    system_update(actor=None, system=system, reason="事業者へ移管", **move)
     event = AuditEvent.objects.filter(
         object_id=str(system.pk), changes__has_key="left_oversight_because"
     ).get()
-    assert event.changes["left_oversight_because"] == ["digital_agency_system", "J-LISへ移管"]
+    assert event.changes["left_oversight_because"] == ["digital_agency_system", "事業者へ移管"]
 
 
 def test_recommendations_open_answered_closed_or_escalated(systems, people, government):
@@ -306,9 +307,9 @@ def test_reclassification_reason_through_the_api(api, government, people):
         owner=government["da"],
         category="digital_agency_system",
     )
-    jlis = make_organization(code="jlis2", kind="j_lis")
     admin = make_user(organization=government["da"], roles=["platform_admin"])
-    body = {"category": "quasi_public_system", "owner": jlis.code, "builder": jlis.code}
+    operator = government["power"].code
+    body = {"category": "ci_system", "owner": operator, "builder": operator}
     refused = api(admin, "patch", "/api/v1/portfolio/systems/mv2", body)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "category"
     assert (

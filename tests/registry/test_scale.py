@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 
 from shireito.organizations.identifiers import validate_local_government_code
 from shireito.organizations.models import Organization
+from shireito.registry.choices import StandardBusiness
 from shireito.registry.models import BudgetLine, InformationSystem
 from shireito.registry.scale import generate
 from shireito.registry.selectors import overseen_categories
@@ -49,3 +52,53 @@ def test_scale_data_has_five_years_of_budget_for_national_systems(government):
             line.development_executed is None
             or line.development_executed <= line.development_approved
         )
+
+
+def test_scale_data_has_ratings_recommendations_and_tallies(government):
+    from shireito.registry import tallies
+    from shireito.registry.models import OversightRating, Recommendation
+
+    # Given a national-scale set of 2,000 systems
+    result = generate(systems=2000, seed=5)
+    # Then national systems carry ratings (some stale), recommendations span every state
+    assert result.ratings == OversightRating.objects.filter(rated_by="scale").count() > 0
+    statuses = set(
+        Recommendation.objects.filter(number__startswith="scale-").values_list("status", flat=True)
+    )
+    assert statuses == {"open", "answered", "closed", "escalated"}
+    assert all(r.systems.exists() for r in Recommendation.objects.all()[:20])
+    # and the summary tables equal a direct count
+    assert tallies.tallies_disagree() == []
+
+
+def test_scale_data_has_quasi_public_bodies_and_every_local_business_with_its_migration(
+    government,
+):
+    # given national-scale data of 2,000 systems
+    generate(systems=2_000, seed=5)
+    generated = InformationSystem.objects.filter(code__startswith="scale-")
+
+    # then quasi-public bodies own quasi-public systems
+    bodies = Organization.objects.filter(code__startswith="scale-", kind="quasi_public")
+    assert bodies.count() == 60
+    quasi = generated.filter(category="quasi_public_system")
+    assert quasi.count() == 30 and not quasi.exclude(owner__kind="quasi_public").exists()
+    # and every municipality listed has one system per standard business, all 20 of them
+    local = generated.filter(category="local_government_system")
+    assert local.count() == 1_750
+    first = local.order_by("code").first()
+    assert first is not None
+    assert local.filter(owner=first.owner).count() == 20
+    assert set(local.values_list("standard_business", flat=True)) == set(StandardBusiness.values)
+    # and the migration is spread: most migrated, some not, ~5% under special support whose
+    # extended deadlines reach FY2030 at the latest
+    migrated = local.filter(migration_status="migrated").count()
+    special = local.filter(migration_status="special_support")
+    assert 0.6 * 1_750 < migrated < 0.95 * 1_750
+    assert 0.02 * 1_750 < special.count() < 0.08 * 1_750
+    assert not special.filter(special_support_deadline__isnull=True).exists()
+    assert not special.filter(special_support_deadline__gt=dt.date(2031, 3, 31)).exists()
+    assert local.filter(migration_status__in=["in_progress", "not_started"]).exists()
+    assert not local.filter(
+        migration_status="migrated", migration_target__gt=dt.date(2026, 3, 31)
+    ).exists()

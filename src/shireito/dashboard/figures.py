@@ -68,12 +68,15 @@ class Table:
         return next(i for i, column in enumerate(self.columns) if column.key == key)
 
     def as_records(self) -> list[dict[str, Any]]:
-        """Rows as plain records (value per column key; ``<key>_href`` where it links)."""
+        """Rows as plain records: the value per column key, ``<key>_label`` where the page
+        shows words for it (a name for a code), ``<key>_href`` where it links."""
         records = []
         for row in self.rows:
             record: dict[str, Any] = {}
             for column, cell in zip(self.columns, row, strict=True):
                 record[column.key] = plain(cell.value)
+                if cell.display:
+                    record[f"{column.key}_label"] = cell.display
                 if cell.href:
                     record[f"{column.key}_href"] = cell.href
                 if cell.flag:

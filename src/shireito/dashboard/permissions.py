@@ -7,19 +7,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shireito.core.permissions import rule
+from shireito.core.scoping import ALL, _All
 from shireito.dashboard.tower import WHOLE_GOVERNMENT_KINDS
+from shireito.registry.figures import migration_ids
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
+REACH_KEY = "_shireito_tower_reach"
+
+
+def focus_reach(actor: User) -> set[int] | _All:
+    """The bodies whose tower ``actor`` may drill down to: every body for those who oversee,
+    audit or coordinate the whole government; for everyone else their own and the bodies
+    whose systems they may list or whose migration they coordinate (a ministry's agencies, a
+    prefecture's municipalities). Kept on the user for the request."""
+    if REACH_KEY not in actor.__dict__:
+        if actor.is_platform_admin or actor.organization.kind in WHOLE_GOVERNMENT_KINDS:
+            actor.__dict__[REACH_KEY] = ALL
+        else:
+            actor.__dict__[REACH_KEY] = migration_ids(actor)
+    return actor.__dict__[REACH_KEY]
+
 
 @rule
 def may_focus(actor: User, organization: Organization) -> bool:
-    """Drill down to one body's tower: the bodies that oversee, audit or coordinate the
-    government to any body; everyone else to their own and the bodies under them (a ministry
-    to its agencies, a prefecture to its municipalities)."""
-    own = actor.organization
-    if own.kind in WHOLE_GOVERNMENT_KINDS:
+    return may_focus_on(actor, organization.pk)
+
+
+def may_focus_on(actor: User | None, organization_id: int) -> bool:
+    """``may_focus`` for a body known by its id (a row of a figures table)."""
+    if actor is None:
         return True
-    return organization.pk == own.pk or organization.parent_id == own.pk
+    if not (actor.is_authenticated and actor.is_active):
+        return False
+    reach = focus_reach(actor)
+    return reach is ALL or organization_id in reach

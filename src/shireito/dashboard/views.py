@@ -1,10 +1,14 @@
+import json
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from shireito.accounts.http import AuthenticatedHttpRequest
 from shireito.core.pages import file_response, get_or_404
-from shireito.dashboard import selectors
+from shireito.dashboard import selectors, statistics
 
 
 def _focus(request: AuthenticatedHttpRequest):
@@ -41,3 +45,43 @@ def table_csv(request: AuthenticatedHttpRequest, section: str, table: str) -> Ht
         filename=f"shireito-{section}-{table}{suffix}.csv",
         content_type="text/csv; charset=utf-8",
     )
+
+
+# --- open statistics: no sign-in ------------------------------------------------------------
+
+
+def statistics_index(request: HttpRequest) -> HttpResponse:
+    """The statistics the governance model publishes, each with its CSV and JSON."""
+    return render(request, "dashboard/statistics_index.html", {"published": statistics.published()})
+
+
+def statistic(request: HttpRequest, key: str) -> HttpResponse:
+    table = get_or_404(statistics.table_of(key, get_language() or "ja"))
+    return render(request, "dashboard/statistic.html", {"table": table, "key": key})
+
+
+def statistic_download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBase:
+    """A published statistic as CSV or JSON, at an address that stays the same."""
+    if fmt not in {"csv", "json"}:
+        raise Http404
+    table = get_or_404(statistics.table_of(key, get_language() or "ja"))
+    if fmt == "csv":
+        content, content_type = selectors.table_csv(table), "text/csv; charset=utf-8"
+    else:
+        body = {
+            "key": key,
+            "title": str(table.title),
+            "description": str(table.description),
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "columns": [
+                {"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns
+            ],
+            "rows": table.as_records(),
+        }
+        content = json.dumps(body, ensure_ascii=False, indent=1)
+        content_type = "application/json"
+    response = file_response(content, filename=f"shireito-{key}.{fmt}", content_type=content_type)
+    # Open data: anyone may keep a copy (the download is the same for every reader).
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

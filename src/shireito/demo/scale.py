@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from shireito.audits import scale as audits_scale
+from shireito.incidents import scale as incidents_scale
 from shireito.registry import scale as portfolio_scale
 
 
@@ -19,6 +20,7 @@ class ScaleResult:
     budget_lines: int
     audits: int = 0
     control_results: int = 0
+    incident_reports: int = 0
 
 
 def generate(
@@ -26,6 +28,7 @@ def generate(
     systems: int = 40_000,
     seed: int = 1,
     audits: bool = True,
+    incidents: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ScaleResult:
     """Replace the scale data with a fresh set from ``seed``: organisations, systems and
@@ -33,6 +36,7 @@ def generate(
     systems. One seed always gives the same data."""
     with transaction.atomic():
         audits_scale.clear_scale_audits()  # their results and scope hold the systems
+        incidents_scale.clear_scale_incidents()  # their reports hold the organisations
         portfolio = portfolio_scale.generate(systems=systems, seed=seed, progress=progress)
         result = ScaleResult(
             organizations=portfolio.organizations,
@@ -42,4 +46,7 @@ def generate(
         if audits:
             made = audits_scale.generate_audits(seed=seed, progress=progress)
             result.audits, result.control_results = made.audits, made.control_results
+        if incidents:
+            reports = incidents_scale.generate_incidents(seed=seed, progress=progress)
+            result.incident_reports = reports.reports
     return result

@@ -31,6 +31,23 @@ class ReportStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("incident report", "closed")
 
 
+class ReportStage(models.TextChoices):
+    """Where a report stands, as the tower counts it: a draft, at a hop that has received it
+    and not yet acknowledged it, at a hop that is handling it, or closed."""
+
+    DRAFT = "draft", pgettext_lazy("incident report", "draft")
+    RECEIVED = "received", _("received, not yet acknowledged")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged, being handled")
+    CLOSED = "closed", pgettext_lazy("incident report", "closed")
+
+
+class TimingMeasure(models.TextChoices):
+    """What a timing of the route measures."""
+
+    ACKNOWLEDGE = "acknowledge", _("time to acknowledge")
+    CLOSE = "close", _("time to close")
+
+
 class HopStatus(models.TextChoices):
     WAITING = "waiting", pgettext_lazy("hop", "not yet reached")
     RECEIVED = "received", pgettext_lazy("hop", "received")

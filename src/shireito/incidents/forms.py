@@ -21,8 +21,12 @@ from shireito.incidents.choices import (
     Impact,
     IncidentCategory,
     IndicatorKind,
+    ReportStage,
     ReportStatus,
 )
+from shireito.incidents.figures import place_label, route_label
+from shireito.incidents.selectors import ANY_REGIME, SUBMITTED, regimes, route_places
+from shireito.organizations.selectors import sector_list
 from shireito.sharing.choices import Tlp
 
 # Traffic Light Protocol 2.0, each level in one sentence (FIRST's definitions, in our words).
@@ -70,12 +74,61 @@ class SystemChoiceField(forms.ModelMultipleChoiceField):
 
 class ReportFilter(FilterForm):
     """The report list's filter; ``waiting`` keeps the reports waiting for the user's
-    organisation (the dashboard links to ``?waiting=1``)."""
+    organisation (the dashboard links to ``?waiting=1``). The other filters are what the
+    control tower's incident figures count, so each figure links to exactly its reports."""
 
     search = SearchField(help_text=_("Number, title or reporting organization."))
     status = choice_filter(ReportStatus, label=_("Status"))
     category = choice_filter(IncidentCategory, label=_("Category"))
     waiting = forms.BooleanField(label=_("Only those waiting for my organization"), required=False)
+    stage = choice_filter(
+        [(SUBMITTED, _("submitted (open or closed)")), *ReportStage.choices],
+        label=_("Stage"),
+    )
+    place = forms.ChoiceField(label=_("Place on the route that has it"), required=False)
+    sector = forms.ChoiceField(label=_("Sector of the reporting organization"), required=False)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year of awareness"), required=False, min_value=1990, max_value=2100
+    )
+    month = forms.RegexField(
+        label=_("Month of awareness"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text=_("Year and month, for example 2025-04"),
+    )
+    route = forms.ChoiceField(label=_("Route"), required=False)
+    acknowledged_hop = forms.IntegerField(
+        label=_("Acknowledged at step of the route"), required=False, min_value=1, max_value=20
+    )
+    overdue = forms.ChoiceField(label=_("With an overdue reporting stage"), required=False)
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+        routes = route_places()
+        places = sorted({place for hops in routes.values() for place in hops})
+        self._choose("place", [(p, place_label(p)) for p in places])
+        self._choose("route", [(key, route_label(hops)) for key, hops in sorted(routes.items())])
+        sectors = sector_list(user=user) if user is not None else []
+        self._choose("sector", [(s.code, str(s)) for s in sectors])
+        english = get_language() == "en"
+        self._choose(
+            "overdue",
+            [
+                (ANY_REGIME, _("in any reporting regime")),
+                *((r.key, r.name_en if english else r.name) for r in regimes()),
+            ],
+        )
+
+    def _choose(self, name: str, choices: list) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All")), *choices]
+        field.widget.choices = field.choices
+
+    def clean_month(self) -> int | None:
+        value = self.cleaned_data.get("month")
+        return int(value.replace("-", "")) if value else None
 
 
 class ReportForm(forms.Form):

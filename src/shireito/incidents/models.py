@@ -22,8 +22,10 @@ from shireito.incidents.choices import (
     Impact,
     IncidentCategory,
     IndicatorKind,
+    ReportStage,
     ReportStatus,
     StageCondition,
+    TimingMeasure,
 )
 from shireito.organizations.choices import ScopeClass
 from shireito.sharing.choices import Tlp
@@ -183,7 +185,12 @@ class IncidentReport(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("incident report")
         verbose_name_plural = _("incident reports")
-        indexes = [models.Index(fields=["status", "-submitted_at"], name="incident_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="incident_status_idx"),
+            # The overdue stages read open reports and those closed in the last year.
+            models.Index(fields=["status", "closed_at"], name="incident_status_closed_idx"),
+            models.Index(fields=["aware_at"], name="incident_aware_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ReportStatus.values), name="incident_status_valid"
@@ -408,3 +415,79 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IncidentTally(models.Model):
+    """How many reports one organisation may see, by category, the reporter's sector, stage,
+    place on the route and month of awareness: one row per combination, kept current in the
+    transaction of every write that moves a report (``incidents.tallies``).
+
+    A report counts once for each of its parties (reporter and every organisation on the
+    route it has reached), the organisations that may see it; ``party`` empty is every report
+    once, what platform admins read (a sum over parties would count a report several times).
+    """
+
+    party = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    category = models.CharField(max_length=32, choices=IncidentCategory.choices)
+    sector = models.CharField(max_length=40, blank=True)  # the reporter's sector's code
+    stage = models.CharField(max_length=16, choices=ReportStage.choices)
+    place = models.CharField(max_length=80, blank=True)  # of the hop that has an open report
+    month = models.PositiveIntegerField()  # YYYYMM of awareness (Japan time); 0 not given yet
+    reports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "category", "sector", "stage", "place", "month"],
+                condition=models.Q(party__isnull=False),
+                name="incident_tally_party_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "sector", "stage", "place", "month"],
+                condition=models.Q(party__isnull=True),
+                name="incident_tally_all_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.stage} {self.month}: {self.reports}"
+
+
+# Upper bounds (in hours) of the timing buckets, for a median read from the tally; the last
+# bucket has none.
+TIMING_BUCKET_HOURS = (1, 4, 24, 72, 7 * 24, 30 * 24)
+
+
+class IncidentTiming(models.Model):
+    """How long the route took, per route and hop: for each party, the number of hops of
+    ``position`` acknowledged (or, at position 0, of reports closed) and the seconds they
+    took, in coarse buckets (a mean from the sums, a median's bucket from the counts)."""
+
+    party = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    route_key = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField()  # the hop; 0 for the whole route (closing)
+    measure = models.CharField(max_length=16, choices=TimingMeasure.choices)
+    bucket = models.PositiveSmallIntegerField()  # index into TIMING_BUCKET_HOURS (or past it)
+    reports = models.PositiveIntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "route_key", "position", "measure", "bucket"],
+                condition=models.Q(party__isnull=False),
+                name="incident_timing_party_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["route_key", "position", "measure", "bucket"],
+                condition=models.Q(party__isnull=True),
+                name="incident_timing_all_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.route_key}#{self.position} {self.measure}: {self.reports}"

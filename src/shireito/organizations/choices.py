@@ -16,6 +16,9 @@ class OrganizationKind(models.TextChoices):
     CI_OPERATOR = "ci_operator", _("critical-infrastructure operator")
     J_LIS = "j_lis", _("J-LIS")
     OVERSEAS_COUNTERPART = "overseas_counterpart", _("overseas counterpart")
+    # Bodies of the quasi-public sector (health, education, disaster prevention …) whose
+    # systems the Digital Agency oversees in the digital-agency model.
+    QUASI_PUBLIC = "quasi_public", _("quasi-public body")
     OTHER = "other", _("other body")
 
 
@@ -127,5 +130,10 @@ CATEGORY_OWNER_KINDS: dict[str, tuple[str, ...]] = {
     ),
     SystemCategory.LOCAL_GOVERNMENT_SYSTEM: (OrganizationKind.LOCAL_GOVERNMENT,),
     SystemCategory.CI_SYSTEM: (OrganizationKind.CI_OPERATOR,),
-    SystemCategory.QUASI_PUBLIC_SYSTEM: (OrganizationKind.J_LIS, OrganizationKind.OTHER),
+    # J-LIS and other bodies kept: data from before the quasi-public kind existed owns some.
+    SystemCategory.QUASI_PUBLIC_SYSTEM: (
+        OrganizationKind.QUASI_PUBLIC,
+        OrganizationKind.J_LIS,
+        OrganizationKind.OTHER,
+    ),
 }

@@ -3,8 +3,9 @@ load with errors that name the file and the path inside it (e.g. ``audits[2].aud
 
 A model says who writes which standard and what it derives from, which role builds which system
 category, who audits whom under which mandate (directly or entrusted), who oversees the
-national systems, the report routes per reporter (with their alternatives) and international
-liaison. The seed's open question (論点) is a parameter whose options add audit mandates.
+national systems, who coordinates local governments' move to standard-conformant systems, the
+report routes per reporter (with their alternatives) and international liaison. The seed's
+open question (論点) is a parameter whose options add audit mandates.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ Author = Annotated[
     str, _selector(rf"{ABSOLUTE}|sector_ministry", "role:, kind: or sector_ministry")
 ]
 Builder = Annotated[str, _selector(rf"role:(?:{_ROLE})|owner", "role:<role> or owner")]
+# ``municipalities``: the local governments whose prefecture (parent) is the coordinator.
+Coordinated = Annotated[
+    str, _selector(rf"{ABSOLUTE}|municipalities", "role:, kind: or municipalities")
+]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 
@@ -103,6 +108,29 @@ class Oversight(_Strict):
     owners: list[Absolute] = Field(min_length=1)
     categories: list[SystemCategory] = Field(min_length=1)
     recommends_to: list[Absolute] = []
+
+
+class Coordination(_Strict):
+    """A coordination mandate: the coordinator reads, of its subjects' systems in
+    ``categories``, the standard business, the migration status and its dates, and the
+    owner's profile; never their security details, contacts, budgets, audits or incidents."""
+
+    key: Key
+    coordinator: Absolute
+    subjects: list[Coordinated] = Field(min_length=1)
+    categories: list[SystemCategory] = Field(min_length=1)
+    note_en: str = ""
+
+    @field_validator("categories")
+    @classmethod
+    def _local_only(cls, categories):
+        other = [str(c) for c in categories if c != SystemCategory.LOCAL_GOVERNMENT_SYSTEM]
+        if other:
+            raise ValueError(
+                "only local-government systems move to standard-conformant systems; "
+                f"coordination cannot cover {other}"
+            )
+        return categories
 
 
 class Route(_Strict):
@@ -157,6 +185,7 @@ class GovernanceModel(_Strict):
     builds: list[Build] = []
     audits: list[AuditMandate] = []
     oversight: list[Oversight] = []
+    coordination: list[Coordination] = []
     report_routes: list[ReportRoutes] = []
     liaisons: list[Liaison] = []
     open_question: OpenQuestion | None = None
@@ -184,6 +213,9 @@ class GovernanceModel(_Strict):
         categories = [b.category for b in self.builds]
         if len(set(categories)) != len(categories):
             raise ValueError("each system category has one builds entry")
+        coordination_keys = [c.key for c in self.coordination]
+        if len(set(coordination_keys)) != len(coordination_keys):
+            raise ValueError("coordination keys must be unique")
         reporters = [r.reporter for r in self.report_routes]
         if len(set(reporters)) != len(reporters):
             raise ValueError("each reporter has one report_routes entry")

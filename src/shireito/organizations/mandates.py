@@ -1,6 +1,7 @@
 """The mandate engine: answers, from the active governance model and who holds which role on
-a given day, who may audit what, who builds what, where an organisation reports, and so which
-organisations' data a user may see. Every answer carries the rule that decided it."""
+a given day, who may audit what, who builds what, who coordinates whose migration, where an
+organisation reports, and so which organisations' data a user may see. Every answer carries
+the rule that decided it."""
 
 from __future__ import annotations
 
@@ -48,6 +49,14 @@ class AuditDecision:
     mandate: str | None = None
     kind: str | None = None
     capacity: str = ""  # "auditor", "entrusting" (holds it, IPA carries it out) or "entrusted"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A yes or no with the rule that decided it."""
+
+    allowed: bool
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +252,43 @@ class MandateEngine:
             False, f"{self._name}: no audit mandate covers this system for this organization"
         )
 
+    def _coordinates(self, coordinator: Organization, subject: Organization, selector: str) -> bool:
+        if selector == "municipalities":
+            return (
+                subject.kind == OrganizationKind.LOCAL_GOVERNMENT
+                and subject.parent_id == coordinator.pk
+            )
+        return self.matches(subject, selector)
+
+    def may_coordinate(self, coordinator: Organization, subject: Organization) -> Decision:
+        """Whether ``coordinator`` may read ``subject``'s migration to standard-conformant
+        systems (its systems' business, status and dates, and its profile), and under which
+        coordination mandate; the first that applies."""
+        for entry in self.model.coordination:
+            if not self.matches(coordinator, entry.coordinator):
+                continue
+            if any(self._coordinates(coordinator, subject, s) for s in entry.subjects):
+                return Decision(True, self._rule("coordination", entry.key))
+        return Decision(
+            False, f"{self._name}: no coordination mandate covers this organization for this body"
+        )
+
+    def _coordination_ids(self, org: Organization) -> set[int]:
+        ids: set[int] = set()
+        for entry in self.model.coordination:
+            if not self.matches(org, entry.coordinator):
+                continue
+            for selector in entry.subjects:
+                if selector == "municipalities":
+                    ids |= set(
+                        self._existing()
+                        .filter(parent=org, kind=OrganizationKind.LOCAL_GOVERNMENT)
+                        .values_list("pk", flat=True)
+                    )
+                else:
+                    ids |= self.resolve_ids(selector)
+        return ids
+
     def reporter_entry(self, reporter: Organization):
         return next(
             (entry for entry in self.model.report_routes if self.matches(reporter, entry.reporter)),
@@ -292,6 +338,9 @@ class MandateEngine:
                     for selector in oversight.owners:
                         ids |= self.resolve_ids(selector)
             return ids
+        if scope_class == ScopeClass.COORDINATION:
+            # Read only through a selector that shows the migration fields alone.
+            return self._coordination_ids(org)
         return set()
 
     def _portfolio_ids(self, org: Organization) -> set[int]:

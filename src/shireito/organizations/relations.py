@@ -1,6 +1,6 @@
-"""A governance model as a list of relations (who writes, builds, audits, oversees, reports to
-whom): one source for the diagram, its accessible table, the comparison of two models and
-``shireito governance show``."""
+"""A governance model as a list of relations (who writes, builds, audits, oversees,
+coordinates, reports to whom): one source for the diagram, its accessible table, the
+comparison of two models and ``shireito governance show``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ RELATION_LABELS = {
     "entrusts": gettext_lazy("entrusts the audit to"),
     "oversees": gettext_lazy("oversees"),
     "recommends_to": gettext_lazy("may issue recommendations to"),
+    "coordinates_migration": gettext_lazy("coordinates the move to standard-conformant systems of"),
     "reports_to": gettext_lazy("reports incidents to"),
     "liaises": gettext_lazy("liaises with"),
 }
@@ -36,6 +37,7 @@ RELATIVE_LABELS = {
     "supervising_ministry": gettext_lazy("its supervising ministry"),
     "sector_ministry": gettext_lazy("the sector's supervising ministry"),
     "prefecture": gettext_lazy("its prefecture"),
+    "municipalities": gettext_lazy("its municipalities"),
     "owner": gettext_lazy("each owner itself"),
 }
 KIND_PLURALS = {
@@ -48,7 +50,8 @@ KIND_PLURALS = {
         "kind, plural", "critical-infrastructure operators"
     ),
     OrganizationKind.OVERSEAS_COUNTERPART: pgettext_lazy("kind, plural", "overseas counterparts"),
-    OrganizationKind.OTHER: pgettext_lazy("kind, plural", "quasi-public bodies"),
+    OrganizationKind.QUASI_PUBLIC: pgettext_lazy("kind, plural", "quasi-public bodies"),
+    OrganizationKind.OTHER: pgettext_lazy("kind, plural", "other bodies"),
 }
 
 
@@ -153,6 +156,11 @@ def model_relations(
         relations += [
             Relation("recommends_to", oversight.overseer, t) for t in oversight.recommends_to
         ]
+    for coordination in model.coordination:
+        relations += [
+            Relation("coordinates_migration", coordination.coordinator, subject)
+            for subject in coordination.subjects
+        ]
     for entry in model.report_routes:
         for route in entry.routes:
             previous = entry.reporter
@@ -171,7 +179,7 @@ OWNER_KIND = {
     SystemCategory.INDEPENDENT_AGENCY_SYSTEM: "kind:independent_agency",
     SystemCategory.LOCAL_GOVERNMENT_SYSTEM: "kind:local_government",
     SystemCategory.CI_SYSTEM: "kind:ci_operator",
-    SystemCategory.QUASI_PUBLIC_SYSTEM: "kind:other",
+    SystemCategory.QUASI_PUBLIC_SYSTEM: "kind:quasi_public",
 }
 
 

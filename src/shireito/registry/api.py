@@ -3,7 +3,7 @@ Handlers parse, ask a selector (a 404 for what the caller may not see) and call 
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
-from shireito.registry import oversight, selectors, services
+from shireito.registry import oversight, permissions, selectors, services
 from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
 from shireito.registry.schemas import (
     AnswerIn,
@@ -22,6 +22,8 @@ from shireito.registry.schemas import (
     BudgetRequestIn,
     BudgetReviewIn,
     ImportResultOut,
+    MigrationFilters,
+    MigrationRowOut,
     RatingIn,
     RatingOut,
     RecommendationIn,
@@ -293,6 +295,22 @@ def ratings_due(request):
     return selectors.ratings_due(
         selectors.system_list(user=request.auth), user=request.auth
     ).prefetch_related("related_systems")
+
+
+@router.get(
+    "/migration",
+    response=list[MigrationRowOut],
+    operation_id="migration_list",
+    summary="Local-government systems' move to standard-conformant systems (migration fields only)",
+)
+@paginate(Pagination)
+def migration_list(request, filters: Query[MigrationFilters]):
+    if not permissions.may_see_migration(request.auth):
+        raise PermissionDenied
+    data = filters.dict()
+    data["standard_business"] = data["standard_business"] or ""
+    data["migration_status"] = data["migration_status"] or ""
+    return selectors.migration_list(user=request.auth, **data)
 
 
 def _recommendation_or_404(user: "User", number: str) -> Recommendation:

@@ -10,10 +10,20 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.filters import FilterForm, SearchField, choice_filter
-from shireito.organizations.choices import OrganizationKind, SystemCategory
+from shireito.organizations.choices import (
+    LocalGovernmentLevel,
+    OrganizationKind,
+    SystemCategory,
+)
 from shireito.organizations.forms import DateInput
 from shireito.organizations.selectors import organization_directory
-from shireito.registry.choices import Hosting, LifecyclePhase, MigrationStatus, StandardBusiness
+from shireito.registry.choices import (
+    Hosting,
+    LifecyclePhase,
+    MigrationStatus,
+    RecommendationStatus,
+    StandardBusiness,
+)
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import SORTS, related_shown
 from shireito.registry.services import SYSTEM_FIELDS
@@ -191,6 +201,9 @@ class SystemFilter(FilterForm):
 
     search = SearchField()
     owner = forms.CharField(label=_("Owner (code)"), required=False, max_length=64)
+    ministry = forms.CharField(
+        label=_("Ministry with its bodies (code)"), required=False, max_length=64
+    )
     category = choice_filter(SystemCategory, label=_("Category"))
     phase = choice_filter(LifecyclePhase, label=_("Lifecycle phase"))
     hosting = choice_filter(Hosting, label=_("Hosting"))
@@ -214,6 +227,19 @@ class SystemFilter(FilterForm):
         return {"yes": True, "no": False}.get(self.cleaned_data["important"])
 
 
+class RecommendationFilter(FilterForm):
+    """The recommendation list's filters (the tower's counts lead here)."""
+
+    defaults = {"overdue": False}
+
+    status = choice_filter(RecommendationStatus, label=_("Status"))
+    ministry = forms.CharField(label=_("Ministry (code)"), required=False, max_length=64)
+    overdue = choice_filter([("1", _("overdue only"))], label=_("Answer due"))
+
+    def clean_overdue(self) -> bool:
+        return self.cleaned_data["overdue"] == "1"
+
+
 class BudgetRollupFilter(FilterForm):
     defaults = {"group_by": "ministry"}
 
@@ -222,3 +248,37 @@ class BudgetRollupFilter(FilterForm):
         required=False,
         choices=[("ministry", _("ministry (owner)")), ("category", _("category"))],
     )
+
+
+class MigrationFilter(FilterForm):
+    """The local-government migration list's filters: the control tower's local-government
+    figures link here with the same query parameters (organisations by code)."""
+
+    defaults = {"behind_target": False, "special_support": False}
+
+    search = SearchField()
+    prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
+    owner = forms.CharField(label=_("Local government (code)"), required=False, max_length=64)
+    standard_business = choice_filter(StandardBusiness, label=_("Standardised business"))
+    migration_status = choice_filter(MigrationStatus, label=_("Migration"))
+    behind_target = forms.BooleanField(label=_("Behind target only"), required=False)
+    special_support = forms.BooleanField(
+        label=_("Under special migration support only"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefectures = organization_directory(kind=OrganizationKind.LOCAL_GOVERNMENT).filter(
+            local_government_level=LocalGovernmentLevel.PREFECTURE
+        )
+        field = self.fields["prefecture"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("All")),
+            *(
+                (p.code, str(p))
+                for p in prefectures.order_by("local_government_code", "code").only(
+                    "code", "name", "name_en"
+                )
+            ),
+        ]

@@ -41,6 +41,7 @@ RESERVED_CODES = frozenset(
         "budget",
         "oversight",
         "recommendations",
+        "migration",
     }
 )
 
@@ -354,3 +355,107 @@ class OversightSchedule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating_interval_days} days"
+
+
+# --- summary tables ("tallies") ----------------------------------------------------------
+# Counts and sums the control tower reads, kept current by the services in the same transaction
+# as each write (``registry.tallies``) and rebuilt wholesale by the bulk generators. Each row is
+# keyed by the owning organisation, so a figure is scoped with the same organisation ids as the
+# rows behind it. Rows at zero are deleted. Which ministry or prefecture an owner belongs to is
+# read through the organisation's parent when the tower asks, never stored: the directory may
+# move a body without the portfolio hearing of it.
+
+
+class SystemTally(models.Model):
+    """How many systems an owner has per category, phase, hosting and importance."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=32)
+    phase = models.CharField(max_length=16)
+    hosting = models.CharField(max_length=20)
+    important = models.BooleanField()
+    systems = models.PositiveIntegerField(default=0)
+
+    scope_class = ScopeClass.PORTFOLIO
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "category", "phase", "hosting", "important"],
+                name="system_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.category} {self.phase} {self.hosting}: {self.systems}"
+
+
+class BudgetTally(models.Model):
+    """The single budget of an owner's systems of one category in one fiscal year, in yen:
+    requested over every line, approved over the lines decided, executed over the lines with
+    spending recorded (with those counts, so a partial total is never taken for a whole)."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=32)
+    lines = models.PositiveIntegerField(default=0)
+    requested = models.BigIntegerField(default=0)
+    approved_lines = models.PositiveIntegerField(default=0)
+    approved = models.BigIntegerField(default=0)
+    executed_lines = models.PositiveIntegerField(default=0)
+    executed = models.BigIntegerField(default=0)
+
+    scope_class = ScopeClass.OVERSIGHT
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "fiscal_year", "category"], name="budget_tally_key"
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year"], name="budget_tally_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} FY{self.fiscal_year} {self.category}: {self.requested}"
+
+
+class MigrationTally(models.Model):
+    """How many of a local government's systems serve each standardised business in each
+    migration status, by their target date and special-support deadline. Whether a system is
+    behind its target depends on the day the tower is read, so it is worked out then from the
+    dates kept here (few distinct ones: targets are ends of fiscal years)."""
+
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    standard_business = models.CharField(max_length=40)
+    migration_status = models.CharField(max_length=20)
+    migration_target = models.DateField(null=True)
+    special_support_deadline = models.DateField(null=True)
+    systems = models.PositiveIntegerField(default=0)
+
+    scope_class = ScopeClass.COORDINATION
+    scope_path = "owner"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "owner",
+                    "standard_business",
+                    "migration_status",
+                    "migration_target",
+                    "special_support_deadline",
+                ],
+                name="migration_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.standard_business} {self.migration_status}: {self.systems}"

@@ -4,6 +4,7 @@ Digital Agency" is comes from the governance model (the holder of its role)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from shireito.core.models import AuditChainHead
 from shireito.core.services import audited_create, audited_update, record_audit_event
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
+from shireito.registry import tallies
 from shireito.registry.choices import BudgetStatus, RecommendationStatus
 from shireito.registry.models import (
     BudgetLine,
@@ -64,7 +66,7 @@ def budget_request(
             .first()
         )
         if line is None:
-            return audited_create(
+            line = audited_create(
                 actor=actor,
                 instance=BudgetLine(
                     system=system,
@@ -73,8 +75,11 @@ def budget_request(
                     operation_requested=operation,
                 ),
             )
+            tallies.budget_line_changed(None, line)
+            return line
         if line.status in (BudgetStatus.APPROVED, BudgetStatus.REDUCED):
             raise ValidationError({"fiscal_year": _("This year's budget is already decided.")})
+        before = copy.copy(line)
         line, _changes = audited_update(
             actor=actor,
             instance=line,
@@ -82,6 +87,7 @@ def budget_request(
             operation_requested=operation,
             status=BudgetStatus.REQUESTED,
         )
+        tallies.budget_line_changed(before, line)
         return line
 
 
@@ -119,6 +125,7 @@ def budget_decide(
         if errors:
             raise ValidationError(errors)
         full = development == line.development_requested and operation == line.operation_requested
+        before = copy.copy(line)
         line, _changes = audited_update(
             actor=actor,
             instance=line,
@@ -127,6 +134,7 @@ def budget_decide(
             status=BudgetStatus.APPROVED if full else BudgetStatus.REDUCED,
             review_note=note or line.review_note,
         )
+        tallies.budget_line_changed(before, line)
     return line
 
 
@@ -146,12 +154,14 @@ def budget_record_execution(
             errors["operation_executed"] = _("More than was approved.")
         if errors:
             raise ValidationError(errors)
+        before = copy.copy(line)
         line, _changes = audited_update(
             actor=actor,
             instance=line,
             development_executed=development,
             operation_executed=operation,
         )
+        tallies.budget_line_changed(before, line)
     return line
 
 

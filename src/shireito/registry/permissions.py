@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shireito.core.permissions import rule
+from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
 from shireito.registry import selectors
 from shireito.registry.choices import RecommendationStatus
@@ -49,6 +50,19 @@ def acts_for_digital_agency(actor: User, engine=None) -> bool:
         return False
     engine = engine or active_engine()
     return any(engine.matches(actor.organization, o.overseer) for o in engine.model.oversight)
+
+
+@rule
+def may_see_migration(user: User, engine=None) -> bool:
+    """The local-government migration list: local governments (their own systems, and a
+    prefecture's municipalities) and the bodies the governance model names as coordinators."""
+    organization = user.organization
+    if organization is None:
+        return False
+    if organization.kind == OrganizationKind.LOCAL_GOVERNMENT:
+        return True
+    engine = engine or active_engine()
+    return any(engine.matches(organization, c.coordinator) for c in engine.model.coordination)
 
 
 def may_see_oversight(user: User | None, system: InformationSystem) -> bool:

@@ -1,6 +1,7 @@
 """A deterministic national-scale data set for benchmarks and load: 1,788 local governments
 with valid codes, ~25 ministries, ~90 independent agencies, ~500 critical-infrastructure
-operators and N information systems with five fiscal years of budget, loaded with bulk
+operators, ~60 quasi-public bodies and N information systems (each municipality one per
+standard business, with its migration) with five fiscal years of budget, loaded with bulk
 inserts in one transaction. ``shireito.demo.scale`` adds the audits on top
 (``shireito.audits.scale``) and clears them first, since their results hold the systems.
 
@@ -28,6 +29,7 @@ from shireito.registry.choices import (
     Hosting,
     LifecyclePhase,
     MigrationStatus,
+    RecommendationStatus,
     StandardBusiness,
 )
 from shireito.registry.models import (
@@ -37,6 +39,7 @@ from shireito.registry.models import (
     Recommendation,
 )
 from shireito.registry.selectors import current_fiscal_year, overseen_categories
+from shireito.registry.tallies import rebuild_tallies
 
 PREFECTURES = [
     "北海道",
@@ -91,6 +94,7 @@ MUNICIPALITIES = 1_741
 MINISTRIES = 25
 AGENCIES = 90
 OPERATORS = 500
+QUASI_PUBLIC_BODIES = 60
 PREFIX = "scale-"
 
 
@@ -99,6 +103,8 @@ class ScaleResult:
     organizations: int
     systems: int
     budget_lines: int = 0
+    ratings: int = 0
+    recommendations: int = 0
 
 
 def _code(prefecture: int, number: int) -> str:
@@ -109,6 +115,7 @@ def _code(prefecture: int, number: int) -> str:
 def clear_scale_data() -> None:
     """Remove the portfolio's scale data (what other apps hold of it goes first: see
     ``shireito.demo.scale``)."""
+    Recommendation.objects.filter(number__startswith=PREFIX).delete()
     Recommendation.objects.filter(systems__code__startswith=PREFIX).delete()
     OversightRating.objects.filter(system__code__startswith=PREFIX).delete()
     BudgetLine.objects.filter(system__code__startswith=PREFIX).delete()
@@ -142,13 +149,27 @@ def generate(
         ministries, extra_ministries = _ministries()
         _agencies(rng, ministries)
         _operators(rng)
-        organizations = local_governments + extra_ministries + AGENCIES + OPERATORS
+        _quasi_public_bodies()
+        organizations = (
+            local_governments + extra_ministries + AGENCIES + OPERATORS + QUASI_PUBLIC_BODIES
+        )
         report("organizations", organizations, organizations)
         _systems(rng, systems, ministries, report)
         report("systems", systems, systems)
         budget_lines = _budgets(rng)
         report("budget lines", budget_lines, budget_lines)
-    return ScaleResult(organizations=organizations, systems=systems, budget_lines=budget_lines)
+        ratings = _ratings(rng)
+        report("oversight ratings", ratings, ratings)
+        recommendations = _recommendations(rng)
+        report("recommendations", recommendations, recommendations)
+        rebuild_tallies()
+    return ScaleResult(
+        organizations=organizations,
+        systems=systems,
+        budget_lines=budget_lines,
+        ratings=ratings,
+        recommendations=recommendations,
+    )
 
 
 def _local_governments() -> int:
@@ -263,6 +284,26 @@ def _operators(rng: random.Random) -> None:
     )
 
 
+# Fields of the quasi-public sector (準公共部門), for the bodies' names.
+_QUASI_PUBLIC_FIELDS = ["医療", "介護", "教育", "防災", "こども", "インフラ"]
+
+
+def _quasi_public_bodies() -> None:
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                code=f"{PREFIX}quasi-{n:02d}",
+                name=f"サンプル{_QUASI_PUBLIC_FIELDS[n % len(_QUASI_PUBLIC_FIELDS)]}"
+                f"データ機構{n:02d}",
+                name_en=f"Sample quasi-public body {n:02d}",
+                kind=OrganizationKind.QUASI_PUBLIC,
+            )
+            for n in range(QUASI_PUBLIC_BODIES)
+        ],
+        batch_size=1000,
+    )
+
+
 @dataclass
 class _Owners:
     """Who owns the generated systems, and how many of each kind there are."""
@@ -271,18 +312,27 @@ class _Owners:
     agencies: list[Organization]
     operators: list[Organization]
     locals_: list[Organization]
+    quasi_public: list[Organization]
     digital_agency: Organization | None
     national: int
     local: int
     agency_systems: int
+    quasi_public_systems: int
+    # How far ahead (+) or behind (-) each prefecture's municipalities are, by prefecture id.
+    pace: dict[int | None, float]
 
 
-def _owners(ministries: list[Organization], systems: int) -> _Owners:
+def _owners(rng: random.Random, ministries: list[Organization], systems: int) -> _Owners:
+    locals_ = list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-").order_by("code"))
+    prefecture_ids = sorted({lg.parent_id for lg in locals_ if lg.parent_id})
     return _Owners(
         ministries=ministries,
         agencies=list(Organization.objects.filter(code__startswith=f"{PREFIX}agency-")),
         operators=list(Organization.objects.filter(code__startswith=f"{PREFIX}operator-")),
-        locals_=list(Organization.objects.filter(code__startswith=f"{PREFIX}lg-")),
+        locals_=locals_,
+        quasi_public=list(
+            Organization.objects.filter(code__startswith=f"{PREFIX}quasi-").order_by("code")
+        ),
         digital_agency=next(
             (
                 h.organization
@@ -295,6 +345,8 @@ def _owners(ministries: list[Organization], systems: int) -> _Owners:
         national=round(systems * 1_100 / 40_000),
         local=round(systems * 35_000 / 40_000),
         agency_systems=round(systems * 0.05),
+        quasi_public_systems=round(systems * 600 / 40_000),
+        pace={pk: rng.uniform(-0.12, 0.08) for pk in prefecture_ids},
     )
 
 
@@ -306,11 +358,14 @@ def _systems(
 ) -> None:
     """``systems`` systems: national ones first, then local governments', independent
     agencies' and operators', inserted 2,000 at a time."""
-    owners = _owners(ministries, systems)
+    owners = _owners(rng, ministries, systems)
     batch: list[InformationSystem] = []
     for n in range(systems):
         category, owner, builder = _ownership(rng, n, owners)
-        batch.append(_system(rng, n, category, owner, builder))
+        system = _system(rng, n, category, owner, builder)
+        if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
+            _migration(rng, system, n - owners.national, owners.pace.get(owner.parent_id, 0.0))
+        batch.append(system)
         if len(batch) == 2000:
             InformationSystem.objects.bulk_create(batch)
             batch.clear()
@@ -333,21 +388,48 @@ def _ownership(
             return SystemCategory.JOINT_SYSTEM, owner, da
         return SystemCategory.MINISTRY_SYSTEM, owner, owner
     if n < owners.national + owners.local:
-        owner = rng.choice(owners.locals_)
+        # Each municipality in turn, one system per standard business.
+        index = (n - owners.national) // len(StandardBusiness.values)
+        owner = owners.locals_[index % len(owners.locals_)]
         return SystemCategory.LOCAL_GOVERNMENT_SYSTEM, owner, owner
     if n < owners.national + owners.local + owners.agency_systems:
         owner = rng.choice(owners.agencies)
         return SystemCategory.INDEPENDENT_AGENCY_SYSTEM, owner, owner
+    quasi_public_end = (
+        owners.national + owners.local + owners.agency_systems + owners.quasi_public_systems
+    )
+    if owners.quasi_public and n < quasi_public_end:
+        owner = rng.choice(owners.quasi_public)
+        return SystemCategory.QUASI_PUBLIC_SYSTEM, owner, owner
     owner = rng.choice(owners.operators)
     return SystemCategory.CI_SYSTEM, owner, owner
 
 
 _PHASES = [p for p in LifecyclePhase.values if p != LifecyclePhase.RETIRED]
-_MIGRATION = (
-    [MigrationStatus.MIGRATED] * 5
-    + [MigrationStatus.IN_PROGRESS] * 3
-    + [MigrationStatus.NOT_STARTED, MigrationStatus.SPECIAL_SUPPORT]
-)
+# Ends of fiscal years: targets up to FY2025 (the national one), extended deadlines of special
+# support from FY2026 to FY2030.
+_TARGETS = [dt.date(2024, 3, 31), dt.date(2025, 3, 31), dt.date(2026, 3, 31)]
+_SPECIAL_DEADLINES = [dt.date(year + 1, 3, 31) for year in range(2026, 2031)]
+
+
+def _migration(rng: random.Random, system: InformationSystem, index: int, pace: float) -> None:
+    """The ``index``-th local system's business (the 20 in turn) and migration: about 5% under
+    special support with a deadline up to FY2030, most migrated by their target (FY2025 at
+    the latest), the rest in progress or not started, more or fewer by prefecture."""
+    system.standard_business = StandardBusiness.values[index % len(StandardBusiness.values)]
+    draw = rng.random()
+    migrated = 0.80 + pace
+    if draw < 0.05:
+        system.migration_status = MigrationStatus.SPECIAL_SUPPORT
+        system.special_support_deadline = rng.choice(_SPECIAL_DEADLINES)
+    elif draw < 0.05 + migrated:
+        system.migration_status = MigrationStatus.MIGRATED
+        system.migration_target = rng.choice(_TARGETS)
+    elif draw < 0.05 + migrated + (0.95 - migrated) * 0.7:
+        system.migration_status = MigrationStatus.IN_PROGRESS
+        system.migration_target = _TARGETS[-1] if rng.random() < 0.8 else None
+    else:
+        system.migration_status = MigrationStatus.NOT_STARTED
 
 
 def _system(
@@ -374,11 +456,6 @@ def _system(
         availability=rng.randint(1, 2),
         people_served=rng.randint(100, 10_000_000),
     )
-    if category == SystemCategory.LOCAL_GOVERNMENT_SYSTEM:
-        system.standard_business = rng.choice(StandardBusiness.values)
-        system.migration_status = rng.choice(_MIGRATION)
-        if system.migration_status == MigrationStatus.SPECIAL_SUPPORT:
-            system.special_support_deadline = dt.date(2030, 3, 31)
     return system
 
 
@@ -412,3 +489,87 @@ def _budgets(rng: random.Random) -> int:
             lines.append(line)
     BudgetLine.objects.bulk_create(lines, batch_size=2000)
     return len(lines)
+
+
+def _ratings(rng: random.Random) -> int:
+    """The Digital Agency's risk ratings of the national systems over the last four years:
+    most systems rated once or more a year, about a fifth last rated too long ago, a few never.
+    """
+    today = dt.date.today()
+    national = InformationSystem.objects.filter(
+        code__startswith=PREFIX, category__in=overseen_categories()
+    ).values_list("pk", flat=True)
+    ratings = []
+    for pk in national:
+        kind = rng.random()
+        if kind < 0.05:
+            continue  # never rated
+        # the newest rating: within the year, or (stale) one to three years ago
+        age = rng.randint(400, 1100) if kind < 0.25 else rng.randint(0, 330)
+        for k in range(rng.randint(1, 4)):
+            ratings.append(
+                OversightRating(
+                    system_id=pk,
+                    risk=rng.randint(1, 5),
+                    reason=f"定期評価（サンプル {k + 1}）",
+                    rated_by="scale",
+                    rated_on=today - dt.timedelta(days=age + 365 * k),
+                )
+            )
+    OversightRating.objects.bulk_create(ratings, batch_size=2000)
+    return len(ratings)
+
+
+RECOMMENDATIONS = 300
+
+
+def _recommendations(rng: random.Random) -> int:
+    """Recommendations to ministries about their own systems, in every state; some open ones
+    past their due date (a few long past)."""
+    today = dt.date.today()
+    by_ministry: dict[int, list[int]] = {}
+    for pk, owner in InformationSystem.objects.filter(
+        code__startswith=PREFIX,
+        category=SystemCategory.MINISTRY_SYSTEM,
+        owner__kind=OrganizationKind.MINISTRY,
+    ).values_list("pk", "owner_id"):
+        by_ministry.setdefault(owner, []).append(pk)
+    if not by_ministry:
+        return 0
+    ministries = sorted(by_ministry)
+    made, links = [], []
+    for n in range(RECOMMENDATIONS):
+        ministry = rng.choice(ministries)
+        issued = today - dt.timedelta(days=rng.randint(10, 900))
+        due = issued + dt.timedelta(days=rng.choice([30, 60, 90]))
+        status = rng.choice(
+            [RecommendationStatus.OPEN] * 3
+            + [RecommendationStatus.ANSWERED] * 3
+            + [RecommendationStatus.CLOSED] * 3
+            + [RecommendationStatus.ESCALATED]
+        )
+        answered = status != RecommendationStatus.OPEN
+        made.append(
+            Recommendation(
+                number=f"{PREFIX}R{issued.year}-{n:04d}",
+                ministry_id=ministry,
+                reason="サンプル勧告：監理の結果、改善を求める。",
+                due_date=due,
+                status=status,
+                answer="対応方針を回答する。" if answered else "",
+                answered_on=min(due, today) if answered else None,
+                closed_on=min(due + dt.timedelta(days=30), today)
+                if status in (RecommendationStatus.CLOSED, RecommendationStatus.ESCALATED)
+                else None,
+            )
+        )
+    Recommendation.objects.bulk_create(made, batch_size=1000)
+    through = Recommendation.systems.through
+    for recommendation in Recommendation.objects.filter(number__startswith=PREFIX).only(
+        "pk", "ministry_id"
+    ):
+        systems = by_ministry[recommendation.ministry_id]
+        for system in rng.sample(systems, min(len(systems), rng.randint(1, 3))):
+            links.append(through(recommendation_id=recommendation.pk, informationsystem_id=system))
+    through.objects.bulk_create(links, batch_size=2000)
+    return len(made)

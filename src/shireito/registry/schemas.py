@@ -224,3 +224,36 @@ class RecommendationIn(Schema):
 
 class AnswerIn(Schema):
     answer: str = Field(min_length=1)
+
+
+class MigrationFilters(Schema):
+    search: str = Field("", description="Part of the system's id or names, or the owner's name")
+    prefecture: str = Field(
+        "", description="A prefecture's organization code: its own systems and its municipalities'"
+    )
+    owner: str = Field("", description="The owning local government's organization code")
+    standard_business: StandardBusiness | None = None
+    migration_status: MigrationStatus | None = None
+    behind_target: bool = Field(
+        False,
+        description="Only systems past their target (end of FY2025 when none) or, under "
+        "special support, past their extended deadline",
+    )
+    special_support: bool = Field(False, description="Only systems under special support")
+
+
+class MigrationRowOut(Schema):
+    """What coordination reads of a local-government system, and nothing more."""
+
+    code: str
+    name: str
+    name_en: str
+    owner: str = Field(alias="owner__code")
+    owner_name: str = Field(alias="owner__name")
+    owner_name_en: str = Field(alias="owner__name_en")
+    prefecture: str | None = Field(alias="owner__parent__code")
+    standard_business: StandardBusiness
+    migration_status: str
+    migration_target: dt.date | None
+    special_support_deadline: dt.date | None
+    behind_target: bool

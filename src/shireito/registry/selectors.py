@@ -8,15 +8,27 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shireito.core.scoping import may_see_organization, visible_organization_ids, visible_to
-from shireito.organizations.choices import SystemCategory
+from shireito.organizations.choices import ScopeClass, SystemCategory
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
+from shireito.registry.choices import MigrationStatus, StandardBusiness
 from shireito.registry.models import (
     BudgetLine,
     InformationSystem,
@@ -56,10 +68,12 @@ def system_list(
     important: bool | None = None,
     standard_business: str = "",
     migration_status: str = "",
+    ministry: str = "",
     sort: str = "code",
 ) -> QuerySet[InformationSystem]:
     """The systems ``user`` may see, filtered and sorted; ``search`` matches the id and both
-    names (case-insensitive)."""
+    names (case-insensitive); ``ministry`` takes a ministry's systems with those of the bodies
+    it supervises (as the tower counts them)."""
     systems = visible_to(user, InformationSystem.objects.select_related("owner", "builder"))
     if search:
         systems = systems.filter(
@@ -74,6 +88,8 @@ def system_list(
         "migration_status": migration_status,
     }
     systems = systems.filter(**{field: value for field, value in filters.items() if value})
+    if ministry:
+        systems = systems.filter(Q(owner__code=ministry) | Q(owner__parent__code=ministry))
     if important is not None:
         systems = systems.filter(important=important)
     return systems.order_by(SORTS.get(sort, "code"), "pk")
@@ -173,6 +189,118 @@ def row_of(system: InformationSystem, user: User | None = None) -> dict[str, Any
         "special_support_deadline": system.special_support_deadline,
         "related": sorted(other.code for other in related),
     }
+
+
+# --- local governments' migration to standard-conformant systems -------------------------
+
+# The national target: every standard business migrated by the end of FY2025.
+MIGRATION_DEADLINE = dt.date(2026, 3, 31)
+
+# What coordination reads of a system, and nothing else (ADR 0003, addendum): a page, an
+# export or the API built on ``migration_list`` cannot reach the other fields.
+MIGRATION_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "owner__code",
+    "owner__name",
+    "owner__name_en",
+    "owner__parent__code",
+    "owner__parent__name",
+    "owner__parent__name_en",
+    "standard_business",
+    "migration_status",
+    "migration_target",
+    "special_support_deadline",
+)
+
+
+def behind_target_condition(today: dt.date) -> Q:
+    """Not migrated and past its target (the end of FY2025 when it has none); under special
+    support, past its extended deadline instead."""
+    return Q(
+        ~Q(migration_status__in=[MigrationStatus.MIGRATED, MigrationStatus.SPECIAL_SUPPORT]),
+        effective_target__lt=today,
+    ) | Q(migration_status=MigrationStatus.SPECIAL_SUPPORT, special_support_deadline__lt=today)
+
+
+def migration_list(
+    *,
+    user: User | None,
+    prefecture: str = "",
+    owner: str = "",
+    standard_business: str = "",
+    migration_status: str = "",
+    behind_target: bool = False,
+    special_support: bool = False,
+    search: str = "",
+    today: dt.date | None = None,
+) -> QuerySet:
+    """Local-government systems serving a standard business, as rows of ``MIGRATION_FIELDS``
+    (plus ``behind_target``): those the user coordinates (the coordination scope class) and
+    those of their ordinary portfolio. ``prefecture`` is a prefecture's code: its own systems
+    and its municipalities'; ``owner`` one organisation's code."""
+    local = InformationSystem.objects.filter(
+        category=SystemCategory.LOCAL_GOVERNMENT_SYSTEM
+    ).exclude(standard_business="")
+    if user is not None:
+        local = visible_to(user, local, scope_class=ScopeClass.COORDINATION) | visible_to(
+            user, local
+        )
+    if prefecture:
+        local = local.filter(Q(owner__code=prefecture) | Q(owner__parent__code=prefecture))
+    if owner:
+        local = local.filter(owner__code=owner)
+    if standard_business:
+        local = local.filter(standard_business=standard_business)
+    if migration_status:
+        local = local.filter(migration_status=migration_status)
+    if special_support:
+        local = local.filter(migration_status=MigrationStatus.SPECIAL_SUPPORT)
+    if search:
+        local = local.filter(
+            Q(code__icontains=search)
+            | Q(name__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(owner__name__icontains=search)
+            | Q(owner__name_en__icontains=search)
+        )
+    today = today or timezone.localdate()
+    local = local.annotate(effective_target=Coalesce("migration_target", Value(MIGRATION_DEADLINE)))
+    if behind_target:
+        local = local.filter(behind_target_condition(today))
+    return (
+        local.annotate(
+            behind_target=ExpressionWrapper(
+                behind_target_condition(today), output_field=BooleanField()
+            )
+        )
+        .values(*MIGRATION_FIELDS, "behind_target")
+        .order_by("code")
+    )
+
+
+def migration_shown(rows) -> list[dict[str, Any]]:
+    """Rows of ``migration_list`` with what a person reads: names in the active language and
+    the business and status as words."""
+    english = get_language() == "en"
+
+    def named(row: dict, prefix: str) -> str:
+        return (english and row[f"{prefix}name_en"]) or row[f"{prefix}name"] or ""
+
+    return [
+        {
+            **row,
+            "system_name": named(row, ""),
+            "owner_name": named(row, "owner__"),
+            "prefecture_name": named(row, "owner__parent__"),
+            "business_label": StandardBusiness(row["standard_business"]).label,
+            "status_label": MigrationStatus(row["migration_status"]).label
+            if row["migration_status"]
+            else _("not recorded"),
+        }
+        for row in rows
+    ]
 
 
 # --- oversight: who is overseen, ratings -----------------------------------------------------
@@ -333,11 +461,25 @@ def _group_labels(group_by: str, keys: list[str], language: str) -> dict[str, st
 # --- recommendations -----------------------------------------------------------------------
 
 
-def recommendation_list(*, user: User | None, status: str = "") -> QuerySet[Recommendation]:
+def recommendation_list(
+    *,
+    user: User | None,
+    status: str = "",
+    ministry: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Recommendation]:
+    """The recommendations ``user`` may see; ``overdue``: open and past their due date."""
     found = visible_to(user, Recommendation.objects.select_related("ministry")).order_by(
         "-due_date"
     )
-    return found.filter(status=status) if status else found
+    if status:
+        found = found.filter(status=status)
+    if ministry:
+        found = found.filter(ministry__code=ministry)
+    if overdue:
+        found = found.filter(status="open", due_date__lt=today or timezone.localdate())
+    return found
 
 
 def recommendation_get(*, user: User | None, number: str) -> Recommendation | None:

@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
-from shireito.core.services import audited_create, audited_update, record_audit_event
+from shireito.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    record_audit_event,
+)
 from shireito.organizations.mandates import active_engine
+from shireito.registry import tallies
 from shireito.registry.models import InformationSystem
 from shireito.registry.oversight import record_oversight_exit
 from shireito.registry.permissions import may_change_system, may_edit_system
@@ -92,6 +99,7 @@ def system_create(
         system = InformationSystem(code=code, **{k: v for k, v in fields.items() if v is not None})
         check_builder(system, engine)
         audited_create(actor=actor, instance=system)
+        tallies.system_changed(None, system)
         if related_systems:
             system.related_systems.set(related_systems)
     return system
@@ -119,15 +127,34 @@ def system_update(
             {"category": _("Moving a system out of the Digital Agency's oversight needs a reason.")}
         )
     with transaction.atomic():
+        stored = InformationSystem.objects.select_for_update().get(pk=system.pk)
         for name, value in fields.items():
             setattr(system, name, value)
         check_builder(system, engine)
-        system, _changes = audited_update(actor=actor, instance=system, **fields)
+        system, changes = audited_update(actor=actor, instance=system, **fields)
+        if changes:
+            tallies.system_changed(stored, system)
         if leaves:
             record_oversight_exit(
                 actor=actor, system=system, old_category=old_category, reason=reason.strip()
             )
     return system
+
+
+def system_delete(*, actor: User | None, system: InformationSystem) -> None:
+    """Remove a system entered by mistake. One with a budget, ratings, recommendations or
+    audit records is history, not a mistake: it is retired instead, and this refuses."""
+    if not may_change_system(actor, system):
+        raise PermissionDenied(_("You may not change this system."))
+    with transaction.atomic():
+        stored = InformationSystem.objects.select_for_update().get(pk=system.pk)
+        try:
+            audited_delete(actor=actor, instance=stored)
+        except ProtectedError as exc:
+            raise ValidationError(
+                _("This system has records that refer to it; retire it instead.")
+            ) from exc
+        tallies.system_changed(stored, None)
 
 
 def system_set_related(

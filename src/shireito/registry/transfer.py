@@ -423,3 +423,41 @@ def export_json(systems, *, user: User | None = None) -> Iterator[str]:
 
 def _each(systems) -> Iterator[InformationSystem]:
     return systems.prefetch_related("related_systems").iterator(chunk_size=2000)
+
+
+MIGRATION_COLUMNS = [
+    "code",
+    "name",
+    "name_en",
+    "owner",
+    "owner_name",
+    "prefecture",
+    "standard_business",
+    "migration_status",
+    "migration_target",
+    "special_support_deadline",
+    "behind_target",
+]
+
+
+def export_migration_csv(rows: Iterable[dict]) -> Iterator[str]:
+    """CSV of ``selectors.migration_list`` rows: the migration fields and nothing else."""
+    return csv_chunks(
+        MIGRATION_COLUMNS,
+        (
+            [
+                row["code"],
+                row["name"],
+                row["name_en"],
+                row["owner__code"],
+                row["owner__name"],
+                row["owner__parent__code"] or "",
+                row["standard_business"],
+                row["migration_status"],
+                _text(row["migration_target"]),
+                _text(row["special_support_deadline"]),
+                _text(bool(row["behind_target"])),
+            ]
+            for row in rows
+        ),
+    )

@@ -19,9 +19,15 @@ from shireito.core.pages import bound_form, file_response, form_page, get_or_404
 from shireito.core.selectors import may_read_history, object_history, redacted
 from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
-from shireito.registry.forms import ImportForm, SystemFilter, SystemForm
+from shireito.registry.forms import ImportForm, MigrationFilter, SystemFilter, SystemForm
 from shireito.registry.models import InformationSystem
-from shireito.registry.transfer import COLUMNS, export_csv, export_json, import_upload
+from shireito.registry.transfer import (
+    COLUMNS,
+    export_csv,
+    export_json,
+    export_migration_csv,
+    import_upload,
+)
 
 EXPORTS = {
     "csv": (export_csv, "text/csv; charset=utf-8"),
@@ -37,7 +43,38 @@ def system_list(request):
         template="registry/system_list.html",
         items=selectors.system_list(user=request.user, **filters.values()),
         filters=filters,
-        context={"may_add": permissions.may_add_system(request.user)},
+        context={
+            "may_add": permissions.may_add_system(request.user),
+            "may_see_migration": permissions.may_see_migration(request.user),
+        },
+    )
+
+
+@login_required
+def migration_list(request):
+    """Local governments' move to standard-conformant systems: the migration fields only, for
+    local governments and the coordinators the governance model names."""
+    if not permissions.may_see_migration(request.user):
+        raise PermissionDenied
+    filters = MigrationFilter(request.GET)
+    return list_page(
+        request,
+        template="registry/migration_list.html",
+        items=selectors.migration_list(user=request.user, **filters.values()),
+        filters=filters,
+        rows=selectors.migration_shown,
+    )
+
+
+@login_required
+def migration_export(request):
+    if not permissions.may_see_migration(request.user):
+        raise PermissionDenied
+    rows = selectors.migration_list(user=request.user, **MigrationFilter(request.GET).values())
+    return file_response(
+        export_migration_csv(rows.iterator(chunk_size=2000)),
+        filename="migration.csv",
+        content_type="text/csv; charset=utf-8",
     )
 
 

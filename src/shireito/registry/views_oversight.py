@@ -27,6 +27,7 @@ from shireito.registry.forms import (
     BudgetReviewForm,
     BudgetRollupFilter,
     RatingForm,
+    RecommendationFilter,
     RecommendationForm,
     ScheduleForm,
 )
@@ -222,10 +223,12 @@ def schedule_edit(request):
 
 @login_required
 def recommendation_list(request):
+    filters = RecommendationFilter(request.GET)
     return list_page(
         request,
         template="registry/recommendation_list.html",
-        items=selectors.recommendation_list(user=request.user),
+        items=selectors.recommendation_list(user=request.user, **filters.values()),
+        filters=filters,
         context={
             "today": timezone.localdate(),
             "may_issue": permissions.acts_for_digital_agency(request.user),

@@ -35,6 +35,7 @@ TOWERS: dict[str, list[str]] = {
         "audits",
         "incidents",
         "recommendations",
+        "local",
     ],
     TowerKind.PREFECTURE: ["local", "portfolio", "posture", "compliance", "audits", "incidents"],
     TowerKind.MUNICIPALITY: ["local", "posture", "compliance", "incidents"],
@@ -56,3 +57,17 @@ def build(viewer: Viewer, only: str | None = None) -> list[Section]:
         if section is not None:
             sections.append(section)
     return sections
+
+
+def _register_portfolio_sections() -> None:
+    from shireito.dashboard.sections import budget, local, portfolio, recommendations
+
+    BUILDERS.update(
+        portfolio=portfolio.build,
+        budget=budget.build,
+        recommendations=recommendations.build,
+        local=local.build,
+    )
+
+
+_register_portfolio_sections()

@@ -17,6 +17,7 @@ from shireito.core.services import (
     is_unstorable,
     record_audit_event,
 )
+from shireito.incidents import tallies
 from shireito.incidents.choices import (
     REPORT_FIELDS,
     EntryKind,
@@ -173,6 +174,7 @@ def report_create(
             )
         _replace_indicators(report, list(indicators), actor=actor)
         _entry(report, EntryKind.CREATED, at=now, actor=actor, organization=reporter)
+        tallies.settle(report.pk, tallies.Contributions())
     return report
 
 
@@ -195,7 +197,7 @@ def report_update(
         _("Only the reporting organization may change its report."),
     )
     fields = _clean_fields(dict(fields), now=now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)
         if report.status == ReportStatus.CLOSED:
             raise ValidationError({"__all__": _("The report is closed.")})
@@ -299,7 +301,7 @@ def report_submit(
         may_report_for(actor, report.reporter),
         _("Only the reporting organization may submit its report."),
     )
-    with transaction.atomic():
+    with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)
         if report.status != ReportStatus.DRAFT:
             raise ValidationError({"__all__": _("The report has already been submitted.")})

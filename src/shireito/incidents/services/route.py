@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.services import audited_update, is_unstorable, record_audit_event
-from shireito.incidents import notices
+from shireito.incidents import notices, tallies
 from shireito.incidents.choices import EntryKind, HopStatus, ReportStatus
 from shireito.incidents.models import IncidentReport, ReportParty, RouteHop, TimelineEntry
 from shireito.incidents.permissions import may_handle, may_report_for
@@ -86,7 +86,7 @@ def _current_hop(report: IncidentReport, actor: User) -> RouteHop:
 
 def hop_acknowledge(*, actor: User, report: IncidentReport, now=None) -> RouteHop:
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)
         _require_open(report)
         hop = _current_hop(report, actor)
@@ -169,7 +169,7 @@ def report_reply(
 def hop_forward(*, actor: User, report: IncidentReport, note: str = "", now=None) -> RouteHop:
     """Send the report on to the next hop (after acknowledging it)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)
         _require_open(report)
         hop = _current_hop(report, actor)
@@ -211,7 +211,7 @@ def report_close(*, actor: User, report: IncidentReport, summary: str, now=None)
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say how the incident was resolved.")})
-    with transaction.atomic():
+    with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)
         _require_open(report)
         hop = _current_hop(report, actor)

@@ -58,17 +58,14 @@ if TYPE_CHECKING:
 @login_required
 def report_list(request):
     user = request.user
-    filters = ReportFilter(request.GET)
+    filters = ReportFilter(request.GET, user=user)
     values = filters.values()
+    waiting = bool(values.pop("waiting"))
     return list_page(
         request,
         template="incidents/report_list.html",
         items=selectors.report_list(
-            user,
-            status=values["status"],
-            category=values["category"],
-            search=values["search"],
-            waiting_for_me=bool(values["waiting"]),
+            user, waiting_for_me=waiting, **{k: v for k, v in values.items() if v != ""}
         ),
         filters=filters,
         context={"may_report": permissions.may_report_for(user, user.organization)},

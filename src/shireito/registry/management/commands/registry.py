@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import budget_rollup, current_fiscal_year
+from shireito.registry.tallies import rebuild_tallies, tallies_disagree
 from shireito.registry.transfer import export_csv, export_json, import_systems
 
 
@@ -28,10 +29,16 @@ class Command(BaseCommand):
         rollup.add_argument("--group-by", choices=["ministry", "category"], default="ministry")
         rollup.add_argument("--years", type=int, default=5, help="fiscal years up to this one")
         rollup.add_argument("--format", choices=["table", "json"], default="table")
+        tallies = sub.add_parser(
+            "tallies", help="check the summary tables against a direct count (or rebuild them)"
+        )
+        tallies.add_argument("--rebuild", action="store_true", help="recompute them from scratch")
 
     def handle(self, *args, action, **options):
         if action == "rollup":
             return self._rollup(options)
+        if action == "tallies":
+            return self._tallies(options["rebuild"])
         if action == "export":
             systems = InformationSystem.objects.select_related("owner", "builder").order_by("code")
             chunks = export_csv(systems) if options["format"] == "csv" else export_json(systems)
@@ -68,6 +75,19 @@ class Command(BaseCommand):
             raise SystemExit(1)
         if not result.written:
             self.stdout.write("Checked only (--dry-run): nothing was written.")
+
+    def _tallies(self, rebuild: bool) -> None:
+        if rebuild:
+            rebuild_tallies()
+            self.stdout.write("The summary tables are rebuilt.")
+            return
+        wrong = tallies_disagree()
+        if wrong:
+            self.stderr.write(
+                self.style.ERROR(f"Differ from a direct count: {', '.join(wrong)} (use --rebuild)")
+            )
+            raise SystemExit(1)
+        self.stdout.write("The summary tables agree with a direct count.")
 
     def _rollup(self, options) -> None:
         current = current_fiscal_year()

@@ -1,0 +1,37 @@
+"""The demo shows the control tower's reach: a municipality's officer, a quasi-public body's
+officer, and the Digital Agency coordinating one and overseeing the other."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from shireito.accounts.models import User
+from shireito.registry import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_the_demo_holds_a_municipality_and_quasi_public_bodies_in_reach():
+    # given the demo data
+    call_command("demo", "load", stdout=StringIO())
+    da = User.objects.get(username="da-officer")
+    city = User.objects.get(username="city-officer")
+    tokyo = User.objects.get(username="tokyo-officer")
+    qp = User.objects.get(username="qp-officer")
+
+    # then the city officer reads their own migration: one system under special support
+    own = list(selectors.migration_list(user=city))
+    assert {row["owner__code"] for row in own} == {"shibuya"}
+    assert {row["migration_status"] for row in own} >= {"special_support", "migrated"}
+    assert any(row["special_support_deadline"] for row in own)
+    # and Tokyo and the Digital Agency coordinate it without reaching its systems' pages
+    for coordinator in (tokyo, da):
+        codes = {row["code"] for row in selectors.migration_list(user=coordinator)}
+        assert {"shibuya-family-register", "shibuya-resident-tax"} <= codes
+    assert selectors.system_get(user=da, code="shibuya-family-register") is None
+    # and the Digital Agency oversees the quasi-public bodies' systems, which their officer owns
+    quasi = selectors.system_list(user=da, category="quasi_public_system")
+    assert {"demo-health-records", "demo-learning-platform"} <= {s.code for s in quasi}
+    assert [s.code for s in selectors.system_list(user=qp)] == ["demo-health-records"]
