@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0002_cycle_rules'),
+        ('audits', '0003_audit_cycle_rule_quasi_public_kind'),
         ('organizations', '0003_critical_infrastructure_sectors'),
         ('registry', '0002_budgets_ratings_recommendations'),
         ('standards', '0003_catalog_mappings'),

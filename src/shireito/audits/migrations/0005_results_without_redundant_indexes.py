@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0003_compliance_tallies'),
+        ('audits', '0004_compliance_tallies'),
         ('registry', '0002_budgets_ratings_recommendations'),
     ]
 

@@ -91,7 +91,7 @@ def count_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audits", "0004_results_without_redundant_indexes"),
+        ("audits", "0005_results_without_redundant_indexes"),
         ("standards", "0001_catalogs"),
     ]
 
