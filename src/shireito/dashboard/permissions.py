@@ -43,4 +43,4 @@ def may_focus_on(actor: User | None, organization_id: int) -> bool:
     if not (actor.is_authenticated and actor.is_active):
         return False
     reach = focus_reach(actor)
-    return reach is ALL or organization_id in reach
+    return isinstance(reach, _All) or organization_id in reach

@@ -11,7 +11,7 @@ from shireito.dashboard.tower import TowerKind, Viewer
 
 Builder = Callable[[Viewer], Section | None]
 
-# Filled in by the section modules as they are written (key → builder), in page order.
+# Every section by its key (filled in by ``_register`` below).
 BUILDERS: dict[str, Builder] = {}
 
 # Which sections each tower shows, in order. Role sections (an auditor's audits, a handler's
@@ -59,15 +59,24 @@ def build(viewer: Viewer, only: str | None = None) -> list[Section]:
     return sections
 
 
-def _register_portfolio_sections() -> None:
-    from shireito.dashboard.sections import budget, local, portfolio, recommendations
+def _register() -> None:
+    """Every section module, by its key. Imported here, after the registry above, because
+    the section modules import the shared helpers beside them in this package."""
+    from shireito.dashboard.sections import (
+        budget,
+        incidents,
+        local,
+        portfolio,
+        recommendations,
+    )
 
     BUILDERS.update(
         portfolio=portfolio.build,
         budget=budget.build,
+        incidents=incidents.build,
         recommendations=recommendations.build,
         local=local.build,
     )
 
 
-_register_portfolio_sections()
+_register()

@@ -205,7 +205,7 @@ def _stage_table(stages: list[dict]) -> Table:
             Column("place", _("Place on the route")),
             Column("received", str(ReportStage.RECEIVED.label), "count"),
             Column("acknowledged", str(ReportStage.ACKNOWLEDGED.label), "count"),
-            Column("total", _("Open"), "count"),
+            Column("total", pgettext("incident reports", "Open"), "count"),
         ],
         empty=_("No report is open."),
         chart=Chart(kind="stacked", label="place", values=["received", "acknowledged"]),
