@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shireito.audits import selectors
@@ -284,9 +285,11 @@ def compliance_trend(*, user: User) -> list[YearShare]:
 class Named:
     code: str
     name: str
+    name_en: str = ""
 
     def __str__(self) -> str:
-        return self.name
+        # As the organisation names itself: in English on an English page.
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 def organizations_named(ids) -> dict[int, Named]:
@@ -295,9 +298,9 @@ def organizations_named(ids) -> dict[int, Named]:
     found: dict[int, Named] = {}
     for start in range(0, len(wanted), 2000):
         rows = Organization.objects.filter(pk__in=wanted[start : start + 2000]).values_list(
-            "pk", "code", "name"
+            "pk", "code", "name", "name_en"
         )
-        found.update({pk: Named(code, name) for pk, code, name in rows})
+        found.update({pk: Named(*values) for pk, *values in rows})
     return found
 
 
