@@ -304,8 +304,12 @@ def organizations_named(ids) -> dict[int, Named]:
     return found
 
 
-def systems_named(ids) -> dict[int, InformationSystem]:
-    return InformationSystem.objects.only("pk", "code", "name", "owner_id").in_bulk(list(ids))
+def systems_named(ids) -> dict[int, Named]:
+    """Code and name of systems whose figures the user already may see."""
+    rows = InformationSystem.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "code", "name", "name_en"
+    )
+    return {pk: Named(*values) for pk, *values in rows}
 
 
 # --- findings and corrective actions -------------------------------------------------------

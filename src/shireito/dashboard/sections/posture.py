@@ -159,7 +159,7 @@ def _systems(postures, names, viewer: Viewer) -> Table:
         stale = rating is not None and rating.rated_on < stale_before
         table.rows.append(
             [
-                Cell(system.code, display=f"{system.code} {system.name}"),
+                Cell(system.code, display=f"{system.code} {system}"),
                 Cell(names[posture.owner_id].code, display=str(names[posture.owner_id])),
                 Cell(
                     posture.claimed.percent,
