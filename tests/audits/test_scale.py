@@ -1,19 +1,35 @@
 """Audits in the national-scale data set: last year's closed audit and this year's cycle for
-most systems, only where a mandate allows, with counts that add up, and nothing half-written
-when the load is interrupted."""
+a share of the systems, only where a mandate allows, with counts (and tallies) that add up,
+and nothing half-written when the load is interrupted. Most tests hold the audits to a small
+version of the synthetic baseline (80 controls) to stay quick."""
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 
 from shireito.audits import scale as audit_scale
 from shireito.audits import services
-from shireito.audits.models import Audit, AuditStage, ControlResult, ScopeItem
+from shireito.audits.models import (
+    AreaTally,
+    Audit,
+    AuditStage,
+    ComplianceTally,
+    ControlResult,
+    ScopeItem,
+)
 from shireito.demo.scale import generate
 from shireito.registry.models import InformationSystem
 
 pytestmark = pytest.mark.django_db
 
-CONTROLS = 40
+CONTROLS = 80  # the small baseline: 20 areas × 4 sections × 1 requirement
+
+
+@pytest.fixture(autouse=True)
+def small_baseline(monkeypatch):
+    monkeypatch.setattr(audit_scale, "REQUIREMENTS_PER_SECTION", 1)
+    monkeypatch.setattr(audit_scale, "CATALOG_KEY", "scale-baseline-small")
+    monkeypatch.setattr(audit_scale, "SHARE", 0.8)
 
 
 def scale_audits():
@@ -29,7 +45,18 @@ def test_scale_audits_cover_most_systems_and_the_counts_add_up(government):
     covered = ScopeItem.objects.filter(audit__in=audits).values("system").distinct().count()
     assert result.audits == audits.count() > 0
     assert result.control_results == results.count() == 2 * covered * CONTROLS
-    assert 0.6 * 300 < covered <= 300
+    assert covered == 240  # exactly the share
+    # the tallies count every result once, per system and per area
+    for model in (ComplianceTally, AreaTally):
+        counted = sum(
+            sum(row)
+            for row in model.objects.filter(audit__in=audits).values_list(
+                "satisfied", "partially", "not_satisfied", "not_applicable", "not_assessed"
+            )
+        )
+        assert counted == result.control_results
+    # and equal a fresh count, claims and all
+    call_command("audit", "tallies", "--check")
     assert ScopeItem.objects.filter(audit__in=audits).count() == 2 * covered
     assert AuditStage.objects.filter(audit__in=audits).count() == 5 * audits.count()
     # one closed audit and one current audit started from it, per auditee and kind
@@ -97,8 +124,9 @@ def test_no_audits_when_asked(government):
 def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
     # given a complete scale data set, and a load that stops in its third batch
     before = generate(systems=200, seed=9)
+    tallies = ComplianceTally.objects.count()
     monkeypatch.setattr(audit_scale, "BATCH_RESULTS", 500)
-    real_insert = audit_scale.insert_results
+    real_insert = audit_scale.load_results
     calls = []
 
     def interrupted(rows):
@@ -107,7 +135,7 @@ def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
             raise KeyboardInterrupt
         real_insert(rows)
 
-    monkeypatch.setattr(audit_scale, "insert_results", interrupted)
+    monkeypatch.setattr(audit_scale, "load_results", interrupted)
     # when
     with pytest.raises(KeyboardInterrupt):
         generate(systems=200, seed=10)
@@ -115,6 +143,7 @@ def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
     assert len(calls) == 3
     assert scale_audits().count() == before.audits
     assert ControlResult.objects.count() == before.control_results
+    assert ComplianceTally.objects.count() == tallies
     assert all(a.scope_items.count() * CONTROLS == a.results.count() for a in scale_audits()[:200])
     # and with nothing before, nothing at all
     audit_scale.clear_scale_audits()
@@ -145,3 +174,12 @@ def test_an_audit_people_planned_of_a_scale_system_stops_a_reload(government, ba
     with pytest.raises(ValueError, match=planned.number):
         generate(systems=100, seed=2)
     assert Audit.objects.filter(pk=planned.pk).exists()
+
+
+def test_the_full_baseline_has_1040_controls_in_20_areas(monkeypatch):
+    monkeypatch.undo()  # the real baseline, not the small one
+    catalog = audit_scale.scale_baseline(None)
+    controls = catalog.nodes.filter(is_group=False)
+    assert controls.count() == 1040
+    assert catalog.nodes.filter(parent__isnull=True).count() == 20
+    assert not controls.filter(parent__isnull=True).exists()

@@ -10,7 +10,15 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.audits.choices import AuditKind, AuditStatus, ResultStatus
+from shireito.audits.choices import (
+    ActionStatus,
+    AuditKind,
+    AuditStatus,
+    FindingStatus,
+    NonconformityGrade,
+    ResultStatus,
+)
+from shireito.audits.figures import AGE_BAND_CHOICES
 from shireito.audits.models import Audit
 from shireito.core.filters import FilterForm, SearchField, choice_filter
 from shireito.organizations.choices import OrganizationKind
@@ -241,10 +249,14 @@ class CycleRulesForm(forms.Form):
 # --- the filters above the lists ---------------------------------------------------------
 
 
+ONLY = [("", _("All")), ("1", _("Only these"))]
+
+
 class AuditListFilter(FilterForm):
-    """The audits (or self-assessments) list: search, status, kind, fiscal year. A year is any
-    plausible one (the select offers the years the user's audits have); ``self`` keeps the
-    self-assessments apart through a search."""
+    """The audits (or self-assessments) list: search, status, kind, fiscal year; only the
+    audits the user's organisation carries out (``mine``), only those with a stage past its
+    due date (``overdue``). A year is any plausible one (the select offers the years the
+    user's audits have); ``self`` keeps the self-assessments apart through a search."""
 
     search = SearchField()
     status = choice_filter(AuditStatus, label=_("Status"))
@@ -252,6 +264,10 @@ class AuditListFilter(FilterForm):
     year = forms.IntegerField(
         label=_("Fiscal year"), required=False, min_value=2000, max_value=2100
     )
+    mine = forms.ChoiceField(
+        label=_("Carried out by my organization"), required=False, choices=ONLY
+    )
+    overdue = forms.ChoiceField(label=_("A stage is overdue"), required=False, choices=ONLY)
 
     def __init__(self, data=None, *, years=(), self_assessment: bool = False, **kwargs):
         super().__init__(data, **kwargs)
@@ -263,6 +279,23 @@ class AuditListFilter(FilterForm):
             del self.fields["kind"]
             # Keeps the self-assessments apart when the form is sent again.
             self.fields["self"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class FindingListFilter(FilterForm):
+    """Findings across the user's audits: grade, status, age, audit number or title."""
+
+    search = SearchField(label=_("Audit number or title"))
+    grade = choice_filter(NonconformityGrade, label=_("Nonconformity grade"))
+    status = choice_filter(FindingStatus, label=_("Status"))
+    age = choice_filter(AGE_BAND_CHOICES, label=_("Age"))
+
+
+class ActionListFilter(FilterForm):
+    """Corrective actions across the user's audits: status, only the overdue."""
+
+    search = SearchField(label=_("Audit number or title"))
+    status = choice_filter(ActionStatus, label=_("Status"))
+    overdue = forms.ChoiceField(label=_("Past due"), required=False, choices=ONLY)
 
 
 class AuditPlanFilter(FilterForm):

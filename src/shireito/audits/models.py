@@ -199,9 +199,16 @@ class ControlResult(models.Model):
     """How one system meets one control: the auditee's own claim (self-assessment) and the
     auditor's conclusion, with the last cycle's conclusion kept beside them."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="results")
+    # No index of their own: the unique (audit, system, control) and the (system, control)
+    # indexes serve them, and each index less is millions of entries less at national scale.
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     system = models.ForeignKey(
-        "registry.InformationSystem", on_delete=models.PROTECT, related_name="control_results"
+        "registry.InformationSystem",
+        on_delete=models.PROTECT,
+        related_name="control_results",
+        db_index=False,
     )
     control = models.ForeignKey(
         "standards.CatalogNode", on_delete=models.PROTECT, related_name="control_results"
@@ -478,3 +485,108 @@ class AuditCycleRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organization_kind}: {self.interval_years}"
+
+
+# --- summary tables ("tallies") of control results ------------------------------------------
+
+
+class ResultCounts(models.Model):
+    """Counts of control results by the auditors' result and by the auditee's claim, with
+    the audit's parties, fiscal year and kind copied from the audit (they never change once
+    it is planned): the tower filters and scopes these rows without touching the results.
+
+    Kept current in the same transaction as every write of results (``audits.tallies``)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    auditee = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    auditor = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    entrusting = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    kind = models.CharField(_("kind"), max_length=32, choices=AuditKind.choices)
+    satisfied = models.PositiveIntegerField(default=0)
+    partially = models.PositiveIntegerField(default=0)
+    not_satisfied = models.PositiveIntegerField(default=0)
+    not_applicable = models.PositiveIntegerField(default=0)
+    not_assessed = models.PositiveIntegerField(default=0)
+    claimed_satisfied = models.PositiveIntegerField(default=0)
+    claimed_partially = models.PositiveIntegerField(default=0)
+    claimed_not_satisfied = models.PositiveIntegerField(default=0)
+    claimed_not_applicable = models.PositiveIntegerField(default=0)
+    claimed_not_assessed = models.PositiveIntegerField(default=0)
+    # The latest write of a result counted here (None while none was ever written).
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    scope_class = ScopeClass.AUDIT
+    scope_path = AUDIT_PARTIES
+
+    class Meta:
+        abstract = True
+
+
+class ComplianceTally(ResultCounts):
+    """One audit's results for one system, counted."""
+
+    system = models.ForeignKey(
+        "registry.InformationSystem", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("compliance tally")
+        verbose_name_plural = _("compliance tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "system"], name="compliance_tally_unique")
+        ]
+        indexes = [
+            models.Index(fields=["system", "fiscal_year"], name="compliance_tally_system_idx"),
+            models.Index(fields=["auditee", "fiscal_year"], name="compliance_tally_auditee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}/{self.system_id}"
+
+
+class AreaTally(ResultCounts):
+    """One audit's results in one area of its catalog (the control's top-level group, see
+    ``ControlArea``), counted over every system in scope."""
+
+    area = models.ForeignKey("standards.CatalogNode", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("compliance tally by area")
+        verbose_name_plural = _("compliance tallies by area")
+        constraints = [models.UniqueConstraint(fields=["audit", "area"], name="area_tally_unique")]
+        indexes = [models.Index(fields=["area", "fiscal_year"], name="area_tally_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}/{self.area_id}"
+
+
+class ControlArea(models.Model):
+    """The area of a control: its top-level ancestor in its catalog (the part or chapter a
+    reader knows it by; a control at the top is its own area). Worked out once per catalog,
+    when its controls are first assessed, so the area tallies group results by a join."""
+
+    control = models.OneToOneField(
+        "standards.CatalogNode", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    area = models.ForeignKey("standards.CatalogNode", on_delete=models.CASCADE, related_name="+")
+
+    scope_class = ScopeClass.DIRECTORY
+    scope_path = "control__catalog__owner"
+
+    class Meta:
+        verbose_name = _("area of a control")
+        verbose_name_plural = _("areas of controls")
+
+    def __str__(self) -> str:
+        return f"{self.control_id} → {self.area_id}"

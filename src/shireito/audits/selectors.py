@@ -20,9 +20,11 @@ from shireito.audits.choices import (
     ResultStatus,
 )
 from shireito.audits.models import (
+    AreaTally,
     Audit,
     AuditCycleRule,
     AuditStage,
+    ComplianceTally,
     ControlResult,
     CorrectiveAction,
     Evidence,
@@ -50,9 +52,13 @@ def audit_list(
     kind: str = "",
     fiscal_year: int | None = None,
     search: str = "",
+    auditor_id: int | None = None,
+    overdue_on: dt.date | None = None,
 ) -> QuerySet[Audit]:
     """Audits the user is a party to. Self-assessments are kept apart: ``self_assessment``
-    False lists audits only, True self-assessments only, None both."""
+    False lists audits only, True self-assessments only, None both. ``auditor_id``: only
+    those one organisation carries out; ``overdue_on``: only those with a stage not done by
+    its due date on that day (the tower's counts link here)."""
     audits = visible_to(
         user,
         Audit.objects.select_related("auditor", "auditee", "entrusting", "baseline", "lead"),
@@ -67,6 +73,14 @@ def audit_list(
         audits = audits.filter(kind=kind)
     if fiscal_year:
         audits = audits.filter(fiscal_year=fiscal_year)
+    if auditor_id:
+        audits = audits.filter(auditor_id=auditor_id)
+    if overdue_on:
+        audits = audits.filter(
+            pk__in=AuditStage.objects.filter(
+                completed_on__isnull=True, due_date__lt=overdue_on
+            ).values("audit_id")
+        )
     if search:
         audits = audits.filter(
             Q(number__icontains=search)
@@ -76,6 +90,17 @@ def audit_list(
             | Q(auditee__code__icontains=search)
         )
     return audits.order_by("-fiscal_year", "-number")
+
+
+def compliance_tallies(*, user: User) -> QuerySet[ComplianceTally]:
+    """The results counted per audit and system, of the audits the user is a party to
+    (the tally carries the audit's parties: the same rule as the audits themselves)."""
+    return visible_to(user, ComplianceTally.objects.all())
+
+
+def area_tallies(*, user: User) -> QuerySet[AreaTally]:
+    """The results counted per audit and catalog area, scoped as ``compliance_tallies``."""
+    return visible_to(user, AreaTally.objects.all())
 
 
 def audit_get(*, user: User, number: str) -> Audit | None:
@@ -181,6 +206,48 @@ def findings_of(*, user: User, audit: Audit) -> QuerySet[Finding]:
         .select_related("follow_up")
         .order_by("number")
     )
+
+
+def finding_list(
+    *,
+    user: User,
+    grade: str = "",
+    status: str = "",
+    raised_from: dt.date | None = None,
+    raised_until: dt.date | None = None,
+    search: str = "",
+) -> QuerySet[Finding]:
+    """Findings of every audit the user is a party to, oldest first; filters by grade,
+    status, the day raised (an age band of the tower) and audit number or title."""
+    findings = visible_to(user, Finding.objects.select_related("audit", "audit__auditee"))
+    if grade:
+        findings = findings.filter(grade=grade)
+    if status:
+        findings = findings.filter(status=status)
+    if raised_from:
+        findings = findings.filter(created_at__date__gte=raised_from)
+    if raised_until:
+        findings = findings.filter(created_at__date__lte=raised_until)
+    if search:
+        findings = findings.filter(Q(title__icontains=search) | Q(audit__number__icontains=search))
+    return findings.order_by("created_at", "pk")
+
+
+def action_list(
+    *, user: User, status: str = "", overdue_on: dt.date | None = None, search: str = ""
+) -> QuerySet[CorrectiveAction]:
+    """Corrective actions of every audit the user is a party to, by due date; ``overdue_on``
+    keeps those not closed and past due on that day."""
+    actions = actions_of(user=user)
+    if status:
+        actions = actions.filter(status=status)
+    if overdue_on:
+        actions = actions.exclude(status=ActionStatus.CLOSED).filter(due_date__lt=overdue_on)
+    if search:
+        actions = actions.filter(
+            Q(title__icontains=search) | Q(finding__audit__number__icontains=search)
+        )
+    return actions
 
 
 def finding_get(*, user: User, audit: Audit, number: int) -> Finding | None:

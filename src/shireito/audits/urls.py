@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.audit_list, name="list"),
     path("plan/", views.audit_plan, name="plan"),
     path("new/", views.audit_create, name="create"),
+    # Across audits: where the control tower's counts lead
+    path("findings/", views.finding_list, name="findings"),
+    path("actions/", views.action_list, name="actions"),
     path("<str:number>/", views.audit_detail, name="detail"),
     path("<str:number>/edit/", views.audit_edit, name="edit"),
     path("<str:number>/advance/", views.audit_advance, name="advance"),

@@ -327,6 +327,15 @@ def ratings_of(*, user: User | None, system: InformationSystem) -> QuerySet[Over
     )
 
 
+def latest_ratings(*, user: User | None, system_ids) -> dict[int, OversightRating]:
+    """Each system's latest risk rating the user may see, for many systems in one query."""
+    ratings = visible_to(user, OversightRating.objects.filter(system_id__in=list(system_ids)))
+    latest: dict[int, OversightRating] = {}
+    for rating in ratings.order_by("system_id", "-rated_on", "-id"):
+        latest.setdefault(rating.system_id, rating)
+    return latest
+
+
 def schedule() -> OversightSchedule:
     return OversightSchedule.objects.filter(id=1).first() or OversightSchedule()
 

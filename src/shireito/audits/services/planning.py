@@ -35,6 +35,7 @@ from shireito.audits.permissions import (
     require_auditor,
 )
 from shireito.audits.services.mandates import ScopeEntry, check_mandate
+from shireito.audits.tallies import refresh_audit_tallies
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
 from shireito.core.services import (
@@ -172,6 +173,8 @@ def _make_results(audit: Audit, entries: Sequence[ScopeEntry], previous: Audit |
             row = (audit.pk, system_id, control_id, position, unassessed, "", unassessed, "")
             rows.append((*row, last_status, None))
     insert_results(rows)
+    # The tower's counts of this audit, in the transaction that made its results.
+    refresh_audit_tallies([audit.pk])
     return len(rows)
 
 

@@ -27,6 +27,7 @@ from shireito.audits.permissions import (
     acts_as_auditor,
 )
 from shireito.audits.services.lifecycle import require_open
+from shireito.audits.tallies import refresh_audit_tallies
 from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem, ProblemsError
 from shireito.core.services import is_unstorable, record_audit_event
@@ -217,4 +218,6 @@ def _write_changes(actor: User | None, sheet: _Sheet) -> None:
     # Only the fields each entry changes: the other side's fields are never written back.
     for names, rows in by_fields.items():
         ControlResult.objects.bulk_update(rows, [*names, "updated_at"], batch_size=1000)
+    # The tower's counts change with the results, in this same transaction.
+    refresh_audit_tallies([sheet.audit.pk])
     record_audit_event(actor=actor, action=AuditAction.UPDATE, instance=sheet.audit, changes=trail)

@@ -24,6 +24,7 @@ from shireito.audits.views.findings import (
     finding_edit,
     finding_follow_up,
 )
+from shireito.audits.views.lists import action_list, finding_list
 from shireito.audits.views.plan import audit_plan
 from shireito.audits.views.reports import (
     audit_oscal_ar,
@@ -36,6 +37,7 @@ from shireito.audits.views.results import results_entry, results_import
 __all__ = [
     "action_create",
     "action_detail",
+    "action_list",
     "audit_advance",
     "audit_create",
     "audit_detail",
@@ -55,6 +57,7 @@ __all__ = [
     "finding_detail",
     "finding_edit",
     "finding_follow_up",
+    "finding_list",
     "results_entry",
     "results_import",
     "stage_update",

@@ -69,6 +69,8 @@ def audit_list(request):
         kind=values.get("kind", ""),
         fiscal_year=values["year"] or None,
         search=values["search"],
+        auditor_id=user.organization_id if values["mine"] else None,
+        overdue_on=timezone.localdate() if values["overdue"] else None,
     ).annotate(open_findings=Count("findings", filter=Q(findings__status=FindingStatus.OPEN)))
     overdue = selectors.overdue_actions(user=user)
     return list_page(

@@ -1,21 +1,26 @@
-"""`shireito audit list|export`."""
+"""`shireito audit list|export|tallies`."""
 
 import json
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from shireito.audits import exporters
 from shireito.audits.choices import AuditKind, AuditStatus
-from shireito.audits.models import Audit
+from shireito.audits.models import AreaTally, Audit, ComplianceTally
 from shireito.audits.report import render_report_pdf
+from shireito.audits.tallies import COUNT_FIELDS, rebuild_compliance_tallies
 
 EXPORT_FORMATS = ("oscal-ar", "oscal-poam", "pdf")
 
 
 class Command(BaseCommand):
-    help = "Audits: list them, export one as OSCAL assessment results, an OSCAL POA&M or PDF."
+    help = (
+        "Audits: list them, export one as OSCAL assessment results, an OSCAL POA&M or PDF; "
+        "count the compliance tallies again (or --check them)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,11 +33,31 @@ class Command(BaseCommand):
         dump.add_argument("--format", choices=EXPORT_FORMATS, required=True)
         dump.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES])
         dump.add_argument("-o", "--output", help="a file (default: standard output)")
+        tallies = sub.add_parser("tallies", help="count the compliance tallies from the results")
+        tallies.add_argument(
+            "--check", action="store_true", help="only say whether they equal a fresh count"
+        )
 
     def handle(self, *args, action, **options):
         if action == "list":
             return self._list(options)
+        if action == "tallies":
+            return self._tallies(options["check"])
         return self._export(options)
+
+    def _tallies(self, check: bool):
+        if not check:
+            rebuild_compliance_tallies()
+            self.stdout.write(f"Compliance tallies counted: {ComplianceTally.objects.count():,}.")
+            return
+        before = _snapshot()
+        with transaction.atomic():
+            rebuild_compliance_tallies()
+            fresh = _snapshot()
+            transaction.set_rollback(True)
+        if before != fresh:
+            raise CommandError("The compliance tallies differ from a fresh count: run it again.")
+        self.stdout.write("The compliance tallies equal a fresh count.")
 
     def _list(self, options):
         # The command line is the operator's: it sees every audit, as catalog list does.
@@ -88,3 +113,13 @@ def _write(path: str, data: bytes) -> None:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise CommandError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _snapshot() -> tuple[dict, dict]:
+    return tuple(  # type: ignore[return-value]
+        {
+            (row[0], row[1]): row[2:]
+            for row in model.objects.values_list("audit_id", key, *COUNT_FIELDS)
+        }
+        for model, key in ((ComplianceTally, "system_id"), (AreaTally, "area_id"))
+    )
