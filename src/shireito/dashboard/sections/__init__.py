@@ -63,16 +63,22 @@ def _register() -> None:
     """Every section module, by its key. Imported here, after the registry above, because
     the section modules import the shared helpers beside them in this package."""
     from shireito.dashboard.sections import (
+        audits,
         budget,
+        compliance,
         incidents,
         local,
         portfolio,
+        posture,
         recommendations,
     )
 
     BUILDERS.update(
         portfolio=portfolio.build,
         budget=budget.build,
+        posture=posture.build,
+        compliance=compliance.build,
+        audits=audits.build,
         incidents=incidents.build,
         recommendations=recommendations.build,
         local=local.build,
