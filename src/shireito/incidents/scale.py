@@ -10,8 +10,8 @@ data). The route of each reporter is the model's answer (``report_routes``, once
 reporter) and the regimes those the services would choose (``applicable_regimes``, once per
 kind of reporter); the clocks are the regimes' own arithmetic (``stage_clocks``). Reports are
 numbered ``SCALE-IR<year>-NNNNNN`` so they never take a number the services hand out, and the
-tallies and the open stage deadlines are rebuilt at the end. Runs in the caller's transaction: interrupted, it leaves
-nothing behind.
+tallies and the open stage deadlines are rebuilt at the end. Runs in the caller's
+transaction: interrupted, it leaves nothing behind.
 """
 
 from __future__ import annotations
