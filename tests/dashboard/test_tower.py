@@ -195,3 +195,23 @@ def test_the_page_shows_each_figure_with_its_link_table_chart_and_csv(
     assert "各府省システム" in html and "ministry_system" not in html
     assert "<svg" in html
     assert 'href="/tower/sample/by-category.csv"' in html
+
+
+def test_a_drilled_down_towers_links_open_their_lists_narrowed_alike(client, sample_section):
+    # given the Digital Agency drilled down to a ministry with an agency under it
+    agency_user = make_user(organization=make_organization(kind="digital_agency"))
+    ministry = make_organization(code="m-one", name="一の省")
+    make_organization(code="m-one-agency", kind="independent_agency", parent=ministry)
+    make_organization(code="m-two")
+    client.force_login(agency_user)
+    # then each figure's link carries the drill-down to its list
+    html = client.get("/?organization=m-one").content.decode()
+    assert 'href="/systems/?within=m-one"' in html
+    assert 'href="/systems/?x=1&amp;within=m-one"' in html
+    # and the list is narrowed to the ministry and its agency, and says so with a way back
+    listed = client.get("/organizations/?within=m-one").content.decode()
+    assert "m-one-agency" in listed and "m-two" not in listed
+    assert "一の省" in listed and 'href="/organizations/"' in listed
+    # and a body the user's tower does not reach answers 404
+    client.force_login(make_user(organization=ministry))
+    assert client.get("/organizations/?within=m-two").status_code == 404

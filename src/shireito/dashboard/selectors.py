@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from shireito.core.scoping import narrowed_to
 from shireito.dashboard import sections
@@ -36,20 +37,48 @@ def focus_get(user: User, code: str) -> Organization:
     return organization
 
 
+def focus_ids(user: User, focus: Organization) -> list[int]:
+    """The body drilled down to and the bodies under it (a ministry's agencies, a
+    prefecture's municipalities)."""
+    below = organizations.organization_children(user=user, organization=focus)
+    return [focus.pk, *below.values_list("pk", flat=True)]
+
+
 @contextmanager
 def _viewing(user: User, focus: Organization | None) -> Iterator[Viewer]:
     viewer = viewer_for(user, focus)
     if focus is None:
         yield viewer
         return
-    below = organizations.organization_children(user=user, organization=focus)
-    with narrowed_to(user, [focus.pk, *below.values_list("pk", flat=True)]):
+    with narrowed_to(user, focus_ids(user, focus)):
         yield viewer
 
 
 def tower(user: User, focus: Organization | None = None) -> tuple[Viewer, list[Section]]:
     with _viewing(user, focus) as viewer:
-        return viewer, sections.build(viewer)
+        built = sections.build(viewer)
+    if focus is not None:
+        for section in built:
+            _carry_focus(section, focus.code)
+    return viewer, built
+
+
+def _within(href: str, code: str) -> str:
+    """A drill-down link of a focused tower, opening its list narrowed to the same bodies
+    (``?within=``); links to other towers are left as they are."""
+    if not href or not href.startswith("/") or href.startswith(("/?", "/tower/")) or href == "/":
+        return href
+    return f"{href}{'&' if '?' in href else '?'}within={quote(code)}"
+
+
+def _carry_focus(section: Section, code: str) -> None:
+    for figure in section.figures:
+        figure.href = _within(figure.href, code)
+    for table in section.tables:
+        table.more_href = _within(table.more_href, code)
+        for row in table.rows:
+            for cell in row:
+                cell.href = _within(cell.href, code)
 
 
 def section_get(user: User, key: str, focus: Organization | None = None) -> Section | None:
@@ -57,6 +86,8 @@ def section_get(user: User, key: str, focus: Organization | None = None) -> Sect
     nothing to show them)."""
     with _viewing(user, focus) as viewer:
         found = sections.build(viewer, only=key)
+    if found and focus is not None:
+        _carry_focus(found[0], focus.code)
     return found[0] if found else None
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shireito.audits import figures as audit_figures
 from shireito.dashboard.figures import Cell, Column, Figure, Section, Table
+from shireito.dashboard.sections._common import tower_link
 from shireito.dashboard.tower import Viewer
 from shireito.registry import selectors as registry_selectors
 
@@ -114,7 +115,11 @@ def _organizations(organizations, names, viewer: Viewer) -> Table:
         body = names[org.organization_id]
         table.rows.append(
             [
-                Cell(body.code, display=str(body)),
+                Cell(
+                    body.code,
+                    display=str(body),
+                    href=tower_link(viewer.user, {"id": org.organization_id, "code": body.code}),
+                ),
                 Cell(org.systems),
                 Cell(org.claimed.percent),
                 Cell(_age(org.claimed_on, viewer)),
