@@ -114,3 +114,20 @@ def test_a_narrowing_limits_what_a_user_sees_and_never_widens(organization, othe
             assert visible_organization_ids(admin, Organization) == {other_organization.pk}
     # and afterwards they see everything again
     assert visible_to(admin, Organization.objects.all()).count() == Organization.objects.count()
+
+
+def test_a_narrowing_keeps_rows_of_several_parties_that_concern_the_body(
+    organization, other_organization
+):
+    # given a user of one organisation and an API token of theirs (owned by their user)
+    from shireito.accounts.models import ApiToken
+    from shireito.accounts.services import api_token_create
+
+    own = make_user(organization=organization, roles=["viewer"])
+    api_token_create(actor=None, user=own, name="t")
+    # when narrowed to another organisation, their own rows do not concern it: nothing shows
+    with narrowed_to(own, [other_organization.pk]):
+        assert not visible_to(own, ApiToken.objects.all()).exists()
+    # and narrowed to their own, they do
+    with narrowed_to(own, [organization.pk]):
+        assert visible_to(own, ApiToken.objects.all()).count() == 1

@@ -63,3 +63,29 @@ def test_the_tower_works_without_javascript_and_by_keyboard(live_server, new_pag
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{target}")
     assert page.locator("h1").count() == 1
+
+
+def test_drill_from_the_whole_government_to_one_finding(live_server, new_page, demo):
+    # given the national centre's auditor on the whole government's tower
+    page = new_page(language="ja", base_url=live_server.url)
+    sign_in(page, live_server.url, "nisc-auditor", demo)
+    assert page.locator("#section-posture").count() == 1
+    # when they follow MHLW in the posture per organisation to its tower
+    page.locator("#section-posture a", has_text="厚生労働省").first.click()
+    page.wait_for_url("**/?organization=mhlw")
+    assert "厚生労働省" in page.locator("h1").inner_text()
+    # and the open findings there to their list, narrowed to MHLW alike
+    figure = page.locator("#section-audits .tower-figures a[href*='/audits/findings/']").first
+    counted = int(figure.inner_text().replace(",", ""))
+    figure.click()
+    page.wait_for_url("**/audits/findings/**within=mhlw**")
+    assert page.locator(".notice--within").count() == 1
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == counted > 0
+    # and one finding to its page
+    link = rows.first.locator("a[href*='/findings/']").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_load_state()
+    assert title.split()[-1] in page.locator("h1").inner_text()
+    assert_accessible(page)

@@ -76,16 +76,23 @@ def visible_organization_ids(
     user, model: type[Model], *, scope_class: str | None = None
 ) -> set[int] | _All:
     """The organisations whose ``model`` data ``user`` may see: their own, plus what the
-    registered rules (the mandate engine) add; ``ALL`` for platform admins.
+    registered rules (the mandate engine) add; ``ALL`` for platform admins. Within a
+    narrowing, only those of the narrowing: right for data with one owner (a summary keyed by
+    its owner); ``visible_to`` narrows data of several parties by a second condition.
 
     ``scope_class`` asks for another reading of the same rows than the model's own (the
     coordination of local governments' migration reads systems without their security
     details): the selector that asks it must then show only what that class covers."""
     ids = _visible_organization_ids(user, model, scope_class)
-    narrowing = getattr(user, "__dict__", {}).get(NARROWING_KEY)
+    narrowing = narrowing_of(user)
     if narrowing is None:
         return ids
     return set(narrowing) if isinstance(ids, _All) else ids & narrowing
+
+
+def narrowing_of(user) -> frozenset[int] | None:
+    """The organisations a drill-down narrows ``user`` to for this request, if any."""
+    return getattr(user, "__dict__", {}).get(NARROWING_KEY)
 
 
 def _visible_organization_ids(user, model: type[Model], scope_class: str | None) -> set[int] | _All:
@@ -124,15 +131,24 @@ def visible_to(user, queryset: QuerySet, *, scope_class: str | None = None) -> Q
     path = getattr(model, "scope_path", None)
     if path is None:
         raise TypeError(f"{model.__name__} declares no scope_path")
-    ids = visible_organization_ids(user, model, scope_class=scope_class)
-    if ids is ALL:
-        return queryset
-    if not ids:
-        return queryset.none()
+    ids = _visible_organization_ids(user, model, scope_class)
+    narrowing = narrowing_of(user)
+    if not isinstance(ids, _All):
+        if not ids:
+            return queryset.none()
+        queryset = queryset.filter(_any_path(model, ids))
+    if narrowing is not None:
+        # Rows the user may see that also concern the narrowed bodies, through any of the
+        # row's parties: an audit the centre conducted of the ministry drilled down to.
+        queryset = queryset.filter(_any_path(model, narrowing)) if narrowing else queryset.none()
+    return queryset
+
+
+def _any_path(model: type[Model], ids) -> Q:
     condition = Q()
     for each in scope_paths(model):
         condition |= _path_condition(model, each, ids)
-    return queryset.filter(condition)
+    return condition
 
 
 def _path_condition(model: type[Model], path: str, ids) -> Q:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 
-from shireito.core.scoping import ALL, visible_organization_ids
+from shireito.core.scoping import ALL, narrowing_of, visible_organization_ids
 from shireito.incidents.choices import ReportStage
 from shireito.incidents.models import (
     TIMING_BUCKET_HOURS,
@@ -40,6 +40,8 @@ SUBMITTED = (ReportStage.RECEIVED, ReportStage.ACKNOWLEDGED, ReportStage.CLOSED)
 
 def _source(user: User, model):
     """The tally rows the user reads; None when only a count of the reports is right."""
+    if narrowing_of(user) is not None:
+        return None  # a drill-down: reports that concern the body, counted directly
     ids = visible_organization_ids(user, IncidentReport)
     if ids is ALL or not isinstance(ids, set):
         return model.objects.filter(party__isnull=True)

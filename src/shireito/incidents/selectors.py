@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shireito.core.scoping import ALL, visible_organization_ids, visible_to
+from shireito.core.scoping import ALL, narrowing_of, visible_organization_ids, visible_to
 from shireito.incidents.choices import ClockState, HopStatus, ReportStage, ReportStatus
 from shireito.incidents.models import (
     Attachment,
@@ -222,17 +222,19 @@ def _deadlines_visible_to(user: User) -> QuerySet[OpenStageDeadline]:
     """The deadline rows of the reports the user may see: its organisation's own rows (those
     of the reports it is party to), or the "every report" rows for platform admins, as the
     tallies are read. Should a rule let a user see several organisations' reports, the
-    "every report" rows of the reports it may list."""
+    "every report" rows of the reports it may list; and so in a drill-down (a narrowing),
+    which keeps the reports that concern the body drilled down to."""
+    every_report = OpenStageDeadline.objects.filter(party__isnull=True)
+    if narrowing_of(user) is not None:
+        return every_report.filter(report__in=reports_visible_to(user).values("pk"))
     ids = visible_organization_ids(user, IncidentReport)
     if ids is ALL or not isinstance(ids, set):
-        return OpenStageDeadline.objects.filter(party__isnull=True)
+        return every_report
     if not ids:
         return OpenStageDeadline.objects.none()
     if len(ids) == 1:
         return OpenStageDeadline.objects.filter(party_id=next(iter(ids)))
-    return OpenStageDeadline.objects.filter(
-        party__isnull=True, report__in=reports_visible_to(user).values("pk")
-    )
+    return every_report.filter(report__in=reports_visible_to(user).values("pk"))
 
 
 def _as_clocks(
