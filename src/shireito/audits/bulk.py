@@ -115,9 +115,19 @@ def results_indexes_set_aside() -> Iterator[None]:
                 [table, quote(table)],
             )
             indexes = cursor.fetchall()
+            # Foreign keys pointing at the results (evidence): a delete of millions would
+            # queue a check of each row against them.
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'",
+                [quote(table)],
+            )
+            referring = cursor.fetchall()
             # Tables may not change their constraints with deferred checks still queued (the
             # rows this transaction wrote before): run those checks now, then defer again.
             _settle_deferred_checks(cursor)
+            for other, name, _definition in referring:
+                cursor.execute(f"ALTER TABLE {other} DROP CONSTRAINT {quote(name)}")
             for name, _definition in constraints:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
             for name, definition in indexes:
@@ -126,6 +136,10 @@ def results_indexes_set_aside() -> Iterator[None]:
             rebuild += [
                 f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 for name, definition in constraints
+            ]
+            rebuild += [
+                f"ALTER TABLE {other} ADD CONSTRAINT {quote(name)} {definition}"
+                for other, name, definition in referring
             ]
     yield
     with connection.cursor() as cursor:
