@@ -82,6 +82,7 @@ def test_drill_from_the_whole_government_to_one_finding(live_server, new_page, d
     assert page.locator(".notice--within").count() == 1
     rows = page.locator("#results tbody tr")
     assert rows.count() == counted > 0
+    assert_accessible(page)
     # and one finding to its page
     link = rows.first.locator("a[href*='/findings/']").first
     title = link.inner_text()
@@ -89,3 +90,7 @@ def test_drill_from_the_whole_government_to_one_finding(live_server, new_page, d
     page.wait_for_load_state()
     assert title.split()[-1] in page.locator("h1").inner_text()
     assert_accessible(page)
+    # the other lists the tower links to pass axe too
+    for path in ["/audits/actions/?overdue=1", "/incidents/?overdue=1", "/?organization=mhlw"]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
