@@ -28,6 +28,12 @@ VIEWERS = [
     ("tokyo-officer", "prefecture"),
     ("city-officer", "municipality"),
 ]
+# The drill-down each viewer's tower offers: to a ministry, an agency, a municipality.
+DRILLS = {
+    "da-officer": ("tower: drilled down to MHLW", "mhlw"),
+    "mhlw-officer": ("tower: drilled down to its agency PMDA", "pmda"),
+    "tokyo-officer": ("tower: drilled down to Shibuya", "shibuya"),
+}
 PREFECTURE = "tokyo"  # the demo's prefecture (an organisation code), for the migration list
 DRILL_DOWNS = [
     ("list: ministry systems", "/systems/", {"category": "ministry_system"}),
@@ -37,7 +43,6 @@ DRILL_DOWNS = [
     ("list: overdue corrective actions", "/audits/actions/", {"overdue": "1"}),
     ("list: incident reports with an overdue stage", "/incidents/", {"overdue": "1"}),
     ("list: open recommendations", "/systems/recommendations/", {"status": "open"}),
-    ("tower: drilled down to MHLW", "/", {"organization": "mhlw"}),
 ]
 
 
@@ -77,6 +82,9 @@ def main() -> None:
             ("list", name, session, f"{path}?{urlencode(query)}", LIST_TARGET_MS)
             for name, path, query in DRILL_DOWNS
         ]
+        if username in DRILLS:
+            name, code = DRILLS[username]
+            cases.append(("list", name, session, f"/?organization={code}", LIST_TARGET_MS))
         for kind, name, client, url, target_ms in cases:
             case = f"{username} ({tower}): {name}"
             status = client.get(url).status_code

@@ -34,6 +34,8 @@ class WithinMiddleware:
             focus = selectors.focus_get(user, code)
         except selectors.FocusRefused as refused:
             raise Http404 from refused
+        if focus is None:  # the user's own body: nothing to narrow
+            return self.get_response(request)
         request.within = focus
         rest = [(key, value) for key, value in request.GET.items() if key != PARAMETER]
         request.within_cleared = request.path + (f"?{urlencode(rest)}" if rest else "")

@@ -30,11 +30,12 @@ class FocusRefused(LookupError):
     """The body asked for does not exist, or the user's tower does not reach it."""
 
 
-def focus_get(user: User, code: str) -> Organization:
+def focus_get(user: User, code: str) -> Organization | None:
+    """The body drilled down to; None for the user's own (their tower as it is)."""
     organization = organizations.organization_get(user=user, code=code)
     if organization is None or not may_focus(user, organization):
         raise FocusRefused(code)
-    return organization
+    return None if organization.pk == user.organization_id else organization
 
 
 def focus_ids(user: User, focus: Organization) -> list[int]:

@@ -40,8 +40,11 @@ SUBMITTED = (ReportStage.RECEIVED, ReportStage.ACKNOWLEDGED, ReportStage.CLOSED)
 
 def _source(user: User, model):
     """The tally rows the user reads; None when only a count of the reports is right."""
-    if narrowing_of(user) is not None:
-        return None  # a drill-down: reports that concern the body, counted directly
+    narrowing = narrowing_of(user)
+    if narrowing is not None and user.organization_id not in narrowing:
+        # A drill-down to another body: the reports the user may see that concern it,
+        # counted from the reports (the tally rows are the user's own, whatever they concern).
+        return None
     ids = visible_organization_ids(user, IncidentReport)
     if ids is ALL or not isinstance(ids, set):
         return model.objects.filter(party__isnull=True)

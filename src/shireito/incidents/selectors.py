@@ -225,7 +225,8 @@ def _deadlines_visible_to(user: User) -> QuerySet[OpenStageDeadline]:
     "every report" rows of the reports it may list; and so in a drill-down (a narrowing),
     which keeps the reports that concern the body drilled down to."""
     every_report = OpenStageDeadline.objects.filter(party__isnull=True)
-    if narrowing_of(user) is not None:
+    narrowing = narrowing_of(user)
+    if narrowing is not None and user.organization_id not in narrowing:
         return every_report.filter(report__in=reports_visible_to(user).values("pk"))
     ids = visible_organization_ids(user, IncidentReport)
     if ids is ALL or not isinstance(ids, set):
