@@ -55,6 +55,20 @@ def _source(user: User, model):
     return None
 
 
+# Where a drill-down's counts from the reports are kept on the user for the request: every
+# figure of the section reads them, and they are the same for the same narrowing.
+CONTRIBUTIONS_KEY = "_shireito_incident_contributions"
+
+
+def _contributions(user: User):
+    narrowing = narrowing_of(user)
+    cached = user.__dict__.get(CONTRIBUTIONS_KEY)
+    if cached is None or cached[0] != narrowing:
+        cached = (narrowing, contributions(reports_visible_to(user)))
+        user.__dict__[CONTRIBUTIONS_KEY] = cached
+    return cached[1]
+
+
 def _matches(row: dict, filters: dict[str, Any]) -> bool:
     for lookup, wanted in filters.items():
         name, _sep, op = lookup.partition("__")
@@ -80,7 +94,7 @@ def _grouped(user: User, model, by: tuple[str, ...], **filters) -> list[dict]:
             {**{k: row[k] for k in by}, "reports": row["n"], "seconds": row.get("s") or 0}
             for row in rows
         ]
-    found = contributions(reports_visible_to(user))
+    found = _contributions(user)
     fields = TIMING_FIELDS if timing else TALLY_FIELDS
     items = found.timings.items() if timing else ((k, [n, 0]) for k, n in found.counts.items())
     totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])

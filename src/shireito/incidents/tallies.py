@@ -136,14 +136,18 @@ def _collect(into: Contributions, chunk: list[tuple]) -> None:
     ids = [row[0] for row in chunk]
     low, high = ids[0], ids[-1]
     wanted = set(ids)
+    # A dense chunk (a rebuild) reads its id range; a sparse one (one body's reports spread
+    # over the years, in a drill-down) only its own reports, not everything in between.
+    dense = high - low < 2 * len(ids)
+    mine = {"report_id__gte": low, "report_id__lte": high} if dense else {"report_id__in": ids}
     parties: dict[int, set[int]] = defaultdict(set)
-    for report_id, organization_id in ReportParty.objects.filter(
-        report_id__gte=low, report_id__lte=high
-    ).values_list("report_id", "organization_id"):
+    for report_id, organization_id in ReportParty.objects.filter(**mine).values_list(
+        "report_id", "organization_id"
+    ):
         parties[report_id].add(organization_id)
     hops: dict[int, list[tuple]] = defaultdict(list)
     for report_id, *hop in (
-        RouteHop.objects.filter(report_id__gte=low, report_id__lte=high)
+        RouteHop.objects.filter(**mine)
         .order_by("report_id", "position")
         .values_list("report_id", "position", "place", "status", "received_at", "acknowledged_at")
     ):
