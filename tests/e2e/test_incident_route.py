@@ -261,7 +261,7 @@ def test_incident_pages_are_accessible(live_server, new_page, government, langua
 
     handler_page = new_page(language=language, base_url=base)
     sign_in(handler_page, base, "ir-ministry")  # lands on the dashboard
-    assert handler_page.locator(f"#incident-waiting a[href='/incidents/{sent.number}/']").count()
+    assert handler_page.locator(f"#table-waiting a[href='/incidents/{sent.number}/']").count()
     assert_accessible(handler_page)
     for path in [f"/incidents/{sent.number}/", "/incidents/notices/", "/incidents/?waiting=1"]:
         response = handler_page.goto(f"{base}{path}")

@@ -2,21 +2,29 @@
 axe in Japanese and English and works without JavaScript and by keyboard; the open
 statistics need no sign-in; and a whole-government user drills down to one finding."""
 
+from importlib import import_module
+
 import pytest
 
 from tests.e2e.conftest import assert_accessible, sign_in
-
-# The demo needs the sectors the migrations load; a transactional test flushes them after
-# itself unless they are put back.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TOWER_USERS = ["da-officer", "nisc-auditor", "mhlw-officer", "tokyo-officer", "city-officer"]
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(transactional_db, settings, tmp_path):
     from shireito.demo.dataset import demo_password, load_demo_data
+    from shireito.organizations.models import Sector
 
+    # The sectors are reference data a migration loads; an earlier transactional test's flush
+    # took them away, so put them back as the migration does.
+    sectors = import_module(
+        "shireito.organizations.migrations.0003_critical_infrastructure_sectors"
+    )
+    for position, (code, name, name_en) in enumerate(sectors.SECTORS, start=1):
+        Sector.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "position": position}
+        )
     settings.DEMO_MODE = True
     settings.MEDIA_ROOT = tmp_path
     load_demo_data()
