@@ -184,7 +184,8 @@ def test_history_hides_ids_of_systems_the_reader_may_not_see(api, client, govern
     tokyo_admin = make_user(organization=government["tokyo"], roles=["org_admin"])
     client.force_login(tokyo_admin)
     history = client.get("/systems/tokyo-app/").content.decode().split('id="history-title"')[1]
-    assert "pmda-app" not in history and "[hidden]" in history
+    assert "pmda-app" not in history and systems["pmda-app"].name not in history
+    assert "（閲覧権限のない項目）" in history and "[hidden]" not in history
     events = api(tokyo_admin, "get", "/api/v1/audit-events", search="tokyo-app").json()["items"]
     assert "pmda-app" not in str(events)
 

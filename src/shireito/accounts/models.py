@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role
+from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 
 
@@ -38,6 +39,9 @@ class User(AbstractUser, TimeStampedModel):
     scope_path = "organization"
     audit_redacted_fields = frozenset({"password"})
     audit_ignored_fields = frozenset({"created_at", "updated_at", "last_login", "date_joined"})
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "roles": ChangeKey(label=_("roles"), like="accounts.rolegrant.role")
+    }
 
     objects: ClassVar[ShireitoUserManager] = ShireitoUserManager()
 
@@ -95,7 +99,7 @@ class ApiToken(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -39,8 +39,9 @@ from shireito.accounts.forms import (
     UserFilter,
 )
 from shireito.accounts.http import AuthenticatedHttpRequest
+from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404, list_page, submit
-from shireito.core.selectors import object_history, redacted
+from shireito.core.selectors import object_history
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -259,7 +260,7 @@ def user_detail(request: AuthenticatedHttpRequest, username: str) -> HttpRespons
             "roles": person.role_grants.all(),
             "two_factor": selectors.has_confirmed_totp(person),
             "may_manage": permissions.may_change_other_user(actor, person),
-            "history": redacted(actor, object_history(person, user=actor)[:100]),
+            "history": readable_history(actor, object_history(person, user=actor)[:100]),
             "may_read_history": permissions.may_read_user_history(actor, person),
         },
     )

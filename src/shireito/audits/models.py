@@ -7,6 +7,8 @@ body); everything it holds is scoped through it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -23,6 +25,7 @@ from shireito.audits.choices import (
     Severity,
     StageKind,
 )
+from shireito.core.history import ChangeKey, pairs, refs
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import OrganizationKind, ScopeClass
 
@@ -97,6 +100,21 @@ class Audit(TimeStampedModel):
 
     scope_class = ScopeClass.AUDIT
     scope_path = AUDIT_PARTIES
+    # Changes the services record under names that are not fields (see core.history); a
+    # result's change is named "<system>/<control>.<field>".
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "scope": ChangeKey(
+            label=_("systems in scope"),
+            read=pairs(
+                " ← ", refs("registry.informationsystem", "code"), refs("standards.catalog", "key")
+            ),
+        ),
+        "results": ChangeKey(label=_("control results")),
+        **{
+            f"*.{name}": ChangeKey(like=f"audits.controlresult.{name}")
+            for name in ("status", "note", "claimed", "claim_note")
+        },
+    }
 
     class Meta:
         ordering = ["-fiscal_year", "-number"]
@@ -132,7 +150,9 @@ class ScopeItem(models.Model):
     """A system in an audit's scope, and the baseline it is held to (a catalog or a resolved
     profile, or only the listed controls of it)."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="scope_items")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="scope_items", verbose_name=_("audit")
+    )
     system = models.ForeignKey(
         "registry.InformationSystem",
         verbose_name=_("system"),
@@ -165,7 +185,9 @@ class ScopeItem(models.Model):
 class AuditStage(models.Model):
     """One stage of the yearly assurance cycle: who owns it, by when, and when it was done."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="stages")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="stages", verbose_name=_("audit")
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=StageKind.choices)
     position = models.PositiveSmallIntegerField(_("position"))
     owner = models.ForeignKey(
@@ -202,16 +224,24 @@ class ControlResult(models.Model):
     # No index of their own: the unique (audit, system, control) and the (system, control)
     # indexes serve them, and each index less is millions of entries less at national scale.
     audit = models.ForeignKey(
-        Audit, on_delete=models.CASCADE, related_name="results", db_index=False
+        Audit,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        verbose_name=_("audit"),
     )
     system = models.ForeignKey(
         "registry.InformationSystem",
         on_delete=models.PROTECT,
         related_name="control_results",
         db_index=False,
+        verbose_name=_("system"),
     )
     control = models.ForeignKey(
-        "standards.CatalogNode", on_delete=models.PROTECT, related_name="control_results"
+        "standards.CatalogNode",
+        on_delete=models.PROTECT,
+        related_name="control_results",
+        verbose_name=_("control"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     claimed = models.CharField(
@@ -255,9 +285,19 @@ class ControlResult(models.Model):
     def __str__(self) -> str:
         return f"{self.audit_id}/{self.system_id}/{self.control_id}: {self.status}"
 
+    # What ``display_name`` reads, fetched with the row when the history names results.
+    display_related = ("system", "control")
+
+    @property
+    def display_name(self) -> str:
+        """The system and control, as the history names a result."""
+        return f"{self.system.code}/{self.control.label}"
+
 
 class Finding(TimeStampedModel):
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("audit")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -315,7 +355,9 @@ class Finding(TimeStampedModel):
 class CorrectiveAction(TimeStampedModel):
     """One item of the plan of action and milestones (POA&M) answering a finding."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="actions", verbose_name=_("finding")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
@@ -369,7 +411,10 @@ class CorrectiveAction(TimeStampedModel):
 
 class Milestone(models.Model):
     action = models.ForeignKey(
-        CorrectiveAction, on_delete=models.CASCADE, related_name="milestones"
+        CorrectiveAction,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("corrective action"),
     )
     title = models.CharField(_("title"), max_length=200)
     due_date = models.DateField(_("due"))
@@ -394,7 +439,9 @@ class Evidence(TimeStampedModel):
     """A piece of evidence attached to a control result or a finding; its file is kept in
     revisions, each stored once by its SHA-256."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="evidence")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("audit")
+    )
     result = models.ForeignKey(
         ControlResult,
         verbose_name=_("control result"),
@@ -426,7 +473,9 @@ class Evidence(TimeStampedModel):
 
 
 class EvidenceRevision(models.Model):
-    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="revisions")
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("evidence")
+    )
     number = models.PositiveSmallIntegerField(_("revision"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -497,12 +546,20 @@ class ResultCounts(models.Model):
 
     Kept current in the same transaction as every write of results (``audits.tallies``)."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="+", verbose_name=_("audit")
+    )
     auditee = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("auditee"),
     )
     auditor = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("auditor"),
     )
     entrusting = models.ForeignKey(
         "organizations.Organization",
@@ -510,19 +567,30 @@ class ResultCounts(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        verbose_name=_("entrusted by"),
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     kind = models.CharField(_("kind"), max_length=32, choices=AuditKind.choices)
-    satisfied = models.PositiveIntegerField(default=0)
-    partially = models.PositiveIntegerField(default=0)
-    not_satisfied = models.PositiveIntegerField(default=0)
-    not_applicable = models.PositiveIntegerField(default=0)
-    not_assessed = models.PositiveIntegerField(default=0)
-    claimed_satisfied = models.PositiveIntegerField(default=0)
-    claimed_partially = models.PositiveIntegerField(default=0)
-    claimed_not_satisfied = models.PositiveIntegerField(default=0)
-    claimed_not_applicable = models.PositiveIntegerField(default=0)
-    claimed_not_assessed = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0, verbose_name=_("number satisfied"))
+    partially = models.PositiveIntegerField(default=0, verbose_name=_("number partially satisfied"))
+    not_satisfied = models.PositiveIntegerField(default=0, verbose_name=_("number not satisfied"))
+    not_applicable = models.PositiveIntegerField(default=0, verbose_name=_("number not applicable"))
+    not_assessed = models.PositiveIntegerField(default=0, verbose_name=_("number not assessed"))
+    claimed_satisfied = models.PositiveIntegerField(
+        default=0, verbose_name=_("number self-assessed as satisfied")
+    )
+    claimed_partially = models.PositiveIntegerField(
+        default=0, verbose_name=_("number self-assessed as partially satisfied")
+    )
+    claimed_not_satisfied = models.PositiveIntegerField(
+        default=0, verbose_name=_("number self-assessed as not satisfied")
+    )
+    claimed_not_applicable = models.PositiveIntegerField(
+        default=0, verbose_name=_("number self-assessed as not applicable")
+    )
+    claimed_not_assessed = models.PositiveIntegerField(
+        default=0, verbose_name=_("number not self-assessed")
+    )
     # The latest write of a result counted here (None while none was ever written).
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -537,7 +605,10 @@ class ComplianceTally(ResultCounts):
     """One audit's results for one system, counted."""
 
     system = models.ForeignKey(
-        "registry.InformationSystem", on_delete=models.CASCADE, related_name="+"
+        "registry.InformationSystem",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("system"),
     )
 
     class Meta:
@@ -559,7 +630,12 @@ class AreaTally(ResultCounts):
     """One audit's results in one area of its catalog (the control's top-level group, see
     ``ControlArea``), counted over every system in scope."""
 
-    area = models.ForeignKey("standards.CatalogNode", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(
+        "standards.CatalogNode",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("control area"),
+    )
 
     class Meta:
         verbose_name = _("compliance tally by area")
@@ -579,7 +655,12 @@ class ControlArea(models.Model):
     control = models.OneToOneField(
         "standards.CatalogNode", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    area = models.ForeignKey("standards.CatalogNode", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(
+        "standards.CatalogNode",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("control area"),
+    )
 
     scope_class = ScopeClass.DIRECTORY
     scope_path = "control__catalog__owner"

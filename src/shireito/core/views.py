@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
 from shireito.core.forms import AuditLogFilter
+from shireito.core.history import readable_history
 from shireito.core.pages import list_page
 
 
@@ -19,7 +20,7 @@ def audit_log(request):
         template="core/audit_log.html",
         items=events,
         filters=filters,
-        rows=lambda events: selectors.redacted(request.user, events),
+        rows=lambda events: readable_history(request.user, events),
         context={"may_read": selectors.may_read_history(request.user)},
     )
 

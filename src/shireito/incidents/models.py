@@ -8,12 +8,15 @@ a draft is the reporter's alone. Everything a report holds is scoped through it.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from shireito.core.history import ChangeKey, Ref, route_of_codes
 from shireito.core.models import TimeStampedModel
 from shireito.incidents.choices import (
     ClockAnchor,
@@ -69,6 +72,10 @@ class ReportingRegime(TimeStampedModel):
     preset = models.BooleanField(_("shipped preset"), default=False, editable=False)
 
     # Regimes are public reference data (laws and sector rules), like catalogs: not scoped.
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "reporter_kinds": ChangeKey(like="organizations.organization.kind"),
+        "sectors": ChangeKey(refers_to="organizations.sector", by="code"),
+    }
 
     class Meta:
         ordering = ["key"]
@@ -113,6 +120,23 @@ class RegimeStage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.regime.key}:{self.key}"
+
+    @property
+    def display_name(self) -> str:
+        """The regime's name and the stage's label in the reader's language."""
+        label = self.label_en if get_language() == "en" and self.label_en else self.label
+        return f"{self.regime.name}: {label}"
+
+
+def indicators_text(value: Any) -> str:
+    """Indicators recorded as ``[kind, value, description, shareable]`` rows, as text."""
+    kinds = dict(IndicatorKind.choices)
+    shown = []
+    for row in value if isinstance(value, list) else []:
+        kind, text, description, *_rest = [*row, "", "", ""] if isinstance(row, list) else [row]
+        line = f"{kinds.get(kind, kind)}: {text}"
+        shown.append(f"{line}（{description}）" if description else line)
+    return "、".join(shown) or "—"
 
 
 class IncidentReport(TimeStampedModel):
@@ -180,6 +204,18 @@ class IncidentReport(TimeStampedModel):
 
     scope_path = ("reporter", "parties__organization")
     scope_class = ScopeClass.INCIDENT
+    # Changes the services record under names that are not fields (see core.history).
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "route": ChangeKey(label=_("route"), read=route_of_codes()),
+        "filed": ChangeKey(
+            label=pgettext_lazy("timeline", "regime stage filed"),
+            read=lambda value: Ref(
+                "incidents.regimestage", "regime__key+key", tuple(str(value).split(":", 1))
+            ),
+        ),
+        "indicators": ChangeKey(label=_("indicators"), read=indicators_text),
+        **{kind: ChangeKey(label=label) for kind, label in EntryKind.choices},
+    }
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -209,9 +245,14 @@ class IncidentReport(TimeStampedModel):
 class ReportParty(models.Model):
     """An organisation the report has reached (the reporter from the first draft)."""
 
-    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="parties")
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.CASCADE, related_name="parties", verbose_name=_("report")
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
     )
     since = models.DateTimeField(_("reached at"))
 
@@ -254,6 +295,14 @@ class RouteHop(TimeStampedModel):
 
     scope_path = THROUGH_REPORT
     scope_class = ScopeClass.INCIDENT
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "party": ChangeKey(
+            label=_("organization on the route"),
+            refers_to="organizations.organization",
+            by="code",
+        ),
+        "note": ChangeKey(label=_("note")),
+    }
 
     class Meta:
         ordering = ["report", "position"]
@@ -284,7 +333,9 @@ class TimelineEntry(models.Model):
     """One timestamped step of a report: submitted, received, acknowledged, a question, an
     assessment, forwarded, an update, a stage filed, shared, closed."""
 
-    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="timeline")
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("report")
+    )
     at = models.DateTimeField(_("time"), db_index=True)
     kind = models.CharField(_("kind of entry"), max_length=20, choices=EntryKind.choices)
     organization = models.ForeignKey(
@@ -302,7 +353,9 @@ class TimelineEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    hop = models.ForeignKey(RouteHop, on_delete=models.CASCADE, null=True, blank=True)
+    hop = models.ForeignKey(
+        RouteHop, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("hop")
+    )
     text = models.TextField(_("text"), blank=True)
     reply_to = models.ForeignKey(
         "self", verbose_name=_("in reply to"), on_delete=models.SET_NULL, null=True, blank=True
@@ -324,11 +377,19 @@ class TimelineEntry(models.Model):
 class StageFiling(models.Model):
     """That the reporter filed one stage of one regime for this report, and when."""
 
-    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="filings")
-    stage = models.ForeignKey(RegimeStage, on_delete=models.PROTECT, related_name="filings")
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.CASCADE, related_name="filings", verbose_name=_("report")
+    )
+    stage = models.ForeignKey(
+        RegimeStage, on_delete=models.PROTECT, related_name="filings", verbose_name=_("stage")
+    )
     filed_at = models.DateTimeField(_("filed at"))
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("filed by"),
     )
 
     scope_path = THROUGH_REPORT
@@ -383,10 +444,18 @@ class Attachment(TimeStampedModel):
     size = models.PositiveBigIntegerField(_("size"), validators=[MinValueValidator(1)])
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_by_organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+", null=True
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("uploading organization"),
     )
 
     scope_path = THROUGH_REPORT
@@ -406,18 +475,26 @@ class Notice(models.Model):
     stage overdue). ``key`` keeps the same notice from being raised twice."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("user"),
     )
     report = models.ForeignKey(
-        IncidentReport, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+        IncidentReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("report"),
     )
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, verbose_name=_("kind of notice"))
     # What happened, rendered in the reader's language when shown (see notices.py).
     kind = models.CharField(_("kind"), max_length=40)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed = models.BooleanField(default=False)
+    emailed = models.BooleanField(default=False, verbose_name=_("sent by e-mail"))
 
     scope_path = "user__organization"
     scope_class = ScopeClass.OWN
@@ -443,14 +520,26 @@ class IncidentTally(models.Model):
     """
 
     party = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, null=True, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("organization on the route"),
     )
-    category = models.CharField(max_length=32, choices=IncidentCategory.choices)
-    sector = models.CharField(max_length=40, blank=True)  # the reporter's sector's code
-    stage = models.CharField(max_length=16, choices=ReportStage.choices)
-    place = models.CharField(max_length=80, blank=True)  # of the hop that has an open report
-    month = models.PositiveIntegerField()  # YYYYMM of awareness (Japan time); 0 not given yet
-    reports = models.PositiveIntegerField(default=0)
+    category = models.CharField(
+        max_length=32, choices=IncidentCategory.choices, verbose_name=_("category")
+    )
+    sector = models.CharField(
+        max_length=40, blank=True, verbose_name=_("sector")
+    )  # the reporter's sector's code
+    stage = models.CharField(max_length=16, choices=ReportStage.choices, verbose_name=_("stage"))
+    place = models.CharField(
+        max_length=80, blank=True, verbose_name=_("place on the route")
+    )  # of the hop that has an open report
+    month = models.PositiveIntegerField(
+        verbose_name=_("month")
+    )  # YYYYMM of awareness (Japan time); 0 not given yet
+    reports = models.PositiveIntegerField(default=0, verbose_name=_("number of reports"))
 
     class Meta:
         constraints = [
@@ -481,14 +570,24 @@ class IncidentTiming(models.Model):
     took, in coarse buckets (a mean from the sums, a median's bucket from the counts)."""
 
     party = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, null=True, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("organization on the route"),
     )
-    route_key = models.CharField(max_length=64)
-    position = models.PositiveSmallIntegerField()  # the hop; 0 for the whole route (closing)
-    measure = models.CharField(max_length=16, choices=TimingMeasure.choices)
-    bucket = models.PositiveSmallIntegerField()  # index into TIMING_BUCKET_HOURS (or past it)
-    reports = models.PositiveIntegerField(default=0)
-    seconds = models.BigIntegerField(default=0)
+    route_key = models.CharField(max_length=64, verbose_name=_("route"))
+    position = models.PositiveSmallIntegerField(
+        verbose_name=_("position on the route")
+    )  # the hop; 0 for the whole route (closing)
+    measure = models.CharField(
+        max_length=16, choices=TimingMeasure.choices, verbose_name=_("interval measured")
+    )
+    bucket = models.PositiveSmallIntegerField(
+        verbose_name=_("time band")
+    )  # index into TIMING_BUCKET_HOURS (or past it)
+    reports = models.PositiveIntegerField(default=0, verbose_name=_("number of reports"))
+    seconds = models.BigIntegerField(default=0, verbose_name=_("seconds"))
 
     class Meta:
         constraints = [
@@ -516,17 +615,27 @@ class OpenStageDeadline(models.Model):
     (``incidents.deadlines``), so "overdue" is a range scan on ``due_at``, not every clock
     computed on every read."""
 
-    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+    )
     party = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
         db_index=False,  # the index below leads with it
+        verbose_name=_("organization on the route"),
     )
-    regime = models.ForeignKey(ReportingRegime, on_delete=models.CASCADE, related_name="+")
-    stage = models.ForeignKey(RegimeStage, on_delete=models.CASCADE, related_name="+")
-    due_at = models.DateTimeField(null=True)
+    regime = models.ForeignKey(
+        ReportingRegime,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reporting regime"),
+    )
+    stage = models.ForeignKey(
+        RegimeStage, on_delete=models.CASCADE, related_name="+", verbose_name=_("stage")
+    )
+    due_at = models.DateTimeField(null=True, verbose_name=_("due at"))
 
     class Meta:
         indexes = [

@@ -237,7 +237,10 @@ class OrganizationName(TimeStampedModel):
     """A former name of an organisation and the period it was in force."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="former_names"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="former_names",
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shireito.core.history import readable_history
 from shireito.core.htmx import render_page
 from shireito.core.pages import bound_form, form_page, get_or_404, list_page
-from shireito.core.selectors import may_read_history, object_history, redacted
+from shireito.core.selectors import may_read_history, object_history
 from shireito.organizations import permissions, selectors, services
 from shireito.organizations.choices import OpenQuestionSetting
 from shireito.organizations.diagram import render_svg
@@ -81,7 +82,7 @@ def organization_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
             "holdings": organization.role_holdings.all(),
             "routes": selectors.routes_shown_to(user, routes),
             "may_edit": permissions.may_edit_organization(user, organization),
-            "history": redacted(user, object_history(organization, user=user)[:100]),
+            "history": readable_history(user, object_history(organization, user=user)[:100]),
             "may_read_history": may_read_history(user),
         },
     )

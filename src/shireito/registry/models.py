@@ -3,12 +3,15 @@ data it holds and, for local governments, its move to standard-conformant system
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.history import ChangeKey, labels_of
 from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import ScopeClass, SystemCategory
 from shireito.registry.choices import (
@@ -117,6 +120,12 @@ class InformationSystem(NamedInTwoLanguages, TimeStampedModel):
 
     scope_class = ScopeClass.PORTFOLIO
     scope_path = "owner"
+    # Changes the services record under names that are not fields (see core.history).
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "left_oversight_because": ChangeKey(
+            label=_("reason for leaving oversight"), read=labels_of(SystemCategory.choices)
+        ),
+    }
 
     class Meta:
         ordering = ["code"]
@@ -370,13 +379,16 @@ class SystemTally(models.Model):
     """How many systems an owner has per category, phase, hosting and importance."""
 
     owner = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
     )
-    category = models.CharField(max_length=32)
-    phase = models.CharField(max_length=16)
-    hosting = models.CharField(max_length=20)
-    important = models.BooleanField()
-    systems = models.PositiveIntegerField(default=0)
+    category = models.CharField(max_length=32, verbose_name=_("category"))
+    phase = models.CharField(max_length=16, verbose_name=_("lifecycle phase"))
+    hosting = models.CharField(max_length=20, verbose_name=_("hosting"))
+    important = models.BooleanField(verbose_name=_("important system"))
+    systems = models.PositiveIntegerField(default=0, verbose_name=_("number of systems"))
 
     scope_class = ScopeClass.PORTFOLIO
     scope_path = "owner"
@@ -399,16 +411,21 @@ class BudgetTally(models.Model):
     spending recorded (with those counts, so a partial total is never taken for a whole)."""
 
     owner = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
     )
-    fiscal_year = models.PositiveSmallIntegerField()
-    category = models.CharField(max_length=32)
-    lines = models.PositiveIntegerField(default=0)
-    requested = models.BigIntegerField(default=0)
-    approved_lines = models.PositiveIntegerField(default=0)
-    approved = models.BigIntegerField(default=0)
-    executed_lines = models.PositiveIntegerField(default=0)
-    executed = models.BigIntegerField(default=0)
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"))
+    category = models.CharField(max_length=32, verbose_name=_("category"))
+    lines = models.PositiveIntegerField(default=0, verbose_name=_("number of budget lines"))
+    requested = models.BigIntegerField(default=0, verbose_name=_("requested (yen)"))
+    approved_lines = models.PositiveIntegerField(default=0, verbose_name=_("budget lines approved"))
+    approved = models.BigIntegerField(default=0, verbose_name=_("approved (yen)"))
+    executed_lines = models.PositiveIntegerField(
+        default=0, verbose_name=_("budget lines with spending")
+    )
+    executed = models.BigIntegerField(default=0, verbose_name=_("executed (yen)"))
 
     scope_class = ScopeClass.OVERSIGHT
     scope_path = "owner"
@@ -432,13 +449,20 @@ class MigrationTally(models.Model):
     dates kept here (few distinct ones: targets are ends of fiscal years)."""
 
     owner = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
     )
-    standard_business = models.CharField(max_length=40)
-    migration_status = models.CharField(max_length=20)
-    migration_target = models.DateField(null=True)
-    special_support_deadline = models.DateField(null=True)
-    systems = models.PositiveIntegerField(default=0)
+    standard_business = models.CharField(max_length=40, verbose_name=_("standardised business"))
+    migration_status = models.CharField(
+        max_length=20, verbose_name=_("migration to standard-conformant systems")
+    )
+    migration_target = models.DateField(null=True, verbose_name=_("migration target date"))
+    special_support_deadline = models.DateField(
+        null=True, verbose_name=_("extended deadline (special migration support)")
+    )
+    systems = models.PositiveIntegerField(default=0, verbose_name=_("number of systems"))
 
     scope_class = ScopeClass.COORDINATION
     scope_path = "owner"
@@ -473,13 +497,16 @@ class SystemGroupTally(models.Model):
     """``SystemTally`` added up by the owners' group."""
 
     group = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("group"),
     )
-    category = models.CharField(max_length=32)
-    phase = models.CharField(max_length=16)
-    hosting = models.CharField(max_length=20)
-    important = models.BooleanField()
-    systems = models.PositiveIntegerField(default=0)
+    category = models.CharField(max_length=32, verbose_name=_("category"))
+    phase = models.CharField(max_length=16, verbose_name=_("lifecycle phase"))
+    hosting = models.CharField(max_length=20, verbose_name=_("hosting"))
+    important = models.BooleanField(verbose_name=_("important system"))
+    systems = models.PositiveIntegerField(default=0, verbose_name=_("number of systems"))
 
     # Only read for a viewer who may see every member of the group.
     scope_class = ScopeClass.PORTFOLIO
@@ -504,13 +531,20 @@ class MigrationGroupTally(models.Model):
     one (fewer rows, the same figures)."""
 
     group = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("group"),
     )
-    standard_business = models.CharField(max_length=40)
-    migration_status = models.CharField(max_length=20)
-    migration_target = models.DateField(null=True)
-    special_support_deadline = models.DateField(null=True)
-    systems = models.PositiveIntegerField(default=0)
+    standard_business = models.CharField(max_length=40, verbose_name=_("standardised business"))
+    migration_status = models.CharField(
+        max_length=20, verbose_name=_("migration to standard-conformant systems")
+    )
+    migration_target = models.DateField(null=True, verbose_name=_("migration target date"))
+    special_support_deadline = models.DateField(
+        null=True, verbose_name=_("extended deadline (special migration support)")
+    )
+    systems = models.PositiveIntegerField(default=0, verbose_name=_("number of systems"))
 
     # Only read for a viewer who may count every member of the group.
     scope_class = ScopeClass.COORDINATION

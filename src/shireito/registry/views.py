@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page, submit
-from shireito.core.selectors import may_read_history, object_history, redacted
+from shireito.core.selectors import may_read_history, object_history
 from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
 from shireito.registry.forms import ImportForm, MigrationFilter, SystemFilter, SystemForm
@@ -97,7 +98,9 @@ def system_detail(request, code: str):
             "system": system,
             "related": selectors.related_shown(request.user, system),
             "may_edit": permissions.may_change_system(request.user, system),
-            "history": redacted(request.user, object_history(system, user=request.user)[:100]),
+            "history": readable_history(
+                request.user, object_history(system, user=request.user)[:100]
+            ),
             "may_read_history": may_read_history(request.user),
             **_oversight_context(request, system),
         },

@@ -12,11 +12,13 @@ default read is a plain range scan of ``sharing_object_latest_idx`` instead of a
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import ScopeClass
 from shireito.sharing.choices import StatusState, Tlp
@@ -49,6 +51,10 @@ class Collection(TimeStampedModel):
     # mandates (sharing is by explicit agreement, per collection and per counterpart).
     scope_path = ("owner", "accesses__organization")
     scope_class = ScopeClass.OWN
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "objects_filled": ChangeKey(label=_("objects filled")),
+        "seed": ChangeKey(label=_("random seed")),
+    }
 
     class Meta:
         ordering = ["title", "id"]
@@ -120,16 +126,22 @@ class StixObject(models.Model):
     """
 
     collection = models.ForeignKey(
-        Collection, on_delete=models.CASCADE, related_name="stix_objects", db_index=False
+        Collection,
+        on_delete=models.CASCADE,
+        related_name="stix_objects",
+        db_index=False,
+        verbose_name=_("TAXII collection"),
     )
     stix_id = models.CharField(_("STIX id"), max_length=300)
     type = models.CharField(_("STIX type"), max_length=250)
     spec_version = models.CharField(_("spec version"), max_length=10, default="2.1")
     version = models.DateTimeField(_("version"))
     date_added = models.DateTimeField(_("date added"))
-    is_latest = models.BooleanField(default=True)
+    is_latest = models.BooleanField(default=True, verbose_name=_("latest version"))
     tlp = models.CharField(_("TLP"), max_length=16, choices=Tlp.choices)
     body = models.JSONField(_("STIX object"))
+
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {"versions": ChangeKey(label=_("versions"))}
 
     scope_path = ("collection__owner", "collection__accesses__organization")
     scope_class = ScopeClass.OWN
@@ -215,10 +227,10 @@ class Status(models.Model):
         default=StatusState.COMPLETE,
     )
     request_timestamp = models.DateTimeField(_("requested at"))
-    total_count = models.PositiveIntegerField(default=0)
-    success_count = models.PositiveIntegerField(default=0)
-    failure_count = models.PositiveIntegerField(default=0)
-    pending_count = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(default=0, verbose_name=_("total count"))
+    success_count = models.PositiveIntegerField(default=0, verbose_name=_("success count"))
+    failure_count = models.PositiveIntegerField(default=0, verbose_name=_("failure count"))
+    pending_count = models.PositiveIntegerField(default=0, verbose_name=_("pending count"))
     # [{"id", "version", "message"?}], as the status resource shows them.
     successes = models.JSONField(default=list, blank=True)
     failures = models.JSONField(default=list, blank=True)
@@ -226,6 +238,9 @@ class Status(models.Model):
 
     scope_path = "organization"
     scope_class = ScopeClass.OWN
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "objects_added": ChangeKey(label=_("objects added"))
+    }
     # One audit row per write lists what was added; the per-object lists are in the row.
     audit_ignored_fields = frozenset({"successes", "failures", "pendings"})
 

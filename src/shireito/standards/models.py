@@ -8,11 +8,13 @@ row per node, and the nodes can be written in bulk.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import ScopeClass
 from shireito.standards.choices import CatalogFormat, MappingRelationship, NodeKind
@@ -29,6 +31,12 @@ class Published(TimeStampedModel):
 
     scope_class = ScopeClass.DIRECTORY
     scope_path = "owner"
+    # Changes the importers record under names that are not fields (see core.history).
+    audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
+        "nodes": ChangeKey(label=_("number of items")),
+        "entries": ChangeKey(label=_("number of entries")),
+        "merged_duplicate_entries": ChangeKey(label=_("duplicate entries merged")),
+    }
 
     class Meta:
         abstract = True
@@ -92,9 +100,16 @@ class CatalogNode(models.Model):
     """A group or control of a catalog. ``label`` is the id as published (``2.1.1(1)(a)``,
     ``AC-1``); ``oscal_id`` a valid OSCAL token derived from it (or the file's own id)."""
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="nodes")
+    catalog = models.ForeignKey(
+        Catalog, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("catalog")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent item"),
     )
     position = models.PositiveIntegerField(_("position"))
     depth = models.PositiveSmallIntegerField(_("depth"), default=0)
@@ -173,7 +188,12 @@ class CatalogMapping(Published):
 
 
 class MappingEntry(models.Model):
-    mapping = models.ForeignKey(CatalogMapping, on_delete=models.CASCADE, related_name="entries")
+    mapping = models.ForeignKey(
+        CatalogMapping,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("catalog mapping"),
+    )
     source = models.ForeignKey(
         CatalogNode, verbose_name=_("source control"), on_delete=models.PROTECT, related_name="+"
     )

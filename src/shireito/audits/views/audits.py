@@ -35,8 +35,9 @@ from shireito.audits.forms import (
     StageForm,
 )
 from shireito.audits.views.common import audit_or_404, error_text
+from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, form_page, get_or_404, list_page
-from shireito.core.selectors import may_read_history, redacted
+from shireito.core.selectors import may_read_history
 from shireito.organizations.selectors import organization_list, owner_choices
 from shireito.registry.selectors import current_fiscal_year, system_list
 from shireito.standards.selectors import catalog_list
@@ -198,7 +199,9 @@ def audit_detail(request, number: str):
         "audits/audit_detail.html",
         {
             "audit": audit,
-            "history": redacted(user, selectors.audit_history(user=user, audit=audit)[:100]),
+            "history": readable_history(
+                user, selectors.audit_history(user=user, audit=audit)[:100]
+            ),
             "may_read_history": may_read_history(user),
             "scope": selectors.scope_of(audit),
             "stages": _stage_rows(user, audit, today),

@@ -1,11 +1,5 @@
-import contextlib
-
 from django import template
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shireito.core.services import REDACTED
 
@@ -33,33 +27,6 @@ def query_with(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
-
-
-# Changes recorded under a name that is not a model field.
-_EXTRA_LABELS = {
-    "roles": gettext_lazy("roles"),
-    "scope": gettext_lazy("systems in scope"),
-    "results": gettext_lazy("control results"),
-}
-
-
-@register.filter
-def change_rows(event) -> list[dict]:
-    """An audit event's changes as rows with the field's own (translated) name."""
-    try:
-        model = apps.get_model(event.object_type)
-    except (LookupError, ValueError):
-        model = None
-    rows = []
-    for name, pair in (event.changes or {}).items():
-        label = _EXTRA_LABELS.get(name, name)
-        if model is not None and name not in _EXTRA_LABELS:
-            with contextlib.suppress(FieldDoesNotExist):
-                # A reverse relation (a set of rows) has no verbose name of its own.
-                label = getattr(model._meta.get_field(name), "verbose_name", name)
-        old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-        rows.append({"label": capfirst(label), "old": old, "new": new})
-    return rows
 
 
 @register.filter

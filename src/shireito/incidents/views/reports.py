@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.forms import add_service_errors
+from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, form_page, list_page
-from shireito.core.selectors import may_read_history, object_history, redacted
+from shireito.core.selectors import may_read_history, object_history
 from shireito.incidents import (
     permissions,
     selectors,
@@ -293,7 +294,7 @@ def _detail_context(request, report, bound: dict | None = None) -> dict:
         if may_attach
         else None,
         "bound_form": next(iter(bound.values()), None),
-        "history": redacted(user, object_history(report, user=user)[:100]),
+        "history": readable_history(user, object_history(report, user=user)[:100]),
         "may_read_history": may_read_history(user),
     }
 
