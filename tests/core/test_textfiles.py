@@ -38,11 +38,21 @@ def test_the_encodings_japanese_offices_use_are_recognised(raw, encoding):
     assert decoded.text.replace("デジタル庁", "㈱デジタル①号") == TEXT
 
 
-def test_a_short_shift_jis_file_is_not_taken_for_another_encoding():
-    # given a one-cell Excel file saved as Shift_JIS
-    raw = "名前\r\n".encode("cp932")
-    # when / then
-    assert decode_text(raw).encoding == "cp932"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "名前\r\n",  # one cell
+        "x-1,住民基本台帳システム㈱①,説明文がここに入ります\r\n" * 1000,  # Windows' symbols
+        "①②③㈱㈲\r\n" * 50,  # nothing but them: the detector gives up, Excel's reading stands
+    ],
+)
+def test_shift_jis_as_excel_saves_it_is_read_as_cp932(text):
+    # given a sheet saved by Excel as Shift_JIS
+    raw = text.encode("cp932")
+    # when it is decoded
+    decoded = decode_text(raw)
+    # then it is read as CP932, whole
+    assert (decoded.encoding, decoded.text) == ("cp932", text)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +65,7 @@ def test_a_short_shift_jis_file_is_not_taken_for_another_encoding():
         b"\x80\x81\xfe\xff\x00\x9f",  # no Japanese encoding reads this
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",  # an image, not text
         "café crème\n".encode("latin-1"),  # a Western code page, which we do not guess
+        "Müller;Straße;Größe\n".encode("latin-1") * 20,  # one that would decode as CP932
         b"\xef\xbb\xbfcode\xff\xfe\n",  # a UTF-8 BOM before bytes that are not UTF-8
     ],
 )

@@ -127,7 +127,8 @@ def test_the_excel_export_starts_with_a_bom_and_holds_the_same_rows(client, edit
     assert excel.startswith(b"\xef\xbb\xbf") and not plain.startswith(b"\xef\xbb\xbf")
     assert excel[3:] == plain
     rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig"), newline="")))
-    assert len(rows) == len(systems) and list(rows[0]) == COLUMNS
+    assert rows == list(csv.DictReader(io.StringIO(plain.decode("utf-8"), newline="")))
+    assert rows and list(rows[0]) == COLUMNS
 
 
 def test_open_data_and_the_api_offer_the_excel_variant(client, editor, systems):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -40,6 +41,10 @@ LABELS = {
     "iso2022_jp": gettext_lazy("ISO-2022-JP (JIS)"),
 }
 BOM = "\ufeff"
+# Kana, kanji, full-width forms and Windows' enclosed symbols; control characters but tab and
+# line ends.
+JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uff01-\uff9f\u2460-\u24ff\u3200-\u33ff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class UndecodableText(ValueError):
@@ -89,6 +94,15 @@ def decode_text(raw: bytes) -> DecodedText:
                 return DecodedText(raw.decode(encoding), encoding)
             except UnicodeDecodeError:  # detection reads samples; the whole must decode
                 continue
+    # The detector counts Windows' symbols (①, ㈱ …) as noise and may give up on a sheet full
+    # of them; Excel's Shift_JIS is still the likeliest reading when it decodes whole and
+    # holds Japanese text and no control characters.
+    try:
+        text = raw.decode("cp932")
+    except UnicodeDecodeError as exc:
+        raise UndecodableText from exc
+    if JAPANESE.search(text) and not CONTROL.search(text):
+        return DecodedText(text, "cp932")
     raise UndecodableText
 
 
