@@ -119,7 +119,7 @@ def test_the_api_says_which_encoding_it_read(client, editor):
 def test_the_excel_export_starts_with_a_bom_and_holds_the_same_rows(client, editor, systems):
     # given the systems list's two CSV downloads
     page = client.get("/systems/").content.decode()
-    assert "Excel用（BOM付きUTF-8）" in page and "bom=1" in page
+    assert "この一覧をExcel用CSV（BOM付きUTF-8）で出力" in page and "export.csv?bom=1" in page
     # when both are downloaded
     plain = b"".join(client.get("/systems/export.csv").streaming_content)
     excel = b"".join(client.get("/systems/export.csv?bom=1").streaming_content)
