@@ -55,7 +55,11 @@ def test_a_csv_of_results_is_recorded_with_one_audit_event(client, audit, people
     response = _upload(client, people["nisc-auditor"], audit, raw, "csv", "results.csv")
     # then
     assert response.status_code == 200, response.content
-    assert response.json() == {"changed": 2}
+    assert response.json() == {
+        "changed": 2,
+        "encoding": "utf-8-sig",
+        "encoding_label": "BOM付きUTF-8",
+    }
     found = _statuses(audit)
     assert found["1.1"] == ("satisfied", "方針を確認")
     assert found["2.3"] == ("not_satisfied", "")  # a blank note leaves the note alone
@@ -121,7 +125,7 @@ def test_a_sheet_must_name_the_system_when_the_audit_has_several(audit, people, 
         (b"status\nsatisfied\n", "row 1", "control"),
         (b"control,status\n", "$", "no rows"),
         (b"control,status\n,\n", "$", "no rows"),
-        (b"\xff\xfe", "$", "UTF-8"),
+        (b"\x80\x81\xfe\xff\x00", "$", "encoding could not be recognised"),
     ],
 )
 def test_unreadable_sheets_are_refused(audit, people, raw, path, words):
@@ -535,6 +539,30 @@ def test_json_python_cannot_read_is_a_problem_not_a_crash(audit, people, raw, wo
 def english(client):
     client.cookies["django_language"] = "en"
     return client
+
+
+def test_the_import_page_checks_a_shift_jis_sheet_then_imports_it(english, audit, people):
+    # given the auditors' sheet saved by Excel as Shift_JIS, with a Japanese note
+    client = english
+    client.force_login(people["nisc-auditor"])
+    page = f"/audits/{audit.number}/results/import/"
+    raw = "control,status,note\r\n1.1,satisfied,規程①を確認\r\n".encode("cp932")
+    before = _statuses(audit)
+
+    def post(action: str):
+        upload = SimpleUploadedFile("results.csv", raw)
+        return client.post(page, {"file": upload, "format": "csv", "action": action})
+
+    # when it is checked
+    checked = post("check").content.decode()
+    # then the page says how it was read and what importing changes, and nothing is written
+    assert "Character encoding: read as Shift_JIS (CP932)." in checked
+    assert "Importing it changes 1 result." in checked
+    assert _statuses(audit) == before
+    # when it is imported
+    assert post("import").status_code == 302
+    # then the note is stored as written
+    assert _statuses(audit)["1.1"] == ("satisfied", "規程①を確認")
 
 
 def test_the_import_page_shows_a_bad_file_and_never_fails(english, audit, people, monkeypatch):

@@ -139,6 +139,20 @@ def test_a_table_downloads_as_csv_with_labels_and_plain_values(
     assert client.get("/tower/sample/none.csv").status_code == 404
 
 
+def test_a_tables_excel_download_starts_with_a_bom_and_holds_the_same_rows(
+    client, sample_section, organization
+):
+    # given a viewer of the tower, whose page links both downloads of each table
+    client.force_login(make_user(organization=organization, roles=["viewer"]))
+    assert "/tower/sample/by-category.csv?bom=1" in client.get("/").content.decode()
+    # when a table is downloaded as it is and for Excel
+    plain = client.get("/tower/sample/by-category.csv").content
+    excel = client.get("/tower/sample/by-category.csv?bom=1").content
+    # then only the Excel file starts with EF BB BF, and the rows after it are the same
+    assert excel.startswith(b"\xef\xbb\xbf") and not plain.startswith(b"\xef\xbb\xbf")
+    assert excel[3:] == plain
+
+
 def test_the_tower_needs_sign_in(client):
     assert client.get("/api/v1/dashboard").status_code == 401
     assert client.get("/tower/sample/by-category.csv").status_code == 302

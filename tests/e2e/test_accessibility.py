@@ -277,20 +277,32 @@ def test_catalog_upload_page_with_problems_is_accessible(
     sign_in(page, live_server.url, "e2e-admin")
     assert page.goto(f"{live_server.url}/standards/import/").status == 200
     assert_accessible(page)
-    page.click("main form button[type=submit]")
+    page.click("main form button[value=import]")
     page.wait_for_selector(".error-summary")
     assert_accessible(page)
     bad = tmp_path / "bad.json"
     bad.write_text('{"catalog": {"uuid": "x", "metadata": {}}}', encoding="utf-8")
     page.set_input_files("#id_file", str(bad))
     page.fill("#id_key", "bad")
-    page.click("main form button[type=submit]")
+    page.click("main form button[value=import]")
     page.wait_for_selector("#result-title")
     assert page.locator("#result tbody tr").count() >= 1
+    assert_accessible(page)
+    # the check step of a sheet saved by Excel as Shift_JIS, which names the encoding
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(
+        "id,parent,kind,title\r\nA,,group,管理策群\r\nA-1,A,control,責任者①\r\n".encode("cp932")
+    )
+    page.select_option("#id_format", "csv")
+    page.set_input_files("#id_file", str(sheet))
+    page.fill("#id_key", "sjis")
+    page.click("main form button[value=check]")
+    page.wait_for_selector("#check-title")
+    assert "CP932" in page.inner_text("#checked")
     assert_accessible(page)
 
     assert page.goto(f"{live_server.url}/standards/mappings/import/").status == 200
     assert_accessible(page)
-    page.click("main form button[type=submit]")
+    page.click("main form button[value=import]")
     page.wait_for_selector(".error-summary")
     assert_accessible(page)

@@ -17,7 +17,7 @@ from shireito.audits.forms import field_of, split_ids
 from shireito.organizations.forms import DateInput
 
 IMPORT_FORMATS = [
-    ("csv", _("CSV (UTF-8)")),
+    ("csv", _("CSV (UTF-8 or Shift_JIS)")),
     ("xlsx", _("Excel workbook (XLSX)")),
     ("oscal", _("OSCAL assessment results (JSON)")),
 ]

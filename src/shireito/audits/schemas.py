@@ -12,6 +12,7 @@ from shireito.audits.choices import (
     ResultStatus,
     Severity,
 )
+from shireito.core.schemas import ReadAsOut
 
 # A bulk write names at most this many results (a whole catalog on a dozen systems).
 MAX_RESULT_ENTRIES = 20_000
@@ -210,6 +211,10 @@ class ResultsIn(Schema):
 
 class ChangedOut(Schema):
     changed: int
+
+
+class ResultsImportOut(ChangedOut, ReadAsOut):
+    """How many results an imported file changed, and how a CSV file was read."""
 
 
 class ResultsImportIn(Schema):

@@ -51,3 +51,16 @@ class ErrorItem(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[ErrorItem]
+
+
+class ReadAsOut(Schema):
+    """How an imported CSV file was read (``core.textfiles``); null for other formats."""
+
+    encoding: str | None = Field(
+        None,
+        description=(
+            "the character encoding the CSV file was read in: utf-8, utf-8-sig (with BOM), "
+            "cp932 (Shift_JIS), euc_jp, iso2022_jp or utf-16"
+        ),
+    )
+    encoding_label: str | None = Field(None, description="its name as the pages show it")

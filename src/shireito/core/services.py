@@ -12,6 +12,7 @@ import decimal
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -214,3 +215,20 @@ def audited_delete(*, actor, instance: models.Model) -> None:
         pk = instance.pk
         instance.delete()
         instance.pk = pk
+
+
+class _Rehearsed(Exception):
+    def __init__(self, result: Any) -> None:
+        super().__init__()
+        self.result = result
+
+
+def rehearse[T](action: Callable[[], T]) -> T:
+    """Run ``action`` (a service that writes all or nothing) and roll back everything it wrote:
+    the check step of a one-step import makes every check the import makes and writes nothing.
+    What ``action`` raises passes through, after the roll-back."""
+    try:
+        with transaction.atomic():
+            raise _Rehearsed(action())
+    except _Rehearsed as rehearsed:
+        return rehearsed.result

@@ -7,14 +7,13 @@ still only what the user may see."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from shireito.core.scoping import narrowed_to
+from shireito.core.textfiles import csv_text
 from shireito.dashboard import sections
 from shireito.dashboard.figures import Section, Table, plain
 from shireito.dashboard.permissions import may_focus
@@ -99,14 +98,15 @@ def table_get(
     return section.table(table_key) if section else None
 
 
-def table_csv(table: Table) -> str:
+def table_csv(table: Table, *, bom: bool = False) -> str:
     """A table as CSV with a header of its column labels in the user's language; the values
-    are plain (numbers unformatted, dates ISO) so spreadsheets compute with them."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(column.label) for column in table.columns])
-    for row in table.rows:
-        writer.writerow(
+    are plain (numbers unformatted, dates ISO) so spreadsheets compute with them. ``bom``
+    starts it with a byte order mark, so that Excel reads the Japanese as UTF-8."""
+    return csv_text(
+        [str(column.label) for column in table.columns],
+        (
             [cell.display or ("" if cell.value is None else plain(cell.value)) for cell in row]
-        )
-    return "\ufeff" + out.getvalue()  # a BOM, so Excel reads the Japanese as UTF-8
+            for row in table.rows
+        ),
+        bom=bom,
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from shireito.accounts.http import AuthenticatedHttpRequest
 from shireito.core.pages import file_response, get_or_404
+from shireito.core.textfiles import wants_bom
 from shireito.dashboard import selectors, statistics
 
 
@@ -41,7 +42,7 @@ def table_csv(request: AuthenticatedHttpRequest, section: str, table: str) -> Ht
     found = get_or_404(selectors.table_get(request.user, section, table, focus))
     suffix = f"-{focus.code}" if focus else ""
     return file_response(
-        selectors.table_csv(found),
+        selectors.table_csv(found, bom=wants_bom(request)),
         filename=f"shireito-{section}-{table}{suffix}.csv",
         content_type="text/csv; charset=utf-8",
     )
@@ -66,7 +67,8 @@ def statistic_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse
         raise Http404
     table = get_or_404(statistics.table_of(key, get_language() or "ja"))
     if fmt == "csv":
-        content, content_type = selectors.table_csv(table), "text/csv; charset=utf-8"
+        content = selectors.table_csv(table, bom=wants_bom(request))
+        content_type = "text/csv; charset=utf-8"
     else:
         body = {
             "key": key,

@@ -89,16 +89,19 @@ def systems_list(request, filters: Query[SystemFilters]):
 @router.get(
     "/systems/export",
     operation_id="systems_export",
-    summary="Export the filtered systems as CSV or JSON (the CSV imports back)",
+    summary=(
+        "Export the filtered systems as CSV or JSON (the CSV imports back; bom=true starts it "
+        "with a byte order mark for Excel)"
+    ),
     response={200: None},
 )
-def systems_export(request, filters: Query[SystemFilters], format: str = "csv"):
+def systems_export(request, filters: Query[SystemFilters], format: str = "csv", bom: bool = False):
     if format not in {"csv", "json"}:
         raise ValidationError({"format": _("Choose csv or json.")})
     systems = selectors.system_list(user=request.auth, **_filters(filters))
     if format == "csv":
         return file_response(
-            export_csv(systems, user=request.auth),
+            export_csv(systems, user=request.auth, bom=bom),
             filename="systems.csv",
             content_type="text/csv; charset=utf-8",
         )

@@ -103,7 +103,10 @@ def split_codes(text: str) -> list[str]:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, with a header row of the export's column names. At most 50,000 rows."),
+        help_text=_(
+            "UTF-8 (with or without BOM) or Shift_JIS, as Excel saves it, with a header row of "
+            "the export's column names. At most 50,000 rows."
+        ),
     )
 
 

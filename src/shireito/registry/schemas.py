@@ -3,6 +3,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Field, Schema
 
+from shireito.core.schemas import ReadAsOut
 from shireito.organizations.choices import SystemCategory
 from shireito.registry.choices import (
     CloudProvider,
@@ -123,7 +124,7 @@ class ImportProblemOut(Schema):
     message: str
 
 
-class ImportResultOut(Schema):
+class ImportResultOut(ReadAsOut):
     rows: int
     created: int
     updated: int

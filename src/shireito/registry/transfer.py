@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from shireito.core.textfiles import DecodedText, UndecodableText, csv_chunks, decode_text
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
@@ -53,6 +54,8 @@ DEFAULTED = {"important", "phase", "hosting", "confidentiality", "integrity", "a
 MAX_ROWS = 50_000
 # A web request may check or import this many rows; bigger files go through the command line.
 MAX_WEB_ROWS = 5_000
+# An upload larger than this is refused before it is read (50,000 rows fit many times over).
+MAX_BYTES = 50 * 1024 * 1024
 
 
 # A checked row: the system it changes (None: a new one), its id, its values, its line.
@@ -73,6 +76,14 @@ class ImportResult:
     updated: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     written: bool = False
+    encoding: str = ""  # the encoding the file was read in (``core.textfiles``)
+    encoding_label: str = ""  # its name as a page shows it
+    encoding_notice: str = ""  # the sentence a page shows before import
+
+    def read_as(self, decoded: DecodedText) -> ImportResult:
+        self.encoding, self.encoding_label = decoded.encoding, decoded.label
+        self.encoding_notice = decoded.notice
+        return self
 
     @property
     def ok(self) -> bool:
@@ -111,7 +122,7 @@ def import_systems(
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
 ) -> ImportResult:
-    """Read CSV rows (UTF-8, header row of COLUMNS names) and create or update systems by code.
+    """Read CSV rows (text, header row of COLUMNS names) and create or update systems by code.
 
     Every row is checked first without writing anything (a dry run stops there); only a file
     without problems is then written, in one transaction, through the audited services.
@@ -160,14 +171,36 @@ def import_upload(
     upload: UploadedFile, *, actor: User | None, dry_run: bool, max_rows: int = MAX_WEB_ROWS
 ) -> ImportResult:
     """``import_systems`` of an uploaded CSV file (the page's and the API's); a file that is
-    not UTF-8 is an error on its field."""
-    stream = upload.file
-    assert stream is not None  # an upload Django has received always has its content
+    not text in an encoding we read is an error on its field."""
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_BYTES // 2**20}}
+        )
+    return import_bytes(upload.read(), actor=actor, dry_run=dry_run, max_rows=max_rows)
+
+
+def import_bytes(
+    raw: bytes,
+    *,
+    actor: User | None,
+    dry_run: bool,
+    max_rows: int = MAX_ROWS,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """``import_systems`` of a file's bytes, decoded by ``core.textfiles`` (UTF-8 with or
+    without BOM, Shift_JIS and the other Japanese encodings); the result says which."""
     try:
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        return import_systems(text, actor=actor, dry_run=dry_run, max_rows=max_rows)
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": _("The file is not UTF-8 text.")}) from exc
+        decoded = decode_text(raw)
+    except UndecodableText as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    result = import_systems(
+        io.StringIO(decoded.text, newline=""),
+        actor=actor,
+        dry_run=dry_run,
+        max_rows=max_rows,
+        progress=progress,
+    )
+    return result.read_as(decoded)
 
 
 class _WriteFailed(Exception):
@@ -384,21 +417,6 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text of ``header`` and ``rows`` in chunks of about 64 kB: a download of 40,000 rows
-    is streamed, never held whole."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     """A JSON array of ``rows``, one row per chunk (dates and the like as text)."""
     yield "["
@@ -407,10 +425,11 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield "]"
 
 
-def export_csv(systems, *, user: User | None = None) -> Iterator[str]:
-    """CSV lines (with header) of ``systems``; the same columns import back."""
+def export_csv(systems, *, user: User | None = None, bom: bool = False) -> Iterator[str]:
+    """CSV lines (with header) of ``systems``; the same columns import back (with or without
+    the BOM for Excel)."""
     rows = (row_of(system, user) for system in _each(systems))
-    return csv_chunks(COLUMNS, ([_text(row[c]) for c in COLUMNS] for row in rows))
+    return csv_chunks(COLUMNS, ([_text(row[c]) for c in COLUMNS] for row in rows), bom=bom)
 
 
 def export_json(systems, *, user: User | None = None) -> Iterator[str]:
@@ -440,7 +459,7 @@ MIGRATION_COLUMNS = [
 ]
 
 
-def export_migration_csv(rows: Iterable[dict]) -> Iterator[str]:
+def export_migration_csv(rows: Iterable[dict], *, bom: bool = False) -> Iterator[str]:
     """CSV of ``selectors.migration_list`` rows: the migration fields and nothing else."""
     return csv_chunks(
         MIGRATION_COLUMNS,
@@ -460,4 +479,5 @@ def export_migration_csv(rows: Iterable[dict]) -> Iterator[str]:
             ]
             for row in rows
         ),
+        bom=bom,
     )

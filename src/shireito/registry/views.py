@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page, submit
 from shireito.core.selectors import may_read_history, object_history
+from shireito.core.textfiles import wants_bom
 from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
 from shireito.registry.forms import ImportForm, MigrationFilter, SystemFilter, SystemForm
@@ -30,10 +31,7 @@ from shireito.registry.transfer import (
     import_upload,
 )
 
-EXPORTS = {
-    "csv": (export_csv, "text/csv; charset=utf-8"),
-    "json": (export_json, "application/json"),
-}
+CSV = "text/csv; charset=utf-8"
 
 
 @login_required
@@ -73,18 +71,22 @@ def migration_export(request):
         raise PermissionDenied
     rows = selectors.migration_list(user=request.user, **MigrationFilter(request.GET).values())
     return file_response(
-        export_migration_csv(rows.iterator(chunk_size=2000)),
+        export_migration_csv(rows.iterator(chunk_size=2000), bom=wants_bom(request)),
         filename="migration.csv",
-        content_type="text/csv; charset=utf-8",
+        content_type=CSV,
     )
 
 
 @login_required
 def system_export(request, fmt: str):
     systems = selectors.system_list(user=request.user, **SystemFilter(request.GET).values())
-    export, content_type = EXPORTS[fmt]
+    if fmt == "csv":
+        content = export_csv(systems, user=request.user, bom=wants_bom(request))
+        return file_response(content, filename="systems.csv", content_type=CSV)
     return file_response(
-        export(systems, user=request.user), filename=f"systems.{fmt}", content_type=content_type
+        export_json(systems, user=request.user),
+        filename="systems.json",
+        content_type="application/json",
     )
 
 
@@ -225,11 +227,11 @@ def system_import(request):
         ),
     )
     if result is not None and result.written:
-        messages.success(
-            request,
-            _("Imported: %(created)d added, %(updated)d changed.")
-            % {"created": result.created, "updated": result.updated},
-        )
+        imported = _("Imported: %(created)d added, %(updated)d changed.") % {
+            "created": result.created,
+            "updated": result.updated,
+        }
+        messages.success(request, f"{imported} {result.encoding_notice}")
         return redirect("registry:list")
     return render(
         request, "registry/system_import.html", {"form": form, "result": result, "columns": COLUMNS}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page
+from shireito.core.textfiles import csv_chunks, csv_text, wants_bom
 from shireito.organizations.selectors import organization_list
 from shireito.registry import oversight, permissions, selectors
 from shireito.registry.forms import (
@@ -32,7 +33,7 @@ from shireito.registry.forms import (
     ScheduleForm,
 )
 from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
-from shireito.registry.transfer import csv_chunks, json_chunks
+from shireito.registry.transfer import json_chunks
 
 BUDGET_COLUMNS = [
     "group",
@@ -350,7 +351,9 @@ def open_data_systems(request, fmt: str):
             inline=True,
         )
     return file_response(
-        csv_chunks(fields, ([row[field] for field in fields] for row in rows)),
+        csv_chunks(
+            fields, ([row[field] for field in fields] for row in rows), bom=wants_bom(request)
+        ),
         filename="systems.csv",
         content_type="text/csv; charset=utf-8",
         inline=True,
@@ -370,7 +373,11 @@ def open_data_budget(request, fmt: str):
             inline=True,
         )
     return file_response(
-        "".join(csv_chunks(BUDGET_COLUMNS, ([row[c] for c in BUDGET_COLUMNS] for row in rows))),
+        csv_text(
+            BUDGET_COLUMNS,
+            ([row[c] for c in BUDGET_COLUMNS] for row in rows),
+            bom=wants_bom(request),
+        ),
         filename="budget.csv",
         content_type="text/csv; charset=utf-8",
         inline=True,

@@ -12,8 +12,10 @@ from ninja.pagination import paginate
 
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
+from shireito.core.textfiles import read_as
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
+from shireito.standards.choices import CatalogFormat
 from shireito.standards.exporters import export_oscal
 from shireito.standards.importers import read_upload
 from shireito.standards.mappings import coverage, mapping_export_csv, mapping_import
@@ -25,6 +27,7 @@ from shireito.standards.schemas import (
     CatalogOut,
     CoverageOut,
     MappingImportIn,
+    MappingImportOut,
     MappingOut,
     NodeFilters,
     NodeOut,
@@ -172,9 +175,10 @@ def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportI
     against = _named(request, errors, against=data.against)["against"] if data.against else None
     if errors:
         raise ValidationError(errors)
+    raw = read_upload(file)
     upload = services.catalog_upload(
         actor=request.auth,
-        raw=read_upload(file),
+        raw=raw,
         fmt=data.format,
         key=data.key,
         title=data.title,
@@ -191,6 +195,7 @@ def catalogs_import(request, file: File[UploadedFile], data: Form[CatalogImportI
             "controls": upload.controls,
             "merged_duplicates": upload.merged_duplicates,
             "profile": upload.is_profile,
+            **read_as(raw if data.format == CatalogFormat.CSV else None),
         },
     )
 
@@ -205,7 +210,7 @@ def mappings_list(request):
 
 @router.post(
     "/mappings",
-    response={201: MappingOut},
+    response={201: MappingImportOut},
     operation_id="mappings_import",
     summary="Import a mapping from CSV (source_id, target_id, relationship, note); all or nothing",
 )
@@ -216,15 +221,18 @@ def mappings_import(request, file: File[UploadedFile], data: Form[MappingImportI
     owner = _owner(request, data.owner, errors)
     if source is None or target is None or errors:
         raise ValidationError(errors)
+    raw = read_upload(file)
     mapping = mapping_import(
         actor=request.auth,
-        raw=read_upload(file),
+        raw=raw,
         key=data.key,
         title=data.title,
         source=source,
         target=target,
         owner=owner,
     )
+    for name, value in read_as(raw).items():  # MappingImportOut reads them off the mapping
+        setattr(mapping, name, value)
     return Status(201, mapping)
 
 
@@ -257,13 +265,13 @@ def mappings_coverage(request, key: str):
 @router.get(
     "/mappings/{key}/csv",
     operation_id="mappings_export_csv",
-    summary="Export a mapping as CSV (imports back)",
+    summary="Export a mapping as CSV (imports back; bom=true adds a byte order mark for Excel)",
     response={200: None},
 )
-def mappings_export_csv(request, key: str) -> HttpResponseBase:
+def mappings_export_csv(request, key: str, bom: bool = False) -> HttpResponseBase:
     mapping = _mapping(request, key)
     return file_response(
-        mapping_export_csv(mapping),
+        mapping_export_csv(mapping, bom=bom),
         filename=f"{mapping.key}.csv",
         content_type="text/csv; charset=utf-8",
     )

@@ -66,8 +66,8 @@ class MappingUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "UTF-8, columns source_id, target_id, relationship, note; ids as published or as "
-            "OSCAL ids."
+            "UTF-8 (with or without BOM) or Shift_JIS; columns source_id, target_id, "
+            "relationship, note; ids as published or as OSCAL ids."
         ),
     )
     key = forms.CharField(label=_("Key"), max_length=80, validators=[key_validator])

@@ -6,9 +6,7 @@ mappings travel as CSV until the OSCAL support moves up."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
+from shireito.core.textfiles import csv_text
 from shireito.standards.choices import COVERING, MappingRelationship
 from shireito.standards.models import Catalog, CatalogMapping, CatalogNode, MappingEntry
 from shireito.standards.permissions import import_owner
@@ -158,13 +157,15 @@ def _write_mapping(
     return mapping
 
 
-def mapping_export_csv(mapping: CatalogMapping) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for entry in mapping.entries.select_related("source", "target"):
-        writer.writerow([entry.source.label, entry.target.label, entry.relationship, entry.note])
-    return "\ufeff" + out.getvalue()
+def mapping_export_csv(mapping: CatalogMapping, *, bom: bool = False) -> str:
+    return csv_text(
+        COLUMNS,
+        (
+            [entry.source.label, entry.target.label, entry.relationship, entry.note]
+            for entry in mapping.entries.select_related("source", "target")
+        ),
+        bom=bom,
+    )
 
 
 @dataclass(frozen=True)

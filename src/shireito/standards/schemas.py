@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Schema
 
+from shireito.core.schemas import ReadAsOut
 from shireito.standards.choices import CatalogFormat, NodeKind
 from shireito.standards.selectors import catalog_visible
 
@@ -99,7 +100,7 @@ class CatalogImportIn(Schema):
     against: str | None = None
 
 
-class CatalogImportOut(Schema):
+class CatalogImportOut(ReadAsOut):
     catalog: CatalogOut
     nodes: int
     controls: int | None
@@ -131,6 +132,10 @@ class MappingOut(Schema):
     def resolve_entries(obj) -> int:
         count = getattr(obj, "entry_count", None)
         return obj.entries.count() if count is None else count
+
+
+class MappingImportOut(MappingOut, ReadAsOut):
+    """A mapping just imported, and how its file was read."""
 
 
 class CoverageOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from shireito.core.problems import Problem
+from shireito.core.textfiles import UndecodableText, csv_text, decode_text
 from shireito.standards.choices import NodeKind
 from shireito.standards.tree import CatalogImportError, NodeSpec, prose_parts, token_for
 
@@ -44,12 +45,8 @@ TEMPLATE_ROWS = [
 ]
 
 
-def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(TEMPLATE_ROWS)
-    return "\ufeff" + out.getvalue()  # a BOM so that spreadsheet programs read UTF-8
+def template_csv(*, bom: bool = False) -> str:
+    return csv_text(COLUMNS, TEMPLATE_ROWS, bom=bom)
 
 
 def template_xlsx() -> bytes:
@@ -64,13 +61,11 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def export_csv(catalog) -> str:
+def export_csv(catalog, *, bom: bool = False) -> str:
     """A catalog in the authoring format, to edit into a new edition and import back."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for node in catalog.nodes.select_related("parent").order_by("position"):
-        writer.writerow(
+    return csv_text(
+        COLUMNS,
+        (
             [
                 node.label,
                 node.parent.label if node.parent else "",
@@ -79,8 +74,10 @@ def export_csv(catalog) -> str:
                 node.statement,
                 node.guidance,
             ]
-        )
-    return "\ufeff" + out.getvalue()
+            for node in catalog.nodes.select_related("parent").order_by("position")
+        ),
+        bom=bom,
+    )
 
 
 def read_rows(
@@ -104,9 +101,9 @@ def read_rows(
             book.close()
     else:
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problem("$", _("The file is not UTF-8 text."))
+            text = decode_text(raw).text
+        except UndecodableText as exc:
+            problem("$", str(exc))
             return None
         if "\x00" in text:
             problem("$", _("Null characters and unpaired surrogates are not allowed."))

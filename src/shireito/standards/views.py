@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from shireito.core.htmx import paginate, render_page
 from shireito.core.pages import bound_form, file_response, get_or_404, list_page, submit
 from shireito.core.problems import Problem
+from shireito.core.services import rehearse
+from shireito.core.textfiles import encoding_notice, wants_bom
 from shireito.organizations.selectors import owner_choices
 from shireito.standards import selectors, services
 from shireito.standards.choices import CatalogFormat
@@ -159,14 +161,18 @@ def profile_export(request, key: str):
 @login_required
 def catalog_export_csv(request, key: str):
     catalog = _catalog(request, key)
-    return file_response(export_csv(catalog), filename=f"{catalog.key}.csv", content_type=CSV)
+    return file_response(
+        export_csv(catalog, bom=wants_bom(request)), filename=f"{catalog.key}.csv", content_type=CSV
+    )
 
 
 @login_required
 def spreadsheet_template(request, fmt: str):
     if fmt == "xlsx":
         return file_response(template_xlsx(), filename="catalog-template.xlsx", content_type=XLSX)
-    return file_response(template_csv(), filename="catalog-template.csv", content_type=CSV)
+    return file_response(
+        template_csv(bom=wants_bom(request)), filename="catalog-template.csv", content_type=CSV
+    )
 
 
 def _problems_into(form: forms.Form, exc: CatalogImportError) -> list[Problem]:
@@ -187,21 +193,41 @@ def _upload_page(
     *,
     action: Callable[[dict], Any],
     success: Callable[[Any], str],
+    checked: Callable[[Any], str],
     redirect_to: Callable[[Any], HttpResponseBase],
     template: str,
     columns: list[str] | tuple[str, ...],
+    read_as: list[str],
 ) -> HttpResponseBase:
     """An upload form whose file is read whole first: a file with problems is answered with
-    the problems (beside the form's fields, or by place in the file) and nothing is written."""
+    the problems (beside the form's fields, or by place in the file) and nothing is written.
+    "Check the file" runs the whole import and rolls it back (``checked`` describes what it
+    would do, while the rehearsal's writes are still visible); "Import" writes. A CSV file
+    says in ``read_as`` how it was read."""
     problems: list[Problem] = []
+    checking = request.POST.get("action") == "check"
+
+    def rehearsed(data: dict) -> str:
+        return rehearse(lambda: checked(action(data)))
+
     try:
-        done, result = submit(form, action)
+        done, result = submit(form, rehearsed if checking else action)
     except CatalogImportError as exc:
         done, problems = False, _problems_into(form, exc)
-    if done:
-        messages.success(request, success(result))
+    if done and not checking:
+        messages.success(request, " ".join([success(result), *read_as]))
         return redirect_to(result)
-    return render(request, template, {"form": form, "problems": problems[:500], "columns": columns})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "problems": problems[:500],
+            "columns": columns,
+            "checked": result if done else "",
+            "read_as": " ".join(read_as),
+        },
+    )
 
 
 def _upload_form(request, form_class: type[forms.Form], **initial) -> Any:
@@ -222,11 +248,15 @@ def catalog_import(request):
     """Upload a catalog or profile; a bad file is answered with its problems by JSON path and
     nothing is written."""
     form = _upload_form(request, CatalogUploadForm, format=CatalogFormat.OSCAL)
+    read_as: list[str] = []
 
     def upload(data: dict) -> services.CatalogUpload:
+        raw = read_upload(data["file"])
+        if data["format"] == CatalogFormat.CSV:
+            read_as[:] = [encoding_notice(raw)]
         return services.catalog_upload(
             actor=request.user,
-            raw=read_upload(data["file"]),
+            raw=raw,
             fmt=data["format"],
             key=data["key"],
             title=data["title"],
@@ -243,9 +273,13 @@ def catalog_import(request):
         success=lambda result: (
             _("The catalog is imported: %(nodes)d groups and controls.") % {"nodes": result.nodes}
         ),
+        checked=lambda result: (
+            _("Importing it adds %(nodes)d groups and controls.") % {"nodes": result.nodes}
+        ),
         redirect_to=lambda result: redirect("standards:detail", key=result.catalog.key),
         template="standards/catalog_import.html",
         columns=COLUMNS,
+        read_as=read_as,
     )
 
 
@@ -285,18 +319,23 @@ def mapping_detail(request, key: str):
 def mapping_export(request, key: str):
     mapping = _mapping(request, key)
     return file_response(
-        mapping_export_csv(mapping), filename=f"{mapping.key}.csv", content_type=CSV
+        mapping_export_csv(mapping, bom=wants_bom(request)),
+        filename=f"{mapping.key}.csv",
+        content_type=CSV,
     )
 
 
 @login_required
 def mapping_import_page(request):
     form = _upload_form(request, MappingUploadForm)
+    read_as: list[str] = []
 
     def upload(data: dict):
+        raw = read_upload(data["file"])
+        read_as[:] = [encoding_notice(raw)]
         return mapping_import(
             actor=request.user,
-            raw=read_upload(data["file"]),
+            raw=raw,
             key=data["key"],
             title=data["title"],
             source=data["source"],
@@ -309,7 +348,11 @@ def mapping_import_page(request):
         form,
         action=upload,
         success=lambda mapping: _("The mapping is imported."),
+        checked=lambda mapping: (
+            _("Importing it adds %(rows)d pairs of controls.") % {"rows": mapping.entries.count()}
+        ),
         redirect_to=lambda mapping: redirect("standards:mapping", key=mapping.key),
         template="standards/mapping_import.html",
         columns=MAPPING_COLUMNS,
+        read_as=read_as,
     )

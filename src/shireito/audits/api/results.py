@@ -16,11 +16,13 @@ from shireito.audits.schemas import (
     ChangedOut,
     ResultFilters,
     ResultsImportIn,
+    ResultsImportOut,
     ResultsIn,
     ResultsPage,
 )
 from shireito.core.pagination import MAX_ID
 from shireito.core.problems import Problem
+from shireito.core.textfiles import read_as
 
 # --- results -------------------------------------------------------------------------------
 
@@ -99,7 +101,7 @@ def audit_results_record(request, number: str, payload: ResultsIn):
 
 @router.post(
     "/{number}/results/import",
-    response=ChangedOut,
+    response=ResultsImportOut,
     operation_id="audit_results_import",
     summary=(
         "Import results from CSV or XLSX (system, control, status, note, claimed, claim_note) "
@@ -110,13 +112,9 @@ def audit_results_import(
     request, number: str, file: File[UploadedFile], data: Form[ResultsImportIn]
 ):
     audit = audit_or_404(request, number)
-    changed = importers.results_import(
-        actor=request.auth,
-        audit=audit,
-        raw=importers.read_results_upload(file),
-        fmt=data.format,
-    )
-    return {"changed": changed}
+    raw = importers.read_results_upload(file)
+    changed = importers.results_import(actor=request.auth, audit=audit, raw=raw, fmt=data.format)
+    return {"changed": changed, **read_as(raw if data.format == "csv" else None)}
 
 
 def _summary(summary) -> dict:

@@ -25,6 +25,8 @@ from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate
 from shireito.core.pagination import parse_id
 from shireito.core.problems import Problem
+from shireito.core.services import rehearse
+from shireito.core.textfiles import encoding_notice
 from shireito.standards.importers import MAX_BYTES as IMPORT_MAX_BYTES
 from shireito.standards.importers import CatalogImportError
 
@@ -243,24 +245,31 @@ def results_entry(request, number: str):
 
 @login_required
 def results_import(request, number: str):
-    """Results from a sheet or an OSCAL file, all or nothing, problems named by row or path."""
+    """Results from a sheet or an OSCAL file, all or nothing, problems named by row or path.
+    "Check the file" runs the import and rolls it back; "Import" writes."""
     audit = audit_or_404(request.user, number)
     if not permissions.acts_for_a_party(request.user, audit):
         raise PermissionDenied
     form = ResultsImportForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
+    read_as: list[str] = []
+    checking = request.POST.get("action") == "check"
+    checked = ""
     if request.method == "POST" and form.is_valid():
-        count = _import(request, audit, form, problems)
-        if count is not None:
-            messages.success(
-                request,
-                ngettext(
-                    "The file is imported: %(count)d result changed.",
-                    "The file is imported: %(count)d results changed.",
-                    count,
-                )
-                % {"count": count},
-            )
+        count = _import(request, audit, form, problems, read_as, checking=checking)
+        if count is not None and checking:
+            checked = ngettext(
+                "Importing it changes %(count)d result.",
+                "Importing it changes %(count)d results.",
+                count,
+            ) % {"count": count}
+        elif count is not None:
+            imported = ngettext(
+                "The file is imported: %(count)d result changed.",
+                "The file is imported: %(count)d results changed.",
+                count,
+            ) % {"count": count}
+            messages.success(request, " ".join([imported, *read_as]))
             return redirect("audits:results", number=audit.number)
     return render(
         request,
@@ -271,13 +280,24 @@ def results_import(request, number: str):
             "problems": problems[:500],
             "columns": IMPORT_COLUMNS,
             "may_import": True,
+            "checked": checked,
+            "read_as": " ".join(read_as),
         },
     )
 
 
-def _import(request, audit, form: ResultsImportForm, problems: list[Problem]) -> int | None:
-    """Import the uploaded file: how many results changed, or None with the reasons on the
-    form (or in ``problems``, by row or path)."""
+def _import(
+    request,
+    audit,
+    form: ResultsImportForm,
+    problems: list[Problem],
+    read_as: list[str],
+    *,
+    checking: bool,
+) -> int | None:
+    """Import the uploaded file (or, ``checking``, import it and roll back): how many results
+    change, or None with the reasons on the form (or in ``problems``, by row or path). A CSV
+    file says in ``read_as`` how it was read."""
     upload = form.cleaned_data["file"]
     if upload.size > IMPORT_MAX_BYTES:
         form.add_error(
@@ -286,10 +306,15 @@ def _import(request, audit, form: ResultsImportForm, problems: list[Problem]) ->
             % {"limit": IMPORT_MAX_BYTES // (1024 * 1024)},
         )
         return None
+    raw, fmt = upload.read(), form.cleaned_data["format"]
+    if fmt == "csv":
+        read_as[:] = [encoding_notice(raw)]
+
+    def run() -> int:
+        return importers.results_import(actor=request.user, audit=audit, raw=raw, fmt=fmt)
+
     try:
-        return importers.results_import(
-            actor=request.user, audit=audit, raw=upload.read(), fmt=form.cleaned_data["format"]
-        )
+        return rehearse(run) if checking else run()
     except (services.ProblemsError, CatalogImportError) as exc:
         for problem in exc.problems:
             if problem.path in form.fields:

@@ -4,12 +4,13 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from shireito.registry.models import InformationSystem
 from shireito.registry.selectors import budget_rollup, current_fiscal_year
 from shireito.registry.tallies import rebuild_tallies, tallies_disagree
-from shireito.registry.transfer import export_csv, export_json, import_systems
+from shireito.registry.transfer import export_csv, export_json, import_bytes
 
 
 class Command(BaseCommand):
@@ -59,12 +60,15 @@ class Command(BaseCommand):
             if interactive:
                 self.stderr.write(f"\r  checked {rows:,} rows", ending="")
 
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            result = import_systems(
-                stream, actor=None, dry_run=options["dry_run"], progress=progress
+        try:
+            result = import_bytes(
+                path.read_bytes(), actor=None, dry_run=options["dry_run"], progress=progress
             )
+        except ValidationError as exc:
+            raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from exc
         if interactive:
             self.stderr.write("")
+        self.stdout.write(f"{path.name}: {result.encoding_notice}")
         for problem in result.problems:
             where = f"line {problem.row}" + (f", column {problem.column}" if problem.column else "")
             self.stderr.write(f"{path.name}: {where}: {problem.message}")
