@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from shireito.core.parsing import csv_problem, decode_problem
 from shireito.core.problems import Problem
 from shireito.standards.choices import NodeKind
 from shireito.standards.tree import CatalogImportError, NodeSpec, prose_parts, token_for
@@ -105,18 +106,19 @@ def read_rows(
     else:
         try:
             text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problem("$", _("The file is not UTF-8 text."))
+        except UnicodeDecodeError as exc:
+            problem("$", decode_problem(exc))
             return None
         if "\x00" in text:
             problem("$", _("Null characters and unpaired surrogates are not allowed."))
             return None
+        reader = csv.reader(io.StringIO(text))
         try:
             # Read lazily and stop one row past the limit: a file of empty lines must not
             # become millions of lists in memory before it is refused.
-            rows = list(itertools.islice(csv.reader(io.StringIO(text)), max_rows + 2))
+            rows = list(itertools.islice(reader, max_rows + 2))
         except csv.Error as exc:
-            problem("$", _("Not a readable CSV file: %s") % exc)
+            problem("$", csv_problem(exc, line=reader.line_num))
             return None
     if not rows:
         problem("$", _("The file is empty."))
