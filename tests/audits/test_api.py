@@ -64,7 +64,7 @@ def test_planning_without_a_mandate_is_refused_naming_the_rule_and_writes_nothin
     assert response.status_code == 422
     error = response.json()["errors"][0]
     assert error["field"] == "systems" and error["path"] == "$.systems"
-    assert "mhlw-app" in error["message"] and "no audit mandate" in error["message"]
+    assert "mhlw-app" in error["message"] and "監査できる監査権限はありません" in error["message"]
     assert not Audit.objects.exists() and not ControlResult.objects.exists()
     assert not AuditEvent.objects.filter(object_type__startswith="audits.").exists()
 

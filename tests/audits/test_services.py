@@ -50,7 +50,7 @@ def test_audit_no_mandate_allows_is_refused_with_the_rule(government, systems, b
             **PERIOD,
         )
     message = " ".join(caught.value.message_dict["systems"])
-    assert "mhlw-app" in message and "no audit mandate" in message
+    assert "mhlw-app" in message and "監査できる監査権限はありません" in message
     assert not Audit.objects.exists()
 
 

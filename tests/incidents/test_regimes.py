@@ -169,3 +169,29 @@ def test_filing_a_stage_names_each_missing_field(handlers, systems, government):
     assert filing.filed_at == T0 + 2 * H
     with pytest.raises(ValidationError):  # once only
         services.stage_file(actor=handlers["power-editor"], report=report, stage=preliminary)
+
+
+def test_the_regimes_are_told_in_the_readers_language(client, handlers):
+    # given the shipped regimes and a signed-in reader
+    client.force_login(handlers["mhlw-viewer"])
+
+    # when the list is read in Japanese and in English
+    japanese = client.get("/incidents/regimes/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/incidents/regimes/").content.decode()
+
+    # then the authority, the description and the notes are each in the reader's language
+    assert "国家サイバー統括室" in japanese and "National Cybersecurity Office" not in japanese
+    assert "(national cybersecurity centre)" not in japanese
+    assert "期限は設定できます" in japanese and "Deadline configurable" not in japanese
+    assert "National Cybersecurity Office" in english and "国家サイバー統括室" not in english
+    assert "Deadline configurable" in english and "統一基準群に基づき" not in english
+
+
+def test_a_regime_without_an_english_text_shows_its_japanese_one():
+    # given a regime an admin wrote in Japanese only
+    regime = ReportingRegime(key="local", name="条例", name_en="Ordinance", authority="県")
+
+    # then an English reader sees the Japanese text rather than nothing
+    assert regime.in_language("authority", english=True) == "県"
+    assert regime.in_language("authority", english=False) == "県"

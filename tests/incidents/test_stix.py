@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from shireito.core.problems import ProblemsError
 from shireito.incidents import services, stix
@@ -497,6 +498,27 @@ def test_what_is_not_a_bundle_is_refused(handlers, data, path):
     with pytest.raises(ProblemsError) as excinfo:
         import_bundle(actor=handlers["pmda-editor"], data=data)
     assert path in _problems(excinfo)
+
+
+def test_a_bundle_that_is_not_json_is_told_in_the_readers_language(handlers):
+    # given a bundle cut short on its second line, and one that is not UTF-8
+    cut, shift_jis = b'{"type": "bundle",\n  "id": ', '{"name": "報告"}'.encode("cp932")
+
+    # when each is imported by a Japanese and by an English reader
+    told = {}
+    for language in ("ja", "en"):
+        for name, data in (("cut", cut), ("sjis", shift_jis)):
+            with translation.override(language), pytest.raises(ProblemsError) as excinfo:
+                import_bundle(actor=handlers["pmda-editor"], data=data)
+            told[language, name] = _problems(excinfo)["$"]
+
+    # then with the line and column, in words of the reader's language, not Python's
+    assert told["ja", "cut"] == "バンドルはJSONとして読めません（2行目、9文字目）：値がありません。"
+    assert (
+        told["en", "cut"] == "The bundle is not valid JSON at line 2, column 9: a value is missing."
+    )
+    assert told["ja", "sjis"].startswith("バンドルはUTF-8のテキストではありません：1行目")
+    assert told["en", "sjis"].startswith("The bundle is not UTF-8 text: line 1")
 
 
 # --- the pages -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from shireito.organizations.governance import load_model
 from shireito.organizations.mandates import SystemRef, engine_for
@@ -72,7 +73,9 @@ def test_after_the_digital_agency_it_builds_its_own_and_joint_systems(government
     # a category belongs to certain owners: a prefecture owns no ministry system
     wrong_owner = engine.builder_for("ministry_system", government["tokyo"])
     assert wrong_owner.builders == []
-    assert "not to a local_government" in wrong_owner.rule
+    with translation.override("en"):
+        assert "not to local government." in str(wrong_owner.rule)
+    assert "地方公共団体ではありません" in str(wrong_owner.rule)
     allowed, decision = engine.check_builder("joint_system", government["mhlw"], government["mhlw"])
     assert not allowed
     assert decision.rule == "digital-agency v1 › builds › joint_system"
@@ -87,7 +90,8 @@ def test_before_the_digital_agency_every_ministry_builds_its_own_and_there_are_n
     ]
     joint = engine.builder_for("joint_system", government["meti"])
     assert joint.builders == []
-    assert "no system category" in joint.rule
+    with translation.override("en"):
+        assert "has no system category “joint system”" in str(joint.rule)
 
 
 # --- audits ------------------------------------------------------------------------------

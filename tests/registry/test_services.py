@@ -34,7 +34,9 @@ def test_a_joint_system_built_by_a_ministry_is_refused_with_the_rule(government)
         category="joint_system",
         builder=government["mhlw"],
     )
-    assert "digital-agency v1 › builds › joint_system" in problems["builder"][0]
+    # the rule in words (the model's title, the section, the category), not its keys
+    assert "デジタル庁設置後 第1版 › 整備の担い手 › 共同システム" in problems["builder"][0]
+    assert "joint_system" not in problems["builder"][0]
     assert not InformationSystem.objects.filter(code="j2").exists()
 
 

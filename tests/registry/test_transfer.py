@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
 from shireito.core.models import AuditEvent
 from shireito.registry import transfer
@@ -220,3 +221,23 @@ def test_a_refusal_while_writing_rolls_the_whole_file_back(government, systems, 
     assert not result.written
     assert [(p.row, p.column) for p in result.problems] == [(2, "related")]
     assert not InformationSystem.objects.filter(code__startswith="new-").exists()
+
+
+def test_a_line_that_is_not_csv_is_a_problem_on_its_line_in_both_languages(government):
+    # given a file whose third line has a cell longer than any CSV reader takes
+    text = csv_text(GOOD) + "x" * (csv.field_size_limit() + 1) + "\n"
+
+    # when it is imported by a Japanese and by an English reader
+    with translation.override("ja"):
+        japanese = import_systems(StringIO(text), actor=None)
+    with translation.override("en"):
+        english = import_systems(StringIO(text), actor=None)
+
+    # then the line is named and nothing is written
+    assert [(p.row, p.message) for p in japanese.problems] == [
+        (4, "4行目をCSVとして読めません：長すぎるセルがあります。")
+    ]
+    assert [p.message for p in english.problems] == [
+        "Line 4 cannot be read as CSV: a cell is too long."
+    ]
+    assert not japanese.written and not InformationSystem.objects.filter(code="new-1").exists()

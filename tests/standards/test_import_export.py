@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from trestle.oscal.catalog import Catalog as TrestleCatalog
 
 from shireito.core.models import AuditEvent
@@ -184,3 +185,45 @@ def test_the_command_line_imports_exports_and_lists(tmp_path):
         call_command(
             "catalog", "import", str(bad), "--key", "x", stdout=StringIO(), stderr=StringIO()
         )
+
+
+def _problems(raw: bytes, language: str) -> list[str]:
+    with translation.override(language), pytest.raises(CatalogImportError) as error:
+        import_catalog(raw, fmt="oscal", actor=None, key="bad")
+    return [p.message for p in error.value.problems]
+
+
+def test_a_file_that_is_not_json_is_told_in_the_readers_language():
+    # given a file that is not JSON, and one that is not UTF-8
+    empty, shift_jis = b"", '{"catalog": "統一基準"}'.encode("cp932")
+
+    # then each reader is told in their language, with the line, never in Python's words
+    assert _problems(empty, "ja") == [
+        "ファイルはJSONとして読めません（1行目、1文字目）：値がありません。"
+    ]
+    assert _problems(empty, "en") == [
+        "The file is not valid JSON at line 1, column 1: a value is missing."
+    ]
+    assert "1行目" in _problems(shift_jis, "ja")[0] and "UTF-8" in _problems(shift_jis, "ja")[0]
+    assert _problems(shift_jis, "en")[0].startswith("The file is not UTF-8 text: line 1")
+    for message in _problems(empty, "en") + _problems(shift_jis, "en"):
+        assert "Expecting" not in message and "codec" not in message
+
+
+def test_a_missing_oscal_version_is_asked_for_not_shown_as_a_question_mark():
+    # given a catalog that does not say its OSCAL version, and one of a version we do not read
+    metadata = {k: v for k, v in MINIMAL["catalog"]["metadata"].items() if k != "oscal-version"}
+    missing = json.dumps({"catalog": {**MINIMAL["catalog"], "metadata": metadata}}).encode()
+    future = json.dumps(
+        {"catalog": {**MINIMAL["catalog"], "metadata": {**metadata, "oscal-version": "2.0.0"}}}
+    ).encode()
+
+    # then the first is asked for and the second named, in both languages
+    assert "文書のOSCALバージョン（1.0.x または 1.1.x）を指定してください。" in _problems(
+        missing, "ja"
+    )
+    assert "Give the OSCAL version of the document (1.0.x or 1.1.x)." in _problems(missing, "en")
+    assert "OSCALバージョン 2.0.0 には対応していません（1.0.x と 1.1.x に対応）。" in _problems(
+        future, "ja"
+    )
+    assert not any("?" in message for message in _problems(missing, "ja"))

@@ -19,6 +19,7 @@ from shireito.audits import services
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import Audit
 from shireito.audits.permissions import acts_for_a_party
+from shireito.core.parsing import json_problem
 from shireito.core.problems import ProblemsError
 from shireito.standards.importers import (
     CatalogImportError,
@@ -87,7 +88,7 @@ def _load_json(raw: bytes) -> object:
     except CatalogImportError:
         raise
     except ValueError as exc:  # e.g. a number with more digits than Python reads
-        raise ProblemsError([Problem("$", _("Not valid JSON: %s") % exc)], location="file") from exc
+        raise ProblemsError([Problem("$", json_problem(exc))], location="file") from exc
 
 
 def _scope_codes(audit: Audit) -> list[str]:

@@ -248,7 +248,7 @@ def incidents_update(request, number: str, payload: ReportPatch):
 def incidents_routes(request, number: str):
     answer = report_route_choices(request.auth, _report(request, number))
     return {
-        "rule": answer.rule,
+        "rule": str(answer.rule),
         "items": [
             {
                 "key": route.key,

@@ -48,8 +48,10 @@ class ReportingRegime(TimeStampedModel):
     key = models.SlugField(_("key"), max_length=64, unique=True)
     name = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    authority = models.CharField(_("reported to"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    authority = models.CharField(_("reported to (Japanese)"), max_length=200, blank=True)
+    authority_en = models.CharField(_("reported to (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     all_reporters = models.BooleanField(_("applies to every reporter"), default=False)
     reporter_kinds = models.JSONField(_("applies to kinds of organization"), default=list)
     sectors = models.JSONField(_("only in these sectors"), default=list, blank=True)
@@ -85,6 +87,12 @@ class ReportingRegime(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def in_language(self, field: str, english: bool) -> str:
+        """``authority`` or ``description`` in the reader's language (the Japanese text when
+        no English one is given)."""
+        text = getattr(self, field)
+        return (getattr(self, f"{field}_en") or text) if english else text
+
 
 class RegimeStage(TimeStampedModel):
     """One stage of a regime: file by ``offset`` after ``anchor``, with ``required_fields``."""
@@ -105,7 +113,8 @@ class RegimeStage(TimeStampedModel):
         _("applies"), max_length=20, choices=StageCondition.choices, default=StageCondition.ALWAYS
     )
     required_fields = models.JSONField(_("required fields"), default=list, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note (Japanese)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["regime", "position"]

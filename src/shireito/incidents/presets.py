@@ -2,12 +2,15 @@
 ``shireito incidents presets``; platform admins change deadlines and scope afterwards).
 
 Offsets are in hours. Each stage: key, Japanese label, English label, anchor, offset, condition,
-required fields, note. Sources: the Common Standards (report to the national centre without
-delay); the electricity business rules on cyber incidents (preliminary 24 h, detailed 30 days);
-the Act on the Protection of Personal Information and its enforcement rules (preliminary
-"promptly", about 3-5 days; final 30 days, 60 days for malicious cases); EU NIS2 Art. 23
-(early warning 24 h, notification 72 h, final report one month after the notification); US
-CIRCIA (covered incident 72 h, ransom payment 24 h).
+required fields, Japanese note, English note. A regime's authority and description are given in
+both languages too (``authority``/``authority_en``, ``description``/``description_en``).
+
+Sources: the Common Standards (report to the national centre without delay); the electricity
+business rules on cyber incidents (preliminary 24 h, detailed 30 days); the Act on the
+Protection of Personal Information and its enforcement rules (preliminary "promptly", about 3-5
+days; final 30 days, 60 days for malicious cases); EU NIS2 Art. 23 (early warning 24 h,
+notification 72 h, final report one month after the notification); US CIRCIA (covered incident
+72 h, ransom payment 24 h).
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ PRESETS: list[dict] = [
         "key": "jp-government",
         "name": "政府機関等のインシデント報告",
         "name_en": "Japanese government bodies: incident report",
-        "authority": "国家サイバー統括室 (national cybersecurity centre)",
+        "authority": "国家サイバー統括室",
+        "authority_en": "National Cybersecurity Office",
         "description": "統一基準群に基づき、認知後遅滞なく報告する。期限は運用に合わせて設定する。",
+        "description_en": (
+            "Under the Common Standards, report without delay once aware; set the deadline to "
+            "fit practice."
+        ),
         "filed_by_route": True,
         "reporter_kinds": [
             "cabinet",
@@ -40,6 +48,7 @@ PRESETS: list[dict] = [
                 1,
                 "always",
                 ["title", "category", "aware_at", "narrative"],
+                "期限は設定できます（統一基準群は「遅滞なく」と定めています）。",
                 "Deadline configurable: the standards say without delay.",
             ),
         ],
@@ -48,7 +57,8 @@ PRESETS: list[dict] = [
         "key": "jp-electricity",
         "name": "電気事業者のサイバーセキュリティ事故報告",
         "name_en": "Electricity sector: cyber incident report",
-        "authority": "経済産業省 (sector ministry)",
+        "authority": "経済産業省（所管省庁）",
+        "authority_en": "Ministry of Economy, Trade and Industry (sector ministry)",
         "reporter_kinds": ["ci_operator"],
         "sectors": ["electric-power"],
         "filed_by_route": True,
@@ -62,6 +72,7 @@ PRESETS: list[dict] = [
                 "always",
                 ["title", "category", "aware_at", "systems"],
                 "",
+                "",
             ),
             (
                 "detailed",
@@ -72,6 +83,7 @@ PRESETS: list[dict] = [
                 "always",
                 ["impact", "impact_description", "narrative"],
                 "",
+                "",
             ),
         ],
     },
@@ -79,7 +91,8 @@ PRESETS: list[dict] = [
         "key": "jp-ppc-breach",
         "name": "個人情報の漏えい等の報告 (個人情報保護委員会)",
         "name_en": "Personal-information breach report to the PPC",
-        "authority": "個人情報保護委員会 (Personal Information Protection Commission)",
+        "authority": "個人情報保護委員会",
+        "authority_en": "Personal Information Protection Commission",
         "all_reporters": True,
         "personal_data_only": True,
         "stages": [
@@ -91,6 +104,7 @@ PRESETS: list[dict] = [
                 5 * DAY,
                 "always",
                 ["category", "aware_at", "personal_data_count"],
+                "規則は「速やかに（概ね3〜5日以内）」と定めています。期限は5日で計算します。",
                 "The rules say promptly, about 3 to 5 days; the clock uses 5.",
             ),
             (
@@ -102,6 +116,7 @@ PRESETS: list[dict] = [
                 "not_malicious",
                 ["personal_data_count", "impact_description", "narrative"],
                 "",
+                "",
             ),
             (
                 "final-malicious",
@@ -112,6 +127,7 @@ PRESETS: list[dict] = [
                 "malicious",
                 ["personal_data_count", "impact_description", "narrative"],
                 "",
+                "",
             ),
         ],
     },
@@ -119,8 +135,10 @@ PRESETS: list[dict] = [
         "key": "eu-nis2",
         "name": "EU NIS2指令 (第23条)",
         "name_en": "EU NIS2 Directive (Art. 23)",
-        "authority": "CSIRT / competent authority (EU)",
+        "authority": "CSIRTまたは所管当局（EU）",
+        "authority_en": "CSIRT / competent authority (EU)",
         "description": "EUで事業を行う組織を個別に指定して適用する。",
+        "description_en": "Applies to organizations with business in the EU, named one by one.",
         "stages": [
             (
                 "early-warning",
@@ -130,6 +148,7 @@ PRESETS: list[dict] = [
                 DAY,
                 "always",
                 ["category", "aware_at", "narrative"],
+                "",
                 "",
             ),
             (
@@ -141,6 +160,7 @@ PRESETS: list[dict] = [
                 "always",
                 ["impact", "impact_description", "indicators"],
                 "",
+                "",
             ),
             (
                 "final-report",
@@ -150,6 +170,7 @@ PRESETS: list[dict] = [
                 30 * DAY,
                 "always",
                 ["narrative", "impact_description"],
+                "1か月は30日として数えます。",
                 "One month is counted as 30 days.",
             ),
         ],
@@ -158,8 +179,12 @@ PRESETS: list[dict] = [
         "key": "us-circia",
         "name": "米国CIRCIA",
         "name_en": "US CIRCIA",
-        "authority": "CISA (US)",
+        "authority": "CISA（米国）",
+        "authority_en": "CISA (US)",
         "description": "米国で重要インフラ事業を行う組織を個別に指定して適用する。",
+        "description_en": (
+            "Applies to organizations running critical infrastructure in the US, named one by one."
+        ),
         "stages": [
             (
                 "covered-incident",
@@ -170,6 +195,7 @@ PRESETS: list[dict] = [
                 "always",
                 ["category", "aware_at", "impact_description"],
                 "",
+                "",
             ),
             (
                 "ransom-payment",
@@ -179,6 +205,7 @@ PRESETS: list[dict] = [
                 DAY,
                 "ransom_paid",
                 ["ransom_paid_at"],
+                "",
                 "",
             ),
         ],

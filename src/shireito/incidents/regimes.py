@@ -21,12 +21,15 @@ def install_presets(regime_model=ReportingRegime, stage_model=RegimeStage) -> in
     for preset in PRESETS:
         if regime_model.objects.filter(key=preset["key"]).exists():
             continue
-        regime = regime_model.objects.create(
+        regime = _create(
+            regime_model,
             key=preset["key"],
             name=preset["name"],
             name_en=preset["name_en"],
             authority=preset.get("authority", ""),
+            authority_en=preset.get("authority_en", ""),
             description=preset.get("description", ""),
+            description_en=preset.get("description_en", ""),
             all_reporters=preset.get("all_reporters", False),
             reporter_kinds=preset.get("reporter_kinds", []),
             sectors=preset.get("sectors", []),
@@ -35,8 +38,9 @@ def install_presets(regime_model=ReportingRegime, stage_model=RegimeStage) -> in
             preset=True,
         )
         for position, stage in enumerate(preset["stages"], start=1):
-            key, label, label_en, anchor, hours, condition, required, note = stage
-            stage_model.objects.create(
+            key, label, label_en, anchor, hours, condition, required, note, note_en = stage
+            _create(
+                stage_model,
                 regime=regime,
                 position=position,
                 key=key,
@@ -47,9 +51,17 @@ def install_presets(regime_model=ReportingRegime, stage_model=RegimeStage) -> in
                 condition=condition,
                 required_fields=required,
                 note=note,
+                note_en=note_en,
             )
         created += 1
     return created
+
+
+def _create(model, **values):
+    """A row of the fields ``model`` has: an early migration's model has not every field the
+    presets give (a later migration fills those in)."""
+    names = {f.name for f in model._meta.get_fields()}
+    return model.objects.create(**{k: v for k, v in values.items() if k in names})
 
 
 def applicable_regimes(report: IncidentReport):

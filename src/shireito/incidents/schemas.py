@@ -304,6 +304,7 @@ class RegimeStageOut(Schema):
     condition: str
     required_fields: list[str]
     note: str
+    note_en: str
 
     @staticmethod
     def resolve_offset_hours(obj) -> float:
@@ -315,7 +316,9 @@ class RegimeOut(Schema):
     name: str
     name_en: str
     authority: str
+    authority_en: str
     description: str
+    description_en: str
     all_reporters: bool
     reporter_kinds: list[str]
     sectors: list[str]

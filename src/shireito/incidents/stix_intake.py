@@ -24,7 +24,6 @@ from a bundle: the reporter chooses them from its own portfolio.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from stix2validator import ValidationOptions, validate_instance
 from stix2validator.errors import ValidationError as StixValidatorError
 
+from shireito.core.parsing import decode_problem, json_problem
 from shireito.core.problems import Problem, ProblemsError
 from shireito.incidents import services, stix
 from shireito.incidents.choices import Impact, IncidentCategory
@@ -171,9 +171,9 @@ def _parse(data, location: str) -> dict:
             )
         try:
             data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             raise ProblemsError(
-                [Problem("$", _("The bundle is not UTF-8 text."))], location=location
+                [Problem("$", decode_problem(exc, what=_("The bundle")))], location=location
             ) from None
     try:
         parsed = parse_json(data)
@@ -181,16 +181,12 @@ def _parse(data, location: str) -> dict:
         raise ProblemsError(
             [Problem("$", _("The bundle is nested too deeply."))], location=location
         ) from None
-    except (TypeError, ValueError) as exc:
-        where = (
-            _("line %(line)d, column %(column)d") % {"line": exc.lineno, "column": exc.colno}
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
+    except ValueError as exc:
         raise ProblemsError(
-            [Problem("$", _("The bundle is not JSON (%s).") % where if where else _("Not JSON."))],
-            location=location,
+            [Problem("$", json_problem(exc, what=_("The bundle")))], location=location
         ) from None
+    except TypeError:
+        raise ProblemsError([Problem("$", _("Not JSON."))], location=location) from None
     if not isinstance(parsed, dict):
         raise ProblemsError([Problem("$", _("Give a STIX bundle object."))], location=location)
     return parsed

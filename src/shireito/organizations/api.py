@@ -11,9 +11,15 @@ from shireito.core.pagination import Pagination
 from shireito.organizations import permissions, selectors, services
 from shireito.organizations.choices import MandateKind, OpenQuestionSetting, SystemCategory
 from shireito.organizations.governance import available_model_keys, load_model
-from shireito.organizations.mandates import SystemRef, active_engine, governance_settings
+from shireito.organizations.mandates import (
+    AuditDecision,
+    SystemRef,
+    active_engine,
+    governance_settings,
+)
 from shireito.organizations.models import Organization, Sector
 from shireito.organizations.relations import compare, model_relations
+from shireito.organizations.rules import rule_label
 from shireito.organizations.schemas import (
     AuditAnswer,
     BuilderAnswer,
@@ -305,7 +311,19 @@ def governance_may_audit(
     decisions = [
         d for d in engine.audit_decisions(auditor_org, system) if kind is None or d.kind == kind
     ]
-    return {**asdict(first), "mandates": [asdict(d) for d in decisions]}
+    return {
+        **_decision_out(first),
+        "mandates": [_decision_out(d) for d in decisions],
+    }
+
+
+def _decision_out(decision: AuditDecision) -> dict:
+    return {**asdict(decision), **_rule_out(decision.rule)}
+
+
+def _rule_out(rule: str) -> dict[str, str]:
+    """The rule as cited (a refusal's reason rendered now) and in words."""
+    return {"rule": str(rule), "rule_label": rule_label(rule)}
 
 
 @governance_router.get(
@@ -318,7 +336,7 @@ def governance_report_route(request, reporter: str):
     answer = active_engine().report_routes(_organization(request.auth, reporter, "reporter"))
     return {
         "reporter": answer.reporter.code,
-        "rule": answer.rule,
+        **_rule_out(answer.rule),
         "routes": [
             {
                 "key": route.key,
@@ -345,5 +363,5 @@ def governance_builder(request, category: SystemCategory, owner: str):
     return {
         "category": category,
         "builders": [code for org in decision.builders if (code := _code(request.auth, org))],
-        "rule": decision.rule,
+        **_rule_out(decision.rule),
     }

@@ -17,6 +17,7 @@ from shireito.organizations.choices import (
 from shireito.organizations.governance import available_model_keys, load_model
 from shireito.organizations.models import ORGANIZATION_EDITABLE_FIELDS, Organization, Sector
 from shireito.organizations.relations import token_label
+from shireito.organizations.rules import model_title
 
 
 class DateInput(forms.DateInput):
@@ -64,7 +65,8 @@ class OrganizationForm(forms.Form):
 
 
 def _model_keys() -> list[tuple[str, str]]:
-    return [(key, key) for key in available_model_keys()]
+    """The shipped models by their titles in the reader's language (called per form)."""
+    return [(key, model_title(load_model(key))) for key in available_model_keys()]
 
 
 class GovernanceSettingsForm(forms.Form):
@@ -73,7 +75,7 @@ class GovernanceSettingsForm(forms.Form):
         label=_("How far the Digital Agency audits beyond security"),
         choices=OpenQuestionSetting.choices,
         widget=forms.RadioSelect,
-        help_text=_("The seed's open question (論点). Changing it changes the mandates at once."),
+        help_text=_("The seed's open question. Changing it changes the mandates at once."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

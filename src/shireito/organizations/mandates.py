@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from shireito.core.scoping import ALL
 from shireito.organizations.choices import (
@@ -19,6 +20,7 @@ from shireito.organizations.choices import (
     MandateKind,
     OrganizationKind,
     ScopeClass,
+    SystemCategory,
 )
 from shireito.organizations.governance import (
     AuditMandate,
@@ -27,6 +29,13 @@ from shireito.organizations.governance import (
     split_selector,
 )
 from shireito.organizations.models import GovernanceSettings, Organization, RoleHolding
+from shireito.organizations.rules import model_name, reason
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """A choice's label, or the value itself when the choices do not hold it."""
+    return str(choices(value).label) if value in choices.values else str(value)
+
 
 # A ministry sees the systems of the agencies it supervises (IPA is one, under METI).
 SUPERVISED_AGENCY_KINDS = (OrganizationKind.INDEPENDENT_AGENCY, OrganizationKind.IPA)
@@ -180,6 +189,10 @@ class MandateEngine:
     def _name(self) -> str:
         return f"{self.model.key} v{self.model.version}"
 
+    def _title(self) -> str:
+        """The model as a reason names it, in the reader's language (called when shown)."""
+        return model_name(self.model)
+
     def _rule(self, section: str, key: str) -> str:
         return f"{self._name} › {section} › {key}"
 
@@ -189,16 +202,27 @@ class MandateEngine:
         if entry is None:
             return BuildDecision(
                 [],
-                f"{self._name}: no system category {category!r} in this model",
+                reason(
+                    gettext_noop("%(model)s: this model has no system category “%(category)s”."),
+                    model=self._title,
+                    category=lambda: _label(SystemCategory, category),
+                ),
             )
         rule = self._rule("builds", category)
         owner_kinds = CATEGORY_OWNER_KINDS.get(category, ())
         if owner.kind not in owner_kinds:
             return BuildDecision(
                 [],
-                f"{self._name}: a {category} belongs to "
-                + " or ".join(str(k) for k in owner_kinds)
-                + f", not to a {owner.kind}",
+                reason(
+                    gettext_noop(
+                        "%(model)s: a system of the category “%(category)s” belongs to "
+                        "%(owners)s, not to %(kind)s."
+                    ),
+                    model=self._title,
+                    category=lambda: _label(SystemCategory, category),
+                    owners=lambda: " / ".join(_label(OrganizationKind, k) for k in owner_kinds),
+                    kind=lambda: _label(OrganizationKind, owner.kind),
+                ),
             )
         if entry.builder == "owner":
             return BuildDecision([owner], rule, "owner")
@@ -249,7 +273,13 @@ class MandateEngine:
             if kind is None or decision.kind == kind:
                 return decision
         return AuditDecision(
-            False, f"{self._name}: no audit mandate covers this system for this organization"
+            False,
+            reason(
+                gettext_noop(
+                    "%(model)s: no audit mandate covers this system for this organization."
+                ),
+                model=self._title,
+            ),
         )
 
     def _coordinates(self, coordinator: Organization, subject: Organization, selector: str) -> bool:
@@ -270,7 +300,13 @@ class MandateEngine:
             if any(self._coordinates(coordinator, subject, s) for s in entry.subjects):
                 return Decision(True, self._rule("coordination", entry.key))
         return Decision(
-            False, f"{self._name}: no coordination mandate covers this organization for this body"
+            False,
+            reason(
+                gettext_noop(
+                    "%(model)s: no coordination mandate covers this organization for this body."
+                ),
+                model=self._title,
+            ),
         )
 
     def _coordination_ids(self, org: Organization) -> set[int]:
@@ -301,7 +337,10 @@ class MandateEngine:
             return ReportRouteAnswer(
                 reporter,
                 [],
-                f"{self._name}: no report route for this organization",
+                reason(
+                    gettext_noop("%(model)s: no report route for this organization."),
+                    model=self._title,
+                ),
             )
         chosen = self.route_choices.get(entry.reporter)
         default = chosen if chosen in {r.key for r in entry.routes} else entry.default

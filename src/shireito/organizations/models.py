@@ -113,14 +113,14 @@ class Organization(NamedInTwoLanguages, TimeStampedModel):
         max_length=13,
         blank=True,
         validators=[validate_corporate_number],
-        help_text=_("法人番号: 13 digits, the first a check digit."),
+        help_text=_("The corporate number: 13 digits, the first a check digit."),
     )
     local_government_code = models.CharField(
         _("local government code"),
         max_length=6,
         blank=True,
         validators=[validate_local_government_code],
-        help_text=_("全国地方公共団体コード: 6 digits, the last a check digit."),
+        help_text=_("The nationwide local government code: 6 digits, the last a check digit."),
     )
     valid_from = models.DateField(_("exists from"), null=True, blank=True)
     valid_to = models.DateField(_("exists until"), null=True, blank=True)

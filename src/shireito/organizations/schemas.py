@@ -165,7 +165,11 @@ class AuditDecisionOut(Schema):
     capacity: str = Field(
         description="auditor, entrusting (holds it; IPA carries it out) or entrusted"
     )
-    rule: str
+    rule: str = Field(
+        description="The rule that decided, cited as `<model> v<version> › <section> › <entry>`; "
+        "a refusal gives its reason instead, in the request's language"
+    )
+    rule_label: str = Field(description="The rule in words, in the request's language")
 
 
 class AuditAnswer(AuditDecisionOut):
@@ -189,10 +193,18 @@ class RouteOut(Schema):
 class RouteAnswer(Schema):
     reporter: str
     routes: list[RouteOut]
-    rule: str
+    rule: str = Field(
+        description="The rule that decided, cited as `<model> v<version> › <section> › <entry>`; "
+        "a refusal gives its reason instead, in the request's language"
+    )
+    rule_label: str = Field(description="The rule in words, in the request's language")
 
 
 class BuilderAnswer(Schema):
     category: SystemCategory
     builders: list[str]
-    rule: str
+    rule: str = Field(
+        description="The rule that decided, cited as `<model> v<version> › <section> › <entry>`; "
+        "a refusal gives its reason instead, in the request's language"
+    )
+    rule_label: str = Field(description="The rule in words, in the request's language")

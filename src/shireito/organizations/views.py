@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shireito.core.history import readable_history
@@ -43,6 +42,7 @@ from shireito.organizations.mandates import (
 )
 from shireito.organizations.models import Organization
 from shireito.organizations.relations import compare, model_relations, relation_rows
+from shireito.organizations.rules import model_title
 
 if TYPE_CHECKING:
     # For types only: at run time this app needs nothing of the accounts app.
@@ -209,8 +209,8 @@ def governance_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter_form": filters,
             "a": model_a,
             "b": model_b,
-            "a_title": model_a.title_en if get_language() == "en" else model_a.title,
-            "b_title": model_b.title_en if get_language() == "en" else model_b.title,
+            "a_title": model_title(model_a),
+            "b_title": model_title(model_b),
             "only_a": relation_rows(model_a, result.only_a),
             "only_b": relation_rows(model_b, result.only_b),
             "common": relation_rows(model_a, result.common),

@@ -18,6 +18,7 @@ from shireito.core.services import (
     record_audit_event,
 )
 from shireito.organizations.mandates import active_engine
+from shireito.organizations.rules import rule_label
 from shireito.registry import tallies
 from shireito.registry.models import InformationSystem
 from shireito.registry.oversight import record_oversight_exit
@@ -73,7 +74,7 @@ def check_builder(system: InformationSystem, engine=None) -> None:
     raise ValidationError(
         {
             "builder": _("The governance model says %(builders)s builds this (%(rule)s).")
-            % {"builders": names, "rule": decision.rule}
+            % {"builders": names, "rule": rule_label(decision.rule)}
         }
     )
 

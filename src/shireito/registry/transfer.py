@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from shireito.core.parsing import csv_problem
 from shireito.core.textfiles import DecodedText, UndecodableText, csv_chunks, decode_text
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
@@ -129,7 +130,11 @@ def import_systems(
     """
     result = ImportResult()
     reader = csv.DictReader(stream)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        result.problems.append(RowProblem(1, None, csv_problem(exc, line=1)))
+        return result
     unknown = [c for c in header if c not in COLUMNS]
     missing = sorted(REQUIRED - set(header))
     if unknown:
@@ -143,7 +148,7 @@ def import_systems(
     systems = systems_in_reach(actor)
     seen: dict[str, int] = {}
     planned: list[Plan] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(_readable(reader, result), start=2):
         result.rows += 1
         if result.rows > max_rows:
             result.problems.append(
@@ -165,6 +170,15 @@ def import_systems(
         return result  # rolled back; the problem is in result.problems
     result.written = True
     return result
+
+
+def _readable(reader: csv.DictReader, result: ImportResult) -> Iterator[dict]:
+    """The rows until one cannot be read as CSV, which becomes the file's last problem."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = reader.reader.line_num  # the DictReader's own count stops before a bad line
+        result.problems.append(RowProblem(line, None, csv_problem(exc, line=line)))
 
 
 def import_upload(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NodeKind(models.TextChoices):
@@ -9,8 +10,8 @@ class NodeKind(models.TextChoices):
     SECTION = "section", _("section")
     SUBSECTION = "subsection", _("subsection")
     MEASURE = "measure", _("measure")
-    REQUIREMENT = "requirement", _("requirement (遵守事項)")
-    BASIC_MEASURE = "basic_measure", _("basic measure (基本対策事項)")
+    REQUIREMENT = "requirement", pgettext_lazy("catalog node", "requirement")
+    BASIC_MEASURE = "basic_measure", pgettext_lazy("catalog node", "basic measure")
     SUB_ITEM = "sub_item", _("sub-item")
     GROUP = "group", _("group")
     CONTROL = "control", _("control")

@@ -41,7 +41,7 @@ class CatalogUploadForm(forms.Form):
         label=_("Edition"),
         max_length=100,
         required=False,
-        help_text=_("For example 令和7年度版. Leave empty to take the version from the file."),
+        help_text=_("For example “FY2025 edition”. Leave empty to take the version from the file."),
     )
     owner: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Owner"), queryset=None, required=False

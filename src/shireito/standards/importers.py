@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shireito.core.choices import AuditAction
+from shireito.core.parsing import json_problem
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
@@ -66,8 +67,8 @@ def load_json(data: bytes) -> object:
     refuse_oversized(len(data))
     try:
         parsed = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogImportError([Problem("$", _("Not valid JSON: %s") % exc)]) from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or a number longer than Python reads
+        raise CatalogImportError([Problem("$", json_problem(exc))]) from exc
     # NUL and lone surrogates can only arrive as \u escapes; walk the tree only when one may
     if b"\\u0000" in data or ESCAPED_SURROGATE.search(data):
         found = unstorable_paths(parsed)
@@ -313,19 +314,29 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
     return catalog, roots
 
 
+def oscal_version_problem(path: str, version: object) -> Problem | None:
+    """A document's OSCAL version we do not read, or none given."""
+    if version is not None and SUPPORTED_OSCAL.match(str(version)):
+        return None
+    if version in (None, ""):
+        return Problem(path, _("Give the OSCAL version of the document (1.0.x or 1.1.x)."))
+    return Problem(
+        path,
+        _("OSCAL version %(version)s is not supported (1.0.x and 1.1.x are).")
+        % {"version": version},
+    )
+
+
 def _header_problems(catalog: dict) -> list[Problem]:
     problems = []
     metadata = catalog.get("metadata")
     if not isinstance(metadata, dict) or not metadata.get("title"):
         problems.append(Problem("$.catalog.metadata.title", _("Required.")))
-    version = (metadata or {}).get("oscal-version", "")
-    if not SUPPORTED_OSCAL.match(str(version)):
-        problems.append(
-            Problem(
-                "$.catalog.metadata.oscal-version",
-                _("Version %s is not supported (1.0.x and 1.1.x are).") % (version or "?"),
-            )
-        )
+    version = oscal_version_problem(
+        "$.catalog.metadata.oscal-version", (metadata or {}).get("oscal-version")
+    )
+    if version is not None:
+        problems.append(version)
     try:
         uuid.UUID(str(catalog.get("uuid", "")))
     except ValueError:

@@ -19,7 +19,7 @@ from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards import selectors
-from shireito.standards.importers import SUPPORTED_OSCAL, load_json
+from shireito.standards.importers import load_json, oscal_version_problem
 from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.profile_shape import check_profile_shape
 from shireito.standards.tree import CatalogImportError
@@ -134,15 +134,8 @@ def _profile_document(raw: bytes) -> dict:
 
 
 def _version_problems(metadata: dict) -> list[Problem]:
-    if SUPPORTED_OSCAL.match(str(metadata.get("oscal-version", ""))):
-        return []
-    return [
-        Problem(
-            "$.profile.metadata.oscal-version",
-            _("Version %s is not supported (1.0.x and 1.1.x are).")
-            % (metadata.get("oscal-version") or "?"),
-        )
-    ]
+    found = oscal_version_problem("$.profile.metadata.oscal-version", metadata.get("oscal-version"))
+    return [] if found is None else [found]
 
 
 def _select_all(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from shireito.core.parsing import csv_problem
 from shireito.core.problems import Problem
 from shireito.core.textfiles import UndecodableText, csv_text, decode_text
 from shireito.standards.choices import NodeKind
@@ -108,12 +109,13 @@ def read_rows(
         if "\x00" in text:
             problem("$", _("Null characters and unpaired surrogates are not allowed."))
             return None
+        reader = csv.reader(io.StringIO(text))
         try:
             # Read lazily and stop one row past the limit: a file of empty lines must not
             # become millions of lists in memory before it is refused.
-            rows = list(itertools.islice(csv.reader(io.StringIO(text)), max_rows + 2))
+            rows = list(itertools.islice(reader, max_rows + 2))
         except csv.Error as exc:
-            problem("$", _("Not a readable CSV file: %s") % exc)
+            problem("$", csv_problem(exc, line=reader.line_num))
             return None
     if not rows:
         problem("$", _("The file is empty."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shireito.audits.choices import AuditKind
 from shireito.organizations.mandates import MandateEngine, SystemRef, active_engine
 from shireito.organizations.models import Organization
+from shireito.organizations.rules import rule_label
 from shireito.registry.models import InformationSystem
 from shireito.standards.models import Catalog
 
@@ -76,7 +77,7 @@ def check_mandate(
             raise ValidationError(
                 {
                     "auditor": _("Nobody holds the role this audit is entrusted to (%s).")
-                    % first.rule
+                    % rule_label(first.rule)
                 }
             )
         entrusting, auditor = auditor, holders[0]

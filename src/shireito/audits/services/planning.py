@@ -45,6 +45,7 @@ from shireito.core.services import (
     record_audit_event,
 )
 from shireito.organizations.mandates import MandateEngine
+from shireito.organizations.rules import rule_label
 from shireito.registry.selectors import fiscal_year_label
 from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.selectors import catalog_visible
@@ -323,7 +324,7 @@ def audit_widen(
             systems=[e.system for e in scope],
         )
         if found.auditor.pk != audit.auditor_id:
-            raise ValidationError({"systems": found.rule})
+            raise ValidationError({"systems": rule_label(found.rule)})
     with transaction.atomic():
         _record_scope(actor, audit, scope, _make_results(audit, scope, audit.previous))
     return audit

@@ -66,10 +66,13 @@ def _regime_rows(regimes) -> list[dict]:
             {
                 "regime": regime,
                 "name": regime.name_en if _english() else regime.name,
+                "authority": regime.in_language("authority", _english()),
+                "description": regime.in_language("description", _english()),
                 "stages": [
                     {
                         "stage": stage,
                         "label": stage.label_en if _english() else stage.label,
+                        "note": (stage.note_en or stage.note) if _english() else stage.note,
                         "anchor": ClockAnchor(stage.anchor).label,
                         "offset": _offset_text(stage.offset),
                         "condition": StageCondition(stage.condition).label,

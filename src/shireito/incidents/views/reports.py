@@ -168,6 +168,7 @@ def _regime_preview(report) -> list[dict]:
             {
                 "regime": regime,
                 "name": regime.name_en if _english() else regime.name,
+                "authority": regime.in_language("authority", _english()),
                 "clocks": [
                     {
                         "clock": clock,
