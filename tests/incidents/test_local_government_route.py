@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from shireito.accounts.models import User
+from shireito.demo.dataset import load_demo_data
 from shireito.incidents import permissions, services
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import IncidentReport
@@ -165,3 +167,34 @@ def test_tokyo_and_shibuya_are_offered_a_new_report(client, government, local):
         assert permissions.may_start_report(user, user.organization)
         assert 'href="/incidents/new/"' in page
         assert client.get("/incidents/new/").status_code == 200
+
+
+@pytest.fixture
+def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo_data()
+    return {user.username: user for user in User.objects.select_related("organization")}
+
+
+def test_the_demos_shibuya_and_tokyo_submit_along_their_routes(client, demo):
+    for username, route_key, bodies in [
+        ("city-officer", "via-prefecture", ["tokyo", "mic", "nisc"]),
+        ("tokyo-officer", "via-mic", ["mic", "nisc"]),
+    ]:
+        # given the demo's officer of Shibuya or Tokyo
+        user = demo[username]
+        client.force_login(user)
+        # when they start a report on the page and submit it
+        assert 'href="/incidents/new/"' in client.get("/incidents/").content.decode()
+        draft = _draft(user, title=f"{username}の報告")
+        submitted = client.post(f"/incidents/{draft.number}/submit/", {"route_key": route_key})
+        page = client.get(f"/incidents/{draft.number}/").content.decode()
+        # then it travels the model's route, which the report page shows in order
+        report = IncidentReport.objects.get(pk=draft.pk)
+        assert submitted.status_code == 302, username
+        assert report.status == ReportStatus.OPEN
+        hops = [hop.organization for hop in report.hops.order_by("position")]
+        assert [org.code for org in hops] == bodies
+        positions = [page.index(org.name) for org in hops]
+        assert positions == sorted(positions)
