@@ -73,3 +73,18 @@ def access_from(user: User | None, collection: Collection, row: CollectionAccess
         can_write=write and may_write_collections(user),
         max_tlp=ceiling if can_read else None,
     )
+
+
+@rule
+def may_read_shared(actor: User) -> bool:
+    """The page of threat information shared through TAXII: members (with any role) of an
+    organisation that owns a collection or may read one. What each may read there is the
+    TAXII server's answer (``selectors.shared_objects``)."""
+    if not _has_any_role(actor) or not actor.organization_id:
+        return False
+    return (
+        Collection.objects.filter(owner_id=actor.organization_id).exists()
+        or CollectionAccess.objects.filter(
+            organization_id=actor.organization_id, can_read=True
+        ).exists()
+    )
