@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from shireito.core.permissions import rule
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import IncidentReport, RouteHop
 from shireito.incidents.regimes import StageClock
 from shireito.incidents.selectors import national_centres
 from shireito.organizations.mandates import RouteAnswer, active_engine
+from shireito.organizations.permissions import may_use_national_areas
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -140,3 +142,9 @@ def may_publish(
     if not any(c.pk == organization_id for c in national_centres(on=timezone.localdate(now))):
         return False
     return report.parties.filter(organization_id=organization_id).exists()
+
+
+@rule
+def may_see_reports(actor: User) -> bool:
+    """The incident reports area: domestic bodies report and handle reports on their route."""
+    return may_use_national_areas(actor)
