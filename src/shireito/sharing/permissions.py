@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from shireito.accounts.choices import Role
 from shireito.core.permissions import rule
 from shireito.sharing.choices import TLP_RANK, Tlp
@@ -82,9 +84,9 @@ def may_read_shared(actor: User) -> bool:
     TAXII server's answer (``selectors.shared_objects``)."""
     if not _has_any_role(actor) or not actor.organization_id:
         return False
-    return (
-        Collection.objects.filter(owner_id=actor.organization_id).exists()
-        or CollectionAccess.objects.filter(
-            organization_id=actor.organization_id, can_read=True
-        ).exists()
-    )
+    readable = CollectionAccess.objects.filter(
+        organization_id=actor.organization_id, can_read=True
+    ).values("collection_id")
+    return Collection.objects.filter(
+        Q(owner_id=actor.organization_id) | Q(pk__in=readable)
+    ).exists()

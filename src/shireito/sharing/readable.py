@@ -97,7 +97,7 @@ def title_of(body: dict) -> str:
 @dataclass(frozen=True)
 class Row:
     label: str
-    kind: str  # "text", "list", "time", "refs", "links"
+    kind: str  # "text", "code", "vocabulary", "list", "time", "refs", "links"
     value: Any
 
 
@@ -114,12 +114,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+# STIX vocabulary terms (English, as the specification writes them) and patterns (code).
+VOCABULARY = frozenset(
+    {
+        "pattern_type",
+        "identity_class",
+        "sectors",
+        "indicator_types",
+        "report_types",
+        "relationship_type",
+    }
+)
+
+
 def rows_of(body: dict) -> list[Row]:
     """The object's properties that have a label, in reading order."""
     rows: list[Row] = []
     for key, label in TEXT_PROPERTIES:
         if body.get(key) not in (None, "", []):
-            rows.append(Row(str(label), "text", _text(body[key])))
+            kind = "code" if key == "pattern" else "vocabulary" if key in VOCABULARY else "text"
+            rows.append(Row(str(label), kind, _text(body[key])))
     for key, label in TIME_PROPERTIES:
         moment = _time(body[key]) if key in body else None
         if moment is not None:
