@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shireito.core.context_processors.shireito",
                 "shireito.incidents.context_processors.notices",
+                "shireito.dashboard.navigation.main_menu",
             ],
         },
     },

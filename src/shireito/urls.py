@@ -41,6 +41,7 @@ urlpatterns = [
         name="open_data_budget_json",
     ),
     path("taxii2/", include("shireito.sharing.urls")),
+    path("shared/", include("shireito.sharing.urls_shared")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

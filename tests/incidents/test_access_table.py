@@ -44,7 +44,8 @@ DRAFT = {
     # nobody else sees a draft, though handlers and editors report for their own organisation
     "mhlw-handler": Expect(Can.NOTHING, create=True),
     "mhlw-viewer": Expect(Can.NOTHING),
-    "nisc-handler": Expect(Can.NOTHING, create=True),
+    # the national centre is where routes end: no route starts from it, so it starts no report
+    "nisc-handler": Expect(Can.NOTHING),
     "meti-editor": Expect(Can.NOTHING, create=True),
     "ncsc-viewer": Expect(Can.NOTHING),
     # platform admins read every report and report for their own organisation, never for another

@@ -67,6 +67,11 @@ def test_the_built_in_models_load():
             "Input should be",
         ),
         ("surprise = 1\n", "surprise", "Extra inputs"),
+        (
+            '[[report_routes]]\nreporter="level:village"\ndefault="d"\nroutes=[{key="d", hops=["role:ipa"]}]\n',
+            "report_routes[0].reporter",
+            "'level:village' is not a selector",
+        ),
     ],
 )
 def test_problems_name_their_path(text, path, words):

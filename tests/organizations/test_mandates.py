@@ -284,3 +284,18 @@ def test_the_comparison_lists_what_the_digital_agency_adds():
         "non_security_audit|ministry_system|option:own_and_ministries",
     ) in added
     assert not added & removed
+
+
+def test_a_level_selector_names_the_local_governments_of_that_level(government):
+    # given the model in force and a prefecture, a municipality and a ministry
+    engine = engine_for("current")
+    tokyo, shibuya, mic = government["tokyo"], government["shibuya"], government["mic"]
+    # when
+    prefectures = engine.resolve_ids("level:prefecture")
+    municipalities = engine.resolve_ids("level:municipality")
+    # then
+    assert tokyo.pk in prefectures and shibuya.pk not in prefectures
+    assert shibuya.pk in municipalities and tokyo.pk not in municipalities
+    assert mic.pk not in prefectures | municipalities
+    assert engine.matches(shibuya, "level:municipality")
+    assert not engine.matches(mic, "level:municipality")

@@ -12,6 +12,7 @@ from django.conf import settings
 from shireito.accounts.choices import Role
 from shireito.core.permissions import rule
 from shireito.core.selectors import may_read_history
+from shireito.organizations.permissions import may_use_national_areas
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -74,3 +75,9 @@ def may_turn_off_two_factor(user: User) -> bool:
     # django-otp's middleware gives each request's user ``is_verified``.
     verified = getattr(user, "is_verified", lambda: False)()
     return bool(verified) and not user_requires_two_factor(user)
+
+
+@rule
+def may_see_people(actor: User) -> bool:
+    """The people area: the user's own organisation's people, for domestic bodies."""
+    return may_use_national_areas(actor)

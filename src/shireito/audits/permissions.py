@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from shireito.audits.choices import STAGE_OWNED_BY_AUDITEE, ActionStatus, AuditKind, AuditStatus
 from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
 from shireito.core.permissions import rule
+from shireito.organizations.permissions import may_use_national_areas
 from shireito.registry.permissions import acts_for_digital_agency
 
 if TYPE_CHECKING:
@@ -215,3 +216,9 @@ def may_verify(user: Someone, action: CorrectiveAction) -> bool:
         acts_as_auditor(user, action.finding.audit)
         and action.status == ActionStatus.AWAITING_VERIFICATION
     )
+
+
+@rule
+def may_see_audits(actor: User) -> bool:
+    """The audits area: audits and self-assessments of domestic bodies."""
+    return may_use_national_areas(actor)

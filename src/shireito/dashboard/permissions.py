@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from shireito.core.permissions import rule
 from shireito.core.scoping import ALL, _All
 from shireito.dashboard.tower import WHOLE_GOVERNMENT_KINDS
+from shireito.organizations.permissions import may_use_national_areas
 from shireito.registry.figures import migration_ids
 
 if TYPE_CHECKING:
@@ -44,3 +45,9 @@ def may_focus_on(actor: User | None, organization_id: int) -> bool:
         return False
     reach = focus_reach(actor)
     return isinstance(reach, _All) or organization_id in reach
+
+
+@rule
+def may_see_tower(actor: User) -> bool:
+    """The control tower: every domestic body has one (its own at least)."""
+    return may_use_national_areas(actor)

@@ -10,6 +10,8 @@ from shireito.accounts.http import AuthenticatedHttpRequest
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.textfiles import wants_bom
 from shireito.dashboard import selectors, statistics
+from shireito.dashboard.navigation import menu_for
+from shireito.dashboard.permissions import may_see_tower
 
 
 def _focus(request: AuthenticatedHttpRequest):
@@ -25,13 +27,17 @@ def _focus(request: AuthenticatedHttpRequest):
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The control tower: the user's tower, every figure leading to the records behind it."""
+    """The control tower: the user's tower, every figure leading to the records behind it.
+    Someone without one (an overseas liaison) gets the areas they may use instead."""
+    areas = [item for item in menu_for(request.user, request.path) if item.description]
+    if not may_see_tower(request.user):
+        return render(request, "dashboard/start.html", {"areas": areas})
     focus = _focus(request)
     viewer, sections = selectors.tower(request.user, focus)
     return render(
         request,
         "dashboard/home.html",
-        {"viewer": viewer, "sections": sections, "focus": focus},
+        {"viewer": viewer, "sections": sections, "focus": focus, "areas": areas},
     )
 
 

@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from shireito.core.permissions import rule
 from shireito.incidents.choices import HopStatus, ReportStatus
 from shireito.incidents.models import IncidentReport, RouteHop
 from shireito.incidents.regimes import StageClock
 from shireito.incidents.selectors import national_centres
+from shireito.organizations.mandates import RouteAnswer, active_engine
+from shireito.organizations.permissions import may_use_national_areas
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -34,6 +37,36 @@ def may_report_for(user: User | None, organization: Organization | None) -> bool
         organization is not None
         and getattr(user, "organization_id", None) == organization.pk
         and _has_any_role(user, REPORTER_ROLES)
+    )
+
+
+def usable_route(route: RouteAnswer, reporter_id: int) -> bool:
+    """A route a report can be submitted along: every place on it held by someone, and none
+    by the reporter itself (what ``services.report_submit`` refuses otherwise)."""
+    return route.complete and all(hop[1].pk != reporter_id for hop in route.hops)
+
+
+def has_report_route(organization: Organization, *, on: dt.date | None = None) -> bool:
+    """Whether the governance model in force gives ``organization`` a usable report route."""
+    answer = active_engine(on=on).report_routes(organization)
+    return any(usable_route(route, organization.pk) for route in answer.routes)
+
+
+def may_start_report(
+    user: User | None, organization: Organization | None, *, on: dt.date | None = None
+) -> bool:
+    """Start a report (the form, a STIX bundle, the API) for ``organization``: who may report
+    for it, and only where the governance model in force gives it a route it can be submitted
+    along, so no draft is started that could never be sent. The form's link, the STIX import,
+    the API and ``services.report_create`` all ask this one rule.
+
+    Not under ``core.permissions.rule``: its preamble lets platform admins and the command
+    line through, which would let an admin draft for a body without a route; reporting is the
+    organisation's own act (``may_report_for``), and the route is asked of everyone."""
+    return (
+        organization is not None
+        and may_report_for(user, organization)
+        and has_report_route(organization, on=on)
     )
 
 
@@ -109,3 +142,9 @@ def may_publish(
     if not any(c.pk == organization_id for c in national_centres(on=timezone.localdate(now))):
         return False
     return report.parties.filter(organization_id=organization_id).exists()
+
+
+@rule
+def may_see_reports(actor: User) -> bool:
+    """The incident reports area: domestic bodies report and handle reports on their route."""
+    return may_use_national_areas(actor)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def bundle_import(request):
     """A STIX 2.1 bundle as a new draft of the user's organisation; every problem listed by
     object and property, nothing written."""
-    if not permissions.may_report_for(request.user, getattr(request.user, "organization", None)):
+    if not permissions.may_start_report(request.user, getattr(request.user, "organization", None)):
         raise PermissionDenied
     form = bound_form(BundleUploadForm, request, files=True)
     problems = []  # filled by _import

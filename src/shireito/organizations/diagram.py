@@ -19,6 +19,12 @@ FONT = "Noto Sans CJK JP"
 _NODE_STYLE = {
     "role": {"shape": "box", "style": "rounded,filled", "fillcolor": "#d9e6ff", "color": "#0017c1"},
     "kind": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f1fe", "color": "#00118f"},
+    "level": {
+        "shape": "box",
+        "style": "rounded,filled",
+        "fillcolor": "#e8f1fe",
+        "color": "#00118f",
+    },
     "relative": {"shape": "box", "style": "rounded,dashed", "color": "#4d4d4d"},
     "standard": {"shape": "note", "style": "filled", "fillcolor": "#fbf5e0", "color": "#6e5600"},
     "category": {

@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 
 from shireito.organizations.choices import (
     GovernanceRole,
+    LocalGovernmentLevel,
     MandateKind,
     OpenQuestionSetting,
     OpenStatistic,
@@ -33,7 +34,10 @@ MODELS_DIR = Path(__file__).with_name("governance_models")
 
 _ROLE = "|".join(GovernanceRole.values)
 _KIND = "|".join(OrganizationKind.values)
-ABSOLUTE = rf"role:(?:{_ROLE})|kind:(?:{_KIND})"
+_LEVEL = "|".join(LocalGovernmentLevel.values)
+# ``level:prefecture`` / ``level:municipality``: the local governments of that level (a
+# prefecture and a municipality report along different routes, for example).
+ABSOLUTE = rf"role:(?:{_ROLE})|kind:(?:{_KIND})|level:(?:{_LEVEL})"
 RELATIVE = "supervising_ministry|sector_ministry|prefecture"
 
 
@@ -43,7 +47,9 @@ def _selector(pattern: str, description: str) -> Any:
     return Field(pattern=rf"^(?:{pattern})$", description=description)
 
 
-Absolute = Annotated[str, _selector(ABSOLUTE, "role:<role> or kind:<kind>")]
+Absolute = Annotated[
+    str, _selector(ABSOLUTE, "role:<role>, kind:<kind> or level:<local government level>")
+]
 RoleSelector = Annotated[str, _selector(rf"role:(?:{_ROLE})", "role:<role>")]
 Hop = Annotated[
     str,
@@ -268,7 +274,8 @@ def _message(error: ErrorDetails) -> str:
     if error["type"] == "string_pattern_mismatch":
         return (
             f"{error['input']!r} is not a selector this field takes "
-            "(role:<role>, kind:<kind>, or a relative place such as supervising_ministry)"
+            "(role:<role>, kind:<kind>, level:<local government level>, or a relative "
+            "place such as supervising_ministry)"
         )
     return error["msg"].removeprefix("Value error, ")
 
@@ -306,7 +313,7 @@ def load_model(key: str) -> GovernanceModel:
     return model
 
 
-Selector = Literal["role", "kind"]
+Selector = Literal["role", "kind", "level"]
 
 
 def split_selector(selector: str) -> tuple[str, str]:

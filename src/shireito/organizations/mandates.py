@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from shireito.core.scoping import ALL
 from shireito.organizations.choices import (
     CATEGORY_OWNER_KINDS,
+    LocalGovernmentLevel,
     MandateKind,
     OrganizationKind,
     ScopeClass,
@@ -134,7 +135,7 @@ class MandateEngine:
         return self._holders.get(role, [])
 
     def matches(self, org: Organization | None, selector: str) -> bool:
-        """Whether ``org`` is what an absolute selector (role: or kind:) names."""
+        """Whether ``org`` is what an absolute selector (role:, kind: or level:) names."""
         if org is None:
             return False
         prefix, value = split_selector(selector)
@@ -142,6 +143,11 @@ class MandateEngine:
             return any(holder.pk == org.pk for holder in self.holders(value))
         if prefix == "kind":
             return org.kind == value
+        if prefix == "level":
+            return (
+                org.kind == OrganizationKind.LOCAL_GOVERNMENT
+                and org.local_government_level == value
+            )
         return False
 
     def _existing(self):
@@ -156,6 +162,12 @@ class MandateEngine:
             return {org.pk for org in self.holders(value)}
         if prefix == "kind":
             return self._kind_ids(value)
+        if prefix == "level":
+            return set(
+                self._existing()
+                .filter(kind=OrganizationKind.LOCAL_GOVERNMENT, local_government_level=value)
+                .values_list("pk", flat=True)
+            )
         return set()
 
     def _kind_ids(self, kind: str) -> set[int]:
@@ -176,7 +188,14 @@ class MandateEngine:
         if value == "sector_ministry":
             return context.sector.supervising_ministry if context.sector else None
         if value == "prefecture":
-            return context.parent if context.parent_id else None
+            parent = context.parent
+            return (
+                parent
+                if parent
+                and parent.kind == OrganizationKind.LOCAL_GOVERNMENT
+                and parent.local_government_level == LocalGovernmentLevel.PREFECTURE
+                else None
+            )
         return None
 
     # --- questions --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shireito.core.permissions import rule
+from shireito.organizations.choices import OrganizationKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,3 +43,14 @@ def editable_organization_fields(actor: User | None) -> frozenset[str] | None:
 def may_change_organization_field(actor: User | None, field: str) -> bool:
     fields = editable_organization_fields(actor)
     return fields is None or field in fields
+
+
+@rule
+def may_use_national_areas(actor: User) -> bool:
+    """The national areas (the control tower, the directory and the governance model, systems,
+    standards, audits, incident reports, people, history) are for domestic bodies. The people
+    of an overseas counterpart use what is shared with them (the sharing area) and their own
+    account; the directory's scoping shows them only whom they liaise with anyway. Each area's
+    own rule (``may_see_systems`` …) asks this one, and the main menu asks those."""
+    organization = actor.organization
+    return organization is not None and organization.kind != OrganizationKind.OVERSEAS_COUNTERPART

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shireito.organizations.choices import (
     GovernanceRole,
+    LocalGovernmentLevel,
     MandateKind,
     OpenQuestionSetting,
     OrganizationKind,
@@ -53,6 +54,10 @@ KIND_PLURALS = {
     OrganizationKind.QUASI_PUBLIC: pgettext_lazy("kind, plural", "quasi-public bodies"),
     OrganizationKind.OTHER: pgettext_lazy("kind, plural", "other bodies"),
 }
+LEVEL_PLURALS = {
+    LocalGovernmentLevel.PREFECTURE: pgettext_lazy("level, plural", "prefectures"),
+    LocalGovernmentLevel.MUNICIPALITY: pgettext_lazy("level, plural", "municipalities"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ def token_label(token: str, model: GovernanceModel | None = None) -> str:
     if prefix == "kind":
         kind = OrganizationKind(value)
         return str(KIND_PLURALS.get(kind, kind.label))
+    if prefix == "level":
+        return str(LEVEL_PLURALS[LocalGovernmentLevel(value)])
     if prefix == "category":
         return str(SystemCategory(value).label)
     if prefix == "standard":

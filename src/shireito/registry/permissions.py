@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from shireito.core.permissions import rule
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.mandates import active_engine
+from shireito.organizations.permissions import may_use_national_areas
 from shireito.registry import selectors
 from shireito.registry.choices import RecommendationStatus
 
@@ -85,3 +86,9 @@ def may_answer(user: User | None, recommendation: Recommendation) -> bool:
             or (user.organization_id == recommendation.ministry_id and _is_editor(user))
         )
     )
+
+
+@rule
+def may_see_systems(actor: User) -> bool:
+    """The information systems area: every domestic body sees its own systems at least."""
+    return may_use_national_areas(actor)

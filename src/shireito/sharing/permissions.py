@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from shireito.accounts.choices import Role
 from shireito.core.permissions import rule
 from shireito.sharing.choices import TLP_RANK, Tlp
@@ -73,3 +75,18 @@ def access_from(user: User | None, collection: Collection, row: CollectionAccess
         can_write=write and may_write_collections(user),
         max_tlp=ceiling if can_read else None,
     )
+
+
+@rule
+def may_read_shared(actor: User) -> bool:
+    """The page of threat information shared through TAXII: members (with any role) of an
+    organisation that owns a collection or may read one. What each may read there is the
+    TAXII server's answer (``selectors.shared_objects``)."""
+    if not _has_any_role(actor) or not actor.organization_id:
+        return False
+    readable = CollectionAccess.objects.filter(
+        organization_id=actor.organization_id, can_read=True
+    ).values("collection_id")
+    return Collection.objects.filter(
+        Q(owner_id=actor.organization_id) | Q(pk__in=readable)
+    ).exists()

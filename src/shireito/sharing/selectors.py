@@ -23,6 +23,7 @@ id)``: a range scan with no per-object aggregate.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -268,3 +269,62 @@ def object_exists(*, collection: Collection, access: Access, stix_id: str) -> bo
         .order_by()
         .exists()
     )
+
+
+# --- The shared-information pages ---------------------------------------------------------
+
+# What TAXII serves by default: the newest version of each object (``match[version]=last``).
+_LATEST = ObjectQuery(limit=1)
+
+
+def shared_objects(
+    user: User | None,
+    *,
+    collection: str = "",
+    stix_type: str = "",
+    tlp: str = "",
+    search: str = "",
+) -> QuerySet[StixObject]:
+    """The objects the TAXII server serves ``user`` at its default read, newest first: in each
+    collection they may read, the latest version of each object up to their TLP ceiling there
+    (the same ``access_of`` and ``objects_queryset`` as the objects endpoint), narrowed by the
+    page's filters (``collection`` is a collection's id)."""
+    found = StixObject.objects.none()
+    for readable, access in collections_with_access(user):
+        if not access.can_read or (collection and str(readable.pk) != collection):
+            continue
+        found = found | objects_queryset(collection=readable, access=access, query=_LATEST)
+    if stix_type:
+        found = found.filter(type=stix_type)
+    if tlp:
+        found = found.filter(tlp=tlp)
+    if search:
+        found = found.filter(
+            Q(stix_id__icontains=search)
+            | Q(body__name__icontains=search)
+            | Q(body__description__icontains=search)
+        )
+    return found.select_related("collection").order_by("-date_added", "-pk")
+
+
+def shared_object_get(
+    user: User | None, collection_id, stix_id: str
+) -> tuple[Collection, StixObject] | None:
+    """The latest version TAXII serves ``user`` of one object (None: not there for them)."""
+    try:
+        key = uuid.UUID(str(collection_id))
+    except ValueError:
+        return None
+    found = collection_get(user, key)
+    if found is None or not found[1].can_read:
+        return None
+    readable, access = found
+    row = objects_queryset(
+        collection=readable, access=access, query=_LATEST, stix_id=stix_id
+    ).first()
+    return (readable, row) if row is not None else None
+
+
+def shared_collections(user: User | None) -> list[Collection]:
+    """The collections ``user`` may read objects from (the page's collection filter)."""
+    return [c for c, access in collections_with_access(user) if access.can_read]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from shireito.core.permissions import rule
+from shireito.organizations.permissions import may_use_national_areas
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -32,3 +33,9 @@ def import_owner(actor: User | None, owner: Organization | None) -> Organization
     if not may_manage_catalogs(actor, owner):
         raise PermissionDenied(_("You may not import catalogs for this organization."))
     return owner
+
+
+@rule
+def may_see_catalogs(actor: User) -> bool:
+    """The standards area: the catalogs that apply to domestic bodies."""
+    return may_use_national_areas(actor)

@@ -26,7 +26,7 @@ from shireito.incidents.choices import (
     ReportStatus,
 )
 from shireito.incidents.models import IncidentReport, ReportParty, RouteHop
-from shireito.incidents.permissions import may_report_for
+from shireito.incidents.permissions import may_report_for, may_start_report
 from shireito.incidents.regimes import applicable_regimes, report_clocks
 from shireito.incidents.services.base import _entry, _lock, _ms, _notify_route, _require
 from shireito.incidents.services.filings import _file, missing_for_stage
@@ -143,6 +143,13 @@ def report_create(
     _require(
         may_report_for(actor, reporter),
         _("Only editors and incident handlers of the reporting organization may report."),
+    )
+    _require(
+        may_start_report(actor, reporter, on=timezone.localdate(now)),
+        _(
+            "The governance model in force gives your organization no report route, so a "
+            "report could not be submitted; ask the platform administrators."
+        ),
     )
     fields = _clean_fields(dict(fields), now=now)
     if "title" not in fields:

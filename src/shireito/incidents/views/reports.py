@@ -69,7 +69,10 @@ def report_list(request):
             user, waiting_for_me=waiting, **{k: v for k, v in values.items() if v != ""}
         ),
         filters=filters,
-        context={"may_report": permissions.may_report_for(user, user.organization)},
+        context={
+            "may_start_report": permissions.may_start_report(user, user.organization),
+            "may_report": permissions.may_report_for(user, user.organization),
+        },
     )
 
 
@@ -86,7 +89,7 @@ def _report_action(form: ReportForm, call):
 @login_required
 def report_create(request):
     user = request.user
-    if not permissions.may_report_for(user, user.organization):
+    if not permissions.may_start_report(user, user.organization):
         raise PermissionDenied
     form = bound_form(ReportForm, request, systems=_own_systems(user, user.organization))
     return form_page(

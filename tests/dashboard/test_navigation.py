@@ -1,0 +1,106 @@
+"""The main menu offers each demo user the areas their kind can use, each asked of that area's
+own rule: an overseas liaison gets the shared threat information and their account, local
+governments and ministries the national areas, the bodies in a sharing agreement the sharing
+area too."""
+
+import re
+
+import pytest
+
+from shireito.accounts.models import User
+from shireito.dashboard.navigation import AREAS, menu_for
+from shireito.demo.dataset import USERS, load_demo_data
+from tests.factories import make_organization, make_user
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = [
+    "tower",
+    "organizations",
+    "systems",
+    "standards",
+    "audits",
+    "incidents",
+    "governance",
+    "people",
+    "history",
+]
+ACCOUNT = ["tokens", "two_factor"]
+SHARING = ["shared"]
+
+# Demo user: the areas the menu offers, in menu order.
+EXPECTED = {
+    "da-admin": NATIONAL + SHARING + ACCOUNT,  # a platform admin is let into every area
+    "da-officer": NATIONAL + ACCOUNT,
+    "nisc-auditor": NATIONAL + SHARING + ACCOUNT,  # the centre owns the shared collection
+    "nisc-handler": NATIONAL + SHARING + ACCOUNT,
+    "ipa-auditor": NATIONAL + SHARING + ACCOUNT,  # IPA reads it up to AMBER
+    "ipa-handler": NATIONAL + SHARING + ACCOUNT,
+    "mhlw-officer": NATIONAL + ACCOUNT,
+    "meti-officer": NATIONAL + ACCOUNT,
+    "meti-handler": NATIONAL + ACCOUNT,
+    "demo-power-officer": NATIONAL + ACCOUNT,
+    "pmda-officer": NATIONAL + ACCOUNT,
+    "tokyo-officer": NATIONAL + ACCOUNT,
+    "city-officer": NATIONAL + ACCOUNT,
+    "qp-officer": NATIONAL + ACCOUNT,
+    "uk-ncsc-liaison": SHARING + ACCOUNT,
+}
+ORDER = [area.key for area in AREAS]
+
+
+@pytest.fixture
+def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo_data()
+    return {user.username: user for user in User.objects.select_related("organization")}
+
+
+def _menu_links(html: str) -> list[str]:
+    nav = html[html.index('<nav class="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'<a href="([^"]+)"', nav)
+
+
+def test_every_demo_user_gets_the_menu_of_their_kind(client, demo):
+    # given every demo user (the table names each one)
+    assert set(EXPECTED) == {username for username, *_rest in USERS}
+    for username, expected in EXPECTED.items():
+        user = demo[username]
+        # when
+        keys = [item.key for item in menu_for(user, "/")]
+        client.force_login(user)
+        page = client.get("/", follow=True)
+        links = _menu_links(page.content.decode())
+        # then the menu holds exactly those areas, each linked on every page
+        assert keys == sorted(expected, key=ORDER.index), username
+        assert page.status_code == 200, username
+        assert links[:-1] == [item.url for item in menu_for(user, "/")], username
+        assert links[-1] == "/api/v1/docs"
+
+
+def test_the_liaison_starts_from_what_is_shared_with_it(client, demo):
+    # given the overseas liaison
+    client.force_login(demo["uk-ncsc-liaison"])
+    # when
+    home = client.get("/").content.decode()
+    shared = client.get("/shared/")
+    # then its home page leads to the shared information, and the page lists what TAXII
+    # serves it (the demo's GREEN report, not the AMBER one)
+    assert 'href="/shared/"' in home
+    assert 'href="/systems/"' not in home
+    assert shared.status_code == 200
+    assert shared.context["page"].paginator.count > 0
+    assert all(row["object"].tlp in {"clear", "green"} for row in shared.context["page"])
+
+
+def test_the_current_area_is_marked(db):
+    # given a page inside the incidents area, and the notices (the account's, though under it)
+    user = make_user(organization=make_organization(kind="ministry"), roles=["editor"])
+    # when
+    inside = menu_for(user, "/incidents/IR2026-00001/")
+    notices = menu_for(user, "/incidents/notices/")
+    # then
+    assert [item.key for item in inside if item.current] == ["incidents"]
+    assert [item.key for item in notices if item.current] == []
