@@ -1,14 +1,16 @@
 """`shireito serve` starts in seconds: static files collected once per version of their
-sources, the address printed once gunicorn listens."""
+sources, the address printed once gunicorn listens, the demo's sign-in names printed once."""
 
 import os
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 
 from shireito.core.management.commands.serve import announce_when_ready, gunicorn_options
 from shireito.core.static_files import STAMP_NAME, collect_static_if_changed
+from shireito.demo.dataset import USERS
 
 
 @pytest.fixture
@@ -103,3 +105,33 @@ def test_the_hook_prints_the_address_it_was_given():
 
     # then it names that address, once
     assert out.getvalue().count("http://0.0.0.0:9000/") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_mode")
+def test_demo_serve_prints_the_sign_in_names_once(monkeypatch):
+    # given a server that would start (replaced: the test only reads what is printed)
+    served = []
+    real_call_command = call_command
+
+    def fake(name, *args, **options):
+        if name == "serve":
+            served.append(options["bind"])
+            return None
+        return real_call_command(name, *args, **options)
+
+    monkeypatch.setattr("shireito.demo.management.commands.demo.call_command", fake)
+
+    # when `make run`'s command runs on an empty database, then again
+    first, second = StringIO(), StringIO()
+    call_command("demo", "serve", "--bind", "127.0.0.1:8123", stdout=first)
+    call_command("demo", "serve", "--bind", "127.0.0.1:8123", stdout=second)
+
+    # then each run prints the sign-in table once, loads the demo only the first time, and
+    # serves on the address asked for
+    for out in (first.getvalue(), second.getvalue()):
+        assert out.count("Demo sign-in names") == 1
+        assert out.count(f"  {USERS[0][0]} ") == 1
+    assert "Demo data loaded" in first.getvalue()
+    assert "Demo data already loaded" in second.getvalue()
+    assert served == ["127.0.0.1:8123", "127.0.0.1:8123"]
