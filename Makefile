@@ -18,19 +18,20 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $@
 
-translations: $(VENV)/.installed
+# Compiled only when a catalog changed: each `shireito` start costs a second or two.
+CATALOGS := $(wildcard src/shireito/locale/*/LC_MESSAGES/django.po)
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(VENV)/.installed
 	@$(BIN)/shireito compiletranslations
 
+# One process migrates, loads the demo when the database is empty, prints the sign-in names and
+# serves; static files are collected only when they changed; the address is printed when the
+# server listens.
 run: install
 	@scripts/ensure-run-packages
 	@mkdir -p var
-	$(BIN)/shireito migrate --noinput
-	SHIREITO_DEMO_MODE=true $(BIN)/shireito demo load --if-empty
-	@echo
-	@$(BIN)/shireito demo info
-	@echo "Shireitō: http://$(BIND)/"
-	@echo
-	SHIREITO_DEMO_MODE=true $(BIN)/shireito serve --bind $(BIND)
+	SHIREITO_DEMO_MODE=true $(BIN)/shireito demo serve --bind $(BIND)
 
 lint: install
 	$(BIN)/ruff check src tests bench

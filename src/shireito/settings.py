@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -265,6 +266,9 @@ STORAGES = {
         or "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Source maps (5 of the API docs' 8 MB) are fetched only by a browser's developer tools: served
+# as they are, not compressed at each collection.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- API ------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

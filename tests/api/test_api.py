@@ -124,6 +124,16 @@ def test_openapi_is_served_with_interactive_docs(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_the_api_docs_page_names_its_language(client):
+    # given the interactive API docs (Swagger UI, whose own text is English)
+    # when the page is fetched
+    response = client.get("/api/v1/docs")
+
+    # then its root element carries the language, as every page must (WCAG 3.1.1)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
 def test_every_operation_declares_id_and_summary():
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():

@@ -80,29 +80,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="runs once, on its own SQLite file")
-def test_serve_runs_gunicorn_with_static_files(tmp_path):
-    """`shireito serve` is a real WSGI server (gunicorn) with WhiteNoise static files."""
-    env = {
-        **os.environ,
-        "SHIREITO_DATA_DIR": str(tmp_path),
-        "SHIREITO_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "shireito.settings",
-    }
-    cli = [sys.executable, "-m", "shireito.cli"]
-    subprocess.run([*cli, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    port = _free_port()
+def _start_and_ask(cli: list[str], env: dict, port: int) -> tuple[bytes, str, str]:
+    """Start `shireito serve`, wait until /healthz answers, fetch the sign-in page's CSS
+    address, stop it; returns the health answer, the server header and everything printed."""
     server = subprocess.Popen(
         [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    body, server_header = b"", ""
     try:
-        body = b""
-        # Waits for start-up (collectstatic compresses every static file first, longer on a
-        # busy machine); a readiness wait, not a timing assertion.
-        for _ in range(600):
+        # Waits for start-up (the first start collects and compresses every static file,
+        # longer on a busy machine); a readiness wait, not a timing assertion.
+        for _ in range(1500):
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/healthz", timeout=2
@@ -112,17 +103,52 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
                 break
             except OSError:
                 time.sleep(0.2)
-        assert body == b'{"status": "ok"}'
-        assert "gunicorn" in server_header
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as page:
-            html = page.read().decode()
-        css = html.split('href="/static/shireito/css/app.')[1].split('"')[0]
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/static/shireito/css/app.{css}"
-        ) as static:
-            assert static.status == 200
-            assert "max-age" in static.headers.get("Cache-Control", "")
+        if body:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/accounts/login/", timeout=5
+            ) as page:
+                html = page.read().decode()
+            css = html.split('href="/static/shireito/css/app.')[1].split('"')[0]
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/static/shireito/css/app.{css}"
+            ) as static:
+                assert static.status == 200
+                assert "max-age" in static.headers.get("Cache-Control", "")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        printed = server.communicate(timeout=30)[0].decode()
+    return body, server_header, printed
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="runs once, on its own SQLite file")
+def test_serve_runs_gunicorn_with_static_files_collected_once(tmp_path):
+    """`shireito serve` is a real WSGI server (gunicorn) with WhiteNoise static files, which
+    it collects at its first start only; it prints its address once it listens."""
+    # given a migrated database in a fresh data directory
+    env = {
+        **os.environ,
+        "SHIREITO_DATA_DIR": str(tmp_path),
+        "SHIREITO_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "shireito.settings",
+    }
+    cli = [sys.executable, "-m", "shireito.cli"]
+    subprocess.run([*cli, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+
+    # when the server starts twice
+    port = _free_port()
+    first = _start_and_ask(cli, env, port)
+    second = _start_and_ask(cli, env, port)
+
+    # then both answer through gunicorn, with the static files served
+    for body, server_header, _printed in (first, second):
+        assert body == b'{"status": "ok"}'
+        assert "gunicorn" in server_header
+    # and only the first collected them
+    assert "Collecting and compressing static files" in first[2]
+    assert "Collecting" not in second[2]
+    # and each printed the address after gunicorn listened, never before
+    address = f"Shireitō: http://127.0.0.1:{port}/"
+    for _body, _header, printed in (first, second):
+        assert printed.count(address) == 1
+        assert printed.index("Listening at:") < printed.index(address)
     assert connection.vendor == "sqlite"

@@ -1,3 +1,4 @@
+import re
 import shutil
 
 import pytest
@@ -216,3 +217,54 @@ def test_only_platform_admins_are_offered_the_switches(
     for path in ("/governance/settings/", "/governance/roles/handover/", "/governance/sectors/"):
         assert path not in seen_by_official
         assert path in seen_by_admin
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_diagram_labels_are_set_at_the_body_text_size(language):
+    from django.utils.translation import override
+
+    from shireito.organizations.diagram import dot_source
+
+    # given the model in force, drawn in either language
+    with override(language):
+        source = dot_source("current", None)
+
+    # then boxes and arrows are labelled at 12 pt (16 px, the body text, at the size shown)
+    # and every label is wrapped into short lines (a longer one is a single word), so the
+    # figure stays narrow
+    assert "fontsize=12" in source.split("\n", 3)[2]  # node defaults
+    assert "fontsize=12" in source.split("\n", 4)[3]  # edge defaults
+    labels = re.findall(r'label="([^"]*)"', source)
+    assert labels
+    for label in labels:
+        assert all(len(line) <= 18 or " " not in line for line in label.split("\\n")), label
+
+
+def test_wrapping_keeps_every_word_and_character():
+    from shireito.organizations.diagram import wrap_label
+
+    # given an English and a Japanese label
+    english = "coordinates the move to standard-conformant systems of"
+    japanese = "政府機関等のサイバーセキュリティ対策のための統一基準群"
+
+    # when they are wrapped
+    wrapped_english, wrapped_japanese = wrap_label(english), wrap_label(japanese)
+
+    # then they are in several lines and nothing is lost
+    assert wrapped_english.count("\\n") >= 2 and wrapped_japanese.count("\\n") >= 2
+    assert wrapped_english.replace("\\n", " ") == english
+    assert wrapped_japanese.replace("\\n", "") == japanese
+
+
+@pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz draws the diagram")
+def test_the_page_shows_the_diagram_at_its_own_size(official):
+    # when the governance page is shown
+    html = official.get("/governance/").content.decode()
+
+    # then the SVG keeps Graphviz's size in points (12 pt labels are 16 px), in a frame that
+    # scrolls, with the table of the same relations after it
+    svg = html.split("<svg", 1)[1].split(">", 1)[0]
+    assert re.search(r'width="\d+pt"', svg) and re.search(r'height="\d+pt"', svg)
+    assert 'font-size="12.00"' in html
+    assert 'class="diagram-scroll" tabindex="0"' in html
+    assert html.index("<svg") < html.index('id="relations-table"')

@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from stix2validator import ValidationOptions, validate_instance
-from stix2validator.errors import ValidationError as StixValidatorError
 
 from shireito.core.parsing import decode_problem, json_problem
 from shireito.core.problems import Problem, ProblemsError
@@ -229,6 +227,11 @@ def _property_of(obj: dict, message: str) -> tuple[str, str]:
 
 
 def _validate(objects: list, problems: _Problems) -> None:
+    # Imported here: stix2-validator compiles an IRI grammar on import (seconds of CPU), which
+    # every start of the server and of each command would otherwise pay.
+    from stix2validator import ValidationOptions, validate_instance
+    from stix2validator.errors import ValidationError as StixValidatorError
+
     options = ValidationOptions(version="2.1", strict=False, silent=True)
     for index, obj in enumerate(objects):
         if not isinstance(obj, dict) or "type" not in obj or "id" not in obj:

@@ -10,7 +10,6 @@ import itertools
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from shireito.core.parsing import csv_problem
 from shireito.core.problems import Problem
@@ -51,6 +50,10 @@ def template_csv(*, bom: bool = False) -> str:
 
 
 def template_xlsx() -> bytes:
+    # Imported here: openpyxl takes a large part of a second to import, which every start of the
+    # server and of each command would otherwise pay for a rarely used path.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "catalog"
@@ -87,6 +90,10 @@ def read_rows(
     """The sheet as dicts by column name (the first row is the header), or None after
     reporting why it cannot be read. Catalog sheets and mapping files both read through it."""
     if fmt == "xlsx":
+        # Imported here: openpyxl takes a large part of a second to import, which every start of the
+        # server and of each command would otherwise pay for a rarely used path.
+        from openpyxl import load_workbook
+
         try:
             book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -9,9 +9,7 @@ import json
 import re
 from functools import lru_cache
 
-import stix2
 from stix2patterns.validator import run_validator as pattern_errors
-from stix2validator import ValidationOptions, validate_instance
 
 from shireito.incidents.choices import IncidentCategory, IndicatorKind
 from shireito.incidents.models import IncidentReport, Indicator
@@ -41,12 +39,13 @@ _PATTERN_OF_KIND: dict[str, tuple[str, str]] = {
     IndicatorKind.MD5: ("file", "hashes.MD5"),
 }
 
+# The stix2 class of each cyber-observable, by name (stix2.v21's attribute).
 _SCO_CLASS = {
-    "ipv4-addr": stix2.v21.IPv4Address,
-    "ipv6-addr": stix2.v21.IPv6Address,
-    "domain-name": stix2.v21.DomainName,
-    "url": stix2.v21.URL,
-    "email-addr": stix2.v21.EmailAddress,
+    "ipv4-addr": "IPv4Address",
+    "ipv6-addr": "IPv6Address",
+    "domain-name": "DomainName",
+    "url": "URL",
+    "email-addr": "EmailAddress",
 }
 
 _KIND_NAME: dict[str, str] = {
@@ -123,12 +122,20 @@ def _observable_json(kind: str, value: str) -> str | None:
     if kind not in _PATTERN_OF_KIND:
         return None
     object_type, _path = _PATTERN_OF_KIND[kind]
+    # Imported here: stix2 takes a large part of a second to import, which every start of the
+    # server and of each command would otherwise pay for a rarely used path.
+    from stix2 import v21
+
     if object_type == "file":
         algorithm = "SHA-256" if kind == IndicatorKind.SHA256 else "MD5"
-        sco = stix2.v21.File(hashes={algorithm: value}, allow_custom=False)
+        sco = v21.File(hashes={algorithm: value}, allow_custom=False)
     else:
-        sco = _SCO_CLASS[object_type](value=value, allow_custom=False)
+        sco = getattr(v21, _SCO_CLASS[object_type])(value=value, allow_custom=False)
     body = json.loads(sco.serialize())
+    # Imported here: stix2-validator compiles an IRI grammar on import (seconds of CPU), which
+    # every start of the server and of each command would otherwise pay.
+    from stix2validator import ValidationOptions, validate_instance
+
     result = validate_instance(body, ValidationOptions(version="2.1", strict=True, silent=True))
     return json.dumps(body) if result.is_valid else None
 

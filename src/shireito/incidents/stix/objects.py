@@ -9,8 +9,6 @@ import hashlib
 import json
 import uuid
 
-from stix2validator import ValidationOptions, validate_instance
-
 from shireito.incidents.models import IncidentReport
 from shireito.sharing.choices import Tlp
 from shireito.sharing.tlp import TLP1_IDS, TLP2_EXTENSION_ID, TLP2_IDS
@@ -359,6 +357,10 @@ NOT_FOLLOWED = "uuid-check"
 def validation_errors(bundle: dict, *, strict: bool = True) -> list[str]:
     """What stix2-validator finds wrong with ``bundle`` (empty when it is valid STIX 2.1);
     ``strict`` makes every recommendation (but ``NOT_FOLLOWED``) an error too."""
+    # Imported here: stix2-validator compiles an IRI grammar on import (seconds of CPU), which
+    # every start of the server and of each command would otherwise pay.
+    from stix2validator import ValidationOptions, validate_instance
+
     options = ValidationOptions(
         version="2.1", strict=strict, silent=True, disabled=NOT_FOLLOWED if strict else ""
     )

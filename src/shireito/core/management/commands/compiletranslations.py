@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Compile the translation catalogs (.po → .mo) without GNU gettext."
+    requires_system_checks: list[str] = []  # reads files only: no need to load every URL
 
     def handle(self, *args, **options):
         compiled = 0

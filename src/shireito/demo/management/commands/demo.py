@@ -1,9 +1,11 @@
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from shireito.accounts.models import User
 from shireito.demo.dataset import USERS, demo_password, load_demo_data
 from shireito.demo.scale import generate
 from shireito.organizations.models import Organization
@@ -21,6 +23,13 @@ class Command(BaseCommand):
             help="only when the database has no organisation yet (what `make run` uses)",
         )
         sub.add_parser("info", help="print the demo sign-in names and password")
+        serve = sub.add_parser(
+            "serve",
+            help="migrate, load the demo when the database is empty, print the sign-in names "
+            "once, then serve (what `make run` does, in one process)",
+        )
+        serve.add_argument("--bind", default=settings.SHIREITO_BIND)
+        serve.add_argument("--workers", type=int, default=settings.SHIREITO_WORKERS)
         scale = sub.add_parser(
             "scale",
             help="add a deterministic national-scale data set (bulk inserts, demo mode only)",
@@ -45,13 +54,15 @@ class Command(BaseCommand):
         if action == "info":
             self._print_sign_in()
             return
-        if action not in {"load", "scale"}:
+        if action not in {"load", "scale", "serve"}:
             raise CommandError(f"unknown action {action}")
         if not settings.DEMO_MODE:
             raise CommandError(
                 "The demo data has a published password and a platform admin: it loads only "
                 "in demo mode (SHIREITO_DEMO_MODE=true), never into a real installation."
             )
+        if action == "serve":
+            return self._serve(options["bind"], options["workers"])
         if "organizations_organization" not in connection.introspection.table_names():
             raise CommandError("The database is not migrated: run `shireito migrate` first.")
         if action == "scale":
@@ -64,7 +75,24 @@ class Command(BaseCommand):
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has data.")
             return
+        self._load()
+        self._print_sign_in()
 
+    def _serve(self, bind: str, workers: int) -> None:
+        """One process, so one start of Django: migrations (quick when there are none), the
+        demo when the database is empty, the sign-in names once, then the server."""
+        call_command("migrate", interactive=False, stdout=self.stdout)
+        if Organization.objects.exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            self._load()
+        if User.objects.filter(username=USERS[0][0]).exists():
+            self._print_sign_in()
+        else:
+            self.stdout.write("The database has data other than the demo's: no demo sign-in.")
+        call_command("serve", bind=bind, workers=workers, stdout=self.stdout)
+
+    def _load(self) -> None:
         interactive = self.stdout.isatty()
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -82,7 +110,6 @@ class Command(BaseCommand):
                 f"Demo data loaded: {result.organizations} organizations, {result.users} users."
             )
         )
-        self._print_sign_in()
 
     def _scale(self, systems: int, seed: int, audits: bool = True, incidents: bool = True) -> None:
         if not 1 <= systems <= 1_000_000:
