@@ -176,6 +176,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         if answer is not None:
             return answer
         context = _context(request, 500)
+        html: str
         try:
             html = render_to_string("errors/error.html", context, request=request)
         except Exception:

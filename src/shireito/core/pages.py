@@ -105,6 +105,9 @@ def _checked(
     try:
         check(data)
     except ValidationError as exc:
+        rename = getattr(form, "service_error", None)
+        if rename is not None:
+            exc = rename(exc)
         if hasattr(exc, "error_dict"):
             kept = {
                 name: messages
