@@ -45,3 +45,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
+
+# Error pages in the product's layout and the user's language; the API and TAXII answer JSON.
+handler400 = "shireito.core.errors.bad_request"
+handler403 = "shireito.core.errors.permission_denied"
+handler404 = "shireito.core.errors.page_not_found"
+handler500 = "shireito.core.errors.server_error"

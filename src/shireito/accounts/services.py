@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
@@ -26,6 +27,7 @@ from shireito.accounts.permissions import (
 )
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
+    Rules,
     audited_create,
     audited_delete,
     audited_update,
@@ -47,6 +49,40 @@ def _check_can_act_on_user(actor: User | None, user: User) -> None:
         raise PermissionDenied(_("You may not change this user."))
 
 
+def user_check(
+    *,
+    user: User | None = None,
+    password: str | None = None,
+    roles: list[str] | tuple[str, ...] | None = None,
+    check_password_strength: bool = True,
+    **fields,
+) -> None:
+    """Every rule a new user or a change to ``user`` must meet, without writing: the model's
+    checks (a free user name, a valid e-mail address) on the fields given, the password's
+    strength and known roles. One ``ValidationError`` names every problem; the services call
+    it before they write, a form with what it could read."""
+    allowed = {"username", "organization", "full_name", "email", "is_active"}
+    if set(fields) - allowed:
+        raise TypeError(f"unknown fields {sorted(set(fields) - allowed)}")
+    rules = Rules()
+    if user is None:
+        candidate = User(**fields)
+    else:
+        candidate = copy.copy(user)
+        for name, value in fields.items():
+            setattr(candidate, name, value)
+    rules.model(candidate, set(fields))
+    if password is not None and check_password_strength:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            rules.merge(ValidationError({"password": exc.messages}))
+    unknown = set(roles or ()) - set(Role.values)
+    if unknown:
+        rules.add("roles", _("Unknown role: %s") % ", ".join(sorted(unknown)))
+    rules.raise_all()
+
+
 def user_create(
     *,
     actor: User | None,
@@ -60,16 +96,20 @@ def user_create(
 ) -> User:
     """Create a user in an organisation with roles. Only platform admins grant platform admin."""
     _check_can_manage_users(actor, organization)
+    user_check(
+        username=username,
+        organization=organization,
+        full_name=full_name,
+        email=email,
+        password=password,
+        roles=roles,
+        check_password_strength=check_password_strength,
+    )
     with transaction.atomic():
         user = User(username=username, organization=organization, full_name=full_name, email=email)
         if password is None:
             user.set_unusable_password()
         else:
-            if check_password_strength:
-                try:
-                    validate_password(password, user)
-                except ValidationError as exc:
-                    raise ValidationError({"password": exc.messages}) from exc
             user.set_password(password)
         audited_create(actor=actor, instance=user)
         user_set_roles(actor=actor, user=user, roles=roles)
@@ -112,6 +152,7 @@ def user_update(*, actor: User | None, user: User, **fields) -> User:
         raise TypeError(f"cannot update {sorted(set(fields) - allowed)}")
     if not may_manage_user(actor, user):
         raise PermissionDenied(_("You may not change this user."))
+    user_check(user=user, **fields)
     user, _changes = audited_update(actor=actor, instance=user, **fields)
     return user
 

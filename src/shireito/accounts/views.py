@@ -307,6 +307,7 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         redirect_to=lambda user: reverse("accounts:user_detail", args=[user.username]),
         title=_("Add a user"),
         cancel_url=reverse("accounts:user_list"),
+        check=lambda data: services.user_check(**_named(data, USER_CREATE_FIELDS)),
     )
 
 
@@ -350,7 +351,17 @@ def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
         success=_("The changes are saved."),
         redirect_to=reverse("accounts:user_detail", args=[person.username]),
         title=_("Change %(name)s") % {"name": person},
+        check=lambda data: services.user_check(user=person, **_named(data, USER_EDIT_FIELDS)),
     )
+
+
+USER_CREATE_FIELDS = ("username", "organization", "password", "full_name", "email", "roles")
+USER_EDIT_FIELDS = ("full_name", "email", "is_active", "roles")
+
+
+def _named(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The service's arguments among what the form could read."""
+    return {name: data[name] for name in names if name in data}
 
 
 @login_required

@@ -7,11 +7,12 @@ import re
 import uuid
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from shireito.core.context import request_id_var
+from shireito.core.errors import error_page
 from shireito.core.services import is_unstorable
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -112,7 +113,7 @@ class RejectNullCharactersMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, message: str, location: str):
+    def _refuse(request, message, location: str):
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {
@@ -123,4 +124,4 @@ class RejectNullCharactersMiddleware:
                 },
                 status=400,
             )
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return error_page(request, 400, message)

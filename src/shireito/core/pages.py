@@ -68,11 +68,23 @@ def submit(
     form: forms.BaseForm,
     action: Callable[[dict], Any],
     aliases: Mapping[str, str] | None = None,
+    check: Callable[[dict], Any] | None = None,
 ) -> tuple[bool, Any]:
     """Run one service call with a valid form's data. A ``ValidationError`` from the service
     lands on the form's fields (``aliases`` map the service's names to the form's) or above
-    them; nothing else is caught."""
-    if not form.is_bound or not form.is_valid():
+    them; nothing else is caught.
+
+    ``check`` is the service's validation without the write (its ``<entity>_check`` step,
+    raising one ``ValidationError`` with every problem). It runs on every submission, with
+    the fields that are valid when some are not, so one answer reports the field checks, the
+    form's cross-field checks and the service's rules together; the action runs only when
+    all pass."""
+    if not form.is_bound:
+        return False, None
+    valid = form.is_valid()
+    if check is not None and not _checked(form, check, aliases):
+        return False, None
+    if not valid:
         return False, None
     try:
         result = action(form.cleaned_data)
@@ -80,6 +92,34 @@ def submit(
         add_service_errors(form, exc, aliases)
         return False, None
     return True, result
+
+
+def _checked(
+    form: forms.BaseForm, check: Callable[[dict], Any], aliases: Mapping[str, str] | None
+) -> bool:
+    """Run ``check`` on the form's valid fields; its problems join the form's, except on a
+    field that already has one (the rule saw no value there, so it cannot judge it). True
+    when it found nothing new."""
+    failed = set(form.errors)
+    data = {name: value for name, value in form.cleaned_data.items() if name not in failed}
+    try:
+        check(data)
+    except ValidationError as exc:
+        rename = getattr(form, "service_error", None)
+        if rename is not None:
+            exc = rename(exc)
+        if hasattr(exc, "error_dict"):
+            kept = {
+                name: messages
+                for name, messages in exc.error_dict.items()
+                if (aliases or {}).get(name, name).split("[", 1)[0] not in failed
+            }
+            if not kept:
+                return True
+            exc = ValidationError(kept)
+        add_service_errors(form, exc, aliases)
+        return False
+    return True
 
 
 def form_page(
@@ -95,10 +135,13 @@ def form_page(
     cancel_url: str | None = None,
     template: str = "form_page.html",
     context: dict | None = None,
+    check: Callable[[dict], Any] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """One form, one service call: on success a message and a redirect (``redirect_to`` may
-    be worked out from the service's result); otherwise the form with its errors."""
-    done, result = submit(form, action)
+    be worked out from the service's result); otherwise the form with every error at once
+    (``check``, the service's validation step: see ``submit``)."""
+    done, result = submit(form, action, aliases, check)
     if done:
         messages.success(request, success(result) if callable(success) else success)
         return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)

@@ -12,10 +12,11 @@ import decimal
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -232,3 +233,52 @@ def rehearse[T](action: Callable[[], T]) -> T:
             raise _Rehearsed(action())
     except _Rehearsed as rehearsed:
         return rehearsed.result
+
+
+class Rules:
+    """Collects a service's validation failures so that one answer names them all.
+
+    A service's ``<entity>_check`` step builds one, runs every rule (``check`` catches each
+    rule's ``ValidationError``; ``model`` runs the model's own validation on the fields given)
+    and ends with ``raise_all()``. The service calls the same step before it writes, and a
+    form page calls it with whatever fields of a submission are valid (``core.pages.submit``),
+    so the rules live in one place and a user sees field, cross-field and service problems in
+    one answer.
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str | None, message: str) -> None:
+        self.errors.setdefault(field or NON_FIELD, []).append(str(message))
+
+    def merge(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add(field, message)
+        else:
+            for message in error.messages:
+                self.add(None, message)
+
+    def check(self, rule, *args, **kwargs) -> Any:
+        """Run one rule; its ``ValidationError`` is kept, its answer returned (else None)."""
+        try:
+            return rule(*args, **kwargs)
+        except ValidationError as error:
+            self.merge(error)
+            return None
+
+    def model(self, instance: models.Model, fields: Iterable[str] | None = None) -> None:
+        """The model's validation (fields, ``clean``, uniqueness, constraints), limited to
+        ``fields`` when only some are known; the others are neither checked nor blamed."""
+        names = None if fields is None else set(fields)
+        exclude = None
+        if names is not None:
+            exclude = {f.name for f in instance._meta.fields if f.name not in names}
+        self.check(_refuse_unstorable_characters, instance, names)
+        self.check(instance.full_clean, exclude=exclude)
+
+    def raise_all(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)

@@ -3,6 +3,7 @@ audited transaction; who may do what is checked here, not in views."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shireito.core.services import audited_create, audited_delete, audited_update
+from shireito.core.services import Rules, audited_create, audited_delete, audited_update
 from shireito.organizations.choices import GovernanceRole, OpenQuestionSetting, OrganizationKind
 from shireito.organizations.governance import GovernanceModelError, available_model_keys, load_model
 from shireito.organizations.models import (
@@ -40,6 +41,48 @@ def _require_platform_admin(actor: User | None) -> None:
         raise PermissionDenied(_("Only platform admins may do this."))
 
 
+def organization_check(
+    *,
+    organization: Organization | None = None,
+    name_effective_from: dt.date | None = None,
+    **fields,
+) -> None:
+    """Every rule a new organisation or a change to ``organization`` must meet, without
+    writing: the model's shape for each kind on the fields given, the organisations it
+    supervises still fitting a new kind, and a rename's effective day. One ``ValidationError``
+    names every problem; the services call it before they write, a form with what it read."""
+    unknown = set(fields) - ALL_FIELDS - {"code", "name", "kind"}
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    rules = Rules()
+    if organization is None:
+        candidate = Organization(**fields)
+    else:
+        candidate = copy.copy(organization)
+        for name, value in fields.items():
+            setattr(candidate, name, value)
+    rules.model(candidate, set(fields))
+    if organization is None:
+        rules.raise_all()
+        return
+    if any(
+        name in fields and fields[name] != getattr(organization, name)
+        for name in ("kind", "local_government_level")
+    ):
+        rules.check(_recheck_supervised, candidate)
+    if name_effective_from and name_effective_from > timezone.localdate():
+        rules.add("name_effective_from", _("Record a rename on or after the day it takes effect."))
+    elif "name" in fields and fields["name"] != organization.name:
+        effective = name_effective_from or timezone.localdate()
+        previous = organization.former_names.order_by("-valid_to").first()
+        start = previous.valid_to + dt.timedelta(days=1) if previous else organization.valid_from
+        if start and effective - dt.timedelta(days=1) < start:
+            rules.add(
+                "name_effective_from", _("The new name must take effect after the last change.")
+            )
+    rules.raise_all()
+
+
 def organization_create(
     *, actor: User | None, code: str, name: str, kind: str, **fields
 ) -> Organization:
@@ -47,6 +90,7 @@ def organization_create(
     unknown = set(fields) - ALL_FIELDS
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
+    organization_check(code=code, name=name, kind=kind, **fields)
     return audited_create(
         actor=actor, instance=Organization(code=code, name=name, kind=kind, **fields)
     )
@@ -77,10 +121,7 @@ def organization_update(
         raise PermissionDenied(
             _("Only platform admins may change: %s") % ", ".join(sorted(restricted))
         )
-    if name_effective_from and name_effective_from > timezone.localdate():
-        raise ValidationError(
-            {"name_effective_from": _("Record a rename on or after the day it takes effect.")}
-        )
+    organization_check(organization=organization, name_effective_from=name_effective_from, **fields)
     with transaction.atomic():
         old_name, old_name_en = organization.name, organization.name_en
         renamed = "name" in fields and fields["name"] != old_name
@@ -115,6 +156,7 @@ def _recheck_supervised(organization: Organization) -> None:
     """A change of kind must not leave the organisations it supervises invalid (an agency whose
     ministry stopped being a ministry)."""
     for child in Organization.objects.filter(parent=organization).select_related("parent"):
+        child.parent = organization
         try:
             child.full_clean()
         except ValidationError as exc:

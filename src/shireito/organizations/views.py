@@ -110,6 +110,7 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         redirect_to=lambda organization: reverse("organizations:detail", args=[organization.code]),
         title=_("Add an organization"),
         cancel_url=reverse("organizations:list"),
+        check=lambda data: services.organization_check(**data),
     )
 
 
@@ -139,6 +140,7 @@ def organization_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         success=_("The changes are saved."),
         redirect_to=reverse("organizations:detail", args=[organization.code]),
         title=_("Change %(name)s") % {"name": organization},
+        check=lambda data: services.organization_check(organization=organization, **data),
     )
 
 

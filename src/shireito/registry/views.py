@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shireito.core.history import readable_history
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page, submit
 from shireito.core.selectors import may_read_history, object_history
+from shireito.core.services import Rules
 from shireito.core.textfiles import wants_bom
 from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
@@ -160,6 +161,7 @@ def system_create(request):
         redirect_to=_detail_url,
         title=_("Add an information system"),
         cancel_url=reverse("registry:list"),
+        check=_check(request),
     )
 
 
@@ -183,7 +185,32 @@ def system_edit(request, code: str):
         redirect_to=_detail_url,
         title=_("Change %(name)s") % {"name": system},
         cancel_url=reverse("registry:detail", args=[system.code]),
+        check=_check(request, system),
     )
+
+
+def _check(request, system: InformationSystem | None = None) -> Callable[[dict], None]:
+    """The add and edit forms' validation without writing: the related ids and every rule of
+    the service, on whatever fields the form could read."""
+
+    def check(data: dict) -> None:
+        data = dict(data)
+        rules = Rules()
+        codes = data.pop("related", [])
+        rules.check(selectors.systems_named, user=request.user, codes=codes, field="related")
+        reason = data.pop("reclassification_reason", "")
+        if system is None:
+            rules.check(services.system_check, code=data.pop("code", None), **data)
+            rules.raise_all()
+            return
+        if data.get("builder") is None and data.get("category") and data.get("owner"):
+            data["builder"] = services.default_builder(
+                category=data["category"], owner=data["owner"]
+            )
+        rules.check(services.system_check, system=system, reason=reason, **data)
+        rules.raise_all()
+
+    return check
 
 
 def _change(request, system: InformationSystem) -> Callable[[dict], InformationSystem]:

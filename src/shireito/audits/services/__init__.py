@@ -32,6 +32,7 @@ from shireito.audits.services.mandates import MandateFinding, ScopeEntry, check_
 from shireito.audits.services.planning import (
     FIRST_YEAR,
     LAST_YEAR,
+    audit_check,
     audit_create,
     audit_next_cycle,
     audit_widen,
@@ -63,6 +64,7 @@ __all__ = [
     "action_update",
     "action_verify",
     "audit_advance",
+    "audit_check",
     "audit_create",
     "audit_next_cycle",
     "audit_update",

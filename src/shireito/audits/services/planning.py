@@ -34,11 +34,12 @@ from shireito.audits.permissions import (
     may_start_self_assessment,
     require_auditor,
 )
-from shireito.audits.services.mandates import ScopeEntry, check_mandate
+from shireito.audits.services.mandates import MandateFinding, ScopeEntry, check_mandate
 from shireito.audits.tallies import refresh_audit_tallies
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
 from shireito.core.services import (
+    Rules,
     audited_create,
     audited_delete,
     audited_update,
@@ -179,6 +180,61 @@ def _make_results(audit: Audit, entries: Sequence[ScopeEntry], previous: Audit |
     return len(rows)
 
 
+def audit_check(
+    *,
+    actor: User | None,
+    kind: str | None = None,
+    auditee: Organization | None = None,
+    systems: Iterable | None = None,
+    baseline: Catalog | None = None,
+    selection: Sequence[str] = (),
+    scope: Sequence[ScopeEntry] | None = None,
+    fiscal_year: int | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    auditor: Organization | None = None,
+    lead: User | None = None,
+    engine: MandateEngine | None = None,
+) -> tuple[MandateFinding | None, Organization | None]:
+    """Every rule a plan must meet, without writing, on what is known of it (``None`` is
+    unknown, and the rules that need it wait): the kind, the period, the scope (the auditee's
+    systems, visible baselines, controls that exist), the mandate and the lead. One
+    ``ValidationError`` names every problem; a refusal to plan at all is ``PermissionDenied``.
+    Returns the mandate found and the auditing body. ``audit_create`` calls it before it
+    writes, the planning form with the fields it could read."""
+    rules = Rules()
+    if scope is None and systems is not None and baseline is not None:
+        scope = [ScopeEntry(s, baseline, tuple(selection)) for s in systems]
+    if kind is not None and kind not in AuditKind.values:
+        rules.add("kind", _("Unknown kind of audit."))
+        kind = None
+    if period_start is not None and period_end is not None:
+        rules.check(check_period, period_start, period_end, fiscal_year)
+    planner = None
+    if kind is not None and auditee is not None:
+        planner = rules.check(_planning_auditor, actor, kind=kind, auditee=auditee, auditor=auditor)
+    found = None
+    if scope is not None and auditee is not None:
+        scope = list(scope)
+        rules.check(_check_scope, auditee, scope, actor)
+        for entry in {(e.baseline.pk, e.selection): e for e in scope}.values():
+            rules.check(_controls_of, entry)
+        if planner is not None and kind != AuditKind.SELF_ASSESSMENT and scope:
+            found = rules.check(
+                check_mandate,
+                kind=kind,
+                auditor=planner,
+                systems=[e.system for e in scope],
+                engine=engine,
+            )
+    body = planner if kind == AuditKind.SELF_ASSESSMENT else getattr(found, "auditor", None)
+    # An entrusted audit planned by the centre is led by the entrusted body's auditor.
+    if lead and kind and body and not may_lead(lead, kind=kind, auditor=body):
+        rules.add("lead", _("The lead is an auditor of the auditing body."))
+    rules.raise_all()
+    return found, body
+
+
 def audit_create(
     *,
     actor: User | None,
@@ -207,20 +263,18 @@ def audit_create(
             raise ValidationError({"baseline": _("Choose the baseline.")})
         scope = [ScopeEntry(s, baseline, tuple(selection)) for s in systems or []]
     scope = list(scope)
-    if kind not in AuditKind.values:
-        raise ValidationError({"kind": _("Unknown kind of audit.")})
-    check_period(period_start, period_end, fiscal_year)
-    auditor = _planning_auditor(actor, kind=kind, auditee=auditee, auditor=auditor)
-    _check_scope(auditee, scope, actor)
-    found = None
-    if kind != AuditKind.SELF_ASSESSMENT:
-        found = check_mandate(
-            kind=kind, auditor=auditor, systems=[e.system for e in scope], engine=engine
-        )
-        auditor = found.auditor
-    if lead is not None and not may_lead(lead, kind=kind, auditor=auditor):
-        # An entrusted audit planned by the centre is led by the entrusted body's auditor.
-        raise ValidationError({"lead": _("The lead is an auditor of the auditing body.")})
+    found, auditor = audit_check(
+        actor=actor,
+        kind=kind,
+        auditee=auditee,
+        scope=scope,
+        fiscal_year=fiscal_year,
+        period_start=period_start,
+        period_end=period_end,
+        auditor=auditor,
+        lead=lead,
+        engine=engine,
+    )
     prefix = ("S" if kind == AuditKind.SELF_ASSESSMENT else "A") + f"{fiscal_year}-"
     with transaction.atomic():
         audit = audited_create(

@@ -131,6 +131,22 @@ def audit_create(request):
             method=data["method"],
         )
 
+    def check(data: dict) -> None:
+        """The plan's rules on whatever fields could be read."""
+        kind = AuditKind.SELF_ASSESSMENT if self_assessment else data.get("kind")
+        services.audit_check(
+            actor=user,
+            kind=kind,
+            auditee=data.get("auditee"),
+            systems=data.get("systems"),
+            baseline=data.get("baseline"),
+            selection=data.get("selection") or (),
+            fiscal_year=data.get("fiscal_year"),
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            lead=data.get("lead"),
+        )
+
     planned = (
         _("Self-assessment %(number)s is planned.")
         if self_assessment
@@ -147,6 +163,7 @@ def audit_create(request):
         cancel_url=reverse("audits:list") + ("?self=1" if self_assessment else ""),
         template="audits/audit_form.html",
         context={"self_assessment": self_assessment},
+        check=check,
     )
 
 

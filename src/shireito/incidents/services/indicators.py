@@ -46,8 +46,9 @@ def indicator_problem(kind: str, value: str) -> str | None:
     return None
 
 
-def _replace_indicators(report, indicators: list[dict], actor: User | None = None) -> bool:
-    """Set the report's indicators to ``indicators``; True if anything changed."""
+def indicators_clean(indicators: list[dict]) -> list[tuple]:
+    """Each indicator checked and tidied, as (kind, value, description, shareable); one
+    ``ValidationError`` names every bad one (``indicators[2].value``)."""
     errors = {}
     cleaned = []
     for index, item in enumerate(indicators):
@@ -84,6 +85,12 @@ def _replace_indicators(report, indicators: list[dict], actor: User | None = Non
         )
     if errors:
         raise ValidationError(errors)
+    return cleaned
+
+
+def _replace_indicators(report, indicators: list[dict], actor: User | None = None) -> bool:
+    """Set the report's indicators to ``indicators``; True if anything changed."""
+    cleaned = indicators_clean(indicators)
     before = [(i.kind, i.value, i.description, i.shareable) for i in report.indicators.all()]
     if before == cleaned:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shireito.core.services import (
+    Rules,
     audited_create,
     audited_update,
     is_unstorable,
@@ -30,7 +32,7 @@ from shireito.incidents.permissions import may_report_for, may_start_report
 from shireito.incidents.regimes import applicable_regimes, report_clocks
 from shireito.incidents.services.base import _entry, _lock, _ms, _notify_route, _require
 from shireito.incidents.services.filings import _file, missing_for_stage
-from shireito.incidents.services.indicators import _replace_indicators
+from shireito.incidents.services.indicators import _replace_indicators, indicators_clean
 from shireito.incidents.services.route import _reach
 from shireito.organizations.mandates import active_engine
 from shireito.sharing.choices import Tlp
@@ -128,6 +130,37 @@ def _check_systems(report: IncidentReport, systems) -> list:
     return systems
 
 
+def report_check(
+    *,
+    report: IncidentReport | None = None,
+    reporter=None,
+    systems=None,
+    indicators: Iterable[dict] | None = None,
+    now: dt.datetime | None = None,
+    **fields,
+) -> None:
+    """Every rule a new draft of ``reporter`` or a change to ``report`` must meet, without
+    writing, on the fields given: each field's shape, the times' order, the clocks of a
+    submitted report, the systems (the reporter's own) and the indicators. One
+    ``ValidationError`` names every problem; the services call it before they write, the
+    report form with what it could read."""
+    now = now or timezone.now()
+    rules = Rules()
+    cleaned = rules.check(_clean_fields, dict(fields), now=now) or {}
+    candidate = copy.copy(report) if report is not None else IncidentReport(reporter=reporter)
+    for name, value in cleaned.items():
+        setattr(candidate, name, value)
+    rules.check(_check_times, candidate)
+    if report is not None and report.status != ReportStatus.DRAFT:
+        changed = [name for name, value in cleaned.items() if getattr(report, name) != value]
+        rules.check(_check_clock_times, report, cleaned, changed)
+    if systems is not None:
+        rules.check(_check_systems, candidate, systems)
+    if indicators is not None:
+        rules.check(indicators_clean, list(indicators))
+    rules.raise_all()
+
+
 def report_create(
     *,
     actor: User,
@@ -151,6 +184,8 @@ def report_create(
             "report could not be submitted; ask the platform administrators."
         ),
     )
+    systems, indicators = list(systems), list(indicators)
+    report_check(reporter=reporter, systems=systems, indicators=indicators, now=now, **fields)
     fields = _clean_fields(dict(fields), now=now)
     if "title" not in fields:
         raise ValidationError({"title": _("Give the report a title.")})
@@ -203,6 +238,9 @@ def report_update(
         may_report_for(actor, report.reporter),
         _("Only the reporting organization may change its report."),
     )
+    systems = None if systems is None else list(systems)
+    indicators = None if indicators is None else list(indicators)
+    report_check(report=report, systems=systems, indicators=indicators, now=now, **fields)
     fields = _clean_fields(dict(fields), now=now)
     with transaction.atomic(), tallies.tallied(report.pk):
         report = _lock(report)

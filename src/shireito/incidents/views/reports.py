@@ -86,6 +86,22 @@ def _report_action(form: ReportForm, call):
     return action
 
 
+def _report_check(form: ReportForm, **known):
+    """The report services' rules (``services.report_check``) on the fields the form could
+    read, so a submission hears of every problem at once."""
+
+    def check(_data):
+        arguments = form.service_arguments()
+        for name in ("note", "expected_updated_at"):
+            arguments.pop(name, None)
+        failed = set(form.errors)
+        services.report_check(
+            **known, **{name: value for name, value in arguments.items() if name not in failed}
+        )
+
+    return check
+
+
 @login_required
 def report_create(request):
     user = request.user
@@ -103,6 +119,7 @@ def report_create(request):
         cancel_url=reverse("incidents:list"),
         template="incidents/report_form.html",
         context={"report": None},
+        check=_report_check(form, reporter=user.organization),
     )
 
 
@@ -137,6 +154,7 @@ def report_edit(request, number: str):
         cancel_url=detail,
         template="incidents/report_form.html",
         context={"report": report},
+        check=_report_check(form, report=report),
     )
 
 
