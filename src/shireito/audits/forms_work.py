@@ -116,7 +116,8 @@ class ActionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One per line: the due date, a space and the title, e.g. 2026-09-30 手順書の改訂."
+            "One per line: the due date, a space and the title, e.g. 2026-09-30 Revise the"
+            " procedure."
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -26,4 +26,4 @@ def in_reader_language(text: str) -> SafeString:
     own = text_language(text)
     if text and own != page:
         return format_html('<span lang="{}">{}</span>', own, text)
-    return escape(text)
+    return conditional_escape(text)
