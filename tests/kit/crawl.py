@@ -338,7 +338,11 @@ def crawl(
         elif status >= 500:
             result.errors.append(f"{link.source} → {url} ({link.kind}): {status}")
         if response.streaming:
-            response.close()
+            # Read to the end: the test client then closes the response as a server would,
+            # without closing the database connection (which would end the demo's transaction
+            # on PostgreSQL).
+            for _chunk in response.streaming_content:
+                pass
         if link.kind == "post-form":
             continue  # only the GET's answer matters: a page's action or 405
         if status in (301, 302, 303, 307, 308):
