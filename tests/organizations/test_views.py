@@ -1,6 +1,7 @@
 import pytest
 
 from shireito.organizations.services import organization_update
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,24 @@ def test_user_page_of_another_organisation_is_404(client, viewer, other_organiza
     assert client.get(f"/accounts/users/{stranger.username}/").status_code == 404
     own = client.get("/accounts/users/viewer/").content.decode()
     assert "変更履歴" in own
+
+
+def test_the_supervising_body_is_linked_only_when_its_page_opens(client, government, signed_in):
+    # given the national centre under the Cabinet, read by an overseas counterpart who may
+    # open the centre's page but not the Cabinet's, and by a ministry that may open both
+    organization_update(actor=None, organization=government["nisc"], parent=government["cabinet"])
+    overseas = make_user(organization=government["ncsc"], roles=["viewer"], username="liaison")
+    ministry = make_user(organization=government["mhlw"], roles=["viewer"], username="mhlw-v")
+
+    # when each opens the centre's page
+    signed_in(overseas)
+    for_overseas = client.get("/organizations/nisc/").content.decode()
+    client.logout()
+    signed_in(ministry)
+    for_ministry = client.get("/organizations/nisc/").content.decode()
+
+    # then the Cabinet is named to both, and linked only for the one who may open it
+    assert client.get("/organizations/cabinet/").status_code == 200
+    assert str(government["cabinet"]) in for_overseas
+    assert "/organizations/cabinet/" not in for_overseas
+    assert "/organizations/cabinet/" in for_ministry

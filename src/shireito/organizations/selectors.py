@@ -56,6 +56,13 @@ def organization_get(*, user: Viewer, code: str) -> Organization | None:
     return organization_list(user=user).filter(code=code).first()
 
 
+def organization_parent(*, user: Viewer, organization: Organization) -> Organization | None:
+    """The organisation supervising ``organization`` if ``user`` may open its page."""
+    if organization.parent_id is None:
+        return None
+    return organization_list(user=user).filter(pk=organization.parent_id).first()
+
+
 def organization_children(*, user: Viewer, organization: Organization) -> QuerySet[Organization]:
     """The organisations ``organization`` supervises that ``user`` may see."""
     return organization_list(user=user).filter(parent=organization)

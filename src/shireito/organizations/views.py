@@ -76,6 +76,7 @@ def organization_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
         "organizations/organization_detail.html",
         {
             "organization": organization,
+            "parent_page": selectors.organization_parent(user=user, organization=organization),
             "members": selectors.organization_members(user=user, organization=organization),
             "children": selectors.organization_children(user=user, organization=organization),
             "former_names": organization.former_names.all(),

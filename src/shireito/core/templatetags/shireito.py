@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from shireito.core.languages import in_reader_language
 from shireito.core.services import REDACTED
 
 register = template.Library()
@@ -41,3 +42,12 @@ def yen(value):
     if value is None or value == "":
         return "—"
     return f"¥{int(value):,}"
+
+
+@register.filter
+def own_language(text):
+    """Text written by people (a name, a note, a published title) in a page of the other
+    language, marked with its own language: ``{{ stage.note|own_language }}``."""
+    if text is None or text == "":
+        return text
+    return in_reader_language(str(text))

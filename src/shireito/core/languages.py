@@ -1,0 +1,29 @@
+"""The language a piece of people's text is written in, and its mark on a page of the other
+language (WCAG 3.1.2: a part in another language says so with ``lang``)."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def text_language(text: str) -> str:
+    """The language a name or note is written in: kana or kanji make it Japanese, anything
+    else is taken as English (the product's two languages)."""
+    return "ja" if _JAPANESE.search(text) else "en"
+
+
+def in_reader_language(text: str) -> SafeString:
+    """``text`` for a page in the active language, escaped, and marked with its own language
+    where that differs (a Japanese name on an English page, an English note on a Japanese
+    one)."""
+    page = (get_language() or "ja").split("-")[0]
+    own = text_language(text)
+    if text and own != page:
+        return format_html('<span lang="{}">{}</span>', own, text)
+    return conditional_escape(text)
