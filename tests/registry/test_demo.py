@@ -45,19 +45,23 @@ def test_the_demo_has_five_years_of_budget_for_each_ministrys_systems(demo):
     assert {s.builder.code for s in joint} == {"digital-agency"}
     assert len({s.owner_id for s in joint}) >= 3
     assert national.filter(category="quasi_public_system").count() >= 2
-    # and each has five fiscal years of budget
+    # and each has five fiscal years of budget: three spent, this year's and next year's
     years = set(BudgetLine.objects.values_list("fiscal_year", flat=True))
-    assert years == set(range(this_year - 4, this_year + 1))
+    assert years == set(range(this_year - 3, this_year + 2))
     assert all(s.budget_lines.count() == 5 for s in national)
-    # past years are decided and spent, some reduced with the reason; this year's requests
-    # are at several stages
+    # past years are decided and spent, some reduced with the reason
     past = BudgetLine.objects.filter(fiscal_year__lt=this_year)
     assert not past.filter(development_executed__isnull=True).exists()
     reduced = past.filter(status=BudgetStatus.REDUCED)
     assert reduced.exists()
     assert not reduced.filter(review_note="").exists()
+    # this year's budget is decided, and next year's requests are at every stage
+    decided = {BudgetStatus.APPROVED, BudgetStatus.REDUCED}
     this = set(BudgetLine.objects.filter(fiscal_year=this_year).values_list("status", flat=True))
-    assert {BudgetStatus.REQUESTED, BudgetStatus.REVIEWED} <= this
+    assert this <= decided
+    next_year = BudgetLine.objects.filter(fiscal_year=this_year + 1)
+    stages = set(next_year.values_list("status", flat=True))
+    assert {BudgetStatus.REQUESTED, BudgetStatus.REVIEWED} <= stages and stages & decided
 
 
 def test_the_demo_has_stale_ratings_and_every_state_of_recommendation(demo):

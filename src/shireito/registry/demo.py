@@ -63,14 +63,15 @@ def load_demo_oversight(by_code: dict) -> None:
 def _budget(
     system: InformationSystem, index: int, today: dt.date, request: tuple[int, int]
 ) -> None:
-    """Four decided and spent years, and this year's request at a different stage per
-    system (requested, reviewed, decided). About one line in four is reduced, with a reason."""
+    """Five fiscal years: three decided and spent, this year's decided (its spending is
+    recorded when the year closes), and next year's request at a different stage per system
+    (requested, reviewed, decided), as in the autumn's budget round. About one decided line in
+    four is reduced, with the reason."""
     development, operation = request
     this_year = current_fiscal_year(today)
-    # Some systems grow year on year, some shrink once built, some stay about flat.
     step = (8, -5, 3, 12, 0)[index % 5]
     present = set(BudgetLine.objects.filter(system=system).values_list("fiscal_year", flat=True))
-    for offset, year in enumerate(range(this_year - 4, this_year + 1)):
+    for offset, year in enumerate(range(this_year - 3, this_year + 2)):
         if year in present:
             continue
         growth = max(40, 100 + step * offset + (index % 3) * 4)
@@ -78,7 +79,7 @@ def _budget(
         line = oversight.budget_request(
             actor=None, system=system, fiscal_year=year, development=asked_dev, operation=asked_op
         )
-        stage = 3 if year < this_year else index % 3
+        stage = 3 if year < this_year else 2 if year == this_year else index % 3
         if stage >= 1:
             line = oversight.budget_review(actor=None, line=line)
         if stage >= 2:

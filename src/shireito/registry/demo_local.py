@@ -101,7 +101,7 @@ def _english(label) -> str:
         return str(label)
 
 
-def _statuses(profile: tuple[int, int, int, int]) -> list[str]:
+def _statuses(profile: tuple[int, int, int, int]) -> list[MigrationStatus]:
     migrated, in_progress, special, not_started = profile
     return (
         [MigrationStatus.MIGRATED] * migrated
@@ -111,7 +111,7 @@ def _statuses(profile: tuple[int, int, int, int]) -> list[str]:
     )
 
 
-def _migration(status: str, turn: int) -> dict:
+def _migration(status: MigrationStatus, turn: int) -> dict:
     """The fields of a system at this stage; ``turn`` picks provider and dates in turn."""
     if status == MigrationStatus.MIGRATED:
         return {
