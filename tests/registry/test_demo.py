@@ -45,10 +45,11 @@ def test_the_demo_has_five_years_of_budget_for_each_ministrys_systems(demo):
     assert {s.builder.code for s in joint} == {"digital-agency"}
     assert len({s.owner_id for s in joint}) >= 3
     assert national.filter(category="quasi_public_system").count() >= 2
-    # and each has five fiscal years of budget: three spent, this year's and next year's
+    # and each has the five fiscal years the tower shows (four spent and this year's) and
+    # next year's request
     years = set(BudgetLine.objects.values_list("fiscal_year", flat=True))
-    assert years == set(range(this_year - 3, this_year + 2))
-    assert all(s.budget_lines.count() == 5 for s in national)
+    assert years == set(range(this_year - 4, this_year + 2))
+    assert all(s.budget_lines.count() == 6 for s in national)
     # past years are decided and spent, some reduced with the reason
     past = BudgetLine.objects.filter(fiscal_year__lt=this_year)
     assert not past.filter(development_executed__isnull=True).exists()

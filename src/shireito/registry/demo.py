@@ -63,15 +63,15 @@ def load_demo_oversight(by_code: dict) -> None:
 def _budget(
     system: InformationSystem, index: int, today: dt.date, request: tuple[int, int]
 ) -> None:
-    """Five fiscal years: three decided and spent, this year's decided (its spending is
-    recorded when the year closes), and next year's request at a different stage per system
+    """The five fiscal years the tower shows, four decided and spent and this year's decided
+    (its spending is recorded when the year closes), and next year's request at a different stage per system
     (requested, reviewed, decided), as in the autumn's budget round. About one decided line in
     four is reduced, with the reason."""
     development, operation = request
     this_year = current_fiscal_year(today)
     step = (8, -5, 3, 12, 0)[index % 5]
     present = set(BudgetLine.objects.filter(system=system).values_list("fiscal_year", flat=True))
-    for offset, year in enumerate(range(this_year - 3, this_year + 2)):
+    for offset, year in enumerate(range(this_year - 4, this_year + 2)):
         if year in present:
             continue
         growth = max(40, 100 + step * offset + (index % 3) * 4)
