@@ -1,10 +1,10 @@
 """The demo's oversight: some forty national systems across the ministries (the Digital
 Agency's important systems, joint systems, the ministries' and quasi-public bodies' own), five
 fiscal years of the single budget taken through request, review, decision (some reduced, with
-the reason) and spending; risk ratings with their reasons (some past their schedule, some at
-odds with the owner's own self-assessment); and recommendations open, overdue, answered, closed
-and escalated. Written through the services, as a person would; safe to run again (what exists
-is left alone). The tables are in ``registry.demo_data``."""
+the reason) and spending, and next year's request; risk ratings with their reasons (some past
+their schedule, some at odds with the owner's own self-assessment); and recommendations open,
+overdue, answered, closed and escalated. Written through the services, as a person would; safe
+to run again (what exists is left alone). The tables are in ``registry.demo_data``."""
 
 from __future__ import annotations
 
@@ -64,9 +64,9 @@ def _budget(
     system: InformationSystem, index: int, today: dt.date, request: tuple[int, int]
 ) -> None:
     """The five fiscal years the tower shows, four decided and spent and this year's decided
-    (its spending is recorded when the year closes), and next year's request at a different stage per system
-    (requested, reviewed, decided), as in the autumn's budget round. About one decided line in
-    four is reduced, with the reason."""
+    (its spending is recorded when the year closes), and next year's request at a different
+    stage per system (requested, reviewed, decided), as in the autumn's budget round. About
+    one decided line in four is reduced, with the reason."""
     development, operation = request
     this_year = current_fiscal_year(today)
     step = (8, -5, 3, 12, 0)[index % 5]
