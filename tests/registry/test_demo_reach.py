@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from shireito.accounts.models import User
 from shireito.registry import selectors
+from shireito.registry.choices import MigrationStatus, StandardBusiness
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,31 @@ def test_the_demo_holds_a_municipality_and_quasi_public_bodies_in_reach():
     quasi = selectors.system_list(user=da, category="quasi_public_system")
     assert {"demo-health-records", "demo-learning-platform"} <= {s.code for s in quasi}
     assert [s.code for s in selectors.system_list(user=qp)] == ["demo-health-records"]
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_the_demo_municipalities_are_at_every_stage_of_migration():
+    # given the demo data
+    call_command("demo", "load", stdout=StringIO())
+    da = User.objects.get(username="da-officer")
+    tokyo = User.objects.get(username="tokyo-officer")
+
+    # then the Digital Agency coordinates municipalities in several prefectures, each with
+    # a system for every one of the 20 standardised businesses
+    rows = list(selectors.migration_list(user=da))
+    prefectures = {row["owner__parent__code"] for row in rows if row["owner__parent__code"]}
+    assert len(prefectures) >= 4
+    per_city: dict[str, set[str]] = {}
+    for row in rows:
+        per_city.setdefault(row["owner__code"], set()).add(row["standard_business"])
+    complete = [code for code, done in per_city.items() if done == set(StandardBusiness.values)]
+    assert len(complete) >= 8
+    # and at every stage, some behind their target and some with an extended deadline
+    assert {row["migration_status"] for row in rows} == set(MigrationStatus.values)
+    assert any(row["special_support_deadline"] for row in rows)
+    assert any(row["behind_target"] for row in rows)
+    # and Tokyo coordinates only its own municipalities
+    assert {row["owner__parent__code"] for row in selectors.migration_list(user=tokyo)} <= {
+        "tokyo",
+        None,
+    }

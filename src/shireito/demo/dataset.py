@@ -24,6 +24,7 @@ from shireito.accounts.choices import Role
 from shireito.accounts.models import User
 from shireito.accounts.services import user_create, user_set_password, user_set_roles, user_update
 from shireito.audits.demo import load_demo_audits
+from shireito.demo.local_governments import local_government_rows
 from shireito.incidents.demo import load_demo_incidents
 from shireito.organizations.choices import GovernanceRole as R
 from shireito.organizations.choices import OrganizationKind as K
@@ -38,6 +39,7 @@ from shireito.organizations.services import (
     sector_update,
 )
 from shireito.registry.demo import load_demo_oversight
+from shireito.registry.demo_local import load_demo_migration
 from shireito.registry.models import InformationSystem
 from shireito.registry.services import default_builder, system_create, system_update
 from shireito.standards.demo import load_demo_catalogs
@@ -196,6 +198,14 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         {},
     ),
     (
+        "demo-disaster-info",
+        "一般社団法人サンプル防災情報センター",
+        "Sample Disaster Information Centre (fictional)",
+        K.QUASI_PUBLIC,
+        None,
+        {},
+    ),
+    (
         "demo-power",
         "サンプル電力株式会社",
         "Sample Power Co. (fictional)",
@@ -235,6 +245,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None, dict]] = [
         None,
         {},
     ),
+    *local_government_rows(),
 ]
 
 # The national centre's earlier names: the role stayed, the body was reorganised and renamed.
@@ -520,6 +531,8 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         for index, (code, name, name_en, owner, category, extra) in enumerate(SYSTEMS, start=1):
             _ensure_system(code, name, name_en, by_code[owner], category, extra)
             report("systems", index, len(SYSTEMS))
+        load_demo_migration(by_code)
+        report("migration", 1, 1)
         load_demo_oversight(by_code)
         report("oversight", 1, 1)
         load_demo_catalogs(by_code)
