@@ -56,7 +56,7 @@ def test_an_option_and_a_text_box_in_the_other_language_carry_lang():
     from django import forms
 
     class NamesForm(forms.Form):
-        body = forms.ChoiceField(choices=[("a", "試験町"), ("b", "Test Town")])
+        body = forms.ChoiceField(choices=[("a", "試験町"), ("b", "Test Town"), ("c", "2026")])
         note = forms.CharField(widget=forms.Textarea)
 
     form = NamesForm(initial={"note": "日本語の備考"})
@@ -73,6 +73,7 @@ def test_an_option_and_a_text_box_in_the_other_language_carry_lang():
     assert 'lang="ja"' in english.split("<textarea", 1)[1]
     assert '<option value="b" lang="en">Test Town</option>' in japanese
     assert 'lang="ja"' not in japanese
+    assert '<option value="c">2026</option>' in japanese
 
 
 def test_a_heading_names_a_person_marked_and_escapes_the_rest():

@@ -33,8 +33,11 @@ def other_language(text: str) -> str | None:
     """The language of ``text`` when it differs from the page's, for a ``lang`` attribute
     where markup cannot be put inside (an ``<option>``); ``None`` when it is the page's."""
     page = (get_language() or "ja").split("-")[0]
-    own = text_language(str(text))
-    return own if text and own != page else None
+    text = str(text)
+    if not any(character.isalpha() for character in text):
+        return None  # a number or a dash is in no language
+    own = text_language(text)
+    return own if own != page else None
 
 
 def list_separator() -> str:
