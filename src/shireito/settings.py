@@ -153,6 +153,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, marking people's text in forms with its own language.
+FORM_RENDERER = "shireito.core.renderer.Renderer"
+
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = (
     os.environ.get("SHIREITO_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'shireito.sqlite3'}"

@@ -49,3 +49,40 @@ def test_text_in_the_other_language_is_marked_with_its_own():
     # then each is marked with the language it is written in
     assert on_japanese == '<span lang="en">One month is 30 days.</span>'
     assert on_english == '<span lang="ja">30日とする。</span>'
+
+
+def test_an_option_and_a_text_box_in_the_other_language_carry_lang():
+    # given a form with a select of names in both languages and a box holding Japanese text
+    from django import forms
+
+    class NamesForm(forms.Form):
+        body = forms.ChoiceField(choices=[("a", "試験町"), ("b", "Test Town"), ("c", "2026")])
+        note = forms.CharField(widget=forms.Textarea)
+
+    form = NamesForm(initial={"note": "日本語の備考"})
+
+    # when it is shown on an English page and on a Japanese one
+    with translation.override("en"):
+        english = str(form["body"]) + str(form["note"])
+    with translation.override("ja"):
+        japanese = str(form["body"]) + str(form["note"])
+
+    # then on the English page only the Japanese option and the Japanese box are marked
+    assert '<option value="a" lang="ja">試験町</option>' in english
+    assert '<option value="b">Test Town</option>' in english
+    assert 'lang="ja"' in english.split("<textarea", 1)[1]
+    assert '<option value="b" lang="en">Test Town</option>' in japanese
+    assert 'lang="ja"' not in japanese
+    assert '<option value="c">2026</option>' in japanese
+
+
+def test_a_heading_names_a_person_marked_and_escapes_the_rest():
+    from shireito.core.languages import sentence_with_names
+
+    # given a translated sentence naming a person typed in Japanese
+    # when it is written for an English page
+    with translation.override("en"):
+        html = sentence_with_names("Change <%(name)s>", name="試験 太郎")
+
+    # then the name is marked and the sentence's own text is escaped
+    assert html == 'Change &lt;<span lang="ja">試験 太郎</span>&gt;'

@@ -40,6 +40,7 @@ from shireito.accounts.forms import (
 )
 from shireito.accounts.http import AuthenticatedHttpRequest
 from shireito.core.history import readable_history
+from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404, list_page, submit
 from shireito.core.selectors import object_history
 
@@ -350,7 +351,7 @@ def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
         action=save,
         success=_("The changes are saved."),
         redirect_to=reverse("accounts:user_detail", args=[person.username]),
-        title=_("Change %(name)s") % {"name": person},
+        title=sentence_with_names(_("Change %(name)s"), name=person),
         check=lambda data: services.user_check(user=person, **_named(data, USER_EDIT_FIELDS)),
     )
 

@@ -28,6 +28,7 @@ from shireito.audits.choices import (
 from shireito.core.history import ChangeKey, pairs, refs
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import OrganizationKind, ScopeClass
+from shireito.organizations.rules import rule_label
 
 AUDIT_PARTIES = ("auditee", "auditor", "entrusting")
 
@@ -110,6 +111,7 @@ class Audit(TimeStampedModel):
             ),
         ),
         "results": ChangeKey(label=_("control results")),
+        "mandate_rule": ChangeKey(like="audits.audit.mandate_rule", read=rule_label),
         **{
             f"*.{name}": ChangeKey(like=f"audits.controlresult.{name}")
             for name in ("status", "note", "claimed", "claim_note")
@@ -211,7 +213,7 @@ class AuditStage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.audit.number}: {self.stage}"
+        return f"{self.audit.number}: {self.get_stage_display()}"
 
     def is_overdue(self, today) -> bool:
         return self.completed_on is None and self.due_date is not None and self.due_date < today

@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.languages import other_language
+
 SEARCH_MAX = 200
 
 
@@ -43,12 +45,17 @@ class PlainSelect(forms.Select):
             return super().render(name, value, attrs, renderer)  # groups: Django's own way
         chosen = {str(v) for v in self.format_value(value)}
         options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
-            f"{escape(label)}</option>"
+            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}'
+            f"{_lang_attribute(label)}>{escape(label)}</option>"
             for v, label in self.choices
         )
         final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{escape(name)}"{final_attrs}>{options}</select>')  # noqa: S308 - every value escaped above
+
+
+def _lang_attribute(label) -> str:
+    language = other_language(str(label))
+    return f' lang="{language}"' if language else ""
 
 
 def choice_filter(choices, *, label, all_label=None) -> forms.ChoiceField:

@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from shireito.core.languages import list_separator
 from shireito.core.selectors import redacted
 from shireito.core.services import REDACTED
 
@@ -49,7 +50,7 @@ class Ref:
 @dataclass(frozen=True)
 class Joined:
     parts: tuple[Any, ...]
-    separator: str = "、"
+    separator: str = ""  # empty: the list separator of the reader's language
 
 
 # A value as shown, before names are looked up: text, a Ref, or Joined parts.
@@ -178,11 +179,12 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
 
 
 def _json_text(value: Any) -> str:
-    """A list or mapping as plain text: items joined with 、, mappings as ``key: value``."""
+    """A list or mapping as plain text: items joined as a list is in the reader's language,
+    mappings as ``key: value``."""
     if isinstance(value, dict):
-        text = "、".join(f"{key}: {_json_text(item)}" for key, item in value.items())
+        text = list_separator().join(f"{key}: {_json_text(item)}" for key, item in value.items())
     elif isinstance(value, list | tuple):
-        text = "、".join(_json_text(item) for item in value)
+        text = list_separator().join(_json_text(item) for item in value)
     elif isinstance(value, bool):
         text = _("yes") if value else _("no")
     elif value is None:
@@ -331,7 +333,8 @@ def _text(node: Node, names: dict[tuple[str, str, str], str]) -> str:
             return pgettext("deleted object", "deleted")
         return " ".join(str(v) for v in node.value) if "+" in node.by else str(node.value)
     if isinstance(node, Joined):
-        return node.separator.join(_text(part, names) for part in node.parts) or "—"
+        separator = node.separator or list_separator()
+        return separator.join(_text(part, names) for part in node.parts) or "—"
     return node
 
 

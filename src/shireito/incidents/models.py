@@ -17,6 +17,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.history import ChangeKey, Ref, route_of_codes
+from shireito.core.languages import in_parentheses, list_separator
 from shireito.core.models import TimeStampedModel
 from shireito.incidents.choices import (
     ClockAnchor,
@@ -31,6 +32,7 @@ from shireito.incidents.choices import (
     TimingMeasure,
 )
 from shireito.organizations.choices import ScopeClass
+from shireito.organizations.rules import rule_label
 from shireito.sharing.choices import Tlp
 
 # The reporter first: the audit trail files each change under the reporting organisation.
@@ -144,8 +146,8 @@ def indicators_text(value: Any) -> str:
     for row in value if isinstance(value, list) else []:
         kind, text, description, *_rest = [*row, "", "", ""] if isinstance(row, list) else [row]
         line = f"{kinds.get(kind, kind)}: {text}"
-        shown.append(f"{line}（{description}）" if description else line)
-    return "、".join(shown) or "—"
+        shown.append(in_parentheses(line, description) if description else line)
+    return list_separator().join(shown) or "—"
 
 
 class IncidentReport(TimeStampedModel):
@@ -216,6 +218,7 @@ class IncidentReport(TimeStampedModel):
     # Changes the services record under names that are not fields (see core.history).
     audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
         "route": ChangeKey(label=_("route"), read=route_of_codes()),
+        "route_rule": ChangeKey(like="incidents.incidentreport.route_rule", read=rule_label),
         "filed": ChangeKey(
             label=pgettext_lazy("timeline", "regime stage filed"),
             read=lambda value: Ref(

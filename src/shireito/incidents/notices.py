@@ -15,9 +15,12 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from shireito.accounts.models import User
+from shireito.core.languages import in_reader_language
 from shireito.incidents.models import IncidentReport, Notice
 from shireito.organizations.models import Organization
 
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Who hears of a report at an organisation: those who handle incidents there.
 NOTIFIED_ROLES = ("incident_handler", "org_admin")
+# A notice's values that people typed or named, marked with their own language on a page.
+PEOPLES_TEXT = {"title", "organization"}
 
 
 def organizations_of(notices) -> dict:
@@ -33,9 +38,10 @@ def organizations_of(notices) -> dict:
     return Organization.objects.in_bulk(ids) if ids else {}
 
 
-def render(notice: Notice, organizations: dict | None = None) -> str:
+def render(notice: Notice, organizations: dict | None = None, *, marked: bool = False) -> str:
     """The notice's text in the active language (``organizations`` from ``organizations_of``
-    when rendering many)."""
+    when rendering many); ``marked``: as HTML for a page, the names and the title people typed
+    marked with their own language."""
     p = notice.params
     texts = {
         "received": _("Incident report %(number)s has reached your organization: %(title)s"),
@@ -58,6 +64,14 @@ def render(notice: Notice, organizations: dict | None = None) -> str:
             p.get("stage_en") if translation.get_language() == "en" else p.get("stage")
         )
     try:
+        if marked:
+            shown = {
+                key: in_reader_language(str(value))
+                if key in PEOPLES_TEXT
+                else conditional_escape(value)
+                for key, value in values.items()
+            }
+            return mark_safe(conditional_escape(template) % shown)  # noqa: S308 - all escaped
         return template % values
     except (KeyError, TypeError):
         return p.get("number", "")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.history import readable_history
 from shireito.core.htmx import render_page
+from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, form_page, get_or_404, list_page
 from shireito.core.selectors import may_read_history, object_history
 from shireito.organizations import permissions, selectors, services
@@ -140,7 +141,7 @@ def organization_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         action=update,
         success=_("The changes are saved."),
         redirect_to=reverse("organizations:detail", args=[organization.code]),
-        title=_("Change %(name)s") % {"name": organization},
+        title=sentence_with_names(_("Change %(name)s"), name=organization),
         check=lambda data: services.organization_check(organization=organization, **data),
     )
 

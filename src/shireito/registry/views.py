@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shireito.core.history import readable_history
+from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page, submit
 from shireito.core.selectors import may_read_history, object_history
 from shireito.core.services import Rules
@@ -183,7 +184,7 @@ def system_edit(request, code: str):
         action=_change(request, system),
         success=_("The changes are saved."),
         redirect_to=_detail_url,
-        title=_("Change %(name)s") % {"name": system},
+        title=sentence_with_names(_("Change %(name)s"), name=system),
         cancel_url=reverse("registry:detail", args=[system.code]),
         check=_check(request, system),
     )

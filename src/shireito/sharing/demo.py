@@ -19,12 +19,9 @@ def demo_collection() -> Collection:
     nisc = Organization.objects.get(code="nisc")
     collection = collection_create(
         actor=None,
-        title="国内外インシデント共有 (National incident sharing)",
+        title="国内外インシデント共有",
         owner=nisc,
-        description=(
-            "国家サイバー統括室が公開する、無害化したインシデント情報。"
-            " Sanitised incident reports published by the national cybersecurity centre."
-        ),
+        description="国家サイバー統括室が公開する、無害化したインシデント情報。",
         max_tlp="amber",
         alias=ALIAS,
     )

@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.filters import FilterForm, SearchField
@@ -15,14 +18,22 @@ from shireito.standards.importers import MAX_BYTES
 from shireito.standards.models import Catalog, key_validator
 
 
+def _file_help() -> str:
+    # Translated when shown: a lazy text's ``%`` would translate it once, at import.
+    return gettext(
+        "An OSCAL JSON catalog or profile (1.0.x or 1.1.x), the Common Standards' JSON, or "
+        "a catalog written in a spreadsheet (CSV or XLSX). At most %(size)d MB."
+    ) % {"size": MAX_BYTES // (1024 * 1024)}
+
+
+# A help text with markup (column names as <code>), translated when the form is shown.
+mark_safe_lazy = lazy(mark_safe, SafeString)
+
+
 class CatalogUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_(
-            "An OSCAL JSON catalog or profile (1.0.x or 1.1.x), the Common Standards' JSON, or "
-            "a catalog written in a spreadsheet (CSV or XLSX). At most %(size)d MB."
-        )
-        % {"size": MAX_BYTES // (1024 * 1024)},
+        help_text=lazy(_file_help, str)(),
     )
     format = forms.ChoiceField(label=_("Format"), choices=CatalogFormat.choices)
     key = forms.CharField(
@@ -65,9 +76,12 @@ class CatalogUploadForm(forms.Form):
 class MappingUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "UTF-8 (with or without BOM) or Shift_JIS; columns source_id, target_id, "
-            "relationship, note; ids as published or as OSCAL ids."
+        help_text=mark_safe_lazy(
+            _(
+                "UTF-8 (with or without BOM) or Shift_JIS; columns <code>source_id</code>, "
+                "<code>target_id</code>, <code>relationship</code>, <code>note</code>; ids as "
+                "published or as OSCAL ids."
+            )
         ),
     )
     key = forms.CharField(label=_("Key"), max_length=80, validators=[key_validator])

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from shireito.core.languages import in_reader_language
+from shireito.core.languages import other_language as in_other_language
 from shireito.core.services import REDACTED
 
 register = template.Library()
@@ -51,3 +52,10 @@ def own_language(text):
     if text is None or text == "":
         return text
     return in_reader_language(str(text))
+
+
+@register.filter
+def other_language(text):
+    """The ``lang`` an element holding only ``text`` needs on this page (an ``<option>``
+    cannot hold a marked ``<span>``), or nothing when the text is in the page's language."""
+    return in_other_language(str(text)) if text not in (None, "") else None

@@ -31,7 +31,10 @@ def notice_list(request):
 def _with_text(page_notices) -> list[dict]:
     """Each notice of the page with its text (the organisations it names in one query)."""
     named = notices.organizations_of(page_notices)
-    return [{"notice": notice, "text": notices.render(notice, named)} for notice in page_notices]
+    return [
+        {"notice": notice, "text": notices.render(notice, named, marked=True)}
+        for notice in page_notices
+    ]
 
 
 @login_required
