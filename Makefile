@@ -62,8 +62,7 @@ test-postgresql: install
 test: install
 	scripts/ensure-test-services
 	$(MAKE) lint migrations-check
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgresql
+	$(BIN)/python scripts/run-test-suites
 
 messages: install
 	cd src/shireito && ../../$(BIN)/shireito makemessages --locale ja --no-obsolete --no-location --ignore 'static/*'
