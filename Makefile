@@ -6,7 +6,7 @@ BIND ?= 127.0.0.1:8000
 SHIREITO_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 TEST_ENV := SHIREITO_DATA_DIR=var/test
 
-.PHONY: install run test lint format migrations-check test-sqlite test-postgresql messages translations bench bench-taxii clean
+.PHONY: install run test lint format migrations-check test-sqlite test-postgresql suite-sqlite suite-postgresql messages translations bench bench-taxii clean
 
 install: $(VENV)/.installed translations
 
@@ -47,9 +47,16 @@ migrations-check: install
 	$(TEST_ENV) $(BIN)/shireito makemigrations --check --dry-run
 
 test-sqlite: install
+	@$(MAKE) --no-print-directory suite-sqlite
+
+# The suites without the install step, so that two can run at once (scripts/run-test-suites).
+suite-sqlite:
 	$(TEST_ENV) $(BIN)/pytest
 
 test-postgresql: install
+	@$(MAKE) --no-print-directory suite-postgresql
+
+suite-postgresql:
 	@if $(BIN)/python scripts/db-reachable "$(SHIREITO_TEST_DATABASE_URL)"; then \
 		echo "== PostgreSQL run ($(SHIREITO_TEST_DATABASE_URL)); browser tests ran on SQLite =="; \
 		$(TEST_ENV) SHIREITO_DATABASE_URL="$(SHIREITO_TEST_DATABASE_URL)" $(BIN)/pytest -m "not e2e"; \
