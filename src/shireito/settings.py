@@ -78,6 +78,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# --- Audit trail ----------------------------------------------------------------------
+# The HMAC key of the audit trail's chain and checkpoints (core.audit_key): from the
+# environment, else from a file that is created (0600) on first use. Production sets one of
+# them to a secret kept off the database's machine and out of its backups.
+SHIREITO_AUDIT_KEY = os.environ.get("SHIREITO_AUDIT_KEY", "")
+SHIREITO_AUDIT_KEY_FILE = Path(
+    os.environ.get("SHIREITO_AUDIT_KEY_FILE") or DATA_DIR / "audit_key"
+).resolve()
+# The append-only log of signed checkpoints of the chain head (core.audit_anchor): belongs on
+# other storage than the database (another machine's mount, WORM / object lock).
+SHIREITO_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("SHIREITO_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit_checkpoints.log"
+).resolve()
+# Only the test suite sets this (SQLite's flush empties tables with DELETE); never from the
+# environment.
+SHIREITO_AUDIT_DELETE_ALLOWED = False
 DEBUG = _env_bool("SHIREITO_DEBUG", False)
 # Demo mode relaxes what only makes sense with real users: platform admins may sign in
 # without a second factor. `make run` turns it on; production leaves it off.

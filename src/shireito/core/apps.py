@@ -12,3 +12,24 @@ class CoreConfig(AppConfig):
     name = "shireito.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_sqlite_audit_functions, dispatch_uid="shireito-audit-sqlite")
+
+
+def _audit_delete_allowed() -> int:
+    from django.conf import settings
+
+    return int(bool(getattr(settings, "SHIREITO_AUDIT_DELETE_ALLOWED", False)))
+
+
+def _sqlite_audit_functions(sender, connection, **kwargs) -> None:
+    """SQLite's DELETE trigger on the audit trail asks this function whether deleting is
+    allowed (only the test suite's flush is); a connection without it, such as the sqlite3
+    shell, fails the trigger too, so deleting stays refused there."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "shireito_audit_delete_allowed", 0, _audit_delete_allowed
+        )
