@@ -321,3 +321,16 @@ def test_the_keying_migration_rechains_existing_rows_both_ways(organization):
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET actor_label = 'x'")
+
+
+def test_the_deploy_check_warns_of_a_key_beside_the_database(settings):
+    from shireito.core.apps import audit_key_kept_apart
+
+    # given the embedded default: no key set, the key file in the data directory
+    settings.SHIREITO_AUDIT_KEY = ""
+    settings.SHIREITO_AUDIT_KEY_FILE = settings.DATA_DIR / "audit_key"
+    assert [message.id for message in audit_key_kept_apart(None)] == ["shireito.W001"]
+
+    # when production sets the key, then the warning goes
+    settings.SHIREITO_AUDIT_KEY = "p" * 40
+    assert audit_key_kept_apart(None) == []
