@@ -63,8 +63,14 @@ def master_key() -> bytes:
     return _master_key(settings.SHIREITO_AUDIT_KEY, str(settings.SHIREITO_AUDIT_KEY_FILE))
 
 
+@functools.lru_cache(maxsize=8)
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return hmac.new(master, purpose, hashlib.sha256).digest()
+
+
 def derived_key(purpose: bytes) -> bytes:
-    return hmac.new(master_key(), purpose, hashlib.sha256).digest()
+    """The key for one use (cached: verifying a long trail derives it once, not per row)."""
+    return _derive(master_key(), purpose)
 
 
 def key_id() -> str:
