@@ -17,6 +17,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute("SET shireito.allow_audit_truncate = 'on'")
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_log(settings, tmp_path):
+    """Each test its own checkpoint log: a file outlives the test's rolled-back database."""
+    settings.SHIREITO_AUDIT_ANCHOR_FILE = tmp_path / "audit_checkpoints.log"
+
+
 @pytest.fixture
 def organization(db):
     return make_organization(code="test-ministry", name="テスト省", name_en="Test Ministry")

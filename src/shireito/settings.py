@@ -78,6 +78,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# --- Audit trail ----------------------------------------------------------------------
+# The HMAC key of the audit trail's chain and checkpoints (core.audit_key): from the
+# environment, else from a file that is created (0600) on first use. Production sets one of
+# them to a secret kept off the database's machine and out of its backups.
+SHIREITO_AUDIT_KEY = os.environ.get("SHIREITO_AUDIT_KEY", "")
+SHIREITO_AUDIT_KEY_FILE = Path(
+    os.environ.get("SHIREITO_AUDIT_KEY_FILE") or DATA_DIR / "audit_key"
+).resolve()
+# The append-only log of signed checkpoints of the chain head (core.audit_anchor): belongs on
+# other storage than the database (another machine's mount, WORM / object lock).
+SHIREITO_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("SHIREITO_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit_checkpoints.log"
+).resolve()
+# Only the test suite sets this (SQLite's flush empties tables with DELETE); never from the
+# environment.
+SHIREITO_AUDIT_DELETE_ALLOWED = False
 DEBUG = _env_bool("SHIREITO_DEBUG", False)
 # Demo mode relaxes what only makes sense with real users: platform admins may sign in
 # without a second factor. `make run` turns it on; production leaves it off.
@@ -111,9 +128,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency per view and counts by status (django-prometheus): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shireito.core.middleware.RequestIdMiddleware",
+    "shireito.core.middleware.PrivateNoStoreMiddleware",
     "shireito.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shireito.core.middleware.LanguageMiddleware",
@@ -128,6 +148,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "shireito.urls"
@@ -340,17 +361,33 @@ SHIREITO_PLATFORM_ORGANIZATION = (
     os.environ.get("SHIREITO_PLATFORM_ORGANIZATION") or "digital-agency"
 )
 
+# --- Operations: metrics and logs ---------------------------------------------------------
+# /metrics answers a bearer token, or a direct (not proxied) client at one of these addresses;
+# neither set means nobody (README, operations).
+SHIREITO_METRICS_TOKEN = os.environ.get("SHIREITO_METRICS_TOKEN", "")
+SHIREITO_METRICS_ALLOWED_IPS = _env_list("SHIREITO_METRICS_ALLOWED_IPS", [])
+# Latency buckets of the per-view histograms (seconds).
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))
+
+LOG_FORMAT = os.environ.get("SHIREITO_LOG_FORMAT") or "json"
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"SHIREITO_LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        "json": {"()": "shireito.core.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHIREITO_LOG_LEVEL") or "INFO"},
-    # Libraries that narrate every step at INFO (PDF layout, font subsetting) say only
-    # what goes wrong.
     "loggers": {
+        # Our request line (core.middleware) says every answer once; Django's own logger
+        # would add a second line, with a traceback, for each routine 403 or 404. It keeps
+        # the server errors.
+        "django.request": {"level": "ERROR"},
+        # Libraries that narrate every step at INFO (PDF layout, font subsetting) say only
+        # what goes wrong.
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

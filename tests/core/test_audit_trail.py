@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @contextlib.contextmanager
 def tampering():
-    """Act as someone with direct database access who first disables the append-only trigger."""
+    """Act as someone with direct database access who first disables the append-only triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -30,6 +30,7 @@ def tampering():
             )
         else:
             cursor.execute("DROP TRIGGER core_auditevent_append_only")
+            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
     yield connection.cursor()
 
 
@@ -87,18 +88,49 @@ def test_secrets_are_redacted_in_the_trail(organization):
     assert user.password not in str(created.changes)
 
 
-def test_request_id_of_the_request_is_recorded(signed_in, viewer, client):
+def test_the_servers_request_id_is_recorded_and_the_clients_beside_it(signed_in, viewer, client):
+    # given a client that names its request
     signed_in(viewer)
+
+    # when it makes a change
     response = client.post(
         "/accounts/tokens/",
         {"name": "script", "expires_in_days": "30"},
         HTTP_X_REQUEST_ID="req-12345678",
     )
+
+    # then the trail and the response carry the server's own id, the client's stays beside it
     assert response.status_code == 200
-    assert response["X-Request-ID"] == "req-12345678"
+    server_id = response["X-Request-ID"]
+    assert server_id != "req-12345678"
+    assert len(server_id) == 32
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event.object_type == "accounts.apitoken"
-    assert event.request_id == "req-12345678"
+    assert event.request_id == server_id
+    assert event.client_request_id == "req-12345678"
+    assert verify_audit_chain().ok
+
+
+@pytest.mark.parametrize(
+    "offered",
+    ["x" * 65, "has space", "<script>", "line\u2028break", "semi;colon", "ünïcode"],
+)
+def test_a_malformed_client_request_id_is_not_recorded(signed_in, viewer, client, offered):
+    # given a client request id that is too long or holds unsafe characters
+    signed_in(viewer)
+
+    # when the client makes a change with it
+    client.post(
+        "/accounts/tokens/",
+        {"name": "script", "expires_in_days": "30"},
+        HTTP_X_REQUEST_ID=offered.encode().decode("latin-1"),
+    )
+
+    # then nothing of it reaches the trail
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event.object_type == "accounts.apitoken"
+    assert event.client_request_id == ""
+    assert len(event.request_id) == 32
 
 
 def test_intact_chain_verifies(chain):
@@ -189,12 +221,18 @@ def test_database_refuses_updates_of_audit_rows(chain):
         cursor.execute("UPDATE core_auditevent SET actor_label = 'x' WHERE id = %s", [chain[0].id])
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="SQLite keeps DELETE for test flushes"
-)
-def test_postgresql_refuses_deletes_of_audit_rows(chain):
+@pytest.mark.parametrize("where", ["WHERE id = %s", "WHERE id >= %s"])
+def test_database_refuses_deletes_of_audit_rows(chain, settings, where):
+    # given the production setting (only the test suite's flush may delete on SQLite)
+    settings.SHIREITO_AUDIT_DELETE_ALLOWED = False
+
+    # when someone deletes one row or all of them with SQL
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [chain[0].id])
+        cursor.execute(f"DELETE FROM core_auditevent {where}", [chain[0].id])
+
+    # then every row is still there and the chain verifies
+    assert AuditEvent.objects.count() == len(chain)
+    assert verify_audit_chain().ok
 
 
 def test_orm_refuses_to_change_or_delete_events(chain):
@@ -246,7 +284,9 @@ def test_any_recorded_values_survive_the_database_round_trip(organization, old, 
 
 @given(
     values=st.fixed_dictionaries({"a": json_values, "b": json_values}),
-    field=st.sampled_from(["actor_label", "object_id", "request_id", "previous_hash"]),
+    field=st.sampled_from(
+        ["actor_label", "object_id", "request_id", "client_request_id", "previous_hash"]
+    ),
     replacement=st.text(min_size=1, max_size=10),
 )
 def test_hash_changes_when_any_hashed_field_changes(values, field, replacement):
@@ -266,6 +306,7 @@ def test_hash_changes_when_any_hashed_field_changes(values, field, replacement):
         "action": "update",
         "changes": values,
         "request_id": "r",
+        "client_request_id": "c",
         "previous_hash": "0" * 64,
     }
     changed = {**row, field: row[field] + replacement}

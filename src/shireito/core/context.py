@@ -9,3 +9,13 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 
 def current_request_id() -> str:
     return request_id_var.get()
+
+
+# The X-Request-ID a client or proxy sent, when well-formed; kept beside the server's own id.
+client_request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "client_request_id", default=""
+)
+
+
+def current_client_request_id() -> str:
+    return client_request_id_var.get()

@@ -44,10 +44,11 @@ class NamedInTwoLanguages:
 class AuditEvent(models.Model):
     """One append-only row of the audit trail.
 
-    Rows form a hash chain: ``hash`` is the SHA-256 of the row's own content and the previous
-    row's hash, so editing, deleting or reordering rows directly in the database is detected by
-    ``shireito auditlog verify``. Actor and organisation are kept as plain values, not foreign
-    keys, so that deleting a user never rewrites history.
+    Rows form a keyed hash chain: ``hash`` is the HMAC-SHA256, under a key held outside the
+    database (``core.audit_key``), of the row's own content and the previous row's hash, so
+    editing, deleting or reordering rows directly in the database, even with the hashes
+    recomputed, is detected by ``shireito auditlog verify``. Actor and organisation are kept
+    as plain values, not foreign keys, so that deleting a user never rewrites history.
     """
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -66,7 +67,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     changes = models.JSONField(_("changes"), default=dict)
+    # The server's own id of the request; the id a client or proxy sent (validated) beside it.
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_request_id = models.CharField(_("client request id"), max_length=64, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 

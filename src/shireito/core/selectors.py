@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
+from shireito.core.audit_anchor import Checkpoint, CheckpointProblem, read_checkpoints
 from shireito.core.audit_hash import GENESIS_HASH, HASHED_FIELDS, event_hash
 from shireito.core.models import AuditChainHead, AuditEvent
 from shireito.core.scoping import is_platform_admin, visible_organization_ids
@@ -62,6 +65,7 @@ def search_audit_events(
             | Q(actor_label__icontains=search)
             | Q(object_id=search)
             | Q(request_id=search)
+            | Q(client_request_id=search)
         )
     if object_type:
         events = events.filter(object_type=object_type)
@@ -75,9 +79,10 @@ class ChainProblem:
     sequence: int | None
     event_id: int | None
     reason: str
+    place: str = ""
 
     def __str__(self) -> str:
-        where = (
+        where = self.place or (
             f"row id {self.event_id}, sequence {self.sequence}" if self.event_id else "chain head"
         )
         return f"{where}: {self.reason}"
@@ -87,6 +92,7 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problem: ChainProblem | None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
@@ -111,22 +117,51 @@ def _events_in_storage_order(batch_size: int) -> Iterator[dict]:
         last_id = rows[-1]["id"]
 
 
-def verify_audit_chain(
-    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
-) -> ChainReport:
-    """Recompute the chain from the first row and stop at the first row that does not fit.
+def _checkpoint_problem(problem: CheckpointProblem) -> ChainReport:
+    place = f"checkpoint line {problem.line}"
+    return ChainReport(0, ChainProblem(None, None, problem.reason, place))
 
-    The head is read first and the chain checked up to it, so rows committed while this runs
-    are left for the next run instead of raising a false alarm. Detects a changed row (its hash
-    no longer matches), a deleted row (a gap in the sequence, or the next row's previous hash
-    is wrong), reordered rows (sequence out of insertion order), a truncated end (the head names
-    a later row than the last one found) and a missing head (the trail was wiped).
+
+def verify_audit_chain(
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    anchor_file: Path | None = None,
+) -> ChainReport:
+    """Recompute the keyed chain from the first row, check it against every checkpoint kept
+    outside the database, and stop at the first row or checkpoint that does not fit.
+
+    The checkpoints, then the head are read first and the chain checked up to the head, so rows
+    committed while this runs are left for the next run instead of raising a false alarm.
+    Detects a changed row (its HMAC no longer matches, also when recomputed without the key or
+    verified with the wrong key), a deleted row (a gap in the sequence, or the next row's
+    previous hash is wrong), reordered rows (sequence out of insertion order), a truncated end
+    (the head, or a checkpoint, names a later row than the last one found), a rewritten chain
+    (a row differs from a checkpoint), a forged checkpoint and a missing head.
     """
+    checkpoints: dict[int, list[Checkpoint]] = {}
+    for item in read_checkpoints(anchor_file):
+        if isinstance(item, CheckpointProblem):
+            return _checkpoint_problem(item)
+        checkpoints.setdefault(item.count, []).append(item)
+    anchored = sum(len(items) for items in checkpoints.values())
     head = AuditChainHead.objects.filter(id=1).first()
     if head is None:
         return ChainReport(
             0, ChainProblem(None, None, "the chain head is missing: the trail was wiped or altered")
         )
+    for count, items in checkpoints.items():
+        if count > head.last_sequence:
+            return ChainReport(
+                0,
+                ChainProblem(
+                    None,
+                    None,
+                    f"it anchors {count} rows but the chain head says {head.last_sequence}: "
+                    "the newest rows were deleted or an older copy of the database restored",
+                    f"checkpoint line {items[0].line}",
+                ),
+            )
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
@@ -145,10 +180,23 @@ def verify_audit_chain(
                 checked,
                 ChainProblem(sequence, event_id, "previous hash does not match the row before"),
             )
-        if event_hash(row) != row["hash"]:
+        if not hmac.compare_digest(event_hash(row), row["hash"]):
             return ChainReport(
-                checked, ChainProblem(sequence, event_id, "content changed since it was written")
+                checked,
+                ChainProblem(
+                    sequence,
+                    event_id,
+                    "content changed since it was written (or the audit key is not the one "
+                    "that wrote it)",
+                ),
             )
+        for checkpoint in checkpoints.get(sequence, ()):
+            if checkpoint.head != row["hash"] or checkpoint.last_id != event_id:
+                reason = (
+                    f"differs from the checkpoint of {checkpoint.time} (line {checkpoint.line}): "
+                    "the rows up to here were rewritten"
+                )
+                return ChainReport(checked, ChainProblem(sequence, event_id, reason))
         previous_hash = row["hash"]
         expected_sequence += 1
         checked += 1
@@ -164,7 +212,7 @@ def verify_audit_chain(
                 "the newest rows were deleted or the head was altered",
             ),
         )
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, anchored)
 
 
 # (reader, changes) -> changes; the reader is a user or None (the system itself).

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from shireito.core.audit_hash import event_hash
 from shireito.core.choices import AuditAction
-from shireito.core.context import current_request_id
+from shireito.core.context import current_client_request_id, current_request_id
 from shireito.core.models import AuditChainHead, AuditEvent
 from shireito.core.scoping import owner_organization_id
 
@@ -123,6 +123,7 @@ def record_audit_event(
         "action": action,
         "changes": _json_value(_redact(instance, changes)),
         "request_id": current_request_id(),
+        "client_request_id": current_client_request_id(),
         "previous_hash": head.last_hash,
     }
     values["hash"] = event_hash(values)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from shireito.core import views
+from shireito.core import operations, views
 
 app_name = "core"
 
 urlpatterns = [
     path("history/", views.audit_log, name="audit_log"),
-    path("healthz", views.health, name="health"),
+    path("healthz", operations.health, name="health"),
+    path("health", operations.health),
+    path("metrics", operations.metrics, name="metrics"),
 ]

@@ -1,6 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
 from shireito.core.forms import AuditLogFilter
@@ -23,8 +21,3 @@ def audit_log(request):
         rows=lambda events: readable_history(request.user, events),
         context={"may_read": selectors.may_read_history(request.user)},
     )
-
-
-@require_GET
-def health(request):
-    return JsonResponse({"status": "ok"})

@@ -7,6 +7,7 @@ their first request at once, and prints the address only when gunicorn listens o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -37,14 +38,24 @@ def announce_when_ready(bind: str, out: Writer) -> Callable[[Any], None]:
     return when_ready
 
 
+def forget_worker_metrics(_server: Any, worker: Any) -> None:
+    """gunicorn's ``child_exit`` hook: a worker that ended no longer counts in live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
 def gunicorn_options(bind: str, workers: int, out: Writer) -> dict[str, Any]:
+    # No access log of gunicorn's: the application logs one JSON line per request itself,
+    # with its request id (core.middleware.RequestIdMiddleware).
     return {
         "bind": [bind],
         "workers": workers,
-        "accesslog": "-",
         "timeout": 120,
         "forwarded_allow_ips": "127.0.0.1",
         "when_ready": announce_when_ready(bind, out),
+        "child_exit": forget_worker_metrics,
     }
 
 
