@@ -164,3 +164,16 @@ def test_an_unknown_scope_is_refused_by_the_service(viewer):
     # when code asks for a scope that does not exist, then a clear error names the field
     with pytest.raises(ValidationError, match="scope"):
         api_token_create(actor=None, user=viewer, name="x", scope="admin")
+
+
+def test_the_command_line_makes_a_token_of_the_scope_asked(viewer, capsys):
+    from django.core.management import call_command
+
+    # when the operator makes a TAXII token for VIEWER (any case finds the user)
+    call_command("token", "create", "--user", "VIEWER", "--scope", "taxii")
+
+    # then the printed secret is a TAXII token of the viewer
+    secret = capsys.readouterr().out.strip().split()[-1]
+    token = ApiToken.objects.get(user=viewer)
+    assert token.scope == TokenScope.TAXII
+    assert secret.startswith("shireito_")
