@@ -228,6 +228,8 @@ AXES_FAILURE_LIMIT = _env_int("SHIREITO_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_env_int("SHIREITO_SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted under the normalised name, as the sign-in itself compares names.
+AXES_USERNAME_CALLABLE = "shireito.accounts.names.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

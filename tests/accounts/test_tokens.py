@@ -45,7 +45,10 @@ def test_a_deactivated_users_tokens_stop_working(client, viewer):
 
 def test_tokens_page_shows_the_secret_once_and_revokes(client, viewer, signed_in):
     signed_in(viewer)
-    response = client.post("/accounts/tokens/", {"name": "nightly export", "expires_in_days": "90"})
+    response = client.post(
+        "/accounts/tokens/",
+        {"name": "nightly export", "expires_in_days": "90", "scope": "read_only"},
+    )
     html = response.content.decode()
     assert response["Cache-Control"] == "no-store"
     secret = html.split('id="new-token">')[1].split("<")[0]

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from shireito.accounts.services import api_token_create
 from shireito.api import api
@@ -70,9 +71,14 @@ def test_users_are_scoped_to_the_organisation(api, viewer, other_organization, p
     assert {"stranger", "viewer"} <= everyone
 
 
-def test_token_create_and_revoke_through_the_api(api, viewer, client):
-    created = api(
-        viewer, "post", "/api/v1/accounts/tokens", body={"name": "ci", "expires_in_days": 30}
+def test_token_create_and_revoke_through_the_api(viewer, client):
+    # Tokens are made from a signed-in session (never with another token).
+    session = Client()
+    session.force_login(viewer)
+    created = session.post(
+        "/api/v1/accounts/tokens",
+        {"name": "ci", "expires_in_days": 30, "scope": "read_write"},
+        content_type="application/json",
     )
     assert created.status_code == 201
     secret = created.json()["token"]

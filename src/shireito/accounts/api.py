@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -101,11 +101,15 @@ def tokens_list(request):
     summary="Create an API token for myself",
 )
 def tokens_create(request, payload: ApiTokenCreateIn):
+    if getattr(request, "api_token", None) is not None:
+        # A stolen token must not mint a longer-lived or wider one.
+        raise PermissionDenied(_("Create API tokens from a signed-in session, not with a token."))
     token, secret = services.api_token_create(
         actor=request.auth,
         user=request.auth,
         name=payload.name,
         expires_in_days=payload.expires_in_days,
+        scope=payload.scope,
     )
     return Status(201, ApiTokenCreatedOut(**ApiTokenOut.from_orm(token).dict(), token=secret))
 

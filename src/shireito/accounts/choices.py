@@ -11,3 +11,11 @@ class Role(models.TextChoices):
     INCIDENT_HANDLER = "incident_handler", _("incident handler")
     ORG_ADMIN = "org_admin", _("organization admin")
     PLATFORM_ADMIN = "platform_admin", _("platform admin")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may be used for, chosen when it is made (see docs/security.md)."""
+
+    READ_ONLY = "read_only", _("read only (API and TAXII reads)")
+    READ_WRITE = "read_write", _("read and write (API and TAXII)")
+    TAXII = "taxii", _("TAXII only (reads and writes)")

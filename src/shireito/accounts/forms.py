@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shireito.accounts.choices import Role
+from shireito.accounts.choices import Role, TokenScope
 from shireito.accounts.permissions import may_grant_platform_admin
 from shireito.core.filters import FilterForm, SearchField, choice_filter
 
@@ -56,6 +56,16 @@ class ApiTokenCreateForm(forms.Form):
     expires_in_days = forms.TypedChoiceField(
         label=_("Valid for"), choices=EXPIRY_CHOICES, coerce=int, initial="90"
     )
+    scope = forms.ChoiceField(
+        label=_("May be used for"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ_ONLY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Give a token no more than its script needs: a TAXII token for a sharing tool "
+            "cannot use the API, a read-only token cannot change anything."
+        ),
+    )
 
 
 def _role_choices(actor: User) -> list[tuple[str, StrOrPromise]]:
@@ -88,12 +98,14 @@ class UserEditForm(forms.Form):
 
 
 class UserCreateForm(UserEditForm):
-    username = forms.RegexField(
+    # The service says what a name may be (``accounts/names.py``), for the form and the API.
+    username = forms.CharField(
         label=_("User name"),
         max_length=150,
-        regex=r"^[\w.@+-]+\Z",
-        help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
-        error_messages={"invalid": _("Use only letters, digits and @ . + - _.")},
+        help_text=_(
+            "Lower-case letters a-z, digits and . _ - only; used to sign in. Capitals are "
+            "made lower case."
+        ),
     )
     organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label=_("Organization"), queryset=None, empty_label=None

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from shireito.accounts.choices import Role
+from shireito.accounts.choices import Role, TokenScope
 from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 
@@ -23,6 +24,13 @@ class ShireitoUserManager(UserManager["User"]):
         from shireito.accounts.services import superuser_create
 
         return superuser_create(username=username, email=email or "", password=password)
+
+    def get_by_natural_key(self, username):
+        """Sign-in compares names as they are stored: NFKC and case-insensitive, so people
+        created before names were lowered still sign in however they type theirs."""
+        from shireito.accounts.names import normalize_sign_in_name
+
+        return self.get(username__iexact=normalize_sign_in_name(str(username)))
 
 
 class User(AbstractUser, TimeStampedModel):
@@ -49,6 +57,14 @@ class User(AbstractUser, TimeStampedModel):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # ``DA-ADMIN`` beside ``da-admin`` would read as one person in lists and the trail.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_ignoring_case",
+                violation_error_message=_("A user with that user name already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -100,6 +116,13 @@ class ApiToken(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    # Tokens made before scopes existed became read-only: the safer of the two readings.
+    scope = models.CharField(
+        _("may be used for"),
+        max_length=16,
+        choices=TokenScope.choices,
+        default=TokenScope.READ_ONLY,
+    )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -112,6 +135,11 @@ class ApiToken(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

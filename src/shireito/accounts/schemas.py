@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING
 
 from ninja import Field, Schema
 
-from shireito.accounts.choices import Role
+from shireito.accounts.choices import Role, TokenScope
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -32,6 +32,7 @@ class ApiTokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: TokenScope
     created_at: datetime
     expires_at: datetime | None
     last_used_at: datetime | None
@@ -41,6 +42,11 @@ class ApiTokenOut(Schema):
 class ApiTokenCreateIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     expires_in_days: int = Field(90, ge=1, le=366)
+    scope: TokenScope = Field(
+        TokenScope.READ_ONLY,
+        description="read_only: API and TAXII reads; read_write: all the user may do on both; "
+        "taxii: TAXII only",
+    )
 
 
 class ApiTokenCreatedOut(ApiTokenOut):
@@ -48,7 +54,12 @@ class ApiTokenCreatedOut(ApiTokenOut):
 
 
 class UserCreateIn(Schema):
-    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    username: str = Field(
+        min_length=1,
+        max_length=150,
+        description="Sign-in name: lower-case letters a-z, digits and . _ - (upper case is "
+        "lowered); unlike every other user's name, also in look-alike letters",
+    )
     organization: str = Field(description="Organization code")
     password: str = Field(min_length=12, description="First password; at least 12 characters")
     full_name: str = Field("", max_length=150)

@@ -73,3 +73,14 @@ def has_confirmed_totp(user: User) -> bool:
 
 def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=user, confirmed=True)
+
+
+def active_admins(role: str, *, organization_id: int | None = None) -> QuerySet[User]:
+    """Active holders of an admin role (superusers count as platform admins)."""
+    holders = Q(role_grants__role=role)
+    if role == Role.PLATFORM_ADMIN:
+        holders |= Q(is_superuser=True)
+    users = User.objects.filter(holders, is_active=True)
+    if organization_id is not None:
+        users = users.filter(organization_id=organization_id)
+    return users.distinct()

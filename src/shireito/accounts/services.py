@@ -16,15 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shireito.accounts.choices import Role
+from shireito.accounts.choices import Role, TokenScope
 from shireito.accounts.models import ApiToken, RoleGrant, User
+from shireito.accounts.names import is_valid_sign_in_name, normalize_sign_in_name, skeleton
 from shireito.accounts.permissions import (
+    last_admin_refusal,
     may_act_on_user,
     may_grant_platform_admin,
     may_manage_user,
     may_manage_users,
+    token_creation_refusal,
     user_requires_two_factor,
 )
+from shireito.accounts.sessions import end_sessions_of
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     Rules,
@@ -65,13 +69,19 @@ def user_check(
     if set(fields) - allowed:
         raise TypeError(f"unknown fields {sorted(set(fields) - allowed)}")
     rules = Rules()
+    checked = set(fields)
+    if "username" in fields:
+        fields["username"] = normalize_sign_in_name(fields["username"])
+        if _check_sign_in_name(rules, fields["username"], user):
+            # Said once, in words about names: not again by the model's uniqueness checks.
+            checked.discard("username")
     if user is None:
         candidate = User(**fields)
     else:
         candidate = copy.copy(user)
         for name, value in fields.items():
             setattr(candidate, name, value)
-    rules.model(candidate, set(fields))
+    rules.model(candidate, checked)
     if password is not None and check_password_strength:
         try:
             validate_password(password, candidate)
@@ -81,6 +91,36 @@ def user_check(
     if unknown:
         rules.add("roles", _("Unknown role: %s") % ", ".join(sorted(unknown)))
     rules.raise_all()
+
+
+def _check_sign_in_name(rules: Rules, name: str, user: User | None) -> bool:
+    """A normalised name keeps to ASCII and is not another user's in all but case or
+    look-alike letters (see ``accounts/names.py``). True when it found a problem."""
+    if not is_valid_sign_in_name(name):
+        rules.add(
+            "username",
+            _(
+                "Use only lower-case letters a-z, digits and . _ -, starting and ending with "
+                "a letter or digit."
+            ),
+        )
+        return True
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    wanted = skeleton(name)
+    for existing in others.values_list("username", flat=True).iterator():
+        if skeleton(normalize_sign_in_name(existing)) == wanted:
+            rules.add(
+                "username",
+                _(
+                    "The name %(name)s reads like an existing user name (look-alike letters "
+                    "such as 0 and o, 1 and l, rn and m). Choose another."
+                )
+                % {"name": name}
+                if normalize_sign_in_name(existing) != name
+                else _("A user with that user name already exists."),
+            )
+            return True
+    return False
 
 
 def user_create(
@@ -106,7 +146,12 @@ def user_create(
         check_password_strength=check_password_strength,
     )
     with transaction.atomic():
-        user = User(username=username, organization=organization, full_name=full_name, email=email)
+        user = User(
+            username=normalize_sign_in_name(username),
+            organization=organization,
+            full_name=full_name,
+            email=email,
+        )
         if password is None:
             user.set_unusable_password()
         else:
@@ -130,6 +175,9 @@ def user_set_roles(*, actor: User | None, user: User, roles: list[str] | tuple[s
             return user
         if Role.PLATFORM_ADMIN in (wanted ^ current) and not may_grant_platform_admin(actor):
             raise PermissionDenied(_("Only a platform admin may grant or withdraw platform admin."))
+        refusal = last_admin_refusal(actor, user, is_active=user.is_active, roles=wanted)
+        if refusal:
+            raise ValidationError({"roles": refusal})
         # The roles are recorded as one change of the user, so the user's history reads
         # "roles: [viewer] -> [viewer, editor]" rather than as rows of a join table.
         user.role_grants.filter(role__in=current - wanted).delete()
@@ -147,13 +195,28 @@ def user_set_roles(*, actor: User | None, user: User, roles: list[str] | tuple[s
 
 
 def user_update(*, actor: User | None, user: User, **fields) -> User:
+    """Change a user's details or active state. Deactivating ends every session of the
+    user and revokes their API tokens, so reactivating them later revives neither."""
     allowed = {"full_name", "email", "is_active"}
     if set(fields) - allowed:
         raise TypeError(f"cannot update {sorted(set(fields) - allowed)}")
     if not may_manage_user(actor, user):
         raise PermissionDenied(_("You may not change this user."))
     user_check(user=user, **fields)
-    user, _changes = audited_update(actor=actor, instance=user, **fields)
+    deactivating = user.is_active and fields.get("is_active") is False
+    if deactivating:
+        roles = set(user.role_grants.values_list("role", flat=True))
+        refusal = last_admin_refusal(actor, user, is_active=False, roles=roles)
+        if refusal:
+            raise ValidationError({"is_active": refusal})
+    with transaction.atomic():
+        user, _changes = audited_update(actor=actor, instance=user, **fields)
+        if deactivating:
+            for token in user.api_tokens.filter(revoked_at__isnull=True):
+                api_token_revoke(actor=actor, token=token, check=False)
+            # In the same transaction (the sessions live in the database): a refused or
+            # rolled-back deactivation leaves them alone.
+            end_sessions_of(user)
     return user
 
 
@@ -202,10 +265,22 @@ def _hash_token(secret: str) -> str:
 
 
 def api_token_create(
-    *, actor: User | None, user: User, name: str, expires_in_days: int | None = 90
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    expires_in_days: int | None = 90,
+    scope: str = TokenScope.READ_WRITE,
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` and return it with its secret, which is never stored."""
+    """Create a token for ``user`` and return it with its secret, which is never stored.
+    The pages, the API and the command line ask for ``scope``; callers in code name theirs
+    (the default is what every token could do before scopes)."""
     _check_can_act_on_user(actor, user)
+    refusal = token_creation_refusal(actor, user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose one of the scopes offered.")})
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
         raise ValidationError({"expires_in_days": _("Choose between 1 and 366 days.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -215,22 +290,27 @@ def api_token_create(
         name=name.strip(),
         prefix=secret[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
         token_hash=_hash_token(secret),
+        scope=scope,
         expires_at=expires_at,
     )
     audited_create(actor=actor, instance=token)
     return token, secret
 
 
-def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    _check_can_act_on_user(actor, token.user)
+def api_token_revoke(*, actor: User | None, token: ApiToken, check: bool = True) -> ApiToken:
+    """Revoke a token. ``check=False`` is for ``user_update``, which has checked already."""
+    if check:
+        _check_can_act_on_user(actor, token.user)
     if token.revoked_at is not None:
         return token
     token, _changes = audited_update(actor=actor, instance=token, revoked_at=timezone.now())
     return token
 
 
-def api_token_authenticate(secret: str) -> User | None:
-    """The active user behind a bearer token, or None. Records when the token was last used."""
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The active token of an active user with this secret, or None; its user is loaded.
+    Records when the token was last used. Whether its scope allows the request is for the
+    caller to ask (``permissions.token_refusal``)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -245,7 +325,7 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or token.last_used_at < stale:
         # Bookkeeping, not a change of substance: no audit row for every request.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 # --- Second factor (TOTP) ---------------------------------------------------------------

@@ -221,7 +221,11 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     done, created = submit(
         form,
         lambda data: services.api_token_create(
-            actor=user, user=user, name=data["name"], expires_in_days=data["expires_in_days"]
+            actor=user,
+            user=user,
+            name=data["name"],
+            expires_in_days=data["expires_in_days"],
+            scope=data["scope"],
         ),
     )
     if done:

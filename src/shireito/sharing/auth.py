@@ -19,16 +19,19 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 
-from shireito.accounts.permissions import user_requires_two_factor
+from shireito.accounts.names import normalize_sign_in_name
+from shireito.accounts.permissions import TAXII, token_refusal, user_requires_two_factor
 from shireito.accounts.selectors import has_confirmed_totp
 from shireito.accounts.services import api_token_authenticate
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why no user: ``reason`` is one of missing, invalid, second_factor, locked_out."""
+    """Why no user: ``reason`` is one of missing, invalid, second_factor, locked_out, scope
+    (a token whose scope does not reach TAXII or this method; ``detail`` says why)."""
 
     reason: str
+    detail: str = ""
 
 
 def authenticate_request(request):
@@ -40,8 +43,11 @@ def authenticate_request(request):
     if not header:
         return Refusal("missing")
     if scheme in ("bearer", "token"):
-        user = api_token_authenticate(credentials) if credentials else None
-        return user if user is not None else Refusal("invalid")
+        token = api_token_authenticate(credentials) if credentials else None
+        if token is None:
+            return Refusal("invalid")
+        refusal = token_refusal(token, surface=TAXII, method=request.method)
+        return Refusal("scope", refusal) if refusal else token.user
     if scheme == "basic":
         return _basic(request, credentials)
     return Refusal("invalid")
@@ -74,6 +80,8 @@ def _forget_failures(request, username: str) -> None:
     """As the sign-in page does on success (no session here, so no ``user_logged_in``): the
     failures of this name from this address are forgotten."""
     address = get_client_ip_address(request)
+    # Under the name django-axes counted them: normalised (``accounts/names.py``).
+    username = normalize_sign_in_name(username)
     failures = AccessAttempt.objects.filter(username=username, ip_address=address)
     if failures.exists():
         reset(ip=address, username=username)

@@ -86,6 +86,8 @@ def _unauthorized(refusal: Refusal) -> TaxiiError:
             _("Sign-in for this name is paused after repeated failures. Try again later."),
             headers={"Retry-After": str(seconds)},
         )
+    if refusal.reason == "scope":
+        return TaxiiError(403, "forbidden-token-scope", _("Forbidden"), refusal.detail)
     descriptions = {
         "missing": _("Send an API token (Authorization: Bearer) or a user name and password."),
         "invalid": _("The credentials are not valid."),
