@@ -131,6 +131,11 @@ def check_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Checked:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"No backup file at {path}.")
+    if not tarfile.is_tarfile(path):
+        raise BackupError(
+            "The file is not a Shireitō backup (not a tar archive, or damaged at its start). "
+            "Nothing was restored."
+        )
     found, manifest_bytes, checksum = _read_members(path)
     if MANIFEST not in found or MANIFEST_SUM not in found:
         if not found:
@@ -277,6 +282,8 @@ def _empty_tables(chosen: list[type[models.Model]], using: str) -> None:
     are checked at commit on both engines, so the order does not matter."""
     connection = connections[using]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # whatever a caller set before
         for model in chosen:
             if model is AuditEvent:
                 continue  # empty (checked), and its triggers refuse a DELETE
@@ -299,9 +306,9 @@ def _extract_file(reader: _HashingReader, target: Path) -> None:
             out.write(chunk)
 
 
-def _move_into_place(workspace: Path, media_root: Path) -> list[Path]:
-    """Move each area of the restored store into the (empty) store: one rename per area."""
-    moved = []
+def _move_into_place(workspace: Path, media_root: Path, moved: list[Path]) -> None:
+    """Move each area of the restored store into the (empty) store, one rename per area,
+    noting each in ``moved`` at once so that a failure part-way can move them back."""
     for area in sorted(workspace.iterdir()):
         target = media_root / area.name
         if target.exists():
@@ -310,7 +317,6 @@ def _move_into_place(workspace: Path, media_root: Path) -> list[Path]:
             shutil.rmtree(target)
         os.replace(area, target)
         moved.append(target)
-    return moved
 
 
 def _move_back(moved: list[Path], workspace: Path) -> None:
@@ -371,7 +377,9 @@ def restore_backup(
                     if reader.digest.hexdigest() != entry["sha256"]:
                         raise BackupError(DAMAGED.format(detail=f"{info.name} changed"))
             _reset_sequences(chosen, using)
-            moved = _move_into_place(workspace, media_root)
+            # Every reference checked now, not at the commit: the files move only after.
+            connections[using].check_constraints()
+            _move_into_place(workspace, media_root, moved)
     except BaseException:
         _move_back(moved, workspace)
         raise
