@@ -176,12 +176,12 @@ def _snapshot(using: str) -> Iterator[None]:
     if connection.vendor == "sqlite":
         # IMMEDIATE (the setting, for writers) would take the write lock for the whole backup.
         saved_mode = getattr(connection, "transaction_mode", None)
-        connection.transaction_mode = None
+        connection.transaction_mode = None  # type: ignore[attr-defined]
         try:
             with transaction.atomic(using=using):
                 yield
         finally:
-            connection.transaction_mode = saved_mode
+            connection.transaction_mode = saved_mode  # type: ignore[attr-defined]
         return
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
@@ -292,7 +292,7 @@ def write_backup(
     into place once complete, so a failed backup never leaves a file that looks whole."""
     target = Path(target)
     media_root = Path(settings.MEDIA_ROOT)
-    mode = "w:gz" if target.name.endswith((".gz", ".tgz")) else "w"
+    compressed = target.name.endswith((".gz", ".tgz"))
     result = BackupResult(path=target)
     members: list[dict[str, Any]] = []
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -301,7 +301,9 @@ def write_backup(
     try:
         with (
             tempfile.TemporaryDirectory(prefix="shireito-backup-") as workdir,
-            tarfile.open(partial, mode, format=tarfile.PAX_FORMAT) as archive,
+            tarfile.open(
+                partial, "w:gz" if compressed else "w", format=tarfile.PAX_FORMAT
+            ) as archive,
         ):
             with _store_locked(media_root), _snapshot(using):
                 schema = applied_migrations(using)
