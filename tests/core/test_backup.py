@@ -25,6 +25,7 @@ from shireito.core.backup import MANIFEST, MANIFEST_SUM, BackupError, write_back
 from shireito.core.progress import bar
 from shireito.core.restore import check_archive, restore_backup
 from shireito.core.selectors import verify_audit_chain
+from shireito.demo.dataset import load_demo_data
 from tests.audits.conftest import audit, baseline, people  # noqa: F401
 from tests.organizations.conftest import government  # noqa: F401
 from tests.registry.conftest import systems  # noqa: F401
@@ -365,3 +366,24 @@ def test_a_member_with_other_bytes_is_named_by_its_checksum(archive, tmp_path):
 def test_the_progress_bar_fills_with_the_share_done(done, total, filled):
     # when a share is drawn, then the bar is filled that far
     assert bar(done, total) == "[" + "#" * filled + "." * (24 - filled) + "]"
+
+
+@pytest.mark.long
+def test_the_demo_data_restores_as_it_was(
+    demo_mode, media_root, tmp_path, django_capture_on_commit_callbacks
+):
+    # given the demo data set (its evidence files land on commit) and its backup
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo_data()
+    before_tables, before_files = table_digests(), store_digests(media_root)
+    path = tmp_path / "demo.tar"
+    write_backup(path)
+
+    # when it is restored into an empty instance
+    empty_instance(media_root)
+    restore_backup(path)
+
+    # then every table and file is as it was, and the trail verifies
+    assert table_digests() == before_tables
+    assert store_digests(media_root) == before_files
+    assert verify_audit_chain().ok
