@@ -83,17 +83,17 @@ def _open(path: Path) -> tarfile.TarFile:
         raise BackupError(DAMAGED.format(detail=error)) from error
 
 
-def _hash_member(handle: IO[bytes]) -> tuple[str, int, bytes]:
-    """The SHA-256 and size of a member, and its first bytes (the manifest is read whole)."""
+def _hash_member(handle: IO[bytes], *, keep: bool) -> tuple[str, int, bytes]:
+    """The SHA-256 and size of a member, and with ``keep`` its bytes (the manifest's)."""
     digest = hashlib.sha256()
     size = 0
-    kept = b""
+    kept = []
     while chunk := handle.read(CHUNK):
         digest.update(chunk)
         size += len(chunk)
-        if len(kept) < 16 * CHUNK:
-            kept += chunk
-    return digest.hexdigest(), size, kept
+        if keep:
+            kept.append(chunk)
+    return digest.hexdigest(), size, b"".join(kept)
 
 
 def _safe_name(name: str) -> bool:
@@ -114,7 +114,8 @@ def _read_members(path: Path) -> tuple[dict[str, tuple[str, int]], bytes, bytes]
                     )
                 handle = archive.extractfile(info)
                 assert handle is not None  # a regular file always has a reader
-                digest, size, head = _hash_member(handle)
+                keep = info.name in (MANIFEST, MANIFEST_SUM)
+                digest, size, head = _hash_member(handle, keep=keep)
                 found[info.name] = (digest, size)
                 if info.name == MANIFEST:
                     manifest = head
