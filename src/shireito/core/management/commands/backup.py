@@ -28,7 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, force: bool, **options):
         if file.exists() and not force:
             raise CommandError(f"{file} exists already; choose another name or add --force.")
-        progress = ProgressLine(sys.stderr)
+        # The bare stream: the wrapper would end each redraw of the bar with a new line.
+        progress = ProgressLine(getattr(self.stderr, "_out", sys.stderr))
         started = time.monotonic()
         try:
             result = write_backup(file, progress=progress)

@@ -28,7 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, check: bool, **options):
         started = time.monotonic()
-        progress = ProgressLine(sys.stderr)
+        # The bare stream: the wrapper would end each redraw of the bar with a new line.
+        progress = ProgressLine(getattr(self.stderr, "_out", sys.stderr))
         try:
             if check:
                 checked = check_archive(file)
