@@ -8,7 +8,6 @@ itself is one audited event).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -17,8 +16,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shireito.core import uploads
 from shireito.core.choices import AuditAction
 from shireito.core.parsing import json_problem
+from shireito.core.parsing import load_json as parse_json
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
-MAX_BYTES = 50 * 1024 * 1024
+# Read from the settings once; tests set it here.
+MAX_BYTES = uploads.limit_of("SHIREITO_IMPORT_MAX_BYTES")
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
 ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -52,21 +54,24 @@ class ImportSummary:
 
 def refuse_oversized(size: int) -> None:
     """The one size limit for every catalog, profile and mapping file, on every channel."""
-    if size > MAX_BYTES:
-        limit = f"{MAX_BYTES / 1024 / 1024:g}"
-        raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+    try:
+        uploads.refuse_oversized(size, limit=MAX_BYTES)
+    except uploads.FileRefused as exc:
+        raise CatalogImportError([Problem("$", str(exc))]) from exc
 
 
 def read_upload(upload) -> bytes:
     """An uploaded file's bytes, refused by size before it is read into memory."""
-    refuse_oversized(upload.size)
-    return upload.read()
+    try:
+        return uploads.read_capped(upload, limit=MAX_BYTES)
+    except uploads.FileRefused as exc:
+        raise CatalogImportError([Problem("$", str(exc))]) from exc
 
 
 def load_json(data: bytes) -> object:
     refuse_oversized(len(data))
     try:
-        parsed = json.loads(data)
+        parsed = parse_json(data)
     except ValueError as exc:  # not UTF-8, not JSON, or a number longer than Python reads
         raise CatalogImportError([Problem("$", json_problem(exc))]) from exc
     # NUL and lone surrogates can only arrive as \u escapes; walk the tree only when one may
@@ -78,19 +83,22 @@ def load_json(data: bytes) -> object:
 
 
 def unstorable_paths(value, path="$") -> list[Problem]:
-    """Text no database can store (NUL, a lone surrogate), by JSON path."""
-    if isinstance(value, str):
-        if is_unstorable(value):
-            return [Problem(path, _("Null characters and unpaired surrogates are not allowed."))]
-        return []
+    """Text no database can store (NUL, a lone surrogate), by JSON path; walked without
+    recursion, so a document nested as deep as the parser takes cannot overflow the stack."""
     found = []
-    if isinstance(value, dict):
-        for name, item in value.items():
-            found += unstorable_paths(item, f"{path}.{name}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += unstorable_paths(item, f"{path}[{index}]")
-    return found[:50]
+    stack = [(value, path)]
+    while stack and len(found) < 50:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if is_unstorable(item):
+                found.append(
+                    Problem(where, _("Null characters and unpaired surrogates are not allowed."))
+                )
+        elif isinstance(item, dict):
+            stack.extend((child, f"{where}.{name}") for name, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
+    return found
 
 
 # --- the Common Standards' JSON ----------------------------------------------------------
