@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.core.context import request_id_var
 from shireito.core.errors import error_page
+from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -76,7 +76,7 @@ def _unstorable_json(body: bytes) -> bool:
     if not _SURROGATE_ESCAPE.search(body):
         return False
     try:
-        data = json.loads(body)
+        data = load_json(body)
     except ValueError:
         return False  # not JSON at all: the API says so itself
     stack = [data]
