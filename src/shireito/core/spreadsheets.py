@@ -5,7 +5,7 @@ The writer puts every cell through ``textfiles.guard_cell``, as the CSV writer d
 that a spreadsheet would run as a formula starts with a single quote, and numbers (Python
 numbers become numeric cells) stay numbers. openpyxl would otherwise store a text starting
 with ``=`` as a formula. Characters XLSX cannot hold (control characters but tab and line
-ends) are left out.
+ends) are left out, and a carriage return is written as the line feed XML reads it as.
 
 The reader checks the workbook's expanded size and parts first (``core.uploads.check_xlsx``),
 then hands out rows lazily, so a caller checks the header before it reads further, and stops
@@ -32,8 +32,9 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]]) -> by
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def cell(value):
-        value = guard_cell(value)
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        if isinstance(value, str):  # XML reads CR as LF: the cell gets what it will hold
+            value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return guard_cell(value)
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
