@@ -14,7 +14,11 @@ from shireito.incidents.stix_intake import import_bundle
 from shireito.sharing.tlp import TLP1_IDS
 from tests.fuzzing import COUNTS, fuzz_settings, mutations, row_counts
 
-pytestmark = [pytest.mark.django_db, pytest.mark.long]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.long,
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning"),
+]
 MODELS = (IncidentReport, AuditEvent)
 BUNDLE = {
     "type": "bundle",

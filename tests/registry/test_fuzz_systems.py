@@ -15,7 +15,11 @@ from shireito.registry.services import system_update
 from shireito.registry.transfer import COLUMNS, export_csv, import_bytes
 from tests.fuzzing import COUNTS, byte_mutations, fuzz_settings, row_counts
 
-pytestmark = [pytest.mark.django_db, pytest.mark.long]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.long,
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning"),
+]
 MODELS = (InformationSystem, AuditEvent)
 
 cell_values = st.one_of(

@@ -16,7 +16,11 @@ from shireito.standards.spreadsheet import export_csv, template_csv, template_xl
 from shireito.standards.tree import CatalogImportError
 from tests.fuzzing import COUNTS, DATA, fuzz_settings, mutations, row_counts
 
-pytestmark = [pytest.mark.django_db, pytest.mark.long]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.long,
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning"),
+]
 MODELS = (Catalog, CatalogNode, AuditEvent)
 keys = (f"fuzz-{number}" for number in itertools.count())
 

@@ -174,7 +174,14 @@ class _CommonStandardsReader:
     def _heading(
         self, obj: object, path: str, keys: set[str], kind: str, message: str
     ) -> NodeSpec | None:
-        if not isinstance(obj, dict) or not keys <= set(obj):
+        # Names and titles are text and the level below is a list; anything else is the
+        # same problem as a missing key, on the same path.
+        if (
+            not isinstance(obj, dict)
+            or not keys <= set(obj)
+            or not all(_is_text(obj[k]) for k in ("id", "title"))
+            or not all(isinstance(obj[k], list) for k in keys - {"id", "title"})
+        ):
             self.problems.append(Problem(path, message))
             return None
         return NodeSpec(
@@ -232,7 +239,12 @@ class _CommonStandardsReader:
 
     def item(self, item: object, path: str, subsection: NodeSpec) -> None:
         """An item hangs from the nearest item its id nests in, else from its subsection."""
-        if not isinstance(item, dict) or not {"id", "type", "description"} <= set(item):
+        if (
+            not isinstance(item, dict)
+            or not {"id", "type", "description"} <= set(item)
+            or not all(_is_text(item[k]) for k in ("id", "type", "description"))
+            or not isinstance(item.get("information", ""), str)
+        ):
             self.problems.append(Problem(path, _("An item has id, type and description.")))
             return
         self.counts[item["type"]] = self.counts.get(item["type"], 0) + 1
@@ -250,6 +262,11 @@ class _CommonStandardsReader:
         node = _item_node(item)
         parent.children.append(node)
         self.by_id[item["id"]] = node
+
+
+def _is_text(value: object) -> bool:
+    """An id, title, type or description is text (not empty for an id)."""
+    return isinstance(value, str)
 
 
 def _item_node(item: dict) -> NodeSpec:
@@ -313,6 +330,9 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
             [Problem("$", _("An OSCAL catalog document has a top-level 'catalog' object."))]
         )
     catalog = data["catalog"]
+    shape = catalog_shape_problems(catalog)
+    if shape:
+        raise CatalogImportError(shape)
     reader = _OscalReader(_header_problems(catalog))
     # the catalog holds its groups and controls as a group does: what is at the top is no
     # control's enhancement
@@ -320,6 +340,37 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
     if reader.problems:
         raise CatalogImportError(reader.problems)
     return catalog, roots
+
+
+# Keys of an OSCAL catalog whose value is a list of objects, and keys whose value is text.
+_OBJECT_LISTS = frozenset({"groups", "controls", "parts", "props", "links", "params"})
+_TEXTS = frozenset({"id", "title", "prose", "name", "ns", "value", "class", "label", "href"})
+
+
+def catalog_shape_problems(catalog: dict) -> list[Problem]:
+    """Where a catalog's groups, controls, parts, properties, links and parameters are not
+    lists of objects, or their names and texts not text, by JSON path (at most 50); checked
+    before the tree is read, so the reader meets only the shapes OSCAL gives."""
+    found: list[Problem] = []
+    stack: list[tuple[object, str]] = [(catalog, "$.catalog")]
+    while stack and len(found) < 50:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in _OBJECT_LISTS and not (
+                isinstance(child, list) and all(isinstance(item, dict) for item in child)
+            ):
+                found.append(Problem(where, _("Expected a list of objects.")))
+            elif key in _TEXTS and not isinstance(child, str):
+                found.append(Problem(where, _("Expected text.")))
+            elif isinstance(child, dict | list):
+                stack.append((child, where))
+    return found
 
 
 def oscal_version_problem(path: str, version: object) -> Problem | None:
