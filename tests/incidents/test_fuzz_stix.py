@@ -9,10 +9,13 @@ from hypothesis import given
 
 from shireito.core.models import AuditEvent
 from shireito.core.problems import ProblemsError
+from shireito.incidents import stix
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.stix_intake import import_bundle
 from shireito.sharing.tlp import TLP1_IDS
 from tests.fuzzing import COUNTS, fuzz_settings, mutations, row_counts
+from tests.incidents.stix_helpers import draft_with_everything
+from tests.registry.conftest import systems  # noqa: F401 - one system per category
 
 pytestmark = [
     pytest.mark.django_db,
@@ -57,17 +60,28 @@ def _try(actor, raw: bytes) -> None:
         assert row_counts(*MODELS) == before
 
 
-def test_fuzz_stix_bundle(handlers):
-    # given a reporter and a bundle that imports
-    actor = handlers["pmda-editor"]
-    raw = json.dumps(BUNDLE).encode()
-    _try(actor, raw)
+def _fuzz(name: str, actor, bundle: dict) -> None:
+    raw = json.dumps(bundle).encode()
+    _try(actor, raw)  # the bundle itself imports: the harness is sound
 
-    # when mutated bundles are imported; then each is a draft or refused whole (_try)
     @fuzz_settings
-    @given(mutations(raw, BUNDLE))
+    @given(mutations(raw, bundle))
     def run(data):
-        COUNTS["STIX bundle"] += 1
+        COUNTS[name] += 1
         _try(actor, data)
 
     run()
+
+
+def test_fuzz_stix_bundle(handlers):
+    # given a reporter and a foreign bundle that imports
+    # when mutated bundles are imported; then each is a draft or refused whole (_try)
+    _fuzz("STIX bundle (foreign)", handlers["pmda-editor"], BUNDLE)
+
+
+def test_fuzz_stix_bundle_of_our_export(handlers, systems):  # noqa: F811
+    # given our own export of a report with every field and every kind of indicator
+    bundle = stix.report_bundle(draft_with_everything(handlers, systems), sanitised=False)
+
+    # when mutated copies are imported; then each is a draft or refused whole (_try)
+    _fuzz("STIX bundle (our export)", handlers["pmda-editor"], bundle)
