@@ -85,7 +85,7 @@ def load_json(data: bytes) -> object:
 def unstorable_paths(value, path="$") -> list[Problem]:
     """Text no database can store (NUL, a lone surrogate), by JSON path; walked without
     recursion, so a document nested as deep as the parser takes cannot overflow the stack."""
-    found = []
+    found: list[Problem] = []
     stack = [(value, path)]
     while stack and len(found) < 50:
         item, where = stack.pop()
