@@ -17,8 +17,8 @@ Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`
 formula (and tab or carriage return ahead of one), so a system named ``=HYPERLINK(...)`` by its
 owner would run in the reader's Excel. ``guard_cell`` writes such a text with a leading single
 quote (OWASP's advice), which spreadsheets show as text. Numbers stay numbers: a Python number,
-and a text that is a plain decimal number (``-1200``, ``+3.5``, ``1e6``), are written as they
-are, so budget figures keep computing. A text that already starts with a quote followed by a
+and a text that is a decimal number (``-1200``, ``-1,200``, ``+3.5``, ``1e6``, ``-12%``), are
+written as they are, so budget figures keep computing. A text that already starts with a quote followed by a
 character we guard gets a second quote, so ``unguard_cell`` (every importer of our own files
 calls it) takes exactly one away and every exported value reads back as it was.
 """
@@ -126,8 +126,9 @@ def _strict(raw: bytes, encoding: str) -> DecodedText:
 FORMULA_STARTS = frozenset("=+-@\t\r")
 GUARD = "'"
 UNGUARDED = FORMULA_STARTS | {GUARD}
-# A plain decimal number, which a spreadsheet reads as a number whatever its sign.
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# A decimal number (with thousands separators or a percent sign, as tables show figures),
+# which a spreadsheet reads as a number whatever its sign, never as a formula.
+NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d*)?(?:[eE][+-]?\d+)?%?")
 
 
 def guard_cell(value):
