@@ -18,9 +18,10 @@ formula (and tab or carriage return ahead of one), so a system named ``=HYPERLIN
 owner would run in the reader's Excel. ``guard_cell`` writes such a text with a leading single
 quote (OWASP's advice), which spreadsheets show as text. Numbers stay numbers: a Python number,
 and a text that is a decimal number (``-1200``, ``-1,200``, ``+3.5``, ``1e6``, ``-12%``), are
-written as they are, so budget figures keep computing. A text that already starts with a quote followed by a
-character we guard gets a second quote, so ``unguard_cell`` (every importer of our own files
-calls it) takes exactly one away and every exported value reads back as it was.
+written as they are, so budget figures keep computing. A text that already starts with a
+quote followed by a character we guard gets a second quote, so ``unguard_cell`` (every
+importer of our own files calls it) takes exactly one away and every exported value reads
+back as it was.
 """
 
 from __future__ import annotations
