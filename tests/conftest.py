@@ -90,3 +90,13 @@ def api(client):
         return getattr(client, method)(path, params, **headers)
 
     return call
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many generated inputs each importer's fuzz test ran (``tests/fuzzing.py``)."""
+    from tests.fuzzing import COUNTS
+
+    if COUNTS:
+        terminalreporter.write_sep("-", "fuzz inputs per importer")
+        for name, count in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{name}: {count} inputs")

@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shireito.core.middleware.RequestIdMiddleware",
     "shireito.core.middleware.PrivateNoStoreMiddleware",
+    "shireito.core.uploads.RequestSizeLimitMiddleware",
     "shireito.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shireito.core.middleware.LanguageMiddleware",
@@ -286,6 +287,31 @@ SHIREITO_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIREITO_EVIDENCE_MAX_BYTES") 
 SHIREITO_INCIDENT_FILE_MAX_BYTES = _env_int(
     "SHIREITO_INCIDENT_FILE_MAX_BYTES", SHIREITO_EVIDENCE_MAX_BYTES
 )
+# Imported files (core.uploads), each kind refused by size before it is read: systems CSV,
+# catalogs, profiles, mappings and control results; STIX bundles; and an XLSX workbook's
+# parts once expanded (the zip directory is checked before openpyxl parses anything).
+SHIREITO_IMPORT_MAX_BYTES = _env_int("SHIREITO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+SHIREITO_STIX_MAX_BYTES = _env_int("SHIREITO_STIX_MAX_BYTES", 10 * 1024 * 1024)
+SHIREITO_XLSX_MAX_UNCOMPRESSED_BYTES = _env_int(
+    "SHIREITO_XLSX_MAX_UNCOMPRESSED_BYTES", 64 * 1024 * 1024
+)
+SHIREITO_XLSX_MAX_PARTS = _env_int("SHIREITO_XLSX_MAX_PARTS", 1000)
+# A request declaring a larger body is answered 413 before it is read: the largest upload of
+# any kind and room for the form around it.
+SHIREITO_REQUEST_MAX_BYTES = _env_int(
+    "SHIREITO_REQUEST_MAX_BYTES",
+    max(
+        SHIREITO_IMPORT_MAX_BYTES,
+        SHIREITO_STIX_MAX_BYTES,
+        SHIREITO_EVIDENCE_MAX_BYTES,
+        SHIREITO_INCIDENT_FILE_MAX_BYTES,
+    )
+    + 1024 * 1024,
+)
+# Uploaded files above this are streamed to a temporary file rather than held in memory;
+# form fields and JSON bodies (not files) are capped at DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("SHIREITO_DATA_UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -18,6 +18,7 @@ from shireito.audits.models import Audit, ControlResult, Evidence
 from shireito.core.models import AuditEvent
 from shireito.organizations.models import GovernanceSettings
 from shireito.standards.importers import import_catalog
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 NIST = (
@@ -169,7 +170,7 @@ def furnished(audit, people, settings, tmp_path):
     item = evidence_add(
         actor=people["mhlw-editor"],
         audit=audit,
-        upload=SimpleUploadedFile("policy.pdf", b"%PDF-1.4 policy"),
+        upload=SimpleUploadedFile("policy.pdf", pdf_bytes("policy")),
         result=audit.results.first(),
     )
     return {"audit": audit, "finding": finding, "action": action, "evidence": item}
@@ -465,7 +466,7 @@ def test_evidence_is_uploaded_listed_downloaded_and_deleted(
     auditee = _bearer(people["mhlw-editor"])
     base = f"/api/v1/audits/{audit.number}/evidence"
     result = audit.results.get(control__label="1.1")
-    pdf = b"%PDF-1.4 the policy"
+    pdf = pdf_bytes("the policy")
     with django_capture_on_commit_callbacks(execute=True):
         made = client.post(
             base,

@@ -13,10 +13,11 @@ from django.db import transaction
 from shireito.audits import evidence as evidence_service
 from shireito.audits.models import Evidence, EvidenceRevision
 from shireito.core.models import AuditEvent
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4 the same bytes"
+PDF = pdf_bytes("the same bytes")
 
 
 @pytest.fixture

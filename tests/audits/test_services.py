@@ -12,6 +12,7 @@ from shireito.audits import selectors, services
 from shireito.audits.models import Audit, ControlResult, EvidenceRevision
 from shireito.core.models import AuditEvent
 from shireito.organizations.models import GovernanceSettings
+from tests.factories import pdf_bytes
 
 PERIOD = {
     "fiscal_year": 2026,
@@ -320,7 +321,7 @@ def test_evidence_content_addressed_typed_revised_and_deleted(
     settings.MEDIA_ROOT = tmp_path
     result = audit.results.first()
     auditee = people["mhlw-editor"]
-    pdf = b"%PDF-1.4 evidence"
+    pdf = pdf_bytes("evidence")
     with django_capture_on_commit_callbacks(execute=True):  # files land when rows commit
         item = evidence_service.evidence_add(
             actor=auditee,

@@ -13,7 +13,7 @@ from shireito.audits import services
 from shireito.audits.models import ControlResult, CorrectiveAction, Evidence, Finding
 from shireito.core.models import AuditEvent
 from shireito.standards.importers import import_catalog
-from tests.factories import make_user
+from tests.factories import make_user, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -416,7 +416,7 @@ def test_evidence_upload_download_and_scoping(
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(people["mhlw-editor"])
-    pdf = b"%PDF-1.4 evidence of policy"
+    pdf = pdf_bytes("evidence of policy")
     # a control id that is not in the audit is a field error
     response = client.post(
         url(audit, "evidence/"), {"file": upload("方針.pdf", pdf), "control": "9.9"}

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shireito.core.models import AuditEvent
 from shireito.incidents import attachments, permissions, services
 from shireito.incidents.models import Attachment
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = pdf_bytes("attachment")
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def _upload(
     effective_date, expiry_date = _dates(effective_date, expiry_date)
     received = _receive(upload)
     try:
-        content_type = check_file(filename, received.head)
+        content_type = check_file(filename, received.head, path=received.temporary)
         yield _Upload(received, filename, content_type, effective_date, expiry_date)
     except BaseException:
         filestore.discard(received.temporary)

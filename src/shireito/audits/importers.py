@@ -25,6 +25,7 @@ from shireito.standards.importers import (
     CatalogImportError,
     Problem,
     load_json,
+    read_upload,
     refuse_oversized,
 )
 from shireito.standards.spreadsheet import read_rows
@@ -41,10 +42,9 @@ MAX_ROWS = 20_000
 def read_results_upload(upload) -> bytes:
     """An uploaded file's bytes, refused by size before it is read into memory."""
     try:
-        refuse_oversized(upload.size)
+        return read_upload(upload)
     except CatalogImportError as exc:
         raise ProblemsError(exc.problems, location="file") from exc
-    return upload.read()
 
 
 def results_import(*, actor: User | None, audit: Audit, raw: bytes, fmt: str) -> int:

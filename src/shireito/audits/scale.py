@@ -23,9 +23,7 @@ data. Runs inside the caller's transaction: interrupted, it leaves nothing behin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +51,7 @@ from shireito.audits.models import (
 )
 from shireito.audits.services import check_mandate, default_stage_dues
 from shireito.audits.tallies import areas_of, insert_tallies_of
+from shireito.core.textfiles import csv_text
 from shireito.organizations.choices import GovernanceRole
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
@@ -106,22 +105,20 @@ class AuditScaleResult:
 
 
 def baseline_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "parent", "kind", "title", "statement", "guidance"])
+    rows: list[list[str]] = []
     for a, area in enumerate(AREAS, start=1):
-        writer.writerow([str(a), "", "part", f"{area}（合成）", "", ""])
+        rows.append([str(a), "", "part", f"{area}（合成）", "", ""])
         for s, section in enumerate(SECTIONS, start=1):
             section_id = f"{a}.{s}"
-            writer.writerow([section_id, str(a), "section", f"{area}の{section}", "", ""])
+            rows.append([section_id, str(a), "section", f"{area}の{section}", "", ""])
             for r in range(1, REQUIREMENTS_PER_SECTION + 1):
                 requirement = f"{section_id}({r})"
                 statement = (
                     f"「{area}」の{section}について、定めたとおりに行い、その記録を残すこと"
                     f"（合成データの要件 {requirement}）。"
                 )
-                writer.writerow([requirement, section_id, "requirement", "", statement, ""])
-    return out.getvalue().encode()
+                rows.append([requirement, section_id, "requirement", "", statement, ""])
+    return csv_text(["id", "parent", "kind", "title", "statement", "guidance"], rows).encode()
 
 
 def scale_baseline(owner: Organization | None):

@@ -16,6 +16,7 @@ import hashlib
 import os
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -71,9 +72,13 @@ def blob_path(sha256: str, root: Path) -> Path:
     return root / sha256[:2] / sha256
 
 
-def check_file(filename: str, head: bytes, accepted: Accepted | None = None) -> str:
+def check_file(
+    filename: str, head: bytes, accepted: Accepted | None = None, *, path: str | None = None
+) -> str:
     """The content type for an accepted file, or a ValidationError saying why not. Text types
-    must be UTF-8 without NUL; binary types must start with their format's signature."""
+    must be UTF-8 without NUL; binary types must start with their format's signature; a PDF
+    (given the ``path`` of its received bytes) must also parse as one and be nothing else
+    (``check_pdf``)."""
     accepted = ACCEPTED if accepted is None else accepted
     name = Path(filename or "").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -89,7 +94,39 @@ def check_file(filename: str, head: bytes, accepted: Accepted | None = None) -> 
         _check_text(head)
     elif not any(head.startswith(sig) for sig in signatures):
         raise ValidationError({"file": _("The file's content is not a .%s file.") % extension})
+    if extension == "pdf" and path is not None:
+        check_pdf(path)
     return content_type
+
+
+# Markup a browser would render, looked for where a sniffing reader looks: the first kilobyte.
+_MARKUP = (b"<html", b"<script", b"<!doctype", b"<body", b"<iframe", b"<svg", b"<object")
+
+
+def check_pdf(path: str) -> None:
+    """A ValidationError unless the file at ``path`` is a PDF and nothing else: a polyglot
+    passes the ``%PDF-`` signature yet also opens as a ZIP archive (a valid end-of-central-
+    directory record near its end), or carries markup in its first kilobyte for a browser to
+    render. The PDF must then parse with pypdf (its cross-reference table, trailer and, when
+    it is not encrypted, at least one page)."""
+    refused = ValidationError(
+        {"file": _("The file is not a plain PDF: it also holds another format, or is damaged.")}
+    )
+    with open(path, "rb") as handle:
+        start = handle.read(1024).lower()
+    if any(markup in start for markup in _MARKUP) or zipfile.is_zipfile(path):
+        raise refused
+    # Imported here: pypdf is needed only when a PDF arrives.
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if not reader.is_encrypted and len(reader.pages) < 1:
+            raise refused
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        raise refused from exc
 
 
 def _check_text(head: bytes) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import time
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.core.context import client_request_id_var, request_id_var
 from shireito.core.errors import error_page
+from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 
 request_logger = logging.getLogger("shireito.request")
@@ -168,7 +168,7 @@ def _unstorable_json(body: bytes) -> bool:
     if not _SURROGATE_ESCAPE.search(body):
         return False
     try:
-        data = json.loads(body)
+        data = load_json(body)
     except ValueError:
         return False  # not JSON at all: the API says so itself
     stack = [data]

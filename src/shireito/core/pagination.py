@@ -14,9 +14,22 @@ MAX_ID = 2**63 - 1
 
 class Pagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
-        if pagination.offset + min(pagination.limit, self.max_limit) > MAX_ID:
+        if beyond_any_page(pagination.offset, min(pagination.limit, self.max_limit)):
             return {self.items_attribute: [], "count": self._items_count(queryset)}
         return super().paginate_queryset(queryset, pagination, request, **params)
+
+
+def beyond_any_page(offset: int, limit: int) -> bool:
+    """Whether a window starts or ends past the largest offset the database takes."""
+    return offset < 0 or offset + limit > MAX_ID
+
+
+def window(rows, *, offset: int, limit: int) -> list:
+    """``rows[offset:offset + limit]`` as a list, or an empty one past any page there can be:
+    for an endpoint whose answer is not ninja's paginated one but takes the same numbers."""
+    if beyond_any_page(offset, limit):
+        return []
+    return list(rows[offset : offset + limit])
 
 
 _ID_TEXT = re.compile(r"^[0-9]{1,19}$")

@@ -29,6 +29,26 @@ _JSON_REASONS = (
 )
 
 
+class TooDeeplyNested(ValueError):
+    """JSON nested deeper than Python's parser follows (it raises RecursionError)."""
+
+
+def _not_a_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(data: bytes | str, *, constants: bool = True) -> object:
+    """``json.loads`` for a document from outside: every way it can fail is a ValueError
+    (which ``json_problem`` explains), deep nesting included, so no upload reaches a 500.
+    ``constants=False`` also refuses NaN and Infinity, which Python takes and JSON has not."""
+    try:
+        if constants:
+            return json.loads(data)
+        return json.loads(data, parse_constant=_not_a_constant)
+    except RecursionError as exc:
+        raise TooDeeplyNested("nested too deeply") from exc
+
+
 def _line_of(data: bytes | str, position: int) -> int:
     newline = b"\n" if isinstance(data, bytes) else "\n"
     return data[:position].count(newline) + 1  # type: ignore[arg-type]
@@ -52,6 +72,8 @@ def json_problem(exc: ValueError, *, what: str | None = None) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return decode_problem(exc, what=what)
     what = what or _("The file")
+    if isinstance(exc, TooDeeplyNested):
+        return _("%(what)s is not accepted: its JSON is nested too deeply.") % {"what": what}
     if isinstance(exc, json.JSONDecodeError):
         reason = next(
             (str(text) for start, text in _JSON_REASONS if exc.msg.startswith(start)),

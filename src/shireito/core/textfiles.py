@@ -10,8 +10,18 @@ can say how the file was read before anything is written.
 
 ``csv_chunks`` writes CSV (RFC 4180 line ends); ``bom=True`` starts it with a UTF-8 byte order
 mark, which Excel needs to open UTF-8 as UTF-8 rather than as Shift_JIS. Every CSV download
-goes through it, so a rule for all of them (such as neutralising cells that a spreadsheet
-would run as formulas) belongs here.
+goes through it, and every XLSX download through ``core.spreadsheets`` which shares the rule
+below.
+
+Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a
+formula (and tab or carriage return ahead of one), so a system named ``=HYPERLINK(...)`` by its
+owner would run in the reader's Excel. ``guard_cell`` writes such a text with a leading single
+quote (OWASP's advice), which spreadsheets show as text. Numbers stay numbers: a Python number,
+and a text that is a decimal number (``-1200``, ``-1,200``, ``+3.5``, ``1e6``, ``-12%``), are
+written as they are, so budget figures keep computing. A text that already starts with a
+quote followed by a character we guard gets a second quote, so ``unguard_cell`` (every
+importer of our own files calls it) takes exactly one away and every exported value reads
+back as it was.
 """
 
 from __future__ import annotations
@@ -113,6 +123,36 @@ def _strict(raw: bytes, encoding: str) -> DecodedText:
         raise UndecodableText from exc
 
 
+# The characters a spreadsheet reads as the start of a formula (tab and CR: Excel skips them).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+GUARD = "'"
+UNGUARDED = FORMULA_STARTS | {GUARD}
+# A decimal number (with thousands separators or a percent sign, as tables show figures),
+# which a spreadsheet reads as a number whatever its sign, never as a formula.
+NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d*)?(?:[eE][+-]?\d+)?%?")
+
+
+def guard_cell(value):
+    """``value`` as safe to put in a spreadsheet cell: a text that a spreadsheet would run as
+    a formula gets a leading single quote; numbers and other texts are unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first in FORMULA_STARTS:
+        return value if NUMBER.fullmatch(value) else GUARD + value
+    if first == GUARD and len(value) > 1 and value[1] in UNGUARDED:
+        return GUARD + value  # keeps ``unguard_cell`` exact for a text that starts with a quote
+    return value
+
+
+def unguard_cell(value):
+    """A cell of one of our own exports as it was before ``guard_cell``: one leading quote
+    before a guarded character (or a second quote) goes; any other text is unchanged."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == GUARD and value[1] in UNGUARDED:
+        return value[1:]
+    return value
+
+
 def wants_bom(request: HttpRequest) -> bool:
     """Whether a download was asked for as Excel's UTF-8 (``?bom=1``)."""
     return request.GET.get("bom", "") in {"1", "true", "on"}
@@ -121,14 +161,14 @@ def wants_bom(request: HttpRequest) -> bool:
 def csv_chunks(header: Iterable, rows: Iterable[Iterable], *, bom: bool = False) -> Iterator[str]:
     """CSV text of ``header`` and ``rows`` (values written with ``str``; None as empty) in
     chunks of about 64 kB, so that a download of many rows is streamed, never held whole.
-    The one CSV writer of every download."""
+    The one CSV writer of every download; every cell goes through ``guard_cell``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if bom:
         buffer.write(BOM)
-    writer.writerow(header)
+    writer.writerow([guard_cell(cell) for cell in header])
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([guard_cell(cell) for cell in row])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

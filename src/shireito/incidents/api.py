@@ -150,11 +150,8 @@ def incidents_import_stix(request):
     summary="Create a draft from an uploaded STIX 2.1 bundle file (multipart, field file)",
 )
 def incidents_upload_stix(request, file: File[UploadedFile]):
-    if file.size and file.size > stix_intake.MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %d MB.") % (stix_intake.MAX_BYTES // 2**20)}
-        )
-    report = stix_intake.import_bundle(actor=request.auth, data=file.read(), location="file")
+    data = stix_intake.read_bundle_upload(file)
+    report = stix_intake.import_bundle(actor=request.auth, data=data, location="file")
     return Status(201, _report(request, report.number))
 
 

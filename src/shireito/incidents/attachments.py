@@ -78,7 +78,7 @@ def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment
     root = store_root()
     received = store.receive(upload, root=root, limit=max_bytes())
     try:
-        content_type = store.check_file(filename, received.head, ACCEPTED)
+        content_type = store.check_file(filename, received.head, ACCEPTED, path=received.temporary)
         with transaction.atomic():
             locked = IncidentReport.objects.select_for_update().get(pk=report.pk)
             if locked.status == ReportStatus.CLOSED:

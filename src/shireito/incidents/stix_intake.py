@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shireito.core import uploads
 from shireito.core.parsing import decode_problem, json_problem
 from shireito.core.problems import Problem, ProblemsError
 from shireito.incidents import services, stix
@@ -43,7 +44,7 @@ from shireito.sharing.tlp import TLP2_EXTENSION_ID, level_of
 if TYPE_CHECKING:
     from shireito.accounts.models import User
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = uploads.limit_of("SHIREITO_STIX_MAX_BYTES")
 # Each object is validated on its own (a few ms each): a report with a thousand indicators
 # exports about 4,000 objects.
 MAX_OBJECTS = 5_000
@@ -156,6 +157,14 @@ class _Problems:
 
 
 # --- reading and validating ------------------------------------------------------------------
+
+
+def read_bundle_upload(upload) -> bytes:
+    """An uploaded bundle's bytes, refused by size before it is read (a field error)."""
+    try:
+        return uploads.read_capped(upload, limit=MAX_BYTES)
+    except uploads.FileRefused as exc:
+        raise ValidationError({"file": str(exc)}) from exc
 
 
 def _parse(data, location: str) -> dict:

@@ -57,12 +57,9 @@ def bundle_import(request):
 def _import(user: User, upload, problems: list):
     """The new draft, or None with the bundle's ``problems`` (listed beside the form, object
     by object, rather than on a field)."""
-    if upload.size > stix_intake.MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %d MB.") % (stix_intake.MAX_BYTES // 2**20)}
-        )
+    data = stix_intake.read_bundle_upload(upload)
     try:
-        return stix_intake.import_bundle(actor=user, data=upload.read(), location="file")
+        return stix_intake.import_bundle(actor=user, data=data, location="file")
     except ProblemsError as exc:
         problems.extend(exc.problems)
         return None

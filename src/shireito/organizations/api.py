@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
 
 router = Router(tags=["organizations"])
+# Text fields of an organisation that may be empty: ``null`` in a patch clears them.
+CLEARED_BY_NULL = ("name_en", "local_government_level", "corporate_number", "local_government_code")
+# Fields every organisation has: ``null`` in a patch is refused on the field.
+NOT_NULL = ("name", "kind")
 governance_router = Router(tags=["governance"])
 
 
@@ -138,8 +142,12 @@ def organizations_update(request, code: str, payload: OrganizationPatch):
         data["parent"] = _organization_or_none(request.auth, data["parent"], "parent")
     if "sector" in data:
         data["sector"] = _sector(data["sector"])
-    if "local_government_level" in data:
-        data["local_government_level"] = data["local_government_level"] or ""
+    for name in CLEARED_BY_NULL:
+        if name in data and data[name] is None:
+            data[name] = ""  # the column holds no null: null clears it, as "" does
+    for name in NOT_NULL:
+        if name in data and data[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
     return services.organization_update(
         actor=request.auth, organization=organization, name_effective_from=effective, **data
     )

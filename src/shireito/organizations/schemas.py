@@ -69,7 +69,9 @@ class OrganizationIn(Schema):
 
 
 class OrganizationPatch(Schema):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed. ``null`` clears an optional field (English name,
+    parent, level, sector, corporate number, local government code, dates); name and kind
+    cannot be cleared."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, max_length=200)

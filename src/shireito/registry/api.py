@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from shireito.core.pages import file_response, get_or_404
-from shireito.core.pagination import Pagination
+from shireito.core.pagination import Pagination, window
 from shireito.organizations.selectors import organization_get
 from shireito.registry import oversight, permissions, selectors, services
 from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
@@ -414,7 +414,7 @@ def open_data_systems(
     request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
 ):
     systems = selectors.open_data_systems()
-    page = systems[offset : offset + limit]
+    page = window(systems, offset=offset, limit=limit)
     return {"items": [selectors.open_data_row(s) for s in page], "count": systems.count()}
 
 

@@ -22,7 +22,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shireito.core.parsing import csv_problem
-from shireito.core.textfiles import DecodedText, UndecodableText, csv_chunks, decode_text
+from shireito.core.textfiles import (
+    DecodedText,
+    UndecodableText,
+    csv_chunks,
+    decode_text,
+    unguard_cell,
+)
+from shireito.core.uploads import FileRefused, limit_of, read_capped
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.registry.models import InformationSystem
@@ -56,7 +63,7 @@ MAX_ROWS = 50_000
 # A web request may check or import this many rows; bigger files go through the command line.
 MAX_WEB_ROWS = 5_000
 # An upload larger than this is refused before it is read (50,000 rows fit many times over).
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = limit_of("SHIREITO_IMPORT_MAX_BYTES")
 
 
 # A checked row: the system it changes (None: a new one), its id, its values, its line.
@@ -129,9 +136,9 @@ def import_systems(
     without problems is then written, in one transaction, through the audited services.
     """
     result = ImportResult()
-    reader = csv.DictReader(stream)
+    reader = csv.reader(stream)
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as exc:
         result.problems.append(RowProblem(1, None, csv_problem(exc, line=1)))
         return result
@@ -143,18 +150,18 @@ def import_systems(
         result.problems.append(RowProblem(1, None, _("Missing columns: %s") % ", ".join(missing)))
     if result.problems:
         return result
+    # The rows are counted before any is checked: a file over the limit is refused at once,
+    # not after minutes of checking rows it will not import.
+    lines = _lines(reader, header, result, max_rows)
+    if result.problems:
+        return result
     organizations = {o.code: o for o in Organization.objects.all()}
     engine = active_engine()
     systems = systems_in_reach(actor)
     seen: dict[str, int] = {}
     planned: list[Plan] = []
-    for line, row in enumerate(_readable(reader, result), start=2):
+    for line, row in lines:
         result.rows += 1
-        if result.rows > max_rows:
-            result.problems.append(
-                RowProblem(line, None, _("At most %d rows per file.") % max_rows)
-            )
-            break
         plan = _check_row(line, row, actor, organizations, engine, seen, systems, result)
         if plan is not None:
             planned.append(plan)
@@ -172,13 +179,31 @@ def import_systems(
     return result
 
 
-def _readable(reader: csv.DictReader, result: ImportResult) -> Iterator[dict]:
-    """The rows until one cannot be read as CSV, which becomes the file's last problem."""
+def _lines(
+    reader, header: list[str], result: ImportResult, max_rows: int
+) -> list[tuple[int, dict]]:
+    """The rows (with their line) as dicts by column, our export's formula guards removed; a
+    line that cannot be read as CSV, or one row past ``max_rows``, becomes the file's problem
+    (and no row is returned)."""
+    lines: list[tuple[int, dict]] = []
     try:
-        yield from reader
+        for cells in reader:
+            if len(lines) == max_rows:
+                result.problems.append(
+                    RowProblem(reader.line_num, None, _("At most %d rows per file.") % max_rows)
+                )
+                return []
+            if not cells:  # a blank line, as DictReader skips it
+                continue
+            row = {name: unguard_cell(cell) for name, cell in zip(header, cells, strict=False)}
+            for name in header[len(cells) :]:
+                row[name] = None  # a short row leaves its last columns out
+            lines.append((reader.line_num, row))
     except csv.Error as exc:
-        line = reader.reader.line_num  # the DictReader's own count stops before a bad line
+        line = reader.line_num  # the line it stopped on
         result.problems.append(RowProblem(line, None, csv_problem(exc, line=line)))
+        return []
+    return lines
 
 
 def import_upload(
@@ -186,11 +211,11 @@ def import_upload(
 ) -> ImportResult:
     """``import_systems`` of an uploaded CSV file (the page's and the API's); a file that is
     not text in an encoding we read is an error on its field."""
-    if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_BYTES // 2**20}}
-        )
-    return import_bytes(upload.read(), actor=actor, dry_run=dry_run, max_rows=max_rows)
+    try:
+        raw = read_capped(upload, limit=MAX_BYTES)
+    except FileRefused as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    return import_bytes(raw, actor=actor, dry_run=dry_run, max_rows=max_rows)
 
 
 def import_bytes(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
@@ -105,11 +106,7 @@ def is_type(value) -> bool:
 def parse_json(data):
     """JSON as the standard has it: Python's parser also takes NaN and Infinity, which no
     database stores as JSON; they raise ValueError like any other bad JSON."""
-    return json.loads(data, parse_constant=_not_json)
-
-
-def _not_json(name: str):
-    raise ValueError(f"{name} is not JSON")
+    return load_json(data, constants=False)
 
 
 def is_spec_version(value) -> bool:

@@ -8,7 +8,6 @@ itself is one audited event).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -17,8 +16,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shireito.core import uploads
 from shireito.core.choices import AuditAction
 from shireito.core.parsing import json_problem
+from shireito.core.parsing import load_json as parse_json
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, is_unstorable, record_audit_event
 from shireito.standards.choices import CatalogFormat, NodeKind
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
-MAX_BYTES = 50 * 1024 * 1024
+# Read from the settings once; tests set it here.
+MAX_BYTES = uploads.limit_of("SHIREITO_IMPORT_MAX_BYTES")
 SUPPORTED_OSCAL = re.compile(r"^1\.[01]\.\d+$")
 ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -52,21 +54,24 @@ class ImportSummary:
 
 def refuse_oversized(size: int) -> None:
     """The one size limit for every catalog, profile and mapping file, on every channel."""
-    if size > MAX_BYTES:
-        limit = f"{MAX_BYTES / 1024 / 1024:g}"
-        raise CatalogImportError([Problem("$", _("The file is larger than %s MB.") % limit)])
+    try:
+        uploads.refuse_oversized(size, limit=MAX_BYTES)
+    except uploads.FileRefused as exc:
+        raise CatalogImportError([Problem("$", str(exc))]) from exc
 
 
 def read_upload(upload) -> bytes:
     """An uploaded file's bytes, refused by size before it is read into memory."""
-    refuse_oversized(upload.size)
-    return upload.read()
+    try:
+        return uploads.read_capped(upload, limit=MAX_BYTES)
+    except uploads.FileRefused as exc:
+        raise CatalogImportError([Problem("$", str(exc))]) from exc
 
 
 def load_json(data: bytes) -> object:
     refuse_oversized(len(data))
     try:
-        parsed = json.loads(data)
+        parsed = parse_json(data)
     except ValueError as exc:  # not UTF-8, not JSON, or a number longer than Python reads
         raise CatalogImportError([Problem("$", json_problem(exc))]) from exc
     # NUL and lone surrogates can only arrive as \u escapes; walk the tree only when one may
@@ -78,19 +83,22 @@ def load_json(data: bytes) -> object:
 
 
 def unstorable_paths(value, path="$") -> list[Problem]:
-    """Text no database can store (NUL, a lone surrogate), by JSON path."""
-    if isinstance(value, str):
-        if is_unstorable(value):
-            return [Problem(path, _("Null characters and unpaired surrogates are not allowed."))]
-        return []
-    found = []
-    if isinstance(value, dict):
-        for name, item in value.items():
-            found += unstorable_paths(item, f"{path}.{name}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += unstorable_paths(item, f"{path}[{index}]")
-    return found[:50]
+    """Text no database can store (NUL, a lone surrogate), by JSON path; walked without
+    recursion, so a document nested as deep as the parser takes cannot overflow the stack."""
+    found: list[Problem] = []
+    stack = [(value, path)]
+    while stack and len(found) < 50:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if is_unstorable(item):
+                found.append(
+                    Problem(where, _("Null characters and unpaired surrogates are not allowed."))
+                )
+        elif isinstance(item, dict):
+            stack.extend((child, f"{where}.{name}") for name, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
+    return found
 
 
 # --- the Common Standards' JSON ----------------------------------------------------------
@@ -166,7 +174,14 @@ class _CommonStandardsReader:
     def _heading(
         self, obj: object, path: str, keys: set[str], kind: str, message: str
     ) -> NodeSpec | None:
-        if not isinstance(obj, dict) or not keys <= set(obj):
+        # Names and titles are text and the level below is a list; anything else is the
+        # same problem as a missing key, on the same path.
+        if (
+            not isinstance(obj, dict)
+            or not keys <= set(obj)
+            or not all(_is_text(obj[k]) for k in ("id", "title"))
+            or not all(isinstance(obj[k], list) for k in keys - {"id", "title"})
+        ):
             self.problems.append(Problem(path, message))
             return None
         return NodeSpec(
@@ -224,7 +239,12 @@ class _CommonStandardsReader:
 
     def item(self, item: object, path: str, subsection: NodeSpec) -> None:
         """An item hangs from the nearest item its id nests in, else from its subsection."""
-        if not isinstance(item, dict) or not {"id", "type", "description"} <= set(item):
+        if (
+            not isinstance(item, dict)
+            or not {"id", "type", "description"} <= set(item)
+            or not all(_is_text(item[k]) for k in ("id", "type", "description"))
+            or not isinstance(item.get("information", ""), str)
+        ):
             self.problems.append(Problem(path, _("An item has id, type and description.")))
             return
         self.counts[item["type"]] = self.counts.get(item["type"], 0) + 1
@@ -242,6 +262,11 @@ class _CommonStandardsReader:
         node = _item_node(item)
         parent.children.append(node)
         self.by_id[item["id"]] = node
+
+
+def _is_text(value: object) -> bool:
+    """An id, title, type or description is text (not empty for an id)."""
+    return isinstance(value, str)
 
 
 def _item_node(item: dict) -> NodeSpec:
@@ -305,6 +330,9 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
             [Problem("$", _("An OSCAL catalog document has a top-level 'catalog' object."))]
         )
     catalog = data["catalog"]
+    shape = catalog_shape_problems(catalog)
+    if shape:
+        raise CatalogImportError(shape)
     reader = _OscalReader(_header_problems(catalog))
     # the catalog holds its groups and controls as a group does: what is at the top is no
     # control's enhancement
@@ -312,6 +340,37 @@ def parse_oscal_catalog(data: object) -> tuple[dict, list[NodeSpec]]:
     if reader.problems:
         raise CatalogImportError(reader.problems)
     return catalog, roots
+
+
+# Keys of an OSCAL catalog whose value is a list of objects, and keys whose value is text.
+_OBJECT_LISTS = frozenset({"groups", "controls", "parts", "props", "links", "params"})
+_TEXTS = frozenset({"id", "title", "prose", "name", "ns", "value", "class", "label", "href"})
+
+
+def catalog_shape_problems(catalog: dict) -> list[Problem]:
+    """Where a catalog's groups, controls, parts, properties, links and parameters are not
+    lists of objects, or their names and texts not text, by JSON path (at most 50); checked
+    before the tree is read, so the reader meets only the shapes OSCAL gives."""
+    found: list[Problem] = []
+    stack: list[tuple[object, str]] = [(catalog, "$.catalog")]
+    while stack and len(found) < 50:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in _OBJECT_LISTS and not (
+                isinstance(child, list) and all(isinstance(item, dict) for item in child)
+            ):
+                found.append(Problem(where, _("Expected a list of objects.")))
+            elif key in _TEXTS and not isinstance(child, str):
+                found.append(Problem(where, _("Expected text.")))
+            elif isinstance(child, dict | list):
+                stack.append((child, where))
+    return found
 
 
 def oscal_version_problem(path: str, version: object) -> Problem | None:

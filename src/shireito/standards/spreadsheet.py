@@ -7,13 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 
 from shireito.core.parsing import csv_problem
 from shireito.core.problems import Problem
-from shireito.core.textfiles import UndecodableText, csv_text, decode_text
+from shireito.core.spreadsheets import xlsx_bytes, xlsx_rows
+from shireito.core.textfiles import UndecodableText, csv_text, decode_text, unguard_cell
+from shireito.core.uploads import FileRefused
 from shireito.standards.choices import NodeKind
 from shireito.standards.tree import CatalogImportError, NodeSpec, prose_parts, token_for
 
@@ -50,19 +52,7 @@ def template_csv(*, bom: bool = False) -> str:
 
 
 def template_xlsx() -> bytes:
-    # Imported here: openpyxl takes a large part of a second to import, which every start of the
-    # server and of each command would otherwise pay for a rarely used path.
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "catalog"
-    sheet.append(COLUMNS)
-    for row in TEMPLATE_ROWS:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([("catalog", COLUMNS, TEMPLATE_ROWS)])
 
 
 def export_csv(catalog, *, bom: bool = False) -> str:
@@ -88,57 +78,65 @@ def read_rows(
     raw: bytes, fmt: str, problem, *, required=("id", "kind"), max_rows: int = MAX_ROWS
 ) -> list[dict] | None:
     """The sheet as dicts by column name (the first row is the header), or None after
-    reporting why it cannot be read. Catalog sheets and mapping files both read through it."""
-    if fmt == "xlsx":
-        # Imported here: openpyxl takes a large part of a second to import, which every start of the
-        # server and of each command would otherwise pay for a rarely used path.
-        from openpyxl import load_workbook
+    reporting why it cannot be read. Catalog sheets and mapping files both read through it.
 
-        try:
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            problem("$", _("Not an XLSX workbook."))
-            return None
-        rows: list[list[str]] = []
-        try:
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                if len(rows) > max_rows + 1:  # the header and one row too many: enough to refuse
-                    break
-                rows.append(["" if cell is None else str(cell).replace("\x00", "") for cell in row])
-        finally:
-            book.close()
-    else:
-        try:
-            text = decode_text(raw).text
-        except UndecodableText as exc:
-            problem("$", str(exc))
-            return None
-        if "\x00" in text:
-            problem("$", _("Null characters and unpaired surrogates are not allowed."))
-            return None
-        reader = csv.reader(io.StringIO(text))
-        try:
-            # Read lazily and stop one row past the limit: a file of empty lines must not
-            # become millions of lists in memory before it is refused.
-            rows = list(itertools.islice(reader, max_rows + 2))
-        except csv.Error as exc:
-            problem("$", csv_problem(exc, line=reader.line_num))
-            return None
-    if not rows:
+    The cheap checks come first: an XLSX workbook's expanded size (``core.uploads``), then the
+    header, then the number of rows (read lazily, one past the limit at most), and only then
+    is any row turned into values."""
+    try:
+        lines = _lines(raw, fmt)
+        first = next(lines, None)
+    except (FileRefused, UndecodableText) as exc:
+        problem("$", str(exc))
+        return None
+    except csv.Error as exc:
+        problem("$", csv_problem(exc, line=1))
+        return None
+    if first is None:
         problem("$", _("The file is empty."))
         return None
-    header = [name.strip().lower() for name in rows[0]]
+    header = [name.strip().lower() for name in first]
     missing = [c for c in required if c not in header]
     if missing:
         problem("row 1", _("Missing columns: %s") % ", ".join(missing))
         return None
-    if len(rows) - 1 > max_rows:
+    try:
+        # Stop one row past the limit: a file of empty lines must not become millions of
+        # lists in memory before it is refused.
+        rows = list(itertools.islice(lines, max_rows + 1))
+    except FileRefused as exc:
+        problem("$", str(exc))
+        return None
+    except csv.Error as exc:
+        problem("$", csv_problem(exc, line=getattr(exc, "line", 0)))
+        return None
+    if len(rows) > max_rows:
         problem("$", _("At most %d rows.") % max_rows)
         return None
     return [
         {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        for row in rows[1:]
+        for row in rows
     ]
+
+
+def _lines(raw: bytes, fmt: str) -> Iterator[list[str]]:
+    """The file's rows as lists of text, lazily; our own exports' formula guards removed."""
+    if fmt == "xlsx":
+        return xlsx_rows(raw)
+    text = decode_text(raw).text
+    if "\x00" in text:
+        raise FileRefused(_("Null characters and unpaired surrogates are not allowed."))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return _csv_lines(reader)
+
+
+def _csv_lines(reader) -> Iterator[list[str]]:
+    try:
+        for row in reader:
+            yield [unguard_cell(cell) for cell in row]
+    except csv.Error as exc:
+        exc.line = reader.line_num  # type: ignore[attr-defined]
+        raise
 
 
 def parse_spreadsheet(raw: bytes, fmt: str) -> list[NodeSpec]:

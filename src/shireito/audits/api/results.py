@@ -20,7 +20,7 @@ from shireito.audits.schemas import (
     ResultsIn,
     ResultsPage,
 )
-from shireito.core.pagination import MAX_ID
+from shireito.core.pagination import window
 from shireito.core.problems import Problem
 from shireito.core.textfiles import read_as
 
@@ -43,12 +43,9 @@ def audit_results_list(request, number: str, filters: Query[ResultFilters]):
         claimed=filters.claimed or "",
         search=filters.search.strip()[:200],
     )
-    if filters.offset + filters.limit > MAX_ID:
-        rows = []  # past any page there can be; the database refuses such an offset
-    else:
-        rows = results.values(*RESULT_FIELDS, **RESULT_COLUMNS)[
-            filters.offset : filters.offset + filters.limit
-        ]
+    rows = window(
+        results.values(*RESULT_FIELDS, **RESULT_COLUMNS), offset=filters.offset, limit=filters.limit
+    )
     items = [
         {
             "id": row["id"],

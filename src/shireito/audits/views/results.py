@@ -24,11 +24,11 @@ from shireito.audits.views.common import audit_or_404
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate
 from shireito.core.pagination import parse_id
+from shireito.core.parsing import load_json
 from shireito.core.problems import Problem
 from shireito.core.services import rehearse
 from shireito.core.textfiles import encoding_notice
-from shireito.standards.importers import MAX_BYTES as IMPORT_MAX_BYTES
-from shireito.standards.importers import CatalogImportError
+from shireito.standards.importers import CatalogImportError, read_upload
 
 RESULTS_PER_PAGE = 200
 ROW_FIELD = re.compile(r"^r-([0-9]+)-(claimed|claim_note|status|note)$")
@@ -76,7 +76,7 @@ def _loaded(raw: str | None) -> str | None:
     if raw is None:
         return None
     try:
-        value = json.loads(raw)
+        value = load_json(raw)
     except ValueError:
         return None
     return value if isinstance(value, str) else None
@@ -298,15 +298,12 @@ def _import(
     """Import the uploaded file (or, ``checking``, import it and roll back): how many results
     change, or None with the reasons on the form (or in ``problems``, by row or path). A CSV
     file says in ``read_as`` how it was read."""
-    upload = form.cleaned_data["file"]
-    if upload.size > IMPORT_MAX_BYTES:
-        form.add_error(
-            "file",
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": IMPORT_MAX_BYTES // (1024 * 1024)},
-        )
+    try:
+        raw = read_upload(form.cleaned_data["file"])
+    except CatalogImportError as exc:
+        form.add_error("file", "; ".join(problem.message for problem in exc.problems))
         return None
-    raw, fmt = upload.read(), form.cleaned_data["format"]
+    fmt = form.cleaned_data["format"]
     if fmt == "csv":
         read_as[:] = [encoding_notice(raw)]
 
