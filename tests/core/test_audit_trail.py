@@ -95,7 +95,7 @@ def test_the_servers_request_id_is_recorded_and_the_clients_beside_it(signed_in,
     # when it makes a change
     response = client.post(
         "/accounts/tokens/",
-        {"name": "script", "expires_in_days": "30"},
+        {"name": "script", "expires_in_days": "30", "scope": "read_only"},
         HTTP_X_REQUEST_ID="req-12345678",
     )
 
@@ -122,7 +122,7 @@ def test_a_malformed_client_request_id_is_not_recorded(signed_in, viewer, client
     # when the client makes a change with it
     client.post(
         "/accounts/tokens/",
-        {"name": "script", "expires_in_days": "30"},
+        {"name": "script", "expires_in_days": "30", "scope": "read_only"},
         HTTP_X_REQUEST_ID=offered.encode().decode("latin-1"),
     )
 

@@ -27,6 +27,7 @@ from shireito.core.restore import check_archive, restore_backup
 from shireito.core.selectors import verify_audit_chain
 from shireito.demo.dataset import load_demo_data
 from tests.audits.conftest import audit, baseline, people  # noqa: F401
+from tests.factories import pdf_bytes
 from tests.organizations.conftest import government  # noqa: F401
 from tests.registry.conftest import systems  # noqa: F401
 
@@ -83,7 +84,9 @@ def dataset(audit, people, media_root, django_capture_on_commit_callbacks):  # n
     """Organisations, users, systems, a catalog, an audit with its results and many-to-many
     links, evidence files in the store, and the audit trail of all of it."""
     with django_capture_on_commit_callbacks(execute=True):  # files land on commit
-        for index, content in enumerate([b"%PDF-1.4 policy", b"%PDF-1.4 log review", b"a,b\n1,2"]):
+        for index, content in enumerate(
+            [pdf_bytes("policy"), pdf_bytes("log review"), b"a,b\n1,2"]
+        ):
             name = "evidence.csv" if content.startswith(b"a,b") else f"evidence-{index}.pdf"
             evidence_service.evidence_add(
                 actor=people["nisc-auditor"],
