@@ -21,6 +21,8 @@ from tests.sharing.conftest import T0, indicator, stamp
 pytestmark = pytest.mark.urls("tests.sharing.urls")
 
 ROOT = "/taxii2/shireito"
+# The messages asserted on are the English ones (Japanese is the default).
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def objects_url(collection, suffix="objects/"):
@@ -99,6 +101,7 @@ def test_a_partner_cannot_post_a_new_version_of_the_centres_report(
         "post",
         objects_url(community["collection"]),
         {"objects": [forged]},
+        headers=ENGLISH,
     )
 
     # then the status refuses that object, naming it and why; nothing is stored
@@ -129,6 +132,7 @@ def test_a_new_object_naming_another_creator_is_refused(community, taxii, publis
         "post",
         objects_url(community["collection"]),
         {"objects": [forged, honest]},
+        headers=ENGLISH,
     )
 
     # then only the honest one is stored, the forged one refused at its created_by_ref
@@ -160,6 +164,7 @@ def test_a_partner_cannot_delete_the_centres_objects(community, taxii, published
             community["users"]["mhlw-handler"],
             "delete",
             objects_url(community["collection"], f"objects/{published[name]['id']}/"),
+            headers=ENGLISH,
             **query,
         )
         for name in ("report", "indicator")
@@ -298,6 +303,7 @@ def test_an_indicator_whose_pattern_does_not_parse_is_refused(
         "post",
         objects_url(community["collection"]),
         {"objects": [good, bad]},
+        headers=ENGLISH,
     )
 
     # then the broken one is refused, naming the object and the property, and never served

@@ -213,9 +213,6 @@ def _new_rows(
             )
             continue
         version = item.version or date_added
-        if item.version is None:
-            stored.latest_body[item.stix_id] = item.body
-            stored.body_version[item.stix_id] = version
         version_text = item.version_text or format_version(version)
         if (item.stix_id, version) in stored.present:
             successes.append(
@@ -226,8 +223,7 @@ def _new_rows(
                 }
             )
             continue
-        others = stored.creators.get(item.stix_id, set()) - {writer.pk}
-        if others:
+        if stored.creators.get(item.stix_id, set()) - {writer.pk}:
             failures.append(
                 {
                     "id": item.stix_id,
@@ -240,6 +236,9 @@ def _new_rows(
                 }
             )
             continue
+        if item.version is None:
+            stored.latest_body[item.stix_id] = item.body
+            stored.body_version[item.stix_id] = version
         stored.present.add((item.stix_id, version))
         stored.creators.setdefault(item.stix_id, set()).add(writer.pk)
         row = StixObject(
