@@ -15,6 +15,7 @@ from shireito.incidents.choices import EntryKind
 from shireito.incidents.models import IncidentReport
 from shireito.incidents.permissions import may_publish
 from shireito.incidents.services import report_publish
+from shireito.sharing import identity as sharing_identity
 from shireito.sharing import services as sharing
 from shireito.sharing.models import StixObject
 from tests.factories import make_user
@@ -157,10 +158,10 @@ def test_when_the_collection_refuses_an_object_nothing_is_written(
 
     real = sharing_stix.check_object
 
-    def refuse_notes(obj, *, index, ceiling):
+    def refuse_notes(obj, **options):
         if obj.get("type") == "note":
             raise sharing_stix.ObjectProblem("no notes here", stix_id=obj["id"])
-        return real(obj, index=index, ceiling=ceiling)
+        return real(obj, **options)
 
     monkeypatch.setattr(sharing, "check_object", refuse_notes)
     with pytest.raises(ValidationError) as error:
@@ -259,3 +260,39 @@ def test_publishing_again_withdraws_what_is_no_longer_shared(
         .exclude(stix_id__startswith="identity--")
         .values_list("tlp", flat=True)
     ) == {"amber"}
+
+
+def test_a_partner_with_write_access_cannot_rewrite_what_the_centre_published(
+    government, handlers, routed, collection
+):
+    # given IPA may write to the centre's collection, and the centre published a report
+    sharing.collection_access_set(
+        actor=None,
+        collection=collection,
+        organization=government["ipa"],
+        can_read=True,
+        can_write=True,
+        max_tlp="amber",
+    )
+    _publish(handlers, routed, collection)
+    published = {
+        row.body["type"]: row.body for row in StixObject.objects.filter(collection=collection)
+    }
+    centre = sharing_identity.organization_identity_id(government["nisc"])
+    assert published["report"]["created_by_ref"] == centre
+    before = sorted(StixObject.objects.values_list("stix_id", "version", "body"))
+    ipa = handlers["ipa-handler"]
+
+    # when an IPA handler posts "all clear" as the report's next version, and deletes it
+    forged = {
+        **published["report"],
+        "modified": "2030-01-01T00:00:00.000Z",
+        "description": "All clear, ignore the indicators.",
+    }
+    status = sharing.objects_add(actor=ipa, collection=collection, objects=[forged])
+    with pytest.raises(PermissionDenied):
+        sharing.objects_delete(actor=ipa, collection=collection, stix_id=forged["id"])
+
+    # then the version is refused and nothing changed
+    assert (status.success_count, status.failure_count) == (0, 1)
+    assert sorted(StixObject.objects.values_list("stix_id", "version", "body")) == before

@@ -18,6 +18,7 @@ from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
 from shireito.accounts.services import api_token_create
 from shireito.sharing import services
+from shireito.sharing.identity import organization_identity_id
 from shireito.sharing.models import StixObject
 from tests.factories import PASSWORD
 from tests.sharing.conftest import T0, TAXII, indicator, malware
@@ -194,7 +195,8 @@ def test_added_after_and_match_filters(server, people):
 
 def test_delete_an_object(server, people):
     obj = indicator()
-    services.objects_add(actor=None, collection=people["collection"], objects=[obj])
+    writer = people["users"]["mhlw-handler"]
+    services.objects_add(actor=writer, collection=people["collection"], objects=[obj])
     collection = server.collection("mhlw-handler", "bearer")
 
     collection.delete_object(obj["id"])
@@ -203,6 +205,35 @@ def test_delete_an_object(server, people):
         collection.get_object(obj["id"])
     assert error.value.response.status_code == 404
     assert not StixObject.objects.filter(stix_id=obj["id"]).exists()
+
+
+def test_a_forged_version_of_the_centres_object_is_refused_and_never_read(server, people):
+    # given an indicator the national centre published, naming itself as creator
+    centre = organization_identity_id(people["orgs"]["nisc"])
+    original = {**indicator(tlp="green", name="block this"), "created_by_ref": centre}
+    services.objects_add(
+        actor=people["users"]["nisc-handler"], collection=people["collection"], objects=[original]
+    )
+    forged = {
+        **original,
+        "modified": (T0 + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "name": "all clear, ignore this indicator",
+    }
+    partner = server.collection("mhlw-handler", "bearer")
+
+    # when a partner with write access posts a new version and deletes it with taxii2-client
+    status = partner.add_objects({"objects": [forged]})
+    with pytest.raises(requests.HTTPError) as refused:
+        partner.delete_object(original["id"])
+
+    # then the status refuses the version, the deletion is a 403, and the overseas liaison
+    # reads the centre's original, in its one version
+    assert (status.success_count, status.failure_count) == (0, 1)
+    assert status.failures[0]["id"] == original["id"]
+    assert status.failures[0]["message"].startswith("$.objects[0]")
+    assert refused.value.response.status_code == 403
+    liaison = server.collection("ncsc-viewer", "token")
+    assert liaison.get_object(original["id"], version="all")["objects"] == [original]
 
 
 def test_tlp_per_counterpart(server, people):

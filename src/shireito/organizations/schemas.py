@@ -180,21 +180,22 @@ class AuditAnswer(AuditDecisionOut):
     mandates: list[AuditDecisionOut]
 
 
-class HopOut(Schema):
+# Named apart from the incident app's route schemas: OpenAPI components share one namespace.
+class GovernanceHopOut(Schema):
     place: str = Field(description="The selector of the hop in the model")
     organization_code: str | None
 
 
-class RouteOut(Schema):
+class GovernanceRouteOut(Schema):
     key: str
     default: bool
     complete: bool
-    hops: list[HopOut]
+    hops: list[GovernanceHopOut]
 
 
 class RouteAnswer(Schema):
     reporter: str
-    routes: list[RouteOut]
+    routes: list[GovernanceRouteOut]
     rule: str = Field(
         description="The rule that decided, cited as `<model> v<version> › <section> › <entry>`; "
         "a refusal gives its reason instead, in the request's language"

@@ -10,6 +10,7 @@ from shireito.sharing.models import StixObject
 
 FIELDS = (
     "collection",
+    "creator",
     "stix_id",
     "type",
     "spec_version",
@@ -49,6 +50,7 @@ def insert_objects(rows: list[StixObject], *, chunk: int = 1000) -> None:
     adapt_json = db.ops.adapt_json_value
     boolean = StixObject._meta.get_field("is_latest")
     collection = StixObject._meta.get_field("collection")
+    creator = StixObject._meta.get_field("creator")
     sql = insert_sql(db)
     with db.cursor() as cursor:
         for start in range(0, len(rows), chunk):
@@ -57,6 +59,7 @@ def insert_objects(rows: list[StixObject], *, chunk: int = 1000) -> None:
                 [
                     [
                         collection.get_db_prep_save(row.collection_id, db),
+                        creator.get_db_prep_save(row.creator_id, db),
                         row.stix_id,
                         row.type,
                         row.spec_version,

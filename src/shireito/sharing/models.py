@@ -119,6 +119,9 @@ class CollectionAccess(TimeStampedModel):
 class StixObject(models.Model):
     """One version of one STIX object in one collection, as it was posted.
 
+    ``creator`` is the organisation that wrote the object's first version (the only one that
+    may add versions; it or the collection's owner may delete them): whatever
+    ``created_by_ref`` the object names was checked to be that organisation's identity.
     ``version`` is the object's ``modified`` (else ``created``, else the time it was added);
     ``is_latest`` marks the newest version per (collection, ``stix_id``), maintained by every
     write so the default read needs no per-object aggregate. ``tlp`` is the most restrictive
@@ -133,6 +136,14 @@ class StixObject(models.Model):
         verbose_name=_("TAXII collection"),
     )
     stix_id = models.CharField(_("STIX id"), max_length=300)
+    # Never looked up on its own (always with the collection and STIX id): no index to keep.
+    creator = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("created by"),
+    )
     type = models.CharField(_("STIX type"), max_length=250)
     spec_version = models.CharField(_("spec version"), max_length=10, default="2.1")
     version = models.DateTimeField(_("version"))

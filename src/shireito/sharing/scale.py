@@ -23,6 +23,7 @@ from shireito.core.choices import AuditAction
 from shireito.core.services import record_audit_event
 from shireito.sharing.bulk import stored_fields
 from shireito.sharing.choices import TLP_RANK, Tlp
+from shireito.sharing.identity import organization_identity_id
 from shireito.sharing.models import Collection, StixObject
 from shireito.sharing.stix import format_version
 from shireito.sharing.tlp import TLP2_IDS
@@ -30,7 +31,6 @@ from shireito.sharing.tlp import TLP2_IDS
 CHUNK = 5000
 # Roughly what a national feed carries: mostly GREEN, some CLEAR and AMBER, few stricter.
 _TLP_WEIGHTS = ((Tlp.CLEAR, 20), (Tlp.GREEN, 50), (Tlp.AMBER, 25), (Tlp.AMBER_STRICT, 5))
-_IDENTITY = "identity--5f2a1c3e-8d4b-4c6a-9e1f-2b3c4d5e6f70"
 
 
 def _uuid(rng: random.Random) -> str:
@@ -59,10 +59,10 @@ def _pattern(rng: random.Random, number: int) -> tuple[str, str]:
 
 
 def make_indicator(
-    rng: random.Random, number: int, *, when: dt.datetime, ceiling: str
+    rng: random.Random, number: int, *, when: dt.datetime, ceiling: str, author: str
 ) -> tuple[dict, str]:
-    """One realistic indicator, marked with a TLP level the collection accepts, and that
-    level."""
+    """One realistic indicator by ``author`` (an identity id), marked with a TLP level the
+    collection accepts, and that level."""
     levels = [
         (level, weight) for level, weight in _TLP_WEIGHTS if TLP_RANK[level] <= TLP_RANK[ceiling]
     ]
@@ -73,7 +73,7 @@ def make_indicator(
         "type": "indicator",
         "spec_version": "2.1",
         "id": f"indicator--{_uuid(rng)}",
-        "created_by_ref": _IDENTITY,
+        "created_by_ref": author,
         "created": stamp,
         "modified": stamp,
         "name": name,
@@ -120,6 +120,9 @@ def fill_collection(
         adapt_json = db.ops.adapt_json_value
         prep = {field.name: field for field in fields}
         collection_key = prep["collection"].get_db_prep_save(collection.pk, db)
+        # The command line writes for the collection's owner, as ``objects_add`` does.
+        creator_key = prep["creator"].get_db_prep_save(collection.owner_id, db)
+        author = organization_identity_id(collection.owner)
         kind = prep["type"].get_db_prep_save("indicator", db)
         spec_version = prep["spec_version"].get_db_prep_save("2.1", db)
         latest = prep["is_latest"].get_db_prep_save(True, db)
@@ -130,12 +133,13 @@ def fill_collection(
                 for number in range(done, done + size):
                     added = start + step * number
                     body, level = make_indicator(
-                        rng, number, when=added, ceiling=collection.max_tlp
+                        rng, number, when=added, ceiling=collection.max_tlp, author=author
                     )
                     version = added.replace(microsecond=added.microsecond // 1000 * 1000)
                     rows.append(
                         [
                             collection_key,
+                            creator_key,
                             body["id"],
                             kind,
                             spec_version,

@@ -5,6 +5,12 @@ A write of objects is one transaction: the collection row is locked (so writes t
 collection are serialised and ``date_added`` grows in commit order, which is what lets a
 client poll with ``added_after`` without missing anything), the good objects are inserted with
 plain INSERTs (``bulk.py``), ``is_latest`` is moved in bulk, and ONE audit row lists what was added.
+
+Who created what (STIX 2.1: only an object's creator versions it): a write is for the
+writer's organisation (the command line's for the collection's owner). An object naming
+another creator is refused; so is a new version of an object another organisation created;
+a writer deletes only its organisation's objects, the collection's owner any. Each refusal is
+a failure of that object in the status, or (deletion) a 403; nothing else changes.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from shireito.core.services import (
 from shireito.organizations.models import Organization
 from shireito.sharing.bulk import insert_objects
 from shireito.sharing.choices import StatusState, Tlp
+from shireito.sharing.identity import organization_identity_id
 from shireito.sharing.models import (
     STIX_MEDIA_TYPE,
     Collection,
@@ -72,17 +79,22 @@ def objects_add(
     """
     if actor is not None and not access_of(actor, collection).can_write:
         raise PermissionDenied(_("You may not add objects to this collection."))
+    writer = _writer_of(actor, collection)
     request_time = now or timezone.now()
-    checked, failures = _check_all(objects, ceiling=collection.max_tlp)
+    checked, failures = _check_all(
+        objects, ceiling=collection.max_tlp, author=organization_identity_id(writer)
+    )
     with transaction.atomic():
         base = _lock_for_adding(collection, request_time)
         stored = _Stored.of(collection, checked)
-        rows, successes, newest = _new_rows(collection, checked, base=base, stored=stored)
+        rows, successes, newest = _new_rows(
+            collection, checked, base=base, stored=stored, writer=writer, failures=failures
+        )
         _move_latest(newest, stored.latest)
         insert_objects(rows)
         status = Status.objects.create(
             collection=collection,
-            organization_id=actor.organization_id if actor is not None else collection.owner_id,
+            organization_id=writer.pk,
             user=actor,
             status=StatusState.COMPLETE,
             request_timestamp=request_time,
@@ -102,13 +114,25 @@ def objects_add(
     return status
 
 
-def _check_all(objects: list[dict], *, ceiling: str) -> tuple[list[Checked], list[dict]]:
+def _writer_of(actor: User | None, collection: Collection) -> Organization:
+    """The organisation a write is for: the actor's, or (the command line) the owner's."""
+    if actor is None:
+        return collection.owner
+    organization = actor.organization
+    if organization is None:  # access_of gives no write access without one
+        raise PermissionDenied(_("You may not add objects to this collection."))
+    return organization
+
+
+def _check_all(
+    objects: list[dict], *, ceiling: str, author: str
+) -> tuple[list[Checked], list[dict]]:
     """Each object checked on its own: the good ones, and a failure for each of the rest."""
     checked = []
     failures: list[dict] = []
     for index, obj in enumerate(objects):
         try:
-            checked.append(check_object(obj, index=index, ceiling=ceiling))
+            checked.append(check_object(obj, index=index, ceiling=ceiling, author=author))
         except ObjectProblem as problem:
             failures.append(
                 {"id": problem.stix_id, "version": problem.version, "message": problem.message}
@@ -136,16 +160,20 @@ class _Stored:
     # added: one sent again unchanged is the same object, not a new version.
     latest_body: dict[str, dict]
     body_version: dict[str, dt.datetime]
+    # id: the organisations that created its stored versions (one, but for rows older than
+    # the rule).
+    creators: dict[str, set[int]]
 
     @classmethod
     def of(cls, collection: Collection, checked: list[Checked]) -> _Stored:
-        stored = cls(present=set(), latest={}, latest_body={}, body_version={})
+        stored = cls(present=set(), latest={}, latest_body={}, body_version={}, creators={})
         ids = list(dict.fromkeys(item.stix_id for item in checked))
         for chunk in _chunks(ids):
-            for stix_id, version, is_latest, pk in StixObject.objects.filter(
+            for stix_id, version, is_latest, pk, creator_id in StixObject.objects.filter(
                 collection_id=collection.pk, stix_id__in=chunk
-            ).values_list("stix_id", "version", "is_latest", "pk"):
+            ).values_list("stix_id", "version", "is_latest", "pk", "creator_id"):
                 stored.present.add((stix_id, version))
+                stored.creators.setdefault(stix_id, set()).add(creator_id)
                 if is_latest:
                     stored.latest[stix_id] = (version, pk)
         unversioned = [item.stix_id for item in checked if item.version is None]
@@ -159,10 +187,17 @@ class _Stored:
 
 
 def _new_rows(
-    collection: Collection, checked: list[Checked], *, base: dt.datetime, stored: _Stored
+    collection: Collection,
+    checked: list[Checked],
+    *,
+    base: dt.datetime,
+    stored: _Stored,
+    writer: Organization,
+    failures: list[dict],
 ) -> tuple[list[StixObject], list[dict], dict[str, StixObject]]:
     """The rows to insert (each version once), a success for every good object (stored
-    before or now), and the newest new row of each id."""
+    before or now), and the newest new row of each id. A new version of an object another
+    organisation created is a failure (appended to ``failures``) instead."""
     successes: list[dict] = []
     rows: list[StixObject] = []
     newest: dict[str, StixObject] = {}
@@ -178,9 +213,6 @@ def _new_rows(
             )
             continue
         version = item.version or date_added
-        if item.version is None:
-            stored.latest_body[item.stix_id] = item.body
-            stored.body_version[item.stix_id] = version
         version_text = item.version_text or format_version(version)
         if (item.stix_id, version) in stored.present:
             successes.append(
@@ -191,9 +223,27 @@ def _new_rows(
                 }
             )
             continue
+        if stored.creators.get(item.stix_id, set()) - {writer.pk}:
+            failures.append(
+                {
+                    "id": item.stix_id,
+                    "version": version_text,
+                    "message": _(
+                        "$.objects[%(index)s]: this object was created by another "
+                        "organisation; only its creator may add versions of it."
+                    )
+                    % {"index": item.index},
+                }
+            )
+            continue
+        if item.version is None:
+            stored.latest_body[item.stix_id] = item.body
+            stored.body_version[item.stix_id] = version
         stored.present.add((item.stix_id, version))
+        stored.creators.setdefault(item.stix_id, set()).add(writer.pk)
         row = StixObject(
             collection_id=collection.pk,
+            creator_id=writer.pk,
             stix_id=item.stix_id,
             type=item.type,
             spec_version=item.spec_version,
@@ -235,7 +285,8 @@ def objects_delete(
 ) -> int:
     """Delete an object's versions from ``collection``: every version (the default), or those
     ``match[version]``/``match[spec_version]`` select, among the ones ``actor`` may read.
-    Only who may both read and write; one audit row lists the versions deleted. Returns how
+    Only who may both read and write, and (but for the collection's owner) only objects the
+    actor's organisation created; one audit row lists the versions deleted. Returns how
     many rows went."""
     access = access_of(actor, collection)
     # TAXII: no DELETE on a write-only collection (a deleted object must then read as 404,
@@ -257,6 +308,17 @@ def objects_delete(
         )
         if not doomed:
             return 0
+        if (
+            actor is not None
+            and actor.organization_id != collection.owner_id
+            and any(row.creator_id != actor.organization_id for row in doomed)
+        ):
+            raise PermissionDenied(
+                _(
+                    "You may delete only objects your organisation created; the "
+                    "collection's owner may delete any."
+                )
+            )
         StixObject.objects.filter(pk__in=[row.pk for row in doomed]).delete()
         if any(row.is_latest for row in doomed):
             successor = (

@@ -1,6 +1,9 @@
 """What TAXII needs to know of a STIX 2.1 object to store it: its id, type, spec version,
 version (``modified``, else ``created``, else when it was added) and TLP level, checked as
-far as the TAXII envelope rules go (full STIX validation is the producer's business).
+far as the TAXII envelope rules go (full STIX validation is the producer's business), plus
+what readers must be able to trust: the creator it names is the writer's organisation, and an
+indicator's STIX pattern parses (``stix_pattern_problem``, the one pattern check of the
+platform: incident intake uses it too).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 from shireito.sharing.choices import TLP_RANK, Tlp
+from shireito.sharing.identity import PLATFORM_CREATED_TYPES, PLATFORM_IDENTITY_ID
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
 
 SPEC_VERSION = "2.1"
@@ -131,6 +135,7 @@ class Checked:
     """An object that passed the envelope rules, with what the store indexes."""
 
     stix_id: str
+    index: int  # in the write, for messages
     type: str
     spec_version: str
     version: dt.datetime | None  # None: stamped with date_added when stored
@@ -175,9 +180,22 @@ def _unstorable(value) -> bool:
     return False
 
 
-def check_object(obj, *, index: int, ceiling: str) -> Checked:
-    """Check one object of a write against the envelope rules and the collection's TLP
-    ceiling; raise ``ObjectProblem`` naming the JSON path (``$.objects[3].modified``)."""
+def stix_pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a STIX 2.1 pattern (the validator's messages), or None."""
+    # Imported here: the pattern grammar is only needed by writes that carry indicators.
+    from stix2patterns.validator import run_validator
+
+    try:
+        errors = run_validator(pattern, "2.1")
+    except Exception as error:  # any crash of the parser means a pattern it cannot read
+        return str(error) or type(error).__name__
+    return "; ".join(str(error) for error in errors) if errors else None
+
+
+def check_object(obj, *, index: int, ceiling: str, author: str | None = None) -> Checked:
+    """Check one object of a write against the envelope rules, the collection's TLP ceiling
+    and (``author``: the writer's organisation's identity id) the creator it names; raise
+    ``ObjectProblem`` naming the JSON path (``$.objects[3].modified``)."""
     path = f"$.objects[{index}]"
     if not isinstance(obj, dict):
         raise ObjectProblem(_("%(path)s: a STIX object must be a JSON object.") % {"path": path})
@@ -219,6 +237,14 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
     definition_problem = tlp_definition_problem(obj)
     if definition_problem:
         raise problem(f"{path}: {definition_problem}")
+    if author is not None:
+        creator_problem = _creator_problem(obj, kind, author=author)
+        if creator_problem:
+            raise problem(f"{path}.created_by_ref: {creator_problem}")
+    if kind == "indicator":
+        pattern_problem = _indicator_pattern_problem(obj, path=path)
+        if pattern_problem:
+            raise problem(pattern_problem)
     tlp = tlp_of(obj, ceiling=ceiling)
     if TLP_RANK[tlp] > TLP_RANK[ceiling]:
         raise problem(
@@ -231,6 +257,7 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
     version = times.get("modified", times.get("created"))
     return Checked(
         stix_id=stix_id,
+        index=index,
         type=kind,
         spec_version=spec_version,
         version=version,
@@ -238,6 +265,49 @@ def check_object(obj, *, index: int, ceiling: str) -> Checked:
         tlp=tlp,
         body=obj,
     )
+
+
+def _creator_problem(obj: dict, kind: str, *, author: str) -> str | None:
+    """STIX 2.1: only an object's creator publishes and versions it, so an object may name
+    no creator but the writer's organisation. The TLP marking definitions are the standard's
+    own (whoever they name), and our extension's definition is the platform's."""
+    if "created_by_ref" not in obj or str(obj.get("id")) in LEVEL_OF_MARKING:
+        return None
+    named = obj["created_by_ref"]
+    if named == author:
+        return None
+    if named == PLATFORM_IDENTITY_ID and kind in PLATFORM_CREATED_TYPES:
+        return None
+    if not isinstance(named, str):
+        return _("give the identifier of your organisation's identity, %(identity)s.") % {
+            "identity": author
+        }
+    return _(
+        "this object names %(named)s as its creator, but you write for the organisation "
+        "whose identity is %(identity)s; only an object's creator may publish or version it."
+    ) % {"named": named[:300], "identity": author}
+
+
+def _indicator_pattern_problem(obj: dict, *, path: str) -> str | None:
+    """An indicator's pattern must be there and, when it is a STIX pattern, parse: readers
+    feed it to their detection as it is."""
+    pattern = obj.get("pattern")
+    pattern_type = obj.get("pattern_type")
+    if not isinstance(pattern, str) or not pattern.strip():
+        return _("%(path)s.pattern: an indicator needs its pattern.") % {"path": path}
+    if not isinstance(pattern_type, str) or not pattern_type:
+        return _("%(path)s.pattern_type: an indicator needs its pattern type (stix, snort, …).") % {
+            "path": path
+        }
+    if pattern_type != "stix":
+        return None
+    found = stix_pattern_problem(pattern)
+    if found is None:
+        return None
+    return _("%(path)s.pattern: not a valid STIX 2.1 pattern: %(problem)s") % {
+        "path": path,
+        "problem": found[:500],
+    }
 
 
 def _times_of(obj: dict, kind: str, *, path: str, problem) -> dict[str, dt.datetime]:

@@ -99,7 +99,9 @@ def report_publish(
             shared_tlp=shared_tlp,
             shared_at=now,
         )
-        bundle = stix.report_bundle(report, sanitised=True)
+        # The objects name the publishing organisation as their creator: the collection
+        # accepts no other (only an object's creator publishes and versions it).
+        bundle = stix.report_bundle(report, sanitised=True, publisher=actor.organization)
         _withdraw(actor, report, collection, bundle, shared_tlp)
         status = objects_add(actor=actor, collection=collection, objects=bundle["objects"], now=now)
         if status.failure_count:

@@ -19,11 +19,13 @@ from shireito.incidents.stix.objects import (
 from shireito.incidents.stix.sanitise import _sanitised
 
 
-def report_bundle(report: IncidentReport, *, sanitised: bool) -> dict:
+def report_bundle(report: IncidentReport, *, sanitised: bool, publisher=None) -> dict:
     """``report`` as a STIX 2.1 bundle (a dict): the whole of it for the route's parties, or
-    (``sanitised``) only ``SHARED_FIELDS``, as the national centre publishes it."""
+    (``sanitised``) only ``SHARED_FIELDS``, as the national centre publishes it (by
+    ``publisher``, the organisation named as the objects' creator; by default the one that
+    published it last)."""
     if sanitised:
-        return _sanitised(report)
+        return _sanitised(report, publisher=publisher)
     return _whole(report)
 
 

@@ -9,8 +9,6 @@ import json
 import re
 from functools import lru_cache
 
-from stix2patterns.validator import run_validator as pattern_errors
-
 from shireito.incidents.choices import IncidentCategory, IndicatorKind
 from shireito.incidents.models import IncidentReport, Indicator
 from shireito.incidents.stix.objects import (
@@ -19,6 +17,7 @@ from shireito.incidents.stix.objects import (
     stamp,
     stix_id,
 )
+from shireito.sharing.stix import stix_pattern_problem
 
 _MALICIOUS_CATEGORIES = {
     IncidentCategory.MALWARE,
@@ -111,8 +110,7 @@ def indicator_of(pattern: str) -> tuple[str, str]:
 
 def pattern_problem(kind: str, value: str) -> str | None:
     """Why the indicator cannot be a STIX 2.1 pattern (None when it can)."""
-    errors = pattern_errors(pattern_of(kind, value), "2.1")
-    return "; ".join(str(e) for e in errors) if errors else None
+    return stix_pattern_problem(pattern_of(kind, value))
 
 
 @lru_cache(maxsize=4096)

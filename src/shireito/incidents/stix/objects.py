@@ -11,17 +11,20 @@ import uuid
 
 from shireito.incidents.models import IncidentReport
 from shireito.sharing.choices import Tlp
+from shireito.sharing.identity import (
+    NAMESPACE,
+    PLATFORM_IDENTITY_ID,
+    organization_identity_id,
+)
 from shireito.sharing.tlp import TLP1_IDS, TLP2_EXTENSION_ID, TLP2_IDS
 
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
 
-# Our namespace for UUIDv5 ids (fixed forever: changing it changes every id we ever produced).
-NAMESPACE = uuid.UUID("56fe2f6c-217a-4d56-997f-70cb5f38fe0c")
 
 # Our property extension and its author.
 EXTENSION_ID = f"extension-definition--{uuid.uuid5(NAMESPACE, 'extension/incident-report/1')}"
 
-SOFTWARE_IDENTITY_ID = f"identity--{uuid.uuid5(NAMESPACE, 'identity/shireito')}"
+SOFTWARE_IDENTITY_ID = PLATFORM_IDENTITY_ID
 
 _FIXED_TIME = "2025-04-01T00:00:00.000Z"
 
@@ -114,10 +117,6 @@ def report_key(report: IncidentReport) -> str:
 def stix_id(object_type: str, report: IncidentReport | None, *parts: str) -> str:
     base = report_key(report) if report is not None else "deployment"
     return f"{object_type}--{uuid.uuid5(NAMESPACE, '/'.join([base, object_type, *parts]))}"
-
-
-def organization_identity_id(organization) -> str:
-    return f"identity--{uuid.uuid5(NAMESPACE, f'organization/{organization.code}')}"
 
 
 _TLP1_NAME: dict[str, str] = {

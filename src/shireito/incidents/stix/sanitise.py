@@ -138,7 +138,7 @@ def last_published_versions(report: IncidentReport) -> dict[str, list[str]]:
     return dict((entry.details or {}).get("versions", {})) if entry else {}
 
 
-def _sanitised(report: IncidentReport) -> dict:
+def _sanitised(report: IncidentReport, *, publisher=None) -> dict:
     report = IncidentReport.objects.select_related("reporter", "reporter__sector").get(pk=report.pk)
     if not (report.shared_title and report.shared_summary and report.shared_tlp):
         raise ValueError("the report has no title, summary and TLP for sharing")
@@ -152,7 +152,7 @@ def _sanitised(report: IncidentReport) -> dict:
     first, last = _shared_times(report)
     created = stamp(first, millis=True)
     modified = stamp(last, millis=True)
-    publisher = _publisher(report)
+    publisher = publisher or _publisher(report)
     if publisher is None:
         raise ValueError("no organization holds the national centre's role")
     centre = _organization_identity(
