@@ -14,3 +14,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS[1:]
+# Tasks run where they are enqueued; the tests of the worker itself switch to the database.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

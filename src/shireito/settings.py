@@ -108,12 +108,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shireito.core.middleware.RequestIdMiddleware",
+    "shireito.core.routers.ReplicaReadsMiddleware",
     "shireito.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shireito.core.middleware.LanguageMiddleware",
@@ -177,6 +179,22 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     # count over many rows) for longer than they then run, ~10-30 ms each on the tower.
     _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _database}
+# A read replica for the read-heavy paths (TAXII reads, open data), chosen by
+# core.routers.ReplicaRouter; without it every query goes to the default database.
+DATABASE_REPLICA_URL = os.environ.get("SHIREITO_DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=_env_int("SHIREITO_DB_CONN_MAX_AGE", 60)
+    )
+    _replica.setdefault("OPTIONS", {}).update(_database.get("OPTIONS", {}))
+    # Tests create no second database: the replica is the default one seen read-only.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["shireito.core.routers.ReplicaRouter"]
+# The paths whose GET requests read from the replica.
+SHIREITO_REPLICA_PATHS = _env_list(
+    "SHIREITO_REPLICA_PATHS", ["/taxii2/", "/open-data/", "/api/v1/open-data/"]
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in -------------------------------------------------------------
@@ -263,8 +281,28 @@ SHIREITO_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIREITO_EVIDENCE_MAX_BYTES") 
 SHIREITO_INCIDENT_FILE_MAX_BYTES = _env_int(
     "SHIREITO_INCIDENT_FILE_MAX_BYTES", SHIREITO_EVIDENCE_MAX_BYTES
 )
+# Uploaded files: the data directory by default, or shared storage / an S3-compatible store
+# for several app machines (SHIREITO_FILE_STORAGE=s3 and the SHIREITO_S3_* variables).
+SHIREITO_FILE_STORAGE = os.environ.get("SHIREITO_FILE_STORAGE") or "local"
+_file_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if SHIREITO_FILE_STORAGE == "s3":
+    _file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SHIREITO_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("SHIREITO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SHIREITO_S3_REGION") or None,
+            "access_key": os.environ.get("SHIREITO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("SHIREITO_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif SHIREITO_FILE_STORAGE != "local":
+    raise ImproperlyConfigured("SHIREITO_FILE_STORAGE is 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": os.environ.get("SHIREITO_STATICFILES_STORAGE")
         or "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -330,6 +368,22 @@ SHIREITO_OPEN_DATA_FIELDS = _env_list(
 SHIREITO_OPEN_DATA_CATEGORIES = _env_list(
     "SHIREITO_OPEN_DATA_CATEGORIES", ["digital_agency_system", "joint_system", "ministry_system"]
 )
+
+# --- Background work ------------------------------------------------------------------
+# Django's tasks on the database (django-tasks-db): `shireito worker` runs them and schedules
+# the periodic jobs (core.periodic). Tests run tasks at once (ImmediateBackend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SHIREITO_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+    }
+}
+# How often a worker looks for due periodic jobs (seconds).
+SHIREITO_SCHEDULER_INTERVAL = _env_int("SHIREITO_SCHEDULER_INTERVAL", 30)
+# A job without progress for this long lost its worker; finished jobs are kept this long.
+SHIREITO_JOB_STALE_MINUTES = _env_int("SHIREITO_JOB_STALE_MINUTES", 60)
+SHIREITO_JOB_KEEP_DAYS = _env_int("SHIREITO_JOB_KEEP_DAYS", 7)
+# A systems file larger than this is checked and imported by a worker, its progress shown.
+SHIREITO_BACKGROUND_IMPORT_BYTES = _env_int("SHIREITO_BACKGROUND_IMPORT_BYTES", 64 * 1024)
 
 # --- Server ---------------------------------------------------------------------------
 SHIREITO_BIND = os.environ.get("SHIREITO_BIND") or "127.0.0.1:8000"

@@ -12,3 +12,10 @@ class CoreConfig(AppConfig):
     name = "shireito.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from shireito.core.periodic import register_periodic
+        from shireito.core.tasks import CORE_PERIODIC_JOBS
+
+        for name, job, every in CORE_PERIODIC_JOBS:
+            register_periodic(name, job, every=every)
