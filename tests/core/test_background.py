@@ -187,3 +187,24 @@ def test_the_replica_router_reads_from_the_replica_only_on_marked_paths(settings
         assert seen == [REPLICA, REPLICA, None, None]
     finally:
         del connections.settings[REPLICA]
+
+
+def test_the_worker_beside_the_server_stops_with_it(monkeypatch):
+    # given a worker command that would run until stopped
+    import sys
+
+    from shireito.core import worker_process
+
+    monkeypatch.setattr(
+        worker_process,
+        "worker_command",
+        lambda: [sys.executable, "-c", "import time; time.sleep(60)"],
+    )
+    # when the server's block runs and ends
+    with worker_process.worker_beside() as child:
+        assert child is not None and child.poll() is None
+    # then the worker has stopped with it
+    assert child.returncode is not None
+    # and without a worker asked for, none is started
+    with worker_process.worker_beside(enabled=False) as none:
+        assert none is None
