@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.tasks import task
@@ -37,7 +38,7 @@ def run_job(job_id: str) -> str:
         if kind is None:
             raise LookupError(f"No job kind {job.kind!r}.")
         with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-            result = kind.run(job, lambda done, total=None: job_progress(job.pk, done, total))
+            result = kind.run(job, partial(job_progress, job.pk))
         status = JobStatus.DONE
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
