@@ -89,8 +89,9 @@ def _counting_kind(calls: list) -> JobKind:
     )
 
 
-def test_the_worker_runs_queued_jobs_once_in_process(settings, organization):
-    # given the database queue and two jobs waiting
+def test_the_worker_runs_queued_jobs_once_in_process(transactional_db, settings, organization):
+    # given the database queue and two jobs waiting (committed: the worker loop closes a
+    # connection left inside a transaction, as between requests)
     settings.TASKS = DB_TASKS
     calls: list = []
     register_job_kind(_counting_kind(calls))
