@@ -384,6 +384,8 @@ SHIREITO_JOB_STALE_MINUTES = _env_int("SHIREITO_JOB_STALE_MINUTES", 60)
 SHIREITO_JOB_KEEP_DAYS = _env_int("SHIREITO_JOB_KEEP_DAYS", 7)
 # A systems file larger than this is checked and imported by a worker, its progress shown.
 SHIREITO_BACKGROUND_IMPORT_BYTES = _env_int("SHIREITO_BACKGROUND_IMPORT_BYTES", 64 * 1024)
+# A catalog file larger than this is imported by a worker (a national baseline's OSCAL).
+SHIREITO_BACKGROUND_CATALOG_BYTES = _env_int("SHIREITO_BACKGROUND_CATALOG_BYTES", 1024 * 1024)
 
 # --- Server ---------------------------------------------------------------------------
 SHIREITO_BIND = os.environ.get("SHIREITO_BIND") or "127.0.0.1:8000"
