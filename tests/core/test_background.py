@@ -209,3 +209,17 @@ def test_the_worker_beside_the_server_stops_with_it(monkeypatch):
     # and without a worker asked for, none is started
     with worker_process.worker_beside(enabled=False) as none:
         assert none is None
+
+
+def test_a_finished_job_of_a_kind_no_longer_known_still_shows_its_page(client, organization):
+    # given a finished job whose kind no app registers any more
+    owner = make_user(organization=organization, roles=["editor"], username="owner")
+    job = BackgroundJob.objects.create(
+        user=owner, kind="gone.kind", status=JobStatus.DONE, result={"ok": True}
+    )
+    client.force_login(owner)
+    # when its page is read, it answers without its result template
+    response = client.get(f"/jobs/{job.pk}/")
+    # then the page is there, with the generic title
+    assert response.status_code == 200
+    assert "バックグラウンド処理" in response.content.decode()
