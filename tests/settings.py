@@ -17,3 +17,5 @@ PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS[1:]
 # Django's flush after transactional tests empties the audit trail with DELETE on SQLite,
 # which the trigger refuses everywhere else (PostgreSQL's test database opts in to TRUNCATE).
 SHIREITO_AUDIT_DELETE_ALLOWED = True
+# Tasks run where they are enqueued; the tests of the worker itself switch to the database.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

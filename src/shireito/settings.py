@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ MIDDLEWARE = [
     "shireito.core.middleware.RequestIdMiddleware",
     "shireito.core.middleware.PrivateNoStoreMiddleware",
     "shireito.core.uploads.RequestSizeLimitMiddleware",
+    "shireito.core.routers.ReplicaReadsMiddleware",
     "shireito.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shireito.core.middleware.LanguageMiddleware",
@@ -199,6 +201,22 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     # count over many rows) for longer than they then run, ~10-30 ms each on the tower.
     _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _database}
+# A read replica for the read-heavy paths (TAXII reads, open data), chosen by
+# core.routers.ReplicaRouter; without it every query goes to the default database.
+DATABASE_REPLICA_URL = os.environ.get("SHIREITO_DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=_env_int("SHIREITO_DB_CONN_MAX_AGE", 60)
+    )
+    _replica.setdefault("OPTIONS", {}).update(_database.get("OPTIONS", {}))
+    # Tests create no second database: the replica is the default one seen read-only.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["shireito.core.routers.ReplicaRouter"]
+# The paths whose GET requests read from the replica.
+SHIREITO_REPLICA_PATHS = _env_list(
+    "SHIREITO_REPLICA_PATHS", ["/taxii2/", "/open-data/", "/api/v1/open-data/"]
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in -------------------------------------------------------------
@@ -312,8 +330,28 @@ SHIREITO_REQUEST_MAX_BYTES = _env_int(
 # form fields and JSON bodies (not files) are capped at DATA_UPLOAD_MAX_MEMORY_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("SHIREITO_DATA_UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
+# Uploaded files: the data directory by default, or shared storage / an S3-compatible store
+# for several app machines (SHIREITO_FILE_STORAGE=s3 and the SHIREITO_S3_* variables).
+SHIREITO_FILE_STORAGE = os.environ.get("SHIREITO_FILE_STORAGE") or "local"
+_file_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if SHIREITO_FILE_STORAGE == "s3":
+    _file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SHIREITO_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("SHIREITO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SHIREITO_S3_REGION") or None,
+            "access_key": os.environ.get("SHIREITO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("SHIREITO_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif SHIREITO_FILE_STORAGE != "local":
+    raise ImproperlyConfigured("SHIREITO_FILE_STORAGE is 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": os.environ.get("SHIREITO_STATICFILES_STORAGE")
         or "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -379,6 +417,26 @@ SHIREITO_OPEN_DATA_FIELDS = _env_list(
 SHIREITO_OPEN_DATA_CATEGORIES = _env_list(
     "SHIREITO_OPEN_DATA_CATEGORIES", ["digital_agency_system", "joint_system", "ministry_system"]
 )
+
+# --- Background work ------------------------------------------------------------------
+# Django's tasks on the database (django-tasks-db): `shireito worker` runs them and schedules
+# the periodic jobs (core.periodic). Tests run tasks at once (ImmediateBackend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SHIREITO_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+    }
+}
+# How often a worker looks for due periodic jobs (seconds).
+SHIREITO_SCHEDULER_INTERVAL = _env_int("SHIREITO_SCHEDULER_INTERVAL", 30)
+# A job without progress for this long lost its worker; finished jobs are kept this long.
+SHIREITO_JOB_STALE_MINUTES = _env_int("SHIREITO_JOB_STALE_MINUTES", 60)
+# How often the worker anchors the audit trail's chain head in SHIREITO_AUDIT_ANCHOR_FILE.
+SHIREITO_AUDIT_CHECKPOINT_MINUTES = _env_int("SHIREITO_AUDIT_CHECKPOINT_MINUTES", 10)
+SHIREITO_JOB_KEEP_DAYS = _env_int("SHIREITO_JOB_KEEP_DAYS", 7)
+# A systems file larger than this is checked and imported by a worker, its progress shown.
+SHIREITO_BACKGROUND_IMPORT_BYTES = _env_int("SHIREITO_BACKGROUND_IMPORT_BYTES", 64 * 1024)
+# A catalog file larger than this is imported by a worker (a national baseline's OSCAL).
+SHIREITO_BACKGROUND_CATALOG_BYTES = _env_int("SHIREITO_BACKGROUND_CATALOG_BYTES", 1024 * 1024)
 
 # --- Server ---------------------------------------------------------------------------
 SHIREITO_BIND = os.environ.get("SHIREITO_BIND") or "127.0.0.1:8000"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.tasks import task
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,43 @@ def test_a_task_failure_is_counted(client, settings):
     settings.SHIREITO_METRICS_ALLOWED_IPS = ["127.0.0.1"]
     text = client.get("/metrics").content.decode()
     assert 'shireito_task_failures_total{task="tests.example"}' in text
+
+
+@task()
+def failing_task() -> None:
+    raise RuntimeError("the example task fails")
+
+
+def test_a_task_that_fails_in_the_queue_is_counted_by_name():
+    # given the failures counted so far for a task
+    from shireito.core.operations import TASK_FAILURES
+
+    name = failing_task.name
+    before = TASK_FAILURES.labels(task=name)._value.get()
+
+    # when the task runs on the queue and fails
+    result = failing_task.enqueue()
+
+    # then it failed and the metrics count it under its name
+    assert result.status == "FAILED"
+    assert TASK_FAILURES.labels(task=name)._value.get() == before + 1
+
+
+def test_the_worker_anchors_the_audit_trail_periodically(db, tmp_path, settings):
+    # given the periodic jobs the worker schedules, and a trail with rows
+    from shireito.core.audit_anchor import read_checkpoints
+    from shireito.core.periodic import PERIODIC_JOBS
+    from shireito.core.tasks import audit_checkpoint
+    from tests.factories import make_organization
+
+    make_organization(code="anchored", name="アンカー省")
+    settings.SHIREITO_AUDIT_ANCHOR_FILE = str(tmp_path / "anchor.log")
+
+    # when the checkpoint job runs
+    assert PERIODIC_JOBS["core.audit_checkpoint"].task is audit_checkpoint
+    audit_checkpoint.enqueue()
+
+    # then the checkpoint log holds the chain head
+    checkpoints = read_checkpoints(tmp_path / "anchor.log")
+    assert len(checkpoints) == 1
+    assert checkpoints[0].count >= 1

@@ -22,6 +22,18 @@ class CoreConfig(AppConfig):
         connection_created.connect(_sqlite_audit_functions, dispatch_uid="shireito-audit-sqlite")
         checks.register(audit_key_kept_apart, checks.Tags.security, deploy=True)
 
+        from shireito.core.periodic import register_periodic
+        from shireito.core.tasks import CORE_PERIODIC_JOBS
+
+        for name, job, every in CORE_PERIODIC_JOBS:
+            register_periodic(name, job, every=every)
+
+        from django.tasks.signals import task_finished
+
+        from shireito.core.operations import count_failed_task
+
+        task_finished.connect(count_failed_task, dispatch_uid="shireito-task-failures")
+
 
 def audit_key_kept_apart(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """`check --deploy`: the audit key should not sit beside the database it protects."""

@@ -8,6 +8,13 @@ hash only once the transaction that records it has committed (``place``; a faile
 take the same lock, so a deletion never removes a file that an upload of the same bytes has
 just been recorded against. The store knows no app: each caller names its area, what it
 accepts and how large, and how to ask whether a hash is still named.
+
+Stored files go through Django's storage API (``storages["default"]``): the media root by
+default, or shared storage or an S3-compatible store for several app machines
+(``SHIREITO_FILE_STORAGE``). An area's name in the storage is its path under the media root;
+the temporary upload stays on the app machine's own disk until it is placed. The lock is the
+machine's: on a shared store two machines may place the same bytes at once, which writes the
+same content twice and loses nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext as _
 
 try:  # POSIX; elsewhere the store goes without the lock
@@ -214,16 +223,34 @@ def receive(upload: Any, *, root: Path, limit: int) -> Received:
     return Received(temporary=temporary, sha256=digest.hexdigest(), size=size, head=head)
 
 
+def storage_name(sha256: str, root: Path) -> str:
+    """A stored file's name in the storage: its path under the media root."""
+    path = blob_path(sha256, root)
+    try:
+        return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+    except ValueError:  # an area outside the media root: its path as it is
+        return path.as_posix()
+
+
 def place(received: Received, root: Path) -> None:
     """Move a committed upload under its hash in the area at ``root``; bytes already stored
     are kept as they are."""
-    target = blob_path(received.sha256, root)
+    storage = storages["default"]
+    name = storage_name(received.sha256, root)
     with store_lock(root):
-        if target.exists():
+        if storage.exists(name):
             discard(received.temporary)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(received.temporary, target)
+        if _is_local(storage):
+            target = blob_path(received.sha256, root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(received.temporary, target)
+            return
+        try:
+            with open(received.temporary, "rb") as handle:
+                storage.save(name, File(handle, name=name))
+        finally:
+            discard(received.temporary)
 
 
 def forget(sha256: str, root: Path, *, still_named: Callable[[str], bool]) -> None:
@@ -232,15 +259,28 @@ def forget(sha256: str, root: Path, *, still_named: Callable[[str], bool]) -> No
     with store_lock(root):
         if still_named(sha256):
             return
-        path = blob_path(sha256, root)
-        if path.exists():
-            path.unlink()
+        with suppress(FileNotFoundError):
+            storages["default"].delete(storage_name(sha256, root))
 
 
 def open_blob(sha256: str, root: Path) -> IO[bytes] | None:
     """A stored file, opened for reading (the caller has scoped the lookup), or None when its
     bytes have gone from the store: a page answers that as any missing thing, with a 404."""
-    try:
-        return blob_path(sha256, root).open("rb")
-    except FileNotFoundError:
+    storage = storages["default"]
+    name = storage_name(sha256, root)
+    if _is_local(storage):
+        try:
+            return blob_path(sha256, root).open("rb")
+        except FileNotFoundError:
+            return None
+    if not storage.exists(name):
         return None
+    return storage.open(name, "rb")
+
+
+def _is_local(storage: Any) -> bool:
+    """The storage keeps files under the media root on this machine's (or a shared) disk, so
+    a file is moved into place, not copied."""
+    return isinstance(storage, FileSystemStorage) and (
+        Path(storage.location).resolve() == Path(settings.MEDIA_ROOT).resolve()
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shireito.core.choices import AuditAction
+from shireito.core.choices import AuditAction, JobStatus
 
 
 class TimeStampedModel(models.Model):
@@ -110,3 +113,58 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.last_sequence}"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job in one time slot. The unique (job, slot) row is the claim:
+    however many workers on however many machines look for due jobs, only the one whose insert
+    succeeds enqueues the slot's run (core.periodic)."""
+
+    job = models.CharField(_("job"), max_length=100)
+    slot = models.DateTimeField(_("slot"), help_text=_("When the slot starts."))
+    task_result_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, editable=False)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="core_periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class BackgroundJob(TimeStampedModel):
+    """A long import or export that a user started and a worker runs (core.jobs). Its page
+    shows the progress, then the result; only the user who started it sees it. The uploaded
+    file waits in ``payload`` and is dropped when the job ends."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="background_jobs",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    payload = models.BinaryField(_("file"), default=b"", blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="core_job_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -29,7 +29,9 @@ from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
+# The queue's package, and the label its app registers under.
 QUEUE_APP = "django_tasks_db"
+QUEUE_LABEL = "django_tasks_database"
 
 # Hooks for the background worker: count a task that failed (by task name).
 TASK_FAILURES = Counter(
@@ -39,6 +41,13 @@ TASK_FAILURES = Counter(
 
 def record_task_failure(task_name: str) -> None:
     TASK_FAILURES.labels(task=task_name).inc()
+
+
+def count_failed_task(sender, task_result, **kwargs) -> None:
+    """``task_finished`` receiver (connected in ``core.apps``): every failed task is counted,
+    whichever backend or worker ran it."""
+    if task_result.status == "FAILED":
+        record_task_failure(task_result.task.name)
 
 
 # --- Health -------------------------------------------------------------------------------
@@ -63,7 +72,7 @@ def _check_files() -> None:
 
 
 def _check_queue() -> None:
-    model = apps.get_model(QUEUE_APP, "DBTaskResult")
+    model = apps.get_model(QUEUE_LABEL, "DBTaskResult")
     model.objects.exists()
 
 
@@ -103,12 +112,20 @@ class QueueCollector(Collector):
     """Queue depth and failed tasks, read from the queue's table when Prometheus scrapes, so the
     numbers are those of every worker on every machine, not of this process."""
 
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The metrics' names without reading the table: registering a collector asks for
+        them, at import time, before any database may be there."""
+        yield GaugeMetricFamily("shireito_task_queue_depth", "Background tasks waiting to run")
+        yield GaugeMetricFamily(
+            "shireito_tasks", "Background task results kept, by status", labels=["status"]
+        )
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if not apps.is_installed(QUEUE_APP):
             return
         from django.db.models import Count
 
-        model = apps.get_model(QUEUE_APP, "DBTaskResult")
+        model = apps.get_model(QUEUE_LABEL, "DBTaskResult")
         by_status = dict(model.objects.values_list("status").annotate(count=Count("id")).order_by())
         depth = GaugeMetricFamily("shireito_task_queue_depth", "Background tasks waiting to run")
         depth.add_metric([], by_status.get("READY", 0))

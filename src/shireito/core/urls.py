@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", operations.health, name="health"),
     path("health", operations.health),
     path("metrics", operations.metrics, name="metrics"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
 ]

@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
 from shireito.core.forms import AuditLogFilter
 from shireito.core.history import readable_history
+from shireito.core.jobs import job_for, job_kind
 from shireito.core.pages import list_page
 
 
@@ -21,3 +24,17 @@ def audit_log(request):
         rows=lambda events: readable_history(request.user, events),
         context={"may_read": selectors.may_read_history(request.user)},
     )
+
+
+@login_required
+@require_GET
+def job_detail(request, job_id):
+    """A job the user started: its progress while a worker runs it, then its result. The
+    page refreshes itself until the job ends (htmx polls the section; without JavaScript a
+    meta refresh reloads the page)."""
+    job = job_for(request.user, job_id)
+    kind = job_kind(job)
+    context = {"job": job, "kind": kind, "result": job.result}
+    if request.htmx:
+        return render(request, "core/partials/_job.html", context)
+    return render(request, "core/job_detail.html", context)

@@ -10,7 +10,6 @@ file is moved into the store only once the transaction that records it has commi
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -105,12 +104,9 @@ def attachment_add(*, actor: User, report: IncidentReport, upload) -> Attachment
 def _forget(sha256: str) -> None:
     """Remove a stored file no attachment names any more (asked again under the store's lock,
     after the deletion has committed)."""
-    root = store_root()
-    with store.store_lock(root):
-        if Attachment.objects.filter(sha256=sha256).exists():
-            return
-        with suppress(FileNotFoundError):
-            blob_path(sha256).unlink()
+    store.forget(
+        sha256, store_root(), still_named=lambda s: Attachment.objects.filter(sha256=s).exists()
+    )
 
 
 def attachment_delete(*, actor: User, attachment: Attachment) -> None:

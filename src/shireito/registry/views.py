@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shireito.core.history import readable_history
+from shireito.core.jobs import job_start
 from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, file_response, form_page, get_or_404, list_page, submit
 from shireito.core.selectors import may_read_history, object_history
@@ -25,8 +27,10 @@ from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
 from shireito.registry.forms import ImportForm, MigrationFilter, SystemFilter, SystemForm
 from shireito.registry.models import InformationSystem
+from shireito.registry.tasks import SYSTEMS_IMPORT
 from shireito.registry.transfer import (
     COLUMNS,
+    MAX_BYTES,
     export_csv,
     export_json,
     export_migration_csv,
@@ -247,12 +251,22 @@ def system_import(request):
     if not permissions.may_add_system(request.user):
         raise PermissionDenied
     form = bound_form(ImportForm, request, files=True)
+    dry_run = request.POST.get("action") != "import"
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # A large file is checked (and written) by a worker: the user follows its progress.
+        if settings.SHIREITO_BACKGROUND_IMPORT_BYTES < upload.size <= MAX_BYTES:
+            job = job_start(
+                user=request.user,
+                kind=SYSTEMS_IMPORT,
+                params={"dry_run": dry_run},
+                payload=upload.read(),
+            )
+            return redirect("core:job", job.pk)
 
     _done, result = submit(
         form,
-        lambda data: import_upload(
-            data["file"], actor=request.user, dry_run=request.POST.get("action") != "import"
-        ),
+        lambda data: import_upload(data["file"], actor=request.user, dry_run=dry_run),
     )
     if result is not None and result.written:
         imported = _("Imported: %(created)d added, %(updated)d changed.") % {

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shireito.core.htmx import paginate, render_page
+from shireito.core.jobs import job_start
 from shireito.core.pages import bound_form, file_response, get_or_404, list_page, submit
 from shireito.core.problems import Problem
 from shireito.core.services import rehearse
@@ -38,6 +40,7 @@ from shireito.standards.models import Catalog, CatalogMapping
 from shireito.standards.permissions import may_manage_catalogs
 from shireito.standards.sections import control_sections
 from shireito.standards.spreadsheet import COLUMNS, export_csv, template_csv, template_xlsx
+from shireito.standards.tasks import CATALOG_IMPORT
 
 STATES = ("covered", "partial", "none")
 JSON = "application/json; charset=utf-8"
@@ -249,6 +252,31 @@ def catalog_import(request):
     nothing is written."""
     form = _upload_form(request, CatalogUploadForm, format=CatalogFormat.OSCAL)
     read_as: list[str] = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        # A large file is imported by a worker: the user follows it on the job's page.
+        if data["file"].size > settings.SHIREITO_BACKGROUND_CATALOG_BYTES:
+            try:
+                raw = read_upload(data["file"])
+            except CatalogImportError:
+                pass  # too large: answered below with the problem, as any bad file
+            else:
+                job = job_start(
+                    user=request.user,
+                    kind=CATALOG_IMPORT,
+                    params={
+                        "check": request.POST.get("action") == "check",
+                        "format": data["format"],
+                        "key": data["key"],
+                        "title": data["title"],
+                        "edition": data["edition"],
+                        "owner": data["owner"].pk if data["owner"] else None,
+                        "against": data["against"].pk if data.get("against") else None,
+                        "source_name": data["file"].name,
+                    },
+                    payload=raw,
+                )
+                return redirect("core:job", job.pk)
 
     def upload(data: dict) -> services.CatalogUpload:
         raw = read_upload(data["file"])

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from shireito.accounts.models import User
+from shireito.core.worker_process import worker_beside
 from shireito.demo.dataset import USERS, demo_password, load_demo_data
 from shireito.demo.scale import generate
 from shireito.organizations.models import Organization
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
         serve.add_argument("--bind", default=settings.SHIREITO_BIND)
         serve.add_argument("--workers", type=int, default=settings.SHIREITO_WORKERS)
+        serve.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a background worker beside the server",
+        )
         scale = sub.add_parser(
             "scale",
             help="add a deterministic national-scale data set (bulk inserts, demo mode only)",
@@ -62,7 +68,9 @@ class Command(BaseCommand):
                 "in demo mode (SHIREITO_DEMO_MODE=true), never into a real installation."
             )
         if action == "serve":
-            return self._serve(options["bind"], options["workers"])
+            return self._serve(
+                options["bind"], options["workers"], with_worker=not options["no_worker"]
+            )
         if "organizations_organization" not in connection.introspection.table_names():
             raise CommandError("The database is not migrated: run `shireito migrate` first.")
         if action == "scale":
@@ -78,9 +86,10 @@ class Command(BaseCommand):
         self._load()
         self._print_sign_in()
 
-    def _serve(self, bind: str, workers: int) -> None:
+    def _serve(self, bind: str, workers: int, *, with_worker: bool = True) -> None:
         """One process, so one start of Django: migrations (quick when there are none), the
-        demo when the database is empty, the sign-in names once, then the server."""
+        demo when the database is empty, the sign-in names once, then the server, with a
+        background worker beside it (a child process, stopped with the server)."""
         call_command("migrate", interactive=False, stdout=self.stdout)
         if Organization.objects.exists():
             self.stdout.write("Demo data already loaded.")
@@ -90,7 +99,8 @@ class Command(BaseCommand):
             self._print_sign_in()
         else:
             self.stdout.write("The database has data other than the demo's: no demo sign-in.")
-        call_command("serve", bind=bind, workers=workers, stdout=self.stdout)
+        with worker_beside(enabled=with_worker):
+            call_command("serve", bind=bind, workers=workers, stdout=self.stdout)
 
     def _load(self) -> None:
         interactive = self.stdout.isatty()
