@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role
+from shireito.core.concurrency import Versioned
 from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 
@@ -25,7 +26,7 @@ class ShireitoUserManager(UserManager["User"]):
         return superuser_create(username=username, email=email or "", password=password)
 
 
-class User(AbstractUser, TimeStampedModel):
+class User(AbstractUser, Versioned, TimeStampedModel):
     """A person who signs in. Belongs to exactly one organisation; roles say what they may do."""
 
     organization = models.ForeignKey(
@@ -38,7 +39,9 @@ class User(AbstractUser, TimeStampedModel):
 
     scope_path = "organization"
     audit_redacted_fields = frozenset({"password"})
-    audit_ignored_fields = frozenset({"created_at", "updated_at", "last_login", "date_joined"})
+    audit_ignored_fields = frozenset(
+        {"created_at", "updated_at", "version", "last_login", "date_joined"}
+    )
     audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
         "roles": ChangeKey(label=_("roles"), like="accounts.rolegrant.role")
     }

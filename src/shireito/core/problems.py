@@ -22,6 +22,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from shireito.core.concurrency import FROM_IF_MATCH, Conflict
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -156,6 +158,23 @@ def register_error_handlers(api: NinjaAPI) -> None:
             else _("The request has problems; nothing was written.")
         )
         return _error(api, request, 422, detail, problem_errors(exc))
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        header = exc.source == FROM_IF_MATCH
+        message = _("Version %(expected)s was expected; the record is at version %(current)s.") % {
+            "expected": exc.expected,
+            "current": exc.current,
+        }
+        error = {
+            "field": None if header else "version",
+            "location": "header" if header else "body",
+            "path": "If-Match" if header else "$.version",
+            "message": message,
+        }
+        response = _error(api, request, 412 if header else 409, exc.message, [error])
+        response["ETag"] = f'"{exc.current}"'
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_authentication_error(request: HttpRequest, exc: Exception) -> HttpResponse:
