@@ -25,6 +25,7 @@ from shireito.accounts.permissions import (
     may_manage_users,
     user_requires_two_factor,
 )
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     Rules,
@@ -130,6 +131,7 @@ def user_set_roles(*, actor: User | None, user: User, roles: list[str] | tuple[s
             return user
         if Role.PLATFORM_ADMIN in (wanted ^ current) and not may_grant_platform_admin(actor):
             raise PermissionDenied(_("Only a platform admin may grant or withdraw platform admin."))
+        concurrency.claim(user)
         # The roles are recorded as one change of the user, so the user's history reads
         # "roles: [viewer] -> [viewer, editor]" rather than as rows of a join table.
         user.role_grants.filter(role__in=current - wanted).delete()
