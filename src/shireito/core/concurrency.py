@@ -38,7 +38,10 @@ class Versioned(models.Model):
     """A record edited by people who may be editing it at the same time: ``version`` starts at
     1 and goes up by one with every saved change (never by hand: ``audited_update`` does it)."""
 
-    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
+    # The database default too: the bulk loaders insert rows with SQL of their own.
+    version = models.PositiveIntegerField(
+        gettext_lazy("version"), default=1, db_default=1, editable=False
+    )
 
     class Meta:
         abstract = True
