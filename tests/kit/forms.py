@@ -60,10 +60,10 @@ class _FormParser(HTMLParser):
             self._form = None
 
 
-def loaded_form(html: str, index: int = -1) -> dict[str, list[str]]:
-    """The post form at ``index`` on the page (the last by default: the page's own form comes
-    after the header's sign-out form), as ``{name: [values]}`` for Django's test client."""
+def loaded_form(html: str, containing: str | None = None) -> dict[str, list[str]]:
+    """The page's post form (the last, since the header's sign-out form comes first; or the
+    one with a field named ``containing``), as ``{name: [values]}`` for Django's test client."""
     parser = _FormParser()
     parser.feed(html)
-    forms = [form for form in parser.forms if "csrfmiddlewaretoken" in form or form]
-    return {name: values for name, values in forms[index].items() if name != "csrfmiddlewaretoken"}
+    forms = [f for f in parser.forms if containing is None or containing in f]
+    return {name: values for name, values in forms[-1].items() if name != "csrfmiddlewaretoken"}

@@ -123,6 +123,13 @@ def with_version[F: forms.BaseForm](form: F, instance: Any) -> F:
     return form
 
 
+def conflict_context(request: HttpRequest, result: Any) -> dict:
+    """What ``components/conflict.html`` needs, for a page that calls ``submit`` itself:
+    the conflict ``submit`` answered with (or none) and the page's address to reload."""
+    conflict = result if isinstance(result, concurrency.Conflict) else None
+    return {"conflict": conflict, "reload_url": request.get_full_path()}
+
+
 def _show_conflict(form: forms.BaseForm, exc: concurrency.Conflict) -> None:
     """The conflict above the form; the hidden version moves to the stored one, so sending the
     form again (after reading what changed) is a deliberate replacement, not a blind one."""
@@ -184,7 +191,6 @@ def form_page(
     if instance is not None:
         with_version(form, instance)
     done, result = submit(form, action, aliases, check, instance)
-    conflict = result if isinstance(result, concurrency.Conflict) else None
     if done:
         messages.success(request, success(result) if callable(success) else success)
         return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
@@ -197,8 +203,7 @@ def form_page(
             "intro": intro,
             "submit_label": submit_label,
             "cancel_url": cancel_url if cancel_url is not None else _plain(redirect_to),
-            "conflict": conflict,
-            "reload_url": request.get_full_path(),
+            **conflict_context(request, result),
             **(context or {}),
         },
     )
