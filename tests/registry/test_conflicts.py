@@ -51,6 +51,7 @@ def test_the_second_editor_of_a_system_page_gets_a_conflict_with_values_kept(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="conflict"' in html and "first" in html
+    assert "この記録は他の人が変更しました" in html  # in the user's language
     assert 'value="二番目の名前"' in html
     system.refresh_from_db()
     assert system.name == "最初の名前"
