@@ -5,8 +5,10 @@ import json
 import pytest
 
 from shireito.core.pages import VERSION_FIELD
-from shireito.registry.models import InformationSystem
+from shireito.registry import oversight
+from shireito.registry.models import BudgetLine, InformationSystem
 from tests.factories import make_user
+from tests.kit.forms import loaded_form
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,35 @@ def test_changing_only_the_related_systems_moves_the_version_on(client, governme
     assert linked.status_code == 200 and linked.json()["version"] == 2
     assert stale.status_code == 409
     assert list(systems["mhlw-app"].related_systems.values_list("code", flat=True)) == ["joint"]
+
+
+def test_two_owners_recording_spending_from_the_same_page_get_a_conflict(
+    client, government, systems
+):
+    # given a decided budget line and two of the owner's editors on its spending page
+    da = make_user(organization=government["da"], roles=["editor"])
+    first = make_user(organization=government["mhlw"], roles=["editor"], username="first")
+    second = make_user(organization=government["mhlw"], roles=["editor"], username="second")
+    line = oversight.budget_request(
+        actor=first, system=systems["mhlw-app"], fiscal_year=2026, development=100, operation=50
+    )
+    oversight.budget_review(actor=da, line=line)
+    oversight.budget_decide(actor=da, line=line, development=100, operation=50)
+    path = "/systems/mhlw-app/budget/2026/execution/"
+    client.force_login(first)
+    form_of_first = loaded_form(client.get(path).content.decode())
+    client.force_login(second)
+    form_of_second = loaded_form(client.get(path).content.decode())
+    client.force_login(first)
+    spent = {"development_executed": "60", "operation_executed": "10"}
+    assert client.post(path, {**form_of_first, **spent}).status_code == 302
+
+    # when the second records other figures from the page loaded before
+    client.force_login(second)
+    other = {"development_executed": "70", "operation_executed": "20"}
+    response = client.post(path, {**form_of_second, **other})
+
+    # then the conflict is shown and the first's figures stay
+    assert response.status_code == 200 and 'id="conflict"' in response.content.decode()
+    stored = BudgetLine.objects.get(pk=line.pk)
+    assert (stored.development_executed, stored.operation_executed) == (60, 10)
