@@ -118,7 +118,7 @@ def advance(instance: models.Model, stored_version: int) -> None:
     writer got there first (the UPDATE's condition is the atomic check); the instance and its
     expectation follow, so a second change in the same request is not a conflict with the
     first."""
-    model = type(instance)
+    model = instance._meta.model  # not type(): request.user is a lazy proxy
     moved = model._default_manager.filter(pk=instance.pk, version=stored_version).update(
         version=F("version") + 1
     )
@@ -137,8 +137,7 @@ def claim(instance: models.Model) -> None:
     check the editor's version and move to the next one, under the row lock. Call it inside
     the change's transaction."""
     stored = (
-        type(instance)
-        ._default_manager.select_for_update()
+        instance._meta.model._default_manager.select_for_update()
         .filter(pk=instance.pk)
         .values_list("version", flat=True)
         .get()
