@@ -127,9 +127,9 @@ def advance(instance: models.Model, stored_version: int) -> None:
         wanted = expectation(instance) or Expectation(stored_version, FROM_BODY)
         raise conflict(instance, wanted, current.first() or stored_version)
     instance.version = stored_version + 1  # type: ignore[attr-defined]
-    wanted = expectation(instance)
-    if wanted is not None:
-        expect_version(instance, stored_version + 1, wanted.source)
+    carried = expectation(instance)
+    if carried is not None:
+        expect_version(instance, stored_version + 1, carried.source)
 
 
 def claim(instance: models.Model) -> None:

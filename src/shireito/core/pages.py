@@ -22,6 +22,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -134,9 +135,11 @@ def _show_conflict(form: forms.BaseForm, exc: concurrency.Conflict) -> None:
     """The conflict above the form; the hidden version moves to the stored one, so sending the
     form again (after reading what changed) is a deliberate replacement, not a blind one."""
     form.add_error(None, exc.message)
-    data = form.data.copy()
-    data[form.add_prefix(VERSION_FIELD)] = str(exc.current)
-    form.data = data
+    data = dict(form.data.lists()) if hasattr(form.data, "lists") else dict(form.data)
+    data[form.add_prefix(VERSION_FIELD)] = [str(exc.current)]
+    form.data = QueryDict(mutable=True)
+    for name, values in data.items():
+        form.data.setlist(name, values if isinstance(values, list) else [values])
 
 
 def _checked(

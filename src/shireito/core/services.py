@@ -185,7 +185,7 @@ def audited_update[M: models.Model](
         current = instance._meta.model._default_manager.select_for_update().get(pk=instance.pk)
         versioned = concurrency.is_versioned(instance)
         if versioned:
-            concurrency.check_expected(instance, current.version)
+            concurrency.check_expected(instance, current.version)  # type: ignore[attr-defined]
         before = snapshot(current)
         for name, value in fields.items():
             setattr(instance, name, value)
@@ -199,7 +199,7 @@ def audited_update[M: models.Model](
         _refuse_unstorable_characters(instance, names)
         instance.full_clean()
         if versioned:
-            concurrency.advance(instance, current.version)
+            concurrency.advance(instance, current.version)  # type: ignore[attr-defined]
         update_fields = list(changes)
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
             update_fields.append("updated_at")
