@@ -75,14 +75,14 @@ def demo_mode(settings):
 @pytest.fixture
 def api(client):
     """Call the API as ``user`` with a fresh bearer token: ``api(user, "get", path, **query)``
-    or ``api(user, "post", path, body)``."""
+    or ``api(user, "post", path, body)``; ``headers`` adds request headers (``If-Match``)."""
     import json
 
     from shireito.accounts.services import api_token_create
 
-    def call(user, method, path, body=None, **params):
+    def call(user, method, path, body=None, headers=None, **params):
         _token, secret = api_token_create(actor=None, user=user, name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        headers = {**(headers or {}), "HTTP_AUTHORIZATION": f"Bearer {secret}"}
         if body is not None:
             return getattr(client, method)(
                 path, json.dumps(body), content_type="application/json", **headers

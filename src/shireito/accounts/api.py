@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -14,6 +15,7 @@ from shireito.accounts.schemas import (
     UserOut,
     UserUpdateIn,
 )
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pages import get_or_404, id_or_404
 from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
@@ -38,8 +40,10 @@ def users_list(request, filters: Query[UserFilters]):
 
 
 @router.get("/users/{username}", response=UserOut, operation_id="users_get", summary="Get one user")
-def users_get(request, username: str):
-    return get_or_404(selectors.user_get(user=request.auth, username=username))
+def users_get(request, username: str, response: HttpResponse):
+    user = get_or_404(selectors.user_get(user=request.auth, username=username))
+    tag_response(response, user)
+    return user
 
 
 @router.post(
@@ -75,14 +79,16 @@ def users_create(request, payload: UserCreateIn):
     operation_id="users_update",
     summary="Change a user's details, roles or active state (organization and platform admins)",
 )
-def users_update(request, username: str, payload: UserUpdateIn):
+def users_update(request, username: str, payload: UserUpdateIn, response: HttpResponse):
     user = get_or_404(selectors.user_get(user=request.auth, username=username))
     changes = payload.dict(exclude_unset=True)
+    expect_from_request(request, user, changes.pop("version", None))
     roles = changes.pop("roles", None)
     with transaction.atomic():
         services.user_update(actor=request.auth, user=user, **changes)
         if roles is not None:
             services.user_set_roles(actor=request.auth, user=user, roles=[str(r) for r in roles])
+    tag_response(response, user)
     return user
 
 

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.choices import Role, TokenScope
+from shireito.core.concurrency import Versioned
 from shireito.core.history import ChangeKey
 from shireito.core.models import TimeStampedModel
 
@@ -33,7 +34,7 @@ class ShireitoUserManager(UserManager["User"]):
         return self.get(username__iexact=normalize_sign_in_name(str(username)))
 
 
-class User(AbstractUser, TimeStampedModel):
+class User(AbstractUser, Versioned, TimeStampedModel):
     """A person who signs in. Belongs to exactly one organisation; roles say what they may do."""
 
     organization = models.ForeignKey(
@@ -46,7 +47,9 @@ class User(AbstractUser, TimeStampedModel):
 
     scope_path = "organization"
     audit_redacted_fields = frozenset({"password"})
-    audit_ignored_fields = frozenset({"created_at", "updated_at", "last_login", "date_joined"})
+    audit_ignored_fields = frozenset(
+        {"created_at", "updated_at", "version", "last_login", "date_joined"}
+    )
     audit_change_keys: ClassVar[dict[str, ChangeKey]] = {
         "roles": ChangeKey(label=_("roles"), like="accounts.rolegrant.role")
     }

@@ -4,12 +4,13 @@ from typing import TYPE_CHECKING
 from ninja import Field, Schema
 
 from shireito.accounts.choices import Role, TokenScope
+from shireito.core.schemas import VersionedOut, VersionedPatch
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
 
 
-class UserOut(Schema):
+class UserOut(VersionedOut):
     username: str
     full_name: str
     email: str
@@ -67,7 +68,7 @@ class UserCreateIn(Schema):
     roles: list[Role] = Field(default_factory=lambda: [Role.VIEWER])
 
 
-class UserUpdateIn(Schema):
+class UserUpdateIn(VersionedPatch):
     """Only the fields sent are changed."""
 
     full_name: str | None = Field(None, max_length=150)

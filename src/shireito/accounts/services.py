@@ -29,6 +29,7 @@ from shireito.accounts.permissions import (
     user_requires_two_factor,
 )
 from shireito.accounts.sessions import end_sessions_of
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     Rules,
@@ -178,6 +179,7 @@ def user_set_roles(*, actor: User | None, user: User, roles: list[str] | tuple[s
         refusal = last_admin_refusal(actor, user, is_active=user.is_active, roles=wanted)
         if refusal:
             raise ValidationError({"roles": refusal})
+        concurrency.claim(user)
         # The roles are recorded as one change of the user, so the user's history reads
         # "roles: [viewer] -> [viewer, editor]" rather than as rows of a join table.
         user.role_grants.filter(role__in=current - wanted).delete()

@@ -357,6 +357,7 @@ def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
         redirect_to=reverse("accounts:user_detail", args=[person.username]),
         title=sentence_with_names(_("Change %(name)s"), name=person),
         check=lambda data: services.user_check(user=person, **_named(data, USER_EDIT_FIELDS)),
+        instance=person,
     )
 
 

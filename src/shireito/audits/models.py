@@ -25,6 +25,7 @@ from shireito.audits.choices import (
     Severity,
     StageKind,
 )
+from shireito.core.concurrency import Versioned
 from shireito.core.history import ChangeKey, pairs, refs
 from shireito.core.models import TimeStampedModel
 from shireito.organizations.choices import OrganizationKind, ScopeClass
@@ -37,7 +38,7 @@ def _through_audit(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}__{party}" for party in AUDIT_PARTIES)
 
 
-class Audit(TimeStampedModel):
+class Audit(Versioned, TimeStampedModel):
     """One audit engagement (or one self-assessment), for one fiscal year."""
 
     number = models.CharField(_("number"), max_length=32, unique=True)
@@ -219,7 +220,7 @@ class AuditStage(models.Model):
         return self.completed_on is None and self.due_date is not None and self.due_date < today
 
 
-class ControlResult(models.Model):
+class ControlResult(Versioned, models.Model):
     """How one system meets one control: the auditee's own claim (self-assessment) and the
     auditor's conclusion, with the last cycle's conclusion kept beside them."""
 
@@ -296,7 +297,7 @@ class ControlResult(models.Model):
         return f"{self.system.code}/{self.control.label}"
 
 
-class Finding(TimeStampedModel):
+class Finding(Versioned, TimeStampedModel):
     audit = models.ForeignKey(
         Audit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("audit")
     )
@@ -354,7 +355,7 @@ class Finding(TimeStampedModel):
         return f"F{self.number}"
 
 
-class CorrectiveAction(TimeStampedModel):
+class CorrectiveAction(Versioned, TimeStampedModel):
     """One item of the plan of action and milestones (POA&M) answering a finding."""
 
     finding = models.ForeignKey(

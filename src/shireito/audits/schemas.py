@@ -12,7 +12,7 @@ from shireito.audits.choices import (
     ResultStatus,
     Severity,
 )
-from shireito.core.schemas import ReadAsOut
+from shireito.core.schemas import ReadAsOut, VersionedOut, VersionedPatch
 
 # A bulk write names at most this many results (a whole catalog on a dozen systems).
 MAX_RESULT_ENTRIES = 20_000
@@ -76,7 +76,7 @@ class AuditOut(Schema):
         return list(obj.scope_items.all())
 
 
-class AuditDetailOut(AuditOut):
+class AuditDetailOut(AuditOut, VersionedOut):
     stages: list[StageOut]
 
     @staticmethod
@@ -113,7 +113,7 @@ class AuditIn(Schema):
     method: str = Field("", max_length=10_000)
 
 
-class AuditPatch(Schema):
+class AuditPatch(VersionedPatch):
     title: str | None = Field(None, min_length=1, max_length=200)
     method: str | None = Field(None, max_length=10_000)
     conclusion: str | None = Field(None, max_length=20_000)
@@ -170,6 +170,7 @@ class ResultOut(Schema):
     claim_note: str
     previous_status: str
     updated_at: dt.datetime | None
+    version: int = Field(description="Goes up with every saved change of the result")
 
 
 class ResultsPage(Schema):
@@ -196,6 +197,14 @@ class ResultEntryIn(Schema):
     note: str | None = None
     claimed: str | None = None
     claim_note: str | None = None
+    version: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "The result's version as you read it: a result changed meanwhile is refused "
+            "(409 when every problem is one of these) instead of overwritten"
+        ),
+    )
     expected: dict[Literal["status", "note", "claimed", "claim_note"], str | None] | None = Field(
         None,
         description=(
@@ -242,7 +251,7 @@ class AuditSummaryOut(Schema):
 # --- findings and corrective actions -------------------------------------------------------
 
 
-class FindingOut(Schema):
+class FindingOut(VersionedOut):
     number: int
     label: str
     title: str
@@ -285,7 +294,7 @@ class FindingIn(Schema):
     systems: list[str] = Field(default_factory=list, max_length=500)
 
 
-class FindingPatch(Schema):
+class FindingPatch(VersionedPatch):
     title: str | None = Field(None, min_length=1, max_length=200)
     severity: Severity | None = None
     grade: NonconformityGrade | None = None
@@ -313,7 +322,7 @@ class MilestoneIn(Schema):
     due_date: dt.date
 
 
-class ActionOut(Schema):
+class ActionOut(VersionedOut):
     id: int
     finding: int = Field(alias="finding.number")
     title: str
@@ -350,7 +359,7 @@ class ActionIn(Schema):
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=100)
 
 
-class ActionPatch(Schema):
+class ActionPatch(VersionedPatch):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
     owner_contact: str | None = Field(None, max_length=150)

@@ -21,7 +21,7 @@ class TimeStampedModel(models.Model):
     # Fields whose values never go into the audit trail (only the fact that they changed).
     audit_redacted_fields: frozenset[str] = frozenset()
     # Fields left out of the audit trail altogether (bookkeeping, not a change of substance).
-    audit_ignored_fields: frozenset[str] = frozenset({"created_at", "updated_at"})
+    audit_ignored_fields: frozenset[str] = frozenset({"created_at", "updated_at", "version"})
 
     class Meta:
         abstract = True

@@ -22,12 +22,14 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from shireito.core import concurrency
 from shireito.core.filters import FilterForm
 from shireito.core.forms import add_service_errors
 from shireito.core.htmx import paginate, render_page
@@ -69,6 +71,7 @@ def submit(
     action: Callable[[dict], Any],
     aliases: Mapping[str, str] | None = None,
     check: Callable[[dict], Any] | None = None,
+    instance: Any = None,
 ) -> tuple[bool, Any]:
     """Run one service call with a valid form's data. A ``ValidationError`` from the service
     lands on the form's fields (``aliases`` map the service's names to the form's) or above
@@ -78,20 +81,65 @@ def submit(
     raising one ``ValidationError`` with every problem). It runs on every submission, with
     the fields that are valid when some are not, so one answer reports the field checks, the
     form's cross-field checks and the service's rules together; the action runs only when
-    all pass."""
+    all pass.
+
+    ``instance``, the versioned record the form edits, makes the save conditional on the
+    version the form was loaded with (``with_version``): a change saved meanwhile by someone
+    else is a ``Conflict``, shown above the form with the user's values kept; the result is
+    then the conflict."""
     if not form.is_bound:
         return False, None
     valid = form.is_valid()
+    # The version is the page's business, not the service's: it never reaches ``check`` or
+    # ``action`` as a field.
+    version = form.cleaned_data.pop(VERSION_FIELD, None)
     if check is not None and not _checked(form, check, aliases):
         return False, None
     if not valid:
         return False, None
+    if instance is not None and VERSION_FIELD in form.fields:
+        concurrency.expect_version(instance, version, concurrency.FROM_FORM)
     try:
         result = action(form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc, aliases)
         return False, None
+    except concurrency.Conflict as exc:
+        _show_conflict(form, exc)
+        return False, exc
     return True, result
+
+
+# The hidden field that carries the version a form was loaded with; a name no model field has.
+VERSION_FIELD = "record_version"
+
+
+def with_version[F: forms.BaseForm](form: F, instance: Any) -> F:
+    """Add the hidden field with ``instance``'s version to a form that edits it. A submission
+    without the field (a script posting the form) is checked against nothing."""
+    if concurrency.is_versioned(instance):
+        form.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=0, initial=instance.version
+        )
+    return form
+
+
+def conflict_context(request: HttpRequest, result: Any) -> dict:
+    """What ``components/conflict.html`` needs, for a page that calls ``submit`` itself:
+    the conflict ``submit`` answered with (or none) and the page's address to reload."""
+    conflict = result if isinstance(result, concurrency.Conflict) else None
+    return {"conflict": conflict, "reload_url": request.get_full_path()}
+
+
+def _show_conflict(form: forms.BaseForm, exc: concurrency.Conflict) -> None:
+    """The conflict above the form; the hidden version moves to the stored one, so sending the
+    form again (after reading what changed) is a deliberate replacement, not a blind one."""
+    form.add_error(None, exc.message)
+    data = dict(form.data.lists()) if hasattr(form.data, "lists") else dict(form.data)
+    data[form.add_prefix(VERSION_FIELD)] = [str(exc.current)]
+    form.data = QueryDict(mutable=True)
+    for name, values in data.items():
+        form.data.setlist(name, values if isinstance(values, list) else [values])
 
 
 def _checked(
@@ -137,11 +185,15 @@ def form_page(
     context: dict | None = None,
     check: Callable[[dict], Any] | None = None,
     aliases: Mapping[str, str] | None = None,
+    instance: Any = None,
 ) -> HttpResponse:
     """One form, one service call: on success a message and a redirect (``redirect_to`` may
     be worked out from the service's result); otherwise the form with every error at once
-    (``check``, the service's validation step: see ``submit``)."""
-    done, result = submit(form, action, aliases, check)
+    (``check``, the service's validation step: see ``submit``). ``instance`` is the record
+    the form changes: a versioned one is protected from lost updates (see ``submit``)."""
+    if instance is not None:
+        with_version(form, instance)
+    done, result = submit(form, action, aliases, check, instance)
     if done:
         messages.success(request, success(result) if callable(success) else success)
         return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
@@ -154,6 +206,7 @@ def form_page(
             "intro": intro,
             "submit_label": submit_label,
             "cancel_url": cancel_url if cancel_url is not None else _plain(redirect_to),
+            **conflict_context(request, result),
             **(context or {}),
         },
     )

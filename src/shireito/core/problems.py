@@ -22,6 +22,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from shireito.core.concurrency import FROM_IF_MATCH, Conflict
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -39,7 +41,8 @@ class ProblemsError(ValueError):
 
     ``location`` is ``"body"`` for a request's JSON body and ``"file"`` for an uploaded file;
     in a file, a problem whose path is one of ``form_fields`` is about the upload form's field
-    of that name rather than the file's content.
+    of that name rather than the file's content. ``status`` is the API's answer: 422, or 409
+    when every problem is an item changed by someone else meanwhile (optimistic locking).
     """
 
     form_fields: frozenset[str] = frozenset()
@@ -50,9 +53,11 @@ class ProblemsError(ValueError):
         *,
         location: str = "body",
         form_fields: Iterable[str] | None = None,
+        status: int = 422,
     ):
         self.problems = list(problems)
         self.location = location
+        self.status = status
         if form_fields is not None:
             self.form_fields = frozenset(form_fields)
         super().__init__("; ".join(str(p) for p in self.problems[:20]))
@@ -155,7 +160,24 @@ def register_error_handlers(api: NinjaAPI) -> None:
             if exc.location == "file"
             else _("The request has problems; nothing was written.")
         )
-        return _error(api, request, 422, detail, problem_errors(exc))
+        return _error(api, request, exc.status, detail, problem_errors(exc))
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        header = exc.source == FROM_IF_MATCH
+        message = _("Version %(expected)s was expected; the record is at version %(current)s.") % {
+            "expected": exc.expected,
+            "current": exc.current,
+        }
+        error = {
+            "field": None if header else "version",
+            "location": "header" if header else "body",
+            "path": "If-Match" if header else "$.version",
+            "message": message,
+        }
+        response = _error(api, request, 412 if header else 409, exc.message, [error])
+        response["ETag"] = f'"{exc.current}"'
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_authentication_error(request: HttpRequest, exc: Exception) -> HttpResponse:

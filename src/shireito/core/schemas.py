@@ -64,3 +64,24 @@ class ReadAsOut(Schema):
         ),
     )
     encoding_label: str | None = Field(None, description="its name as the pages show it")
+
+
+class VersionedOut(Schema):
+    """A record edited with optimistic locking: its ``version`` (also its ``ETag``)."""
+
+    version: int = Field(
+        description="Goes up with every saved change; send it back (or If-Match) to change it"
+    )
+
+
+class VersionedPatch(Schema):
+    """A change that may name the version it was made against."""
+
+    version: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "The version this change was made against: a record changed meanwhile answers 409 "
+            "and nothing is written (an If-Match header with the ETag answers 412 instead)"
+        ),
+    )

@@ -24,6 +24,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.audit_hash import event_hash
 from shireito.core.choices import AuditAction
 from shireito.core.context import current_client_request_id, current_request_id
@@ -45,7 +46,9 @@ def _json_value(value: Any) -> Any:
 
 
 def _audited_fields(instance: models.Model) -> list[models.Field]:
-    ignored = getattr(instance, "audit_ignored_fields", frozenset({"created_at", "updated_at"}))
+    ignored = getattr(
+        instance, "audit_ignored_fields", frozenset({"created_at", "updated_at", "version"})
+    )
     return [
         field
         for field in instance._meta.concrete_fields
@@ -176,9 +179,14 @@ def audited_update[M: models.Model](
 
     The old values are read again from the database under a row lock, so a stale instance
     never records wrong "before" values. Returns the instance and ``{field: [old, new]}``.
+    A versioned record (``core.concurrency``) refuses with ``Conflict`` when the editor started
+    from another version than the stored one, and moves to the next version when it changes.
     """
     with transaction.atomic():
         current = instance._meta.model._default_manager.select_for_update().get(pk=instance.pk)
+        versioned = concurrency.is_versioned(instance)
+        if versioned:
+            concurrency.check_expected(instance, current.version)  # type: ignore[attr-defined]
         before = snapshot(current)
         for name, value in fields.items():
             setattr(instance, name, value)
@@ -191,6 +199,8 @@ def audited_update[M: models.Model](
             return instance, {}
         _refuse_unstorable_characters(instance, names)
         instance.full_clean()
+        if versioned:
+            concurrency.advance(instance, current.version)  # type: ignore[attr-defined]
         update_fields = list(changes)
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
             update_fields.append("updated_at")

@@ -14,6 +14,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pages import get_or_404
 from shireito.core.pagination import Pagination, parse_id
 from shireito.incidents import selectors, services, stix, stix_intake
@@ -200,8 +201,10 @@ def incidents_create(request, payload: ReportIn):
     operation_id="incidents_get",
     summary="One report with its route, timeline, regime clocks and indicators",
 )
-def incidents_get(request, number: str):
-    return _report(request, number)
+def incidents_get(request, number: str, response: HttpResponse):
+    report = _report(request, number)
+    tag_response(response, report)
+    return report
 
 
 @router.patch(
@@ -213,9 +216,10 @@ def incidents_get(request, number: str):
         "expected_updated_at refuses a stale write"
     ),
 )
-def incidents_update(request, number: str, payload: ReportPatch):
+def incidents_update(request, number: str, payload: ReportPatch, response: HttpResponse):
     report = _report(request, number)
     fields = payload.dict(exclude_unset=True)
+    expect_from_request(request, report, fields.pop("version", None))
     for name in NOT_NULL:
         if name in fields and fields[name] is None:
             raise ValidationError({name: _("This field cannot be empty.")})
@@ -233,7 +237,9 @@ def incidents_update(request, number: str, payload: ReportPatch):
         expected_updated_at=expected,
         **fields,
     )
-    return _report(request, number)
+    report = _report(request, number)
+    tag_response(response, report)
+    return report
 
 
 @router.get(

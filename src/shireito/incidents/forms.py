@@ -208,10 +208,6 @@ class ReportForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("A note for the organizations on the route, shown on the timeline."),
             )
-        if report is not None:
-            self.fields["updated_at"] = forms.CharField(
-                required=False, widget=forms.HiddenInput, initial=report.updated_at.isoformat()
-            )
         self._add_indicator_rows()
 
     @staticmethod
@@ -332,8 +328,6 @@ class ReportForm(forms.Form):
         arguments = {**fields, "systems": systems, "indicators": indicators}
         if self.updating:
             arguments["note"] = data.get("note", "")
-        if self.report is not None:
-            arguments["expected_updated_at"] = _parse_time(data.get("updated_at", ""))
         return arguments
 
     def service_error(self, error: ValidationError) -> ValidationError:
@@ -349,13 +343,6 @@ class ReportForm(forms.Form):
                 key = f"indicator-{numbers[int(match.group(1))]}-{match.group(2)}"
             renamed.setdefault(key, []).extend(messages)
         return ValidationError(renamed)
-
-
-def _parse_time(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 class TextForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.concurrency import Versioned
 from shireito.core.history import ChangeKey, Ref, route_of_codes
 from shireito.core.languages import in_parentheses, list_separator
 from shireito.core.models import TimeStampedModel
@@ -150,7 +151,7 @@ def indicators_text(value: Any) -> str:
     return list_separator().join(shown) or "—"
 
 
-class IncidentReport(TimeStampedModel):
+class IncidentReport(Versioned, TimeStampedModel):
     """One incident as reported by one organisation."""
 
     number = models.CharField(_("number"), max_length=32, unique=True)

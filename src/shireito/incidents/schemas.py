@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator
 
+from shireito.core.schemas import VersionedOut, VersionedPatch
 from shireito.incidents import notices, selectors, stix
 from shireito.incidents.choices import (
     Impact,
@@ -65,7 +66,7 @@ class ReportIn(Schema):
     indicators: list[IndicatorIn] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
-class ReportPatch(Schema):
+class ReportPatch(VersionedPatch):
     """A draft's fields; once the report is open, the reporter's update (with ``note``)."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -194,7 +195,7 @@ class AttachmentOut(Schema):
     created_at: dt.datetime
 
 
-class ReportDetailOut(ReportOut):
+class ReportDetailOut(ReportOut, VersionedOut):
     impact_description: str
     detected_at: dt.datetime | None
     aware_at: dt.datetime | None

@@ -2,10 +2,12 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pages import get_or_404
 from shireito.core.pagination import Pagination
 from shireito.organizations import permissions, selectors, services
@@ -124,8 +126,10 @@ def organizations_create(request, payload: OrganizationIn):
     operation_id="organizations_get",
     summary="Get one organization by its code",
 )
-def organizations_get(request, code: str):
-    return get_or_404(selectors.organization_get(user=request.auth, code=code))
+def organizations_get(request, code: str, response: HttpResponse):
+    organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
+    tag_response(response, organization)
+    return organization
 
 
 @router.patch(
@@ -134,9 +138,10 @@ def organizations_get(request, code: str):
     operation_id="organizations_update",
     summary="Change an organization (platform admins; organization admins: own names, identifiers)",
 )
-def organizations_update(request, code: str, payload: OrganizationPatch):
+def organizations_update(request, code: str, payload: OrganizationPatch, response: HttpResponse):
     organization = get_or_404(selectors.organization_get(user=request.auth, code=code))
     data = payload.dict(exclude_unset=True)
+    expect_from_request(request, organization, data.pop("version", None))
     effective = data.pop("name_effective_from", None)
     if "parent" in data:
         data["parent"] = _organization_or_none(request.auth, data["parent"], "parent")
@@ -148,9 +153,11 @@ def organizations_update(request, code: str, payload: OrganizationPatch):
     for name in NOT_NULL:
         if name in data and data[name] is None:
             raise ValidationError({name: _("This field cannot be empty.")})
-    return services.organization_update(
+    organization = services.organization_update(
         actor=request.auth, organization=organization, name_effective_from=effective, **data
     )
+    tag_response(response, organization)
+    return organization
 
 
 @router.delete(

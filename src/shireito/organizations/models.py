@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.concurrency import Versioned
 from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import (
     ROLE_KINDS,
@@ -75,7 +76,7 @@ ORGANIZATION_EDITABLE_FIELDS = (
 )
 
 
-class Organization(NamedInTwoLanguages, TimeStampedModel):
+class Organization(NamedInTwoLanguages, Versioned, TimeStampedModel):
     """A body in the governance model: ministry, agency, local government, operator …
 
     ``code`` is the stable identifier used in URLs, imports and the API. Names are kept in

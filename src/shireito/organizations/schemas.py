@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from shireito.core.schemas import VersionedOut, VersionedPatch
 from shireito.organizations.choices import (
     GovernanceRole,
     LocalGovernmentLevel,
@@ -37,7 +38,7 @@ class OrganizationOut(Schema):
         return obj.local_government_level or None
 
 
-class OrganizationDetailOut(OrganizationOut):
+class OrganizationDetailOut(OrganizationOut, VersionedOut):
     former_names: list[FormerNameOut]
 
     @staticmethod
@@ -68,7 +69,7 @@ class OrganizationIn(Schema):
     valid_to: dt.date | None = None
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(VersionedPatch):
     """Only the fields sent are changed. ``null`` clears an optional field (English name,
     parent, level, sector, corporate number, local government code, dates); name and kind
     cannot be cleared."""

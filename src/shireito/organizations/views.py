@@ -143,6 +143,7 @@ def organization_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         redirect_to=reverse("organizations:detail", args=[organization.code]),
         title=sentence_with_names(_("Change %(name)s"), name=organization),
         check=lambda data: services.organization_check(organization=organization, **data),
+        instance=organization,
     )
 
 

@@ -4,11 +4,13 @@ Handlers parse, ask a selector (a 404 for what the caller may not see) and call 
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination, window
 from shireito.organizations.selectors import organization_get
@@ -125,8 +127,10 @@ def systems_import(request, file: File[UploadedFile], dry_run: bool = True):
 @router.get(
     "/systems/{code}", response=SystemOut, operation_id="systems_get", summary="Get one system"
 )
-def systems_get(request, code: str):
-    return _system_or_404(request.auth, code)
+def systems_get(request, code: str, response: HttpResponse):
+    system = _system_or_404(request.auth, code)
+    tag_response(response, system)
+    return system
 
 
 @router.post(
@@ -142,9 +146,10 @@ def systems_create(request, payload: SystemIn):
 @router.patch(
     "/systems/{code}", response=SystemOut, operation_id="systems_update", summary="Change a system"
 )
-def systems_update(request, code: str, payload: SystemPatch):
+def systems_update(request, code: str, payload: SystemPatch, response: HttpResponse):
     system = _system_or_404(request.auth, code)
     data = _fields(request.auth, payload.dict(exclude_unset=True))
+    expect_from_request(request, system, data.pop("version", None))
     codes = data.pop("related", None)
     related = (
         None
@@ -152,9 +157,11 @@ def systems_update(request, code: str, payload: SystemPatch):
         else selectors.systems_named(user=request.auth, codes=codes, field="related")
     )
     reason = data.pop("reason", "")
-    return services.system_change(
+    system = services.system_change(
         actor=request.auth, system=system, reason=reason, related=related, **data
     )
+    tag_response(response, system)
+    return system
 
 
 # --- oversight -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from shireito.core.concurrency import Versioned
 from shireito.core.history import ChangeKey, labels_of
 from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import ScopeClass, SystemCategory
@@ -49,7 +50,7 @@ RESERVED_CODES = frozenset(
 )
 
 
-class InformationSystem(NamedInTwoLanguages, TimeStampedModel):
+class InformationSystem(NamedInTwoLanguages, Versioned, TimeStampedModel):
     """One information system in the portfolio.
 
     ``code`` is stable and human-readable (used in URLs, CSV and the API). The builder must be
@@ -198,7 +199,7 @@ class InformationSystem(NamedInTwoLanguages, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class BudgetLine(TimeStampedModel):
+class BudgetLine(Versioned, TimeStampedModel):
     """One system's budget for one fiscal year (April to March), in yen: what the owner
     requested, what the Digital Agency approved, what was executed; development and operation
     apart. Amounts are whole yen, never floats."""
@@ -302,7 +303,7 @@ class OversightRating(TimeStampedModel):
         return f"{self.system.code}: {self.risk} ({self.rated_on})"
 
 
-class Recommendation(TimeStampedModel):
+class Recommendation(Versioned, TimeStampedModel):
     """A formal recommendation (勧告) of the Digital Agency to a ministry about systems."""
 
     number = models.CharField(_("number"), max_length=32, unique=True)

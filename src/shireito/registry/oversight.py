@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
 from shireito.core.services import audited_create, audited_update, record_audit_event
@@ -92,8 +93,17 @@ def budget_request(
 
 
 def _locked_line(line: BudgetLine) -> BudgetLine:
-    """The line as it is now, locked for this transaction: checks never run on a stale copy."""
-    return BudgetLine.objects.select_for_update().select_related("system").get(pk=line.pk)
+    """The line as it is now, locked for this transaction: checks never run on a stale copy
+    (the version its editor loaded goes with it)."""
+    locked = BudgetLine.objects.select_for_update().select_related("system").get(pk=line.pk)
+    concurrency.carry(line, locked)
+    return locked
+
+
+def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
+    locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    concurrency.carry(recommendation, locked)
+    return locked
 
 
 def budget_review(*, actor: User | None, line: BudgetLine, note: str = "") -> BudgetLine:
@@ -285,7 +295,7 @@ def recommendation_answer(
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     with transaction.atomic():
-        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        recommendation = _locked_recommendation(recommendation)
         if recommendation.status != RecommendationStatus.OPEN:
             raise ValidationError({"status": _("Only an open recommendation can be answered.")})
         if not may_answer(actor, recommendation):
@@ -311,7 +321,7 @@ def recommendation_conclude(
         else {RecommendationStatus.ANSWERED}
     )
     with transaction.atomic():
-        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        recommendation = _locked_recommendation(recommendation)
         if recommendation.status not in allowed_from:
             raise ValidationError({"status": _("Not possible in this state.")})
         return _conclude(actor, recommendation, escalate)

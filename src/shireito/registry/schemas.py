@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Field, Schema
 
-from shireito.core.schemas import ReadAsOut
+from shireito.core.schemas import ReadAsOut, VersionedOut, VersionedPatch
 from shireito.organizations.choices import SystemCategory
 from shireito.registry.choices import (
     CloudProvider,
@@ -15,7 +15,7 @@ from shireito.registry.choices import (
 from shireito.registry.selectors import related_shown
 
 
-class SystemOut(Schema):
+class SystemOut(VersionedOut):
     code: str
     name: str
     name_en: str
@@ -87,7 +87,7 @@ class SystemIn(Schema):
     related: list[str] = Field(default_factory=list, description="Ids of related systems")
 
 
-class SystemPatch(Schema):
+class SystemPatch(VersionedPatch):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, min_length=1, max_length=200)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     Rules,
@@ -212,6 +213,7 @@ def system_set_related(
         after = sorted({other.code for other in related})
         if before == after:
             return
+        concurrency.claim(system)
         system.related_systems.set(related)
         record_audit_event(
             actor=actor,

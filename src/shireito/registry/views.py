@@ -191,6 +191,7 @@ def system_edit(request, code: str):
         title=sentence_with_names(_("Change %(name)s"), name=system),
         cancel_url=reverse("registry:detail", args=[system.code]),
         check=_check(request, system),
+        instance=system,
     )
 
 

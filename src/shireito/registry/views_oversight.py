@@ -98,6 +98,7 @@ def budget_review(request, code: str, year: int):
         success=_("The request is marked reviewed."),
         action=lambda d: oversight.budget_review(actor=request.user, line=line, note=d["note"]),
         redirect_to=reverse("registry:detail", args=[code]),
+        instance=line,
     )
 
 
@@ -126,6 +127,7 @@ def budget_decide(request, code: str, year: int):
             note=d["note"],
         ),
         redirect_to=reverse("registry:detail", args=[code]),
+        instance=line,
     )
 
 
@@ -144,6 +146,7 @@ def budget_execution(request, code: str, year: int):
             operation=d["operation_executed"],
         ),
         redirect_to=reverse("registry:detail", args=[code]),
+        instance=line,
     )
 
 
@@ -274,6 +277,7 @@ def recommendation_conclude(request, number: str, escalate: bool):
             actor=request.user, recommendation=recommendation, escalate=escalate
         ),
         redirect_to=reverse("registry:recommendation", args=[number]),
+        instance=recommendation,
     )
 
 
@@ -315,6 +319,7 @@ def recommendation_answer(request, number: str):
             actor=request.user, recommendation=recommendation, answer=d["answer"]
         ),
         redirect_to=reverse("registry:recommendation", args=[number]),
+        instance=recommendation,
     )
 
 

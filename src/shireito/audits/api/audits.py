@@ -1,6 +1,7 @@
 """The engagement over the API: list, plan, one audit, its changes and its next cycle."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.pagination import paginate
@@ -28,6 +29,7 @@ from shireito.audits.schemas import (
     ScopeIn,
     StatusIn,
 )
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pagination import Pagination
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import current_fiscal_year
@@ -137,8 +139,10 @@ def audits_plan(request, fiscal_year: int | None = Query(None, ge=2000, le=2100)
     operation_id="audits_get",
     summary="One audit, with its scope and stages",
 )
-def audits_get(request, number: str):
-    return audit_out(request, number)
+def audits_get(request, number: str, response: HttpResponse):
+    audit = audit_out(request, number)
+    tag_response(response, audit)
+    return audit
 
 
 @router.patch(
@@ -147,9 +151,10 @@ def audits_get(request, number: str):
     operation_id="audits_update",
     summary="Change an audit's title, method, conclusion, period or lead (the auditors)",
 )
-def audits_update(request, number: str, payload: AuditPatch):
+def audits_update(request, number: str, payload: AuditPatch, response: HttpResponse):
     audit = audit_or_404(request, number)
     fields = payload.dict(exclude_unset=True)
+    expect_from_request(request, audit, fields.pop("version", None))
     if "lead" in fields:
         fields["lead"] = lead_named(request.auth, fields["lead"])
     for name in ("title", "method", "conclusion", "period_start", "period_end"):
@@ -159,7 +164,9 @@ def audits_update(request, number: str, payload: AuditPatch):
     if fields.get("period_end", audit.period_end) < start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     services.audit_update(actor=request.auth, audit=audit, **fields)
-    return audit_out(request, number)
+    audit = audit_out(request, number)
+    tag_response(response, audit)
+    return audit
 
 
 @router.post(

@@ -34,7 +34,16 @@ RESULT_COLUMNS = {
     "control_oscal_id": F("control__oscal_id"),
     "control_title": F("control__title"),
 }
-RESULT_FIELDS = ("id", "status", "note", "claimed", "claim_note", "previous_status", "updated_at")
+RESULT_FIELDS = (
+    "id",
+    "status",
+    "note",
+    "claimed",
+    "claim_note",
+    "previous_status",
+    "updated_at",
+    "version",
+)
 
 
 # --- lookups -------------------------------------------------------------------------------

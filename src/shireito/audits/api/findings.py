@@ -1,6 +1,7 @@
 """Findings and corrective actions over the API."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
 from ninja.pagination import paginate
@@ -24,6 +25,7 @@ from shireito.audits.schemas import (
     FollowUpIn,
     VerifyIn,
 )
+from shireito.core.concurrency import expect_from_request, tag_response
 from shireito.core.pagination import Pagination
 
 # --- findings and corrective actions -------------------------------------------------------
@@ -63,8 +65,10 @@ def audit_findings_create(request, number: str, payload: FindingIn):
     operation_id="audit_findings_get",
     summary="One finding",
 )
-def audit_findings_get(request, number: str, finding: int):
-    return finding_or_404(request, audit_or_404(request, number), finding)
+def audit_findings_get(request, number: str, finding: int, response: HttpResponse):
+    found = finding_or_404(request, audit_or_404(request, number), finding)
+    tag_response(response, found)
+    return found
 
 
 @router.patch(
@@ -73,10 +77,13 @@ def audit_findings_get(request, number: str, finding: int):
     operation_id="audit_findings_update",
     summary="Change a finding (the auditors)",
 )
-def audit_findings_update(request, number: str, finding: int, payload: FindingPatch):
+def audit_findings_update(
+    request, number: str, finding: int, payload: FindingPatch, response: HttpResponse
+):
     audit = audit_or_404(request, number)
     found = finding_or_404(request, audit, finding)
     fields = payload.dict(exclude_unset=True)
+    expect_from_request(request, found, fields.pop("version", None))
     for name, value in list(fields.items()):
         if value is None and name not in ("controls", "systems"):
             raise ValidationError({name: _("This field cannot be empty.")})
@@ -89,7 +96,9 @@ def audit_findings_update(request, number: str, finding: int, payload: FindingPa
         systems=None if systems is None else scope_systems(audit, systems),
         **fields,
     )
-    return finding_or_404(request, audit, finding)
+    found = finding_or_404(request, audit, finding)
+    tag_response(response, found)
+    return found
 
 
 @router.post(
@@ -145,16 +154,20 @@ def audit_actions_create(request, number: str, finding: int, payload: ActionIn):
     operation_id="audit_actions_update",
     summary="Report progress on a corrective action (the audited organization)",
 )
-def audit_actions_update(request, number: str, action: int, payload: ActionPatch):
+def audit_actions_update(
+    request, number: str, action: int, payload: ActionPatch, response: HttpResponse
+):
     audit = audit_or_404(request, number)
     fields = payload.dict(exclude_unset=True)
+    found = action_or_404(request, audit, action)
+    expect_from_request(request, found, fields.pop("version", None))
     for name, value in fields.items():
         if value is None:
             raise ValidationError({name: _("This field cannot be empty.")})
-    services.action_update(
-        actor=request.auth, action=action_or_404(request, audit, action), **fields
-    )
-    return action_or_404(request, audit, action)
+    services.action_update(actor=request.auth, action=found, **fields)
+    found = action_or_404(request, audit, action)
+    tag_response(response, found)
+    return found
 
 
 @router.post(

@@ -59,6 +59,7 @@ def audit_results_list(request, number: str, filters: Query[ResultFilters]):
             "claim_note": row["claim_note"],
             "previous_status": row["previous_status"],
             "updated_at": row["updated_at"],
+            "version": row["version"],
         }
         for row in rows
     ]
@@ -91,7 +92,7 @@ def audit_results_record(request, number: str, payload: ResultsIn):
         changed = services.results_record(actor=request.auth, audit=audit, entries=entries)
     except services.ProblemsError as exc:
         raise services.ProblemsError(
-            [_in_body(p) for p in exc.problems], location=exc.location
+            [_in_body(p) for p in exc.problems], location=exc.location, status=exc.status
         ) from exc
     return {"changed": changed}
 

@@ -23,6 +23,7 @@ from shireito.audits.permissions import (
     require_auditor,
 )
 from shireito.audits.services.lifecycle import require_open
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -124,6 +125,7 @@ def finding_update(
             if old_s != sorted(s.code for s in new_systems):
                 links["systems"] = [old_s, sorted(s.code for s in new_systems)]
         if links:
+            concurrency.claim(finding)
             record_audit_event(
                 actor=actor, action=AuditAction.UPDATE, instance=finding, changes=links
             )

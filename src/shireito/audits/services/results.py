@@ -72,6 +72,7 @@ class _Sheet:
     auditee_side: bool
     problems: list[Problem] = field(default_factory=list)
     changed: dict[int, dict] = field(default_factory=dict)
+    stale: int = 0
     first_seen: dict[int, str] = field(default_factory=dict)
 
     def problem(self, path: str, message: str) -> None:
@@ -94,11 +95,14 @@ def _record_results(
         result = _entry_result(sheet, entry, path)
         if result is None:
             continue
+        if _stale(sheet, entry, result, path):
+            continue
         values = _entry_values(sheet, entry, result, path)
         if values:
             sheet.changed.setdefault(result.pk, {}).update(values)
     if sheet.problems:
-        raise ProblemsError(sheet.problems, location=location)
+        only_stale = sheet.stale == len(sheet.problems)
+        raise ProblemsError(sheet.problems, location=location, status=409 if only_stale else 422)
     if not sheet.changed:
         return 0
     _write_changes(actor, sheet)
@@ -151,6 +155,28 @@ def _entry_result(sheet: _Sheet, entry: dict, path: str) -> ControlResult | None
         return None
     sheet.first_seen[result.pk] = path
     return result
+
+
+def _stale(sheet: _Sheet, entry: dict, result: ControlResult, path: str) -> bool:
+    """An entry that names the version it was made against refuses a result saved since
+    (optimistic locking, as on every editable record); the audit's row lock makes the
+    comparison and the write one step."""
+    version = entry.get("version")
+    if version in (None, ""):
+        return False
+    try:
+        same = int(version) == result.version
+    except (TypeError, ValueError):
+        sheet.problem(f"{path}.version", _("A version is a whole number."))
+        return True
+    if not same:
+        sheet.stale += 1
+        sheet.problem(
+            f"{path}.version",
+            _("Changed by someone else since you read it (now version %(version)s).")
+            % {"version": result.version},
+        )
+    return not same
 
 
 def _entry_values(sheet: _Sheet, entry: dict, result: ControlResult, path: str) -> dict:
@@ -214,10 +240,11 @@ def _write_changes(actor: User | None, sheet: _Sheet) -> None:
             trail[f"{label}.{name}"] = [getattr(result, name), value]
             setattr(result, name, value)
         result.updated_at = now
+        result.version += 1
         by_fields.setdefault(tuple(sorted(values)), []).append(result)
     # Only the fields each entry changes: the other side's fields are never written back.
     for names, rows in by_fields.items():
-        ControlResult.objects.bulk_update(rows, [*names, "updated_at"], batch_size=1000)
+        ControlResult.objects.bulk_update(rows, [*names, "updated_at", "version"], batch_size=1000)
     # The tower's counts change with the results, in this same transaction.
     refresh_audit_tallies([sheet.audit.pk])
     record_audit_event(actor=actor, action=AuditAction.UPDATE, instance=sheet.audit, changes=trail)

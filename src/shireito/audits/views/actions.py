@@ -16,7 +16,14 @@ from shireito.audits import permissions, selectors, services
 from shireito.audits.choices import ActionStatus
 from shireito.audits.forms_work import ActionForm, MilestoneForm, ProgressForm, VerifyForm
 from shireito.audits.views.common import audit_or_404, finding_or_404
-from shireito.core.pages import bound_form, get_or_404, id_or_404, submit
+from shireito.core.pages import (
+    bound_form,
+    conflict_context,
+    get_or_404,
+    id_or_404,
+    submit,
+    with_version,
+)
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -67,6 +74,8 @@ class _Forms:
                 "due_date": item.due_date,
             },
         )
+        with_version(self.progress, item)
+        self.conflict = None
         self.milestone = MilestoneForm(posted if do == "milestone" else None, prefix="milestone")
         self.verify = VerifyForm(posted if do == "verify" else None, prefix="verify")
 
@@ -79,9 +88,12 @@ def _post(request, audit, item, do: str, forms: _Forms, errors: list[str]) -> st
     or in ``errors``)."""
     user = request.user
     if do == "progress":
-        done, _r = submit(
-            forms.progress, lambda d: services.action_update(actor=user, action=item, **d)
+        done, result = submit(
+            forms.progress,
+            lambda d: services.action_update(actor=user, action=item, **d),
+            instance=item,
         )
+        forms.conflict = result
         return _("The progress is saved.") if done else None
     if do == "milestone":
         done, _r = submit(
@@ -133,7 +145,11 @@ def action_detail(request, number: str, action: int):
     if errors or forms.refused():
         # What a refused write may have touched in memory is read again.
         item = selectors.actions_of(user=user, audit=audit).get(pk=item.pk)
-    return render(request, "audits/action_detail.html", _context(user, audit, item, forms, errors))
+    context = {
+        **_context(user, audit, item, forms, errors),
+        **conflict_context(request, forms.conflict),
+    }
+    return render(request, "audits/action_detail.html", context)
 
 
 def _context(

@@ -262,6 +262,7 @@ def audit_edit(request, number: str):
         success=_("The changes are saved."),
         redirect_to=reverse("audits:detail", args=[audit.number]),
         title=_("Change %(number)s") % {"number": audit.number},
+        instance=audit,
     )
 
 

@@ -16,7 +16,7 @@ from shireito.audits import permissions, selectors, services
 from shireito.audits.forms_work import FindingForm, FollowUpForm
 from shireito.audits.views.common import audit_or_404, finding_or_404
 from shireito.audits.views.evidence import evidence_form, evidence_rows
-from shireito.core.pages import bound_form, submit
+from shireito.core.pages import bound_form, conflict_context, submit, with_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,15 +95,19 @@ def finding_edit(request, number: str, finding: int):
     initial = {name: getattr(item, name) for name in FINDING_FIELDS}
     initial["controls"] = "\n".join(c.label for c in item.controls.all())
     initial["systems"] = list(item.systems.all())
-    form = _finding_form(request, audit, initial=initial)
-    done, _result = submit(
-        form, lambda data: services.finding_update(actor=user, finding=item, **_fields(data))
+    form = with_version(_finding_form(request, audit, initial=initial), item)
+    done, result = submit(
+        form,
+        lambda data: services.finding_update(actor=user, finding=item, **_fields(data)),
+        instance=item,
     )
     if done:
         messages.success(request, _("Finding %(label)s is saved.") % {"label": item.label})
         return redirect("audits:finding", number=audit.number, finding=item.number)
     return render(
-        request, "audits/finding_form.html", {"audit": audit, "form": form, "finding": item}
+        request,
+        "audits/finding_form.html",
+        {"audit": audit, "form": form, "finding": item, **conflict_context(request, result)},
     )
 
 

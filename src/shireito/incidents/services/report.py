@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.services import (
     Rules,
     audited_create,
@@ -243,7 +244,9 @@ def report_update(
     report_check(report=report, systems=systems, indicators=indicators, now=now, **fields)
     fields = _clean_fields(dict(fields), now=now)
     with transaction.atomic(), tallies.tallied(report.pk):
-        report = _lock(report)
+        loaded, report = report, _lock(report)
+        concurrency.carry(loaded, report)
+        concurrency.check_expected(report, report.version)
         if report.status == ReportStatus.CLOSED:
             raise ValidationError({"__all__": _("The report is closed.")})
         # Compared to the millisecond: JSON carries times at that precision.
@@ -268,6 +271,7 @@ def report_update(
             # Systems or indicators alone: the report still changed, so a form read before
             # this save is stale.
             report.save(update_fields=["updated_at"])
+            concurrency.claim(report)
         if report.status == ReportStatus.OPEN and _add_regimes(report, actor=actor):
             changed.append("regimes")
         if report.status == ReportStatus.OPEN and (changed or note.strip()):

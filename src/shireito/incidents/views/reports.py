@@ -92,8 +92,7 @@ def _report_check(form: ReportForm, **known):
 
     def check(_data):
         arguments = form.service_arguments()
-        for name in ("note", "expected_updated_at"):
-            arguments.pop(name, None)
+        arguments.pop("note", None)
         failed = set(form.errors)
         services.report_check(
             **known, **{name: value for name, value in arguments.items() if name not in failed}
@@ -155,6 +154,7 @@ def report_edit(request, number: str):
         template="incidents/report_form.html",
         context={"report": report},
         check=_report_check(form, report=report),
+        instance=report,
     )
 
 
