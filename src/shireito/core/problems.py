@@ -178,11 +178,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
 # The answers any operation may give besides its own, each in the one error shape; the
 # OpenAPI document names them so that a client (and schemathesis) knows every status it meets.
 ERROR_RESPONSES = {
-    "400": "The request could not be read (malformed JSON, a bad address or parameter)",
-    "401": "No valid credentials were sent",
-    "403": "The user may not do this",
-    "404": "Not found, or not visible to the user",
-    "422": "The request is not valid; each problem is named with its location and JSON path",
+    400: "The request could not be read (malformed JSON, a bad address or parameter)",
+    401: "No valid credentials were sent",
+    403: "The user may not do this",
+    404: "Not found, or not visible to the user",
+    422: "The request is not valid; each problem is named with its location and JSON path",
 }
 
 
@@ -201,7 +201,9 @@ def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_RESPONSES.items():
-                if status == "401" and not operation.get("security"):
+                # ninja keys its own answers by number, a document read back by text.
+                if status == 401 and not operation.get("security"):
                     continue
-                responses.setdefault(status, {"description": description, "content": content})
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": content}
     return schema
