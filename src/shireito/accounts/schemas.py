@@ -61,7 +61,7 @@ class UserUpdateIn(Schema):
 
     # Typed without None: a null is refused as invalid (422) instead of reaching a NOT NULL
     # column; the None default only marks a field as not sent.
-    full_name: str = Field(None, max_length=150)
-    email: str = Field(None, max_length=254)
-    is_active: bool = Field(None)
-    roles: list[Role] = Field(None)
+    full_name: str = Field(None, max_length=150)  # type: ignore[assignment]
+    email: str = Field(None, max_length=254)  # type: ignore[assignment]
+    is_active: bool = Field(None)  # type: ignore[assignment]
+    roles: list[Role] = Field(None)  # type: ignore[arg-type]
