@@ -14,7 +14,7 @@ from shireito.accounts.api import router as accounts_router
 from shireito.accounts.auth import ApiTokenAuth
 from shireito.audits.api import router as audits_router
 from shireito.core.api import router as core_router
-from shireito.core.problems import register_error_handlers
+from shireito.core.problems import document_error_responses, register_error_handlers
 from shireito.dashboard.api import router as dashboard_router
 from shireito.incidents.api import router as incidents_router
 from shireito.organizations.api import governance_router
@@ -31,7 +31,16 @@ class SessionUserAuth(SessionAuth):
         return user if user and user.is_active else None
 
 
-api = NinjaAPI(
+class ShireitoApi(NinjaAPI):
+    """The project's API, whose document names the error answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_error_responses(schema)
+        return schema
+
+
+api = ShireitoApi(
     title="Shireitō API",
     version="1",
     description=(

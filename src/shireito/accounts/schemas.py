@@ -69,9 +69,11 @@ class UserCreateIn(Schema):
 
 
 class UserUpdateIn(VersionedPatch):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed; none of them may be null (omit it to keep it)."""
 
-    full_name: str | None = Field(None, max_length=150)
-    email: str | None = Field(None, max_length=254)
-    is_active: bool | None = None
-    roles: list[Role] | None = None
+    # Typed without None: a null is refused as invalid (422) instead of reaching a NOT NULL
+    # column; the None default only marks a field as not sent.
+    full_name: str = Field(None, max_length=150)  # type: ignore[assignment]
+    email: str = Field(None, max_length=254)  # type: ignore[assignment]
+    is_active: bool = Field(None)  # type: ignore[assignment]
+    roles: list[Role] = Field(None)  # type: ignore[arg-type]

@@ -195,3 +195,37 @@ def register_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(api, request, exc.status_code, str(exc))
+
+
+# The answers any operation may give besides its own, each in the one error shape; the
+# OpenAPI document names them so that a client (and schemathesis) knows every status it meets.
+ERROR_RESPONSES = {
+    400: "The request could not be read (malformed JSON, a bad address or parameter)",
+    401: "No valid credentials were sent",
+    403: "The user may not do this",
+    404: "Not found, or not visible to the user",
+    422: "The request is not valid; each problem is named with its location and JSON path",
+}
+
+
+def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers (``ERROR_RESPONSES``, with the ``ErrorOut`` body) to every
+    operation of an OpenAPI document that does not document them itself; 401 only to those
+    that need credentials."""
+    from shireito.core.schemas import ErrorOut
+
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(body.pop("$defs", {}))
+    components.setdefault("ErrorOut", body)
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                # ninja keys its own answers by number, a document read back by text.
+                if status == 401 and not operation.get("security"):
+                    continue
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": content}
+    return schema

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from shireito.core.schemas import ReadAsOut
 from shireito.standards.choices import CatalogFormat, NodeKind
@@ -145,9 +145,13 @@ class CoverageOut(Schema):
     sources: list[str]
 
 
+# A form field with NUL, which PostgreSQL cannot store or even look up, is refused as invalid.
+_STORABLE = r"^[^\x00]*$"
+
+
 class MappingImportIn(Schema):
-    key: str
-    title: str = ""
-    source: str
-    target: str
-    owner: str | None = None
+    key: str = Field(pattern=_STORABLE)
+    title: str = Field("", pattern=_STORABLE)
+    source: str = Field(pattern=_STORABLE)
+    target: str = Field(pattern=_STORABLE)
+    owner: str | None = Field(None, pattern=_STORABLE)

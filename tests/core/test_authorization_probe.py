@@ -1,0 +1,554 @@
+"""The authorization probe: every page of the URL conf and every operation of the OpenAPI
+document, read and changed by each kind of user with the keys of another organisation's
+objects (the demo world: ministries, a municipality, an overseas partner). Every such request
+is refused (403/404, 401 or the sign-in page for the anonymous), nothing in the database
+changes, and every refusal is written to the request log (``django.request``: one line with
+method, path and status). A route or operation missing from the table below fails the test, so
+a new endpoint cannot escape the probe.
+
+The table's kinds: ``OBJECT`` has an object of another organisation in its address (every
+method is tried and must be refused); ``SHARED`` names shared reference data (catalogs,
+sectors, regimes, governance models: reads answer, writes are refused); ``OWN`` has no key in
+its address and answers from the user's own scope (read, and no key of the other
+organisation's objects may appear in it; what it creates lands in the user's own organisation,
+which the access tables in ``tests/*/test_access_table.py`` check). ``PUBLIC`` is answered to
+everyone, each with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib import import_module
+from urllib.parse import urlencode
+
+import pytest
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+
+from tests.kit.probe import Keys, RefusalLog, database_digest, plausible, url_routes
+
+OBJECT, SHARED, OWN = "object", "shared", "own"
+
+# A user of each kind (the demo's), and the organisation whose objects they probe.
+USERS = {
+    "officer": "meti-officer",
+    "organisation admin": "mhlw-officer",
+    "auditor": "ipa-auditor",
+    "incident handler": "meti-handler",
+    "overseas liaison": "uk-ncsc-liaison",
+    "local-government officer": "city-officer",
+    "anonymous": None,
+}
+
+PUBLIC = {
+    "healthz": "health check for load balancers",
+    "accounts/login/": "sign-in",
+    "accounts/login/verify/": "sign-in's second factor",
+    "accounts/logout/": "sign-out",
+    "i18n/setlang/": "language switch (a cookie)",
+    "open-data/": "open data, published to everyone",
+    "open-data/systems.csv": "open data",
+    "open-data/systems.json": "open data",
+    "open-data/budget.csv": "open data",
+    "open-data/budget.json": "open data",
+    "open-data/statistics/": "open data",
+    "open-data/statistics/<slug:key>/": "open data",
+    "open-data/statistics/<slug:key>.<str:fmt>": "open data",
+    "taxii2/^(?P<rest>.+)$": "TAXII's catch-all: 404 for every unknown address",
+    "GET /api/v1/portfolio/open-data/systems": "open data",
+    "GET /api/v1/portfolio/open-data/budget": "open data",
+}
+
+PAGES = {
+    "": OWN,
+    "accounts/password/": OWN,
+    "accounts/tokens/": OWN,
+    "accounts/tokens/<int:token_id>/revoke/": OBJECT,
+    "accounts/two-factor/": OWN,
+    "accounts/users/": OWN,
+    "accounts/users/<str:username>/": OBJECT,
+    "accounts/users/<str:username>/edit/": OBJECT,
+    "accounts/users/new/": OWN,
+    "audits/": OWN,
+    "audits/<str:number>/": OBJECT,
+    "audits/<str:number>/actions/<int:action>/": OBJECT,
+    "audits/<str:number>/advance/": OBJECT,
+    "audits/<str:number>/edit/": OBJECT,
+    "audits/<str:number>/evidence/": OBJECT,
+    "audits/<str:number>/evidence/<int:evidence>/": OBJECT,
+    "audits/<str:number>/evidence/<int:evidence>/r<int:revision>/download/": OBJECT,
+    "audits/<str:number>/findings/<int:finding>/": OBJECT,
+    "audits/<str:number>/findings/<int:finding>/actions/new/": OBJECT,
+    "audits/<str:number>/findings/<int:finding>/edit/": OBJECT,
+    "audits/<str:number>/findings/<int:finding>/follow-up/": OBJECT,
+    "audits/<str:number>/findings/new/": OBJECT,
+    "audits/<str:number>/next-cycle/": OBJECT,
+    "audits/<str:number>/oscal-ar.json": OBJECT,
+    "audits/<str:number>/oscal-poam.json": OBJECT,
+    "audits/<str:number>/report.pdf": OBJECT,
+    "audits/<str:number>/report/": OBJECT,
+    "audits/<str:number>/results/": OBJECT,
+    "audits/<str:number>/results/import/": OBJECT,
+    "audits/<str:number>/stages/<str:stage>/": OBJECT,
+    "audits/<str:number>/widen/": OBJECT,
+    "audits/actions/": OWN,
+    "audits/findings/": OWN,
+    "audits/new/": OWN,
+    "audits/plan/": OWN,
+    "governance/": OWN,
+    "governance/compare/": OWN,
+    "governance/models/<str:key>/": SHARED,
+    "governance/questions/": OWN,
+    "governance/roles/handover/": OWN,
+    "governance/sectors/<str:code>/": OWN,
+    "governance/settings/": OWN,
+    "history/": OWN,
+    "incidents/": OWN,
+    "incidents/<report_number:number>/": OBJECT,
+    "incidents/<report_number:number>/acknowledge/": OBJECT,
+    "incidents/<report_number:number>/attachments/": OBJECT,
+    "incidents/<report_number:number>/attachments/<int:attachment>/": OBJECT,
+    "incidents/<report_number:number>/attachments/<int:attachment>/delete/": OBJECT,
+    "incidents/<report_number:number>/close/": OBJECT,
+    "incidents/<report_number:number>/comment/": OBJECT,
+    "incidents/<report_number:number>/edit/": OBJECT,
+    "incidents/<report_number:number>/forward/": OBJECT,
+    "incidents/<report_number:number>/reply/<int:entry>/": OBJECT,
+    "incidents/<report_number:number>/stages/<int:stage>/file/": OBJECT,
+    "incidents/<report_number:number>/submit/": OBJECT,
+    "incidents/new/": OWN,
+    "incidents/notices/": OWN,
+    "incidents/notices/read/": OWN,
+    "incidents/regimes/": OWN,
+    "incidents/regimes/<slug:key>/edit/": SHARED,
+    "incidents/stix/<str:number>.json": OBJECT,
+    "incidents/stix/<str:number>/publish/": OBJECT,
+    "incidents/stix/import/": OWN,
+    "organizations/": OWN,
+    # The directory of organisations is the government's structure, readable by everyone
+    # signed in; changing an organisation is the edit page's and the API's PATCH.
+    "organizations/<str:code>/": SHARED,
+    "organizations/<str:code>/edit/": OBJECT,
+    "organizations/new/": OWN,
+    "shared/": OWN,
+    "shared/<str:collection>/<str:stix_id>/": OBJECT,
+    "shared/<str:collection>/<str:stix_id>/json/": OBJECT,
+    "standards/": OWN,
+    "standards/<str:key>/": SHARED,
+    "standards/<str:key>/catalog.csv": SHARED,
+    "standards/<str:key>/controls/<str:oscal_id>/": SHARED,
+    "standards/<str:key>/oscal.json": SHARED,
+    "standards/<str:key>/profile.json": SHARED,
+    "standards/compare/": OWN,
+    "standards/import/": OWN,
+    "standards/mappings/": OWN,
+    "standards/mappings/<str:key>/": SHARED,
+    "standards/mappings/<str:key>/mapping.csv": SHARED,
+    "standards/mappings/import/": OWN,
+    "standards/template.csv": OWN,
+    "standards/template.xlsx": OWN,
+    "systems/": OWN,
+    "systems/<str:code>/": OBJECT,
+    "systems/<str:code>/budget/<int:year>/decide/": OBJECT,
+    "systems/<str:code>/budget/<int:year>/execution/": OBJECT,
+    "systems/<str:code>/budget/<int:year>/review/": OBJECT,
+    "systems/<str:code>/budget/new/": OBJECT,
+    "systems/<str:code>/edit/": OBJECT,
+    "systems/<str:code>/rate/": OBJECT,
+    "systems/budget/": OWN,
+    "systems/export.csv": OWN,
+    "systems/export.json": OWN,
+    "systems/import/": OWN,
+    "systems/migration/": OWN,
+    "systems/migration/export.csv": OWN,
+    "systems/new/": OWN,
+    "systems/oversight/": OWN,
+    "systems/oversight/schedule/": OWN,
+    "systems/recommendations/": OWN,
+    "systems/recommendations/<str:number>/": OBJECT,
+    "systems/recommendations/<str:number>/answer/": OBJECT,
+    "systems/recommendations/<str:number>/close/": OBJECT,
+    "systems/recommendations/<str:number>/escalate/": OBJECT,
+    "systems/recommendations/new/": OWN,
+    "taxii2/^$": OWN,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/?$": SHARED,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/(?P<collection_id>[^/]+)/?$": OBJECT,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/(?P<collection_id>[^/]+)/manifest/?$": OBJECT,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/(?P<collection_id>[^/]+)/objects/(?P<object_id>[^/]+)/?$": OBJECT,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/(?P<collection_id>[^/]+)/objects/(?P<object_id>[^/]+)/versions/?$": OBJECT,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/(?P<collection_id>[^/]+)/objects/?$": OBJECT,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/?$": SHARED,
+    "taxii2/^(?P<root>[A-Za-z0-9_-]+)/status/(?P<status_id>[^/]+)/?$": OBJECT,
+    "tower/<slug:section>/<slug:table>.csv": SHARED,
+}
+OPERATIONS = {
+    "GET /api/v1/accounts/me": OWN,
+    "GET /api/v1/accounts/tokens": OWN,
+    "POST /api/v1/accounts/tokens": OWN,
+    "DELETE /api/v1/accounts/tokens/{token_id}": OBJECT,
+    "GET /api/v1/accounts/users": OWN,
+    "POST /api/v1/accounts/users": OWN,
+    "GET /api/v1/accounts/users/{username}": OBJECT,
+    "PATCH /api/v1/accounts/users/{username}": OBJECT,
+    "GET /api/v1/audit-events": OWN,
+    "GET /api/v1/audit-events/verification": OWN,
+    "GET /api/v1/audits": OWN,
+    "POST /api/v1/audits": OWN,
+    "GET /api/v1/audits/plan": OWN,
+    "GET /api/v1/audits/{number}": OBJECT,
+    "PATCH /api/v1/audits/{number}": OBJECT,
+    "GET /api/v1/audits/{number}/actions": OBJECT,
+    "PATCH /api/v1/audits/{number}/actions/{action}": OBJECT,
+    "POST /api/v1/audits/{number}/actions/{action}/verify": OBJECT,
+    "GET /api/v1/audits/{number}/evidence": OBJECT,
+    "POST /api/v1/audits/{number}/evidence": OBJECT,
+    "DELETE /api/v1/audits/{number}/evidence/{evidence}": OBJECT,
+    "GET /api/v1/audits/{number}/evidence/{evidence}/revisions/{revision}/download": OBJECT,
+    "GET /api/v1/audits/{number}/export": OBJECT,
+    "GET /api/v1/audits/{number}/findings": OBJECT,
+    "POST /api/v1/audits/{number}/findings": OBJECT,
+    "GET /api/v1/audits/{number}/findings/{finding}": OBJECT,
+    "PATCH /api/v1/audits/{number}/findings/{finding}": OBJECT,
+    "POST /api/v1/audits/{number}/findings/{finding}/actions": OBJECT,
+    "POST /api/v1/audits/{number}/findings/{finding}/follow-up": OBJECT,
+    "POST /api/v1/audits/{number}/next-cycle": OBJECT,
+    "GET /api/v1/audits/{number}/results": OBJECT,
+    "PATCH /api/v1/audits/{number}/results": OBJECT,
+    "POST /api/v1/audits/{number}/results/import": OBJECT,
+    "POST /api/v1/audits/{number}/scope": OBJECT,
+    "POST /api/v1/audits/{number}/status": OBJECT,
+    "GET /api/v1/audits/{number}/summary": OBJECT,
+    "GET /api/v1/dashboard": OWN,
+    "GET /api/v1/dashboard/{key}": SHARED,
+    "GET /api/v1/governance/compare": OWN,
+    "GET /api/v1/governance/models": OWN,
+    "GET /api/v1/governance/models/{key}": SHARED,
+    "GET /api/v1/governance/questions/builder": OWN,
+    "GET /api/v1/governance/questions/may-audit": OWN,
+    "GET /api/v1/governance/questions/report-route": OWN,
+    "GET /api/v1/governance/role-holdings": OWN,
+    "POST /api/v1/governance/role-holdings": OWN,
+    "GET /api/v1/governance/sectors": OWN,
+    "PATCH /api/v1/governance/sectors/{code}": OWN,
+    "GET /api/v1/governance/settings": OWN,
+    "PUT /api/v1/governance/settings": OWN,
+    "GET /api/v1/incidents": OWN,
+    "POST /api/v1/incidents": OWN,
+    "GET /api/v1/incidents/notices": OWN,
+    "POST /api/v1/incidents/notices/read": OWN,
+    "GET /api/v1/incidents/regimes": OWN,
+    "POST /api/v1/incidents/stix": OWN,
+    "POST /api/v1/incidents/stix/upload": OWN,
+    "GET /api/v1/incidents/{number}": OBJECT,
+    "PATCH /api/v1/incidents/{number}": OBJECT,
+    "POST /api/v1/incidents/{number}/acknowledge": OBJECT,
+    "POST /api/v1/incidents/{number}/close": OBJECT,
+    "POST /api/v1/incidents/{number}/comments": OBJECT,
+    "POST /api/v1/incidents/{number}/filings": OBJECT,
+    "POST /api/v1/incidents/{number}/forward": OBJECT,
+    "POST /api/v1/incidents/{number}/publish": OBJECT,
+    "POST /api/v1/incidents/{number}/replies": OBJECT,
+    "GET /api/v1/incidents/{number}/routes": OBJECT,
+    "GET /api/v1/incidents/{number}/stix": OBJECT,
+    "POST /api/v1/incidents/{number}/submit": OBJECT,
+    "GET /api/v1/organizations": OWN,
+    "POST /api/v1/organizations": OWN,
+    "DELETE /api/v1/organizations/{code}": OBJECT,
+    "GET /api/v1/organizations/{code}": SHARED,
+    "PATCH /api/v1/organizations/{code}": OBJECT,
+    "GET /api/v1/portfolio/budget/rollup": OWN,
+    "GET /api/v1/portfolio/migration": OWN,
+    "GET /api/v1/portfolio/oversight/due": OWN,
+    "GET /api/v1/portfolio/recommendations": OWN,
+    "POST /api/v1/portfolio/recommendations": OWN,
+    "GET /api/v1/portfolio/recommendations/{number}": OBJECT,
+    "POST /api/v1/portfolio/recommendations/{number}/answer": OBJECT,
+    "POST /api/v1/portfolio/recommendations/{number}/close": OBJECT,
+    "POST /api/v1/portfolio/recommendations/{number}/escalate": OBJECT,
+    "GET /api/v1/portfolio/systems": OWN,
+    "POST /api/v1/portfolio/systems": OWN,
+    "GET /api/v1/portfolio/systems/export": OWN,
+    "POST /api/v1/portfolio/systems/import": OWN,
+    "GET /api/v1/portfolio/systems/{code}": OBJECT,
+    "PATCH /api/v1/portfolio/systems/{code}": OBJECT,
+    "GET /api/v1/portfolio/systems/{code}/budget": OBJECT,
+    "POST /api/v1/portfolio/systems/{code}/budget": OBJECT,
+    "POST /api/v1/portfolio/systems/{code}/budget/{year}/decision": OBJECT,
+    "POST /api/v1/portfolio/systems/{code}/budget/{year}/execution": OBJECT,
+    "POST /api/v1/portfolio/systems/{code}/budget/{year}/review": OBJECT,
+    "GET /api/v1/portfolio/systems/{code}/ratings": OBJECT,
+    "POST /api/v1/portfolio/systems/{code}/ratings": OBJECT,
+    "GET /api/v1/standards/catalogs": OWN,
+    "POST /api/v1/standards/catalogs": OWN,
+    "GET /api/v1/standards/catalogs/compare": OWN,
+    "GET /api/v1/standards/catalogs/{key}": SHARED,
+    "GET /api/v1/standards/catalogs/{key}/nodes": SHARED,
+    "GET /api/v1/standards/catalogs/{key}/nodes/{oscal_id}": SHARED,
+    "GET /api/v1/standards/catalogs/{key}/oscal": SHARED,
+    "GET /api/v1/standards/catalogs/{key}/profile": SHARED,
+    "GET /api/v1/standards/mappings": OWN,
+    "POST /api/v1/standards/mappings": OWN,
+    "GET /api/v1/standards/mappings/{key}": SHARED,
+    "GET /api/v1/standards/mappings/{key}/coverage": SHARED,
+    "GET /api/v1/standards/mappings/{key}/csv": SHARED,
+}
+
+REFUSED = {401, 403, 404}
+# A page answers a method it does not take with 405, before it looks at the object.
+REFUSED_PAGE = {403, 404, 405}
+# A write whose body the API cannot accept (a file upload sent as JSON, a value the document
+# allows but the field refuses) is refused with 422 before any rule is asked: nothing is
+# written all the same, which the digest checks; the probe counts them apart.
+REFUSED_WRITE = {401, 403, 404, 422}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    from shireito.demo.dataset import load_demo_data
+    from shireito.organizations.models import Sector
+
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO_MODE=True, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        sectors = import_module(
+            "shireito.organizations.migrations.0003_critical_infrastructure_sectors"
+        )
+        for position, (code, name, name_en) in enumerate(sectors.SECTORS, start=1):
+            Sector.objects.update_or_create(
+                code=code, defaults={"name": name, "name_en": name_en, "position": position}
+            )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load_demo_data()
+        yield
+        transaction.set_rollback(True)
+
+
+def other_keys(username: str | None) -> Keys:
+    """Real keys of the objects of an organisation ``username`` has no mandate for: MHLW's
+    (METI's for MHLW's own admin), incident reports none of whose parties is the user's
+    organisation, and a TAXII collection it neither owns nor was given access to."""
+    from shireito.accounts.models import ApiToken, User
+    from shireito.accounts.services import api_token_create
+    from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
+    from shireito.incidents.models import (
+        Attachment,
+        IncidentReport,
+        RegimeStage,
+        ReportingRegime,
+        TimelineEntry,
+    )
+    from shireito.organizations.governance import available_model_keys
+    from shireito.organizations.models import Organization, Sector
+    from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
+    from shireito.sharing import conf
+    from shireito.sharing.models import Collection, StixObject
+    from shireito.standards.models import Catalog, CatalogMapping, CatalogNode
+
+    mine = User.objects.get(username=username).organization if username else None
+    other = Organization.objects.get(code="meti" if mine and mine.code == "mhlw" else "mhlw")
+    victim = User.objects.filter(organization=other).first()
+    if not ApiToken.objects.filter(user=victim).exists():
+        api_token_create(actor=None, user=victim, name="theirs")
+    system = (
+        InformationSystem.objects.filter(owner=other, budget_lines__isnull=False).first()
+        or InformationSystem.objects.filter(owner=other).first()
+    )
+    line = BudgetLine.objects.filter(system=system).first()
+    audits = Audit.objects.exclude(auditee=mine).exclude(auditor=mine) if mine else Audit.objects
+    audit = (
+        audits.filter(findings__actions__isnull=False, evidence__isnull=False).first()
+        or audits.filter(auditee=other).first()
+    )
+    reports = IncidentReport.objects.exclude(parties__organization=mine) if mine else None
+    report = (reports if reports is not None else IncidentReport.objects).filter(
+        parties__organization=other
+    ).first() or (reports if reports is not None else IncidentReport.objects).first()
+    collections = Collection.objects.exclude(owner=mine).exclude(accesses__organization=mine)
+    collection = collections.first() if mine else Collection.objects.first()
+    evidence = Evidence.objects.filter(audit=audit).first()
+    catalog = Catalog.objects.filter(nodes__isnull=False).first()
+    regime = ReportingRegime.objects.first()
+    keys = {
+        "org": other.code,
+        "username": victim.username,
+        "token": str(ApiToken.objects.filter(user=victim).first().pk),
+        "system": _key(system, "code"),
+        "year": str(line.fiscal_year if line else 2026),
+        "recommendation": _key(
+            Recommendation.objects.filter(ministry=other).first()
+            or Recommendation.objects.exclude(ministry=mine).first(),
+            "number",
+        ),
+        "audit": _key(audit, "number"),
+        "finding": _key(audit and audit.findings.first(), "number"),
+        "action": str(_key(CorrectiveAction.objects.filter(finding__audit=audit).first(), "pk")),
+        "evidence": str(_key(evidence, "pk")),
+        "revision": str(_key(evidence and evidence.revisions.first(), "number")),
+        "audit_stage": _key(AuditStage.objects.filter(audit=audit).first(), "stage"),
+        "incident": _key(report, "number"),
+        "entry": _key(TimelineEntry.objects.filter(report=report).first(), "pk"),
+        "incident_stage": str(
+            _key(RegimeStage.objects.filter(regime__in=report.regimes.all()).first(), "pk")
+        ),
+        "attachment": str(_key(Attachment.objects.filter(report=report).first(), "pk")),
+        "collection": _key(collection, "pk"),
+        "stix_id": _key(StixObject.objects.filter(collection=collection).first(), "stix_id"),
+        "status": "00000000-0000-4000-8000-000000000000",
+        "root": conf.api_root_name(),
+        "sector": Sector.objects.first().code,
+        "model": available_model_keys()[0],
+        "catalog": _key(catalog, "key"),
+        "oscal_id": _key(CatalogNode.objects.filter(catalog=catalog).first(), "oscal_id"),
+        "mapping": _key(CatalogMapping.objects.first(), "key"),
+        "regime": _key(regime, "key"),
+        "statistic": "migration-by-prefecture",
+        "section": "audits",
+        "table": "results",
+        "fmt": "csv",
+    }
+    secrets = [str(keys[name]) for name in ("audit", "incident", "recommendation")]
+    secrets = [secret for secret in secrets if secret != "999999"]
+    return Keys(values={name: str(value) for name, value in keys.items()}, secrets=secrets)
+
+
+def _key(found, attribute: str):
+    """A found object's key; where the world holds none, a key no object has (404 all the
+    same, which the probe then only shows is not a server error)."""
+    return getattr(found, attribute) if found else 999999
+
+
+def _document() -> dict:
+    from shireito.api import api
+
+    return json.loads(json.dumps(api.get_openapi_schema()))
+
+
+def test_every_page_and_operation_is_in_the_probe_table():
+    # given the URL conf and the OpenAPI document
+    routes = set(url_routes())
+    operations = {
+        f"{method.upper()} {path}" for path, item in _document()["paths"].items() for method in item
+    }
+
+    # then each route and operation is in the table, and the table names nothing that is gone
+    missing = sorted((routes | operations) - set(PAGES) - set(OPERATIONS) - set(PUBLIC))
+    assert not missing, "add to the probe's table:\n" + "\n".join(missing)
+    gone = sorted((set(PAGES) | set(OPERATIONS) | set(PUBLIC)) - routes - operations)
+    assert not gone, "no longer in the URL conf or the API:\n" + "\n".join(gone)
+
+
+def _refused(response, *, anonymous: bool, accepted: set[int]) -> bool:
+    if anonymous and response.status_code == 302:
+        return response["Location"].startswith("/accounts/login/")
+    return response.status_code in accepted | ({401} if anonymous else set())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", USERS)
+def test_no_kind_of_user_reads_or_changes_another_organisations_objects(demo, kind):
+    from shireito.accounts.models import User
+    from shireito.accounts.services import api_token_create
+
+    # given a user of the kind, signed in (and with an API token), and another
+    # organisation's keys
+    username = USERS[kind]
+    keys = other_keys(username)
+    client = Client()
+    headers = {}
+    if username:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        _token, secret = api_token_create(actor=None, user=user, name="probe")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    document = _document()
+    components = document["components"]["schemas"]
+    log = RefusalLog()
+    logging.getLogger("django.request").addHandler(log)
+    problems: list[str] = []
+    refusals: list[tuple[str, str, int]] = []
+    probed = 0
+    invalid: list[str] = []
+
+    def check(method: str, url: str, response, expect: str) -> None:
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{method} {url}: server error {status}")
+        elif expect == "refused":
+            if not url.startswith("/api/"):
+                accepted = REFUSED_PAGE
+            else:
+                accepted = REFUSED if method == "GET" else REFUSED_WRITE
+            if not _refused(response, anonymous=username is None, accepted=accepted):
+                problems.append(f"{method} {url}: not refused ({status})")
+            elif status >= 400:
+                refusals.append((method, url.split("?")[0], status))
+                invalid.extend([url] if status == 422 else [])
+        elif not response.streaming and status == 200:
+            body = response.content.decode(errors="replace")
+            leaked = [secret for secret in keys.secrets if secret in body]
+            if leaked:
+                problems.append(f"{method} {url}: shows {leaked}")
+
+    def page(route: str, what: str) -> None:
+        url = keys.fill(route)
+        check("GET", url, client.get(url, **headers), "refused" if what == OBJECT else "read")
+        if what == OBJECT:
+            check("POST", url, client.post(url, {}, **headers), "refused")
+        elif what == SHARED:
+            # Some read pages take a POST (a form that only shows): nothing may change.
+            check("POST", url, client.post(url, {}, **headers), "read")
+
+    def operation(method: str, path: str, what: str) -> None:
+        url = keys.fill(path)
+        spec = document["paths"][path][method.lower()]
+        expect = "read" if method == "GET" and what != OBJECT else "refused"
+        content = spec.get("requestBody", {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        body = json.dumps(plausible(schema, components)) if schema else ""
+        query = {
+            parameter["name"]: plausible(parameter["schema"], components)
+            for parameter in spec.get("parameters", [])
+            if parameter["in"] == "query" and parameter.get("required")
+        }
+        if query:
+            url = f"{url}?{urlencode(query)}"
+        response = client.generic(method, url, body, content_type="application/json", **headers)
+        check(method, url, response, expect)
+
+    # when they read their own pages (which may keep their own state: a second factor being
+    # set up), then read and change every page and operation with the other's keys
+    calls = [(page, (route,), what) for route, what in PAGES.items()]
+    calls += [
+        (operation, tuple(key.split(" ", 1)), what)
+        for key, what in OPERATIONS.items()
+        if key.startswith("GET ") or what != OWN
+    ]
+    calls.sort(key=lambda call: call[2] != OWN)
+    before: dict[str, str] = {}
+    try:
+        for call, arguments, what in calls:
+            if what != OWN and not before:
+                before = database_digest()
+            probed += 1
+            call(*arguments, what)
+    finally:
+        logging.getLogger("django.request").removeHandler(log)
+    after = database_digest()
+    missing = sorted(name for name, value in keys.values.items() if value == "999999")
+    print(
+        f"\nprobed as {kind}: {probed} endpoints, {len(refusals)} refusals logged and checked"
+        f" ({len(invalid)} writes refused as invalid before any rule)"
+    )
+    print(f"keys the world lacks for {kind}: {missing}")
+
+    # then every request was refused (or showed nothing of theirs), nothing changed, and each
+    # refusal was logged
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    changed = sorted(label for label in before if before[label] != after.get(label))
+    assert not changed, f"tables changed: {changed}"
+    unlogged = [r for r in refusals if r not in log.lines]
+    assert not unlogged, f"refusals not logged: {unlogged[:20]}"
