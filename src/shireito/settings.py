@@ -435,6 +435,8 @@ SHIREITO_AUDIT_CHECKPOINT_MINUTES = _env_int("SHIREITO_AUDIT_CHECKPOINT_MINUTES"
 SHIREITO_JOB_KEEP_DAYS = _env_int("SHIREITO_JOB_KEEP_DAYS", 7)
 # A systems file larger than this is checked and imported by a worker, its progress shown.
 SHIREITO_BACKGROUND_IMPORT_BYTES = _env_int("SHIREITO_BACKGROUND_IMPORT_BYTES", 64 * 1024)
+# A systems CSV export of more rows than this is written by a worker, its progress shown.
+SHIREITO_BACKGROUND_EXPORT_ROWS = _env_int("SHIREITO_BACKGROUND_EXPORT_ROWS", 5_000)
 # A catalog file larger than this is imported by a worker (a national baseline's OSCAL).
 SHIREITO_BACKGROUND_CATALOG_BYTES = _env_int("SHIREITO_BACKGROUND_CATALOG_BYTES", 1024 * 1024)
 

@@ -15,7 +15,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from shireito.core.choices import JobStatus
-from shireito.core.jobs import JOB_KINDS, job_progress
+from shireito.core.jobs import JOB_KINDS, delete_job_files, job_progress
 from shireito.core.models import BackgroundJob, PeriodicRun
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ def jobs_housekeeping() -> int:
         updated_at=now,
     )
     kept = now - dt.timedelta(days=settings.SHIREITO_JOB_KEEP_DAYS)
-    changed += BackgroundJob.objects.filter(finished_at__lt=kept).delete()[0]
+    old = BackgroundJob.objects.filter(finished_at__lt=kept)
+    delete_job_files(old)  # an export's file goes with its job
+    changed += old.delete()[0]
     changed += PeriodicRun.objects.filter(slot__lt=kept).delete()[0]
     return changed
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("health", operations.health),
     path("metrics", operations.metrics, name="metrics"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/file/", views.job_download, name="job_file"),
 ]

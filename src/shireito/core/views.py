@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shireito.core import selectors
 from shireito.core.forms import AuditLogFilter
 from shireito.core.history import readable_history
-from shireito.core.jobs import job_for, job_kind
-from shireito.core.pages import list_page
+from shireito.core.jobs import job_file, job_for, job_kind
+from shireito.core.pages import file_response, list_page
 
 
 @login_required
@@ -38,3 +40,19 @@ def job_detail(request, job_id):
     if request.htmx:
         return render(request, "core/partials/_job.html", context)
     return render(request, "core/job_detail.html", context)
+
+
+@login_required
+@require_GET
+def job_download(request, job_id):
+    """The file a finished job made (a large export), to the user who started it only: the
+    same headers as an immediate download."""
+    found = job_file(job_for(request.user, job_id))
+    storage = storages["default"]
+    if found is None or not storage.exists(found["file"]):
+        raise Http404
+    return file_response(
+        storage.open(found["file"], "rb"),
+        filename=found["filename"],
+        content_type=found["content_type"],
+    )

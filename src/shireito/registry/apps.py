@@ -22,11 +22,16 @@ class RegistryConfig(AppConfig):
         from shireito.organizations.models import Organization
         from shireito.registry import tallies
         from shireito.registry.selectors import redact_related
-        from shireito.registry.tasks import summary_refresh, systems_import_kind
+        from shireito.registry.tasks import (
+            summary_refresh,
+            systems_export_kind,
+            systems_import_kind,
+        )
         from shireito.registry.transfer import COLUMNS
 
         register_change_redactor(redact_related)
         register_job_kind(systems_import_kind())
+        register_job_kind(systems_export_kind())
         register_periodic("registry.summary_refresh", summary_refresh, every=dt.timedelta(hours=1))
         # The directory may move a body to another group: its group tallies move with it.
         pre_save.connect(tallies.organization_saving, sender=Organization)

@@ -1,22 +1,29 @@
-"""The portfolio's background work: the summary tables' periodic check, and systems imports
-too large to check and write within a request (a job with its progress on a page)."""
+"""The portfolio's background work: the summary tables' periodic check, systems imports too
+large to check and write within a request, and systems exports too large to write within one
+(jobs with their progress on a page)."""
 
 from __future__ import annotations
 
 import logging
+import tempfile
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from shireito.core.jobs import JobKind, Progress
+from shireito.core.jobs import JobKind, Progress, save_job_file
 from shireito.core.models import BackgroundJob
+from shireito.registry import selectors
+from shireito.registry.forms import SystemFilter
 from shireito.registry.tallies import rebuild_tallies, tallies_disagree
-from shireito.registry.transfer import MAX_WEB_ROWS, import_bytes
+from shireito.registry.transfer import MAX_WEB_ROWS, export_csv, import_bytes
 
 logger = logging.getLogger(__name__)
 
 SYSTEMS_IMPORT = "registry.systems_import"
+SYSTEMS_EXPORT = "registry.systems_export"
+CSV = "text/csv; charset=utf-8"
 SHOWN_PROBLEMS = 500
 
 
@@ -72,4 +79,45 @@ def systems_import_kind() -> JobKind:
         result_template="registry/partials/_import_result.html",
         return_url_name="registry:import",
         return_label=_("Import another file"),
+    )
+
+
+def export_params(query: QueryDict, *, bom: bool) -> dict:
+    """What a systems export job keeps of its request: the list's query (its filters) and
+    whether the file is for Excel. Never the rows nor the scope: the worker asks again."""
+    return {"query": query.urlencode(), "bom": bom}
+
+
+def run_systems_export(job: BackgroundJob, progress: Progress) -> dict:
+    """Write the systems list's CSV as the job's user sees it now (the scope is asked again
+    here, from the user, never taken from the job), rows streamed to a temporary file and
+    then kept in the file store."""
+    user = job.user
+    if not user.is_active:
+        raise PermissionDenied("The job's user is no longer active.")
+    filters = SystemFilter(QueryDict(job.params.get("query", "")))
+    systems = selectors.system_list(user=user, **filters.values())
+    total = systems.count()
+    progress(0, total)
+    with tempfile.TemporaryFile() as out:
+        for chunk in export_csv(
+            systems,
+            user=user,
+            bom=bool(job.params.get("bom")),
+            rows_done=lambda rows: progress(min(rows, total), None),
+        ):
+            out.write(chunk.encode("utf-8"))
+        out.seek(0)
+        kept = save_job_file(job, out, filename="systems.csv", content_type=CSV)
+    return {**kept, "rows": total}
+
+
+def systems_export_kind() -> JobKind:
+    return JobKind(
+        key=SYSTEMS_EXPORT,
+        label=_("Export of information systems"),
+        run=run_systems_export,
+        result_template="registry/partials/_export_result.html",
+        return_url_name="registry:list",
+        return_label=_("Back to the information systems"),
     )

@@ -464,10 +464,16 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield "]"
 
 
-def export_csv(systems, *, user: User | None = None, bom: bool = False) -> Iterator[str]:
+def export_csv(
+    systems,
+    *,
+    user: User | None = None,
+    bom: bool = False,
+    rows_done: Callable[[int], None] | None = None,
+) -> Iterator[str]:
     """CSV lines (with header) of ``systems``; the same columns import back (with or without
-    the BOM for Excel)."""
-    rows = (row_of(system, user) for system in _each(systems))
+    the BOM for Excel). ``rows_done`` hears how many rows are written, every 500 rows."""
+    rows = (row_of(system, user) for system in _counted(_each(systems), rows_done))
     return csv_chunks(COLUMNS, ([_text(row[c]) for c in COLUMNS] for row in rows), bom=bom)
 
 
@@ -481,6 +487,18 @@ def export_json(systems, *, user: User | None = None) -> Iterator[str]:
 
 def _each(systems) -> Iterator[InformationSystem]:
     return systems.prefetch_related("related_systems").iterator(chunk_size=2000)
+
+
+def _counted(
+    systems: Iterator[InformationSystem], rows_done: Callable[[int], None] | None
+) -> Iterator[InformationSystem]:
+    done = 0
+    for done, system in enumerate(systems, start=1):
+        yield system
+        if rows_done is not None and done % 500 == 0:
+            rows_done(done)
+    if rows_done is not None:
+        rows_done(done)
 
 
 MIGRATION_COLUMNS = [

@@ -27,7 +27,7 @@ from shireito.organizations.selectors import owner_choices
 from shireito.registry import permissions, selectors, services
 from shireito.registry.forms import ImportForm, MigrationFilter, SystemFilter, SystemForm
 from shireito.registry.models import InformationSystem
-from shireito.registry.tasks import SYSTEMS_IMPORT
+from shireito.registry.tasks import SYSTEMS_EXPORT, SYSTEMS_IMPORT, export_params
 from shireito.registry.transfer import (
     COLUMNS,
     MAX_BYTES,
@@ -87,6 +87,18 @@ def migration_export(request):
 def system_export(request, fmt: str):
     systems = selectors.system_list(user=request.user, **SystemFilter(request.GET).values())
     if fmt == "csv":
+        # A long list is written by a worker: the user asks for it (a POST, never a link
+        # followed) and follows its progress on the job's page.
+        rows = systems.count()
+        if rows > settings.SHIREITO_BACKGROUND_EXPORT_ROWS:
+            if request.method != "POST":
+                return render(request, "registry/export_job.html", {"rows": rows})
+            job = job_start(
+                user=request.user,
+                kind=SYSTEMS_EXPORT,
+                params=export_params(request.GET, bom=wants_bom(request)),
+            )
+            return redirect("core:job", job.pk)
         content = export_csv(systems, user=request.user, bom=wants_bom(request))
         return file_response(content, filename="systems.csv", content_type=CSV)
     return file_response(
