@@ -44,7 +44,9 @@ def test_an_unreadable_csv_is_a_problem_not_a_server_error(client, government, r
     answer = _api_import(client, editor, raw)
     client.force_login(editor)
     page = client.post(
-        "/systems/import/", {"file": SimpleUploadedFile("s.csv", raw), "action": "import"}
+        "/systems/import/",
+        {"file": SimpleUploadedFile("s.csv", raw), "action": "import"},
+        follow=True,  # a large file is imported by a job, whose page shows the same problems
     )
 
     # then both say what is wrong, and nothing is written

@@ -21,6 +21,13 @@ def _file(path, name=None):
     return SimpleUploadedFile(name or path.name, path.read_bytes(), "application/json")
 
 
+@pytest.fixture(autouse=True)
+def in_the_request(settings):
+    """These pages import in the request; the larger files' job path is tested in
+    tests/standards/test_catalog_import_jobs.py."""
+    settings.SHIREITO_BACKGROUND_CATALOG_BYTES = 100 * 1024 * 1024
+
+
 @pytest.fixture
 def editor(organization):
     return make_user(organization=organization, roles=["editor"], username="editor")
