@@ -2,7 +2,7 @@
 document, read and changed by each kind of user with the keys of another organisation's
 objects (the demo world: ministries, a municipality, an overseas partner). Every such request
 is refused (403/404, 401 or the sign-in page for the anonymous), nothing in the database
-changes, and every refusal is written to the request log (``django.request``: one line with
+changes, and every refusal is written to the request log (``shireito.request``: one line with
 method, path and status). A route or operation missing from the table below fails the test, so
 a new endpoint cannot escape the probe.
 
@@ -43,6 +43,9 @@ USERS = {
 
 PUBLIC = {
     "healthz": "health check for load balancers",
+    "health": "health check for load balancers (the same, by its other name)",
+    "metrics": "Prometheus metrics: answered only to the metrics token or an allowed address, "
+    "404 to everyone else (tests/core/test_operations.py)",
     "accounts/login/": "sign-in",
     "accounts/login/verify/": "sign-in's second factor",
     "accounts/logout/": "sign-out",
@@ -65,6 +68,8 @@ PAGES = {
     "accounts/password/": OWN,
     "accounts/tokens/": OWN,
     "accounts/tokens/<int:token_id>/revoke/": OBJECT,
+    "jobs/<uuid:job_id>/": OBJECT,
+    "jobs/<uuid:job_id>/file/": OBJECT,
     "accounts/two-factor/": OWN,
     "accounts/users/": OWN,
     "accounts/users/<str:username>/": OBJECT,
@@ -341,6 +346,8 @@ def other_keys(username: str | None) -> Keys:
         ReportingRegime,
         TimelineEntry,
     )
+    from shireito.core.choices import JobStatus
+    from shireito.core.models import BackgroundJob
     from shireito.organizations.governance import available_model_keys
     from shireito.organizations.models import Organization, Sector
     from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
@@ -353,6 +360,9 @@ def other_keys(username: str | None) -> Keys:
     victim = User.objects.filter(organization=other).first()
     if not ApiToken.objects.filter(user=victim).exists():
         api_token_create(actor=None, user=victim, name="theirs")
+    job = BackgroundJob.objects.filter(user=victim).first() or BackgroundJob.objects.create(
+        user=victim, kind="registry.systems_export", status=JobStatus.DONE, done=1, total=1
+    )
     system = (
         InformationSystem.objects.filter(owner=other, budget_lines__isnull=False).first()
         or InformationSystem.objects.filter(owner=other).first()
@@ -376,6 +386,7 @@ def other_keys(username: str | None) -> Keys:
         "org": other.code,
         "username": victim.username,
         "token": str(ApiToken.objects.filter(user=victim).first().pk),
+        "job": str(job.pk),
         "system": _key(system, "code"),
         "year": str(line.fiscal_year if line else 2026),
         "recommendation": _key(
@@ -467,7 +478,7 @@ def test_no_kind_of_user_reads_or_changes_another_organisations_objects(demo, ki
     document = _document()
     components = document["components"]["schemas"]
     log = RefusalLog()
-    logging.getLogger("django.request").addHandler(log)
+    logging.getLogger("shireito.request").addHandler(log)
     problems: list[str] = []
     refusals: list[tuple[str, str, int]] = []
     probed = 0
@@ -536,7 +547,7 @@ def test_no_kind_of_user_reads_or_changes_another_organisations_objects(demo, ki
             probed += 1
             call(*arguments, what)
     finally:
-        logging.getLogger("django.request").removeHandler(log)
+        logging.getLogger("shireito.request").removeHandler(log)
     after = database_digest()
     missing = sorted(name for name, value in keys.values.items() if value == "999999")
     print(

@@ -40,6 +40,7 @@ PARAMETERS = {
     ("taxii2", "object_id"): "stix_id",
     "username": "username",
     "token_id": "token",
+    "job_id": "job",
     "year": "year",
     "number": None,  # by the route: audit, incident or recommendation
     "finding": "finding",
@@ -173,14 +174,16 @@ def database_digest() -> dict[str, str]:
 
 
 class RefusalLog(logging.Handler):
-    """The ``django.request`` lines (method, path, status) written while attached."""
+    """The refusals (method, path, status of 400 and above) in the request log
+    (``shireito.request``: one line per request) written while attached."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__(level=logging.INFO)
         self.lines: set[tuple[str, str, int]] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        request = getattr(record, "request", None)
-        status = getattr(record, "status_code", None)
-        if request is not None and status is not None:
-            self.lines.add((request.method, request.path, int(status)))
+        method = getattr(record, "method", None)
+        path = getattr(record, "path", None)
+        status = getattr(record, "status", None)
+        if method and path and isinstance(status, int) and status >= 400:
+            self.lines.add((method, path, status))

@@ -208,6 +208,31 @@ ERROR_RESPONSES = {
 }
 
 
+# Answered only by operations whose body carries a record's ``version`` (core.concurrency).
+CONFLICT_RESPONSES = {
+    409: "The record changed since the version sent was read: nothing was written",
+    412: "The If-Match header names a version that is no longer current: nothing was written",
+}
+
+
+def _carries_version(fragment: Any, components: dict[str, Any], depth: int = 4) -> bool:
+    """Whether a request body's schema has a ``version`` property, here or in the schemas it
+    refers to (a few levels down, as a bulk body's items do)."""
+    if depth < 0:
+        return False
+    if isinstance(fragment, dict):
+        if "version" in fragment.get("properties", {}):
+            return True
+        reference = fragment.get("$ref")
+        if isinstance(reference, str):
+            target = components.get(reference.rsplit("/", 1)[-1])
+            return _carries_version(target, components, depth - 1)
+        return any(_carries_version(value, components, depth) for value in fragment.values())
+    if isinstance(fragment, list):
+        return any(_carries_version(value, components, depth) for value in fragment)
+    return False
+
+
 def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the error answers (``ERROR_RESPONSES``, with the ``ErrorOut`` body) to every
     operation of an OpenAPI document that does not document them itself; 401 only to those
@@ -228,4 +253,8 @@ def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
                     continue
                 if status not in responses and str(status) not in responses:
                     responses[status] = {"description": description, "content": content}
+            if _carries_version(operation.get("requestBody", {}), components):
+                for status, description in CONFLICT_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": content}
     return schema
