@@ -339,6 +339,8 @@ def other_keys(username: str | None) -> Keys:
     from shireito.accounts.models import ApiToken, User
     from shireito.accounts.services import api_token_create
     from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
+    from shireito.core.choices import JobStatus
+    from shireito.core.models import BackgroundJob
     from shireito.incidents.models import (
         Attachment,
         IncidentReport,
@@ -346,8 +348,6 @@ def other_keys(username: str | None) -> Keys:
         ReportingRegime,
         TimelineEntry,
     )
-    from shireito.core.choices import JobStatus
-    from shireito.core.models import BackgroundJob
     from shireito.organizations.governance import available_model_keys
     from shireito.organizations.models import Organization, Sector
     from shireito.registry.models import BudgetLine, InformationSystem, Recommendation
