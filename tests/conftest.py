@@ -93,10 +93,17 @@ def api(client):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """How many generated inputs each importer's fuzz test ran (``tests/fuzzing.py``)."""
+    """What the attack runs tried and survived: the fuzz inputs per importer
+    (``tests/fuzzing.py``) and the figures the other runs reported (``tests/kit/figures.py``)."""
     from tests.fuzzing import COUNTS
+    from tests.kit.figures import FIGURES
 
     if COUNTS:
         terminalreporter.write_sep("-", "fuzz inputs per importer")
         for name, count in sorted(COUNTS.items()):
             terminalreporter.write_line(f"{name}: {count} inputs")
+        terminalreporter.write_line(f"in all: {sum(COUNTS.values())} inputs")
+    for section in dict.fromkeys(section for section, _ in FIGURES):
+        terminalreporter.write_sep("-", section)
+        for line in (line for name, line in FIGURES if name == section):
+            terminalreporter.write_line(line)

@@ -20,6 +20,8 @@ from django.test import TestCase, override_settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
+from tests.kit.figures import report
+
 EXAMPLES = int(os.environ.get("SHIREITO_SCHEMATHESIS_EXAMPLES", "2"))
 # The coverage phase's invalid inputs (every boundary of every field broken) are four fifths
 # of its cases: run from 5 examples per operation up, where a run may take its time.
@@ -127,8 +129,8 @@ def test_the_api_answers_every_generated_request_as_its_document_says(demo_world
         totals[kind] = sum(cases.values())
         found += [f"{kind}: {failure}" for failure in failures]
         phases = ", ".join(f"{phase} {count}" for phase, count in cases.items())
-        print(f"\nschemathesis as {kind} ({username}): {totals[kind]} cases ({phases})")
-    print(f"schemathesis in all: {sum(totals.values())} cases")
+        report("schemathesis", f"as {kind} ({username}): {totals[kind]} cases ({phases})")
+    report("schemathesis", f"in all: {sum(totals.values())} cases")
 
     # then no answer is a server error or departs from the document
     assert all(totals.values())

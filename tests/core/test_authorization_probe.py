@@ -26,6 +26,7 @@ import pytest
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 
+from tests.kit.figures import report
 from tests.kit.probe import Keys, RefusalLog, database_digest, plausible, url_routes
 
 OBJECT, SHARED, OWN = "object", "shared", "own"
@@ -550,11 +551,12 @@ def test_no_kind_of_user_reads_or_changes_another_organisations_objects(demo, ki
         logging.getLogger("shireito.request").removeHandler(log)
     after = database_digest()
     missing = sorted(name for name, value in keys.values.items() if value == "999999")
-    print(
-        f"\nprobed as {kind}: {probed} endpoints, {len(refusals)} refusals logged and checked"
-        f" ({len(invalid)} writes refused as invalid before any rule)"
+    report(
+        "authorization probe",
+        f"as {kind}: {probed} endpoints, {len(refusals)} refusals logged and checked"
+        f" ({len(invalid)} writes refused as invalid before any rule)",
     )
-    print(f"keys the world lacks for {kind}: {missing}")
+    report("authorization probe", f"keys the world lacks for {kind}: {missing}")
 
     # then every request was refused (or showed nothing of theirs), nothing changed, and each
     # refusal was logged

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit import figures
+
 pytestmark = pytest.mark.long
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -250,12 +252,13 @@ def test_every_acknowledged_write_survives_the_server_being_killed(tmp_path):
     verified = _shireito(env, "auditlog", "verify")
     if url.startswith("postgres"):
         _pg_recreate(url, drop_only=True)
-    print(
-        f"\ndurability ({'PostgreSQL' if url.startswith('postgres') else 'SQLite WAL'}): "
+    figures.report(
+        "durability",
+        f"({'PostgreSQL' if url.startswith('postgres') else 'SQLite WAL'}): "
         f"{kills} kills survived in {elapsed:.0f} s, {CLIENTS} clients, "
         f"{acks.value} writes acknowledged, {report['incidents_checked']} incident reports and "
         f"{report['results_checked']} result writes checked; server start "
-        f"median {statistics.median(starts):.2f} s, max {max(starts):.2f} s; {verified.strip()}"
+        f"median {statistics.median(starts):.2f} s, max {max(starts):.2f} s; {verified.strip()}",
     )
     assert report["missing"] == []
     assert report["incidents_checked"] > 0

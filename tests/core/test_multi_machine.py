@@ -25,6 +25,7 @@ from shireito.core.models import AuditEvent, PeriodicRun
 from shireito.registry.models import InformationSystem
 from tests.core.multi_machine_tasks import RUNS_TABLE, record_run
 from tests.factories import make_organization, make_user
+from tests.kit.figures import report
 
 pytestmark = [
     pytest.mark.long,
@@ -174,7 +175,8 @@ def test_two_apps_and_two_workers_lose_nothing_and_do_nothing_twice(runs_table, 
         task_name = job.rsplit(".", 1)[-1]  # each job is named after its task
         assert DBTaskResult.objects.filter(task_path__endswith=f".{task_name}").count() == slots
     assert PeriodicRun.objects.filter(job="incidents.overdue_notices").exists()
-    print(
-        f"\nmulti-machine: {len(codes)} writes through 2 apps, {TASKS} tasks and "
-        f"{PeriodicRun.objects.count()} periodic runs by 2 workers: none lost, none twice"
+    report(
+        "more than one machine",
+        f"{len(codes)} writes through 2 apps, {TASKS} tasks and "
+        f"{PeriodicRun.objects.count()} periodic runs by 2 workers: none lost, none twice",
     )
