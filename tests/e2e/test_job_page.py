@@ -62,3 +62,26 @@ def test_a_jobs_page_is_accessible_running_and_done(live_server, new_page, peopl
     page.goto(f"{live_server.url}/jobs/{done.pk}/")
     assert page.locator("#result tbody tr").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_long_export_is_asked_for_by_keyboard_and_offered_on_its_jobs_page(
+    live_server, new_page, people, settings, language
+):
+    # given a list longer than the threshold for writing an export in the request
+    settings.SHIREITO_BACKGROUND_EXPORT_ROWS = 0
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+
+    # when the export is asked for, its page says why it waits and is accessible
+    assert page.goto(f"{live_server.url}/systems/export.csv").status == 200
+    assert_accessible(page)
+
+    # and the user prepares the file by keyboard alone
+    page.locator("main form button[type=submit]").focus()
+    page.keyboard.press("Enter")
+
+    # then the job's page offers the file, and is accessible too
+    page.wait_for_url("**/jobs/**")
+    page.wait_for_selector("a[href$='/file/']", timeout=15_000)
+    assert_accessible(page)
