@@ -130,6 +130,34 @@ MINIMAL = {
             ).encode(),
             "$.catalog.metadata.oscal-version",
         ),
+        # shapes OSCAL does not give, each at its path (the paths are written out only then)
+        (
+            json.dumps(
+                {
+                    "catalog": {
+                        **MINIMAL["catalog"],
+                        "controls": [{"id": "c-1", "title": "one", "props": {"name": "x"}}],
+                    }
+                }
+            ).encode(),
+            "$.catalog.controls[0].props",
+        ),
+        (
+            json.dumps(
+                {
+                    "catalog": {
+                        **MINIMAL["catalog"],
+                        "groups": [{"id": "g", "title": "g", "parts": [{"prose": 5}]}],
+                    }
+                }
+            ).encode(),
+            "$.catalog.groups[0].parts[0].prose",
+        ),
+        # metadata that is no object (found by the importer fuzzing): a problem, not a 500
+        (
+            json.dumps({"catalog": {**MINIMAL["catalog"], "metadata": 1}}).encode(),
+            "$.catalog.metadata.title",
+        ),
         (
             json.dumps(
                 {

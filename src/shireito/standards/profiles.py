@@ -19,6 +19,7 @@ from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem
 from shireito.core.services import audited_create, record_audit_event
 from shireito.standards import selectors
+from shireito.standards.bulk import insert_nodes
 from shireito.standards.importers import load_json, oscal_version_problem
 from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.profile_shape import check_profile_shape
@@ -304,7 +305,7 @@ def _copy_selection(
             copied.depth = 0 if parent is None else parent.depth + 1
             rows.append(copied)
             added_controls += 0 if node.is_group else 1
-        CatalogNode.objects.bulk_create(rows, batch_size=2000)
+        insert_nodes(rows)
         for row in rows:
             assert row.source_id is not None
             copies[row.source_id] = row

@@ -44,13 +44,6 @@ class CatalogUpload:
     is_profile: bool
 
 
-def is_profile(raw: bytes) -> bool:
-    """An OSCAL document is a profile when its top-level object is ``profile``; parsed, not
-    sniffed, so a catalog that mentions "profile" in its metadata stays a catalog."""
-    data = load_json(raw)
-    return isinstance(data, dict) and "profile" in data
-
-
 def catalog_upload(
     *,
     actor: User | None,
@@ -77,10 +70,14 @@ def catalog_upload(
     about = {"key": key, "title": title, "edition": edition, "source_name": source_name}
     try:
         with transaction.atomic():
-            if fmt == CatalogFormat.OSCAL and is_profile(raw):
+            # An OSCAL document is parsed once, here, and read as a profile or a catalog.
+            document = load_json(raw) if fmt == CatalogFormat.OSCAL else None
+            if isinstance(document, dict) and "profile" in document:
                 resolved = resolve_profile(raw, actor=actor, owner=owner, catalog=against, **about)
                 return CatalogUpload(resolved.catalog, resolved.nodes, resolved.controls, 0, True)
-            summary = import_catalog(raw, fmt=fmt, actor=actor, owner=owner, **about)
+            summary = import_catalog(
+                raw, fmt=fmt, actor=actor, owner=owner, document=document, **about
+            )
     except (ValidationError, IntegrityError) as exc:
         # what the checks above cannot see: a key taken meanwhile, a value the model refuses
         raise CatalogImportError(_problems_from(exc)) from exc
