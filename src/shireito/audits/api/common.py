@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -16,7 +16,7 @@ from shireito.audits.models import Audit, CorrectiveAction, Evidence, Finding
 from shireito.core.pages import get_or_404, id_or_404
 from shireito.organizations.selectors import organization_get
 from shireito.registry.selectors import system_list
-from shireito.standards.selectors import catalog_get
+from shireito.standards.selectors import catalog_get, catalog_headings
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -54,8 +54,9 @@ def audit_or_404(request, number: str) -> Audit:
 
 
 def with_scope(audits):
+    baselines = catalog_headings()
     return audits.select_related("previous").prefetch_related(
-        "scope_items__system", "scope_items__baseline"
+        "scope_items__system", Prefetch("scope_items__baseline", queryset=baselines)
     )
 
 

@@ -35,7 +35,12 @@ from shireito.audits.permissions import (
     require_auditor,
 )
 from shireito.audits.services.mandates import MandateFinding, ScopeEntry, check_mandate
-from shireito.audits.tallies import refresh_audit_tallies
+from shireito.audits.tallies import (
+    PARTY_FIELDS,
+    areas_of,
+    insert_tallies_of,
+    refresh_audit_tallies,
+)
 from shireito.core.choices import AuditAction
 from shireito.core.models import AuditChainHead
 from shireito.core.services import (
@@ -58,8 +63,12 @@ if TYPE_CHECKING:
 # --- creating audits -------------------------------------------------------------------
 
 
-def _controls_of(entry: ScopeEntry) -> list[tuple[int, int]]:
-    """(id, position) of the baseline's controls, or of the selected ones."""
+def _controls_of(entry: ScopeEntry, known: dict | None = None) -> list[tuple[int, int]]:
+    """(id, position) of the baseline's controls, or of the selected ones. ``known`` keeps
+    them by baseline and selection, so checking a plan and writing it read them once."""
+    key = (entry.baseline.pk, entry.selection)
+    if known is not None and key in known:
+        return known[key]
     controls = list(
         CatalogNode.objects.filter(catalog=entry.baseline, is_group=False)
         .order_by("position")
@@ -81,7 +90,10 @@ def _controls_of(entry: ScopeEntry) -> list[tuple[int, int]]:
         raise ValidationError(
             {"baseline": _("%s holds no controls to assess.") % entry.baseline.key}
         )
-    return [(c[0], c[1]) for c in controls]
+    found = [(c[0], c[1]) for c in controls]
+    if known is not None:
+        known[key] = found
+    return found
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -150,7 +162,11 @@ def _check_scope(auditee: Organization, entries: Sequence[ScopeEntry], actor: Us
             raise ValidationError({"baseline": _("No such catalog: %s") % ", ".join(hidden)})
 
 
-def _make_results(audit: Audit, entries: Sequence[ScopeEntry], previous: Audit | None) -> int:
+def _make_results(
+    audit: Audit, entries: Sequence[ScopeEntry], previous: Audit | None, known: dict | None
+) -> int:
+    """One not-assessed result per system and control; ``known`` is None when the audit has
+    results (and tallies) already, as when its scope is widened."""
     last = {}
     if previous is not None:
         last = {
@@ -169,14 +185,22 @@ def _make_results(audit: Audit, entries: Sequence[ScopeEntry], previous: Audit |
             selection=list(entry.selection),
         )
         system_id = entry.system.pk
-        for control_id, position in _controls_of(entry):
+        for control_id, position in _controls_of(entry, known):
             last_status = last.get((system_id, control_id), "")
             # In bulk.RESULT_FIELDS order: claim and result not assessed, no notes yet.
             row = (audit.pk, system_id, control_id, position, unassessed, "", unassessed, "")
             rows.append((*row, last_status, None))
     insert_results(rows)
-    # The tower's counts of this audit, in the transaction that made its results.
-    refresh_audit_tallies([audit.pk])
+    if known is None:
+        refresh_audit_tallies([audit.pk])
+        return len(rows)
+    # The tower's counts of this audit, in the transaction that made its results, counted
+    # from the rows in hand rather than read back: a new audit has no tallies yet.
+    area_of: dict[int, int] = {}
+    for catalog_id in {entry.baseline.pk for entry in entries}:
+        area_of |= areas_of(catalog_id)
+    head = tuple(getattr(audit, name) for name in PARTY_FIELDS)
+    insert_tallies_of(rows, area_of=area_of, heads={audit.pk: head})
     return len(rows)
 
 
@@ -195,6 +219,7 @@ def audit_check(
     auditor: Organization | None = None,
     lead: User | None = None,
     engine: MandateEngine | None = None,
+    known_controls: dict | None = None,
 ) -> tuple[MandateFinding | None, Organization | None]:
     """Every rule a plan must meet, without writing, on what is known of it (``None`` is
     unknown, and the rules that need it wait): the kind, the period, the scope (the auditee's
@@ -218,7 +243,7 @@ def audit_check(
         scope = list(scope)
         rules.check(_check_scope, auditee, scope, actor)
         for entry in {(e.baseline.pk, e.selection): e for e in scope}.values():
-            rules.check(_controls_of, entry)
+            rules.check(_controls_of, entry, known_controls)
         if planner is not None and kind != AuditKind.SELF_ASSESSMENT and scope:
             found = rules.check(
                 check_mandate,
@@ -263,6 +288,7 @@ def audit_create(
             raise ValidationError({"baseline": _("Choose the baseline.")})
         scope = [ScopeEntry(s, baseline, tuple(selection)) for s in systems or []]
     scope = list(scope)
+    known: dict = {}
     found, auditor = audit_check(
         actor=actor,
         kind=kind,
@@ -274,6 +300,7 @@ def audit_create(
         auditor=auditor,
         lead=lead,
         engine=engine,
+        known_controls=known,
     )
     prefix = ("S" if kind == AuditKind.SELF_ASSESSMENT else "A") + f"{fiscal_year}-"
     with transaction.atomic():
@@ -299,7 +326,7 @@ def audit_create(
         )
         dues = default_stage_dues(period_start, period_end) | (stage_dues or {})
         _make_stages(audit, dues)
-        _record_scope(actor, audit, scope, _make_results(audit, scope, previous))
+        _record_scope(actor, audit, scope, _make_results(audit, scope, previous, known))
     return audit
 
 
@@ -380,7 +407,7 @@ def audit_widen(
         if found.auditor.pk != audit.auditor_id:
             raise ValidationError({"systems": rule_label(found.rule)})
     with transaction.atomic():
-        _record_scope(actor, audit, scope, _make_results(audit, scope, audit.previous))
+        _record_scope(actor, audit, scope, _make_results(audit, scope, audit.previous, None))
     return audit
 
 
