@@ -68,6 +68,8 @@ class Timing:
     seconds: list[float]
     ops_per_run: float = 1.0
     last: Any = None
+    # Runs made side by side (concurrent clients): throughput is over this wall time.
+    wall_seconds: float | None = None
 
     @property
     def p50_ms(self) -> float:
@@ -79,7 +81,7 @@ class Timing:
 
     @property
     def throughput(self) -> float:
-        total = sum(self.seconds)
+        total = self.wall_seconds if self.wall_seconds is not None else sum(self.seconds)
         return len(self.seconds) * self.ops_per_run / total if total else math.inf
 
 

@@ -5,7 +5,9 @@ as a user of each kind of tower. Prints p50/p95 beside the issue's targets; asse
     .venv/bin/python bench/dashboard.py [--systems 40000] [--runs 20] [--quick]
 
 Pages are fetched with a signed-in session (``Client.force_login``), the API with a bearer
-token. A URL that answers 404 (not built yet on this branch) is skipped and said so. Targets
+token, each case in-process and then over HTTP from ``shireito serve`` (one worker; the
+session cookie and token of the same user; see ``_http.py``). A URL that answers 404 (not
+built yet on this branch) is skipped and said so. Targets
 (p95, on this 2-core machine): the Digital Agency's API ≤ 300 ms and page ≤ 500 ms; a
 ministry's, a prefecture's and a municipality's faster than the Digital Agency's; each
 drill-down list ≤ 300 ms.
@@ -19,6 +21,7 @@ import os
 from urllib.parse import urlencode
 
 from _harness import Bench, Row, setup, time_runs
+from _http import served
 
 PAGE_TARGET_MS, API_TARGET_MS, LIST_TARGET_MS = 500, 300, 300
 # user, the tower they get; the first is the reference the others must beat
@@ -59,12 +62,18 @@ def main() -> None:
     generate(bench, args.systems)
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of what is not built
 
+    with served(bench) as http:
+        _viewers(bench, http, args.runs)
+
+
+def _viewers(bench: Bench, http, runs: int) -> None:
+    """Each viewer's cases in-process (``django.test.Client``) and over HTTP beside it."""
     from django.test import Client
 
     from shireito.accounts.models import User
     from shireito.accounts.services import api_token_create
 
-    reference: dict[str, float] = {}  # case kind -> the Digital Agency's p95
+    reference: dict[str, float] = {}  # case kind -> the Digital Agency's p95, in-process
     for username, tower in VIEWERS:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -74,18 +83,19 @@ def main() -> None:
         session.force_login(user)
         _token, secret = api_token_create(actor=None, user=user, name="bench")
         token = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        browser, script = http.with_session(user), http.with_token(secret)
         cases = [
-            ("page", "tower page /", session, "/", PAGE_TARGET_MS),
-            ("api", "API /api/v1/dashboard", token, "/api/v1/dashboard", API_TARGET_MS),
+            ("page", "tower page /", session, browser, "/", PAGE_TARGET_MS),
+            ("api", "API /api/v1/dashboard", token, script, "/api/v1/dashboard", API_TARGET_MS),
         ]
         cases += [
-            ("list", name, session, f"{path}?{urlencode(query)}", LIST_TARGET_MS)
+            ("list", name, session, browser, f"{path}?{urlencode(query)}", LIST_TARGET_MS)
             for name, path, query in DRILL_DOWNS
         ]
         if username in DRILLS:
             name, code = DRILLS[username]
-            cases.append(("list", name, session, f"/?organization={code}", LIST_TARGET_MS))
-        for kind, name, client, url, target_ms in cases:
+            cases.append(("list", name, session, browser, f"/?organization={code}", LIST_TARGET_MS))
+        for kind, name, client, remote, url, target_ms in cases:
             case = f"{username} ({tower}): {name}"
             status = client.get(url).status_code
             if status != 200:  # 404: not built yet on this branch
@@ -103,7 +113,7 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
 
-            timing = time_runs(get, args.runs, warmup=1)
+            timing = time_runs(get, runs, warmup=1)
             target, met = f"p95 ≤ {target_ms} ms", timing.p95_ms <= target_ms
             if kind in reference and kind != "list":  # lower towers: faster than the DA's
                 target = f"p95 ≤ {target_ms} ms and < DA's {reference[kind]:,.0f} ms"
@@ -111,6 +121,12 @@ def main() -> None:
             elif kind != "list":
                 reference[kind] = timing.p95_ms
             bench.record_timing(case, timing, target=target, met=met)
+            remote.measure(
+                f"{case} (HTTP)",
+                lambda remote=remote, url=url: remote.get(url).content,
+                runs,
+                target_ms=target_ms,
+            )
 
 
 def generate(bench: Bench, systems: int) -> None:

@@ -15,6 +15,7 @@ import io
 import os
 
 from _harness import Bench, setup, time_runs
+from _http import served
 
 CASES = [
     ("page: list, first page", "/systems/"),
@@ -49,10 +50,6 @@ def main() -> None:
 
     bench = setup("portfolio", demo=True)
     from django.core.management import call_command
-    from django.test import Client
-
-    from shireito.accounts.models import User
-    from shireito.accounts.services import api_token_create
 
     with open(os.devnull, "w") as devnull:
         call_command("demo", "load", verbosity=0, stdout=devnull)
@@ -63,18 +60,37 @@ def main() -> None:
         )
     bench.record_timing("demo scale: generate", timing, data=f"{args.systems:,} systems", size=True)
 
+    with served(bench) as http:
+        _viewers(bench, http, args.runs)
+    bench_import(bench, 1_000)
+
+
+def _viewers(bench: Bench, http, runs: int) -> None:
+    """Each user's cases in-process (``django.test.Client``) and over HTTP beside it."""
+    from django.test import Client
+
+    from shireito.accounts.models import User
+    from shireito.accounts.services import api_token_create
+
     for username in ["da-admin", "nisc-auditor", "mhlw-officer", "tokyo-officer"]:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
         _token, secret = api_token_create(actor=None, user=user, name="bench")
+        remote = http.with_session(user)
+        remote.sign_in(secret)
         for name, path in CASES:
 
             def get(path: str = path, client: Client = client, secret: str = secret) -> None:
                 response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}")
                 assert response.status_code == 200, (path, response.status_code)
 
-            bench.measure(f"{username}: {name}", get, args.runs, warmup=0)
+            bench.measure(f"{username}: {name}", get, runs, warmup=0)
+            remote.measure(
+                f"{username}: {name} (HTTP)",
+                lambda path=path, remote=remote: remote.get(path).content,
+                runs,
+            )
 
         def export(client: Client = client) -> int:
             response = client.get("/systems/export.csv")
@@ -86,7 +102,12 @@ def main() -> None:
             timing,
             data=f"{timing.last:,} bytes",
         )
-    bench_import(bench, 1_000)
+        timing = remote.measure(
+            f"{username}: page: CSV export of everything visible (HTTP)",
+            lambda remote=remote: len(remote.get("/systems/export.csv").content),
+            1,
+            warmup=0,
+        )
 
 
 def bench_import(bench: Bench, rows: int) -> None:
