@@ -42,9 +42,10 @@ _EXTENSION = re.compile(r"\.[^\W_]{1,10}$")
 
 @dataclass(frozen=True)
 class Part:
-    """One member of an archive: where it goes, how to read its bytes (a factory called only
-    when its turn comes, answering chunks, or ``None`` when the bytes are gone), its type,
-    what it is in the reader's words, and more for the manifest."""
+    """One member of an archive: where it goes (``/`` between folders: pass each piece
+    that comes from a user through ``safe_part``), how to read its bytes (a factory called
+    only when its turn comes, answering chunks, or ``None`` when the bytes are gone), its
+    type, what it is in the reader's words, and more for the manifest."""
 
     path: str
     chunks: Callable[[], Iterable[bytes] | None]
