@@ -77,9 +77,9 @@ def _evidence_part(revision: EvidenceRevision, current: int) -> Part:
         "effective_date": revision.effective_date.isoformat(),
         "expiry_date": revision.expiry_date.isoformat() if revision.expiry_date else None,
     }
-    if item.result_id:
+    if item.result is not None:
         details.update(system=item.result.system.code, control=item.result.control.label)
-    if item.finding_id:
+    if item.finding is not None:
         details["finding"] = item.finding.number
     return Part(
         f"evidence/{folder}/{safe_part(f'r{revision.number} {filename}')}",
@@ -113,7 +113,7 @@ def _entry(record: Written) -> dict[str, Any]:
     return entry
 
 
-def _manifest(user: User | None, audit: Audit, language: str, written: list[Written]) -> bytes:
+def _manifest(user: User, audit: Audit, language: str, written: list[Written]) -> bytes:
     with translation.override(language):
         return _json(
             {
@@ -126,7 +126,7 @@ def _manifest(user: User | None, audit: Audit, language: str, written: list[Writ
                     "period_end": audit.period_end.isoformat(),
                 },
                 "made_at": timezone.now().isoformat(),
-                "made_by": str(user) if user else None,
+                "made_by": str(user),
                 "language": language,
                 "checksums": "SHA256SUMS",
                 "members": [_entry(record) for record in written],
@@ -134,7 +134,7 @@ def _manifest(user: User | None, audit: Audit, language: str, written: list[Writ
         )
 
 
-def stream_bundle(user: User | None, audit: Audit, *, language: str) -> Iterator[bytes]:
+def stream_bundle(user: User, audit: Audit, *, language: str) -> Iterator[bytes]:
     """The bundle's bytes, as they are made. What it holds is settled here, from the user's
     scope; the files are read, and the report rendered, only as the stream reaches them."""
     with translation.override(language):

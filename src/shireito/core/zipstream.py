@@ -210,7 +210,7 @@ def stream_zip(
     sink = _Sink()
     names = _Names(reserved=(MANIFEST, CHECKSUMS))
     written: list[Written] = []
-    with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:  # type: ignore[call-overload]
         for part in parts:
             record = Written(part, names.claim(safe_path(part.path) or "file"))
             written.append(record)

@@ -67,5 +67,6 @@ def audits_bundle(request, number: str, language: Literal["ja", "en"] | None = N
     audit = audit_or_404(request, number)
     if not permissions.may_download_bundle(request.auth, audit):
         raise Http404
-    language = language or translation.get_language() or "ja"
-    return downloads.evidence_bundle(request.auth, audit, language=language)
+    return downloads.evidence_bundle(
+        request.auth, audit, language=language or translation.get_language() or "ja"
+    )
