@@ -210,6 +210,7 @@ def _every_endpoint(furnished) -> list[tuple[str, str, dict | None]]:
         ("get", f"{base}/evidence/{e}/revisions/1/download", None),
         ("delete", f"{base}/evidence/{e}", None),
         ("get", f"{base}/export?format=oscal-ar", None),
+        ("get", f"{base}/bundle", None),
     ]
 
 

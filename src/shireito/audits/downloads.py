@@ -1,6 +1,6 @@
 """The files an audit hands out, the same from its pages and its API: an evidence revision,
-the report as PDF, the OSCAL documents. Each is a ``core.pages.file_response`` (attachment,
-never sniffed, never cached)."""
+the report as PDF, the OSCAL documents, the evidence bundle. Each is a
+``core.pages.file_response`` (attachment, never sniffed, never cached)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponseBase
 
 from shireito.audits import evidence, selectors
+from shireito.audits.bundle import bundle_filename, stream_bundle
 from shireito.audits.models import Audit
 from shireito.audits.report import render_report_pdf
 from shireito.core.pages import file_response, get_or_404, id_or_404
@@ -48,4 +49,14 @@ def json_download(data: dict, *, filename: str) -> HttpResponseBase:
         json.dumps(data, ensure_ascii=False, indent=2).encode(),
         filename=filename,
         content_type="application/json",
+    )
+
+
+def evidence_bundle(user: User, audit: Audit, *, language: str) -> HttpResponseBase:
+    """The audit's evidence bundle, streamed (a ``StreamingHttpResponse``: no length is known
+    before the last byte)."""
+    return file_response(
+        stream_bundle(user, audit, language=language),
+        filename=bundle_filename(audit),
+        content_type="application/zip",
     )

@@ -185,6 +185,13 @@ def may_change(actor: Someone, evidence: Evidence) -> bool:
     return uploader is not None and uploader.organization_id == audit.auditee_id
 
 
+def may_download_bundle(user: Someone, audit: Audit) -> bool:
+    """The evidence bundle gathers what the audit's pages already let their reader download
+    one by one (report, OSCAL, every revision of its evidence, all scoped through the audit),
+    so whoever the scoped lookup shows the audit to may take it."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 # --- refusals the services raise ---------------------------------------------------------
 
 

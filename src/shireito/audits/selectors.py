@@ -315,6 +315,21 @@ def revisions_of(*, user: User, evidence: Evidence) -> QuerySet[EvidenceRevision
     )
 
 
+def revisions_in(*, user: User, audit: Audit) -> QuerySet[EvidenceRevision]:
+    """Every revision of the audit's evidence the user may download, piece by piece in the
+    evidence list's order and oldest first, with what a manifest says of each."""
+    return (
+        visible_to(user, EvidenceRevision.objects.filter(evidence__audit=audit))
+        .select_related(
+            "evidence__result__system",
+            "evidence__result__control",
+            "evidence__finding",
+            "uploaded_by",
+        )
+        .order_by("evidence__title", "evidence_id", "number")
+    )
+
+
 def evidence_item_get(*, user: User, audit: Audit, evidence_id: int) -> Evidence | None:
     return (
         evidence_of(user=user, audit=audit)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:number>/report.pdf", views.audit_report_pdf, name="report_pdf"),
     path("<str:number>/oscal-ar.json", views.audit_oscal_ar, name="oscal_ar"),
     path("<str:number>/oscal-poam.json", views.audit_oscal_poam, name="oscal_poam"),
+    path("<str:number>/bundle.zip", views.audit_bundle, name="bundle"),
     # The work inside it
     path("<str:number>/results/", views.results_entry, name="results"),
     path("<str:number>/results/import/", views.results_import, name="results_import"),

@@ -27,6 +27,7 @@ from shireito.audits.views.findings import (
 from shireito.audits.views.lists import action_list, finding_list
 from shireito.audits.views.plan import audit_plan
 from shireito.audits.views.reports import (
+    audit_bundle,
     audit_oscal_ar,
     audit_oscal_poam,
     audit_report,
@@ -39,6 +40,7 @@ __all__ = [
     "action_detail",
     "action_list",
     "audit_advance",
+    "audit_bundle",
     "audit_create",
     "audit_detail",
     "audit_edit",

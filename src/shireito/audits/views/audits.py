@@ -236,6 +236,7 @@ def audit_detail(request, number: str):
             "may_next_cycle": permissions.may_start_next_cycle(user, audit) and not next_cycles,
             "next_cycles": next_cycles,
             "has_actions": bool(actions),
+            "may_download_bundle": permissions.may_download_bundle(user, audit),
             "next_cycle_form": NextCycleForm(initial={"fiscal_year": audit.fiscal_year + 1}),
             "today": today,
         },

@@ -1,15 +1,16 @@
-"""The report of an audit: its page, the PDF and the OSCAL downloads."""
+"""The report of an audit: its page, the PDF, the OSCAL downloads and the evidence bundle."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shireito.audits import downloads, exporters, selectors
+from shireito.audits import downloads, exporters, permissions, selectors
 from shireito.audits.choices import ResultStatus
 from shireito.audits.views.audits import summary_rows
 from shireito.audits.views.common import audit_or_404
@@ -30,6 +31,7 @@ def audit_report(request, number: str):
             "results": summary_rows(selectors.result_summary(audit)),
             "findings": findings,
             "has_actions": any(f.actions.all() for f in findings),
+            "may_download_bundle": permissions.may_download_bundle(user, audit),
             "today": timezone.localdate(),
         },
     )
@@ -62,3 +64,11 @@ def audit_oscal_poam(request, number: str):
         )
         return redirect("audits:detail", number=audit.number)
     return downloads.json_download(data, filename=f"{audit.number}-poam.json")
+
+
+@login_required
+def audit_bundle(request, number: str):
+    audit = audit_or_404(request.user, number)
+    if not permissions.may_download_bundle(request.user, audit):
+        raise Http404
+    return downloads.evidence_bundle(request.user, audit, language=get_language() or "ja")
