@@ -115,6 +115,15 @@ def stages_of(audit: Audit) -> list[AuditStage]:
     return list(audit.stages.select_related("owner").order_by("position"))
 
 
+def result_get(*, user: User, audit: Audit, result_id: int) -> ControlResult | None:
+    """One of an audit's control results (the audit already one the user may see)."""
+    return (
+        visible_to(user, ControlResult.objects.filter(audit=audit, pk=result_id))
+        .select_related("control", "system")
+        .first()
+    )
+
+
 def results_of(
     *,
     user: User,

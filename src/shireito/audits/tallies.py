@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import (
@@ -119,6 +120,37 @@ def refresh_audit_tallies(audit_ids: Iterable[int]) -> None:
         list(Audit.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
         for start in range(0, len(ids), AUDITS_PER_STATEMENT):
             _recount(ids[start : start + AUDITS_PER_STATEMENT])
+
+
+def adjust_audit_tallies(audit: Audit, changed: list[tuple], at) -> bool:
+    """Move an audit's tallies by what a few results changed (``changed``: each result as
+    saved now, with its status and claim before): one ``UPDATE … SET n = n ± 1`` per tally
+    row touched, under the audit's row lock the write already holds, instead of a recount of
+    the whole audit. False when a tally row is missing (a control whose area was never worked
+    out, an audit loaded without tallies): the caller then recounts, which replaces whatever
+    was moved."""
+    deltas: dict[tuple[type[ResultCounts], int], Counter] = {}
+    areas = dict(
+        ControlArea.objects.filter(
+            control_id__in={result.control_id for result, _s, _c in changed}
+        ).values_list("control_id", "area_id")
+    )
+    for result, status, claimed in changed:
+        if result.control_id not in areas:
+            return False
+        for key in ((ComplianceTally, result.system_id), (AreaTally, areas[result.control_id])):
+            counts = deltas.setdefault(key, Counter())
+            counts[status] -= 1
+            counts[result.status] += 1
+            counts[f"claimed_{claimed}"] -= 1
+            counts[f"claimed_{result.claimed}"] += 1
+    for (model, key), counts in deltas.items():
+        moves = {name: F(name) + step for name, step in counts.items() if step}
+        column = "system_id" if model is ComplianceTally else "area_id"
+        rows = model.objects.filter(audit_id=audit.pk, **{column: key})
+        if rows.update(**moves, updated_at=at) != 1:
+            return False
+    return True
 
 
 def _recount(ids: list[int] | None) -> None:
