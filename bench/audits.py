@@ -5,6 +5,9 @@ the selector when the API has no such endpoint). Prints p50/p95; asserts nothing
 
     .venv/bin/python bench/audits.py [--runs 7] [--profile] [--quick]
 
+It also times one result changed through ``PATCH …/results/<id>`` (target 20 ms) and, with
+``--profile``, prints where 20 of those spend their time.
+
 Targets: create < 0.1 s, list < 0.2 s. With ``--profile`` (or, run alone, when create's
 median misses its target) the slowest calls of one create are printed from cProfile.
 """
@@ -22,6 +25,7 @@ from _harness import DATA, ROWS_ENV, setup, time_runs
 
 CATALOG = DATA / "oscal" / "NIST_SP-800-53_rev5.0.1_catalog.json"
 CREATE_TARGET_MS, LIST_TARGET_MS = 100, 200
+ONE_RESULT_TARGET_MS = 20
 
 
 def main() -> None:
@@ -127,6 +131,7 @@ def main() -> None:
             return list(selectors.results_of(user=auditor, audit=audit))
 
     bench.measure(label, listing, args.runs, data=data, target_ms=LIST_TARGET_MS)
+    record_one = _one_result_case(bench, client, audit, args.runs)
 
     missed = bench.rows[1].p50_ms > CREATE_TARGET_MS
     if args.profile or (missed and not os.environ.get(ROWS_ENV)):  # not in run.py's table
@@ -139,6 +144,49 @@ def main() -> None:
         stats.sort_stats("cumulative").print_stats(r"shireito|django/db/models/(query|base)", 25)
         bench.progress("profile of one audit_create (cumulative, project and ORM calls):")
         bench.progress(out.getvalue())
+    if args.profile and record_one is not None:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            record_one()
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+        bench.progress("profile of 20 single-result PATCHes (cumulative):")
+        bench.progress(out.getvalue())
+
+
+def _one_result_case(bench, client, audit, runs: int):
+    """In process (django.test.Client): one result changed through
+    ``PATCH /api/v1/audits/<number>/results/<id>`` with its version, on the whole catalog's
+    audit; statuses alternate so that every run writes. None when the API has no such
+    endpoint yet."""
+    import itertools
+    import json
+
+    first = audit.results.order_by("pk").first()
+    path = f"/api/v1/audits/{audit.number}/results/{first.pk}"
+    statuses = itertools.cycle(["satisfied", "partially", "not_satisfied"])
+    state = {"version": first.version}
+
+    def record_one():
+        body = json.dumps({"status": next(statuses), "version": state["version"]})
+        response = client.patch(path, body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        state["version"] = response.json()["version"]
+        return response
+
+    if client.patch(path, "{}", content_type="application/json").status_code != 200:
+        return None
+    bench.measure(
+        "API (in process): PATCH /api/v1/audits/<number>/results/<id>",
+        record_one,
+        max(runs, 50),
+        warmup=5,
+        data=f"1 of {audit.results.count():,} results, with its version",
+        target_ms=ONE_RESULT_TARGET_MS,
+    )
+    return record_one
 
 
 if __name__ == "__main__":

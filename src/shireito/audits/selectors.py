@@ -107,21 +107,13 @@ def audit_get(*, user: User, number: str) -> Audit | None:
     return audit_list(user=user, self_assessment=None).filter(number=number).first()
 
 
-def scope_of(audit: Audit) -> list[ScopeItem]:
-    return list(audit.scope_items.select_related("system", "baseline").order_by("system__code"))
-
-
-def stages_of(audit: Audit) -> list[AuditStage]:
-    return list(audit.stages.select_related("owner").order_by("position"))
-
-
-def result_get(*, user: User, audit: Audit, result_id: int) -> ControlResult | None:
-    """One of an audit's control results (the audit already one the user may see)."""
-    return (
-        visible_to(user, ControlResult.objects.filter(audit=audit, pk=result_id))
-        .select_related("control", "system")
-        .first()
-    )
+def result_get(*, user: User, number: str, result_id: int) -> ControlResult | None:
+    """One control result of the audit with this number, with its audit, control and system,
+    in one query: a result's visibility is its audit's (the same parties), so a result of an
+    audit the user may not see is not found."""
+    found = visible_to(user, ControlResult.objects.filter(audit__number=number, pk=result_id))
+    # At most one row: no ORDER BY for ``first()`` to add.
+    return next(iter(found.select_related("audit", "control", "system")[:1]), None)
 
 
 def results_of(

@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import F
 
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import (
@@ -126,30 +125,38 @@ def adjust_audit_tallies(audit: Audit, changed: list[tuple], at) -> bool:
     """Move an audit's tallies by what a few results changed (``changed``: each result as
     saved now, with its status and claim before): one ``UPDATE … SET n = n ± 1`` per tally
     row touched, under the audit's row lock the write already holds, instead of a recount of
-    the whole audit. False when a tally row is missing (a control whose area was never worked
-    out, an audit loaded without tallies): the caller then recounts, which replaces whatever
-    was moved."""
-    deltas: dict[tuple[type[ResultCounts], int], Counter] = {}
-    areas = dict(
-        ControlArea.objects.filter(
-            control_id__in={result.control_id for result, _s, _c in changed}
-        ).values_list("control_id", "area_id")
-    )
+    the whole audit (plain SQL: an inline edit's budget is a few milliseconds). False when a
+    tally row is missing (a control whose area was never worked out, an audit loaded without
+    tallies): the caller then recounts, which replaces whatever was moved."""
+    quote = connection.ops.quote_name
+    areas = quote(ControlArea._meta.db_table)
     for result, status, claimed in changed:
-        if result.control_id not in areas:
-            return False
-        for key in ((ComplianceTally, result.system_id), (AreaTally, areas[result.control_id])):
-            counts = deltas.setdefault(key, Counter())
-            counts[status] -= 1
-            counts[result.status] += 1
-            counts[f"claimed_{claimed}"] -= 1
-            counts[f"claimed_{result.claimed}"] += 1
-    for (model, key), counts in deltas.items():
-        moves = {name: F(name) + step for name, step in counts.items() if step}
-        column = "system_id" if model is ComplianceTally else "area_id"
-        rows = model.objects.filter(audit_id=audit.pk, **{column: key})
-        if rows.update(**moves, updated_at=at) != 1:
-            return False
+        steps: Counter = Counter()
+        steps[status] -= 1
+        steps[result.status] += 1
+        steps[f"claimed_{claimed}"] -= 1
+        steps[f"claimed_{result.claimed}"] += 1
+        moves = [(name, step) for name, step in sorted(steps.items()) if step]
+        sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name, _step in moves)
+        sets = f"{sets}, " if sets else ""
+        params = [step for _name, step in moves]
+        for model, where, key in (
+            (ComplianceTally, f"{quote('system_id')} = %s", result.system_id),
+            (
+                AreaTally,
+                f"{quote('area_id')} = (SELECT area_id FROM {areas} WHERE control_id = %s)",
+                result.control_id,
+            ),
+        ):
+            sql = (
+                f"UPDATE {quote(model._meta.db_table)} SET {sets}{quote('updated_at')} = %s "  # noqa: S608 - names quoted, values bound
+                f"WHERE {quote('audit_id')} = %s AND {where}"
+            )
+            with connection.cursor() as cursor:
+                stamp = connection.ops.adapt_datetimefield_value(at)
+                cursor.execute(sql, [*params, stamp, audit.pk, key])
+                if cursor.rowcount != 1:
+                    return False
     return True
 
 

@@ -132,13 +132,14 @@ def _result_out(result) -> dict:
 def audit_result_record(
     request, number: str, result: int, payload: ResultPatch, response: HttpResponse
 ):
-    audit = audit_or_404(request, number)
     found = get_or_404(
-        selectors.result_get(user=request.auth, audit=audit, result_id=id_or_404(result))
+        selectors.result_get(user=request.auth, number=number, result_id=id_or_404(result))
     )
     values = payload.dict(exclude_unset=True)
     expect_from_request(request, found, values.pop("version", None))
-    stored = services.result_record(actor=request.auth, audit=audit, result=found, values=values)
+    stored = services.result_record(
+        actor=request.auth, audit=found.audit, result=found, values=values
+    )
     tag_response(response, stored)
     return _result_out(stored)
 

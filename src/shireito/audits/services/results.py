@@ -47,6 +47,8 @@ CLAIM_FIELDS = {"claimed", "claim_note"}
 NOTE_LIMIT = 10_000
 # Up to this many changed results move the tallies by the difference; more are recounted.
 TALLY_DELTA_LIMIT = 20
+# What a save may have changed on a result since its caller read it.
+_MUTABLE = ("version", *sorted(RESULT_FIELDS), "updated_at")
 
 
 def results_record(
@@ -75,26 +77,42 @@ def result_record(
     may carry the version its editor read (``core.concurrency.expect_version``): a result
     saved since raises ``Conflict`` and nothing is written. Someone who acts for neither side
     of the audit is refused outright. Returns the result as stored now."""
-    if not (acts_as_auditor(actor, audit) or acts_as_auditee(actor, audit)):
+    auditor_side, auditee_side = acts_as_auditor(actor, audit), acts_as_auditee(actor, audit)
+    if not (auditor_side or auditee_side):
         raise PermissionDenied(_("You may not record results in this audit."))
     entry = {**{k: v for k, v in values.items() if k in RESULT_FIELDS}, "id": result.pk}
     entry["_where"] = "$"
     with transaction.atomic():
         # The same lock as a bulk save: the two never interleave on one audit.
-        Audit.objects.select_for_update().filter(pk=audit.pk).first()
-        audit.refresh_from_db(fields=["status"])
+        audit.status = (
+            Audit.objects.select_for_update()
+            .filter(pk=audit.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
         require_open(audit)
-        sheet = _load_sheet(actor, audit, only=result.pk)
-        stored = sheet.results.get(result.pk)
-        if stored is None:
-            raise ControlResult.DoesNotExist
-        concurrency.check_expected(result, stored.version)
+        # The result as stored now (under the lock), into the instance the caller read: its
+        # control and system come with it, and its version expectation stays on it.
+        rows = ControlResult.objects.filter(pk=result.pk, audit=audit).values(*_MUTABLE)
+        stored = next(iter(rows[:1]), None)
+        if stored is None:  # deleted since the caller read it
+            raise ProblemsError([Problem("$", _("No such result in this audit."))])
+        concurrency.check_expected(result, stored["version"])
+        for name, value in stored.items():
+            setattr(result, name, value)
+        sheet = _Sheet(
+            audit=audit,
+            results={result.pk: result},
+            by_name={},
+            auditor_side=auditor_side,
+            auditee_side=auditee_side,
+        )
         _check_entries(sheet, [entry])
         if sheet.problems:
             raise ProblemsError(sheet.problems, location="body", status=422)
         if sheet.changed:
             _write_changes(actor, sheet)
-        return stored
+        return result
 
 
 @dataclass
@@ -289,6 +307,13 @@ def _write_changes(actor: User | None, sheet: _Sheet) -> None:
         by_fields.setdefault(tuple(sorted(values)), []).append(result)
     # Only the fields each entry changes: the other side's fields are never written back.
     for names, rows in by_fields.items():
+        if len(rows) == 1:  # one row: a plain UPDATE, cheaper to build than bulk_update's CASE
+            row = rows[0]
+            changed = {name: getattr(row, name) for name in names}
+            ControlResult.objects.filter(pk=row.pk).update(
+                **changed, updated_at=now, version=row.version
+            )
+            continue
         ControlResult.objects.bulk_update(rows, [*names, "updated_at", "version"], batch_size=1000)
     # The tower's counts change with the results, in this same transaction: moved by the
     # difference for a few results, recounted for a sheet.
