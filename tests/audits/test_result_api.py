@@ -118,9 +118,7 @@ def test_the_problems_are_in_japanese_for_a_japanese_client(api, audit, people):
     assert "Only" not in message and any("\u3040" <= c <= "\u30ff" for c in message)
 
 
-def test_scoping_hides_other_audits_and_refuses_who_records_nothing(
-    api, audit, people, government
-):
+def test_scoping_hides_other_audits_and_refuses_who_records_nothing(api, audit, people, government):
     # given a result of NISC's audit of MHLW
     first = _first(api, people["nisc-auditor"], audit)
     path = _path(audit, first["id"])

@@ -144,7 +144,7 @@ def adjust_audit_tallies(audit: Audit, changed: list[tuple], at) -> bool:
             (ComplianceTally, f"{quote('system_id')} = %s", result.system_id),
             (
                 AreaTally,
-                f"{quote('area_id')} = (SELECT area_id FROM {areas} WHERE control_id = %s)",
+                f"{quote('area_id')} = (SELECT area_id FROM {areas} WHERE control_id = %s)",  # noqa: S608
                 result.control_id,
             ),
         ):
