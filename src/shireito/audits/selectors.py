@@ -107,6 +107,14 @@ def audit_get(*, user: User, number: str) -> Audit | None:
     return audit_list(user=user, self_assessment=None).filter(number=number).first()
 
 
+def scope_of(audit: Audit) -> list[ScopeItem]:
+    return list(audit.scope_items.select_related("system", "baseline").order_by("system__code"))
+
+
+def stages_of(audit: Audit) -> list[AuditStage]:
+    return list(audit.stages.select_related("owner").order_by("position"))
+
+
 def result_get(*, user: User, number: str, result_id: int) -> ControlResult | None:
     """One control result of the audit with this number, with its audit, control and system,
     in one query: a result's visibility is its audit's (the same parties), so a result of an
