@@ -120,6 +120,24 @@ def _result_out(result) -> dict:
     }
 
 
+@router.post(
+    "/{number}/results/import",
+    response=ResultsImportOut,
+    operation_id="audit_results_import",
+    summary=(
+        "Import results from CSV or XLSX (system, control, status, note, claimed, claim_note) "
+        "or OSCAL assessment results; all or nothing"
+    ),
+)
+def audit_results_import(
+    request, number: str, file: File[UploadedFile], data: Form[ResultsImportIn]
+):
+    audit = audit_or_404(request, number)
+    raw = importers.read_results_upload(file)
+    changed = importers.results_import(actor=request.auth, audit=audit, raw=raw, fmt=data.format)
+    return {"changed": changed, **read_as(raw if data.format == "csv" else None)}
+
+
 @router.patch(
     "/{number}/results/{result}",
     response=ResultOut,
@@ -142,24 +160,6 @@ def audit_result_record(
     )
     tag_response(response, stored)
     return _result_out(stored)
-
-
-@router.post(
-    "/{number}/results/import",
-    response=ResultsImportOut,
-    operation_id="audit_results_import",
-    summary=(
-        "Import results from CSV or XLSX (system, control, status, note, claimed, claim_note) "
-        "or OSCAL assessment results; all or nothing"
-    ),
-)
-def audit_results_import(
-    request, number: str, file: File[UploadedFile], data: Form[ResultsImportIn]
-):
-    audit = audit_or_404(request, number)
-    raw = importers.read_results_upload(file)
-    changed = importers.results_import(actor=request.auth, audit=audit, raw=raw, fmt=data.format)
-    return {"changed": changed, **read_as(raw if data.format == "csv" else None)}
 
 
 def _summary(summary) -> dict:
