@@ -97,6 +97,7 @@ PAGES = {
     "audits/<str:number>/report/": OBJECT,
     "audits/<str:number>/results/": OBJECT,
     "audits/<str:number>/results/import/": OBJECT,
+    "audits/<str:number>/results/<int:result>/": OBJECT,
     "audits/<str:number>/stages/<str:stage>/": OBJECT,
     "audits/<str:number>/widen/": OBJECT,
     "audits/actions/": OWN,
@@ -224,6 +225,7 @@ OPERATIONS = {
     "GET /api/v1/audits/{number}/results": OBJECT,
     "PATCH /api/v1/audits/{number}/results": OBJECT,
     "POST /api/v1/audits/{number}/results/import": OBJECT,
+    "PATCH /api/v1/audits/{number}/results/{result}": OBJECT,
     "POST /api/v1/audits/{number}/scope": OBJECT,
     "POST /api/v1/audits/{number}/status": OBJECT,
     "GET /api/v1/audits/{number}/summary": OBJECT,
@@ -341,7 +343,13 @@ def other_keys(username: str | None) -> Keys:
     organisation, and a TAXII collection it neither owns nor was given access to."""
     from shireito.accounts.models import ApiToken, User
     from shireito.accounts.services import api_token_create
-    from shireito.audits.models import Audit, AuditStage, CorrectiveAction, Evidence
+    from shireito.audits.models import (
+        Audit,
+        AuditStage,
+        ControlResult,
+        CorrectiveAction,
+        Evidence,
+    )
     from shireito.core.choices import JobStatus
     from shireito.core.models import BackgroundJob
     from shireito.incidents.models import (
@@ -401,6 +409,7 @@ def other_keys(username: str | None) -> Keys:
         "finding": _key(audit and audit.findings.first(), "number"),
         "action": str(_key(CorrectiveAction.objects.filter(finding__audit=audit).first(), "pk")),
         "evidence": str(_key(evidence, "pk")),
+        "result": str(_key(ControlResult.objects.filter(audit=audit).first(), "pk")),
         "revision": str(_key(evidence and evidence.revisions.first(), "number")),
         "audit_stage": _key(AuditStage.objects.filter(audit=audit).first(), "stage"),
         "incident": _key(report, "number"),

@@ -219,6 +219,7 @@ def test_audit_pages_are_accessible(
         f"/audits/{number}/results/",
         f"/audits/{number}/results/?status=satisfied",
         f"/audits/{number}/results/import/",
+        f"/audits/{number}/results/{result.pk}/",
         f"/audits/{number}/findings/new/",
         f"/audits/{number}/findings/{finding.number}/",
         f"/audits/{number}/findings/{finding.number}/edit/",
@@ -238,6 +239,52 @@ def test_audit_pages_are_accessible(
     page.locator("select[name$='-status']").first.select_option("bogus")
     page.locator("form[method=post] button[type=submit]").last.click()
     page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_result_is_edited_in_place_by_keyboard(
+    live_server, new_page, people, audit_setting, language
+):
+    """The sheet's inline edit with htmx: a row changed and saved from the keyboard is swapped
+    alone, the status region says so, focus stays on the row's button, and axe passes."""
+    from shireito.audits import services
+
+    today = dt.date.today()
+    audit = services.audit_create(
+        actor=None,
+        kind="security_audit",
+        auditee=audit_setting["ministry"],
+        auditor=audit_setting["catalog"].owner,
+        systems=[audit_setting["system"]],
+        baseline=audit_setting["catalog"],
+        fiscal_year=today.year,
+        period_start=today,
+        period_end=today + dt.timedelta(days=90),
+    )
+    services.audit_advance(actor=None, audit=audit, status="fieldwork")
+    first = audit.results.order_by("position", "pk").first()
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-centre-auditor")
+    page.goto(f"{live_server.url}/audits/{audit.number}/results/")
+    status = page.locator(f"#r-{first.pk}-status")
+    status.focus()
+    status.select_option("partially")
+    page.keyboard.press("Tab")  # to the note
+    page.keyboard.type("一部確認")
+    page.locator(f"#r-{first.pk}-save").focus()
+    with page.expect_response(lambda r: f"/results/{first.pk}/" in r.url):
+        page.keyboard.press("Enter")
+    page.wait_for_function(
+        "label => document.getElementById('row-status').textContent.includes(label)",
+        arg=first.control.label,
+    )
+    assert page.url.endswith(f"/audits/{audit.number}/results/")  # no navigation
+    assert page.evaluate("document.activeElement.id") == f"r-{first.pk}-save"
+    first.refresh_from_db()
+    assert (first.status, first.note, first.version) == ("partially", "一部確認", 2)
+    version = page.locator(f"input[name='r-{first.pk}-version']").input_value()
+    assert version == "2"
     assert_accessible(page)
 
 

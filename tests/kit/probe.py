@@ -46,6 +46,7 @@ PARAMETERS = {
     "finding": "finding",
     "action": "action",
     "evidence": "evidence",
+    "result": "result",
     "revision": "revision",
     "entry": "entry",
     "attachment": "attachment",

@@ -214,6 +214,15 @@ class ResultEntryIn(Schema):
     )
 
 
+class ResultPatch(VersionedPatch):
+    """One result's fields to change, checked as one entry of the bulk save."""
+
+    status: str | None = Field(None, description="The auditors' result")
+    note: str | None = Field(None, description="The auditors' note")
+    claimed: str | None = Field(None, description="The audited organization's self-assessment")
+    claim_note: str | None = Field(None, description="The self-assessment's note")
+
+
 class ResultsIn(Schema):
     results: list[ResultEntryIn] = Field(max_length=MAX_RESULT_ENTRIES)
 

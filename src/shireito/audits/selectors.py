@@ -122,6 +122,15 @@ def stages_of(audit: Audit) -> list[AuditStage]:
     return list(audit.stages.select_related("owner").order_by("position"))
 
 
+def result_get(*, user: User, number: str, result_id: int) -> ControlResult | None:
+    """One control result of the audit with this number, with its audit, control and system,
+    in one query: a result's visibility is its audit's (the same parties), so a result of an
+    audit the user may not see is not found."""
+    found = visible_to(user, ControlResult.objects.filter(audit__number=number, pk=result_id))
+    # At most one row: no ORDER BY for ``first()`` to add.
+    return next(iter(found.select_related("audit", "control", "system")[:1]), None)
+
+
 def results_of(
     *,
     user: User,

@@ -26,6 +26,7 @@ urlpatterns = [
     # The work inside it
     path("<str:number>/results/", views.results_entry, name="results"),
     path("<str:number>/results/import/", views.results_import, name="results_import"),
+    path("<str:number>/results/<int:result>/", views.result_row, name="result_row"),
     path("<str:number>/findings/new/", views.finding_create, name="finding_create"),
     path("<str:number>/findings/<int:finding>/", views.finding_detail, name="finding"),
     path("<str:number>/findings/<int:finding>/edit/", views.finding_edit, name="finding_edit"),

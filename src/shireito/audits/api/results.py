@@ -1,5 +1,6 @@
 """An audit's control results over the API: read, recorded in bulk, imported, summed up."""
 
+from django.http import HttpResponse
 from ninja import File, Form, Query
 from ninja.files import UploadedFile
 
@@ -15,11 +16,15 @@ from shireito.audits.schemas import (
     AuditSummaryOut,
     ChangedOut,
     ResultFilters,
+    ResultOut,
+    ResultPatch,
     ResultsImportIn,
     ResultsImportOut,
     ResultsIn,
     ResultsPage,
 )
+from shireito.core.concurrency import expect_from_request, tag_response
+from shireito.core.pages import get_or_404, id_or_404
 from shireito.core.pagination import window
 from shireito.core.problems import Problem
 from shireito.core.textfiles import read_as
@@ -97,6 +102,24 @@ def audit_results_record(request, number: str, payload: ResultsIn):
     return {"changed": changed}
 
 
+def _result_out(result) -> dict:
+    """One result as the list answers it."""
+    return {
+        "id": result.pk,
+        "system": result.system.code,
+        "control": result.control.label,
+        "control_id": result.control.oscal_id,
+        "title": result.control.title,
+        "status": result.status,
+        "note": result.note,
+        "claimed": result.claimed,
+        "claim_note": result.claim_note,
+        "previous_status": result.previous_status,
+        "updated_at": result.updated_at,
+        "version": result.version,
+    }
+
+
 @router.post(
     "/{number}/results/import",
     response=ResultsImportOut,
@@ -113,6 +136,30 @@ def audit_results_import(
     raw = importers.read_results_upload(file)
     changed = importers.results_import(actor=request.auth, audit=audit, raw=raw, fmt=data.format)
     return {"changed": changed, **read_as(raw if data.format == "csv" else None)}
+
+
+@router.patch(
+    "/{number}/results/{result}",
+    response=ResultOut,
+    operation_id="audit_result_record",
+    summary=(
+        "Record one result (by its id in the list): the bulk save's checks, problems named by "
+        "JSON path, the version (body or If-Match) guarding against lost updates"
+    ),
+)
+def audit_result_record(
+    request, number: str, result: int, payload: ResultPatch, response: HttpResponse
+):
+    found = get_or_404(
+        selectors.result_get(user=request.auth, number=number, result_id=id_or_404(result))
+    )
+    values = payload.dict(exclude_unset=True)
+    expect_from_request(request, found, values.pop("version", None))
+    stored = services.result_record(
+        actor=request.auth, audit=found.audit, result=found, values=values
+    )
+    tag_response(response, stored)
+    return _result_out(stored)
 
 
 def _summary(summary) -> dict:

@@ -44,6 +44,7 @@ from shireito.audits.services.results import (
     CLAIM_FIELDS,
     NOTE_LIMIT,
     RESULT_FIELDS,
+    result_record,
     results_record,
 )
 from shireito.core.problems import ProblemsError
@@ -80,6 +81,7 @@ __all__ = [
     "milestone_add",
     "milestone_done",
     "require_open",
+    "result_record",
     "results_record",
     "stage_update",
 ]

@@ -1,7 +1,10 @@
-"""Control results, recorded in bulk by both sides of an audit.
+"""Control results, recorded by both sides of an audit: in bulk, or one at a time.
 
-Bulk result writes record one audit-trail event per save on the audit, listing every control
+Result writes record one audit-trail event per save on the audit, listing every control
 changed with its old and new value: a save of a thousand results stays one chained write.
+One result (``result_record``) goes through the same checks as a bulk save of one entry,
+but reads only that result and moves the tallies by the difference instead of recounting
+the audit, so that an inline edit stays a few milliseconds on a whole catalog.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +31,8 @@ from shireito.audits.permissions import (
     acts_as_auditor,
 )
 from shireito.audits.services.lifecycle import require_open
-from shireito.audits.tallies import refresh_audit_tallies
+from shireito.audits.tallies import adjust_audit_tallies, refresh_audit_tallies
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.problems import Problem, ProblemsError
 from shireito.core.services import is_unstorable, record_audit_event
@@ -40,6 +45,10 @@ if TYPE_CHECKING:
 RESULT_FIELDS = {"status", "note", "claimed", "claim_note"}
 CLAIM_FIELDS = {"claimed", "claim_note"}
 NOTE_LIMIT = 10_000
+# Up to this many changed results move the tallies by the difference; more are recounted.
+TALLY_DELTA_LIMIT = 20
+# What a save may have changed on a result since its caller read it.
+_MUTABLE = ("version", *sorted(RESULT_FIELDS), "updated_at")
 
 
 def results_record(
@@ -58,6 +67,52 @@ def results_record(
         Audit.objects.select_for_update().filter(pk=audit.pk).first()
         audit.refresh_from_db(fields=["status"])
         return _record_results(actor, audit, entries, location)
+
+
+def result_record(
+    *, actor: User | None, audit: Audit, result: ControlResult, values: dict
+) -> ControlResult:
+    """Record one result: ``values`` sets any of status, note, claimed and claim_note, checked
+    exactly as one entry of ``results_record`` (problems named ``$.status``…). ``result``
+    may carry the version its editor read (``core.concurrency.expect_version``): a result
+    saved since raises ``Conflict`` and nothing is written. Someone who acts for neither side
+    of the audit is refused outright. Returns the result as stored now."""
+    auditor_side, auditee_side = acts_as_auditor(actor, audit), acts_as_auditee(actor, audit)
+    if not (auditor_side or auditee_side):
+        raise PermissionDenied(_("You may not record results in this audit."))
+    entry = {**{k: v for k, v in values.items() if k in RESULT_FIELDS}, "id": result.pk}
+    entry["_where"] = "$"
+    with transaction.atomic():
+        # The same lock as a bulk save: the two never interleave on one audit.
+        audit.status = (
+            Audit.objects.select_for_update()
+            .filter(pk=audit.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
+        require_open(audit)
+        # The result as stored now (under the lock), into the instance the caller read: its
+        # control and system come with it, and its version expectation stays on it.
+        rows = ControlResult.objects.filter(pk=result.pk, audit=audit).values(*_MUTABLE)
+        stored = next(iter(rows[:1]), None)
+        if stored is None:  # deleted since the caller read it
+            raise ProblemsError([Problem("$", _("No such result in this audit."))])
+        concurrency.check_expected(result, stored["version"])
+        for name, value in stored.items():
+            setattr(result, name, value)
+        sheet = _Sheet(
+            audit=audit,
+            results={result.pk: result},
+            by_name={},
+            auditor_side=auditor_side,
+            auditee_side=auditee_side,
+        )
+        _check_entries(sheet, [entry])
+        if sheet.problems:
+            raise ProblemsError(sheet.problems, location="body", status=422)
+        if sheet.changed:
+            _write_changes(actor, sheet)
+        return result
 
 
 @dataclass
@@ -84,6 +139,18 @@ def _record_results(
 ) -> int:
     require_open(audit)
     sheet = _load_sheet(actor, audit)
+    _check_entries(sheet, entries)
+    if sheet.problems:
+        only_stale = sheet.stale == len(sheet.problems)
+        raise ProblemsError(sheet.problems, location=location, status=409 if only_stale else 422)
+    if not sheet.changed:
+        return 0
+    _write_changes(actor, sheet)
+    return len(sheet.changed)
+
+
+def _check_entries(sheet: _Sheet, entries: Sequence[dict]) -> None:
+    """Check every entry against the sheet: problems and changes go into it."""
     for index, entry in enumerate(entries):
         path = f"$[{index}]"
         if isinstance(entry, dict) and entry.get("_where"):
@@ -100,20 +167,14 @@ def _record_results(
         values = _entry_values(sheet, entry, result, path)
         if values:
             sheet.changed.setdefault(result.pk, {}).update(values)
-    if sheet.problems:
-        only_stale = sheet.stale == len(sheet.problems)
-        raise ProblemsError(sheet.problems, location=location, status=409 if only_stale else 422)
-    if not sheet.changed:
-        return 0
-    _write_changes(actor, sheet)
-    return len(sheet.changed)
 
 
-def _load_sheet(actor: User | None, audit: Audit) -> _Sheet:
-    results = {
-        r.pk: r
-        for r in ControlResult.objects.filter(audit=audit).select_related("system", "control")
-    }
+def _load_sheet(actor: User | None, audit: Audit, only: int | None = None) -> _Sheet:
+    """The audit's results (or ``only`` the one with that id), with the saver's sides."""
+    rows = ControlResult.objects.filter(audit=audit).select_related("system", "control")
+    if only is not None:
+        rows = rows.filter(pk=only)
+    results = {r.pk: r for r in rows}
     by_name: dict[tuple[str, str], ControlResult] = {}
     for r in results.values():
         by_name[(r.system.code, r.control.label)] = r
@@ -233,8 +294,10 @@ def _write_changes(actor: User | None, sheet: _Sheet) -> None:
     now = timezone.now()
     trail = {}
     by_fields: dict[tuple[str, ...], list[ControlResult]] = {}
+    before = []
     for pk, values in sheet.changed.items():
         result = sheet.results[pk]
+        before.append((result, result.status, result.claimed))
         label = f"{result.system.code}/{result.control.label}"
         for name, value in values.items():
             trail[f"{label}.{name}"] = [getattr(result, name), value]
@@ -244,7 +307,16 @@ def _write_changes(actor: User | None, sheet: _Sheet) -> None:
         by_fields.setdefault(tuple(sorted(values)), []).append(result)
     # Only the fields each entry changes: the other side's fields are never written back.
     for names, rows in by_fields.items():
+        if len(rows) == 1:  # one row: a plain UPDATE, cheaper to build than bulk_update's CASE
+            row = rows[0]
+            changed = {name: getattr(row, name) for name in names}
+            ControlResult.objects.filter(pk=row.pk).update(
+                **changed, updated_at=now, version=row.version
+            )
+            continue
         ControlResult.objects.bulk_update(rows, [*names, "updated_at", "version"], batch_size=1000)
-    # The tower's counts change with the results, in this same transaction.
-    refresh_audit_tallies([sheet.audit.pk])
+    # The tower's counts change with the results, in this same transaction: moved by the
+    # difference for a few results, recounted for a sheet.
+    if len(before) > TALLY_DELTA_LIMIT or not adjust_audit_tallies(sheet.audit, before, now):
+        refresh_audit_tallies([sheet.audit.pk])
     record_audit_event(actor=actor, action=AuditAction.UPDATE, instance=sheet.audit, changes=trail)

@@ -33,6 +33,7 @@ from shireito.audits.views.reports import (
     audit_report,
     audit_report_pdf,
 )
+from shireito.audits.views.result_row import result_row
 from shireito.audits.views.results import results_entry, results_import
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "finding_edit",
     "finding_follow_up",
     "finding_list",
+    "result_row",
     "results_entry",
     "results_import",
     "stage_update",
