@@ -27,10 +27,14 @@ from shireito.audits.views.findings import (
 from shireito.audits.views.lists import action_list, finding_list
 from shireito.audits.views.plan import audit_plan
 from shireito.audits.views.reports import (
+    audit_actions_csv,
+    audit_findings_csv,
     audit_oscal_ar,
     audit_oscal_poam,
     audit_report,
     audit_report_pdf,
+    audit_results_csv,
+    audit_workbook,
 )
 from shireito.audits.views.results import results_entry, results_import
 
@@ -38,10 +42,12 @@ __all__ = [
     "action_create",
     "action_detail",
     "action_list",
+    "audit_actions_csv",
     "audit_advance",
     "audit_create",
     "audit_detail",
     "audit_edit",
+    "audit_findings_csv",
     "audit_list",
     "audit_next_cycle",
     "audit_oscal_ar",
@@ -49,7 +55,9 @@ __all__ = [
     "audit_plan",
     "audit_report",
     "audit_report_pdf",
+    "audit_results_csv",
     "audit_widen",
+    "audit_workbook",
     "evidence_detail",
     "evidence_download",
     "evidence_list",

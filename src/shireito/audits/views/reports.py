@@ -1,4 +1,4 @@
-"""The report of an audit: its page, the PDF and the OSCAL downloads."""
+"""The report of an audit: its page, the PDF, the OSCAL downloads and the spreadsheets."""
 
 from __future__ import annotations
 
@@ -62,3 +62,28 @@ def audit_oscal_poam(request, number: str):
         )
         return redirect("audits:detail", number=audit.number)
     return downloads.json_download(data, filename=f"{audit.number}-poam.json")
+
+
+def _spreadsheet(request, number: str, part: str):
+    audit = audit_or_404(request.user, number)
+    return downloads.spreadsheet(request.user, audit, part, language=get_language() or "ja")
+
+
+@login_required
+def audit_results_csv(request, number: str):
+    return _spreadsheet(request, number, "results-csv")
+
+
+@login_required
+def audit_findings_csv(request, number: str):
+    return _spreadsheet(request, number, "findings-csv")
+
+
+@login_required
+def audit_actions_csv(request, number: str):
+    return _spreadsheet(request, number, "actions-csv")
+
+
+@login_required
+def audit_workbook(request, number: str):
+    return _spreadsheet(request, number, "xlsx")
