@@ -158,17 +158,37 @@ def _cell(ref: str, value, style: int = 0) -> str:
 
 
 def _write_sheet(part, spec: Sheet, *, first: bool) -> str:
-    """The sheet's XML into ``part``, in chunks; returns its filter's range ("" for none)."""
+    """The sheet's XML into ``part``; returns its filter's range ("" for none). The rows are
+    made before the head is written: the head's ``dimension`` names the sheet's extent, and
+    a reader without it (openpyxl) reads the whole sheet once more to find it."""
     header = list(spec.header)
+    letters = [_column_letter(i) for i in range(1, max(len(header), len(spec.widths)) + 1)]
+    body = [
+        '<row r="1">',
+        *(_cell(f"{letters[i]}1", value, _BOLD) for i, value in enumerate(header)),
+        "</row>",
+    ]
+    count, widest = 1, len(header)
+    for row in spec.rows:
+        count += 1
+        cells = []
+        for i, value in enumerate(row):
+            if i >= len(letters):
+                letters.append(_column_letter(i + 1))
+            cells.append(_cell(f"{letters[i]}{count}", value))
+        widest = max(widest, len(cells))
+        body.append(f'<row r="{count}">{"".join(cells)}</row>')
     view = '<sheetView workbookViewId="0"' + (' tabSelected="1"' if first else "") + ">"
     if spec.freeze_header:
         view += (
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
         )
+    extent = f"A1:{letters[widest - 1]}{count}" if widest else "A1"
     head = [
         _HEAD,
         f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">',
+        f'<dimension ref="{extent}"/>',
         f"<sheetViews>{view}</sheetView></sheetViews>",
         '<sheetFormatPr defaultRowHeight="15"/>',
     ]
@@ -181,33 +201,15 @@ def _write_sheet(part, spec: Sheet, *, first: bool) -> str:
         head.append("</cols>")
     head.append("<sheetData>")
     part.write("".join(head).encode())
-    letters = [_column_letter(i) for i in range(1, max(len(header), len(spec.widths)) + 1)]
-    chunk = [
-        '<row r="1">',
-        *(_cell(f"{letters[i]}1", value, _BOLD) for i, value in enumerate(header)),
-        "</row>",
-    ]
-    count, size = 1, 0
-    for row in spec.rows:
-        count += 1
-        cells = []
-        for i, value in enumerate(row):
-            if i >= len(letters):
-                letters.append(_column_letter(i + 1))
-            cells.append(_cell(f"{letters[i]}{count}", value))
-        line = f'<row r="{count}">{"".join(cells)}</row>'
-        chunk.append(line)
-        size += len(line)
-        if size > 64_000:
-            part.write("".join(chunk).encode("utf-8", "replace"))
-            chunk, size = [], 0
-    chunk.append("</sheetData>")
+    for at in range(0, len(body), 1000):
+        part.write("".join(body[at : at + 1000]).encode("utf-8", "replace"))
+    tail = ["</sheetData>"]
     reference = ""
     if spec.filter_header and header:
         reference = f"A1:{letters[len(header) - 1]}{count}"
-        chunk.append(f'<autoFilter ref="{reference}"/>')
-    chunk.append("</worksheet>")
-    part.write("".join(chunk).encode("utf-8", "replace"))
+        tail.append(f'<autoFilter ref="{reference}"/>')
+    tail.append("</worksheet>")
+    part.write("".join(tail).encode())
     return reference
 
 
