@@ -1,5 +1,5 @@
 """The files an audit hands out, the same from its pages and its API: an evidence revision,
-the report as PDF, the OSCAL documents, the evidence bundle. Each is a
+the report as PDF, the OSCAL documents, the spreadsheets, the evidence bundle. Each is a
 ``core.pages.file_response`` (attachment, never sniffed, never cached)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
 
-from shireito.audits import evidence, selectors
+from shireito.audits import evidence, selectors, spreadsheets
 from shireito.audits.bundle import bundle_filename, stream_bundle
 from shireito.audits.models import Audit
 from shireito.audits.report import render_report_pdf
@@ -59,4 +59,29 @@ def evidence_bundle(user: User, audit: Audit, *, language: str) -> HttpResponseB
         stream_bundle(user, audit, language=language),
         filename=bundle_filename(audit),
         content_type="application/zip",
+    )
+
+
+# The spreadsheets by name: the page's file name and the API's ``format``.
+SPREADSHEETS = ("results-csv", "findings-csv", "actions-csv", "xlsx")
+
+
+def spreadsheet(user: User, audit: Audit, part: str, *, language: str) -> HttpResponseBase:
+    """One of ``SPREADSHEETS``: a CSV file streamed with a BOM for Excel, or the workbook."""
+    if part == "xlsx":
+        return file_response(
+            spreadsheets.audit_xlsx_bytes(audit, user, language),
+            filename=spreadsheets.filename(audit, "xlsx"),
+            content_type=spreadsheets.CONTENT_TYPES["xlsx"],
+        )
+    if part == "results-csv":
+        chunks = spreadsheets.results_csv_chunks(audit, user)
+    elif part == "findings-csv":
+        chunks = spreadsheets.findings_csv_chunks(audit, user, language=language)
+    else:
+        chunks = spreadsheets.actions_csv_chunks(audit, user, language=language)
+    return file_response(
+        chunks,
+        filename=spreadsheets.filename(audit, part.removesuffix("-csv")),
+        content_type=spreadsheets.CONTENT_TYPES["csv"],
     )

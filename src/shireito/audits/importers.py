@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from shireito.audits import services
+from shireito.audits import selectors, services
 from shireito.audits.choices import ResultStatus
 from shireito.audits.models import Audit
 from shireito.audits.permissions import acts_for_a_party
@@ -28,7 +30,7 @@ from shireito.standards.importers import (
     read_upload,
     refuse_oversized,
 )
-from shireito.standards.spreadsheet import read_rows
+from shireito.standards.spreadsheet import read_sheet, sheet_place
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -36,7 +38,21 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "xlsx", "oscal")
 SHEET_COLUMNS = ("system", "control", "status", "note", "claimed", "claim_note")
 VALUE_COLUMNS = ("status", "note", "claimed", "claim_note")
+TEXT_COLUMNS = ("note", "claim_note")
 MAX_ROWS = 20_000
+# The title of the results sheet in our workbook (``audits.spreadsheets``), which the import
+# looks for among a workbook's sheets.
+RESULTS_SHEET = pgettext_lazy("workbook sheet", "Results")
+
+
+def results_sheet_titles() -> list[str]:
+    """The titles under which the import finds a workbook's results sheet: the title our
+    workbook gives it in every language, and the column keys' own word."""
+    titles = ["results"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.append(str(RESULTS_SHEET))
+    return list(dict.fromkeys(titles))
 
 
 def read_results_upload(upload) -> bytes:
@@ -99,21 +115,32 @@ def _scope_codes(audit: Audit) -> list[str]:
 
 
 def _sheet_entries(audit: Audit, raw: bytes, fmt: str) -> list[dict]:
+    """A sheet's rows as entries. In a workbook of several sheets the results sheet is found
+    by its title and every place is named with it (``評価結果!row 4.status``); columns other
+    than ``SHEET_COLUMNS`` (our export's read-only ones) are ignored."""
     problems: list[Problem] = []
 
     def problem(path, message):
         problems.append(Problem(path, message))
 
-    rows = read_rows(raw, fmt, problem, required=("control",), max_rows=MAX_ROWS)
-    if rows is None:
+    read = read_sheet(
+        raw,
+        fmt,
+        problem,
+        required=("control",),
+        max_rows=MAX_ROWS,
+        titles=results_sheet_titles() if fmt == "xlsx" else (),
+    )
+    if read is None:
         raise ProblemsError(problems, location="file")
+    sheet, rows = read
     codes = _scope_codes(audit)
     only = codes[0] if len(codes) == 1 else ""
     entries = []
     for number, row in enumerate(rows, start=2):
         if not any(row.get(column) for column in SHEET_COLUMNS):
             continue
-        where = f"row {number}"
+        where = sheet_place(sheet, f"row {number}")
         system = row.get("system", "") or only
         if not system:
             problem(
@@ -131,7 +158,26 @@ def _sheet_entries(audit: Audit, raw: bytes, fmt: str) -> list[dict]:
         raise ProblemsError(problems, location="file")
     if not entries:
         raise ProblemsError([Problem("$", _("The file has no rows."))], location="file")
+    _drop_unchanged_texts(audit, entries)
     return entries
+
+
+def _drop_unchanged_texts(audit: Audit, entries: list[dict]) -> None:
+    """A note the sheet holds as exported is no change: a sheet trims its cells and an XLSX
+    cell holds line ends as LF, so a stored note with surrounding spaces or CRLF comes back
+    different in form only, and re-importing an untouched export must change nothing."""
+    stored = selectors.result_texts(audit)
+    for entry in entries:
+        texts = stored.get((entry["system"], entry["control"]))
+        if texts is None:
+            continue  # the service names the row that matches no result
+        for name in TEXT_COLUMNS:
+            if name in entry and _plain(entry[name]) == _plain(texts[name]):
+                del entry[name]
+
+
+def _plain(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # --- OSCAL assessment results --------------------------------------------------------------

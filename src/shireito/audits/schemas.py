@@ -441,5 +441,16 @@ class EvidenceIn(Schema):
 
 
 class ExportFormat(Schema):
-    format: Literal["oscal-ar", "oscal-poam", "pdf"]
-    language: Literal["ja", "en"] | None = None
+    format: Literal[
+        "oscal-ar", "oscal-poam", "pdf", "xlsx", "results-csv", "findings-csv", "actions-csv"
+    ] = Field(
+        description=(
+            "oscal-ar, oscal-poam: OSCAL JSON; pdf: the report; xlsx: one workbook (results, "
+            "findings, corrective actions); results-csv, findings-csv, actions-csv: one CSV "
+            "(UTF-8 with BOM) each. The results sheet and CSV import back through "
+            "results/import."
+        )
+    )
+    language: Literal["ja", "en"] | None = Field(
+        None, description="Of the report and the spreadsheets' headers; default: the request's"
+    )

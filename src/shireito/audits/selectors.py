@@ -158,6 +158,20 @@ def results_of(
     return results.order_by("system__code", "position", "pk")
 
 
+def result_texts(audit: Audit) -> dict[tuple[str, str], dict[str, str]]:
+    """Each result's notes by (system code, control id), the control named by its published
+    id and by its OSCAL id, as an imported sheet names them: one query."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    rows = ControlResult.objects.filter(audit=audit).values_list(
+        "system__code", "control__label", "control__oscal_id", "note", "claim_note"
+    )
+    for code, label, oscal_id, note, claim_note in rows:
+        texts = {"note": note, "claim_note": claim_note}
+        found[(code, label)] = texts
+        found.setdefault((code, oscal_id), texts)
+    return found
+
+
 @dataclass
 class ResultSummary:
     """Counts of results per status, per system and in all."""

@@ -23,6 +23,10 @@ urlpatterns = [
     path("<str:number>/oscal-ar.json", views.audit_oscal_ar, name="oscal_ar"),
     path("<str:number>/oscal-poam.json", views.audit_oscal_poam, name="oscal_poam"),
     path("<str:number>/bundle.zip", views.audit_bundle, name="bundle"),
+    path("<str:number>/results.csv", views.audit_results_csv, name="results_csv"),
+    path("<str:number>/findings.csv", views.audit_findings_csv, name="findings_csv"),
+    path("<str:number>/actions.csv", views.audit_actions_csv, name="actions_csv"),
+    path("<str:number>/workbook.xlsx", views.audit_workbook, name="workbook"),
     # The work inside it
     path("<str:number>/results/", views.results_entry, name="results"),
     path("<str:number>/results/import/", views.results_import, name="results_import"),

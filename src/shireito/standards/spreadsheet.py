@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -78,13 +78,31 @@ def read_rows(
     raw: bytes, fmt: str, problem, *, required=("id", "kind"), max_rows: int = MAX_ROWS
 ) -> list[dict] | None:
     """The sheet as dicts by column name (the first row is the header), or None after
-    reporting why it cannot be read. Catalog sheets and mapping files both read through it.
+    reporting why it cannot be read. Catalog sheets and mapping files both read through it."""
+    read = read_sheet(raw, fmt, problem, required=required, max_rows=max_rows)
+    return None if read is None else read[1]
+
+
+def read_sheet(
+    raw: bytes,
+    fmt: str,
+    problem,
+    *,
+    required=("id", "kind"),
+    max_rows: int = MAX_ROWS,
+    titles: Collection[str] = (),
+) -> tuple[str, list[dict]] | None:
+    """``read_rows`` of a workbook's sheet titled one of ``titles`` (see
+    ``core.spreadsheets.xlsx_rows``), with the title of the sheet read ("" for CSV and a
+    sheet not chosen by title), which then starts the place of every problem (``結果!row 1``).
 
     The cheap checks come first: an XLSX workbook's expanded size (``core.uploads``), then the
     header, then the number of rows (read lazily, one past the limit at most), and only then
     is any row turned into values."""
+    sheet = ""
     try:
-        lines = _lines(raw, fmt)
+        lines = _lines(raw, fmt, titles)
+        sheet = getattr(lines, "title", "")
         first = next(lines, None)
     except (FileRefused, UndecodableText) as exc:
         problem("$", str(exc))
@@ -98,7 +116,7 @@ def read_rows(
     header = [name.strip().lower() for name in first]
     missing = [c for c in required if c not in header]
     if missing:
-        problem("row 1", _("Missing columns: %s") % ", ".join(missing))
+        problem(sheet_place(sheet, "row 1"), _("Missing columns: %s") % ", ".join(missing))
         return None
     try:
         # Stop one row past the limit: a file of empty lines must not become millions of
@@ -113,16 +131,21 @@ def read_rows(
     if len(rows) > max_rows:
         problem("$", _("At most %d rows.") % max_rows)
         return None
-    return [
+    return sheet, [
         {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
         for row in rows
     ]
 
 
-def _lines(raw: bytes, fmt: str) -> Iterator[list[str]]:
+def sheet_place(sheet: str, place: str) -> str:
+    """A place in a file, in the sheet it is on when the file has several (``結果!row 4``)."""
+    return f"{sheet}!{place}" if sheet else place
+
+
+def _lines(raw: bytes, fmt: str, titles: Collection[str] = ()) -> Iterator[list[str]]:
     """The file's rows as lists of text, lazily; our own exports' formula guards removed."""
     if fmt == "xlsx":
-        return xlsx_rows(raw)
+        return xlsx_rows(raw, titles=titles)
     text = decode_text(raw).text
     if "\x00" in text:
         raise FileRefused(_("Null characters and unpaired surrogates are not allowed."))

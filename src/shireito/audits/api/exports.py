@@ -1,5 +1,5 @@
 """An audit's exports over the API: OSCAL assessment results, OSCAL POA&M, the report, the
-evidence bundle."""
+spreadsheets and the evidence bundle."""
 
 import json
 from typing import Literal
@@ -25,14 +25,19 @@ from shireito.audits.schemas import (
 @router.get(
     "/{number}/export",
     operation_id="audits_export",
-    summary="Export an audit: OSCAL assessment results, OSCAL POA&M (JSON) or the report (PDF)",
+    summary=(
+        "Export an audit: OSCAL assessment results, OSCAL POA&M (JSON), the report (PDF), "
+        "or its results, findings and corrective actions (XLSX workbook or CSV)"
+    ),
     response={200: None},
 )
 def audits_export(request, number: str, query: Query[ExportFormat]):
     audit = audit_or_404(request, number)
+    language = query.language or translation.get_language() or "ja"
     if query.format == "pdf":
-        language = query.language or translation.get_language() or "ja"
         return downloads.report_pdf(audit, language=language)
+    if query.format in downloads.SPREADSHEETS:
+        return downloads.spreadsheet(request.auth, audit, query.format, language=language)
     if query.format == "oscal-ar":
         document = exporters.export_assessment_results(audit)
     else:

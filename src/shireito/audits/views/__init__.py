@@ -28,10 +28,14 @@ from shireito.audits.views.lists import action_list, finding_list
 from shireito.audits.views.plan import audit_plan
 from shireito.audits.views.reports import (
     audit_bundle,
+    audit_actions_csv,
+    audit_findings_csv,
     audit_oscal_ar,
     audit_oscal_poam,
     audit_report,
     audit_report_pdf,
+    audit_results_csv,
+    audit_workbook,
 )
 from shireito.audits.views.result_row import result_row
 from shireito.audits.views.results import results_entry, results_import
@@ -40,11 +44,13 @@ __all__ = [
     "action_create",
     "action_detail",
     "action_list",
+    "audit_actions_csv",
     "audit_advance",
     "audit_bundle",
     "audit_create",
     "audit_detail",
     "audit_edit",
+    "audit_findings_csv",
     "audit_list",
     "audit_next_cycle",
     "audit_oscal_ar",
@@ -52,7 +58,9 @@ __all__ = [
     "audit_plan",
     "audit_report",
     "audit_report_pdf",
+    "audit_results_csv",
     "audit_widen",
+    "audit_workbook",
     "evidence_detail",
     "evidence_download",
     "evidence_list",

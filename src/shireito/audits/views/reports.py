@@ -1,4 +1,5 @@
-"""The report of an audit: its page, the PDF, the OSCAL downloads and the evidence bundle."""
+"""The report of an audit: its page, the PDF, the OSCAL downloads, the spreadsheets and the
+evidence bundle."""
 
 from __future__ import annotations
 
@@ -72,3 +73,26 @@ def audit_bundle(request, number: str):
     if not permissions.may_download_bundle(request.user, audit):
         raise Http404
     return downloads.evidence_bundle(request.user, audit, language=get_language() or "ja")
+def _spreadsheet(request, number: str, part: str):
+    audit = audit_or_404(request.user, number)
+    return downloads.spreadsheet(request.user, audit, part, language=get_language() or "ja")
+
+
+@login_required
+def audit_results_csv(request, number: str):
+    return _spreadsheet(request, number, "results-csv")
+
+
+@login_required
+def audit_findings_csv(request, number: str):
+    return _spreadsheet(request, number, "findings-csv")
+
+
+@login_required
+def audit_actions_csv(request, number: str):
+    return _spreadsheet(request, number, "actions-csv")
+
+
+@login_required
+def audit_workbook(request, number: str):
+    return _spreadsheet(request, number, "xlsx")

@@ -279,6 +279,7 @@ def results_import(request, number: str):
             "form": form,
             "problems": problems[:500],
             "columns": IMPORT_COLUMNS,
+            "results_sheet": importers.RESULTS_SHEET,
             "may_import": True,
             "checked": checked,
             "read_as": " ".join(read_as),
