@@ -27,8 +27,8 @@ from shireito.audits.views.findings import (
 from shireito.audits.views.lists import action_list, finding_list
 from shireito.audits.views.plan import audit_plan
 from shireito.audits.views.reports import (
-    audit_bundle,
     audit_actions_csv,
+    audit_bundle,
     audit_findings_csv,
     audit_oscal_ar,
     audit_oscal_poam,

@@ -73,6 +73,8 @@ def audit_bundle(request, number: str):
     if not permissions.may_download_bundle(request.user, audit):
         raise Http404
     return downloads.evidence_bundle(request.user, audit, language=get_language() or "ja")
+
+
 def _spreadsheet(request, number: str, part: str):
     audit = audit_or_404(request.user, number)
     return downloads.spreadsheet(request.user, audit, part, language=get_language() or "ja")
