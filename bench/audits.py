@@ -111,6 +111,7 @@ def main() -> None:
         data=f"{rows:,} result rows",
         size=True,
     )
+    _in_process_update(bench, timing.last, secret, args.runs)
     if args.profile:
         _profile(
             bench, "import_catalog", lambda: import_catalog(raw, fmt="oscal", actor=None, key="p")
@@ -186,8 +187,39 @@ def main() -> None:
             on="p50",
             note=PEER + "5.88 s",
         )
-        _mixed_load(bench, http, secret, number, path, results, args)
+        _mixed_load(
+            bench, http, secret, number, path, results, args, single=hasattr(update, "single")
+        )
         _exports(http, number, args.runs)
+
+
+def _in_process_update(bench, audit, secret: str, runs: int) -> None:
+    """One result changed through the API in-process (``django.test.Client``), the HTTP
+    case's twin."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    path = f"/api/v1/audits/{audit.number}/results"
+    ids = itertools.cycle(
+        list(audit.results.order_by("position").values_list("pk", flat=True)[:50])
+    )
+    statuses = itertools.cycle(["satisfied", "not_satisfied", "partially"])
+    if client.patch(f"{path}/{next(ids)}", {}, content_type="application/json").status_code == 404:
+        return  # no single-result endpoint on this checkout
+
+    def update():
+        response = client.patch(
+            f"{path}/{next(ids)}",
+            {"status": next(statuses), "note": "bench"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content[:500]
+
+    bench.measure(
+        "in-process: update one result (PATCH …/results/{id}, django.test.Client)",
+        update,
+        max(runs * 3, 10),
+    )
 
 
 def _one_result_update(http, path: str, results: list[dict]):
@@ -206,6 +238,7 @@ def _one_result_update(http, path: str, results: list[dict]):
                 f"{path}/{result['id']}", json={"status": next(statuses), "note": "bench"}
             )
 
+        update.single = True  # type: ignore[attr-defined]
         return update, "PATCH …/results/{id}"
 
     def update_bulk():
@@ -219,10 +252,12 @@ def _one_result_update(http, path: str, results: list[dict]):
     )
 
 
-def _mixed_load(bench, http, secret: str, number: str, path: str, results: list, args) -> None:
+def _mixed_load(
+    bench, http, secret: str, number: str, path: str, results: list, args, *, single: bool
+) -> None:
     """``--clients`` threads, each with its own connection, for ``--seconds``: per request a
     random pick of reading the audit (40 %), a page of 100 results (40 %) or updating one
-    result through the bulk endpoint (20 %)."""
+    result (20 %; through the single-result endpoint when there is one)."""
     import requests
 
     latencies: list[float] = []
@@ -246,10 +281,16 @@ def _mixed_load(bench, http, secret: str, number: str, path: str, results: list,
                 )
             else:
                 result = rng.choice(results)
-                item = {"id": result["id"], "status": rng.choice(["satisfied", "partially"])}
-                response = session.patch(
-                    f"{http.base}{path}", json={"results": [item]}, timeout=120
-                )
+                status = rng.choice(["satisfied", "partially"])
+                if single:
+                    response = session.patch(
+                        f"{http.base}{path}/{result['id']}", json={"status": status}, timeout=120
+                    )
+                else:
+                    item = {"id": result["id"], "status": status}
+                    response = session.patch(
+                        f"{http.base}{path}", json={"results": [item]}, timeout=120
+                    )
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
