@@ -19,6 +19,7 @@ from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.identity import PLATFORM_CREATED_TYPES, PLATFORM_IDENTITY_ID
+from shireito.sharing.patterns import plainly_valid
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
 
 SPEC_VERSION = "2.1"
@@ -164,6 +165,8 @@ def _unstorable(value) -> bool:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = None
+    if text is not None and text.isascii() and "\\u0000" not in text:
+        return False  # the usual case, answered without the regular expression
     if text is not None and _SUSPECT.search(text) is None:
         return False
     stack = [value]
@@ -181,7 +184,10 @@ def _unstorable(value) -> bool:
 
 
 def stix_pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a STIX 2.1 pattern (the validator's messages), or None."""
+    """Why ``pattern`` is not a STIX 2.1 pattern (the validator's messages), or None. The
+    common simple patterns are answered without the full parser (``patterns.py``)."""
+    if plainly_valid(pattern):
+        return None
     # Imported here: the pattern grammar is only needed by writes that carry indicators.
     from stix2patterns.validator import run_validator
 
