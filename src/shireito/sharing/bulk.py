@@ -69,9 +69,10 @@ def insert_objects(rows: list[NewObject], *, chunk: int = 1000) -> None:
     db = connections[StixObject.objects.db]
     adapt_datetime = db.ops.adapt_datetimefield_value
     adapt_json = db.ops.adapt_json_value
-    boolean = StixObject._meta.get_field("is_latest")
+    fields = dict(zip(FIELDS, stored_fields(), strict=True))
+    boolean = fields["is_latest"]
     # A write's rows share their collection and creator: each key is prepared once.
-    collection, creator = (StixObject._meta.get_field(name) for name in ("collection", "creator"))
+    collection, creator = fields["collection"], fields["creator"]
     keys = {
         (field.name, value): field.get_db_prep_save(value, db)
         for field, name in ((collection, "collection_id"), (creator, "creator_id"))

@@ -9,6 +9,7 @@ platform: incident intake uses it too).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -88,6 +89,15 @@ def parse_timestamp(value) -> dt.datetime:
     datetime, to the microsecond. Raises ValueError."""
     if not isinstance(value, str):
         raise ValueError("not a string")
+    if len(value) > 40:  # a long fraction: parsed, but not kept in the cache
+        return _parsed_timestamp.__wrapped__(value)
+    return _parsed_timestamp(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_timestamp(value: str) -> dt.datetime:
+    """Cached: an object's created, modified and valid_from are often the same text, and a
+    write's objects share a few moments."""
     match = _TIMESTAMP.match(value)
     if match is None:
         raise ValueError("not a timestamp")
