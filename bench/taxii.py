@@ -1,10 +1,14 @@
 """Benchmark our TAXII 2.1 server (``/taxii2/``) side by side with medallion 3.0.0, the OASIS
 reference server, both driven over HTTP by the same taxii2-client, one request at a time.
 
-1. Writes: the same 2,000 STIX indicators added to each server in envelopes of 100. Ours are
-   durable: each envelope is one transaction, committed to the database (SQLite in WAL mode
-   with synchronous=NORMAL, or PostgreSQL with its own fsync settings, as printed); medallion
-   keeps them in memory (its memory backend).
+1. Writes: the same 2,000 STIX indicators added to each server in envelopes of 100
+   (``--batch 2000``: one envelope, the whole bundle). Ours are durable: each envelope is one
+   transaction, committed to the database before the answer (SQLite in WAL mode with
+   synchronous=NORMAL, or PostgreSQL with its own fsync settings, as printed); medallion keeps
+   them in memory (its memory backend). ``--write-rounds N`` writes N times, each round new
+   indicators into a new empty collection of ours and a new medallion process (its memory
+   backend slows as it holds more objects), the servers taking turns; the median round counts.
+   ``--writes-only`` stops there.
 2. Paged reads: all 2,000 read back with ``as_pages(per_request=100)``; the servers take
    turns, median of ``--runs`` full reads.
 3. Our page time at 1,000 and at 1,000,000 objects in a collection (filled in bulk with
@@ -22,6 +26,7 @@ SHIREITO_DATABASE_URL set (a scratch PostgreSQL database) ours runs on it instea
 the bench then deletes its collections and objects there and revokes its token at the end.
 
     .venv/bin/python bench/taxii.py [--objects 2000] [--batch 100] [--large 1000000]
+    .venv/bin/python bench/taxii.py --writes-only --write-rounds 3 [--batch 2000]
 """
 
 from __future__ import annotations
@@ -322,6 +327,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--keep", action="store_true", help="keep var/bench-taxii/run")
+    parser.add_argument(
+        "--write-rounds", type=int, default=1, help="rounds of writes per server (median)"
+    )
+    parser.add_argument(
+        "--writes-only", action="store_true", help="time the writes only (no reads, no scale)"
+    )
     args = parser.parse_args()
     if min(args.small, args.large) < 3 * args.page:
         parser.error("--small and --large need at least three pages of objects")
@@ -419,13 +430,30 @@ def run(args, state: State) -> None:
         "Flask's threaded server (one process)"
     )
 
-    writes = {}
-    for name, collection in sides.items():
-        call_times, problems = timed_write(collection, envelopes)
-        writes[name] = (args.objects / sum(call_times), statistics.mean(call_times) * 1000)
-        for problem in problems[:3]:
-            print(f"  WARNING {name}: {problem}")
+    def fresh_sides(number: int) -> tuple[dict[str, Collection], servers.ServerProcess]:
+        """A new empty collection of ours and a new medallion (its memory backend slows as
+        it holds more objects, in any collection) for a later round of writes."""
+        server = servers.start_medallion(
+            venv=MEDALLION_VENV,
+            workdir=RUN,
+            user=MEDALLION_USER,
+            password=MEDALLION_PASSWORD,
+            page_size=args.page,
+        )
+        state.servers.append(server)
+        fresh = {
+            "Shireitō": find_collection(shireito, ours.collection(f"Bench writes {number}").id),
+            "medallion": find_collection(server, server.extra["collection_id"]),
+        }
+        for collection in fresh.values():
+            collection.get_objects(limit=1)
+        return fresh, server
 
+    writes = timed_writes(args, sides, envelopes, fresh_sides=fresh_sides)
+    if args.writes_only:
+        medallion.stop()
+        print_writes(args, writes, len(envelopes))
+        return
     expected = {obj["id"] for obj in objects}
     runs: dict[str, list[list[float]]] = {name: [] for name in sides}
     for number in range(args.runs):
@@ -447,27 +475,8 @@ def run(args, state: State) -> None:
         )
     medallion.stop()
 
+    print_writes(args, writes, len(envelopes))
     ours_name, their_name = sides
-    print()
-    print(f"{'':36}{'Shireitō':>13}{'medallion':>13}{'ours/medallion':>16}   target")
-
-    def rate_row(label, ours_rate, their_rate, target):
-        ratio = ours_rate / their_rate
-        print(
-            f"{label:36}{ours_rate:>9,.0f} o/s{their_rate:>9,.0f} o/s{ratio:>15.2f}x"
-            f"   >= {target:.0f}x"
-        )
-
-    def ms_row(label, ours_ms, their_ms):
-        print(f"{label:36}{ours_ms:>10.1f} ms{their_ms:>10.1f} ms")
-
-    rate_row(
-        f"write {args.objects:,} ({len(envelopes)} x {args.batch})",
-        writes[ours_name][0],
-        writes[their_name][0],
-        WRITE_TARGET,
-    )
-    ms_row(f"  per add_objects of {args.batch} (mean)", writes[ours_name][1], writes[their_name][1])
     rate_row(
         f"paged read (as_pages, {args.page} a page)",
         reads[ours_name][0],
@@ -484,6 +493,76 @@ def run(args, state: State) -> None:
     )
 
     scale(args, ours, shireito)
+
+
+def timed_writes(
+    args, sides: dict[str, Collection], envelopes: list[bytes], *, fresh_sides
+) -> dict:
+    """Write the envelopes to each server ``--write-rounds`` times, each round into an empty
+    collection of ours and an empty medallion (``fresh_sides``) with new indicators, the
+    servers taking turns, the first to go alternating; per server the median round's objects
+    per second and mean ms per add_objects call."""
+    rounds: dict[str, list[list[float]]] = {name: [] for name in sides}
+    for number in range(args.write_rounds):
+        batch, round_sides, medallion = envelopes, sides, None
+        if number:
+            round_sides, medallion = fresh_sides(number)
+            fresh = make_indicators(args.objects, seed=7 + number)
+            batch = [
+                json.dumps({"objects": fresh[start : start + args.batch]}).encode()
+                for start in range(0, len(fresh), args.batch)
+            ]
+        order = list(round_sides.items())
+        for name, collection in order if number % 2 == 0 else reversed(order):
+            PROGRESS.show(f"writing, round {number + 1} of {args.write_rounds}: {name}")
+            call_times, problems = timed_write(collection, batch)
+            rounds[name].append(call_times)
+            for problem in problems[:3]:
+                print(f"  WARNING {name}: {problem}")
+        if medallion is not None:
+            medallion.stop()
+    PROGRESS.done()
+    writes = {}
+    for name, name_rounds in rounds.items():
+        call_times = sorted(name_rounds, key=sum)[len(name_rounds) // 2]  # the median round
+        writes[name] = (args.objects / sum(call_times), statistics.mean(call_times) * 1000)
+        each = ", ".join(f"{args.objects / sum(times):,.0f}" for times in name_rounds)
+        first, last = (statistics.mean(times[:3]) * 1000 for times in (call_times, call_times[-3:]))
+        print(
+            f"  {name}: objects/s by round {each}; in the median round the first three calls "
+            f"took {first:.1f} ms each, the last three {last:.1f} ms",
+            file=sys.stderr,
+        )
+    return writes
+
+
+def rate_row(label, ours_rate, their_rate, target):
+    ratio = ours_rate / their_rate
+    print(
+        f"{label:36}{ours_rate:>9,.0f} o/s{their_rate:>9,.0f} o/s{ratio:>15.2f}x   >= {target:.0f}x"
+    )
+
+
+def ms_row(label, ours_ms, their_ms):
+    print(f"{label:36}{ours_ms:>10.1f} ms{their_ms:>10.1f} ms")
+
+
+def print_writes(args, writes: dict, envelopes: int) -> None:
+    ours_name, their_name = writes
+    print()
+    print(f"{'':36}{'Shireitō':>13}{'medallion':>13}{'ours/medallion':>16}   target")
+    rate_row(
+        f"write {args.objects:,} ({envelopes} x {args.batch})",
+        writes[ours_name][0],
+        writes[their_name][0],
+        WRITE_TARGET,
+    )
+    ms_row(f"  per add_objects of {args.batch} (mean)", writes[ours_name][1], writes[their_name][1])
+    if args.write_rounds > 1:
+        print(
+            f"  writes: the median of {args.write_rounds} rounds per server, taken in turns, "
+            "each into a new empty collection (a new medallion process each round)"
+        )
 
 
 def prepare_size(args, ours: Ours, shireito: servers.ServerProcess, size: int):

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import requests
+from django.db import DEFAULT_DB_ALIAS, connections
 from taxii2client.common import TokenAuth
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
@@ -144,6 +145,44 @@ def test_add_objects_and_read_the_status(server, people, how):
     assert (status.total_count, status.success_count, status.failure_count) == (3, 2, 1)
     assert [item["id"] for item in status.successes] == [objects[0]["id"], objects[1]["id"]]
     assert polled.success_count == 2 and polled.failure_count == 1
+
+
+def test_a_write_is_committed_when_it_is_acknowledged(server, people):
+    # given a writer with 200 indicators, one of them refused (over the collection's ceiling)
+    collection = server.collection("mhlw-handler", "bearer")
+    objects = [indicator() for _ in range(199)] + [indicator(tlp="red")]
+
+    # when it posts them without waiting for completion
+    status = collection.add_objects({"objects": objects}, wait_for_completion=False)
+
+    # then the answer itself is final: complete, nothing pending
+    assert status.status == "complete"
+    assert (status.success_count, status.failure_count, status.pending_count) == (199, 1, 0)
+    # and right after it, another user's request reads every stored object and the status
+    reader = server.collection("mhlw-viewer", "bearer")
+    pages = as_pages(reader.get_objects, per_request=100)
+    read = [obj["id"] for page in pages for obj in page["objects"]]
+    assert sorted(read) == sorted(obj["id"] for obj in objects[:199])
+    polled = server.api_root("mhlw-viewer", "bearer").get_status(status.id)
+    assert (polled.status, polled.success_count) == ("complete", 199)
+    # and a new database connection, which sees only committed rows, finds them all
+    assert _committed_stix_ids(people["collection"]) == {obj["id"] for obj in objects[:199]}
+
+
+def _committed_stix_ids(collection) -> set[str]:
+    """The STIX ids stored in ``collection`` as a connection of its own sees them."""
+    connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        key = StixObject._meta.get_field("collection").get_db_prep_value(collection.pk, connection)
+        table = connection.ops.quote_name(StixObject._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT stix_id FROM {table} WHERE collection_id = %s",
+                [key],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    finally:
+        connection.close()
 
 
 def test_paged_reads_with_as_pages(server, people):

@@ -4,6 +4,10 @@ are adapted once with the backend's own adapters; only quoted model names go int
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import connections, models
 
 from shireito.sharing.models import StixObject
@@ -20,6 +24,23 @@ FIELDS = (
     "tlp",
     "body",
 )
+
+
+@dataclass(slots=True)
+class NewObject:
+    """A row to insert: the ``StixObject`` fields a write sets, without a model instance's
+    cost (thousands are made per write)."""
+
+    collection_id: Any
+    creator_id: int
+    stix_id: str
+    type: str
+    spec_version: str
+    version: dt.datetime
+    date_added: dt.datetime
+    is_latest: bool
+    tlp: str
+    body: dict
 
 
 def stored_fields() -> list[models.Field]:
@@ -41,16 +62,23 @@ def insert_sql(db) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
 
-def insert_objects(rows: list[StixObject], *, chunk: int = 1000) -> None:
-    """Insert unsaved ``StixObject`` rows (their primary keys are not read back)."""
+def insert_objects(rows: list[NewObject], *, chunk: int = 1000) -> None:
+    """Insert ``rows`` (their primary keys are not read back)."""
     if not rows:
         return
     db = connections[StixObject.objects.db]
     adapt_datetime = db.ops.adapt_datetimefield_value
     adapt_json = db.ops.adapt_json_value
-    boolean = StixObject._meta.get_field("is_latest")
-    collection = StixObject._meta.get_field("collection")
-    creator = StixObject._meta.get_field("creator")
+    fields = dict(zip(FIELDS, stored_fields(), strict=True))
+    boolean = fields["is_latest"]
+    # A write's rows share their collection and creator: each key is prepared once.
+    collection, creator = fields["collection"], fields["creator"]
+    keys = {
+        (field.name, value): field.get_db_prep_save(value, db)
+        for field, name in ((collection, "collection_id"), (creator, "creator_id"))
+        for value in {getattr(row, name) for row in rows}
+    }
+    flags = {value: boolean.get_db_prep_save(value, db) for value in (True, False)}
     sql = insert_sql(db)
     with db.cursor() as cursor:
         for start in range(0, len(rows), chunk):
@@ -58,14 +86,14 @@ def insert_objects(rows: list[StixObject], *, chunk: int = 1000) -> None:
                 sql,
                 [
                     [
-                        collection.get_db_prep_save(row.collection_id, db),
-                        creator.get_db_prep_save(row.creator_id, db),
+                        keys["collection", row.collection_id],
+                        keys["creator", row.creator_id],
                         row.stix_id,
                         row.type,
                         row.spec_version,
                         adapt_datetime(row.version),
                         adapt_datetime(row.date_added),
-                        boolean.get_db_prep_save(row.is_latest, db),
+                        flags[row.is_latest],
                         row.tlp,
                         adapt_json(row.body, None),
                     ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from shireito.core.services import (
     snapshot,
 )
 from shireito.organizations.models import Organization
-from shireito.sharing.bulk import insert_objects
+from shireito.sharing.bulk import NewObject, insert_objects
 from shireito.sharing.choices import StatusState, Tlp
 from shireito.sharing.identity import organization_identity_id
 from shireito.sharing.models import (
@@ -142,11 +142,21 @@ def _check_all(
 
 def _lock_for_adding(collection: Collection, request_time: dt.datetime) -> dt.datetime:
     """Serialise writes to this collection (``date_added`` then grows in commit order) and
-    return the first ``date_added`` this write may use."""
-    Collection.objects.select_for_update().filter(pk=collection.pk).values("pk").first()
-    last_added = StixObject.objects.filter(collection_id=collection.pk).aggregate(
-        last=Max("date_added")
-    )["last"]
+    return the first ``date_added`` this write may use (one query: the lock and the last
+    ``date_added``, read backwards along the index)."""
+    last_added = (
+        Collection.objects.select_for_update()
+        .filter(pk=collection.pk)
+        .annotate(
+            last=Subquery(
+                StixObject.objects.filter(collection_id=OuterRef("pk"))
+                .order_by("-date_added")
+                .values("date_added")[:1]
+            )
+        )
+        .values_list("last", flat=True)
+        .first()
+    )
     return request_time if last_added is None else max(request_time, last_added + MICROSECOND)
 
 
@@ -194,13 +204,13 @@ def _new_rows(
     stored: _Stored,
     writer: Organization,
     failures: list[dict],
-) -> tuple[list[StixObject], list[dict], dict[str, StixObject]]:
+) -> tuple[list[NewObject], list[dict], dict[str, NewObject]]:
     """The rows to insert (each version once), a success for every good object (stored
     before or now), and the newest new row of each id. A new version of an object another
     organisation created is a failure (appended to ``failures``) instead."""
     successes: list[dict] = []
-    rows: list[StixObject] = []
-    newest: dict[str, StixObject] = {}
+    rows: list[NewObject] = []
+    newest: dict[str, NewObject] = {}
     for item in checked:
         date_added = base + MICROSECOND * len(rows)
         if item.version is None and stored.latest_body.get(item.stix_id) == item.body:
@@ -241,7 +251,7 @@ def _new_rows(
             stored.body_version[item.stix_id] = version
         stored.present.add((item.stix_id, version))
         stored.creators.setdefault(item.stix_id, set()).add(writer.pk)
-        row = StixObject(
+        row = NewObject(
             collection_id=collection.pk,
             creator_id=writer.pk,
             stix_id=item.stix_id,
@@ -261,7 +271,7 @@ def _new_rows(
     return rows, successes, newest
 
 
-def _move_latest(newest: dict[str, StixObject], latest: dict[str, tuple[dt.datetime, int]]) -> None:
+def _move_latest(newest: dict[str, NewObject], latest: dict[str, tuple[dt.datetime, int]]) -> None:
     """A new row newer than the stored latest version becomes the latest; that one is
     demoted (in bulk)."""
     demoted: list[int] = []

@@ -9,6 +9,7 @@ platform: incident intake uses it too).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from shireito.core.parsing import load_json
 from shireito.core.services import is_unstorable
 from shireito.sharing.choices import TLP_RANK, Tlp
 from shireito.sharing.identity import PLATFORM_CREATED_TYPES, PLATFORM_IDENTITY_ID
+from shireito.sharing.patterns import plainly_valid
 from shireito.sharing.tlp import LEVEL_OF_MARKING, TLP2_EXTENSION_ID, level_of
 
 SPEC_VERSION = "2.1"
@@ -87,6 +89,15 @@ def parse_timestamp(value) -> dt.datetime:
     datetime, to the microsecond. Raises ValueError."""
     if not isinstance(value, str):
         raise ValueError("not a string")
+    if len(value) > 40:  # a long fraction: parsed, but not kept in the cache
+        return _parsed_timestamp.__wrapped__(value)
+    return _parsed_timestamp(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_timestamp(value: str) -> dt.datetime:
+    """Cached: an object's created, modified and valid_from are often the same text, and a
+    write's objects share a few moments."""
     match = _TIMESTAMP.match(value)
     if match is None:
         raise ValueError("not a timestamp")
@@ -164,6 +175,8 @@ def _unstorable(value) -> bool:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = None
+    if text is not None and text.isascii() and "\\u0000" not in text:
+        return False  # the usual case, answered without the regular expression
     if text is not None and _SUSPECT.search(text) is None:
         return False
     stack = [value]
@@ -181,7 +194,10 @@ def _unstorable(value) -> bool:
 
 
 def stix_pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a STIX 2.1 pattern (the validator's messages), or None."""
+    """Why ``pattern`` is not a STIX 2.1 pattern (the validator's messages), or None. The
+    common simple patterns are answered without the full parser (``patterns.py``)."""
+    if plainly_valid(pattern):
+        return None
     # Imported here: the pattern grammar is only needed by writes that carry indicators.
     from stix2patterns.validator import run_validator
 
