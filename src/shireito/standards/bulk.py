@@ -53,12 +53,12 @@ def insert_node_rows(rows: Sequence[tuple]) -> dict[str, int]:
         return {}
     meta = CatalogNode._meta
     quote = connection.ops.quote_name
-    column_of = {field.attname: field.column for field in meta.concrete_fields}
+    column_of = {field.attname: str(field.column) for field in meta.concrete_fields}
     columns = ", ".join(quote(column_of[name]) for name in FIELDS)
     json_mark = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     row_marks = "(" + ", ".join(["%s"] * len(TEXT_FIELDS) + [json_mark] * len(JSON_FIELDS)) + ")"
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - our names
-    tail = f" RETURNING {quote(meta.pk.column)}, {quote(column_of['oscal_id'])}"
+    tail = f" RETURNING {quote(str(meta.pk.column))}, {quote(column_of['oscal_id'])}"
     texts = len(TEXT_FIELDS)
     dumps = json.dumps
     ids: dict[str, int] = {}

@@ -63,12 +63,12 @@ if TYPE_CHECKING:
 # --- creating audits -------------------------------------------------------------------
 
 
-def _controls_of(entry: ScopeEntry, known: dict | None = None) -> list[tuple[int, int]]:
-    """(id, position) of the baseline's controls, or of the selected ones. ``known`` keeps
+def _controls_of(entry: ScopeEntry, cache: dict | None = None) -> list[tuple[int, int]]:
+    """(id, position) of the baseline's controls, or of the selected ones. ``cache`` keeps
     them by baseline and selection, so checking a plan and writing it read them once."""
     key = (entry.baseline.pk, entry.selection)
-    if known is not None and key in known:
-        return known[key]
+    if cache is not None and key in cache:
+        return cache[key]
     controls = list(
         CatalogNode.objects.filter(catalog=entry.baseline, is_group=False)
         .order_by("position")
@@ -91,8 +91,8 @@ def _controls_of(entry: ScopeEntry, known: dict | None = None) -> list[tuple[int
             {"baseline": _("%s holds no controls to assess.") % entry.baseline.key}
         )
     found = [(c[0], c[1]) for c in controls]
-    if known is not None:
-        known[key] = found
+    if cache is not None:
+        cache[key] = found
     return found
 
 
