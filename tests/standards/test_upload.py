@@ -121,3 +121,21 @@ def test_the_api_imports_and_answers_problems_with_paths(client, editor, viewer)
     assert taken.status_code == 422 and taken.json()["errors"][0]["path"] == "$.key"
     assert post(viewer, {"key": "v"}, _file(NIST)).status_code == 403
     assert Catalog.objects.count() == 2
+
+
+def test_an_owner_or_key_with_a_nul_is_a_field_error_not_a_500(client, editor):
+    # given a code and a catalog key no database can hold (schemathesis sent such an owner,
+    # and PostgreSQL refused to look it up)
+    from shireito.accounts.services import api_token_create
+
+    _token, secret = api_token_create(actor=None, user=editor, name="t")
+    # when they are sent with an import
+    response = client.post(
+        "/api/v1/standards/catalogs",
+        {"file": _file(NIST), "format": "oscal", "key": "k", "owner": "a\x00b", "against": "c\x00"},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    # then the answer names the field, and nothing is written
+    assert response.status_code == 422
+    assert "owner" in response.content.decode()
+    assert not Catalog.objects.exists()

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from shireito.core.pages import file_response, get_or_404
 from shireito.core.pagination import Pagination
+from shireito.core.services import is_unstorable
 from shireito.core.textfiles import read_as
 from shireito.organizations.selectors import organization_get
 from shireito.standards import selectors, services
@@ -52,7 +53,10 @@ def _named(request, errors: dict[str, str], **keys: str) -> dict[str, Catalog | 
     see is an error on its field (``errors``)."""
     found = {}
     for field, key in keys.items():
-        found[field] = selectors.catalog_get(user=request.auth, key=key)
+        # A key no database can hold (a NUL) names no catalog; PostgreSQL refuses to look.
+        found[field] = (
+            None if is_unstorable(key) else selectors.catalog_get(user=request.auth, key=key)
+        )
         if found[field] is None:
             errors[field] = _("No catalog has the key %s.") % key
     return found
@@ -62,7 +66,7 @@ def _owner(request, code: str | None, errors: dict[str, str]) -> "Organization |
     """The organisation named by ``code``, or None (none named, or an error on ``owner``)."""
     if not code:
         return None
-    owner = organization_get(user=request.auth, code=code)
+    owner = None if is_unstorable(code) else organization_get(user=request.auth, code=code)
     if owner is None:
         errors["owner"] = _("No organization has the code %s.") % code
     return owner
