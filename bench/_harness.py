@@ -256,6 +256,40 @@ def setup(script: str, *, demo: bool = False) -> Bench:
     return bench
 
 
+def audit_parties(roles: tuple[str, ...] = ("auditor",)):
+    """What an audit benchmark starts from: the national centre, a ministry with one system,
+    and an auditor of the centre (with ``roles``). Returns (ministry, system, auditor)."""
+    from shireito.accounts.services import user_create
+    from shireito.organizations.services import organization_create, role_holding_ensure
+    from shireito.registry.services import system_create
+
+    centre = organization_create(
+        actor=None, code="bench-centre", name="統括室", kind="national_cyber_centre"
+    )
+    role_holding_ensure(
+        actor=None, role="national_cyber_centre", organization=centre, valid_from=None
+    )
+    ministry = organization_create(
+        actor=None, code="bench-ministry", name="試験省", kind="ministry"
+    )
+    system = system_create(
+        actor=None,
+        code="bench-system",
+        name="試験システム",
+        owner=ministry,
+        category="ministry_system",
+    )
+    auditor = user_create(
+        actor=None,
+        username="bench-auditor",
+        organization=centre,
+        password="bench-password-not-secret-0",  # noqa: S106 - a throwaway database
+        roles=list(roles),
+        check_password_strength=False,
+    )
+    return ministry, system, auditor
+
+
 def _admin_connection(server: str):
     """A connection to the server's ``postgres`` database (else the URL's own), autocommit."""
     import psycopg

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from _harness import DATA, setup
+from _harness import DATA, audit_parties, setup
 
 CATALOG = DATA / "oscal" / "NIST_SP-800-53_rev5.0.1_catalog.json"
 TARGET_MS = 300
@@ -32,36 +32,11 @@ def main() -> None:
     bench = setup("audit_spreadsheets")
     from django.test import Client
 
-    from shireito.accounts.services import api_token_create, user_create
+    from shireito.accounts.services import api_token_create
     from shireito.audits import importers, services, spreadsheets
-    from shireito.organizations.services import organization_create, role_holding_ensure
-    from shireito.registry.services import system_create
     from shireito.standards.importers import import_catalog
 
-    centre = organization_create(
-        actor=None, code="bench-centre", name="統括室", kind="national_cyber_centre"
-    )
-    role_holding_ensure(
-        actor=None, role="national_cyber_centre", organization=centre, valid_from=None
-    )
-    ministry = organization_create(
-        actor=None, code="bench-ministry", name="試験省", kind="ministry"
-    )
-    system = system_create(
-        actor=None,
-        code="bench-system",
-        name="試験システム",
-        owner=ministry,
-        category="ministry_system",
-    )
-    auditor = user_create(
-        actor=None,
-        username="bench-auditor",
-        organization=centre,
-        password="bench-password-not-secret-0",  # noqa: S106 - a throwaway database
-        roles=["auditor"],
-        check_password_strength=False,
-    )
+    ministry, system, auditor = audit_parties(("auditor",))
     catalog = import_catalog(
         CATALOG.read_bytes(), fmt="oscal", actor=None, key="nist-800-53"
     ).catalog

@@ -25,7 +25,7 @@ import random
 import threading
 import time
 
-from _harness import DATA, Timing, setup, time_runs
+from _harness import DATA, Timing, audit_parties, setup, time_runs
 from _http import served
 
 CATALOG = DATA / "oscal" / "NIST_SP-800-53_rev5.0.1_catalog.json"
@@ -45,36 +45,11 @@ def main() -> None:
     if args.quick:
         args.runs, args.seconds = 3, 5
     bench = setup("audits")
-    from shireito.accounts.services import api_token_create, user_create
+    from shireito.accounts.services import api_token_create
     from shireito.audits import services
-    from shireito.organizations.services import organization_create, role_holding_ensure
-    from shireito.registry.services import system_create
     from shireito.standards.importers import import_catalog
 
-    centre = organization_create(
-        actor=None, code="bench-centre", name="統括室", kind="national_cyber_centre"
-    )
-    role_holding_ensure(
-        actor=None, role="national_cyber_centre", organization=centre, valid_from=None
-    )
-    ministry = organization_create(
-        actor=None, code="bench-ministry", name="試験省", kind="ministry"
-    )
-    system = system_create(
-        actor=None,
-        code="bench-system",
-        name="試験システム",
-        owner=ministry,
-        category="ministry_system",
-    )
-    auditor = user_create(
-        actor=None,
-        username="bench-auditor",
-        organization=centre,
-        password="bench-password-not-secret-0",  # noqa: S106 - a throwaway database
-        roles=["auditor", "editor"],
-        check_password_strength=False,
-    )
+    ministry, system, auditor = audit_parties(("auditor", "editor"))
     _token, secret = api_token_create(actor=None, user=auditor, name="bench")
     raw = CATALOG.read_bytes()
 
