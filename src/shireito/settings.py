@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "shireito.audits",
     "shireito.incidents",
     "shireito.sharing",
+    "shireito.plans",
     "shireito.dashboard",
     "shireito.demo",
     "django.contrib.auth",

@@ -100,6 +100,10 @@ class ScopeClass(models.TextChoices):
     # reads each system's standard business, migration status and dates, and the owner's
     # profile; never its security details, contacts or incidents.
     COORDINATION = "coordination", _("coordination of local-government migration")
+    # The priority plan before publication: its author (the Digital Agency) and the measure's
+    # responsible organisations; once published, everyone reads it through the publication
+    # selectors, never through a widened scope.
+    PLAN = "plan", _("priority plan (author and responsible organizations)")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an

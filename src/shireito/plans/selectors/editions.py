@@ -1,0 +1,88 @@
+"""Editions, their areas and measures, as a user (or the public, ``user=None`` never: the
+public reads through ``published_editions``) may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shireito.core.scoping import visible_to
+from shireito.plans.choices import EditionStatus
+from shireito.plans.models import Measure, PlanArea, PlanEdition, Principle
+
+
+def published_editions() -> QuerySet[PlanEdition]:
+    """Every published edition, newest first: open to everyone."""
+    return PlanEdition.objects.filter(status=EditionStatus.PUBLISHED).order_by("-year")
+
+
+def latest_published() -> PlanEdition | None:
+    return published_editions().first()
+
+
+def editions_for(user) -> QuerySet[PlanEdition]:
+    """The published editions, and the drafts the user may see (their author's; a measure's
+    responsible organisations see the draft that holds it)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return PlanEdition.objects.none()
+    drafts = visible_to(user, PlanEdition.objects.filter(status=EditionStatus.DRAFT))
+    with_measures = visible_to(user, Measure.objects.filter(edition__status=EditionStatus.DRAFT))
+    return PlanEdition.objects.filter(
+        Q(status=EditionStatus.PUBLISHED)
+        | Q(pk__in=drafts.values("pk"))
+        | Q(pk__in=with_measures.values("edition_id"))
+    ).order_by("-year")
+
+
+def edition_get(user, year: int) -> PlanEdition | None:
+    """One edition by its year, or ``None`` (not there, or not the user's to see)."""
+    return editions_for(user).filter(year=year).select_related("author", "based_on").first()
+
+
+def measures_of(user, edition: PlanEdition) -> QuerySet[Measure]:
+    """An edition's measures the user may see: all of a published edition; of a draft, all
+    for its author and the responsible organisations' own."""
+    measures = Measure.objects.filter(edition=edition)
+    if edition.status != EditionStatus.PUBLISHED:
+        measures = visible_to(user, measures)
+    return measures.select_related("area", "lead").order_by("position", "code")
+
+
+def measure_get(user, edition: PlanEdition, code: str) -> Measure | None:
+    return (
+        measures_of(user, edition)
+        .filter(code=code)
+        .select_related("edition", "edition__author")
+        .prefetch_related("co_responsible", "principles")
+        .first()
+    )
+
+
+def principles() -> list[Principle]:
+    return list(Principle.objects.all())
+
+
+@dataclass
+class AreaNode:
+    """An area with its sub-areas and measures, for the edition's outline."""
+
+    area: PlanArea
+    children: list[AreaNode] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)
+
+
+def area_tree(edition: PlanEdition, measures: list[Measure] | None = None) -> list[AreaNode]:
+    """The edition's areas as a tree, each with the given measures that sit in it (in two
+    queries however deep the tree)."""
+    nodes = {a.pk: AreaNode(a) for a in PlanArea.objects.filter(edition=edition)}
+    roots: list[AreaNode] = []
+    for node in sorted(nodes.values(), key=lambda n: (n.area.position, n.area.code)):
+        parent = nodes.get(node.area.parent_id) if node.area.parent_id else None
+        (parent.children if parent else roots).append(node)
+    for measure in measures or []:
+        holder = nodes.get(measure.area_id)
+        if holder is not None:
+            holder.measures.append(measure)
+    return roots
