@@ -19,6 +19,7 @@ from shireito.dashboard.api import router as dashboard_router
 from shireito.incidents.api import router as incidents_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
+from shireito.plans.api import router as plans_router
 from shireito.registry.api import router as registry_router
 from shireito.standards.api import router as standards_router
 
@@ -60,6 +61,7 @@ api.add_router("/portfolio", registry_router)
 api.add_router("/standards", standards_router)
 api.add_router("/audits", audits_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/plans", plans_router)
 api.add_router("/dashboard", dashboard_router)
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("audits/", include("shireito.audits.urls")),
     path("incidents/stix/", include("shireito.incidents.urls_stix")),
     path("incidents/", include("shireito.incidents.urls")),
+    path("plans/", include("shireito.plans.urls")),
+    path("", include("shireito.plans.urls_public")),
     path("open-data/", registry_open_data.open_data, name="open_data"),
     path(
         "open-data/systems.csv",

@@ -436,10 +436,51 @@ def other_keys(username: str | None) -> Keys:
         "section": "audits",
         "table": "results",
         "fmt": "csv",
+        **plan_keys(mine, other),
     }
     secrets = [str(keys[name]) for name in ("audit", "incident", "recommendation")]
     secrets = [secret for secret in secrets if secret != "999999"]
     return Keys(values={name: str(value) for name, value in keys.items()}, secrets=secrets)
+
+
+def plan_keys(mine, other) -> dict:
+    """Keys of the priority plan's objects: the draft edition (the Digital Agency's, unseen by
+    others), a measure of it led by ``other``, and that measure's KPI, milestone, report,
+    measurement and flag; ``published`` is a published edition (everyone reads it)."""
+    from shireito.plans.models import (
+        Kpi,
+        Measure,
+        MeasureFlag,
+        Measurement,
+        Milestone,
+        PlanArea,
+        PlanEdition,
+        ProgressReport,
+    )
+
+    drafts = PlanEdition.objects.filter(status="draft")
+    if mine is not None:
+        drafts = drafts.exclude(author=mine)
+    draft = drafts.first()
+    published = PlanEdition.objects.filter(status="published").first()
+    measures = Measure.objects.filter(lead=other)
+    if mine is not None:
+        measures = measures.exclude(co_responsible=mine)
+    measure = measures.filter(edition=published).first() or measures.first()
+    kpi = Kpi.objects.filter(measure=measure).first()
+    return {
+        "edition": _key(draft, "year"),
+        "published": _key(published, "year"),
+        "area": _key(PlanArea.objects.filter(edition=draft).first(), "code"),
+        "measure": _key(measure, "code"),
+        "kpi": _key(kpi, "code"),
+        "milestone": str(_key(Milestone.objects.filter(measure=measure).first(), "pk")),
+        "report": str(_key(ProgressReport.objects.filter(measure=measure).first(), "pk")),
+        "measurement": str(
+            _key(Measurement.objects.filter(series__kpis=kpi).first() if kpi else None, "pk")
+        ),
+        "flag": str(_key(MeasureFlag.objects.filter(measure=measure).first(), "pk")),
+    }
 
 
 def _key(found, attribute: str):

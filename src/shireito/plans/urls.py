@@ -1,0 +1,6 @@
+"""The plan's pages for signed-in users, under /plans/. Each part keeps its own list of
+routes (authoring, tracking); the public pages are in ``urls_public``."""
+
+app_name = "plans"
+
+urlpatterns: list = []

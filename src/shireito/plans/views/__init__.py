@@ -1,0 +1,1 @@
+"""The plan's pages: one module per part."""
