@@ -379,9 +379,7 @@ def test_the_plan_is_in_the_main_menu_for_domestic_users(draft, planners, govern
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_the_authoring_pages_speak_only_the_readers_language(
-    draft, planners, systems, language
-):
+def test_the_authoring_pages_speak_only_the_readers_language(draft, planners, systems, language):
     from tests.kit.crawl import language_problems, parse_page
 
     # given the draft with a linked system and an interim target, and its author's editor

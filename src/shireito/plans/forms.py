@@ -123,20 +123,41 @@ class PublishForm(forms.Form):
     decided_on = forms.DateField(label=_("Decided by the Cabinet on"), widget=DateInput)
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """An area of the edition, named by its code and title."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.display_name}"
+
+
+class PrincipleChoiceField(forms.ModelMultipleChoiceField):
+    """The ten principles as the plan prints them: ① オープン・透明 …"""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return principle_label(obj)
+
+
+def _areas_field(field: forms.Field, areas) -> AreaChoiceField:
+    """The model's area field, offering only ``areas`` and naming them by code."""
+    return AreaChoiceField(
+        queryset=areas,
+        label=field.label,
+        required=field.required,
+        help_text=field.help_text,
+        empty_label=_("(top level)") if not field.required else "---------",
+    )
+
+
 class AreaForm(ContentForm):
     model = PlanArea
     names = AREA_FIELDS
 
     def __init__(self, *args, edition: PlanEdition, **kwargs):
         super().__init__(*args, **kwargs)
-        parent = self.fields["parent"]
-        assert isinstance(parent, forms.ModelChoiceField)
         areas = PlanArea.objects.filter(edition=edition).order_by("position", "code")
         if self.instance is not None and self.instance.pk:
             areas = areas.exclude(pk=self.instance.pk)
-        parent.queryset = areas
-        parent.empty_label = _("(top level)")
-        parent.label_from_instance = lambda area: f"{area.code} {area.display_name}"
+        self.fields["parent"] = _areas_field(self.fields["parent"], areas)
 
 
 def principle_label(principle: Principle) -> str:
@@ -149,12 +170,12 @@ class MeasureForm(ContentForm):
 
     def __init__(self, *args, edition: PlanEdition, **kwargs):
         super().__init__(*args, **kwargs)
-        area = self.fields["area"]
         lead = self.fields["lead"]
-        assert isinstance(area, forms.ModelChoiceField)
         assert isinstance(lead, forms.ModelChoiceField)
-        area.queryset = PlanArea.objects.filter(edition=edition).order_by("position", "code")
-        area.label_from_instance = lambda a: f"{a.code} {a.display_name}"
+        self.fields["area"] = _areas_field(
+            self.fields["area"],
+            PlanArea.objects.filter(edition=edition).order_by("position", "code"),
+        )
         organizations = organization_directory()
         lead.queryset = organizations
         self.fields["co_responsible"] = forms.ModelMultipleChoiceField(
@@ -163,25 +184,22 @@ class MeasureForm(ContentForm):
             required=False,
             help_text=_("Hold Ctrl (⌘ on a Mac) to choose more than one."),
         )
-        principles = forms.ModelMultipleChoiceField(
+        self.fields["principles"] = PrincipleChoiceField(
             label=_("Basic principles it serves"),
             queryset=Principle.objects.order_by("number"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
-        principles.label_from_instance = principle_label
-        self.fields["principles"] = principles
-        if self.instance is not None and self.instance.pk:
-            self.initial.setdefault("co_responsible", list(self.instance.co_responsible.all()))
-            self.initial.setdefault("principles", list(self.instance.principles.all()))
+        measure = self.instance
+        if isinstance(measure, Measure) and measure.pk:
+            self.initial.setdefault("co_responsible", list(measure.co_responsible.all()))
+            self.initial.setdefault("principles", list(measure.principles.all()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         lead = data.get("lead")
         if lead is not None and lead in (data.get("co_responsible") or []):
-            self.add_error(
-                "co_responsible", _("The lead organization is not also co-responsible.")
-            )
+            self.add_error("co_responsible", _("The lead organization is not also co-responsible."))
         return data
 
 

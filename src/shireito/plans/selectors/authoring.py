@@ -151,29 +151,21 @@ def measure_links(user, measure: Measure) -> dict[str, list[ShownLink]]:
         shown["systems"].append(
             ShownLink(link, system.code, str(system), *_detail(system, reachable))
         )
-    for link in budgets:
-        system = link.budget_line.system
-        label = f"FY{link.budget_line.fiscal_year}"
-        shown["budgets"].append(ShownLink(link, system.code, label, *_detail(system, reachable)))
-    for link in controls:
-        code = link.catalog.key
-        label = link.control.label if link.control else ""
-        if link.catalog_id not in catalogs:
-            shown["controls"].append(ShownLink(link, code, label))
-        elif link.control is not None:
+    for paying in budgets:
+        system = paying.budget_line.system
+        label = f"FY{paying.budget_line.fiscal_year}"
+        shown["budgets"].append(ShownLink(paying, system.code, label, *_detail(system, reachable)))
+    for about in controls:
+        code = about.catalog.key
+        label = about.control.label if about.control else ""
+        if about.catalog_id not in catalogs:
+            shown["controls"].append(ShownLink(about, code, label))
+        elif about.control is not None:
             shown["controls"].append(
-                ShownLink(
-                    link,
-                    code,
-                    label,
-                    "standards:node",
-                    (link.catalog.key, link.control.oscal_id),
-                )
+                ShownLink(about, code, label, "standards:node", (code, about.control.oscal_id))
             )
         else:
-            shown["controls"].append(
-                ShownLink(link, code, label, "standards:detail", (link.catalog.key,))
-            )
+            shown["controls"].append(ShownLink(about, code, label, "standards:detail", (code,)))
     return shown
 
 

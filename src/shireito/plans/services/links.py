@@ -89,10 +89,7 @@ def measure_link_control(
         control = standards_selectors.node_get(catalog, control_label.strip())
         if control is None:
             raise ValidationError(
-                {
-                    "control": _("The catalog has no control %(label)s.")
-                    % {"label": control_label}
-                }
+                {"control": _("The catalog has no control %(label)s.") % {"label": control_label}}
             )
     if MeasureControl.objects.filter(measure=measure, catalog=catalog, control=control).exists():
         raise ValidationError({"catalog": _("The measure already names this.")})

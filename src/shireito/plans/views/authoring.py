@@ -128,7 +128,7 @@ def edition_detail(request, edition: int):
 def _levels(nodes, level: int) -> None:
     """Each area's heading level, from ``level`` down to h6 however deep the outline goes."""
     for node in nodes:
-        node.level = min(level, 6)  # type: ignore[attr-defined]
+        node.level = min(level, 6)
         _levels(node.children, level + 1)
 
 

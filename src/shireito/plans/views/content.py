@@ -6,6 +6,7 @@ editors."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -213,9 +214,7 @@ def kpi_edit(request, edition: int, measure: str, kpi: str):
     return form_page(
         request,
         form,
-        action=lambda data: services.content_update(
-            actor=request.user, instance=indicator, **data
-        ),
+        action=lambda data: services.content_update(actor=request.user, instance=indicator, **data),
         check=form.check_with(_copy(indicator)),
         instance=indicator,
         success=_("The KPI was saved."),
@@ -391,7 +390,7 @@ def measure_links_page(request, edition: int, measure: str, kind: str = ""):
 def measure_link_remove(request, edition: int, measure: str):
     plan = editable_or_403(request, edition)
     found = _measure(request, plan, measure)
-    related = {
+    related: Any = {
         "system": found.system_links,
         "budget": found.budget_links,
         "control": found.control_links,
