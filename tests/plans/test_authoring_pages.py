@@ -421,3 +421,15 @@ def test_the_authoring_pages_speak_only_the_readers_language(draft, planners, sy
         problems += [f"POST {url}: {p}" for p in language_problems(page.texts, language)]
     # then nothing is in the other language
     assert not problems, "\n".join(problems)
+
+
+def test_the_outline_filters_in_place_with_htmx_and_the_copy_link_preselects(draft, planners):
+    client = _client(planners["da-editor"])
+    # when the filter is sent by htmx
+    partial = client.get("/plans/2026/?lead=da", HTTP_HX_REQUEST="true").content.decode()
+    # then only the results come back
+    assert partial.lstrip().startswith('<div id="results">')
+    assert "/measures/M-2/" in partial and "<html" not in partial
+    # and the new-edition page offers the edition it was opened from
+    page = client.get(f"/plans/new/?based_on={draft.pk}").content.decode()
+    assert f'<option value="{draft.pk}" selected>' in page
