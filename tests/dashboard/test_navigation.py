@@ -21,6 +21,7 @@ NATIONAL = [
     "standards",
     "audits",
     "incidents",
+    "plans",
     "governance",
     "people",
     "history",

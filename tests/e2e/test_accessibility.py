@@ -306,3 +306,77 @@ def test_catalog_upload_page_with_problems_is_accessible(
     page.click("main form button[value=import]")
     page.wait_for_selector(".error-summary")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_plan_authoring_pages_are_accessible(live_server, new_page, people, language):
+    import datetime as dt
+    from decimal import Decimal
+
+    from shireito.organizations.models import Organization
+    from shireito.plans import services
+    from shireito.plans.models import Kpi, Measure, PlanArea, Principle
+
+    agency = Organization.objects.get(code="e2e-da")
+    edition = services.edition_create(actor=None, author=agency, year=2026, title="重点計画2026")
+    top = services.content_create(
+        actor=None, instance=PlanArea(edition=edition, code="1", name="行政")
+    )
+    sub = services.content_create(
+        actor=None, instance=PlanArea(edition=edition, parent=top, code="1.1", name="安全")
+    )
+    measure = services.content_create(
+        actor=None,
+        instance=Measure(
+            edition=edition, area=sub, code="M-1", name="施策", lead=people["organization"]
+        ),
+    )
+    services.measure_set_parties(
+        actor=None, measure=measure, principles=list(Principle.objects.filter(number=1))
+    )
+    services.content_create(
+        actor=None,
+        instance=Kpi(
+            measure=measure,
+            code="K-1",
+            name="指標",
+            unit="件",
+            baseline_value=Decimal(1),
+            baseline_date=dt.date(2025, 4, 1),
+            target_value=Decimal(9),
+            target_date=dt.date(2028, 3, 31),
+        ),
+    )
+    services.measure_link_system(actor=None, measure=measure, code="e2e-system")
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-admin")
+    base = "/plans/2026/measures/M-1/"
+    for path in [
+        "/plans/",
+        "/plans/new/",
+        "/plans/2026/",
+        "/plans/2026/?principle=1",
+        "/plans/2026/edit/",
+        "/plans/2026/publish/",
+        "/plans/2026/diff/",
+        "/plans/2026/areas/new/",
+        "/plans/2026/measures/new/",
+        base,
+        base + "edit/",
+        base + "links/",
+        base + "kpis/new/",
+        base + "kpis/K-1/targets/",
+        base + "milestones/new/",
+        "/systems/e2e-system/",
+    ]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
+    # the publish page refusing with every problem, and a form showing its errors
+    page.goto(f"{live_server.url}/plans/2026/publish/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/plans/2026/measures/new/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)

@@ -18,6 +18,7 @@ from shireito.audits.permissions import may_see_audits
 from shireito.dashboard.permissions import may_see_tower
 from shireito.incidents.permissions import may_see_reports
 from shireito.organizations.permissions import may_use_national_areas
+from shireito.plans.permissions import may_read_plan
 from shireito.registry.permissions import may_see_systems
 from shireito.sharing.permissions import may_read_shared
 from shireito.standards.permissions import may_see_catalogs
@@ -53,6 +54,13 @@ AREAS: list[Area] = [
     Area("standards", _("Standards"), "standards:list", may_see_catalogs),
     Area("audits", _("Audits"), "audits:list", may_see_audits),
     Area("incidents", _("Incident reports"), "incidents:list", may_see_reports),
+    Area(
+        "plans",
+        _("Priority plan"),
+        "plans:editions",
+        may_read_plan,
+        description=_("The government's priority plan: its measures, KPIs and roadmaps."),
+    ),
     Area(
         "shared",
         _("Shared threat information"),

@@ -14,6 +14,7 @@ from shireito.core.permissions import rule
 from shireito.core.scoping import is_platform_admin
 from shireito.organizations.choices import GovernanceRole
 from shireito.organizations.mandates import active_engine
+from shireito.organizations.permissions import may_use_national_areas
 from shireito.plans.choices import MeasurementStatus, ReportStatus
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ def _user_is_digital_agency(user) -> bool:
     if key not in user.__dict__:
         user.__dict__[key] = is_digital_agency(getattr(user, "organization", None))
     return user.__dict__[key]
+
+
+@rule
+def may_read_plan(actor: User) -> bool:
+    """Every signed-in user of a domestic body reads the published plan (and the drafts the
+    selectors let them see); the plan is in their main menu."""
+    return may_use_national_areas(actor)
 
 
 @rule

@@ -59,3 +59,15 @@ def other_language(text):
     """The ``lang`` an element holding only ``text`` needs on this page (an ``<option>``
     cannot hold a marked ``<span>``), or nothing when the text is in the page's language."""
     return in_other_language(str(text)) if text not in (None, "") else None
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, place, obj):
+    """The panels other apps registered for ``place`` (``core.panels``), for ``obj``:
+    ``{% panels "registry.system" system %}``."""
+    from shireito.core.panels import render_panels
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return render_panels(place, request, obj)

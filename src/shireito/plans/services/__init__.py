@@ -22,6 +22,12 @@ from shireito.plans.services.editions import (
     edition_publish,
     publication_problems,
 )
+from shireito.plans.services.links import (
+    measure_link_budget,
+    measure_link_control,
+    measure_link_system,
+    measure_save,
+)
 
 __all__ = [
     "AREA_FIELDS",
@@ -37,6 +43,10 @@ __all__ = [
     "edition_create",
     "edition_delete",
     "edition_publish",
+    "measure_link_budget",
+    "measure_link_control",
+    "measure_link_system",
+    "measure_save",
     "measure_set_parties",
     "publication_problems",
     "require_editable",

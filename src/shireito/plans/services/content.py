@@ -113,9 +113,25 @@ def content_delete(*, actor: User | None, instance: Any) -> None:
     """Remove a piece of content (and what hangs on it) from a draft edition."""
     with transaction.atomic():
         require_editable(actor, instance)
-        if isinstance(instance, PlanArea) and instance.measures.exists():
+        if isinstance(instance, PlanArea) and _holds_measures(instance):
             raise ValidationError(_("Move or remove the area's measures first."))
         audited_delete(actor=actor, instance=instance)
+
+
+def _holds_measures(area: PlanArea) -> bool:
+    """Whether the area, or an area within it at any depth, holds a measure (which protects
+    its area from deletion)."""
+    within = {area.pk}
+    while True:
+        more = set(
+            PlanArea.objects.filter(parent_id__in=within)
+            .exclude(pk__in=within)
+            .values_list("pk", flat=True)
+        )
+        if not more:
+            break
+        within |= more
+    return Measure.objects.filter(area_id__in=within).exists()
 
 
 def measure_set_parties(

@@ -258,4 +258,7 @@ def edition_delete(*, actor: User | None, edition: PlanEdition) -> None:
             raise ValidationError(_("A published edition is kept."))
         if not may_delete_edition(actor, edition):
             raise PermissionDenied
+        # A measure protects its area; the measures go first, then the edition takes the rest.
+        for measure in edition.measures.all():
+            audited_delete(actor=actor, instance=measure)
         audited_delete(actor=actor, instance=edition)
