@@ -86,6 +86,12 @@ def _fiscal_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     return [(dt.date(y, 4, 1), _("FY%(year)s") % {"year": y}) for y in years[::every]]
 
 
+def _beside(y: float) -> float:
+    """Where a point's label goes: below it, clear of the line rising to the right, unless
+    that would fall on the axis's own labels."""
+    return y + 20 if y + 20 <= BOTTOM - 4 else y - 10
+
+
 def kpi_chart(
     kpi, points: Sequence[Point], *, pending: Sequence[Point] = (), id: str = ""
 ) -> dict[str, Any]:
@@ -159,7 +165,7 @@ def kpi_chart(
         },
         {
             "x": f"{px(baseline[0]) + 10:.1f}",
-            "y": f"{py(baseline[1]) - 10:.1f}",
+            "y": f"{_beside(py(baseline[1])):.1f}",
             "text": f"{pgettext('plan', 'baseline')} {number_text(baseline[1])}",
         },
     ]
@@ -167,10 +173,9 @@ def kpi_chart(
         day, value = points[-1]
         labels.append(
             {
-                "x": f"{px(day):.1f}",
-                "y": f"{py(value) - 12:.1f}",
+                "x": f"{px(day) + 10:.1f}",
+                "y": f"{_beside(py(value)):.1f}",
                 "text": number_text(value),
-                "anchor": "middle",
             }
         )
 
