@@ -129,3 +129,22 @@ def test_the_edition_page_summarises_each_measures_kpis(world):
     assert "1 in all:" in body
     assert "not yet rated" in body
     assert "FY2026 Q1" in body
+
+
+def test_an_anonymous_reader_switches_the_language_and_stays_on_the_page(world):
+    # given an anonymous reader on a measure page in Japanese
+    client = Client()
+    page = "/priority-plan/2026/measures/M-1/"
+    assert "医療情報の共有" in client.get(page).content.decode()
+    # when they press "English" in the page's language switch
+    response = client.post("/i18n/setlang/", {"language": "en", "next": page})
+    # then they come back to the same page, now in English
+    assert response.status_code == 302 and response["Location"] == page
+    english = client.get(page)
+    assert english["Content-Language"] == "en"
+    assert "Sharing medical records" in english.content.decode()
+
+
+def test_every_page_links_to_the_published_plan(world):
+    # the footer of every page, signed in or not, leads to the plan
+    assert 'href="/priority-plan/"' in Client().get("/open-data/").content.decode()
