@@ -167,3 +167,11 @@ def test_the_api_serves_the_same_rows_without_signing_in(world):
     assert client.get("/plans/open-data/2026/reports").status_code in {404, 422}
     ratings = client.get("/plans/open-data/2026/ratings").json()
     assert [r["reason"] for r in ratings["items"]] == ["REVIEWED-REASON-PUBLIC"]
+
+
+def test_latest_is_404_while_nothing_is_published(draft):
+    # given only a draft edition
+    # when the stable "latest" address is asked
+    # then there is nothing to point to
+    assert Client().get("/open-data/plan/latest/measures.csv").status_code == 404
+    assert Client().get("/priority-plan/2026/").status_code == 404
