@@ -216,7 +216,14 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["shireito.core.routers.ReplicaRouter"]
 # The paths whose GET requests read from the replica.
 SHIREITO_REPLICA_PATHS = _env_list(
-    "SHIREITO_REPLICA_PATHS", ["/taxii2/", "/open-data/", "/api/v1/open-data/"]
+    "SHIREITO_REPLICA_PATHS",
+    [
+        "/taxii2/",
+        "/open-data/",
+        "/api/v1/open-data/",
+        "/priority-plan/",
+        "/api/v1/plans/open-data/",
+    ],
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

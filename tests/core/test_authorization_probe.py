@@ -62,6 +62,17 @@ PUBLIC = {
     "taxii2/^(?P<rest>.+)$": "TAXII's catch-all: 404 for every unknown address",
     "GET /api/v1/portfolio/open-data/systems": "open data",
     "GET /api/v1/portfolio/open-data/budget": "open data",
+    "priority-plan/": "the published priority plan, open to everyone (principle ①)",
+    "priority-plan/<int:published>/": "a published edition of the priority plan: published "
+    "content, accepted values and reviewed ratings only (plans.selectors.publication)",
+    "priority-plan/<int:published>/measures/<str:measure>/": "a measure of a published "
+    "edition: published content, accepted values and reviewed ratings only",
+    "open-data/plan/latest/<slug:table>.<str:fmt>": "open data: a redirect to the newest "
+    "published edition's file",
+    "open-data/plan/<int:published>/<slug:table>.<str:fmt>": "open data of a published "
+    "edition of the priority plan",
+    "GET /api/v1/plans/open-data/{published}/{table}": "open data of a published edition of "
+    "the priority plan",
 }
 
 PAGES = {

@@ -380,3 +380,121 @@ def test_plan_authoring_pages_are_accessible(live_server, new_page, people, lang
     page.click("main form button[type=submit]")
     page.wait_for_selector(".error-summary")
     assert_accessible(page)
+
+
+def _published_plan(people):
+    """A published edition with one measure, one KPI with values and an interim target, a
+    milestone and a reviewed rating: the public pages with every section filled."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from shireito.organizations.models import Organization
+    from shireito.plans.models import (
+        InterimTarget,
+        Kpi,
+        KpiSeries,
+        Measure,
+        Measurement,
+        Milestone,
+        PlanArea,
+        PlanEdition,
+        Principle,
+        ProgressReport,
+        RatingRecord,
+    )
+
+    agency = Organization.objects.get(code="e2e-da")
+    edition = PlanEdition.objects.create(
+        year=2026,
+        title="重点計画2026",
+        title_en="Priority plan 2026",
+        status="published",
+        author=agency,
+        decided_on=dt.date(2026, 6, 13),
+        published_at=timezone.now(),
+    )
+    area = PlanArea.objects.create(edition=edition, code="1", name="行政", name_en="Government")
+    measure = Measure.objects.create(
+        edition=edition,
+        area=area,
+        code="M-1",
+        name="試験施策",
+        name_en="Test measure",
+        lead=people["organization"],
+        target_state="全機関で実施",
+        target_state_en="Done by every body",
+        deadline=dt.date(2028, 3, 31),
+        status="in_progress",
+    )
+    principle, _created = Principle.objects.get_or_create(
+        number=1, defaults={"name": "オープン・透明", "name_en": "Open and transparent"}
+    )
+    measure.principles.add(principle)
+    kpi = Kpi.objects.create(
+        measure=measure,
+        series=KpiSeries.objects.create(),
+        code="K-1",
+        name="実施機関数",
+        name_en="Bodies doing it",
+        unit="機関",
+        baseline_value=Decimal(10),
+        baseline_date=dt.date(2025, 4, 1),
+        target_value=Decimal(100),
+        target_date=dt.date(2028, 3, 31),
+    )
+    InterimTarget.objects.create(kpi=kpi, due_on=dt.date(2027, 3, 31), value=Decimal(50))
+    for day, value in [(dt.date(2025, 10, 1), 20), (dt.date(2026, 4, 1), 35)]:
+        Measurement.objects.create(
+            series=kpi.series,
+            measured_on=day,
+            value=Decimal(value),
+            status="accepted",
+            organization=people["organization"],
+        )
+    Milestone.objects.create(
+        measure=measure,
+        name="設計",
+        name_en="Design",
+        fiscal_year=2026,
+        quarter=2,
+        planned_on=dt.date(2026, 9, 30),
+    )
+    report = ProgressReport.objects.create(
+        measure=measure,
+        fiscal_year=2026,
+        quarter=1,
+        status="reviewed",
+        confidence="probable",
+        review_reason="順調",
+        reviewed_at=timezone.now(),
+    )
+    RatingRecord.objects.create(
+        report=report,
+        kind="reviewed",
+        confidence="probable",
+        reason="順調",
+        organization=agency,
+        given_at=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_priority_plan_public_pages_are_accessible(live_server, new_page, people, language):
+    _published_plan(people)
+    page = new_page(language=language, base_url=live_server.url)
+    for path in [
+        "/priority-plan/",
+        "/priority-plan/2026/",
+        "/priority-plan/2026/?principle=1",
+        "/priority-plan/2026/measures/M-1/",
+        "/open-data/",
+    ]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert page.get_attribute("html", "lang") == language
+        assert_accessible(page)
+    # the chart's table, opened, is accessible too
+    page.goto(f"{live_server.url}/priority-plan/2026/measures/M-1/")
+    page.click(".kpi-chart__data summary")
+    assert_accessible(page)

@@ -10,6 +10,7 @@ from shireito.plans import services
 from shireito.plans.models import Kpi, Measure, Milestone, PlanArea, Principle
 from tests.factories import make_user
 from tests.organizations.conftest import government  # noqa: F401
+from tests.plans.publication_world import world  # noqa: F401 - the publication tests' world
 from tests.registry.conftest import systems  # noqa: F401 - one system per category
 
 

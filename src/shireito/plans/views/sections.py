@@ -19,5 +19,24 @@ def chain_context(request, measure) -> dict[str, Any]:
 
 
 def kpi_charts(request, measure, kpis) -> dict[int, Any]:
-    """Per KPI id, what ``_kpi_chart.html`` draws (measurements, target, trajectory)."""
-    return {}
+    """Per KPI id, what ``_kpi_chart.html`` draws (its context variable ``chart``):
+    accepted measurements, baseline, interim and final targets, trajectory; for the readers
+    of internal tracking also the values entered and not yet accepted, marked so."""
+    from shireito.plans import permissions
+    from shireito.plans.charts import kpi_chart
+    from shireito.plans.selectors.kpi_values import chart_values
+
+    kpis = list(kpis)
+    accepted, entered = chart_values(
+        {kpi.series_id for kpi in kpis},
+        with_entered=permissions.reads_internal(request.user, measure),
+    )
+    return {
+        kpi.pk: kpi_chart(
+            kpi,
+            accepted.get(kpi.series_id, []),
+            pending=entered.get(kpi.series_id, []),
+            id=f"kpi-{kpi.pk}",
+        )
+        for kpi in kpis
+    }
