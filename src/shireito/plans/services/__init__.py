@@ -22,6 +22,16 @@ from shireito.plans.services.editions import (
     edition_publish,
     publication_problems,
 )
+from shireito.plans.services.tracking import (
+    REPORT_FIELDS,
+    measurement_enter,
+    measurement_review,
+    milestone_record,
+    report_return,
+    report_review,
+    report_save,
+    report_submit,
+)
 
 __all__ = [
     "AREA_FIELDS",
@@ -29,6 +39,7 @@ __all__ = [
     "KPI_FIELDS",
     "MEASURE_FIELDS",
     "MILESTONE_FIELDS",
+    "REPORT_FIELDS",
     "content_create",
     "content_delete",
     "content_update",
@@ -38,6 +49,13 @@ __all__ = [
     "edition_delete",
     "edition_publish",
     "measure_set_parties",
+    "measurement_enter",
+    "measurement_review",
+    "milestone_record",
     "publication_problems",
+    "report_return",
+    "report_review",
+    "report_save",
+    "report_submit",
     "require_editable",
 ]
