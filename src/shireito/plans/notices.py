@@ -99,6 +99,37 @@ def render(notice: PlanNotice, *, marked: bool = False) -> str:
         return str(values["measure"])
 
 
+def flag_text(flag) -> str:
+    """What a flag says, in the active language (names in the reader's where both exist)."""
+    p = flag.params
+    values = {
+        **{k: v for k, v in p.items() if isinstance(v, str | int | float)},
+        "kpi": _named(p, "kpi"),
+        "milestone": _named(p, "milestone"),
+    }
+    if "quarter" in p:
+        values["quarter"] = quarter_label(p.get("fiscal_year"), p["quarter"])
+    texts = {
+        "off_track": _(
+            "KPI “%(kpi)s”: its trajectory misses the target %(target)s by %(target_date)s"
+        ),
+        "milestone_overdue": _("Milestone “%(milestone)s” was planned for %(planned_on)s"),
+        "report_overdue": _("The report for %(quarter)s was due on %(due)s"),
+    }
+    try:
+        return texts[flag.kind] % values
+    except (KeyError, TypeError, ValueError):
+        return flag.get_kind_display()
+
+
+def with_text(flags: Iterable) -> list:
+    """The flags, each given its ``text``."""
+    flags = list(flags)
+    for flag in flags:
+        flag.text = flag_text(flag)
+    return flags
+
+
 def recipients(organization_ids: Iterable[int]) -> dict[int, list[User]]:
     """The editors and organisation admins of each organisation, in one query."""
     users: dict[int, list[User]] = {}

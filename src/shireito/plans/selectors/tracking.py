@@ -95,6 +95,17 @@ def flags_of(user, measure: Measure, *, open_only: bool = True) -> QuerySet[Meas
     return found.order_by("kind", "key")
 
 
+def open_flags_by_measure(measures: list[Measure]) -> dict[int, list[MeasureFlag]]:
+    """The open flags of measures the caller has already found the reader may track (their
+    own), by measure, in one query."""
+    found: dict[int, list[MeasureFlag]] = {}
+    for flag in MeasureFlag.objects.filter(measure__in=measures, cleared_on__isnull=True).order_by(
+        "kind", "key"
+    ):
+        found.setdefault(flag.measure_id, []).append(flag)
+    return found
+
+
 def area_and_below(area: PlanArea) -> list[int]:
     """An area's id and those of every area within it (one query)."""
     children: dict[int | None, list[int]] = {}
