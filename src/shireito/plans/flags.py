@@ -15,6 +15,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -86,7 +88,7 @@ def _off_track(measure_ids: list[int], today: dt.date) -> dict[tuple[int, str], 
             "target_date",
         )
     )
-    points: dict[int, list[tuple[dt.date, object]]] = defaultdict(list)
+    points: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     values = Measurement.objects.filter(
         series__kpis__measure_id__in=measure_ids, measured_on__lte=today
     ).exclude(status=MeasurementStatus.RETURNED)
@@ -152,7 +154,7 @@ def due_quarters(edition: PlanEdition, deadline: dt.date | None, today: dt.date)
     ]
 
 
-def _reports(measures: list[dict], editions: dict[int, PlanEdition], today: dt.date) -> dict:
+def _reports(measures: list[Any], editions: dict[int, PlanEdition], today: dt.date) -> dict:
     filed = set(
         ProgressReport.objects.filter(
             measure_id__in=[m["pk"] for m in measures], status__in=FILED

@@ -90,7 +90,7 @@ def render(notice: PlanNotice, *, marked: bool = False) -> str:
             shown = {
                 key: in_reader_language(str(value))
                 if key in PEOPLES_TEXT
-                else conditional_escape(value)
+                else conditional_escape(str(value))
                 for key, value in values.items()
             }
             return mark_safe(conditional_escape(template) % shown)  # noqa: S308 - all escaped

@@ -5,6 +5,7 @@ One module per part, on one router; imported in this order so the operations kee
 in the OpenAPI document.
 """
 
+from shireito.plans.api import tracking
 from shireito.plans.api.common import router
 
-__all__ = ["router"]
+__all__ = ["router", "tracking"]

@@ -17,6 +17,7 @@ from shireito.plans.selectors.editions import (
     published_editions,
 )
 from shireito.plans.selectors.tracking import (
+    flag_filter_choices,
     flags_of,
     latest_rating,
     measurement_get,
@@ -37,6 +38,7 @@ __all__ = [
     "area_tree",
     "edition_get",
     "editions_for",
+    "flag_filter_choices",
     "flags_of",
     "latest_published",
     "latest_rating",

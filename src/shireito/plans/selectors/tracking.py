@@ -95,6 +95,18 @@ def flags_of(user, measure: Measure, *, open_only: bool = True) -> QuerySet[Meas
     return found.order_by("kind", "key")
 
 
+def flag_filter_choices() -> tuple[list, list[PlanArea]]:
+    """The lead organisations and areas of the current plan, for the flags' filter."""
+    from shireito.organizations.models import Organization
+
+    editions = flags.current_editions()
+    leads = list(
+        Organization.objects.filter(led_measures__edition__in=editions).distinct().order_by("code")
+    )
+    areas = list(PlanArea.objects.filter(edition__in=editions).order_by("position", "code"))
+    return leads, areas
+
+
 def open_flags_by_measure(measures: list[Measure]) -> dict[int, list[MeasureFlag]]:
     """The open flags of measures the caller has already found the reader may track (their
     own), by measure, in one query."""

@@ -331,7 +331,7 @@ def report_save(
     for index, (milestone, done_on) in enumerate(milestones):
         _milestone_problems(rules, milestone, measure, done_on, day, f"milestones[{index}].")
     replaced: list[Measurement | None] = []
-    seen: set[tuple[int, dt.date]] = set()
+    seen: set[tuple[int, Any]] = set()
     for index, entry in enumerate(values):
         prefix = f"values[{index}]."
         kpi = entry.get("kpi")
@@ -357,6 +357,7 @@ def report_save(
     rules.raise_all()
     with transaction.atomic():
         if report is None:
+            assert fiscal_year is not None and quarter is not None
             report = audited_create(
                 actor=actor,
                 instance=ProgressReport(

@@ -25,8 +25,7 @@ from shireito.core.pages import (
     submit,
     with_version,
 )
-from shireito.organizations.models import Organization
-from shireito.plans import calendar, flags, notices, permissions, selectors, services
+from shireito.plans import calendar, notices, permissions, selectors, services
 from shireito.plans.forms_tracking import (
     FlagFilters,
     MeasurementForm,
@@ -35,7 +34,6 @@ from shireito.plans.forms_tracking import (
     ReturnForm,
     ReviewForm,
 )
-from shireito.plans.models import PlanArea
 from shireito.plans.views.sections import confidence_shown, tracking_context
 
 
@@ -280,6 +278,7 @@ def measurement_review(request, edition: int, measure: str, measurement: int):
         raise PermissionDenied
     indicator = get_or_404(item.kpis.filter(series_id=value.series_id).first())
     form = bound_form(MeasurementReviewForm, request)
+    back = reverse("plans:reviews") if request.POST.get("next") == "reviews" else progress_url(item)
     return form_page(
         request,
         form,
@@ -287,9 +286,7 @@ def measurement_review(request, edition: int, measure: str, measurement: int):
             actor=request.user, measurement=value, accept=d["decision"] == "accept", note=d["note"]
         ),
         success=_("The review of the value is recorded."),
-        redirect_to=request.POST.get("next") == "reviews"
-        and reverse("plans:reviews")
-        or progress_url(item),
+        redirect_to=back,
         title=_("Review a value: %(kpi)s") % {"kpi": indicator.display_name},
         intro=_("%(date)s: %(value)s %(unit)s, entered by %(organization)s. Source: %(source)s")
         % {
@@ -325,11 +322,7 @@ def flag_list(request):
     """Every open flag of the current plan, for the Digital Agency."""
     if not permissions.may_see_flags(request.user):
         raise PermissionDenied
-    editions = flags.current_editions()
-    areas = list(PlanArea.objects.filter(edition__in=editions).order_by("position", "code"))
-    leads = (
-        Organization.objects.filter(led_measures__edition__in=editions).distinct().order_by("code")
-    )
+    leads, areas = selectors.flag_filter_choices()
     filters = FlagFilters(request.GET, leads=leads, areas=areas)
     values = filters.values()
     area = next((a for a in areas if a.code == values["area"]), None)
