@@ -96,12 +96,10 @@ def _off_track(measure_ids: list[int], today: dt.date) -> dict[tuple[int, str], 
         points[series_id].append((day, value))
     found: dict[tuple[int, str], tuple] = {}
     for kpi in kpis:
-        # The line starts at this edition's baseline: earlier values of the series belong to
-        # the editions before.
-        series = [(d, v) for d, v in points.get(kpi["series_id"], []) if d >= kpi["baseline_date"]]
+        # The line starts at this edition's baseline (the rule leaves out earlier values).
         off = trajectory.is_off_track(
             baseline=(kpi["baseline_date"], kpi["baseline_value"]),
-            measurements=series,
+            measurements=points.get(kpi["series_id"], []),
             target_value=kpi["target_value"],
             target_date=kpi["target_date"],
             direction=kpi["direction"],
