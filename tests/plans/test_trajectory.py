@@ -54,7 +54,7 @@ def off_track(kpi, values) -> bool:
 @given(kpi=kpis(), data=st.data())
 def test_values_on_a_line_that_reaches_the_target_are_on_track(kpi, data):
     # given values lying on the straight line from the baseline to the target
-    direction, baseline, target, target_day = kpi
+    _direction, baseline, target, target_day = kpi
     span = (target_day - BASELINE_DAY).days
     offsets = data.draw(
         st.lists(st.integers(min_value=1, max_value=span), min_size=1, max_size=12, unique=True)
@@ -72,7 +72,7 @@ def test_values_on_a_line_that_reaches_the_target_are_on_track(kpi, data):
 def test_values_on_a_line_that_misses_the_target_are_off_track(kpi, data, shortfall):
     # given values on a line from the baseline that, at the target date, covers only part of
     # the way (and no value has reached the target yet)
-    direction, baseline, target, target_day = kpi
+    _direction, baseline, target, target_day = kpi
     span = (target_day - BASELINE_DAY).days
     assume((target - baseline) * (1 - shortfall) != 0)
     offsets = data.draw(
@@ -106,7 +106,7 @@ def test_doing_better_on_every_value_never_puts_a_kpi_off_track(kpi, data, raise
 @settings(max_examples=300, deadline=None)
 @given(kpi=kpis(), data=st.data())
 def test_the_order_of_the_values_does_not_matter(kpi, data):
-    direction, _baseline, _target, target_day = kpi
+    _direction, _baseline, _target, target_day = kpi
     values = data.draw(series(target_day))
     shuffled = data.draw(st.permutations(values))
     assert off_track(kpi, values) == off_track(kpi, shuffled)
