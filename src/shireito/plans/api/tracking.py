@@ -23,7 +23,7 @@ from shireito.plans.choices import Confidence, FlagKind
 # --- schemas --------------------------------------------------------------------------------
 
 
-class MeasurementOut(Schema):
+class TrackingMeasurementOut(Schema):
     id: int
     measured_on: dt.date
     value: Decimal
@@ -42,66 +42,66 @@ class MeasurementOut(Schema):
         return obj.report_id
 
 
-class MeasurementIn(Schema):
+class TrackingMeasurementIn(Schema):
     measured_on: dt.date
     value: Decimal = Field(max_digits=20, decimal_places=4)
     source: str = Field("", max_length=300)
     report: int | None = Field(None, description="A draft report of the measure to attach to")
 
 
-class MeasurementReviewIn(Schema):
+class TrackingMeasurementReviewIn(Schema):
     accept: bool
     note: str = Field("", max_length=2000, description="Required to return a value")
 
 
-class MilestoneDateIn(Schema):
+class TrackingMilestoneDateIn(Schema):
     milestone: int = Field(description="The milestone's id")
     done_on: dt.date | None
 
 
-class ReportValueIn(Schema):
+class TrackingReportValueIn(Schema):
     kpi: str = Field(description="The KPI's code")
     measured_on: dt.date
     value: Decimal = Field(max_digits=20, decimal_places=4)
     source: str = Field("", max_length=300)
 
 
-class ReportIn(Schema):
+class TrackingReportIn(Schema):
     fiscal_year: int = Field(ge=2000, le=2100)
     quarter: int = Field(ge=1, le=4)
     narrative: str = Field("", max_length=20_000)
     proposed_confidence: Confidence | None = None
     proposed_reason: str = Field("", max_length=5_000)
-    milestones: list[MilestoneDateIn] = Field(default_factory=list, max_length=200)
-    values: list[ReportValueIn] = Field(default_factory=list, max_length=200)
+    milestones: list[TrackingMilestoneDateIn] = Field(default_factory=list, max_length=200)
+    values: list[TrackingReportValueIn] = Field(default_factory=list, max_length=200)
 
 
-class ReportPatch(Schema):
+class TrackingReportPatch(Schema):
     narrative: str | None = Field(None, max_length=20_000)
     proposed_confidence: Confidence | None = None
     proposed_reason: str | None = Field(None, max_length=5_000)
-    milestones: list[MilestoneDateIn] = Field(default_factory=list, max_length=200)
-    values: list[ReportValueIn] = Field(default_factory=list, max_length=200)
+    milestones: list[TrackingMilestoneDateIn] = Field(default_factory=list, max_length=200)
+    values: list[TrackingReportValueIn] = Field(default_factory=list, max_length=200)
     version: int | None = Field(None, description="The version the change starts from")
 
 
-class ReportReviewIn(Schema):
+class TrackingReportReviewIn(Schema):
     confidence: Confidence
     reason: str = Field(max_length=5_000)
     comment: str = Field("", max_length=5_000, description="Internal: never published")
     version: int | None = None
 
 
-class ReportReturnIn(Schema):
+class TrackingReportReturnIn(Schema):
     reason: str = Field(max_length=5_000)
     version: int | None = None
 
 
-class VersionIn(Schema):
+class TrackingVersionIn(Schema):
     version: int | None = None
 
 
-class ReportOut(Schema):
+class TrackingReportOut(Schema):
     """A report as its reader may see it: the proposal and the comment only for the Digital
     Agency and the responsible organisations (``null`` for others)."""
 
@@ -120,7 +120,7 @@ class ReportOut(Schema):
     version: int
 
 
-class RatingOut(Schema):
+class TrackingRatingOut(Schema):
     kind: str = Field(description="proposed (by the lead) or reviewed (by the Digital Agency)")
     confidence: str
     meaning: str = Field(description="The level's meaning in words")
@@ -147,7 +147,7 @@ class RatingOut(Schema):
         return obj.organization.code
 
 
-class FlagOut(Schema):
+class TrackingFlagOut(Schema):
     id: int
     edition: int
     measure: str
@@ -176,17 +176,17 @@ class FlagOut(Schema):
         return notices.flag_text(obj)
 
 
-class FlagFilters(Schema):
+class TrackingFlagFilters(Schema):
     kind: FlagKind | None = None
     lead: str | None = Field(None, description="The lead organization's code")
     area: str | None = Field(None, description="An area's code: its flags and those below it")
 
 
-class MeasureFlagFilters(Schema):
+class TrackingMeasureFlagFilters(Schema):
     cleared: bool = Field(False, description="Also the flags that have cleared")
 
 
-class NoticeOut(Schema):
+class TrackingNoticeOut(Schema):
     id: int
     kind: str
     text: str
@@ -208,15 +208,15 @@ class NoticeOut(Schema):
         return obj.measure.code
 
 
-class NoticeFilters(Schema):
+class TrackingNoticeFilters(Schema):
     unread: bool = Field(False, description="Only notices not read yet")
 
 
-class NoticesReadIn(Schema):
+class TrackingNoticesReadIn(Schema):
     ids: list[int] = Field(min_length=1, max_length=1000)
 
 
-class NoticesReadOut(Schema):
+class TrackingNoticesReadOut(Schema):
     changed: int
 
 
@@ -270,7 +270,7 @@ def report_out(request, report) -> dict:
     return data
 
 
-def _milestones(measure, items: list[MilestoneDateIn]) -> list:
+def _milestones(measure, items: list[TrackingMilestoneDateIn]) -> list:
     known = {m.pk: m for m in measure.milestones.all()}
     errors = {
         f"milestones[{i}].milestone": [_("Not a milestone of this measure.")]
@@ -282,7 +282,7 @@ def _milestones(measure, items: list[MilestoneDateIn]) -> list:
     return [(known[item.milestone], item.done_on) for item in items]
 
 
-def _values(measure, items: list[ReportValueIn]) -> list[dict]:
+def _values(measure, items: list[TrackingReportValueIn]) -> list[dict]:
     known = {k.code: k for k in measure.kpis.all()}
     for kpi in known.values():
         kpi.measure = measure
@@ -315,7 +315,7 @@ def _answer(request, response: HttpResponse, report) -> dict:
 
 @router.get(
     BASE + "/kpis/{kpi}/measurements",
-    response=list[MeasurementOut],
+    response=list[TrackingMeasurementOut],
     operation_id="plan_measurements_list",
     summary="A KPI's values, oldest first (accepted ones only for readers outside the measure)",
 )
@@ -327,11 +327,13 @@ def plan_measurements_list(request, edition: int, measure: str, kpi: str):
 
 @router.post(
     BASE + "/kpis/{kpi}/measurements",
-    response={201: MeasurementOut},
+    response={201: TrackingMeasurementOut},
     operation_id="plan_measurements_enter",
     summary="Enter a KPI value (the measure's responsible organizations); reviewed later",
 )
-def plan_measurements_enter(request, edition: int, measure: str, kpi: str, payload: MeasurementIn):
+def plan_measurements_enter(
+    request, edition: int, measure: str, kpi: str, payload: TrackingMeasurementIn
+):
     found = measure_or_404(request, edition, measure)
     indicator = kpi_or_404(found, kpi)
     report = None
@@ -353,12 +355,12 @@ def plan_measurements_enter(request, edition: int, measure: str, kpi: str, paylo
 
 @router.post(
     BASE + "/measurements/{measurement}/review",
-    response=MeasurementOut,
+    response=TrackingMeasurementOut,
     operation_id="plan_measurements_review",
     summary="Accept a value or return it with a note (the Digital Agency)",
 )
 def plan_measurements_review(
-    request, edition: int, measure: str, measurement: int, payload: MeasurementReviewIn
+    request, edition: int, measure: str, measurement: int, payload: TrackingMeasurementReviewIn
 ):
     found = measure_or_404(request, edition, measure)
     value = get_or_404(selectors.measurement_get(request.auth, found, id_or_404(measurement)))
@@ -373,7 +375,7 @@ def plan_measurements_review(
 
 @router.get(
     BASE + "/reports",
-    response=list[ReportOut],
+    response=list[TrackingReportOut],
     operation_id="plan_reports_list",
     summary="A measure's quarterly reports, newest first (reviewed ones only for other readers)",
 )
@@ -388,12 +390,12 @@ def plan_reports_list(request, edition: int, measure: str):
 
 @router.post(
     BASE + "/reports",
-    response={201: ReportOut},
+    response={201: TrackingReportOut},
     operation_id="plan_reports_create",
     summary="Draft a quarter's report, with milestones' actual dates and KPI values (the lead)",
 )
 def plan_reports_create(
-    request, edition: int, measure: str, payload: ReportIn, response: HttpResponse
+    request, edition: int, measure: str, payload: TrackingReportIn, response: HttpResponse
 ):
     found = measure_or_404(request, edition, measure)
     if not permissions.may_report(request.auth, found):
@@ -414,7 +416,7 @@ def plan_reports_create(
 
 @router.get(
     BASE + "/reports/{report}",
-    response=ReportOut,
+    response=TrackingReportOut,
     operation_id="plan_reports_get",
     summary="One report (its ETag is its version)",
 )
@@ -426,12 +428,17 @@ def plan_reports_get(request, edition: int, measure: str, report: int, response:
 
 @router.patch(
     BASE + "/reports/{report}",
-    response=ReportOut,
+    response=TrackingReportOut,
     operation_id="plan_reports_update",
     summary="Change a draft report (the lead)",
 )
 def plan_reports_update(
-    request, edition: int, measure: str, report: int, payload: ReportPatch, response: HttpResponse
+    request,
+    edition: int,
+    measure: str,
+    report: int,
+    payload: TrackingReportPatch,
+    response: HttpResponse,
 ):
     found_measure = measure_or_404(request, edition, measure)
     found = report_or_404(request, found_measure, report)
@@ -459,12 +466,17 @@ def plan_reports_update(
 
 @router.post(
     BASE + "/reports/{report}/submit",
-    response=ReportOut,
+    response=TrackingReportOut,
     operation_id="plan_reports_submit",
     summary="Submit a draft report to the Digital Agency (the lead)",
 )
 def plan_reports_submit(
-    request, edition: int, measure: str, report: int, payload: VersionIn, response: HttpResponse
+    request,
+    edition: int,
+    measure: str,
+    report: int,
+    payload: TrackingVersionIn,
+    response: HttpResponse,
 ):
     found = report_or_404(request, measure_or_404(request, edition, measure), report)
     expect_from_request(request, found, payload.version)
@@ -474,7 +486,7 @@ def plan_reports_submit(
 
 @router.post(
     BASE + "/reports/{report}/review",
-    response=ReportOut,
+    response=TrackingReportOut,
     operation_id="plan_reports_review",
     summary="Set (or revise) a report's delivery confidence with a reason (the Digital Agency)",
 )
@@ -483,7 +495,7 @@ def plan_reports_review(
     edition: int,
     measure: str,
     report: int,
-    payload: ReportReviewIn,
+    payload: TrackingReportReviewIn,
     response: HttpResponse,
 ):
     found = report_or_404(request, measure_or_404(request, edition, measure), report)
@@ -500,7 +512,7 @@ def plan_reports_review(
 
 @router.post(
     BASE + "/reports/{report}/return",
-    response=ReportOut,
+    response=TrackingReportOut,
     operation_id="plan_reports_return",
     summary="Send a submitted report back to the lead's draft with a reason (the Digital Agency)",
 )
@@ -509,7 +521,7 @@ def plan_reports_return(
     edition: int,
     measure: str,
     report: int,
-    payload: ReportReturnIn,
+    payload: TrackingReportReturnIn,
     response: HttpResponse,
 ):
     found = report_or_404(request, measure_or_404(request, edition, measure), report)
@@ -520,7 +532,7 @@ def plan_reports_return(
 
 @router.get(
     BASE + "/ratings",
-    response=list[RatingOut],
+    response=list[TrackingRatingOut],
     operation_id="plan_ratings_list",
     summary="A measure's delivery confidence history, oldest first (reviewed ratings only for"
     " readers outside the measure)",
@@ -535,13 +547,13 @@ def plan_ratings_list(request, edition: int, measure: str):
 
 @router.get(
     BASE + "/flags",
-    response=list[FlagOut],
+    response=list[TrackingFlagOut],
     operation_id="plan_measure_flags_list",
     summary="A measure's flags (its responsible organizations and the Digital Agency)",
 )
 @paginate(Pagination)
 def plan_measure_flags_list(
-    request, edition: int, measure: str, filters: Query[MeasureFlagFilters]
+    request, edition: int, measure: str, filters: Query[TrackingMeasureFlagFilters]
 ):
     found = measure_or_404(request, edition, measure)
     return selectors.flags_of(request.auth, found, open_only=not filters.cleared).select_related(
@@ -551,12 +563,12 @@ def plan_measure_flags_list(
 
 @router.get(
     "/flags",
-    response=list[FlagOut],
+    response=list[TrackingFlagOut],
     operation_id="plan_flags_list",
     summary="Every open flag of the current plan (the Digital Agency)",
 )
 @paginate(Pagination)
-def plan_flags_list(request, filters: Query[FlagFilters]):
+def plan_flags_list(request, filters: Query[TrackingFlagFilters]):
     if not permissions.may_see_flags(request.auth):
         raise PermissionDenied
     leads, areas = selectors.flag_filter_choices()
@@ -574,21 +586,21 @@ def plan_flags_list(request, filters: Query[FlagFilters]):
 
 @router.get(
     "/notices",
-    response=list[NoticeOut],
+    response=list[TrackingNoticeOut],
     operation_id="plan_notices_list",
     summary="My notices about measures, newest first",
 )
 @paginate(Pagination)
-def plan_notices_list(request, filters: Query[NoticeFilters]):
+def plan_notices_list(request, filters: Query[TrackingNoticeFilters]):
     return selectors.notices_for(request.auth, unread_only=filters.unread)
 
 
 @router.post(
     "/notices/read",
-    response=NoticesReadOut,
+    response=TrackingNoticesReadOut,
     operation_id="plan_notices_mark_read",
     summary="Mark notices of mine as read",
 )
-def plan_notices_mark_read(request, payload: NoticesReadIn):
+def plan_notices_mark_read(request, payload: TrackingNoticesReadIn):
     ids = [number for number in payload.ids if parse_id(number) is not None]
     return {"changed": notices.notice_mark_read(user=request.auth, notice_ids=ids)}
