@@ -316,3 +316,40 @@ def test_the_partial_renders_on_its_own(rf, planners, health):
     )
     # then it holds the progress section
     assert 'id="tracking"' in html
+
+
+def test_the_japanese_pages_show_no_english(client, planners, health):
+    import re
+
+    # given a reviewed report, a value waiting and flags raised
+    report = _submitted(planners, health)
+    services.report_review(
+        actor=planners["da-editor"], report=report, confidence="feasible", reason="理由"
+    )
+    services.measurement_enter(
+        actor=planners["mhlw-editor"],
+        kpi=health.kpis.get(),
+        measured_on=dt.date(2026, 9, 30),
+        value=110,
+        today=TODAY,
+    )
+    flags.refresh(TODAY)
+    pages = [
+        ("mhlw-editor", "/plans/2026/measures/M-1/progress/"),
+        ("da-editor", f"/plans/2026/measures/M-1/reports/{report.pk}/"),
+        ("da-editor", "/plans/reviews/"),
+        ("da-editor", "/plans/flags/"),
+        ("mhlw-editor", "/plans/mine/"),
+        ("mhlw-editor", "/plans/notices/"),
+        ("mhlw-editor", "/plans/2026/measures/M-1/reports/new/"),
+        ("mhlw-editor", "/plans/2026/measures/M-1/kpis/K-1/measurements/new/"),
+    ]
+    for username, path in pages:
+        # when each is read in Japanese
+        client.force_login(planners[username])
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        main = html.split("<main", 1)[1].split("</main>", 1)[0]
+        text = re.sub(r"<[^>]+>", " ", "<main" + main)
+        # then no English word shows in the content (KPI is the glossary's own word)
+        english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"KPI"}
+        assert not english, (path, english)
