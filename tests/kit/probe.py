@@ -54,6 +54,16 @@ PARAMETERS = {
     "root": "root",
     "status_id": "status",
     "fmt": "fmt",
+    # The priority plan's (see plan_keys in tests/core/test_authorization_probe.py).
+    "edition": "edition",
+    "published": "published",
+    "area": "area",
+    "measure": "measure",
+    "kpi": "kpi",
+    "milestone": "milestone",
+    "report": "report",
+    "measurement": "measurement",
+    "flag": "flag",
 }
 
 
