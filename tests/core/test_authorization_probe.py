@@ -183,6 +183,18 @@ PAGES = {
     "plans/<int:edition>/measures/new/": OBJECT,
     "plans/<int:edition>/publish/": OBJECT,
     "plans/new/": OWN,
+    # The plan's progress: the edition key is a draft none of these users may see; the lists
+    # answer from the user's own scope (the Digital Agency's are refused to everyone else).
+    "plans/<int:edition>/measures/<str:measure>/progress/": OBJECT,
+    "plans/<int:edition>/measures/<str:measure>/reports/new/": OBJECT,
+    "plans/<int:edition>/measures/<str:measure>/reports/<int:report>/": OBJECT,
+    "plans/<int:edition>/measures/<str:measure>/kpis/<str:kpi>/measurements/new/": OBJECT,
+    "plans/<int:edition>/measures/<str:measure>/measurements/<int:measurement>/review/": OBJECT,
+    "plans/flags/": OWN,
+    "plans/mine/": OWN,
+    "plans/notices/": OWN,
+    "plans/notices/read/": OWN,
+    "plans/reviews/": OWN,
     "shared/": OWN,
     "shared/<str:collection>/<str:stix_id>/": OBJECT,
     "shared/<str:collection>/<str:stix_id>/json/": OBJECT,
@@ -311,6 +323,21 @@ OPERATIONS = {
     "DELETE /api/v1/organizations/{code}": OBJECT,
     "GET /api/v1/organizations/{code}": SHARED,
     "PATCH /api/v1/organizations/{code}": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}/flags": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}/kpis/{kpi}/measurements": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/kpis/{kpi}/measurements": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/measurements/{measurement}/review": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}/ratings": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}/reports": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/reports": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}/reports/{report}": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}/measures/{measure}/reports/{report}": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/reports/{report}/return": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/reports/{report}/review": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/reports/{report}/submit": OBJECT,
+    "GET /api/v1/plans/flags": OWN,
+    "GET /api/v1/plans/notices": OWN,
+    "POST /api/v1/plans/notices/read": OWN,
     "GET /api/v1/portfolio/budget/rollup": OWN,
     "GET /api/v1/portfolio/migration": OWN,
     "GET /api/v1/portfolio/oversight/due": OWN,
@@ -498,9 +525,15 @@ def plan_keys(mine, other) -> dict:
         ProgressReport,
     )
 
+    # A draft is also read by the organisations responsible for a measure in it: the key is a
+    # draft the user's organisation has no part in.
     drafts = PlanEdition.objects.filter(status="draft")
     if mine is not None:
-        drafts = drafts.exclude(author=mine)
+        drafts = (
+            drafts.exclude(author=mine)
+            .exclude(measures__lead=mine)
+            .exclude(measures__co_responsible=mine)
+        )
     draft = drafts.first()
     published = PlanEdition.objects.filter(status="published").first()
     measures = Measure.objects.filter(lead=other)

@@ -17,6 +17,8 @@ SIGNED_IN_PAGES = [
     "/accounts/users/new/",
     "/accounts/users/e2e-viewer/edit/",
     "/accounts/password/",
+    "/plans/mine/",
+    "/plans/notices/",
 ]
 
 

@@ -158,3 +158,26 @@ def may_change_milestone_dates(actor: User | None, measure: Measure) -> bool:
 def may_see_flags(actor: User | None) -> bool:
     """The Digital Agency's list of every flagged measure."""
     return may_review(actor)
+
+
+def may_read_tracking(actor, measure: Measure) -> bool:
+    """A measure's progress in full (reports in every state, values not yet accepted, its
+    flags): the Digital Agency and the responsible organisations (``reads_internal``). Every
+    other reader sees the reviewed ratings and the accepted values only."""
+    return reads_internal(actor, measure)
+
+
+def may_return_report(actor: User | None, report: ProgressReport) -> bool:
+    """A submitted report goes back to the lead's draft with the Digital Agency's reason (a
+    reviewed one is revised by a new review instead)."""
+    return report.status == ReportStatus.SUBMITTED and may_review(actor)
+
+
+def may_see_own_measures(actor: User | None) -> bool:
+    """'My measures': a signed-in user of an organisation."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and getattr(actor, "organization_id", None)
+    )

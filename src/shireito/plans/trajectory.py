@@ -49,10 +49,12 @@ def project(
     return Projection(origin, intercept, slope, projected)
 
 
-def reaches(value: float, target: Decimal | float, direction: str) -> bool:
-    """Whether ``value`` meets ``target`` for a KPI that should go ``direction`` (up/down)."""
+def reaches(value: float, target: Decimal | float, direction: str, scale: float = 0.0) -> bool:
+    """Whether ``value`` meets ``target`` for a KPI that should go ``direction`` (up/down).
+    ``scale``: the size of the values ``value`` was computed from (a projection from values
+    near a million carries a million's rounding, even when it lands near zero)."""
     goal = float(target)
-    tolerance = _RELATIVE * max(1.0, abs(goal), abs(value))
+    tolerance = _RELATIVE * max(1.0, abs(goal), abs(value), abs(scale))
     if direction == "down":
         return value <= goal + tolerance
     return value >= goal - tolerance
@@ -68,8 +70,13 @@ def is_off_track(
 ) -> bool:
     """A KPI is off track when it has measurements, the latest has not yet reached the
     target, and the line through the baseline and the measurements misses the target at its
-    date. Without any measurement nothing is known, so nothing is flagged."""
-    values = sorted(measurements)
+    date. Without any measurement nothing is known, so nothing is flagged.
+
+    The line starts at the baseline: values dated before it (an earlier edition's, on the
+    same series) are not on it. Counting them let a better value put a KPI off track (a
+    value before the baseline raised flattens the line after it), which the property test
+    found."""
+    values = sorted((day, value) for day, value in measurements if day >= baseline[0])
     if not values:
         return False
     if reaches(float(values[-1][1]), target_value, direction):
@@ -78,4 +85,5 @@ def is_off_track(
     if line is None:
         # Every value on the baseline's day: nothing to project.
         return False
-    return not reaches(line.projected, target_value, direction)
+    scale = max(abs(float(value)) for _day, value in [baseline, *values])
+    return not reaches(line.projected, target_value, direction, scale)

@@ -5,7 +5,10 @@ One module per part, on one router; imported in this order so the operations kee
 in the OpenAPI document.
 """
 
-from shireito.plans.api import open_data  # noqa: F401 - adds its operations to the router
+from shireito.plans.api import (
+    open_data,  # noqa: F401 - adds its operations to the router
+    tracking,  # noqa: F401 - adds its operations to the router
+)
 from shireito.plans.api.common import router
 
 __all__ = ["router"]

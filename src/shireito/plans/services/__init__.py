@@ -28,6 +28,16 @@ from shireito.plans.services.links import (
     measure_link_system,
     measure_save,
 )
+from shireito.plans.services.tracking import (
+    REPORT_FIELDS,
+    measurement_enter,
+    measurement_review,
+    milestone_record,
+    report_return,
+    report_review,
+    report_save,
+    report_submit,
+)
 
 __all__ = [
     "AREA_FIELDS",
@@ -35,6 +45,7 @@ __all__ = [
     "KPI_FIELDS",
     "MEASURE_FIELDS",
     "MILESTONE_FIELDS",
+    "REPORT_FIELDS",
     "content_create",
     "content_delete",
     "content_update",
@@ -48,6 +59,13 @@ __all__ = [
     "measure_link_system",
     "measure_save",
     "measure_set_parties",
+    "measurement_enter",
+    "measurement_review",
+    "milestone_record",
     "publication_problems",
+    "report_return",
+    "report_review",
+    "report_save",
+    "report_submit",
     "require_editable",
 ]
