@@ -150,3 +150,18 @@ def may_change_milestone_dates(actor: User | None, measure: Measure) -> bool:
 def may_see_flags(actor: User | None) -> bool:
     """The Digital Agency's list of every flagged measure."""
     return may_review(actor)
+
+
+def may_import_edition(actor: User | None, edition: PlanEdition) -> bool:
+    """Replace a draft's whole content from a file: its author's editors, as for any change."""
+    return may_edit_edition(actor, edition)
+
+
+def may_import_new_edition(actor: User | None) -> bool:
+    """Load a new draft edition from a file: whoever may start an edition."""
+    return may_start_edition(actor)
+
+
+def may_export_edition(actor: User | None, edition: PlanEdition) -> bool:
+    """Whoever may read an edition downloads it (the file holds what they may see)."""
+    return actor is None or bool(actor.is_authenticated and actor.is_active)
