@@ -5,6 +5,7 @@ One module per part, on one router; imported in this order so the operations kee
 in the OpenAPI document.
 """
 
+from shireito.plans.api import content, editions  # noqa: F401 - they add their operations
 from shireito.plans.api.common import router
 
 __all__ = ["router"]

@@ -22,6 +22,7 @@ from shireito.plans.services.editions import (
     edition_publish,
     publication_problems,
 )
+from shireito.plans.services.links import kpi_set_interim_targets, measure_set_links
 
 __all__ = [
     "AREA_FIELDS",
@@ -37,6 +38,8 @@ __all__ = [
     "edition_create",
     "edition_delete",
     "edition_publish",
+    "kpi_set_interim_targets",
+    "measure_set_links",
     "measure_set_parties",
     "publication_problems",
     "require_editable",

@@ -258,4 +258,6 @@ def edition_delete(*, actor: User | None, edition: PlanEdition) -> None:
             raise ValidationError(_("A published edition is kept."))
         if not may_delete_edition(actor, edition):
             raise PermissionDenied
+        # Measures hold their areas (PROTECT): they go first, or the edition cannot go.
+        Measure.objects.filter(edition=edition).delete()
         audited_delete(actor=actor, instance=edition)

@@ -88,6 +88,11 @@ class _Plan:
         }
 
 
+def year_taken(year: int) -> bool:
+    """Whether an edition of ``year`` exists (seen or not): an import then goes into it."""
+    return PlanEdition.objects.filter(year=year).exists()
+
+
 def edition_import(
     *,
     actor: User | None,
@@ -175,7 +180,7 @@ class _Cells:
             return ""
         return value
 
-    def date(self, row: Row, column: str, required: bool = False) -> dt.date | None:
+    def date(self, row: Row, column: str, required: bool = False) -> Any:
         value = self.text(row, column, required)
         if not value:
             return None
@@ -185,7 +190,9 @@ class _Cells:
             self.add(row, column, _("Write a date as YYYY-MM-DD."))
             return None
 
-    def whole(self, row: Row, column: str, required: bool = False, default: int | None = None):
+    def whole(
+        self, row: Row, column: str, required: bool = False, default: int | None = None
+    ) -> Any:
         value = self.text(row, column, required)
         if not value:
             return default
@@ -196,7 +203,7 @@ class _Cells:
             return None
         return int(value)
 
-    def number(self, row: Row, column: str, required: bool = False) -> Decimal | None:
+    def number(self, row: Row, column: str, required: bool = False) -> Any:
         value = self.text(row, column, required).replace(",", "")
         if not value:
             return None
@@ -303,9 +310,10 @@ def _measures(rows: list[Row], cells: _Cells, plan: _Plan, areas: set[str]) -> s
         if area and area not in areas:
             cells.add(row, "area", _("No area of the file has the code %s.") % area)
         lead = cells.text(row, "lead", True)
-        if lead and lead not in organizations:
+        if lead in organizations:
+            measure.lead_id = organizations[lead]
+        elif lead:
             cells.add(row, "lead", _("No organization has the code %s.") % lead)
-        measure.lead_id = organizations.get(lead)
         co = [c for c in _CODES.split(cells.text(row, "co_responsible")) if c]
         unknown = [c for c in co if c not in organizations]
         if unknown:
@@ -451,9 +459,7 @@ def _links(tables, cells: _Cells, plan: _Plan, measures: set[str], actor: User |
                 plan.budgets.append((measure, line, share))
     rows = tables.get("controls", [])
     keys = {cells.text(r, "catalog") for r in rows}
-    catalogs = (
-        dict(catalog_visible(actor).filter(key__in=keys).values_list("key", "pk")) if rows else {}
-    )
+    catalogs = dict(_catalogs(actor).filter(key__in=keys).values_list("key", "pk")) if rows else {}
     labels: dict[tuple[int, str], int] = {}
     if rows:
         from shireito.standards.models import CatalogNode
@@ -472,7 +478,7 @@ def _links(tables, cells: _Cells, plan: _Plan, measures: set[str], actor: User |
         if key and catalog is None:
             cells.add(row, "catalog", _("No catalog has the key %s.") % key)
             continue
-        control = labels.get((catalog, label)) if label else None
+        control = labels.get((catalog, label)) if label and catalog is not None else None
         if label and control is None:
             cells.add(
                 row,
@@ -484,6 +490,15 @@ def _links(tables, cells: _Cells, plan: _Plan, measures: set[str], actor: User |
             seen, (measure, catalog, control), row, "control", cells
         ):
             plan.controls.append((measure, catalog, control))
+
+
+def _catalogs(actor: User | None):
+    """The catalogs a link may name: those the importer sees (every one on the command line)."""
+    if actor is not None:
+        return catalog_visible(actor)
+    from shireito.standards.models import Catalog
+
+    return Catalog.objects.all()
 
 
 def _all_budget_lines():
@@ -530,8 +545,8 @@ def _write(edition: PlanEdition, plan: _Plan) -> None:
         PlanArea.objects.bulk_create([a for a, _p in ready])
         areas.update({a.code: a for a, _p in ready})
         pending = [(a, p) for a, p in pending if a.code not in areas]
-    for measure, area, _co, _principles in plan.measures:
-        measure.edition, measure.area = edition, areas[area]
+    for measure, area_code, _co, _principles in plan.measures:
+        measure.edition, measure.area = edition, areas[area_code]
     Measure.objects.bulk_create([m for m, *_rest in plan.measures])
     measures = {m.code: m for m, *_rest in plan.measures}
     Parties = Measure.co_responsible.through
@@ -542,20 +557,20 @@ def _write(edition: PlanEdition, plan: _Plan) -> None:
     Served.objects.bulk_create(
         Served(measure_id=m.pk, principle_id=p) for m, _a, _co, ps in plan.measures for p in ps
     )
-    fresh = [kpi for kpi, measure in plan.kpis if (measure, kpi.code) not in known]
+    fresh = [kpi for kpi, code in plan.kpis if (code, kpi.code) not in known]
     series = KpiSeries.objects.bulk_create([KpiSeries() for _kpi in fresh])
     new_series = iter(series)
-    for kpi, measure in plan.kpis:
-        kpi.measure = measures[measure]
-        reused = known.get((measure, kpi.code))
+    for kpi, code in plan.kpis:
+        kpi.measure = measures[code]
+        reused = known.get((code, kpi.code))
         kpi.series_id = reused if reused is not None else next(new_series).pk
     Kpi.objects.bulk_create([k for k, _m in plan.kpis])
     kpis = {(m, k.code): k for k, m in plan.kpis}
     for target, key in plan.interims:
         target.kpi = kpis[key]
     InterimTarget.objects.bulk_create([t for t, _k in plan.interims])
-    for milestone, measure in plan.milestones:
-        milestone.measure = measures[measure]
+    for milestone, code in plan.milestones:
+        milestone.measure = measures[code]
     Milestone.objects.bulk_create([m for m, _c in plan.milestones])
     MeasureSystem.objects.bulk_create(
         MeasureSystem(measure=measures[m], system_id=s) for m, s in plan.systems

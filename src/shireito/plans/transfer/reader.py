@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import posixpath
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -85,7 +85,7 @@ def _rows(where: str, table: Table, lines, problems: list[Problem]) -> list[Row]
     if found:
         problems.extend(found)
         return []
-    rows = []
+    rows: list[Row] = []
     for number, cells in enumerate(lines, start=2):
         if not any(str(c).strip() for c in cells):
             continue
