@@ -240,3 +240,82 @@ def test_a_published_edition_is_not_imported_into(published, planners):
     raw = export_zip(planners["da-editor"], published)
     with pytest.raises(ValidationError):
         edition_import(actor=planners["da-editor"], year=2026, raw=raw)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "start"), [("export.xlsx", b"PK"), ("export.zip", b"PK")])
+def test_a_reader_downloads_the_edition(client, published, planners, path, start):
+    client.force_login(planners["tokyo-viewer"])
+    response = client.get(f"/plans/2026/{path}")
+    assert response.status_code == 200
+    assert response.content.startswith(start)
+
+
+def test_the_import_page_checks_then_imports(client, draft, planners):
+    # given the Digital Agency's author on the import page with the draft's export
+    da = planners["da-editor"]
+    client.force_login(da)
+    raw = export_zip(da, draft)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # when they check the file, then import it
+    checked = client.post(
+        "/plans/2026/import/",
+        {"action": "check", "file": SimpleUploadedFile("plan.zip", raw)},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    imported = client.post(
+        "/plans/2026/import/", {"action": "import", "file": SimpleUploadedFile("plan.zip", raw)}
+    )
+    # then the check says what it would write, and the import writes it
+    assert checked.status_code == 200
+    assert "取り込むと次の件数を書き込みます" in checked.content.decode()
+    assert imported.status_code == 302
+
+
+def test_the_import_page_shows_every_problem_in_a_table(client, draft, planners):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(planners["da-editor"])
+    raw = _zip({"areas.csv": AREAS, "measures.csv": MEASURES, "kpis.csv": KPIS})
+    response = client.post(
+        "/plans/2026/import/", {"action": "check", "file": SimpleUploadedFile("plan.zip", raw)}
+    )
+    body = response.content.decode()
+    assert "<code>measures.csv!row 3.deadline</code>" in body
+    assert "<code>areas.csv!row 3.parent</code>" in body
+
+
+def test_a_new_edition_is_imported_from_its_own_page(client, draft, planners):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    da = planners["da-editor"]
+    client.force_login(da)
+    raw = export_xlsx(da, draft)
+    response = client.post(
+        "/plans/import/",
+        {"action": "import", "year": 2033, "title": "", "file": SimpleUploadedFile("p.xlsx", raw)},
+    )
+    assert response.status_code == 302
+    assert PlanEdition.objects.get(year=2033).title == "重点計画2026"
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("mhlw-editor", "/plans/2026/import/", 403),
+        ("da-viewer", "/plans/2026/import/", 403),
+        ("mic-editor", "/plans/2026/import/", 404),
+        ("mhlw-editor", "/plans/import/", 403),
+        ("da-editor", "/plans/import/", 200),
+        ("da-editor", "/plans/2026/import/", 200),
+        ("mic-editor", "/plans/2026/export.xlsx", 404),
+    ],
+)
+def test_only_the_digital_agencys_authors_see_the_import_page(
+    client, draft, planners, who, path, status
+):
+    client.force_login(planners[who])
+    assert client.get(path).status_code == status

@@ -2,7 +2,7 @@
 draft, publish it (every problem at once), and a whole edition out and in as a file."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
@@ -150,7 +150,7 @@ def plan_editions_import(
     title: Form[str] = "",
 ):
     if not 2000 <= edition <= 2100:
-        raise ValidationError({"edition": _("Choose a year from 2000 to 2100.")})
+        raise Http404  # no edition can have that year
     if selectors.edition_get(request.auth, edition) is None and transfer.year_taken(edition):
         edition_or_404(request, edition)  # a draft the caller may not see is not there
     try:
