@@ -50,7 +50,7 @@ class EditionPatch(VersionedPatch):
     decided_on: dt.date | None = None
 
 
-class PublishIn(Schema):
+class EditionPublishIn(Schema):
     decided_on: dt.date | None = Field(
         None, description="The day the Cabinet decided the edition (default: as stored)"
     )
@@ -144,7 +144,7 @@ class KpiPatch(VersionedPatch):
     )
 
 
-class MilestoneOut(VersionedOut):
+class PlanMilestoneOut(VersionedOut):
     id: int
     name: str
     name_en: str
@@ -155,7 +155,7 @@ class MilestoneOut(VersionedOut):
     position: int
 
 
-class MilestoneIn(Schema):
+class PlanMilestoneIn(Schema):
     name: str = Field(min_length=1, max_length=300)
     name_en: str = Field("", max_length=300)
     fiscal_year: int = Field(ge=2000, le=2100)
@@ -164,7 +164,7 @@ class MilestoneIn(Schema):
     position: int = Field(0, ge=0, le=1_000_000)
 
 
-class MilestonePatch(VersionedPatch):
+class PlanMilestonePatch(VersionedPatch):
     name: str | None = Field(None, min_length=1, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     fiscal_year: int | None = Field(None, ge=2000, le=2100)
@@ -200,7 +200,7 @@ class MeasureOut(VersionedOut):
     status: MeasureStatus
     position: int
     kpis: list[KpiOut]
-    milestones: list[MilestoneOut]
+    milestones: list[PlanMilestoneOut]
     systems: list[str]
     budget_lines: list[BudgetLinkSchema]
     controls: list[ControlLinkSchema]

@@ -37,9 +37,9 @@ from shireito.plans.schemas import (
     MeasureListOut,
     MeasureOut,
     MeasurePatch,
-    MilestoneIn,
-    MilestoneOut,
-    MilestonePatch,
+    PlanMilestoneIn,
+    PlanMilestoneOut,
+    PlanMilestonePatch,
 )
 
 LINKS = ("co_responsible", "principles", "systems", "budget_lines", "controls")
@@ -291,11 +291,11 @@ def plan_kpis_delete(request, edition: int, measure: str, kpi: str):
 
 @router.post(
     "/editions/{edition}/measures/{measure}/milestones",
-    response={201: MilestoneOut},
+    response={201: PlanMilestoneOut},
     operation_id="plan_milestones_create",
     summary="Add a milestone (工程表) to a measure of a draft edition",
 )
-def plan_milestones_create(request, edition: int, measure: str, payload: MilestoneIn):
+def plan_milestones_create(request, edition: int, measure: str, payload: PlanMilestoneIn):
     found = measure_or_404(request, edition_or_404(request, edition), measure)
     milestone = services.content_create(
         actor=request.auth, instance=Milestone(measure=found, **payload.dict())
@@ -305,7 +305,7 @@ def plan_milestones_create(request, edition: int, measure: str, payload: Milesto
 
 @router.patch(
     "/editions/{edition}/measures/{measure}/milestones/{milestone}",
-    response=MilestoneOut,
+    response=PlanMilestoneOut,
     operation_id="plan_milestones_update",
     summary="Change a milestone of a draft edition",
 )
@@ -314,7 +314,7 @@ def plan_milestones_update(
     edition: int,
     measure: str,
     milestone: int,
-    payload: MilestonePatch,
+    payload: PlanMilestonePatch,
     response: HttpResponse,
 ):
     found = measure_or_404(request, edition_or_404(request, edition), measure)

@@ -16,7 +16,13 @@ from shireito.core.uploads import FileRefused, limit_of, read_capped
 from shireito.plans import selectors, services, transfer
 from shireito.plans.api.common import router
 from shireito.plans.api.lookups import edition_or_404
-from shireito.plans.schemas import EditionImportOut, EditionIn, EditionOut, EditionPatch, PublishIn
+from shireito.plans.schemas import (
+    EditionImportOut,
+    EditionIn,
+    EditionOut,
+    EditionPatch,
+    EditionPublishIn,
+)
 
 
 @router.get(
@@ -103,7 +109,7 @@ def plan_editions_delete(request, edition: int):
         "its place (measures.<code>.deadline …), while a measure lacks its target or deadline"
     ),
 )
-def plan_editions_publish(request, edition: int, payload: PublishIn, response: HttpResponse):
+def plan_editions_publish(request, edition: int, payload: EditionPublishIn, response: HttpResponse):
     found = edition_or_404(request, edition)
     services.edition_publish(actor=request.auth, edition=found, decided_on=payload.decided_on)
     found = edition_or_404(request, edition)
