@@ -247,3 +247,48 @@ def test_only_the_digital_agencys_authors_import(client, draft, planners, who, s
     user = planners[who] if who else None
     response = _upload(client, user, f"{BASE}/2026/import", raw, dry_run="false")
     assert response.status_code == status, response.content[:300]
+
+
+def test_a_draft_edition_is_changed_against_its_etag(api, draft, planners):
+    # given the draft's ETag, then a change by someone else
+    da = planners["da-editor"]
+    etag = api(da, "get", f"{BASE}/2026")["ETag"]
+    changed = api(
+        da, "patch", f"{BASE}/2026", {"title": "重点計画（案）"}, headers={"HTTP_IF_MATCH": etag}
+    )
+    stale = api(da, "patch", f"{BASE}/2026", {"title": "別の題名"}, headers={"HTTP_IF_MATCH": etag})
+    # then the first change is written and the second, made against the old version, is not
+    assert changed.status_code == 200 and changed.json()["title"] == "重点計画（案）"
+    assert changed["ETag"] != etag
+    assert stale.status_code == 412
+
+
+def test_areas_are_listed_added_and_removed(api, draft, planners):
+    da = planners["da-editor"]
+    added = api(da, "post", f"{BASE}/2026/areas", {"code": "2", "name": "産業", "parent": "1"})
+    listed = api(da, "get", f"{BASE}/2026/areas").json()
+    in_use = api(da, "delete", f"{BASE}/2026/areas/1.1")
+    removed = api(da, "delete", f"{BASE}/2026/areas/2")
+    assert added.status_code == 201 and added.json()["parent"] == "1"
+    assert listed["count"] == 3
+    assert in_use.status_code == 422  # it holds a measure
+    assert removed.status_code == 204
+
+
+def test_kpis_and_milestones_are_changed_and_removed(api, draft, planners):
+    da = planners["da-editor"]
+    kpi = api(
+        da,
+        "patch",
+        f"{BASE}/2026/measures/M-1/kpis/K-1",
+        {"target_value": "600", "interim_targets": [{"due_on": "2027-03-31", "value": "300"}]},
+    )
+    milestone = api(da, "get", f"{BASE}/2026/measures/M-1").json()["milestones"][0]["id"]
+    moved = api(da, "patch", f"{BASE}/2026/measures/M-1/milestones/{milestone}", {"quarter": 3})
+    gone = api(da, "delete", f"{BASE}/2026/measures/M-1/milestones/{milestone}")
+    wrong = api(da, "patch", f"{BASE}/2026/measures/M-1/kpis/K-1", {"target_value": "1"})
+    assert kpi.status_code == 200, kpi.content
+    assert kpi.json()["interim_targets"] == [{"due_on": "2027-03-31", "value": "300.0000"}]
+    assert moved.status_code == 200 and moved.json()["quarter"] == 3
+    assert gone.status_code == 204
+    assert wrong.status_code == 422  # below the baseline of a KPI that should go up

@@ -319,3 +319,49 @@ def test_only_the_digital_agencys_authors_see_the_import_page(
 ):
     client.force_login(planners[who])
     assert client.get(path).status_code == status
+
+
+def test_an_edition_of_500_measures_and_1500_kpis_imports_in_a_few_queries(draft, planners):
+    # given a file of 500 measures with three KPIs, an interim target and a milestone each
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    areas = "code,name\r\n" + "".join(f"A{a},分野{a}\r\n" for a in range(10))
+    measures = "code,area,name,lead,co_responsible,principles,target_state,deadline\r\n" + "".join(
+        f'M{m},A{m % 10},施策{m},mhlw,meti,"1,3",目標,2030-03-31\r\n' for m in range(500)
+    )
+    kpis = (
+        "measure,code,name,unit,direction,baseline_value,baseline_date,target_value,target_date\r\n"
+        + "".join(
+            f"M{m},K{k},指標,件,up,{k},2025-04-01,{100 + k},2030-03-31\r\n"
+            for m in range(500)
+            for k in range(3)
+        )
+    )
+    interims = "measure,kpi,due_on,value\r\n" + "".join(
+        f"M{m},K0,2027-03-31,50\r\n" for m in range(500)
+    )
+    milestones = "measure,name,fiscal_year,quarter,planned_on\r\n" + "".join(
+        f"M{m},設計,2026,2,2026-09-30\r\n" for m in range(500)
+    )
+    raw = _zip(
+        {
+            "areas.csv": areas,
+            "measures.csv": measures,
+            "kpis.csv": kpis,
+            "interim_targets.csv": interims,
+            "milestones.csv": milestones,
+        }
+    )
+    # when it is imported into the draft
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        summary = edition_import(actor=planners["da-editor"], year=2026, raw=raw)
+    took = time.monotonic() - started
+    # then it is written in bulk, in seconds
+    assert summary.counts["kpis"] == 1500 and summary.counts["measures"] == 500
+    assert Kpi.objects.filter(measure__edition=draft).count() == 1500
+    assert len(queries) < 80, len(queries)
+    assert took < 20, took

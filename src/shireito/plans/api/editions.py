@@ -169,6 +169,6 @@ def plan_editions_import(
     return {
         "year": summary.year,
         "new_edition": summary.new_edition,
-        "written": summary.written and not dry_run,
+        "written": summary.written,
         "counts": summary.counts,
     }

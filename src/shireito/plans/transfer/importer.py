@@ -46,7 +46,9 @@ from shireito.plans.models import (
 from shireito.plans.permissions import may_import_edition, may_import_new_edition
 from shireito.plans.services import edition_create
 from shireito.plans.transfer.reader import Row, read_file
+from shireito.registry.models import BudgetLine
 from shireito.registry.selectors import budget_lines, systems_in_reach
+from shireito.standards.models import Catalog, CatalogNode
 from shireito.standards.selectors import catalog_visible
 
 if TYPE_CHECKING:
@@ -106,7 +108,9 @@ def edition_import(
     Raises ``ProblemsError`` (location ``file``) with every problem, ``PermissionDenied``, or
     ``ValidationError`` for a published edition."""
     if dry_run:
-        return rehearse(lambda: edition_import(actor=actor, year=year, raw=raw, title=title))
+        summary = rehearse(lambda: edition_import(actor=actor, year=year, raw=raw, title=title))
+        summary.written = False
+        return summary
     edition = PlanEdition.objects.filter(year=year).first()
     if edition is not None and edition.is_published:
         raise ValidationError(
@@ -462,8 +466,6 @@ def _links(tables, cells: _Cells, plan: _Plan, measures: set[str], actor: User |
     catalogs = dict(_catalogs(actor).filter(key__in=keys).values_list("key", "pk")) if rows else {}
     labels: dict[tuple[int, str], int] = {}
     if rows:
-        from shireito.standards.models import CatalogNode
-
         wanted_labels = {cells.text(r, "control") for r in rows} - {""}
         for pk, catalog_id, label in CatalogNode.objects.filter(
             catalog_id__in=catalogs.values(), label__in=wanted_labels
@@ -496,15 +498,11 @@ def _catalogs(actor: User | None):
     """The catalogs a link may name: those the importer sees (every one on the command line)."""
     if actor is not None:
         return catalog_visible(actor)
-    from shireito.standards.models import Catalog
-
     return Catalog.objects.all()
 
 
 def _all_budget_lines():
     """Every budget line, for the command line (which acts for no user)."""
-    from shireito.registry.models import BudgetLine
-
     return BudgetLine.objects.all()
 
 

@@ -113,7 +113,7 @@ def _read_workbook(raw: bytes) -> tuple[dict[str, list[Row]], list[Problem]]:
         check_xlsx(raw)
     except FileRefused as exc:
         return {}, [Problem("$", str(exc))]
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # as core.spreadsheets: only an import needs it
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
