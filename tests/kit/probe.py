@@ -54,6 +54,16 @@ PARAMETERS = {
     "root": "root",
     "status_id": "status",
     "fmt": "fmt",
+    # the priority plan's (tests/core/test_authorization_probe.py: plan_keys)
+    "edition": "edition",
+    "published": "published",
+    "area": "area",
+    "measure": "measure",
+    "kpi": "kpi",
+    "milestone": "milestone",
+    "report": "report",
+    "measurement": "measurement",
+    "flag": "flag",
 }
 
 
