@@ -365,3 +365,25 @@ def test_an_edition_of_500_measures_and_1500_kpis_imports_in_a_few_queries(draft
     assert Kpi.objects.filter(measure__edition=draft).count() == 1500
     assert len(queries) < 80, len(queries)
     assert took < 20, took
+
+
+def test_a_table_that_cannot_be_read_does_not_hide_the_others_problems(draft, planners):
+    # given a ZIP whose KPI table has a misspelt column and whose measures have a bad date
+    raw = _zip(
+        {
+            "areas.csv": "code,name\r\n1,行政\r\n",
+            "measures.csv": "code,area,name,lead,deadline\r\nM-1,1,施策,mhlw,someday\r\n",
+            "kpis.csv": "measure,code,nme,unit,direction,baseline_value,baseline_date,"
+            "target_value,target_date\r\n",
+            "interim_targets.csv": "measure,kpi,due_on,value\r\nM-1,K-1,2027-03-31,5\r\n",
+        }
+    )
+    # when it is imported
+    with translation.override("en"), pytest.raises(ProblemsError) as raised:
+        edition_import(actor=planners["da-editor"], year=2026, raw=raw)
+    # then both are named, and the interim target is not blamed for the unread KPI table
+    assert [p.path for p in raised.value.problems] == [
+        "kpis.csv!row 1",  # the unknown column
+        "kpis.csv!row 1",  # the missing one
+        "measures.csv!row 2.deadline",
+    ]

@@ -46,6 +46,7 @@ from shireito.plans.models import (
 from shireito.plans.permissions import may_import_edition, may_import_new_edition
 from shireito.plans.services import edition_create
 from shireito.plans.transfer.reader import Row, read_file
+from shireito.plans.transfer.tables import BY_KEY, TABLES
 from shireito.registry.models import BudgetLine
 from shireito.registry.selectors import budget_lines, systems_in_reach
 from shireito.standards.models import Catalog, CatalogNode
@@ -119,10 +120,13 @@ def edition_import(
         )
     if not (may_import_edition(actor, edition) if edition else may_import_new_edition(actor)):
         raise PermissionDenied(_("Only the Digital Agency's authors import an edition."))
-    tables, problems = read_file(raw)
-    if problems:
-        raise ProblemsError(problems, location="file")
-    plan, problems = _check(tables, actor)
+    read = read_file(raw)
+    if read.failed >= set(BY_KEY):
+        raise ProblemsError(read.problems, location="file")
+    # A table that could not be read is reported once; rows referring to it are not blamed.
+    blocked = read.failed | {t.key for t in TABLES if t.required and t.key not in read.tables}
+    plan, problems = _check(read.tables, actor, blocked)
+    problems = read.problems + problems
     fields = plan.edition_fields
     if edition is None and not (title or fields.get("title")):
         problems.append(Problem("$", _("Give the new edition a title (in the form or the file).")))
@@ -165,8 +169,9 @@ _CODES = re.compile(r"[,、，;\s]+")
 class _Cells:
     """Typed reads of a row's cells, each problem kept with its place."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], blocked: set[str]) -> None:
         self.problems = problems
+        self.blocked = blocked
         self.places: set[str] = set()
 
     def add(self, row: Row, column: str | None, message: str) -> None:
@@ -231,9 +236,11 @@ class _Cells:
                     self.add(row, None if column == "__all__" else column, message)
 
 
-def _check(tables: dict[str, list[Row]], actor: User | None) -> tuple[_Plan, list[Problem]]:
+def _check(
+    tables: dict[str, list[Row]], actor: User | None, blocked: set[str]
+) -> tuple[_Plan, list[Problem]]:
     problems: list[Problem] = []
-    cells = _Cells(problems)
+    cells = _Cells(problems, blocked)
     plan = _Plan()
     for row in tables.get("edition", [])[:1]:
         plan.edition_fields = {
@@ -311,7 +318,7 @@ def _measures(rows: list[Row], cells: _Cells, plan: _Plan, areas: set[str]) -> s
         )
         cells.model(row, measure, ["edition", "area", "lead"])
         area = cells.text(row, "area", True)
-        if area and area not in areas:
+        if area and area not in areas and "areas" not in cells.blocked:
             cells.add(row, "area", _("No area of the file has the code %s.") % area)
         lead = cells.text(row, "lead", True)
         if lead in organizations:
@@ -355,7 +362,7 @@ def _measures(rows: list[Row], cells: _Cells, plan: _Plan, areas: set[str]) -> s
 
 def _measure_of(row: Row, cells: _Cells, measures: set[str]) -> str:
     code = cells.text(row, "measure", True)
-    if code and code not in measures:
+    if code and code not in measures and "measures" not in cells.blocked:
         cells.add(row, "measure", _("No measure of the file has the code %s.") % code)
     return code
 
@@ -387,7 +394,7 @@ def _interims(rows: list[Row], cells: _Cells, plan: _Plan, kpis: set[tuple[str, 
     seen: dict[tuple, str] = {}
     for row in rows:
         key = (cells.text(row, "measure", True), cells.text(row, "kpi", True))
-        if all(key) and key not in kpis:
+        if all(key) and key not in kpis and not {"kpis", "measures"} & cells.blocked:
             cells.add(
                 row,
                 "kpi",

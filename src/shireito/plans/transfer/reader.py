@@ -15,7 +15,7 @@ import io
 import posixpath
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
@@ -51,15 +51,30 @@ def _titles(table: Table) -> set[str]:
     return {t.strip().casefold() for t in titles}
 
 
-def read_file(raw: bytes) -> tuple[dict[str, list[Row]], list[Problem]]:
-    """The file's rows by table key, and the problems that stop it being read further."""
+@dataclass
+class Read:
+    """A file's tables (rows by table key), the problems found reading it, and the tables
+    that could not be read (a wrong header, an encoding we do not read): rows that refer to
+    one of these are not blamed for it."""
+
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+
+
+def _refused(message: str) -> Read:
+    return Read(problems=[Problem("$", message)], failed={t.key for t in TABLES})
+
+
+def read_file(raw: bytes) -> Read:
+    """The file's rows by table key, with what stopped any of it being read."""
     if not raw.startswith(b"PK"):
-        return {}, [Problem("$", _("Upload the edition's XLSX workbook or its ZIP of CSV files."))]
+        return _refused(_("Upload the edition's XLSX workbook or its ZIP of CSV files."))
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        return {}, [Problem("$", _("The ZIP archive is damaged and cannot be read."))]
+        return _refused(_("The ZIP archive is damaged and cannot be read."))
     if "[Content_Types].xml" in names:
         return _read_workbook(raw)
     return _read_zip(raw)
@@ -76,7 +91,7 @@ def _header_problems(place: str, table: Table, header: list[str]) -> list[Proble
     return problems
 
 
-def _rows(where: str, table: Table, lines, problems: list[Problem]) -> list[Row]:
+def _rows(where: str, table: Table, lines, problems: list[Problem]) -> list[Row] | None:
     """A table's rows from its lines (the first is the header); blank lines are skipped."""
     header = [str(c).strip() for c in next(lines, [])]
     while header and not header[-1]:
@@ -84,7 +99,7 @@ def _rows(where: str, table: Table, lines, problems: list[Problem]) -> list[Row]
     found = _header_problems(f"{where}!row 1", table, header)
     if found:
         problems.extend(found)
-        return []
+        return None
     rows: list[Row] = []
     for number, cells in enumerate(lines, start=2):
         if not any(str(c).strip() for c in cells):
@@ -93,7 +108,7 @@ def _rows(where: str, table: Table, lines, problems: list[Problem]) -> list[Row]
             problems.append(
                 Problem(f"{where}!row {number}", _("At most %d rows per table.") % MAX_ROWS)
             )
-            return []
+            return None
         values = {key: unguard_cell(str(cell)) for key, cell in zip(header, cells, strict=False)}
         rows.append(Row(f"{where}!row {number}", values))
     return rows
@@ -108,36 +123,36 @@ def _missing_tables(found: set[str], kind: str) -> list[Problem]:
     return problems
 
 
-def _read_workbook(raw: bytes) -> tuple[dict[str, list[Row]], list[Problem]]:
+def _read_workbook(raw: bytes) -> Read:
     try:
         check_xlsx(raw)
     except FileRefused as exc:
-        return {}, [Problem("$", str(exc))]
+        return _refused(str(exc))
     from openpyxl import load_workbook  # as core.spreadsheets: only an import needs it
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return {}, [Problem("$", _("Not an XLSX workbook."))]
-    problems: list[Problem] = []
-    tables: dict[str, list[Row]] = {}
+        return _refused(_("Not an XLSX workbook."))
+    read = Read()
     try:
         wanted = {table.key: _titles(table) for table in TABLES}
         for sheet in book.worksheets:
             title = sheet.title.strip().casefold()
             table = next((t for t in TABLES if title in wanted[t.key]), None)
-            if table is None or table.key in tables:
+            if table is None or table.key in read.tables or table.key in read.failed:
                 continue  # the legend, and sheets of the user's own
             lines = (
                 ["" if v is None else _cell_text(v) for v in r]
                 for r in sheet.iter_rows(values_only=True)
             )
-            tables[table.key] = _rows(sheet.title, table, lines, problems)
+            _keep(read, table, _rows(sheet.title, table, lines, read.problems))
     except Exception:  # a damaged sheet is found while it is read
-        return {}, [Problem("$", _("Not an XLSX workbook."))]
+        return _refused(_("Not an XLSX workbook."))
     finally:
         book.close()
-    return tables, problems + _missing_tables(set(tables), "xlsx")
+    read.problems += _missing_tables(set(read.tables) | read.failed, "xlsx")
+    return read
 
 
 def _cell_text(value) -> str:
@@ -149,20 +164,17 @@ def _cell_text(value) -> str:
     return str(value).replace("\x00", "")
 
 
-def _read_zip(raw: bytes) -> tuple[dict[str, list[Row]], list[Problem]]:
-    problems: list[Problem] = []
-    tables: dict[str, list[Row]] = {}
+def _read_zip(raw: bytes) -> Read:
+    read = Read()
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             expanded = sum(m.file_size for m in members)
             limit = limit_of("SHIREITO_XLSX_MAX_UNCOMPRESSED_BYTES")
             if len(members) > limit_of("SHIREITO_XLSX_MAX_PARTS") or expanded > limit:
-                return {}, [
-                    Problem(
-                        "$", _("The ZIP archive expands to more than %s MB.") % f"{limit / 2**20:g}"
-                    )
-                ]
+                return _refused(
+                    _("The ZIP archive expands to more than %s MB.") % f"{limit / 2**20:g}"
+                )
             for member in members:
                 name = posixpath.basename(member.filename)
                 key = name[:-4].casefold() if name.casefold().endswith(".csv") else ""
@@ -172,20 +184,30 @@ def _read_zip(raw: bytes) -> tuple[dict[str, list[Row]], list[Problem]]:
                 try:
                     decoded = decode_text(archive.read(member))
                 except UndecodableText as exc:
-                    problems.append(Problem(name, str(exc)))
-                    tables[table.key] = []
+                    read.problems.append(Problem(name, str(exc)))
+                    read.failed.add(table.key)
                     continue
                 reader = csv.reader(io.StringIO(decoded.text.replace("\x00", ""), newline=""))
                 try:
-                    tables[table.key] = _rows(name, table, iter(list(reader)), problems)
+                    lines = iter(list(reader))
                 except csv.Error as exc:
-                    problems.append(Problem(f"{name}!row {reader.line_num}", str(exc)))
-                    tables[table.key] = []
+                    read.problems.append(Problem(f"{name}!row {reader.line_num}", str(exc)))
+                    read.failed.add(table.key)
+                    continue
+                _keep(read, table, _rows(name, table, lines, read.problems))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
-        return {}, [Problem("$", _("The ZIP archive is damaged and cannot be read."))]
-    if not tables and not problems:
-        return {}, [Problem("$", _("The ZIP archive holds none of the edition's CSV files."))]
-    return tables, problems + _missing_tables(set(tables), "zip")
+        return _refused(_("The ZIP archive is damaged and cannot be read."))
+    if not read.tables and not read.failed:
+        return _refused(_("The ZIP archive holds none of the edition's CSV files."))
+    read.problems += _missing_tables(set(read.tables) | read.failed, "zip")
+    return read
 
 
-__all__ = ["LEGEND_TITLE", "MAX_ROWS", "Row", "read_file"]
+def _keep(read: Read, table: Table, rows: list[Row] | None) -> None:
+    if rows is None:
+        read.failed.add(table.key)
+    else:
+        read.tables[table.key] = rows
+
+
+__all__ = ["LEGEND_TITLE", "MAX_ROWS", "Read", "Row", "read_file"]
