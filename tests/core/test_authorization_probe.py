@@ -245,6 +245,11 @@ PAGES = {
     "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/?$": SHARED,
     "taxii2/^(?P<root>[A-Za-z0-9_-]+)/status/(?P<status_id>[^/]+)/?$": OBJECT,
     "tower/<slug:section>/<slug:table>.csv": SHARED,
+    # plans: an edition's downloads and import (the draft's key is the Digital Agency's)
+    "plans/import/": OWN,
+    "plans/<int:edition>/import/": OBJECT,
+    "plans/<int:edition>/export.xlsx": OBJECT,
+    "plans/<int:edition>/export.zip": OBJECT,
 }
 OPERATIONS = {
     "GET /api/v1/accounts/me": OWN,
@@ -373,6 +378,30 @@ OPERATIONS = {
     "GET /api/v1/standards/mappings/{key}": SHARED,
     "GET /api/v1/standards/mappings/{key}/coverage": SHARED,
     "GET /api/v1/standards/mappings/{key}/csv": SHARED,
+    # plans: editions and their content (the draft's key is the Digital Agency's)
+    "GET /api/v1/plans/editions": OWN,
+    "POST /api/v1/plans/editions": OWN,
+    "GET /api/v1/plans/editions/{edition}": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}": OBJECT,
+    "DELETE /api/v1/plans/editions/{edition}": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/publish": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/export": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/import": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/areas": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/areas": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}/areas/{area}": OBJECT,
+    "DELETE /api/v1/plans/editions/{edition}/areas/{area}": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/measures/{measure}": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}/measures/{measure}": OBJECT,
+    "DELETE /api/v1/plans/editions/{edition}/measures/{measure}": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/kpis": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}/measures/{measure}/kpis/{kpi}": OBJECT,
+    "DELETE /api/v1/plans/editions/{edition}/measures/{measure}/kpis/{kpi}": OBJECT,
+    "POST /api/v1/plans/editions/{edition}/measures/{measure}/milestones": OBJECT,
+    "PATCH /api/v1/plans/editions/{edition}/measures/{measure}/milestones/{milestone}": OBJECT,
+    "DELETE /api/v1/plans/editions/{edition}/measures/{measure}/milestones/{milestone}": OBJECT,
 }
 
 REFUSED = {401, 403, 404}

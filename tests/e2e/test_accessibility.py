@@ -500,3 +500,36 @@ def test_priority_plan_public_pages_are_accessible(live_server, new_page, people
     page.goto(f"{live_server.url}/priority-plan/2026/measures/M-1/")
     page.click(".kpi-chart__data summary")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_plan_import_pages_are_accessible(live_server, new_page, people, language, tmp_path):
+    import zipfile
+
+    from shireito.organizations.models import Organization
+    from shireito.plans import services
+    from tests.factories import make_user
+
+    # given the Digital Agency's author and a draft edition
+    author = make_user(
+        organization=Organization.objects.get(code="e2e-da"),
+        roles=["editor"],
+        username="e2e-planner",
+    )
+    services.edition_create(actor=author, year=2026, title="重点計画2026", title_en="Plan 2026")
+    page = new_page(language=language, base_url=live_server.url)
+    sign_in(page, live_server.url, "e2e-planner")
+    for path in ["/plans/2026/import/", "/plans/import/"]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
+    # the import with a problem table
+    bad = tmp_path / "plan.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("areas.csv", "code,name\n1,\n")
+        archive.writestr("measures.csv", "code,area,name,lead\nM-1,9,x,nowhere\n")
+    page.goto(f"{live_server.url}/plans/2026/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button[value=check]")
+    page.wait_for_selector("#result-title")
+    assert page.locator("#result tbody tr").count() >= 3
+    assert_accessible(page)

@@ -181,3 +181,18 @@ def may_see_own_measures(actor: User | None) -> bool:
         and actor.is_active
         and getattr(actor, "organization_id", None)
     )
+
+
+def may_import_edition(actor: User | None, edition: PlanEdition) -> bool:
+    """Replace a draft's whole content from a file: its author's editors, as for any change."""
+    return may_edit_edition(actor, edition)
+
+
+def may_import_new_edition(actor: User | None) -> bool:
+    """Load a new draft edition from a file: whoever may start an edition."""
+    return may_start_edition(actor)
+
+
+def may_export_edition(actor: User | None, edition: PlanEdition) -> bool:
+    """Whoever may read an edition downloads it (the file holds what they may see)."""
+    return actor is None or bool(actor.is_authenticated and actor.is_active)

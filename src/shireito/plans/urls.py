@@ -3,12 +3,12 @@ routes (authoring, tracking); the public pages are in ``urls_public``."""
 
 from django.urls import path
 
-from shireito.plans import urls_authoring
+from shireito.plans import urls_authoring, urls_transfer
 from shireito.plans.views import tracking
 
 app_name = "plans"
 
-urlpatterns: list = [*urls_authoring.urlpatterns]
+urlpatterns: list = [*urls_transfer.urlpatterns, *urls_authoring.urlpatterns]
 
 # Progress tracking on a published edition.
 urlpatterns += [

@@ -5,9 +5,11 @@ One module per part, on one router; imported in this order so the operations kee
 in the OpenAPI document.
 """
 
-from shireito.plans.api import (
-    open_data,  # noqa: F401 - adds its operations to the router
-    tracking,  # noqa: F401 - adds its operations to the router
+from shireito.plans.api import (  # noqa: F401 - each adds its operations to the router
+    content,
+    editions,
+    open_data,
+    tracking,
 )
 from shireito.plans.api.common import router
 

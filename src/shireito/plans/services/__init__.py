@@ -22,6 +22,7 @@ from shireito.plans.services.editions import (
     edition_publish,
     publication_problems,
 )
+from shireito.plans.services.link_sets import kpi_set_interim_targets, measure_set_links
 from shireito.plans.services.links import (
     measure_link_budget,
     measure_link_control,
@@ -54,10 +55,12 @@ __all__ = [
     "edition_create",
     "edition_delete",
     "edition_publish",
+    "kpi_set_interim_targets",
     "measure_link_budget",
     "measure_link_control",
     "measure_link_system",
     "measure_save",
+    "measure_set_links",
     "measure_set_parties",
     "measurement_enter",
     "measurement_review",
