@@ -489,7 +489,7 @@ def _next_draft(actor, by_code: dict, source: PlanEdition) -> PlanEdition:
         instance=renamed,
         name="行政ポータルの使いやすさと案内の向上",
         name_en="A portal people find easy to use, with better guidance",
-        deadline=dt.date(renamed.deadline.year + 1, 3, 31),
+        deadline=dt.date(source.year + 4, 3, 31),
     )
     raised = Kpi.objects.get(measure__edition=draft, code="K1-01-1")
     services.content_update(actor=actor, instance=raised, target_value=Decimal(95))
@@ -510,7 +510,7 @@ def _next_draft(actor, by_code: dict, source: PlanEdition) -> PlanEdition:
             position=len(MEASURES) + 1,
         ),
     )
-    baseline = Kpi.objects.filter(measure__edition=draft).values_list("baseline_date", flat=True)
+    baseline = raised.baseline_date
     services.content_create(
         actor=actor,
         instance=Kpi(
@@ -521,7 +521,7 @@ def _next_draft(actor, by_code: dict, source: PlanEdition) -> PlanEdition:
             unit="府省",
             direction="up",
             baseline_value=Decimal(3),
-            baseline_date=baseline.first(),
+            baseline_date=baseline,
             target_value=Decimal(24),
             target_date=dt.date(source.year + 4, 3, 31),
         ),
