@@ -238,6 +238,7 @@ def _kpis(rng, measures: list[Measure], baseline_date: dt.date) -> list[Kpi]:
     )
     rows = []
     for n, measure in enumerate(measures):
+        assert measure.deadline is not None  # every scale measure has one
         for k in range(KPIS_PER_MEASURE):
             up = rng.random() < 0.7
             baseline = Decimal(rng.randint(10, 500))
