@@ -1,8 +1,8 @@
 """Benchmark the priority plan (issue 18) at national scale: ``demo load`` + ``demo scale`` (500
 measures, 1,500 KPIs, 30,000 values, each measure on 20–100 of the 40,000 systems), then the
-edition's overview page, a measure page with its chain (budget, systems, their audits) and the
-edition's open data, over HTTP as a browser and a client get them, beside the chain read
-in-process. Prints p50/p95 beside the issue's targets; asserts nothing.
+edition's overview page, a measure page with its chain (budget, systems, their audits), the
+public pages and the edition's open data (every table, CSV and JSON), over HTTP as a browser
+and a client get them, beside the chain read in-process. Prints p50/p95 beside the issue's targets; asserts nothing.
 
     .venv/bin/python bench/plans.py [--systems 40000] [--runs 20] [--quick]
 
@@ -34,12 +34,27 @@ PAGES = [
         "/plans/{edition}/measures/{measure}/",
     ),
 ]
-# The edition's open data (public helper's paths): each that answers is measured; fill in the
-# path here when it differs.
+# The published plan without signing in (the public part's pages).
+PUBLIC_PAGES = [
+    ("public overview /priority-plan/<edition>/", "/priority-plan/{edition}/"),
+    (
+        "public measure page /priority-plan/<edition>/measures/<measure>/",
+        "/priority-plan/{edition}/measures/{measure}/",
+    ),
+]
+# The edition's open data: each table in each format, and the data dictionary; the export of
+# the edition is all of them, fetched one after another.
+OPEN_DATA_TABLES = ["measures", "kpis", "interim_targets", "measurements", "milestones", "ratings"]
 OPEN_DATA = [
-    ("open data: the edition as JSON", "/open-data/plan/{edition}/plan.json"),
-    ("open data: the edition's measures as CSV", "/open-data/plan/{edition}/measures.csv"),
-    ("open data: the edition's KPI values as CSV", "/open-data/plan/{edition}/measurements.csv"),
+    *(
+        (f"open data: {table}.{fmt}", f"/open-data/plan/{{edition}}/{table}.{fmt}")
+        for table in OPEN_DATA_TABLES
+        for fmt in ("csv", "json")
+    ),
+    (
+        "open data: the data dictionary datapackage.json",
+        "/open-data/plan/{edition}/datapackage.json",
+    ),
 ]
 
 
@@ -59,6 +74,7 @@ def main() -> None:
     _in_process_chain(bench, edition, measure, args.runs)
     with served(bench) as http:
         _pages(bench, http, edition, measure, args.runs)
+        _public_pages(bench, http, edition, measure, args.runs)
         _open_data(bench, http, edition, args.runs)
 
 
@@ -188,13 +204,30 @@ def _pages(bench: Bench, http, edition, measure, runs: int) -> None:
             )
 
 
+def _public_pages(bench: Bench, http, edition, measure, runs: int) -> None:
+    for name, pattern in PUBLIC_PAGES:
+        path = pattern.format(edition=edition.year, measure=measure.code)
+        case = f"{name} (HTTP, not signed in)"
+        status = http.session.get(http.base + path, timeout=600).status_code
+        if status != 200:
+            _skipped(bench, case, path, status)
+            continue
+        http.measure(case, lambda path=path: http.get(path).content, runs, target_ms=PAGE_TARGET_MS)
+
+
 def _open_data(bench: Bench, http, edition, runs: int) -> None:
+    """Each file of the edition's open data that answers, then all of them in a row: the
+    export of an edition (target 2 s)."""
+    answered: list[str] = []
     for name, pattern in OPEN_DATA:
         path = pattern.format(edition=edition.year)
         case = f"{name} (HTTP, not signed in)"
         probe = http.session.get(http.base + path, timeout=600)
         if probe.status_code != 200:
             _skipped(bench, case, path, probe.status_code)
+            continue
+        answered.append(path)
+        if "measurements" not in path:  # the largest table is timed alone; the rest in the sum
             continue
         http.measure(
             case,
@@ -203,6 +236,20 @@ def _open_data(bench: Bench, http, edition, runs: int) -> None:
             data=f"{len(probe.content):,} bytes",
             target_ms=EXPORT_TARGET_MS,
         )
+    if not answered:
+        return
+
+    def export() -> int:
+        return sum(len(http.get(path).content) for path in answered)
+
+    size = export()
+    http.measure(
+        f"open data: the whole edition, {len(answered)} files one after another (HTTP)",
+        export,
+        max(3, runs // 4),
+        data=f"{size:,} bytes",
+        target_ms=EXPORT_TARGET_MS,
+    )
 
 
 def _skipped(bench: Bench, case: str, path: str, status: int) -> None:
