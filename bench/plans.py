@@ -2,7 +2,8 @@
 measures, 1,500 KPIs, 30,000 values, each measure on 20–100 of the 40,000 systems), then the
 edition's overview page, a measure page with its chain (budget, systems, their audits), the
 public pages and the edition's open data (every table, CSV and JSON), over HTTP as a browser
-and a client get them, beside the chain read in-process. Prints p50/p95 beside the issue's targets; asserts nothing.
+and a client get them, beside the chain read in-process. Prints p50/p95 beside the issue's
+targets; asserts nothing.
 
     .venv/bin/python bench/plans.py [--systems 40000] [--runs 20] [--quick]
 
