@@ -117,5 +117,21 @@ def test_the_runner_leaves_out_taxii_and_private_modules(runner):
 @pytest.fixture(autouse=True)
 def _forget_bench_modules():
     yield
-    for name in ("_harness", "run"):
+    for name in ("_harness", "_http", "run", "plans"):
         sys.modules.pop(name, None)
+
+
+def test_the_runner_runs_the_plan_benchmark(runner):
+    # the plan's benchmark is one of make bench's scripts, on both databases
+    assert "plans.py" in [path.name for path in runner.scripts(["plans"])]
+
+
+def test_the_plan_benchmark_has_a_case_for_each_target(harness):
+    # given the plan benchmark's module (importing it sets nothing up)
+    import plans
+
+    # then the targets are there: pages at 300 ms, open data at 2 s
+    assert plans.PAGE_TARGET_MS == 300
+    assert plans.EXPORT_TARGET_MS == 2_000
+    assert "/plans/{edition}/" in [path for _name, path in plans.PAGES]
+    assert all(path.startswith("/open-data/plan/{edition}/") for _name, path in plans.OPEN_DATA)

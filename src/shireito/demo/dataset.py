@@ -38,6 +38,7 @@ from shireito.organizations.services import (
     role_holding_ensure,
     sector_update,
 )
+from shireito.plans.demo import load_demo_plan
 from shireito.registry.demo import load_demo_oversight
 from shireito.registry.demo_local import load_demo_migration
 from shireito.registry.models import InformationSystem
@@ -545,6 +546,10 @@ def load_demo_data(progress: Callable[[str, int, int], None] | None = None) -> D
         report("audits", 1, 1)
         load_demo_incidents(by_code)
         report("incident reports", 1, 1)
+        # After the budgets, catalogs and users: the plan links to them and is written by the
+        # Digital Agency's planner.
+        load_demo_plan(by_code)
+        report("priority plan", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from shireito.audits import scale as audits_scale
 from shireito.incidents import scale as incidents_scale
+from shireito.plans import scale as plans_scale
 from shireito.registry import scale as portfolio_scale
 
 
@@ -21,6 +22,8 @@ class ScaleResult:
     audits: int = 0
     control_results: int = 0
     incident_reports: int = 0
+    plan_measures: int = 0
+    plan_measurements: int = 0
 
 
 def generate(
@@ -29,16 +32,19 @@ def generate(
     seed: int = 1,
     audits: bool = True,
     incidents: bool = True,
+    plan: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ScaleResult:
     """Replace the scale data with a fresh set from ``seed``: organisations, systems,
     budgets, ratings and recommendations, then (unless ``audits=False``) last year's and this
     year's audits of a tenth of the systems against a 1,040-control baseline, and (unless
-    ``incidents=False``) 50,000 incident reports with their routes. One seed always gives the
+    ``incidents=False``) 50,000 incident reports with their routes, and (unless ``plan=False``)
+    a priority plan edition of 500 measures linked to the systems. One seed always gives the
     same data."""
     with transaction.atomic():
         audits_scale.clear_scale_audits()  # their results and scope hold the systems
         incidents_scale.clear_scale_incidents()  # their reports hold the organisations
+        plans_scale.clear_scale_plan()  # its links hold the systems and budget lines
         portfolio = portfolio_scale.generate(systems=systems, seed=seed, progress=progress)
         result = ScaleResult(
             organizations=portfolio.organizations,
@@ -51,4 +57,7 @@ def generate(
         if incidents:
             reports = incidents_scale.generate_incidents(seed=seed, progress=progress)
             result.incident_reports = reports.reports
+        if plan:
+            made = plans_scale.generate_plan(seed=seed, progress=progress)
+            result.plan_measures, result.plan_measurements = made.measures, made.measurements
     return result

@@ -96,8 +96,11 @@ def tracking_context(request, measure) -> dict[str, Any]:
 
 
 def chain_context(request, measure) -> dict[str, Any]:
-    """Budget against plan, the delivering systems and their security posture."""
-    return {}
+    """Budget against plan, the delivering systems and their security posture, as the
+    reader may see them (``selectors.chain``)."""
+    from shireito.plans.selectors.chain import measure_chain
+
+    return {"chain": measure_chain(request.user, measure)}
 
 
 def kpi_charts(request, measure, kpis) -> dict[int, Any]:

@@ -55,6 +55,12 @@ class Command(BaseCommand):
             action="store_false",
             help="leave out the 50,000 incident reports and their routes",
         )
+        scale.add_argument(
+            "--no-plan",
+            dest="plan",
+            action="store_false",
+            help="leave out the priority plan of 500 measures, 1,500 KPIs and 30,000 values",
+        )
 
     def handle(self, *args, action, if_empty=False, **options):
         if action == "info":
@@ -79,6 +85,7 @@ class Command(BaseCommand):
                 options["seed"],
                 options.get("audits", True),
                 options.get("incidents", True),
+                options.get("plan", True),
             )
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has data.")
@@ -121,7 +128,14 @@ class Command(BaseCommand):
             )
         )
 
-    def _scale(self, systems: int, seed: int, audits: bool = True, incidents: bool = True) -> None:
+    def _scale(
+        self,
+        systems: int,
+        seed: int,
+        audits: bool = True,
+        incidents: bool = True,
+        plan: bool = True,
+    ) -> None:
         if not 1 <= systems <= 1_000_000:
             raise CommandError("--systems must be between 1 and 1,000,000.")
         interactive = self.stdout.isatty()
@@ -142,6 +156,7 @@ class Command(BaseCommand):
                 seed=seed,
                 audits=audits,
                 incidents=incidents,
+                plan=plan,
                 progress=progress,
             )
         except ValueError as error:  # data the run would have to destroy: say so, change nothing
@@ -151,7 +166,9 @@ class Command(BaseCommand):
                 f"Scale data: {result.organizations:,} organizations, {result.systems:,} systems, "
                 f"{result.budget_lines:,} budget lines, {result.audits:,} audits, "
                 f"{result.control_results:,} control results and "
-                f"{result.incident_reports:,} incident reports in "
+                f"{result.incident_reports:,} incident reports, "
+                f"{result.plan_measures:,} plan measures with "
+                f"{result.plan_measurements:,} KPI values in "
                 f"{time.monotonic() - started:.0f} s (seed {seed})."
             )
         )
