@@ -38,7 +38,7 @@ def scale_audits():
 
 def test_scale_audits_cover_most_systems_and_the_counts_add_up(government):
     # when
-    result = generate(systems=300, seed=5)
+    result = generate(systems=300, seed=5, plan=False)
     # then
     audits = scale_audits()
     results = ControlResult.objects.filter(audit__in=audits)
@@ -84,7 +84,7 @@ def test_scale_audits_cover_most_systems_and_the_counts_add_up(government):
 
 
 def test_scale_audits_are_only_those_the_mandate_engine_allows(government):
-    generate(systems=300, seed=6)
+    generate(systems=300, seed=6, plan=False)
     audits = scale_audits().select_related("auditor", "entrusting", "auditee")
     kinds = dict(audits.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     assert kinds.get("security_audit") and kinds.get("entrusted_security_audit")
@@ -109,21 +109,21 @@ def test_scale_audits_are_only_those_the_mandate_engine_allows(government):
 
 
 def test_loading_again_replaces_the_scale_audits(government):
-    first = generate(systems=200, seed=8)
-    again = generate(systems=200, seed=8)
+    first = generate(systems=200, seed=8, plan=False)
+    again = generate(systems=200, seed=8, plan=False)
     assert (first.audits, first.control_results) == (again.audits, again.control_results)
     assert scale_audits().count() == again.audits
     assert ControlResult.objects.count() == again.control_results
 
 
 def test_no_audits_when_asked(government):
-    result = generate(systems=100, seed=1, audits=False)
+    result = generate(systems=100, seed=1, audits=False, plan=False)
     assert result.audits == 0 and not scale_audits().exists()
 
 
 def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
     # given a complete scale data set, and a load that stops in its third batch
-    before = generate(systems=200, seed=9)
+    before = generate(systems=200, seed=9, plan=False)
     tallies = ComplianceTally.objects.count()
     monkeypatch.setattr(audit_scale, "BATCH_RESULTS", 500)
     real_insert = audit_scale.load_results
@@ -138,7 +138,7 @@ def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
     monkeypatch.setattr(audit_scale, "load_results", interrupted)
     # when
     with pytest.raises(KeyboardInterrupt):
-        generate(systems=200, seed=10)
+        generate(systems=200, seed=10, plan=False)
     # then what was there before is there still, and nothing of the broken load
     assert len(calls) == 3
     assert scale_audits().count() == before.audits
@@ -156,7 +156,7 @@ def test_an_interrupted_load_leaves_no_partial_audits(government, monkeypatch):
 def test_an_audit_people_planned_of_a_scale_system_stops_a_reload(government, baseline):
     import datetime as dt
 
-    generate(systems=100, seed=2)
+    generate(systems=100, seed=2, plan=False)
     system = InformationSystem.objects.filter(
         code__startswith="scale-", category="ministry_system"
     ).first()
@@ -172,7 +172,7 @@ def test_an_audit_people_planned_of_a_scale_system_stops_a_reload(government, ba
         period_end=dt.date(2026, 12, 1),
     )
     with pytest.raises(ValueError, match=planned.number):
-        generate(systems=100, seed=2)
+        generate(systems=100, seed=2, plan=False)
     assert Audit.objects.filter(pk=planned.pk).exists()
 
 

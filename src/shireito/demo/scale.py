@@ -58,6 +58,7 @@ def generate(
             reports = incidents_scale.generate_incidents(seed=seed, progress=progress)
             result.incident_reports = reports.reports
         if plan:
-            made = plans_scale.generate_plan(seed=seed, progress=progress)
-            result.plan_measures, result.plan_measurements = made.measures, made.measurements
+            plan_made = plans_scale.generate_plan(seed=seed, progress=progress)
+            result.plan_measures = plan_made.measures
+            result.plan_measurements = plan_made.measurements
     return result
