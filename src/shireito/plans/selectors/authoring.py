@@ -20,6 +20,7 @@ from shireito.plans.models import (
     MeasureSystem,
     PlanArea,
     PlanEdition,
+    Principle,
 )
 from shireito.plans.permissions import may_read_plan
 from shireito.plans.selectors.editions import measures_of
@@ -58,8 +59,9 @@ def measures_filtered(
     search: str = "",
 ) -> QuerySet[Measure]:
     """The edition's measures the user may see, narrowed by the outline's filters: an area
-    takes the areas within it too."""
-    measures = measures_of(user, edition).prefetch_related("principles")
+    takes the areas within it too. Only what the outline shows is read (an edition holds
+    hundreds of measures with long texts); ``principles_of`` adds their principles."""
+    measures = measures_of(user, edition).only(*OUTLINE_FIELDS)
     if area:
         measures = measures.filter(area_id__in=_descendants(edition, area))
     if lead:
@@ -83,9 +85,46 @@ def leads_of(user, edition: PlanEdition) -> list[Any]:
     """The organisations leading a measure of the edition the user sees: the lead filter's
     choices."""
     seen: dict[int, Any] = {}
-    for measure in measures_of(user, edition):
+    for measure in measures_of(user, edition).select_related(None).select_related("lead").only(*LEAD_FIELDS):
         seen.setdefault(measure.lead_id, measure.lead)
     return sorted(seen.values(), key=lambda org: org.code)
+
+
+# The columns of a measure and its lead the outline shows (and those the scoping and the
+# ordering need).
+LEAD_FIELDS = ("lead", "lead__id", "lead__code", "lead__name", "lead__name_en")
+OUTLINE_FIELDS = (
+    "id",
+    "edition",
+    "area",
+    "code",
+    "name",
+    "name_en",
+    "lead",
+    "deadline",
+    "status",
+    "position",
+    "area__id",
+    "area__code",
+    "area__name",
+    "area__name_en",
+    *LEAD_FIELDS,
+)
+
+
+def principles_of(measures: list[Measure]) -> list[Measure]:
+    """Each measure's principles as ``principle_list``, from one read of the links and the
+    ten principles themselves (not a copy of a principle per measure)."""
+    ten = {p.pk: p for p in Principle.objects.all()}
+    served: dict[int, list[Principle]] = {}
+    links = Measure.principles.through.objects.filter(
+        measure_id__in=[m.pk for m in measures]
+    ).values_list("measure_id", "principle_id")
+    for measure_id, principle_id in links:
+        served.setdefault(measure_id, []).append(ten[principle_id])
+    for measure in measures:
+        measure.principle_list = sorted(served.get(measure.pk, []), key=lambda p: p.number)
+    return measures
 
 
 def kpi_get(measure: Measure, code: str) -> Kpi | None:

@@ -20,7 +20,12 @@ from shireito.core.textfiles import csv_text, wants_bom
 from shireito.plans import permissions, selectors, services
 from shireito.plans.forms import DiffForm, EditionForm, MeasureFilter, PublishForm
 from shireito.plans.models import PlanEdition
-from shireito.plans.selectors.authoring import areas_of, leads_of, measures_filtered
+from shireito.plans.selectors.authoring import (
+    areas_of,
+    leads_of,
+    measures_filtered,
+    principles_of,
+)
 from shireito.plans.selectors.diff import DIFF_HEADER, diff_rows, edition_diff
 
 CSV = "text/csv; charset=utf-8"
@@ -104,7 +109,7 @@ def edition_detail(request, edition: int):
     areas = list(areas_of(plan))
     filters = MeasureFilter(request.GET, areas=areas, leads=leads_of(request.user, plan))
     values = filters.values()
-    measures = list(measures_filtered(request.user, plan, **values))
+    measures = principles_of(list(measures_filtered(request.user, plan, **values)))
     tree = selectors.area_tree(plan, measures)
     filtered = any(values.values())
     if filtered:
