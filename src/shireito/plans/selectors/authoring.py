@@ -20,7 +20,6 @@ from shireito.plans.models import (
     MeasureSystem,
     PlanArea,
     PlanEdition,
-    Principle,
 )
 from shireito.plans.permissions import may_read_plan
 from shireito.plans.selectors.editions import measures_of
@@ -85,7 +84,9 @@ def leads_of(user, edition: PlanEdition) -> list[Any]:
     """The organisations leading a measure of the edition the user sees: the lead filter's
     choices."""
     seen: dict[int, Any] = {}
-    for measure in measures_of(user, edition).select_related(None).select_related("lead").only(*LEAD_FIELDS):
+    for measure in (
+        measures_of(user, edition).select_related(None).select_related("lead").only(*LEAD_FIELDS)
+    ):
         seen.setdefault(measure.lead_id, measure.lead)
     return sorted(seen.values(), key=lambda org: org.code)
 
@@ -110,21 +111,6 @@ OUTLINE_FIELDS = (
     "area__name_en",
     *LEAD_FIELDS,
 )
-
-
-def principles_of(measures: list[Measure]) -> list[Measure]:
-    """Each measure's principles as ``principle_list``, from one read of the links and the
-    ten principles themselves (not a copy of a principle per measure)."""
-    ten = {p.pk: p for p in Principle.objects.all()}
-    served: dict[int, list[Principle]] = {}
-    links = Measure.principles.through.objects.filter(
-        measure_id__in=[m.pk for m in measures]
-    ).values_list("measure_id", "principle_id")
-    for measure_id, principle_id in links:
-        served.setdefault(measure_id, []).append(ten[principle_id])
-    for measure in measures:
-        measure.principle_list = sorted(served.get(measure.pk, []), key=lambda p: p.number)
-    return measures
 
 
 def kpi_get(measure: Measure, code: str) -> Kpi | None:

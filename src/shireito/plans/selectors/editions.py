@@ -86,3 +86,20 @@ def area_tree(edition: PlanEdition, measures: list[Measure] | None = None) -> li
         if holder is not None:
             holder.measures.append(measure)
     return roots
+
+
+def principles_of(measures: list[Measure]) -> list[Measure]:
+    """Each measure's principles as ``principle_list``, from one read of the links and the
+    ten principles themselves (not a copy of a principle per measure)."""
+    ten = {p.pk: p for p in Principle.objects.all()}
+    served: dict[int, list[Principle]] = {}
+    links = Measure.principles.through.objects.filter(
+        measure_id__in=[m.pk for m in measures]
+    ).values_list("measure_id", "principle_id")
+    for measure_id, principle_id in links:
+        served.setdefault(measure_id, []).append(ten[principle_id])
+    for measure in measures:
+        measure.principle_list = sorted(  # type: ignore[attr-defined]
+            served.get(measure.pk, []), key=lambda p: p.number
+        )
+    return measures

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from shireito.plans import trajectory
 from shireito.plans.choices import EditionStatus, MeasurementStatus, RatingKind
@@ -30,6 +30,7 @@ from shireito.plans.models import (
     Principle,
     RatingRecord,
 )
+from shireito.plans.selectors.editions import principles_of
 
 
 def public_editions() -> QuerySet[PlanEdition]:
@@ -59,6 +60,61 @@ def public_measures(edition: PlanEdition, principle: int | None = None) -> Query
         )
         .order_by("position", "code")
     )
+
+
+# What the public outline shows of a measure, its lead and its KPIs: an edition of 500
+# measures and 1,500 KPIs is read without their long texts and timestamps.
+OUTLINE_FIELDS = (
+    "id",
+    "edition",
+    "area",
+    "code",
+    "name",
+    "name_en",
+    "lead",
+    "deadline",
+    "status",
+    "position",
+    "area__id",
+    "area__code",
+    "area__name",
+    "area__name_en",
+    "lead__id",
+    "lead__code",
+    "lead__name",
+    "lead__name_en",
+)
+OUTLINE_KPI_FIELDS = (
+    "id",
+    "measure_id",
+    "series_id",
+    "code",
+    "position",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+)
+
+
+def public_outline(edition: PlanEdition, principle: int | None = None) -> list[Measure]:
+    """The published edition's measures as its outline shows them (``principle_list`` and
+    their KPIs' figures, no long texts)."""
+    measures = Measure.objects.filter(edition=edition, edition__status=EditionStatus.PUBLISHED)
+    if principle is not None:
+        measures = measures.filter(principles__number=principle)
+    found = list(
+        measures.select_related("area", "lead")
+        .only(*OUTLINE_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "kpis", queryset=Kpi.objects.only(*OUTLINE_KPI_FIELDS).order_by("position", "code")
+            )
+        )
+        .order_by("position", "code")
+    )
+    return principles_of(found)
 
 
 def public_measure(edition: PlanEdition, code: str) -> Measure | None:
@@ -115,11 +171,27 @@ def reviewed_ratings(measures) -> QuerySet[RatingRecord]:
 
 
 def latest_reviewed(measures) -> dict[int, RatingRecord]:
-    """Per measure id, its latest reviewed rating (of the latest quarter reviewed)."""
-    latest: dict[int, RatingRecord] = {}
-    for record in reviewed_ratings(measures):
-        latest[record.report.measure_id] = record
-    return latest
+    """Per measure id, its latest reviewed rating (of the latest quarter reviewed): the
+    database picks each measure's one record, so an edition of 500 measures with years of
+    ratings reads 500 rows, not every rating given."""
+    ids = [m.pk for m in measures]
+    latest_of = (
+        RatingRecord.objects.filter(
+            kind=RatingKind.REVIEWED,
+            report__measure=OuterRef("pk"),
+            report__measure__edition__status=EditionStatus.PUBLISHED,
+        )
+        .order_by("-report__fiscal_year", "-report__quarter", "-given_at", "-id")
+        .values("id")[:1]
+    )
+    chosen = (
+        Measure.objects.filter(pk__in=ids)
+        .annotate(latest=Subquery(latest_of))
+        .exclude(latest=None)
+        .values_list("latest", flat=True)
+    )
+    records = RatingRecord.objects.filter(pk__in=list(chosen)).select_related("report")
+    return {record.report.measure_id: record for record in records}
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,9 @@ from shireito.core.textfiles import csv_text, wants_bom
 from shireito.plans import permissions, selectors, services
 from shireito.plans.forms import DiffForm, EditionForm, MeasureFilter, PublishForm
 from shireito.plans.models import PlanEdition
-from shireito.plans.selectors.authoring import (
-    areas_of,
-    leads_of,
-    measures_filtered,
-    principles_of,
-)
+from shireito.plans.selectors.authoring import areas_of, leads_of, measures_filtered
 from shireito.plans.selectors.diff import DIFF_HEADER, diff_rows, edition_diff
+from shireito.plans.selectors.editions import principles_of
 
 CSV = "text/csv; charset=utf-8"
 
