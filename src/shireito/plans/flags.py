@@ -111,7 +111,7 @@ def _off_track(measure_ids: list[int], today: dt.date) -> dict[tuple[int, str], 
                     "kpi": kpi["code"],
                     "kpi_name": kpi["name"],
                     "kpi_name_en": kpi["name_en"],
-                    "target": str(kpi["target_value"].normalize()),
+                    "target": format(kpi["target_value"].normalize(), "f"),
                     "target_date": kpi["target_date"].isoformat(),
                 },
             )

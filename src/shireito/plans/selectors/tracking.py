@@ -25,14 +25,22 @@ from shireito.plans.models import (
 from shireito.plans.permissions import may_read_tracking, may_review, may_see_flags
 
 
-def measurements_of(user, kpi: Kpi) -> QuerySet[Measurement]:
-    """A KPI's values (its series' across editions), oldest first."""
+def measurements_of(user, kpi: Kpi) -> list[Measurement]:
+    """A KPI's values (its series' across editions), oldest first. A reader outside the
+    measure gets the accepted values only, without the Digital Agency's review note or the
+    internal report they came with."""
     values = Measurement.objects.filter(series_id=kpi.series_id).select_related(
         "organization", "entered_by"
     )
-    if not may_read_tracking(user, kpi.measure):
+    internal = may_read_tracking(user, kpi.measure)
+    if not internal:
         values = values.filter(status=MeasurementStatus.ACCEPTED)
-    return values.order_by("measured_on")
+    found = list(values.order_by("measured_on"))
+    if not internal:
+        for value in found:
+            value.review_note = ""
+            value.report_id = None
+    return found
 
 
 def measurement_get(user, measure: Measure, pk: int) -> Measurement | None:

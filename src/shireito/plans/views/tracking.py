@@ -291,7 +291,7 @@ def measurement_review(request, edition: int, measure: str, measurement: int):
         intro=_("%(date)s: %(value)s %(unit)s, entered by %(organization)s. Source: %(source)s")
         % {
             "date": value.measured_on.isoformat(),
-            "value": value.value.normalize(),
+            "value": format(value.value.normalize(), "f"),
             "unit": indicator.unit,
             "organization": value.organization,
             "source": value.source or "—",
