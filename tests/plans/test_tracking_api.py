@@ -50,6 +50,28 @@ def test_a_value_is_entered_reviewed_and_then_public(api, planners, health):
     assert [item["value"] for item in listed.json()["items"]] == ["180.5000"]
 
 
+def test_the_review_note_of_an_accepted_value_stays_with_the_measures_bodies(api, planners, health):
+    # given a value the Digital Agency accepted with a note for the ministry
+    entered = api(
+        planners["mhlw-editor"],
+        "post",
+        f"{BASE}/kpis/K-1/measurements",
+        {"measured_on": "2026-09-30", "value": "150"},
+    ).json()
+    api(
+        planners["da-editor"],
+        "post",
+        f"{BASE}/measurements/{entered['id']}/review",
+        {"accept": True, "note": "出典の版を次回から記入のこと"},
+    )
+    # when the lead and another ministry list the KPI's values
+    lead = api(planners["mhlw-editor"], "get", f"{BASE}/kpis/K-1/measurements").json()
+    other = api(planners["mic-editor"], "get", f"{BASE}/kpis/K-1/measurements").json()
+    # then the lead reads the note; the other ministry reads the value without it
+    assert [item["review_note"] for item in lead["items"]] == ["出典の版を次回から記入のこと"]
+    assert [(item["value"], item["review_note"]) for item in other["items"]] == [("150.0000", "")]
+
+
 def test_a_value_with_problems_names_each_and_a_stranger_is_refused(api, planners, health):
     bad = api(
         planners["mhlw-editor"],
