@@ -205,3 +205,27 @@ def test_a_measure_page_shows_a_system_link_only_where_the_reader_may_open_it(
     assert mhlw[0].code == tokyo[0].code == "tokyo-app"
     assert mhlw[0].url_name == ""
     assert tokyo[0].url_name == "registry:detail"
+
+
+def test_a_measures_lists_changed_from_an_older_version_are_refused(draft, planners, systems):
+    # given a measure an editor loaded at its version, then changed by someone else
+    from shireito.core import concurrency
+    from shireito.plans.models import Measure, Principle
+
+    measure = Measure.objects.get(edition=draft, code="M-2")
+    loaded = measure.version
+    services.measure_set_parties(
+        actor=planners["da-editor"],
+        measure=Measure.objects.get(pk=measure.pk),
+        principles=list(Principle.objects.filter(number=1)),
+    )
+    # when the first editor sets the measure's systems from the version they loaded
+    stale = concurrency.expect_version(
+        Measure.objects.get(pk=measure.pk), loaded, concurrency.FROM_IF_MATCH
+    )
+    # then it is a conflict, and nothing of theirs is written
+    with pytest.raises(concurrency.Conflict):
+        services.measure_set_links(
+            actor=planners["da-editor"], measure=stale, systems=[systems["da-portal"]]
+        )
+    assert not measure.system_links.exists()

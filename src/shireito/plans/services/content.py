@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import (
     audited_create,
@@ -163,6 +164,9 @@ def measure_set_parties(
                 measure.principles.set([p.pk for p in principles])
                 changes["principles"] = [before, after]
         if changes:
+            # The lists are the measure's too: an editor who started from an older version
+            # of it is refused, and its version moves.
+            concurrency.claim(measure)
             record_audit_event(
                 actor=actor, action=AuditAction.UPDATE, instance=measure, changes=changes
             )

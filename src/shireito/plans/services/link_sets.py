@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shireito.core import concurrency
 from shireito.core.choices import AuditAction
 from shireito.core.services import record_audit_event
 from shireito.plans.models import (
@@ -94,6 +95,9 @@ def measure_set_links(
                 )
                 changes["controls"] = [before_controls, after_controls]
         if changes:
+            # The lists are the measure's too: an editor who started from an older version
+            # of it is refused, and its version moves.
+            concurrency.claim(measure)
             record_audit_event(
                 actor=actor, action=AuditAction.UPDATE, instance=measure, changes=changes
             )
@@ -113,6 +117,7 @@ def kpi_set_interim_targets(*, actor: User | None, kpi: Kpi, targets: list[tuple
         ]
         after = [[str(d), str(v.normalize())] for d, v in sorted(targets)]
         if before != after:
+            concurrency.claim(kpi)
             kpi.interim_targets.all().delete()
             InterimTarget.objects.bulk_create(
                 InterimTarget(kpi=kpi, due_on=d, value=v) for d, v in targets
