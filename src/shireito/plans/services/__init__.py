@@ -37,6 +37,7 @@ from shireito.plans.services.tracking import (
     report_return,
     report_review,
     report_save,
+    report_save_and_submit,
     report_submit,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "report_return",
     "report_review",
     "report_save",
+    "report_save_and_submit",
     "report_submit",
     "require_editable",
 ]

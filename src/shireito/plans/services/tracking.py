@@ -384,6 +384,21 @@ def report_save(
     return report
 
 
+def report_save_and_submit(
+    *,
+    actor: User | None,
+    measure: Measure,
+    report: ProgressReport | None = None,
+    today: dt.date | None = None,
+    **fields: Any,
+) -> ProgressReport:
+    """Save the lead's last changes and submit the report, both or neither: the report form's
+    "submit" button."""
+    with transaction.atomic():
+        saved = report_save(actor=actor, measure=measure, report=report, **fields)
+        return report_submit(actor=actor, report=saved, today=today)
+
+
 def report_submit(
     *, actor: User | None, report: ProgressReport, today: dt.date | None = None
 ) -> ProgressReport:

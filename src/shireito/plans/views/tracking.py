@@ -232,13 +232,9 @@ def _post(request, item, found, do, edit, review, back):
 
 
 def _save_and_submit(user, item, found, edit):
-    from django.db import transaction
-
-    with transaction.atomic():
-        report = services.report_save(
-            actor=user, measure=item, report=found, **edit.service_arguments()
-        )
-        return services.report_submit(actor=user, report=report)
+    return services.report_save_and_submit(
+        actor=user, measure=item, report=found, **edit.service_arguments()
+    )
 
 
 @login_required
