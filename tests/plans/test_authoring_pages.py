@@ -382,7 +382,11 @@ def test_the_plan_is_in_the_main_menu_for_domestic_users(draft, planners, govern
 def test_the_authoring_pages_speak_only_the_readers_language(draft, planners, systems, language):
     from tests.kit.crawl import language_problems, parse_page
 
-    # given the draft with a linked system and an interim target, and its author's editor
+    # given the draft with a linked system and an interim target, and its author's editor;
+    # the systems have English names too (names are data: the check is about the pages' text)
+    for system in systems.values():
+        system.name_en = f"{system.code} system"
+        system.save(update_fields=["name_en"])
     measure = Measure.objects.get(edition=draft, code="M-1")
     services.measure_link_system(actor=planners["da-editor"], measure=measure, code="mhlw-app")
     client = _client(planners["da-editor"])

@@ -148,3 +148,16 @@ def test_an_anonymous_reader_switches_the_language_and_stays_on_the_page(world):
 def test_every_page_links_to_the_published_plan(world):
     # the footer of every page, signed in or not, leads to the plan
     assert 'href="/priority-plan/"' in Client().get("/open-data/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "unit", "other"), [("ja", "施設", "facilities"), ("en", "facilities", "施設")]
+)
+def test_a_kpi_unit_is_shown_in_the_readers_language(world, language, unit, other):
+    # given an anonymous reader who chose a language
+    client = Client()
+    client.cookies["django_language"] = language
+    # when they open the public page of the measure whose KPI counts facilities
+    page = client.get("/priority-plan/2026/measures/M-1/").content.decode()
+    # then the unit is in their language
+    assert f"500 {unit}" in page and other not in page

@@ -99,6 +99,7 @@ class KpiOut(VersionedOut):
     name: str
     name_en: str
     unit: str
+    unit_en: str
     direction: Direction
     baseline_value: Decimal
     baseline_date: dt.date
@@ -118,6 +119,7 @@ class KpiIn(Schema):
     name: str = Field(min_length=1, max_length=300)
     name_en: str = Field("", max_length=300)
     unit: str = Field(min_length=1, max_length=40)
+    unit_en: str = Field("", max_length=40)
     direction: Direction = Direction.UP
     baseline_value: Decimal = Field(max_digits=20, decimal_places=4)
     baseline_date: dt.date
@@ -132,6 +134,7 @@ class KpiPatch(VersionedPatch):
     name: str | None = Field(None, min_length=1, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     unit: str | None = Field(None, min_length=1, max_length=40)
+    unit_en: str | None = Field(None, max_length=40)
     direction: Direction | None = None
     baseline_value: Decimal | None = Field(None, max_digits=20, decimal_places=4)
     baseline_date: dt.date | None = None

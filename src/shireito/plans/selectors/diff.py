@@ -30,6 +30,7 @@ MEASURE_COMPARED = (
 KPI_COMPARED = (
     "name",
     "unit",
+    "unit_en",
     "direction",
     "baseline_value",
     "baseline_date",
