@@ -437,3 +437,19 @@ def test_the_outline_filters_in_place_with_htmx_and_the_copy_link_preselects(dra
     # and the new-edition page offers the edition it was opened from
     page = client.get(f"/plans/new/?based_on={draft.pk}").content.decode()
     assert f'<option value="{draft.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(("who", "may_change"), [("da-editor", True), ("mhlw-viewer", False)])
+def test_the_measure_page_shows_its_links_once_and_links_authors_to_change_them(
+    draft, planners, systems, who, may_change
+):
+    # given M-1 delivered by mhlw-app
+    measure = Measure.objects.get(edition=draft, code="M-1")
+    services.measure_link_system(actor=planners["da-editor"], measure=measure, code="mhlw-app")
+    # when a reader opens the measure page
+    page = _client(planners[who]).get("/plans/2026/measures/M-1/").content.decode()
+    # then the system is shown once, in the chain's read-out, and only an author of the draft
+    # is sent to the links page to change it
+    assert page.count('href="/systems/mhlw-app/"') == 1
+    assert 'id="chain-systems"' in page and 'id="links-title"' not in page
+    assert ('href="/plans/2026/measures/M-1/links/"' in page) is may_change
