@@ -453,3 +453,18 @@ def test_the_measure_page_shows_its_links_once_and_links_authors_to_change_them(
     assert page.count('href="/systems/mhlw-app/"') == 1
     assert 'id="chain-systems"' in page and 'id="links-title"' not in page
     assert ('href="/plans/2026/measures/M-1/links/"' in page) is may_change
+
+
+@pytest.mark.parametrize(("who", "may_import"), [("da-editor", True), ("mhlw-viewer", False)])
+def test_the_edition_page_offers_the_downloads_and_the_import_to_whom_it_may(
+    draft, planners, who, may_import
+):
+    # given a reader of the draft
+    client = _client(planners[who])
+    # when they open the edition page and the list of editions
+    page = client.get("/plans/2026/").content.decode()
+    editions = client.get("/plans/").content.decode()
+    # then both downloads are offered; the imports only to the Digital Agency's editor
+    assert 'href="/plans/2026/export.xlsx"' in page and 'href="/plans/2026/export.zip"' in page
+    assert ('href="/plans/2026/import/"' in page) is may_import
+    assert ('href="/plans/import/"' in editions) is may_import
