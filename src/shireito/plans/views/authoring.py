@@ -233,7 +233,7 @@ def _diff(request, edition: int):
     form = DiffForm(data, editions=others)
     values = form.values()
     against = next((e for e in others if str(e.year) == values["against"]), None)
-    return plan, form, against, edition_diff(against, plan) if against else None
+    return plan, form, against, edition_diff(against, plan, request.user) if against else None
 
 
 @login_required
