@@ -161,3 +161,18 @@ def test_a_kpi_unit_is_shown_in_the_readers_language(world, language, unit, othe
     page = client.get("/priority-plan/2026/measures/M-1/").content.decode()
     # then the unit is in their language
     assert f"500 {unit}" in page and other not in page
+
+
+def test_the_edition_page_reads_its_measures_in_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    # given the overview's lean read of the measures (long texts left in the database)
+    published = world["published"]
+    lean = list(publication.public_overview_measures(published))
+    # then it holds the same measures as the full read, each with its KPIs
+    full = list(publication.public_measures(published))
+    assert [m.code for m in lean] == [m.code for m in full]
+    assert [len(m.kpis.all()) for m in lean] == [len(m.kpis.all()) for m in full]
+    # and the page takes the same few queries however many measures it lists
+    with django_assert_max_num_queries(12):
+        assert Client().get("/priority-plan/2026/").status_code == 200
