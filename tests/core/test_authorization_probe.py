@@ -386,6 +386,7 @@ OPERATIONS = {
     "DELETE /api/v1/plans/editions/{edition}": OBJECT,
     "POST /api/v1/plans/editions/{edition}/publish": OBJECT,
     "GET /api/v1/plans/editions/{edition}/export": OBJECT,
+    "GET /api/v1/plans/editions/{edition}/diff": OBJECT,
     "POST /api/v1/plans/editions/{edition}/import": OBJECT,
     "GET /api/v1/plans/editions/{edition}/areas": OBJECT,
     "POST /api/v1/plans/editions/{edition}/areas": OBJECT,

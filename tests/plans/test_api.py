@@ -141,6 +141,7 @@ def test_a_measure_is_written_with_its_parties_links_and_kpis(api, draft, planne
             "code": "K-3",
             "name": "申請件数",
             "unit": "件",
+            "unit_en": "applications",
             "baseline_value": "10",
             "baseline_date": "2025-04-01",
             "target_value": "100",
@@ -154,6 +155,7 @@ def test_a_measure_is_written_with_its_parties_links_and_kpis(api, draft, planne
     assert kpi.status_code == 201, kpi.content
     measure = api(da, "get", f"{BASE}/2026/measures/M-3").json()
     assert measure["kpis"][0]["interim_targets"][0]["due_on"] == "2027-03-31"
+    assert (measure["kpis"][0]["unit"], measure["kpis"][0]["unit_en"]) == ("件", "applications")
     assert measure["co_responsible"] == ["mhlw"] and measure["principles"] == [1, 2]
 
 

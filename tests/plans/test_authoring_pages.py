@@ -382,7 +382,11 @@ def test_the_plan_is_in_the_main_menu_for_domestic_users(draft, planners, govern
 def test_the_authoring_pages_speak_only_the_readers_language(draft, planners, systems, language):
     from tests.kit.crawl import language_problems, parse_page
 
-    # given the draft with a linked system and an interim target, and its author's editor
+    # given the draft with a linked system and an interim target, and its author's editor;
+    # the systems have English names too (names are data: the check is about the pages' text)
+    for system in systems.values():
+        system.name_en = f"{system.code} system"
+        system.save(update_fields=["name_en"])
     measure = Measure.objects.get(edition=draft, code="M-1")
     services.measure_link_system(actor=planners["da-editor"], measure=measure, code="mhlw-app")
     client = _client(planners["da-editor"])
@@ -433,3 +437,34 @@ def test_the_outline_filters_in_place_with_htmx_and_the_copy_link_preselects(dra
     # and the new-edition page offers the edition it was opened from
     page = client.get(f"/plans/new/?based_on={draft.pk}").content.decode()
     assert f'<option value="{draft.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(("who", "may_change"), [("da-editor", True), ("mhlw-viewer", False)])
+def test_the_measure_page_shows_its_links_once_and_links_authors_to_change_them(
+    draft, planners, systems, who, may_change
+):
+    # given M-1 delivered by mhlw-app
+    measure = Measure.objects.get(edition=draft, code="M-1")
+    services.measure_link_system(actor=planners["da-editor"], measure=measure, code="mhlw-app")
+    # when a reader opens the measure page
+    page = _client(planners[who]).get("/plans/2026/measures/M-1/").content.decode()
+    # then the system is shown once, in the chain's read-out, and only an author of the draft
+    # is sent to the links page to change it
+    assert page.count('href="/systems/mhlw-app/"') == 1
+    assert 'id="chain-systems"' in page and 'id="links-title"' not in page
+    assert ('href="/plans/2026/measures/M-1/links/"' in page) is may_change
+
+
+@pytest.mark.parametrize(("who", "may_import"), [("da-editor", True), ("mhlw-viewer", False)])
+def test_the_edition_page_offers_the_downloads_and_the_import_to_whom_it_may(
+    draft, planners, who, may_import
+):
+    # given a reader of the draft
+    client = _client(planners[who])
+    # when they open the edition page and the list of editions
+    page = client.get("/plans/2026/").content.decode()
+    editions = client.get("/plans/").content.decode()
+    # then both downloads are offered; the imports only to the Digital Agency's editor
+    assert 'href="/plans/2026/export.xlsx"' in page and 'href="/plans/2026/export.zip"' in page
+    assert ('href="/plans/2026/import/"' in page) is may_import
+    assert ('href="/plans/import/"' in editions) is may_import

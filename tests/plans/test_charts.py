@@ -95,7 +95,7 @@ def test_the_trajectory_is_the_least_squares_line_to_the_target_date():
     kpi = SimpleNamespace(
         pk=1,
         display_name="KPI",
-        unit="%",
+        display_unit="%",
         baseline_date=dt.date(2024, 4, 1),
         baseline_value=Decimal(0),
         target_date=dt.date(2026, 4, 1),
@@ -124,7 +124,7 @@ def test_a_kpi_without_values_has_no_line_and_says_so():
     kpi = SimpleNamespace(
         pk=2,
         display_name="KPI",
-        unit="件",
+        display_unit="件",
         baseline_date=dt.date(2024, 4, 1),
         baseline_value=Decimal(10),
         target_date=dt.date(2026, 4, 1),

@@ -202,3 +202,10 @@ def test_loading_again_adds_nothing(editions):
         Measurement.objects.count(),
     )
     assert AuditEvent.objects.count() == events
+
+
+def test_every_demo_kpi_unit_has_its_english():
+    from shireito.plans.demo_data import MEASURES, UNITS_EN
+
+    units = {kpi[2] for row in MEASURES for kpi in row[-1]}
+    assert units <= set(UNITS_EN) and all(UNITS_EN.values())

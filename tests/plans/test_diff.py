@@ -142,3 +142,58 @@ def test_a_draft_unseen_cannot_be_compared(next_edition, planners):
     page = client.get("/plans/2026/diff/?against=2027")
     assert page.status_code == 200
     assert "/plans/2027/" not in page.content.decode()
+
+
+API = "/api/v1/plans/editions"
+
+
+def test_the_diff_api_answers_what_the_page_shows(api, next_edition, planners):
+    # when the Digital Agency's viewer asks for 2027's diff without saying against what
+    response = api(planners["da-viewer"], "get", f"{API}/2027/diff")
+    # then it is against 2026, the edition it was copied from, change by change
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["edition"], body["against"]) == (2027, 2026)
+    assert [m["code"] for m in body["added"]] == ["M-3"]
+    assert [m["code"] for m in body["removed"]] == ["M-2"]
+    (change,) = body["changed"]
+    fields = {f["field"]: (f["old"], f["new"]) for f in change["fields"]}
+    assert fields["deadline"] == ("2028-03-31", "2029-03-31")
+    assert [k["code"] for k in change["kpis_added"]] == ["K-3"]
+    (moved,) = change["kpis_changed"]
+    assert {f["field"]: (f["old"], f["new"]) for f in moved["fields"]} == {
+        "target_value": ("500", "800"),
+        "interim_targets": ("", "2027-03-31: 300"),
+    }
+    # and against a year named, the same
+    named = api(planners["da-viewer"], "get", f"{API}/2027/diff", against=2026).json()
+    assert named == body
+
+
+def test_the_diff_api_shows_a_lead_ministry_only_the_draft_measures_it_may_see(
+    api, next_edition, planners
+):
+    # when the ministry that leads M-1 alone in the 2027 draft asks for its diff
+    body = api(planners["mic-editor"], "get", f"{API}/2027/diff").json()
+    # then M-1's changes are there, M-2's removal from the published edition too, and the
+    # Digital Agency's new M-3, which the ministry may not see in the draft, is not
+    assert [m["code"] for m in body["added"]] == []
+    assert [m["code"] for m in body["removed"]] == ["M-2"]
+    assert [c["code"] for c in body["changed"]] == ["M-1"]
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "query", "status"),
+    [
+        ("tokyo-viewer", "2027/diff", {}, 404),  # a draft it takes no part in
+        ("tokyo-viewer", "2026/diff", {"against": 2027}, 404),  # nor against it
+        ("da-viewer", "2026/diff", {"against": 1999}, 404),  # a year never written
+        ("da-viewer", "2026/diff", {}, 422),  # copied from nothing
+        ("da-viewer", "2026/diff", {"against": 2026}, 422),  # itself
+    ],
+)
+def test_the_diff_api_refuses_what_it_cannot_compare(
+    api, next_edition, planners, who, path, query, status
+):
+    response = api(planners[who], "get", f"{API}/{path}", **query)
+    assert response.status_code == status, response.content

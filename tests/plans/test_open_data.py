@@ -175,3 +175,18 @@ def test_latest_is_404_while_nothing_is_published(draft):
     # then there is nothing to point to
     assert Client().get("/open-data/plan/latest/measures.csv").status_code == 404
     assert Client().get("/priority-plan/2026/").status_code == 404
+
+
+def test_a_kpi_unit_is_open_in_both_languages(world):
+    # given the published KPI K-1 counted in 施設 (facilities)
+    client = Client()
+    # when its table and the data dictionary are read
+    rows = _csv(client, "/open-data/plan/2026/kpis.csv")
+    package = json.loads(_body(client.get("/open-data/plan/2026/datapackage.json")))
+    # then the row holds both units and the field is described in both languages
+    k1 = next(r for r in rows if r["kpi_code"] == "K-1")
+    assert (k1["unit"], k1["unit_en"]) == ("施設", "facilities")
+    kpis = next(r for r in package["resources"] if r["name"] == "kpis")
+    field = next(f for f in kpis["schema"]["fields"] if f["name"] == "unit_en")
+    assert field["title"] == "単位（英語）" and field["title_en"] == "Unit (English)"
+    assert field["description"] and field["description_en"]

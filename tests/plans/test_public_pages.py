@@ -148,3 +148,31 @@ def test_an_anonymous_reader_switches_the_language_and_stays_on_the_page(world):
 def test_every_page_links_to_the_published_plan(world):
     # the footer of every page, signed in or not, leads to the plan
     assert 'href="/priority-plan/"' in Client().get("/open-data/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "unit", "other"), [("ja", "施設", "facilities"), ("en", "facilities", "施設")]
+)
+def test_a_kpi_unit_is_shown_in_the_readers_language(world, language, unit, other):
+    # given an anonymous reader who chose a language
+    client = Client()
+    client.cookies["django_language"] = language
+    # when they open the public page of the measure whose KPI counts facilities
+    page = client.get("/priority-plan/2026/measures/M-1/").content.decode()
+    # then the unit is in their language
+    assert f"500 {unit}" in page and other not in page
+
+
+def test_the_edition_page_reads_its_measures_in_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    # given the overview's lean read of the measures (long texts left in the database)
+    published = world["published"]
+    lean = list(publication.public_overview_measures(published))
+    # then it holds the same measures as the full read, each with its KPIs
+    full = list(publication.public_measures(published))
+    assert [m.code for m in lean] == [m.code for m in full]
+    assert [len(m.kpis.all()) for m in lean] == [len(m.kpis.all()) for m in full]
+    # and the page takes the same few queries however many measures it lists
+    with django_assert_max_num_queries(12):
+        assert Client().get("/priority-plan/2026/").status_code == 200

@@ -23,7 +23,7 @@ from shireito.plans.models import (
     PlanEdition,
 )
 from shireito.plans.transfer import edition_import, export_xlsx, export_zip
-from shireito.plans.transfer.export import table_rows
+from shireito.plans.transfer.export import legend_rows, table_rows
 from shireito.registry.oversight import budget_request
 from tests.kit.factories.standards import make_catalog
 
@@ -88,6 +88,29 @@ def test_an_exported_edition_imports_back_as_the_same_edition(linked, planners, 
     copy = PlanEdition.objects.get(year=2030)
     assert _content(da, copy) == before
     assert copy.title == "重点計画2026" and copy.status == "draft"
+    # and the KPI's unit comes back in both languages
+    kpi = Kpi.objects.get(measure__edition=copy, code="K-1")
+    assert (kpi.unit, kpi.unit_en) == ("施設", "facilities")
+    assert any("unit_en" in row for row in legend_rows())
+
+
+def test_a_file_without_english_units_imports_with_them_blank(linked, planners):
+    # given the draft's CSV export with the unit_en column taken out of the KPI table
+    da = planners["da-editor"]
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(da, linked)))
+    files = {}
+    for name in archive.namelist():
+        text = archive.read(name).decode("utf-8-sig")
+        if name.startswith("kpis"):
+            lines = [line.split(",") for line in text.splitlines()]
+            at = lines[0].index("unit_en")
+            text = "\n".join(",".join(cells[:at] + cells[at + 1 :]) for cells in lines)
+        files[name] = text
+    # when it is imported as a new draft
+    edition_import(actor=da, year=2031, raw=_zip(files))
+    # then the KPIs are there, their English units blank
+    kpi = Kpi.objects.get(measure__edition__year=2031, code="K-1")
+    assert (kpi.unit, kpi.unit_en) == ("施設", "")
 
 
 def test_an_import_keeps_the_kpi_series_and_writes_one_audit_event(linked, planners):
@@ -175,7 +198,7 @@ def test_a_workbook_names_its_sheet_in_the_readers_language(linked, planners):
     with translation.override("ja"):
         raw = export_xlsx(da, linked)
     book = load_workbook(io.BytesIO(raw))
-    book["KPI"]["J2"] = "いつか"
+    book["KPI"]["K2"] = "いつか"  # the target date, after unit and unit_en
     out = io.BytesIO()
     book.save(out)
     # when it is imported

@@ -99,7 +99,7 @@ def kpi_chart(
     value), oldest first; ``pending`` the values entered and not yet accepted (only for the
     readers allowed to see them)."""
     chart_id = id or f"kpi-{kpi.pk}"
-    unit = kpi.unit
+    unit = kpi.display_unit
     baseline: Point = (kpi.baseline_date, kpi.baseline_value)
     target: Point = (kpi.target_date, kpi.target_value)
     interims: list[Point] = [(t.due_on, t.value) for t in kpi.interim_targets.all()]
@@ -220,7 +220,7 @@ def _description(kpi, points: Sequence[Point], projected: Decimal | None) -> str
         _("Baseline %(value)s %(unit)s on %(date)s; target %(target)s %(unit)s by %(due)s.")
         % {
             "value": number_text(kpi.baseline_value),
-            "unit": kpi.unit,
+            "unit": kpi.display_unit,
             "date": date_format(kpi.baseline_date),
             "target": number_text(kpi.target_value),
             "due": date_format(kpi.target_date),
@@ -232,7 +232,7 @@ def _description(kpi, points: Sequence[Point], projected: Decimal | None) -> str
         day, value = points[-1]
         parts.append(
             _("Latest accepted value %(value)s %(unit)s on %(date)s.")
-            % {"value": number_text(value), "unit": kpi.unit, "date": date_format(day)}
+            % {"value": number_text(value), "unit": kpi.display_unit, "date": date_format(day)}
         )
     if projected is not None:
         reaches = trajectory.reaches(float(projected), kpi.target_value, kpi.direction)
@@ -241,7 +241,7 @@ def _description(kpi, points: Sequence[Point], projected: Decimal | None) -> str
             if reaches
             else _("On its trajectory it reaches %(value)s %(unit)s by the target date: off track.")
         )
-        parts.append(sentence % {"value": number_text(projected), "unit": kpi.unit})
+        parts.append(sentence % {"value": number_text(projected), "unit": kpi.display_unit})
     return " ".join(parts)
 
 

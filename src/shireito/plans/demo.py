@@ -40,7 +40,7 @@ from shireito.plans.choices import (
     RatingKind,
     ReportStatus,
 )
-from shireito.plans.demo_data import AREAS, MEASURES
+from shireito.plans.demo_data import AREAS, MEASURES, UNITS_EN
 from shireito.plans.models import (
     InterimTarget,
     Kpi,
@@ -208,6 +208,7 @@ def _measure(actor, edition, areas, c: _Context, position: int, row) -> None:
                 name=kname,
                 name_en=kname_en,
                 unit=unit,
+                unit_en=UNITS_EN[unit],
                 direction=direction,
                 baseline_value=Decimal(baseline),
                 baseline_date=c.baseline_date,
@@ -519,6 +520,7 @@ def _next_draft(actor, by_code: dict, source: PlanEdition) -> PlanEdition:
             name="指針に沿って生成AIを使う府省の数",
             name_en="Ministries using generative AI under the guideline",
             unit="府省",
+            unit_en=UNITS_EN["府省"],
             direction="up",
             baseline_value=Decimal(3),
             baseline_date=baseline,

@@ -5,7 +5,7 @@ A measure row: code, area, title, English title, lead, co-responsible, principle
 target state, deadline (fiscal years after the edition's; the deadline is that year's 31
 March), systems that deliver it (demo system codes; missing ones are skipped), whether it is
 about security (then linked to controls of the demo catalog), and its two KPIs: name, English
-name, unit, direction, baseline, target.
+name, unit, direction, baseline, target. ``UNITS_EN`` gives each unit its English.
 """
 
 from __future__ import annotations
@@ -18,6 +18,23 @@ AREAS: list[tuple[str, str, str]] = [
     ("5", "安全で強い情報基盤", "Secure and resilient foundations"),
     ("6", "人材と誰一人取り残さない社会", "Skills and an inclusive digital society"),
 ]
+
+# Every unit of the demo's KPIs in English, for the English pages and the open data.
+UNITS_EN: dict[str, str] = {
+    "%": "%",
+    "万人": "10,000 people",
+    "件": "items",
+    "分": "minutes",
+    "千件": "thousand items",
+    "千社": "thousand firms",
+    "団体": "bodies",
+    "日": "days",
+    "時間": "hours",
+    "百万件": "million items",
+    "百万枚": "million cards",
+    "種類": "kinds",
+    "府省": "ministries",
+}
 
 Kpi = tuple[str, str, str, str, int, int]
 MeasureRow = tuple[

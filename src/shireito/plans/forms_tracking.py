@@ -75,7 +75,7 @@ class ReportForm(forms.Form):
         for kpi in self.kpis:
             self.fields[f"kpi_{kpi.pk}_value"] = forms.DecimalField(
                 label=_("Value of %(kpi)s (%(unit)s)")
-                % {"kpi": kpi.display_name, "unit": kpi.unit},
+                % {"kpi": kpi.display_name, "unit": kpi.display_unit},
                 required=False,
                 max_digits=20,
                 decimal_places=4,

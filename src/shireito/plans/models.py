@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shireito.core.concurrency import Versioned
@@ -269,6 +270,7 @@ class Kpi(NamedInTwoLanguages, Versioned, TimeStampedModel):
     name = models.CharField(_("name"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.UP
     )
@@ -281,6 +283,14 @@ class Kpi(NamedInTwoLanguages, Versioned, TimeStampedModel):
 
     scope_class = ScopeClass.PLAN
     scope_path = ("measure__edition__author", "measure__lead", "measure__co_responsible")
+
+    @property
+    def display_unit(self) -> str:
+        """The unit in the page's language, as ``display_name`` does for the name: English
+        where asked for and given, Japanese otherwise."""
+        if get_language() == "en" and self.unit_en:
+            return self.unit_en
+        return self.unit
 
     class Meta:
         ordering = ["measure_id", "position", "code"]

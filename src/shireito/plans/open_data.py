@@ -177,6 +177,7 @@ def _kpi_rows(edition: PlanEdition) -> Iterator[tuple]:
         "name",
         "name_en",
         "unit",
+        "unit_en",
         "direction",
         "baseline_value",
         "baseline_date",
@@ -184,9 +185,21 @@ def _kpi_rows(edition: PlanEdition) -> Iterator[tuple]:
         "target_date",
         "source",
     )
-    for m, code, series, name, name_en, unit, direction, bv, bd, tv, td, source in rows.iterator(
-        chunk_size=2000
-    ):
+    for (
+        m,
+        code,
+        series,
+        name,
+        name_en,
+        unit,
+        unit_en,
+        direction,
+        bv,
+        bd,
+        tv,
+        td,
+        source,
+    ) in rows.iterator(chunk_size=2000):
         yield (
             edition.year,
             m,
@@ -195,6 +208,7 @@ def _kpi_rows(edition: PlanEdition) -> Iterator[tuple]:
             name,
             name_en,
             unit,
+            unit_en,
             direction,
             _number(bv),
             _iso(bd),
@@ -354,6 +368,14 @@ TABLES: dict[str, Table] = {
                 Field("name", "string", "指標名", "Name", required=True),
                 Field("name_en", "string", "指標名（英語）", "Name (English)"),
                 Field("unit", "string", "単位", "Unit", required=True),
+                Field(
+                    "unit_en",
+                    "string",
+                    "単位（英語）",
+                    "Unit (English)",
+                    "英語の単位。空欄は日本語の単位と同じ",
+                    "The unit in English; blank where it is the Japanese one",
+                ),
                 Field(
                     "direction",
                     "string",

@@ -253,6 +253,7 @@ def _kpis(rng, measures: list[Measure], baseline_date: dt.date) -> list[Kpi]:
                     name=f"指標{measure.code[2:]}-{k + 1}（合成）",
                     name_en=f"Indicator {measure.code[2:]}-{k + 1} (synthetic)",
                     unit="件",
+                    unit_en="items",
                     direction=Direction.UP if up else Direction.DOWN,
                     baseline_value=baseline + (0 if up else change),
                     baseline_date=baseline_date,

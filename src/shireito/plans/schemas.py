@@ -99,6 +99,7 @@ class KpiOut(VersionedOut):
     name: str
     name_en: str
     unit: str
+    unit_en: str
     direction: Direction
     baseline_value: Decimal
     baseline_date: dt.date
@@ -118,6 +119,7 @@ class KpiIn(Schema):
     name: str = Field(min_length=1, max_length=300)
     name_en: str = Field("", max_length=300)
     unit: str = Field(min_length=1, max_length=40)
+    unit_en: str = Field("", max_length=40)
     direction: Direction = Direction.UP
     baseline_value: Decimal = Field(max_digits=20, decimal_places=4)
     baseline_date: dt.date
@@ -132,6 +134,7 @@ class KpiPatch(VersionedPatch):
     name: str | None = Field(None, min_length=1, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     unit: str | None = Field(None, min_length=1, max_length=40)
+    unit_en: str | None = Field(None, max_length=40)
     direction: Direction | None = None
     baseline_value: Decimal | None = Field(None, max_digits=20, decimal_places=4)
     baseline_date: dt.date | None = None
@@ -301,3 +304,60 @@ class EditionImportOut(Schema):
     new_edition: bool = Field(description="Whether the import starts a new draft edition")
     written: bool = Field(description="false for a check (dry_run): nothing was written")
     counts: dict[str, int] = Field(description="Rows per table: areas, measures, kpis, …")
+
+
+# --- what changed between two editions (selectors.diff) ------------------------------------
+
+
+class DiffFieldOut(Schema):
+    field: str
+    label: str = Field(description="The field's name in the caller's language")
+    old: str = Field(description="As people read it (codes, ISO dates, plain numbers)")
+    new: str
+
+
+class DiffItemOut(Schema):
+    """A measure or KPI added or removed."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+class DiffKpiChangeOut(Schema):
+    code: str
+    fields: list[DiffFieldOut]
+
+
+class DiffMeasureChangeOut(Schema):
+    code: str
+    name: str = Field(description="The name in the edition compared")
+    name_en: str
+    fields: list[DiffFieldOut]
+    kpis_added: list[DiffItemOut]
+    kpis_removed: list[DiffItemOut]
+    kpis_changed: list[DiffKpiChangeOut]
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.new.name
+
+    @staticmethod
+    def resolve_name_en(obj) -> str:
+        return obj.new.name_en
+
+
+class EditionDiffOut(Schema):
+    edition: int = Field(description="The year of the edition compared")
+    against: int = Field(description="The year of the edition it is compared against")
+    added: list[DiffItemOut]
+    removed: list[DiffItemOut]
+    changed: list[DiffMeasureChangeOut]
+
+    @staticmethod
+    def resolve_edition(obj) -> int:
+        return obj.new.year
+
+    @staticmethod
+    def resolve_against(obj) -> int:
+        return obj.old.year

@@ -7,6 +7,7 @@ in the OpenAPI document.
 
 from shireito.plans.api import (  # noqa: F401 - each adds its operations to the router
     content,
+    diff,
     editions,
     open_data,
     tracking,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shireito.plans.models import InterimTarget, Kpi, Measure, PlanEdition
+from shireito.plans.selectors.editions import measures_of
 
 MEASURE_COMPARED = (
     "name",
@@ -30,6 +31,7 @@ MEASURE_COMPARED = (
 KPI_COMPARED = (
     "name",
     "unit",
+    "unit_en",
     "direction",
     "baseline_value",
     "baseline_date",
@@ -86,13 +88,13 @@ def _number(value: Decimal | None) -> str:
     return text
 
 
-def _measures(edition: PlanEdition) -> dict[str, Measure]:
+def _measures(edition: PlanEdition, user: Any) -> dict[str, Measure]:
     interim = Prefetch("interim_targets", queryset=InterimTarget.objects.order_by("due_on"))
     kpis = Prefetch(
         "kpis", queryset=Kpi.objects.order_by("position", "code").prefetch_related(interim)
     )
     measures = (
-        Measure.objects.filter(edition=edition)
+        (Measure.objects.filter(edition=edition) if user is _ALL else measures_of(user, edition))
         .select_related("area", "lead")
         .prefetch_related("co_responsible", "principles", kpis)
         .order_by("position", "code")
@@ -149,9 +151,24 @@ def _fields(old: Any, new: Any, names, value, model) -> list[FieldChange]:
     return changes
 
 
-def edition_diff(old: PlanEdition, new: PlanEdition) -> EditionDiff:
-    """Measures and KPIs of ``new`` against ``old``, matched by their codes."""
-    before, after = _measures(old), _measures(new)
+_ALL = object()
+
+
+def _unseen(edition: PlanEdition, seen: dict[str, Measure]) -> set[str]:
+    codes = Measure.objects.filter(edition=edition).values_list("code", flat=True)
+    return set(codes) - set(seen)
+
+
+def edition_diff(old: PlanEdition, new: PlanEdition, user: Any = _ALL) -> EditionDiff:
+    """Measures and KPIs of ``new`` against ``old``, matched by their codes; with ``user``,
+    only the measures that user may see in each (of a draft, not every measure)."""
+    before, after = _measures(old, user), _measures(new, user)
+    if user is not _ALL:
+        # A measure the user may not see on one side is left out of the other side too:
+        # it is neither "removed" nor "added" for them.
+        hidden_new, hidden_old = _unseen(new, after), _unseen(old, before)
+        before = {c: m for c, m in before.items() if c not in hidden_new}
+        after = {c: m for c, m in after.items() if c not in hidden_old}
     changed = []
     for code, measure in after.items():
         previous = before.get(code)

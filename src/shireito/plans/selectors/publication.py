@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 
 from shireito.plans import trajectory
 from shireito.plans.choices import EditionStatus, MeasurementStatus, RatingKind
@@ -30,7 +30,6 @@ from shireito.plans.models import (
     Principle,
     RatingRecord,
 )
-from shireito.plans.selectors.editions import principles_of
 
 
 def public_editions() -> QuerySet[PlanEdition]:
@@ -62,59 +61,43 @@ def public_measures(edition: PlanEdition, principle: int | None = None) -> Query
     )
 
 
-# What the public outline shows of a measure, its lead and its KPIs: an edition of 500
-# measures and 1,500 KPIs is read without their long texts and timestamps.
-OUTLINE_FIELDS = (
-    "id",
-    "edition",
-    "area",
-    "code",
-    "name",
-    "name_en",
-    "lead",
-    "deadline",
-    "status",
-    "position",
-    "area__id",
-    "area__code",
-    "area__name",
-    "area__name_en",
-    "lead__id",
-    "lead__code",
-    "lead__name",
-    "lead__name_en",
-)
-OUTLINE_KPI_FIELDS = (
+# What the edition's overview reads of a measure and of its KPIs (for their tallies): the
+# long texts stay in the database.
+_OVERVIEW_KPI_FIELDS = (
     "id",
     "measure_id",
     "series_id",
-    "code",
-    "position",
     "direction",
     "baseline_value",
     "baseline_date",
     "target_value",
     "target_date",
 )
+_OVERVIEW_MEASURE_DEFERRED = (
+    "description",
+    "description_en",
+    "target_state",
+    "target_state_en",
+    "created_at",
+    "updated_at",
+)
 
 
-def public_outline(edition: PlanEdition, principle: int | None = None) -> list[Measure]:
-    """The published edition's measures as its outline shows them (``principle_list`` and
-    their KPIs' figures, no long texts)."""
+def public_overview_measures(
+    edition: PlanEdition, principle: int | None = None
+) -> QuerySet[Measure]:
+    """``public_measures`` for the edition's overview: each measure's row fields, its
+    principles and the KPI fields ``progress_tallies`` needs, in the same three queries."""
     measures = Measure.objects.filter(edition=edition, edition__status=EditionStatus.PUBLISHED)
     if principle is not None:
         measures = measures.filter(principles__number=principle)
-    found = list(
+    kpis = Kpi.objects.only(*_OVERVIEW_KPI_FIELDS).order_by("position", "code")
+    return (
         measures.select_related("area", "lead")
-        .only(*OUTLINE_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "kpis", queryset=Kpi.objects.only(*OUTLINE_KPI_FIELDS).order_by("position", "code")
-            )
-        )
+        .defer(*_OVERVIEW_MEASURE_DEFERRED)
+        .prefetch_related("principles", Prefetch("kpis", queryset=kpis))
         .order_by("position", "code")
     )
-    return principles_of(found)
 
 
 def public_measure(edition: PlanEdition, code: str) -> Measure | None:
@@ -171,26 +154,13 @@ def reviewed_ratings(measures) -> QuerySet[RatingRecord]:
 
 
 def latest_reviewed(measures) -> dict[int, RatingRecord]:
-    """Per measure id, its latest reviewed rating (of the latest quarter reviewed): the
-    database picks each measure's one record, so an edition of 500 measures with years of
-    ratings reads 500 rows, not every rating given."""
-    ids = [m.pk for m in measures]
-    latest_of = (
-        RatingRecord.objects.filter(
-            kind=RatingKind.REVIEWED,
-            report__measure=OuterRef("pk"),
-            report__measure__edition__status=EditionStatus.PUBLISHED,
-        )
-        .order_by("-report__fiscal_year", "-report__quarter", "-given_at", "-id")
-        .values("id")[:1]
-    )
-    chosen = (
-        Measure.objects.filter(pk__in=ids)
-        .annotate(latest=Subquery(latest_of))
-        .exclude(latest=None)
-        .values_list("latest", flat=True)
-    )
-    records = RatingRecord.objects.filter(pk__in=list(chosen)).select_related("report")
+    """Per measure id, its latest reviewed rating (of the latest quarter reviewed). The
+    ratings are ordered as ids first and only the latest of each measure is loaded: a
+    published edition of 500 measures has thousands of them."""
+    latest: dict[int, int] = {}
+    for record_id, measure_id in reviewed_ratings(measures).values_list("id", "report__measure"):
+        latest[measure_id] = record_id
+    records = RatingRecord.objects.filter(id__in=latest.values()).select_related("report")
     return {record.report.measure_id: record for record in records}
 
 

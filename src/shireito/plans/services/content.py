@@ -55,6 +55,7 @@ KPI_FIELDS = (
     "name",
     "name_en",
     "unit",
+    "unit_en",
     "direction",
     "baseline_value",
     "baseline_date",

@@ -147,6 +147,7 @@ def copy_content(source: PlanEdition, target: PlanEdition) -> dict[str, int]:
                     "name",
                     "name_en",
                     "unit",
+                    "unit_en",
                     "direction",
                     "baseline_value",
                     "baseline_date",

@@ -102,6 +102,7 @@ def table_rows(user: User | None, edition: PlanEdition) -> dict[str, list[list[A
             k.name,
             k.name_en,
             k.unit,
+            k.unit_en,
             k.direction,
             _number(k.baseline_value),
             k.baseline_date,

@@ -376,6 +376,7 @@ def _kpis(rows: list[Row], cells: _Cells, plan: _Plan, measures: set[str]) -> se
             name=cells.text(row, "name", True),
             name_en=cells.text(row, "name_en"),
             unit=cells.text(row, "unit", True),
+            unit_en=cells.text(row, "unit_en"),
             direction=cells.text(row, "direction", True),
             baseline_value=cells.number(row, "baseline_value", True),
             baseline_date=cells.date(row, "baseline_date", True),

@@ -104,6 +104,7 @@ KPIS = Table(
         Column("name", _("The KPI's name."), True),
         Column("name_en", _("The name in English.")),
         Column("unit", _("The unit of its values."), True),
+        Column("unit_en", _("The unit in English.")),
         Column("direction", _("up (higher is better) or down (lower is better)."), True),
         Column("baseline_value", _("The baseline value (a number)."), True),
         Column("baseline_date", _("The baseline's date, YYYY-MM-DD."), True),

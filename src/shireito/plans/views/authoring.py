@@ -53,6 +53,7 @@ def edition_actions(user, edition: PlanEdition) -> dict[str, bool]:
         "may_publish": permissions.may_publish(user, edition) and not edition.is_published,
         "may_delete": permissions.may_delete_edition(user, edition) and not edition.is_published,
         "may_start": permissions.may_start_edition(user),
+        "may_import": permissions.may_import_edition(user, edition),
     }
 
 
@@ -66,6 +67,7 @@ def edition_list(request):
         {
             "editions": selectors.editions_for(request.user).select_related("based_on"),
             "may_start": permissions.may_start_edition(request.user),
+            "may_import_new": permissions.may_import_new_edition(request.user),
         },
     )
 
@@ -232,7 +234,7 @@ def _diff(request, edition: int):
     form = DiffForm(data, editions=others)
     values = form.values()
     against = next((e for e in others if str(e.year) == values["against"]), None)
-    return plan, form, against, edition_diff(against, plan) if against else None
+    return plan, form, against, edition_diff(against, plan, request.user) if against else None
 
 
 @login_required

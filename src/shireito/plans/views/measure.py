@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from shireito.core.pages import get_or_404
 from shireito.plans import permissions, selectors
-from shireito.plans.selectors.authoring import measure_kpis, measure_links
+from shireito.plans.selectors.authoring import measure_kpis
 from shireito.plans.views.authoring import edition_or_404
 from shireito.plans.views.sections import chain_context, kpi_charts, tracking_context
 
@@ -26,7 +26,6 @@ def measure_detail(request, edition: int, measure: str):
             "measure": found,
             "kpis": kpis,
             "milestones": list(found.milestones.order_by("planned_on", "position")),
-            "links": measure_links(request.user, found),
             "may_edit": permissions.may_edit_edition(request.user, plan),
             "charts": kpi_charts(request, found, kpis),
             **tracking_context(request, found),

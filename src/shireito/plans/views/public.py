@@ -55,7 +55,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 def edition_detail(request: HttpRequest, published: int) -> HttpResponse:
     edition = _edition(published)
     principle = _principle(request)
-    measures = publication.public_outline(edition, principle)
+    measures = list(publication.public_overview_measures(edition, principle))
     ratings = publication.latest_reviewed(measures)
     tallies = publication.progress_tallies(measures)
     for measure in measures:

@@ -259,7 +259,7 @@ def measurement_new(request, edition: int, measure: str, kpi: str):
         success=_("The value is entered; the Digital Agency reviews it."),
         redirect_to=progress_url(item),
         title=_("Enter a value: %(kpi)s (%(unit)s)")
-        % {"kpi": indicator.display_name, "unit": indicator.unit},
+        % {"kpi": indicator.display_name, "unit": indicator.display_unit},
         intro=_("The value is published once the Digital Agency accepts it."),
         submit_label=_("Enter the value"),
     )
@@ -288,7 +288,7 @@ def measurement_review(request, edition: int, measure: str, measurement: int):
         % {
             "date": value.measured_on.isoformat(),
             "value": format(value.value.normalize(), "f"),
-            "unit": indicator.unit,
+            "unit": indicator.display_unit,
             "organization": value.organization,
             "source": value.source or "—",
         },
