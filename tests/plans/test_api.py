@@ -294,3 +294,25 @@ def test_kpis_and_milestones_are_changed_and_removed(api, draft, planners):
     assert moved.status_code == 200 and moved.json()["quarter"] == 3
     assert gone.status_code == 204
     assert wrong.status_code == 422  # below the baseline of a KPI that should go up
+
+
+def test_a_measure_names_only_the_systems_its_reader_may_see(api, draft, planners, systems):
+    # given a published measure delivered by a Digital Agency system and a MHLW system
+    from shireito.plans import services
+
+    measure = Measure.objects.get(edition=draft, code="M-1")
+    services.measure_set_links(
+        actor=planners["da-editor"],
+        measure=measure,
+        systems=[systems["da-portal"], systems["mhlw-app"]],
+    )
+    services.edition_publish(
+        actor=planners["da-editor"], edition=draft, decided_on=dt.date(2026, 6, 1)
+    )
+    # when the lead ministry and another ministry read the measure
+    lead = api(planners["mhlw-viewer"], "get", f"{BASE}/2026/measures/M-1").json()
+    other = api(planners["mic-editor"], "get", f"{BASE}/2026/measures/M-1").json()
+    # then each list names what its reader may open and counts the rest
+    assert "mhlw-app" in lead["systems"]
+    assert "mhlw-app" not in other["systems"]
+    assert other["hidden_links"] == 2 - len(other["systems"])

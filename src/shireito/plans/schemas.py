@@ -207,6 +207,11 @@ class MeasureOut(VersionedOut):
     systems: list[str]
     budget_lines: list[BudgetLinkSchema]
     controls: list[ControlLinkSchema]
+    hidden_links: int = Field(
+        0,
+        description="Links to systems, budget lines or catalogs you may not see, left out "
+        "of the lists above",
+    )
 
     @staticmethod
     def resolve_co_responsible(obj) -> list[str]:
@@ -226,7 +231,7 @@ class MeasureOut(VersionedOut):
 
     @staticmethod
     def resolve_systems(obj) -> list[str]:
-        return sorted(link.system.code for link in obj.system_links.all())
+        return sorted(link.system.code for link in obj.visible_system_links)
 
     @staticmethod
     def resolve_budget_lines(obj) -> list[dict]:
@@ -236,14 +241,14 @@ class MeasureOut(VersionedOut):
                 "fiscal_year": link.budget_line.fiscal_year,
                 "share": link.share,
             }
-            for link in obj.budget_links.all()
+            for link in obj.visible_budget_links
         ]
 
     @staticmethod
     def resolve_controls(obj) -> list[dict]:
         return [
             {"catalog": link.catalog.key, "control": link.control.label if link.control else None}
-            for link in obj.control_links.all()
+            for link in obj.visible_control_links
         ]
 
 

@@ -14,6 +14,7 @@ from shireito.core.pages import get_or_404, id_or_404
 from shireito.organizations.selectors import organization_directory
 from shireito.plans import selectors
 from shireito.plans.models import Kpi, Measure, Milestone, PlanArea, PlanEdition, Principle
+from shireito.plans.selectors.chain import mark_visible_links
 from shireito.registry.selectors import budget_lines, systems_named
 from shireito.standards.selectors import catalog_get, node_get
 
@@ -42,7 +43,8 @@ def with_content(measures):
 
 def measure_or_404(request, edition: PlanEdition, code: str) -> Measure:
     measures = with_content(selectors.measures_of(request.auth, edition).filter(code=code))
-    return get_or_404(measures.select_related("edition", "edition__author").first())
+    found = get_or_404(measures.select_related("edition", "edition__author").first())
+    return mark_visible_links(request.auth, found)
 
 
 def area_or_404(edition: PlanEdition, code: str) -> PlanArea:

@@ -277,3 +277,40 @@ def _controls(user, measure: Measure) -> tuple[list[ControlRow], int]:
     )
     rows = [ControlRow(link.catalog, link.control) for link in links if link.catalog_id in visible]
     return rows, len(links) - len(rows)
+
+
+def mark_visible_links(user, measure: Measure) -> Measure:
+    """Set on a measure (its links prefetched) the links whose system, budget line or
+    catalog ``user`` may see, as ``visible_system_links``, ``visible_budget_links`` and
+    ``visible_control_links``, and how many others there are as ``hidden_links``: what the
+    API answers about a measure names nothing the reader may not open, as the chain only
+    counts it."""
+    systems = list(measure.system_links.all())
+    lines = list(measure.budget_links.all())
+    controls = list(measure.control_links.all())
+    seen_systems = set(
+        system_list(user=user)
+        .filter(pk__in={link.system_id for link in systems})
+        .values_list("pk", flat=True)
+    )
+    seen_lines = set(
+        budget_lines(user=user)
+        .filter(pk__in={link.budget_line_id for link in lines})
+        .values_list("pk", flat=True)
+    )
+    seen_catalogs = set(
+        catalog_visible(user)
+        .filter(pk__in={link.catalog_id for link in controls})
+        .values_list("pk", flat=True)
+    )
+    shown: dict[str, list[Any]] = {
+        "visible_system_links": [link for link in systems if link.system_id in seen_systems],
+        "visible_budget_links": [link for link in lines if link.budget_line_id in seen_lines],
+        "visible_control_links": [link for link in controls if link.catalog_id in seen_catalogs],
+    }
+    for name, links in shown.items():
+        setattr(measure, name, links)
+    measure.hidden_links = (  # type: ignore[attr-defined]
+        len(systems) + len(lines) + len(controls) - sum(len(links) for links in shown.values())
+    )
+    return measure
