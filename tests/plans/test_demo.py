@@ -154,6 +154,56 @@ def test_reports_rate_in_all_five_levels_some_revised_one_overdue(editions):
     )
 
 
+def test_tracking_went_through_the_services_as_the_demo_users(editions):
+    published, _draft = editions
+    planner = User.objects.get(username="da-officer")
+    officer = User.objects.get(username="mhlw-officer")
+    # every value, report and rating has its own event in the audit trail
+    events = AuditEvent.objects.filter(action="create")
+    values = Measurement.objects.filter(series__kpis__measure__edition=published)
+    assert events.filter(object_type="plans.measurement").count() == values.count()
+    reports = ProgressReport.objects.filter(measure__edition=published)
+    assert events.filter(object_type="plans.progressreport").count() == reports.count()
+    ratings = RatingRecord.objects.filter(report__measure__edition=published)
+    assert events.filter(object_type="plans.ratingrecord").count() == ratings.count()
+    # given by the lead's demo editor and reviewed by the Digital Agency's
+    led = reports.filter(measure__lead=officer.organization)
+    assert led.exists()
+    proposed = RatingRecord.objects.filter(report__in=led, kind=RatingKind.PROPOSED)
+    assert set(proposed.values_list("given_by", flat=True)) == {officer.pk}
+    assert set(ratings.filter(kind=RatingKind.REVIEWED).values_list("given_by", flat=True)) == {
+        planner.pk
+    }
+    assert (
+        AuditEvent.objects.filter(
+            object_type="plans.measurement", action="update", actor_id=planner.pk
+        ).count()
+        == values.exclude(status=MeasurementStatus.ENTERED).count()
+    )
+    # dated when a real plan would have had them: submitted before they were reviewed
+    for report in reports.filter(status=ReportStatus.REVIEWED)[:20]:
+        assert report.submitted_at < report.reviewed_at <= timezone.now()
+
+
+def test_the_flags_are_raised_and_the_leads_told(editions):
+    from shireito.plans.choices import FlagKind
+    from shireito.plans.models import MeasureFlag, PlanNotice
+
+    published, _draft = editions
+    flags = MeasureFlag.objects.filter(measure__edition=published, cleared_on__isnull=True)
+    # the one overdue report, off-track KPIs and past-due milestones; nothing raised and
+    # cleared while the demo loaded
+    overdue = flags.filter(kind=FlagKind.REPORT_OVERDUE)
+    assert list(overdue.values_list("measure__code", flat=True)) == [plan_demo.OVERDUE]
+    assert flags.filter(kind=FlagKind.OFF_TRACK).count() >= 8
+    assert flags.filter(kind=FlagKind.MILESTONE_OVERDUE).exists()
+    assert not MeasureFlag.objects.filter(cleared_on__isnull=False).exists()
+    # and each lead organisation's demo editor is told of its measures' flags
+    officer = User.objects.get(username="mhlw-officer")
+    told = PlanNotice.objects.filter(user=officer, kind__in=FlagKind.values)
+    assert told.count() == flags.filter(measure__lead=officer.organization).count()
+
+
 def test_the_draft_copy_differs_from_the_published_edition(editions):
     published, draft = editions
     assert draft.status == EditionStatus.DRAFT
