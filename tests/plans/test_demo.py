@@ -252,3 +252,46 @@ def test_loading_again_adds_nothing(editions):
         Measurement.objects.count(),
     )
     assert AuditEvent.objects.count() == events
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="([^"#?]+)', html))
+
+
+def test_each_demo_user_reaches_their_plan_work_from_the_first_page(client, editions):
+    published, _draft = editions
+    # given the Digital Agency's officer on their first page
+    client.force_login(User.objects.get(username="da-officer"))
+    assert "/plans/" in _links(client.get("/").content.decode())
+    # then the plan's page leads to the review queue, the flags and their own measures
+    links = _links(client.get("/plans/").content.decode())
+    assert {"/plans/reviews/", "/plans/flags/", "/plans/mine/", "/plans/notices/"} <= links
+    queue = client.get("/plans/reviews/").content.decode()
+    for code in plan_demo.AWAITING_REVIEW:
+        assert f"/plans/{published.year}/measures/{code}/" in queue
+    assert (
+        f"/plans/{published.year}/measures/{plan_demo.OVERDUE}/"
+        in client.get("/plans/flags/?kind=report_overdue").content.decode()
+    )
+
+    # given a ministry's officer
+    client.force_login(User.objects.get(username="mhlw-officer"))
+    assert "/plans/" in _links(client.get("/").content.decode())
+    links = _links(client.get("/plans/").content.decode())
+    # then they reach their measures and notices, not the Digital Agency's pages
+    assert {"/plans/mine/", "/plans/notices/"} <= links
+    assert not {"/plans/reviews/", "/plans/flags/"} & links
+    mine = client.get("/plans/mine/").content.decode()
+    assert f"/plans/{published.year}/measures/2-01/progress/" in mine
+    notices = client.get("/plans/notices/")
+    assert notices.status_code == 200
+    assert notices.context["unread"] > 0
+
+    # and the public reaches the published plan from the footer of any page
+    client.logout()
+    assert "/priority-plan/" in _links(client.get("/accounts/login/").content.decode())
+    assert f"/priority-plan/{published.year}/" in _links(
+        client.get("/priority-plan/").content.decode()
+    )
