@@ -448,7 +448,9 @@ def _backdate(stamps: dict[int, tuple[dt.datetime, dt.datetime | None]]) -> None
     ratings = list(RatingRecord.objects.filter(report_id__in=list(stamps)))
     for rating in ratings:
         submitted, reviewed = stamps[rating.report_id]
-        rating.given_at = submitted if rating.kind == RatingKind.PROPOSED else reviewed
+        given = submitted if rating.kind == RatingKind.PROPOSED else reviewed
+        if given is not None:
+            rating.given_at = given
     RatingRecord.objects.bulk_update(ratings, ["given_at"], batch_size=500)
 
 
