@@ -568,7 +568,12 @@ def plan_keys(mine, other) -> dict:
     measures = Measure.objects.filter(lead=other)
     if mine is not None:
         measures = measures.exclude(co_responsible=mine)
-    measure = measures.filter(edition=published).first() or measures.first()
+    # one with a flag, so the flag's key is real too
+    measure = (
+        measures.filter(edition=published, flags__isnull=False).first()
+        or measures.filter(edition=published).first()
+        or measures.first()
+    )
     kpi = Kpi.objects.filter(measure=measure).first()
     return {
         "edition": _key(draft, "year"),
