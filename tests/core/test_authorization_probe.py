@@ -564,12 +564,17 @@ def plan_keys(mine, other) -> dict:
             .exclude(measures__lead=mine)
             .exclude(measures__co_responsible=mine)
         )
-    draft = drafts.first()
+    draft = drafts.first() or _draft_apart()
     published = PlanEdition.objects.filter(status="published").first()
     measures = Measure.objects.filter(lead=other)
     if mine is not None:
         measures = measures.exclude(co_responsible=mine)
-    measure = measures.filter(edition=published).first() or measures.first()
+    # one with a flag, so the flag's key is real too
+    measure = (
+        measures.filter(edition=published, flags__isnull=False).first()
+        or measures.filter(edition=published).first()
+        or measures.first()
+    )
     kpi = Kpi.objects.filter(measure=measure).first()
     return {
         "edition": _key(draft, "year"),
@@ -584,6 +589,28 @@ def plan_keys(mine, other) -> dict:
         ),
         "flag": str(_key(MeasureFlag.objects.filter(measure=measure).first(), "pk")),
     }
+
+
+def _draft_apart():
+    """The demo's draft is a copy of the whole plan, so most ministries have a part in it and
+    read it; for them the probe starts (through the services, rolled back with the test) a
+    draft of the Digital Agency's own, as it would be while it is still being written."""
+    from shireito.organizations.models import Organization
+    from shireito.plans import services
+    from shireito.plans.models import PlanArea, PlanEdition
+
+    year = max(PlanEdition.objects.values_list("year", flat=True), default=2026) + 1
+    draft = services.edition_create(
+        actor=None,
+        author=Organization.objects.get(code="digital-agency"),
+        year=year,
+        title="重点計画（作業中）",
+        title_en="Priority plan (being written)",
+    )
+    services.content_create(
+        actor=None, instance=PlanArea(edition=draft, code="1", name="作業中", name_en="Drafting")
+    )
+    return draft
 
 
 def _key(found, attribute: str):

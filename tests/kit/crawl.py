@@ -90,6 +90,7 @@ JAPANESE_PAGE_LATIN = {
     "GSS",
     "JPCERT",
     "RFC",
+    "KPI",  # the plan's word in Japanese too (docs/glossary.md)
 }
 # Names written in Latin letters in Japanese too (cloud providers, foreign bodies).
 PROPER_NOUNS = (
@@ -97,6 +98,7 @@ PROPER_NOUNS = (
     "Google Cloud",
     "Microsoft Azure",
     "Oracle Cloud Infrastructure",
+    "Frictionless Data Package",  # the open-data standard's name
     "Word",
     "PowerPoint",
     "JPEG",

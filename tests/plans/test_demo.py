@@ -154,6 +154,56 @@ def test_reports_rate_in_all_five_levels_some_revised_one_overdue(editions):
     )
 
 
+def test_tracking_went_through_the_services_as_the_demo_users(editions):
+    published, _draft = editions
+    planner = User.objects.get(username="da-officer")
+    officer = User.objects.get(username="mhlw-officer")
+    # every value, report and rating has its own event in the audit trail
+    events = AuditEvent.objects.filter(action="create")
+    values = Measurement.objects.filter(series__kpis__measure__edition=published)
+    assert events.filter(object_type="plans.measurement").count() == values.count()
+    reports = ProgressReport.objects.filter(measure__edition=published)
+    assert events.filter(object_type="plans.progressreport").count() == reports.count()
+    ratings = RatingRecord.objects.filter(report__measure__edition=published)
+    assert events.filter(object_type="plans.ratingrecord").count() == ratings.count()
+    # given by the lead's demo editor and reviewed by the Digital Agency's
+    led = reports.filter(measure__lead=officer.organization)
+    assert led.exists()
+    proposed = RatingRecord.objects.filter(report__in=led, kind=RatingKind.PROPOSED)
+    assert set(proposed.values_list("given_by", flat=True)) == {officer.pk}
+    assert set(ratings.filter(kind=RatingKind.REVIEWED).values_list("given_by", flat=True)) == {
+        planner.pk
+    }
+    assert (
+        AuditEvent.objects.filter(
+            object_type="plans.measurement", action="update", actor_id=planner.pk
+        ).count()
+        == values.exclude(status=MeasurementStatus.ENTERED).count()
+    )
+    # dated when a real plan would have had them: submitted before they were reviewed
+    for report in reports.filter(status=ReportStatus.REVIEWED)[:20]:
+        assert report.submitted_at < report.reviewed_at <= timezone.now()
+
+
+def test_the_flags_are_raised_and_the_leads_told(editions):
+    from shireito.plans.choices import FlagKind
+    from shireito.plans.models import MeasureFlag, PlanNotice
+
+    published, _draft = editions
+    flags = MeasureFlag.objects.filter(measure__edition=published, cleared_on__isnull=True)
+    # the one overdue report, off-track KPIs and past-due milestones; nothing raised and
+    # cleared while the demo loaded
+    overdue = flags.filter(kind=FlagKind.REPORT_OVERDUE)
+    assert list(overdue.values_list("measure__code", flat=True)) == [plan_demo.OVERDUE]
+    assert flags.filter(kind=FlagKind.OFF_TRACK).count() >= 8
+    assert flags.filter(kind=FlagKind.MILESTONE_OVERDUE).exists()
+    assert not MeasureFlag.objects.filter(cleared_on__isnull=False).exists()
+    # and each lead organisation's demo editor is told of its measures' flags
+    officer = User.objects.get(username="mhlw-officer")
+    told = PlanNotice.objects.filter(user=officer, kind__in=FlagKind.values)
+    assert told.count() == flags.filter(measure__lead=officer.organization).count()
+
+
 def test_the_draft_copy_differs_from_the_published_edition(editions):
     published, draft = editions
     assert draft.status == EditionStatus.DRAFT
@@ -209,3 +259,46 @@ def test_every_demo_kpi_unit_has_its_english():
 
     units = {kpi[2] for row in MEASURES for kpi in row[-1]}
     assert units <= set(UNITS_EN) and all(UNITS_EN.values())
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="([^"#?]+)', html))
+
+
+def test_each_demo_user_reaches_their_plan_work_from_the_first_page(client, editions):
+    published, _draft = editions
+    # given the Digital Agency's officer on their first page
+    client.force_login(User.objects.get(username="da-officer"))
+    assert "/plans/" in _links(client.get("/").content.decode())
+    # then the plan's page leads to the review queue, the flags and their own measures
+    links = _links(client.get("/plans/").content.decode())
+    assert {"/plans/reviews/", "/plans/flags/", "/plans/mine/", "/plans/notices/"} <= links
+    queue = client.get("/plans/reviews/").content.decode()
+    for code in plan_demo.AWAITING_REVIEW:
+        assert f"/plans/{published.year}/measures/{code}/" in queue
+    assert (
+        f"/plans/{published.year}/measures/{plan_demo.OVERDUE}/"
+        in client.get("/plans/flags/?kind=report_overdue").content.decode()
+    )
+
+    # given a ministry's officer
+    client.force_login(User.objects.get(username="mhlw-officer"))
+    assert "/plans/" in _links(client.get("/").content.decode())
+    links = _links(client.get("/plans/").content.decode())
+    # then they reach their measures and notices, not the Digital Agency's pages
+    assert {"/plans/mine/", "/plans/notices/"} <= links
+    assert not {"/plans/reviews/", "/plans/flags/"} & links
+    mine = client.get("/plans/mine/").content.decode()
+    assert f"/plans/{published.year}/measures/2-01/progress/" in mine
+    notices = client.get("/plans/notices/")
+    assert notices.status_code == 200
+    assert notices.context["unread"] > 0
+
+    # and the public reaches the published plan from the footer of any page
+    client.logout()
+    assert "/priority-plan/" in _links(client.get("/accounts/login/").content.decode())
+    assert f"/priority-plan/{published.year}/" in _links(
+        client.get("/priority-plan/").content.decode()
+    )

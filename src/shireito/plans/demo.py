@@ -10,9 +10,11 @@ milestones done and some past due; ratings in all five levels, some revised in r
 reason; two reports awaiting review and one report not filed by its date.
 
 Content goes through ``plans.services`` (as the Digital Agency's planner, when the demo user is
-there). Tracking (values, milestones' actual dates, reports and ratings) is written directly
-with the models inside the demo's transaction, one audit event per measure, until the
-tracking services are there to write it. Dates are set from today, as the other demo modules
+there); tracking (values, milestones' actual dates, reports and ratings) through
+``plans.services.tracking``, as the demo editors of the lead organisations and of the Digital
+Agency, so every step is in the audit trail as a real one would be; the flags are refreshed
+once at the end, which flags the overdue report, the past-due milestones and the off-track
+KPIs and tells their lead organisations. Dates are set from today, as the other demo modules
 do, so the demo shows a live plan whenever it is loaded. Idempotent: an edition of the year
 already there is left as it is.
 """
@@ -20,25 +22,19 @@ already there is left as it is.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from shireito.accounts.models import User
-from shireito.core.choices import AuditAction
-from shireito.core.services import record_audit_event
 from shireito.organizations.models import Organization
-from shireito.plans import services
+from shireito.plans import flags, services
 from shireito.plans.calendar import previous_quarter, quarter_end, quarter_of, report_due
 from shireito.plans.choices import (
     CONFIDENCE_ORDER,
-    MeasurementStatus,
     MeasureStatus,
     RatingKind,
-    ReportStatus,
 )
 from shireito.plans.demo_data import AREAS, MEASURES, UNITS_EN
 from shireito.plans.models import (
@@ -56,6 +52,7 @@ from shireito.plans.models import (
     ProgressReport,
     RatingRecord,
 )
+from shireito.plans.services import tracking
 from shireito.registry.models import BudgetLine, InformationSystem
 from shireito.registry.selectors import current_fiscal_year
 from shireito.standards.models import Catalog
@@ -63,7 +60,6 @@ from shireito.standards.models import Catalog
 PLANNER = "da-officer"
 CATALOG_KEY = "demo-common-standards"
 QUARTERS_MEASURED = 8  # two years
-REPORTED_QUARTERS = 4  # the last four quarters whose reports are due
 # Measures whose latest report the demo leaves unfiled (past its date) or awaiting review.
 OVERDUE = "2-03"
 AWAITING_REVIEW = ("1-04", "4-02")
@@ -92,26 +88,16 @@ def load_demo_plan(by_code: dict) -> int:
     edition = PlanEdition.objects.filter(year=year).first()
     if edition is None:
         edition = _edition(actor, by_code["digital-agency"], year, today)
-        _track(edition, actor, today)
+        with flags.deferred():
+            _track(edition, actor, today)
         added += 1
     if edition.is_published and not PlanEdition.objects.filter(year=year + 1).exists():
         _next_draft(actor, by_code, edition)
         added += 1
-    refresh_flags(today)
+    # The overdue report, the past-due milestones and the off-track KPIs flagged, and the
+    # lead organisations told (once: loaded again, nothing new is raised).
+    flags.refresh(today)
     return added
-
-
-def refresh_flags(today: dt.date) -> None:
-    """Raise the flags the demo's data call for, when the flags module is there."""
-    try:
-        flags = importlib.import_module("shireito.plans.flags")
-    except ImportError:
-        return
-    refresh = getattr(flags, "refresh", None)
-    if refresh is None:
-        return
-    accepted = inspect.signature(refresh).parameters
-    refresh(**({"today": today} if "today" in accepted else {}))
 
 
 # --- content -------------------------------------------------------------------------------
@@ -266,115 +252,12 @@ def _next(quarter: tuple[int, int]) -> tuple[int, int]:
     return (fiscal_year, q + 1) if q < 4 else (fiscal_year + 1, 1)
 
 
-# --- tracking ------------------------------------------------------------------------------
+# --- tracking ---------------------------------------------------------------------------------
 
 
 def is_demo_off_track(index: int, k: int) -> bool:
     """Which KPIs the demo sets off track: about one in six."""
     return (index * 2 + k) % 6 == 1
-
-
-def _track(edition: PlanEdition, actor, today: dt.date) -> None:
-    """Values, milestones' actual dates, reports and ratings on the published edition."""
-    da = edition.author
-    people = _editors({m.lead_id for m in edition.measures.all()} | {da.pk})
-    last = previous_quarter(*quarter_of(today))
-    quarters = [last]
-    while len(quarters) < QUARTERS_MEASURED:
-        quarters.insert(0, previous_quarter(*quarters[0]))
-    due = [q for q in quarters if report_due(*q, edition.report_due_days) < today]
-    reported = due[-REPORTED_QUARTERS:]
-    measures = list(edition.measures.order_by("position").prefetch_related("kpis", "milestones"))
-    leads = Organization.objects.in_bulk({m.lead_id for m in measures})
-    for index, measure in enumerate(measures):
-        lead_user = people.get(measure.lead_id)
-        off = _values(measure, index, quarters, lead_user, leads[measure.lead_id])
-        done = _milestones(measure, index, today)
-        reports = _reports(
-            edition, measure, index, reported, off, lead_user, people.get(da.pk), da, today
-        )
-        record_audit_event(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=measure,
-            changes={
-                "demo_tracking": [
-                    None,
-                    {
-                        "measurements": len(quarters) * 2,
-                        "milestones_done": done,
-                        "reports": reports,
-                    },
-                ]
-            },
-        )
-
-
-def _editors(organization_ids: set[int]) -> dict[int, User]:
-    found: dict[int, User] = {}
-    for user in User.objects.filter(organization_id__in=organization_ids, is_active=True).order_by(
-        "username"
-    ):
-        if user.has_role("editor") and not user.is_platform_admin:
-            found.setdefault(user.organization_id, user)
-    return found
-
-
-def _values(measure, index, quarters, lead_user, lead) -> bool:
-    """Quarterly values of each KPI: on track ones a little ahead of the straight line to the
-    target, off track ones at well under half its pace. Returns whether any is off track."""
-    any_off = False
-    rows = []
-    for k, kpi in enumerate(measure.kpis.all()):
-        off = is_demo_off_track(index, k)
-        any_off |= off
-        pace = 0.4 if off else 1.1
-        span = float(kpi.target_value - kpi.baseline_value)
-        length = (kpi.target_date - kpi.baseline_date).days
-        for q, quarter in enumerate(quarters):
-            day = quarter_end(*quarter)
-            share = (day - kpi.baseline_date).days / length
-            wiggle = (0.015 if q % 2 else -0.01) * span
-            value = float(kpi.baseline_value) + span * share * pace + wiggle
-            latest = q == len(quarters) - 1
-            status = MeasurementStatus.ACCEPTED
-            note = ""
-            if latest and (measure.code, k) == RETURNED:
-                status = MeasurementStatus.RETURNED
-                note = (
-                    "前の四半期と定義が異なるようです。集計の範囲を確かめて入力し直してください。"
-                )
-            elif latest and index % 9 == 4:
-                status = MeasurementStatus.ENTERED
-            rows.append(
-                Measurement(
-                    series_id=kpi.series_id,
-                    measured_on=day,
-                    value=Decimal(str(round(value, 1))),
-                    source=kpi.source,
-                    status=status,
-                    organization=lead,
-                    entered_by=lead_user,
-                    review_note=note,
-                )
-            )
-    Measurement.objects.bulk_create(rows)
-    return any_off
-
-
-def _milestones(measure, index: int, today: dt.date) -> int:
-    """The first milestone done a little early; the second done for two measures in three,
-    past due for the rest; the third still ahead."""
-    done = 0
-    for m, milestone in enumerate(measure.milestones.order_by("position")):
-        if milestone.planned_on >= today:
-            continue
-        if m == 0 or (m == 1 and index % 3 != 2):
-            Milestone.objects.filter(pk=milestone.pk).update(
-                done_on=milestone.planned_on - dt.timedelta(days=5 + index % 10)
-            )
-            done += 1
-    return done
 
 
 # The delivery confidence a measure is proposed at, by its place in the plan (then lowered
@@ -387,82 +270,189 @@ REASONS = [
     "利用の伸びが想定を大きく下回り、目標の達成が危ぶまれる。",
     "前提が変わり、計画どおりの達成はできない。計画の見直しが必要。",
 ]
+RETURN_NOTE = "前の四半期と定義が異なるようです。集計の範囲を確かめて入力し直してください。"
+INTERNAL_COMMENT = "次回は調達の日程を具体的に記載すること（内部）。"
 
 
-def _reports(edition, measure, index, quarters, off, lead_user, reviewer, da, today) -> int:
-    level = CYCLE[index % len(CYCLE)]
-    if off:
-        level = 3 if index % 4 == 0 else 2
-    if measure.code == "5-07":
-        level = 4
-    made = 0
-    for j, (fiscal_year, quarter) in enumerate(quarters):
-        latest = j == len(quarters) - 1
-        if latest and measure.code == OVERDUE:
-            continue  # not filed: past its date
-        due = report_due(fiscal_year, quarter, edition.report_due_days)
-        submitted = _at(due - dt.timedelta(days=3 + index % 5))
-        proposed = CONFIDENCE_ORDER[max(0, level - (1 if j == 0 and level else 0))]
-        awaiting = latest and measure.code in AWAITING_REVIEW
-        report = ProgressReport(
+class _Tracked:
+    """One measure as the demo tracks it: who acts for its lead, its KPIs' values and
+    whether one is off track, the rating it is proposed at, the quarters it reports on."""
+
+    def __init__(self, measure, index, quarters, lead_user, edition, today) -> None:
+        self.measure = measure
+        self.index = index
+        self.lead_user = lead_user
+        self.kpis = list(measure.kpis.all())
+        self.off = any(is_demo_off_track(index, k) for k in range(len(self.kpis)))
+        level = CYCLE[index % len(CYCLE)]
+        if self.off:
+            level = 3 if index % 4 == 0 else 2
+        if measure.code == "5-07":
+            level = 4
+        self.level = level
+        # Every quarter due since the edition was decided (as the overdue flag asks), but the
+        # latest one of the measure the demo leaves unfiled.
+        due = [(y, q) for y, q, _due in flags.due_quarters(edition, measure.deadline, today)]
+        if measure.code == OVERDUE and due:
+            due = due[:-1]
+        self.reported = due
+        self.latest_reported = due[-1] if due else None
+        self.values = {q: self._values_at(q, len(quarters), quarters) for q in quarters}
+
+    def _values_at(self, quarter, count, quarters) -> list[tuple[Kpi, dt.date, Decimal]]:
+        """Each KPI's value at the quarter's end: on track ones a little ahead of the straight
+        line to the target, off track ones at well under half its pace."""
+        q = quarters.index(quarter)
+        day = quarter_end(*quarter)
+        rows = []
+        for k, kpi in enumerate(self.kpis):
+            pace = 0.4 if is_demo_off_track(self.index, k) else 1.1
+            span = float(kpi.target_value - kpi.baseline_value)
+            share = (day - kpi.baseline_date).days / (kpi.target_date - kpi.baseline_date).days
+            wiggle = (0.015 if q % 2 else -0.01) * span
+            value = float(kpi.baseline_value) + span * share * pace + wiggle
+            rows.append((kpi, day, Decimal(str(round(value, 1)))))
+        return rows
+
+
+def _track(edition: PlanEdition, actor, today: dt.date) -> None:
+    """Values, milestones' actual dates, reports and ratings on the published edition, quarter
+    by quarter, through the tracking services as the demo users of the organisations that
+    would do each (the system, for a lead without a demo user), so each step is in the audit
+    trail as a real one. The services stamp the time of the call; the demo then dates the
+    reports and ratings to when they would have been given (``_backdate``)."""
+    reviewer = _editors({edition.author_id}).get(edition.author_id)
+    measures = list(edition.measures.order_by("position").prefetch_related("kpis", "milestones"))
+    people = _editors({m.lead_id for m in measures})
+    last = previous_quarter(*quarter_of(today))
+    quarters = [last]
+    while len(quarters) < QUARTERS_MEASURED:
+        quarters.insert(0, previous_quarter(*quarters[0]))
+    tracked = [
+        _Tracked(m, i, quarters, people.get(m.lead_id), edition, today)
+        for i, m in enumerate(measures)
+    ]
+    stamps: dict[int, tuple[dt.datetime, dt.datetime | None]] = {}
+    for quarter in quarters:
+        for t in tracked:
+            _quarter(edition, t, quarter, quarters, reviewer, today, stamps)
+    for t in tracked:
+        _milestones(t, today)
+    _backdate(stamps)
+
+
+def _editors(organization_ids: set[int]) -> dict[int, User]:
+    found: dict[int, User] = {}
+    for user in User.objects.filter(organization_id__in=organization_ids, is_active=True).order_by(
+        "username"
+    ):
+        if user.has_role("editor") and not user.is_platform_admin:
+            found.setdefault(user.organization_id, user)
+    return found
+
+
+def _quarter(edition, t: _Tracked, quarter, quarters, reviewer, today, stamps) -> None:
+    """One measure's quarter: its values entered (with the report, when one is due), the
+    report submitted, the values and the report reviewed."""
+    measure, index = t.measure, t.index
+    values = t.values[quarter]
+    latest = quarter == quarters[-1]
+    report = None
+    if quarter in t.reported:
+        j = t.reported.index(quarter)
+        proposed = CONFIDENCE_ORDER[max(0, t.level - (1 if j == 0 and t.level else 0))]
+        report = tracking.report_save(
+            actor=t.lead_user,
             measure=measure,
-            fiscal_year=fiscal_year,
-            quarter=quarter,
-            status=ReportStatus.SUBMITTED if awaiting else ReportStatus.REVIEWED,
+            fiscal_year=quarter[0],
+            quarter=quarter[1],
+            values=[
+                {"kpi": kpi, "measured_on": day, "value": value, "source": kpi.source}
+                for kpi, day, value in values
+            ],
             narrative=(
-                f"{fiscal_year}年度第{quarter}四半期：工程表に沿って作業を進めた。"
+                f"{quarter[0]}年度第{quarter[1]}四半期：工程表に沿って作業を進めた。"
                 "主な成果と課題は添付の資料のとおり（デモ）。"
             ),
             proposed_confidence=proposed,
             proposed_reason=REASONS[CONFIDENCE_ORDER.index(proposed)],
-            submitted_at=submitted,
         )
-        reviewed_at = min(_at(due + dt.timedelta(days=12)), timezone.now())
-        revised = (index + j) % 7 == 3
-        if not awaiting:
-            position = CONFIDENCE_ORDER.index(proposed)
-            if revised:
-                position = min(4, position + 1) if off else max(0, position - 1)
-            report.confidence = CONFIDENCE_ORDER[position]
-            report.review_reason = (
-                (
-                    "KPIの見通しが目標に届かないため、評価を一段階下げた。"
-                    if off
-                    else "遅れは解消済みであることを確認したため、評価を一段階上げた。"
-                )
-                if revised
-                else "報告の内容を確認し、提案どおりとした。"
+        report = tracking.report_submit(actor=t.lead_user, report=report)
+    else:
+        for kpi, day, value in values:
+            tracking.measurement_enter(
+                actor=t.lead_user, kpi=kpi, measured_on=day, value=value, source=kpi.source
             )
-            if index % 5 == 0:
-                report.review_comment = "次回は調達の日程を具体的に記載すること（内部）。"
+    for k, (kpi, day, _value) in enumerate(values):
+        if latest and index % 9 == 4:
+            continue  # left awaiting review
+        measurement = Measurement.objects.get(series_id=kpi.series_id, measured_on=day)
+        returned = latest and (measure.code, k) == RETURNED
+        tracking.measurement_review(
+            actor=reviewer,
+            measurement=measurement,
+            accept=not returned,
+            note=RETURN_NOTE if returned else "",
+        )
+    if report is None:
+        return
+    due = report_due(quarter[0], quarter[1], edition.report_due_days)
+    submitted = _at(due - dt.timedelta(days=3 + index % 5))
+    if quarter == t.latest_reported and measure.code in AWAITING_REVIEW:
+        stamps[report.pk] = (submitted, None)
+        return
+    j = t.reported.index(quarter)
+    position = CONFIDENCE_ORDER.index(report.proposed_confidence)
+    revised = (index + j) % 7 == 3
+    if revised:
+        position = min(4, position + 1) if t.off else max(0, position - 1)
+    reason = "報告の内容を確認し、提案どおりとした。"
+    if revised:
+        reason = (
+            "KPIの見通しが目標に届かないため、評価を一段階下げた。"
+            if t.off
+            else "遅れは解消済みであることを確認したため、評価を一段階上げた。"
+        )
+    tracking.report_review(
+        actor=reviewer,
+        report=report,
+        confidence=CONFIDENCE_ORDER[position],
+        reason=reason,
+        comment=INTERNAL_COMMENT if index % 5 == 0 else "",
+    )
+    stamps[report.pk] = (submitted, min(_at(due + dt.timedelta(days=12)), timezone.now()))
+
+
+def _milestones(t: _Tracked, today: dt.date) -> None:
+    """The first milestone done a little early; the second done for two measures in three,
+    past due for the rest; the third still ahead."""
+    for m, milestone in enumerate(t.measure.milestones.order_by("position")):
+        if milestone.planned_on >= today:
+            continue
+        if m == 0 or (m == 1 and t.index % 3 != 2):
+            tracking.milestone_record(
+                actor=t.lead_user,
+                milestone=milestone,
+                done_on=milestone.planned_on - dt.timedelta(days=5 + t.index % 10),
+            )
+
+
+def _backdate(stamps: dict[int, tuple[dt.datetime, dt.datetime | None]]) -> None:
+    """Date each report's submission and review, and the ratings given with them, to when a
+    real plan would have had them (the services stamp the time of the call, today)."""
+    reports = list(ProgressReport.objects.filter(pk__in=list(stamps)))
+    for report in reports:
+        report.submitted_at, reviewed_at = stamps[report.pk]
+        if reviewed_at is not None:
             report.reviewed_at = reviewed_at
-        report.save()
-        ratings = [
-            RatingRecord(
-                report=report,
-                kind=RatingKind.PROPOSED,
-                confidence=proposed,
-                reason=report.proposed_reason,
-                given_by=lead_user,
-                organization_id=measure.lead_id,
-                given_at=submitted,
-            )
-        ]
-        if not awaiting:
-            ratings.append(
-                RatingRecord(
-                    report=report,
-                    kind=RatingKind.REVIEWED,
-                    confidence=report.confidence,
-                    reason=report.review_reason,
-                    given_by=reviewer,
-                    organization=da,
-                    given_at=reviewed_at,
-                )
-            )
-        RatingRecord.objects.bulk_create(ratings)
-        made += 1
-    return made
+    ProgressReport.objects.bulk_update(reports, ["submitted_at", "reviewed_at"], batch_size=500)
+    ratings = list(RatingRecord.objects.filter(report_id__in=list(stamps)))
+    for rating in ratings:
+        submitted, reviewed = stamps[rating.report_id]
+        given = submitted if rating.kind == RatingKind.PROPOSED else reviewed
+        if given is not None:
+            rating.given_at = given
+    RatingRecord.objects.bulk_update(ratings, ["given_at"], batch_size=500)
 
 
 def _at(day: dt.date) -> dt.datetime:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,6 +43,25 @@ from shireito.plans.models import (
 # A measure done or discontinued is no longer tracked: its flags clear.
 TRACKED = (MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS)
 FILED = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)
+
+
+_deferred: ContextVar[bool] = ContextVar("shireito_plans_flags_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Writes inside leave the flags alone, for the caller to ``refresh`` the whole plan once
+    after. For bulk loads (the demo): a flag that would hold only halfway through, such as a
+    later quarter's report not loaded yet, is then neither raised nor told."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def is_deferred() -> bool:
+    return _deferred.get()
 
 
 @dataclass(frozen=True)

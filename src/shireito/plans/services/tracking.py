@@ -57,7 +57,9 @@ def _organization_of(actor: User | None, fallback):
 
 def _refresh(measure_ids: Iterable[int], today: dt.date) -> None:
     """A write that can change a measure's flags refreshes them at once, not at the next
-    daily run."""
+    daily run (inside ``flags.deferred``, once at its end)."""
+    if flags.is_deferred():
+        return
     flags.refresh(today, measures=list(measure_ids))
 
 

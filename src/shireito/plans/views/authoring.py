@@ -68,6 +68,11 @@ def edition_list(request):
             "editions": selectors.editions_for(request.user).select_related("based_on"),
             "may_start": permissions.may_start_edition(request.user),
             "may_import_new": permissions.may_import_new_edition(request.user),
+            # The tracking pages the user has work on, each offered only where its rule lets.
+            "may_review": permissions.may_review(request.user),
+            "may_see_flags": permissions.may_see_flags(request.user),
+            "may_see_own": permissions.may_see_own_measures(request.user),
+            "unread": selectors.unread_notice_count(request.user),
         },
     )
 

@@ -11,10 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from shireito.core.languages import in_reader_language
 from shireito.core.pages import (
     bound_form,
     conflict_context,
@@ -284,14 +287,19 @@ def measurement_review(request, edition: int, measure: str, measurement: int):
         success=_("The review of the value is recorded."),
         redirect_to=back,
         title=_("Review a value: %(kpi)s") % {"kpi": indicator.display_name},
-        intro=_("%(date)s: %(value)s %(unit)s, entered by %(organization)s. Source: %(source)s")
-        % {
-            "date": value.measured_on.isoformat(),
-            "value": format(value.value.normalize(), "f"),
-            "unit": indicator.display_unit,
-            "organization": value.organization,
-            "source": value.source or "—",
-        },
+        # The unit and the source are people's text, marked with their own language.
+        intro=mark_safe(  # noqa: S308 - every part escaped
+            conditional_escape(
+                _("%(date)s: %(value)s %(unit)s, entered by %(organization)s. Source: %(source)s")
+            )
+            % {
+                "date": value.measured_on.isoformat(),
+                "value": format(value.value.normalize(), "f"),
+                "unit": in_reader_language(indicator.display_unit),
+                "organization": conditional_escape(str(value.organization)),
+                "source": in_reader_language(value.source or "—"),
+            }
+        ),
         submit_label=_("Record the review"),
         aliases={"note": "note"},
     )
