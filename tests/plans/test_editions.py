@@ -85,3 +85,17 @@ def test_a_draft_is_seen_by_its_author_and_the_responsible_organizations_only(dr
 def test_a_published_edition_is_everyones(published, planners):
     assert selectors.edition_get(planners["tokyo-viewer"], 2026) is not None
     assert selectors.measures_of(planners["tokyo-viewer"], published).count() == 2
+
+
+def test_a_responsible_organization_reads_only_its_part_of_a_drafts_outline(draft, planners):
+    # given a draft with an area holding only the Digital Agency's own measure
+    services.content_create(
+        actor=planners["da-editor"],
+        instance=PlanArea(edition=draft, code="2", name="内部の検討", name_en="Internal"),
+    )
+    # when the author and the lead of M-1 (in area 1.1 under 1) read the draft's areas
+    author = {a.code for a in selectors.areas_visible(planners["da-viewer"], draft)}
+    lead = {a.code for a in selectors.areas_visible(planners["mhlw-viewer"], draft)}
+    # then the author reads every area; the lead only those holding its measure and above it
+    assert author == {"1", "1.1", "2"}
+    assert lead == {"1", "1.1"}

@@ -69,7 +69,7 @@ def _required(fields: dict) -> None:
 def plan_areas_list(request, edition: int):
     found = edition_or_404(request, edition)
     return (
-        PlanArea.objects.filter(edition=found)
+        selectors.areas_visible(request.auth, found)
         .select_related("parent")
         .order_by("parent_id", "position", "code")
     )

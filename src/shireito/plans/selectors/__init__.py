@@ -8,6 +8,7 @@ read in full by the Digital Agency and the responsible organisations only."""
 
 from shireito.plans.selectors.editions import (
     area_tree,
+    areas_visible,
     edition_get,
     editions_for,
     latest_published,
@@ -36,6 +37,7 @@ from shireito.plans.selectors.tracking import (
 
 __all__ = [
     "area_tree",
+    "areas_visible",
     "edition_get",
     "editions_for",
     "flag_filter_choices",

@@ -60,6 +60,25 @@ def measure_get(user, edition: PlanEdition, code: str) -> Measure | None:
     )
 
 
+def areas_visible(user, edition: PlanEdition) -> QuerySet[PlanArea]:
+    """An edition's areas as ``user`` may read them: all of a published edition, and of a
+    draft for its author; a measure's responsible organisation reading a draft sees only the
+    areas that hold its measures and those above them (a draft's outline is the author's)."""
+    areas = PlanArea.objects.filter(edition=edition)
+    if edition.status == EditionStatus.PUBLISHED:
+        return areas
+    if visible_to(user, PlanEdition.objects.filter(pk=edition.pk)).exists():
+        return areas
+    parents = dict(areas.values_list("pk", "parent_id"))
+    shown: set[int] = set()
+    for holding in measures_of(user, edition).values_list("area_id", flat=True):
+        area_id: int | None = holding
+        while area_id is not None and area_id not in shown:
+            shown.add(area_id)
+            area_id = parents.get(area_id)
+    return areas.filter(pk__in=shown)
+
+
 def principles() -> list[Principle]:
     return list(Principle.objects.all())
 
@@ -73,10 +92,15 @@ class AreaNode:
     measures: list[Any] = field(default_factory=list)
 
 
-def area_tree(edition: PlanEdition, measures: list[Measure] | None = None) -> list[AreaNode]:
-    """The edition's areas as a tree, each with the given measures that sit in it (in two
-    queries however deep the tree)."""
-    nodes = {a.pk: AreaNode(a) for a in PlanArea.objects.filter(edition=edition)}
+def area_tree(
+    edition: PlanEdition, measures: list[Measure] | None = None, areas=None
+) -> list[AreaNode]:
+    """The edition's areas (``areas``, a reader's ``areas_visible``; all of them when not
+    given) as a tree, each with the given measures that sit in it (in two queries however
+    deep the tree)."""
+    if areas is None:
+        areas = PlanArea.objects.filter(edition=edition)
+    nodes = {a.pk: AreaNode(a) for a in areas}
     roots: list[AreaNode] = []
     for node in sorted(nodes.values(), key=lambda n: (n.area.position, n.area.code)):
         parent = nodes.get(node.area.parent_id) if node.area.parent_id else None

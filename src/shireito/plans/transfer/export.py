@@ -29,10 +29,9 @@ from shireito.plans.models import (
     MeasureControl,
     MeasureSystem,
     Milestone,
-    PlanArea,
     PlanEdition,
 )
-from shireito.plans.selectors import measures_of
+from shireito.plans.selectors import areas_visible, measures_of
 from shireito.plans.transfer.tables import LEGEND_TITLE, TABLES
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def table_rows(user: User | None, edition: PlanEdition) -> dict[str, list[list[A
     measures = list(measures_of(user, edition).prefetch_related("co_responsible", "principles"))
     ids = [m.pk for m in measures]
     code = {m.pk: m.code for m in measures}
-    areas = {a.pk: a for a in PlanArea.objects.filter(edition=edition)}
+    areas = {a.pk: a for a in areas_visible(user, edition)}
     rows: dict[str, list[list[Any]]] = {
         "edition": [[edition.year, edition.title, edition.title_en, edition.report_due_days]],
         "areas": [

@@ -20,7 +20,7 @@ from shireito.core.textfiles import csv_text, wants_bom
 from shireito.plans import permissions, selectors, services
 from shireito.plans.forms import DiffForm, EditionForm, MeasureFilter, PublishForm
 from shireito.plans.models import PlanEdition
-from shireito.plans.selectors.authoring import areas_of, leads_of, measures_filtered
+from shireito.plans.selectors.authoring import leads_of, measures_filtered
 from shireito.plans.selectors.diff import DIFF_HEADER, diff_rows, edition_diff
 from shireito.plans.selectors.editions import principles_of
 
@@ -109,11 +109,11 @@ def edition_start(request):
 @login_required
 def edition_detail(request, edition: int):
     plan = edition_or_404(request, edition)
-    areas = list(areas_of(plan))
+    areas = list(selectors.areas_visible(request.user, plan).order_by("position", "code"))
     filters = MeasureFilter(request.GET, areas=areas, leads=leads_of(request.user, plan))
     values = filters.values()
     measures = principles_of(list(measures_filtered(request.user, plan, **values)))
-    tree = selectors.area_tree(plan, measures)
+    tree = selectors.area_tree(plan, measures, areas)
     filtered = any(values.values())
     if filtered:
         tree = _pruned(tree)
