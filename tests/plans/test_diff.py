@@ -122,13 +122,15 @@ def test_the_diff_downloads_as_csv(next_edition, planners):
     response = client.get("/plans/2027/diff.csv?against=2026")
     # then each change is a row
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["change", "measure", "kpi", "field", "old", "new"]
-    kinds = {(r[0], r[1], r[2], r[3]) for r in rows[1:]}
-    assert ("measure_added", "M-3", "", "") in kinds
-    assert ("measure_removed", "M-2", "", "") in kinds
-    assert ("measure_changed", "M-1", "", "deadline") in kinds
-    assert ("kpi_added", "M-1", "K-3", "") in kinds
-    assert ("kpi_changed", "M-1", "K-1", "target_value") in kinds
+    # then each change is a row, in the reader's language (Japanese by default)
+    assert rows[0] == ["変更の種類", "施策", "KPI", "項目", "変更前", "変更後"]
+    kinds = {(r[0], r[1], r[2]) for r in rows[1:]}
+    assert ("施策の追加", "M-3", "") in kinds
+    assert ("施策の削除", "M-2", "") in kinds
+    assert ("施策の変更", "M-1", "") in kinds
+    assert ("KPIの追加", "M-1", "K-3") in kinds
+    assert ("KPIの変更", "M-1", "K-1") in kinds
+    assert not any("_" in r[0] or "_" in r[3] for r in rows[1:])  # no internal key
     assert response["Content-Disposition"].startswith("attachment")
 
 

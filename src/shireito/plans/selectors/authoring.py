@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from shireito.core.scoping import visible_to
 from shireito.plans.choices import EditionStatus
@@ -24,6 +25,7 @@ from shireito.plans.models import (
 from shireito.plans.permissions import may_read_plan
 from shireito.plans.selectors.editions import measures_of
 from shireito.registry import selectors as registry_selectors
+from shireito.registry.selectors import fiscal_year_label
 from shireito.standards import selectors as standards_selectors
 
 
@@ -178,7 +180,7 @@ def measure_links(user, measure: Measure) -> dict[str, list[ShownLink]]:
         )
     for paying in budgets:
         system = paying.budget_line.system
-        label = f"FY{paying.budget_line.fiscal_year}"
+        label = fiscal_year_label(paying.budget_line.fiscal_year, get_language() or "ja")
         shown["budgets"].append(ShownLink(paying, system.code, label, *_detail(system, reachable)))
     for about in controls:
         code = about.catalog.key

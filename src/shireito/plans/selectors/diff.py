@@ -201,24 +201,35 @@ def edition_diff(old: PlanEdition, new: PlanEdition, user: Any = _ALL) -> Editio
 
 
 def diff_rows(diff: EditionDiff) -> list[list[str]]:
-    """The diff as rows: one per measure added or removed, per field changed, per KPI added or
-    removed, and per KPI field moved."""
+    """The diff as rows in the reader's language (a download to read, not to import back):
+    one per measure added or removed, per field changed, per KPI added or removed, and per
+    KPI field moved."""
+    added, removed, changed = _("measure added"), _("measure removed"), _("measure changed")
+    kpi_added, kpi_removed, kpi_moved = _("KPI added"), _("KPI removed"), _("KPI changed")
     rows = []
     for measure in diff.added:
-        rows.append(["measure_added", measure.code, "", "", "", measure.name])
+        rows.append([added, measure.code, "", "", "", measure.display_name])
     for measure in diff.removed:
-        rows.append(["measure_removed", measure.code, "", "", measure.name, ""])
+        rows.append([removed, measure.code, "", "", measure.display_name, ""])
     for change in diff.changed:
         for f in change.fields:
-            rows.append(["measure_changed", change.code, "", f.field, f.old, f.new])
+            rows.append([changed, change.code, "", f.label, f.old, f.new])
         for kpi in change.kpis_added:
-            rows.append(["kpi_added", change.code, kpi.code, "", "", kpi.name])
+            rows.append([kpi_added, change.code, kpi.code, "", "", kpi.display_name])
         for kpi in change.kpis_removed:
-            rows.append(["kpi_removed", change.code, kpi.code, "", kpi.name, ""])
+            rows.append([kpi_removed, change.code, kpi.code, "", kpi.display_name, ""])
         for moved in change.kpis_changed:
             for f in moved.fields:
-                rows.append(["kpi_changed", change.code, moved.code, f.field, f.old, f.new])
+                rows.append([kpi_moved, change.code, moved.code, f.label, f.old, f.new])
     return rows
 
 
-DIFF_HEADER = ["change", "measure", "kpi", "field", "old", "new"]
+def diff_header() -> list[str]:
+    return [
+        pgettext("diff", "Change"),
+        pgettext("plan", "Measure"),
+        _("KPI"),
+        _("Field"),
+        _("Before"),
+        _("After"),
+    ]

@@ -21,7 +21,7 @@ from shireito.plans import permissions, selectors, services
 from shireito.plans.forms import DiffForm, EditionForm, MeasureFilter, PublishForm
 from shireito.plans.models import PlanEdition
 from shireito.plans.selectors.authoring import leads_of, measures_filtered
-from shireito.plans.selectors.diff import DIFF_HEADER, diff_rows, edition_diff
+from shireito.plans.selectors.diff import diff_header, diff_rows, edition_diff
 from shireito.plans.selectors.editions import principles_of
 
 CSV = "text/csv; charset=utf-8"
@@ -259,7 +259,7 @@ def edition_compare_csv(request, edition: int):
     plan, _form, against, diff = _diff(request, edition)
     diff = get_or_404(diff)
     return file_response(
-        csv_text(DIFF_HEADER, diff_rows(diff), bom=wants_bom(request)),
+        csv_text(diff_header(), diff_rows(diff), bom=wants_bom(request)),
         filename=f"plan-{against.year if against else ''}-{plan.year}-diff.csv",
         content_type=CSV,
     )
