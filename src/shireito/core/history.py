@@ -262,6 +262,9 @@ def _label(model_field, key: ChangeKey | None, prefix: str, name: str) -> str:
         label = getattr(like, "verbose_name", None)
     elif model_field is not None:
         label = getattr(model_field, "verbose_name", None)
+        if _is_link_table(getattr(model_field, "model", None)) and model_field.is_relation:
+            # Django names a link table's columns after the classes, in English.
+            label = model_field.related_model._meta.verbose_name
     if label is None:
         # A name no model describes: never shown as an internal key.
         label = _("other change")
@@ -345,10 +348,25 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
+def _is_link_table(model) -> bool:
+    """A table Django made for a many-to-many field (a measure's principles): its names are
+    the classes' in English, never the reader's words."""
+    return bool(model is not None and model._meta.auto_created)
+
+
 def object_kind(object_type: str) -> str:
     """The kind of object an event is about, as the reader calls it."""
     model = _model(object_type)
-    return capfirst(str(model._meta.verbose_name)) if model else _("record")
+    if model is None:
+        return _("record")
+    if _is_link_table(model):
+        ends = [f.related_model for f in model._meta.fields if f.related_model is not None]
+        if len(ends) == 2:
+            return capfirst(
+                _("link between %(one)s and %(other)s")
+                % {"one": ends[0]._meta.verbose_name, "other": ends[1]._meta.verbose_name}
+            )
+    return capfirst(str(model._meta.verbose_name))
 
 
 def describe(events: Iterable[Any]) -> list[Any]:
