@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):  # evidence files land on commit
-        load_demo_data()
+        load_demo_data(plan=False)
     return {u.username: u for u in User.objects.all()}
 
 
@@ -53,7 +53,7 @@ def test_the_demo_has_an_audit_in_every_status_and_loads_twice_without_duplicate
     before = counts()
     audit_events = AuditEvent.objects.filter(object_type__startswith="audits.").count()
     # when it is loaded again
-    load_demo_data()
+    load_demo_data(plan=False)
     # then nothing is added
     assert counts() == before
     assert AuditEvent.objects.filter(object_type__startswith="audits.").count() == audit_events

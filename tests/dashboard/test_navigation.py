@@ -54,7 +54,7 @@ ORDER = [area.key for area in AREAS]
 def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data()
+        load_demo_data(plan=False)
     return {user.username: user for user in User.objects.select_related("organization")}
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data()
+        load_demo_data(plan=False)
 
 
 def test_the_demo_has_five_years_of_budget_for_each_ministrys_systems(demo):
@@ -93,6 +93,6 @@ def test_loading_the_demo_again_adds_no_oversight_twice(demo):
 
     before = counts()
     # when it is loaded again
-    load_demo_data()
+    load_demo_data(plan=False)
     # then nothing is added
     assert counts() == before
