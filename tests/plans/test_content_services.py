@@ -101,7 +101,8 @@ def test_a_budget_line_is_linked_by_system_and_fiscal_year_with_every_problem(
     )
     assert link.share == 40
     shown = measure_links(da, measure)["budgets"]
-    assert [(s.code, s.label) for s in shown] == [("mhlw-app", "FY2026")]
+    # (the fiscal year as the reader names it: Japanese by default)
+    assert [(s.code, s.label) for s in shown] == [("mhlw-app", "令和8年度")]
     assert MeasureBudget.objects.count() == 1
 
 
