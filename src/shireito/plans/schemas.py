@@ -89,9 +89,17 @@ class AreaPatch(Schema):
 # --- measures ------------------------------------------------------------------------------
 
 
-class InterimTargetSchema(Schema):
+class InterimTargetIn(Schema):
     due_on: dt.date
     value: Decimal = Field(max_digits=20, decimal_places=4)
+
+
+class InterimTargetOut(Schema):
+    """Apart from ``InterimTargetIn``: ninja documents a decimal differently for reading and
+    writing, and one name cannot carry both."""
+
+    due_on: dt.date
+    value: Decimal
 
 
 class KpiOut(VersionedOut):
@@ -107,7 +115,7 @@ class KpiOut(VersionedOut):
     target_date: dt.date
     source: str
     position: int
-    interim_targets: list[InterimTargetSchema]
+    interim_targets: list[InterimTargetOut]
 
     @staticmethod
     def resolve_interim_targets(obj) -> list:
@@ -127,7 +135,7 @@ class KpiIn(Schema):
     target_date: dt.date
     source: str = Field("", max_length=300)
     position: int = Field(0, ge=0, le=1_000_000)
-    interim_targets: list[InterimTargetSchema] = Field(default_factory=list, max_length=200)
+    interim_targets: list[InterimTargetIn] = Field(default_factory=list, max_length=200)
 
 
 class KpiPatch(VersionedPatch):
@@ -142,7 +150,7 @@ class KpiPatch(VersionedPatch):
     target_date: dt.date | None = None
     source: str | None = Field(None, max_length=300)
     position: int | None = Field(None, ge=0, le=1_000_000)
-    interim_targets: list[InterimTargetSchema] | None = Field(
+    interim_targets: list[InterimTargetIn] | None = Field(
         None, max_length=200, description="Replaces the KPI's interim targets"
     )
 
