@@ -13,6 +13,7 @@ from ninja.security import SessionAuth
 from shireito.accounts.api import router as accounts_router
 from shireito.accounts.auth import ApiTokenAuth
 from shireito.audits.api import router as audits_router
+from shireito.cocreation.api import router as cocreation_router
 from shireito.core.api import router as core_router
 from shireito.core.problems import document_error_responses, register_error_handlers
 from shireito.dashboard.api import router as dashboard_router
@@ -62,6 +63,7 @@ api.add_router("/standards", standards_router)
 api.add_router("/audits", audits_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/plans", plans_router)
+api.add_router("/cocreation", cocreation_router)
 api.add_router("/dashboard", dashboard_router)
 
 

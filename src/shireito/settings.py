@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "shireito.incidents",
     "shireito.sharing",
     "shireito.plans",
+    "shireito.cocreation",
     "shireito.dashboard",
     "shireito.demo",
     "django.contrib.auth",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("incidents/", include("shireito.incidents.urls")),
     path("plans/", include("shireito.plans.urls")),
     path("", include("shireito.plans.urls_public")),
+    path("cocreation/", include("shireito.cocreation.urls")),
     path("open-data/", registry_open_data.open_data, name="open_data"),
     path(
         "open-data/systems.csv",

@@ -104,6 +104,9 @@ class ScopeClass(models.TextChoices):
     # responsible organisations; once published, everyone reads it through the publication
     # selectors, never through a widened scope.
     PLAN = "plan", _("priority plan (author and responsible organizations)")
+    # The co-creation platform: a space and all it holds, read by the staff of domestic
+    # government bodies and of the organisations the space invites; nobody outside it.
+    COCREATION = "cocreation", _("co-creation spaces (government staff and invited bodies)")
 
 
 # Which kinds of organisation may hold each role: a role handed to the wrong kind of body (an

@@ -22,7 +22,13 @@ def mandate_visibility(user: User, model: type[Model], scope_class: str) -> set[
 
     The engine is built once per user object, which lives for one request.
     """
-    if scope_class in (ScopeClass.OWN, ScopeClass.AUDIT, ScopeClass.INCIDENT, ScopeClass.PLAN):
+    if scope_class in (
+        ScopeClass.OWN,
+        ScopeClass.AUDIT,
+        ScopeClass.INCIDENT,
+        ScopeClass.PLAN,
+        ScopeClass.COCREATION,
+    ):
         return set()
     engine = user.__dict__.get(ENGINE_KEY)
     if engine is None:

@@ -1,0 +1,5 @@
+"""The co-creation platform's one router."""
+
+from ninja import Router
+
+router = Router(tags=["co-creation"])
