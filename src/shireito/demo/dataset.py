@@ -24,6 +24,7 @@ from shireito.accounts.choices import Role
 from shireito.accounts.models import User
 from shireito.accounts.services import user_create, user_set_password, user_set_roles, user_update
 from shireito.audits.demo import load_demo_audits
+from shireito.cocreation.demo import load_demo_cocreation
 from shireito.demo.local_governments import local_government_rows
 from shireito.incidents.demo import load_demo_incidents
 from shireito.organizations.choices import GovernanceRole as R
@@ -448,6 +449,8 @@ SYSTEMS: list[tuple[str, str, str, str, str, dict]] = [
 USERS: list[tuple[str, str, str, list[str]]] = [
     ("da-admin", "デモ 管理者", "digital-agency", [Role.PLATFORM_ADMIN]),
     ("da-officer", "デジタル 花子", "digital-agency", [Role.EDITOR]),
+    # The second officer who approves the agency's official answers on the co-creation platform.
+    ("da-director", "デジタル 一郎", "digital-agency", [Role.EDITOR]),
     ("nisc-auditor", "統括 太郎", "nisc", [Role.AUDITOR]),
     ("nisc-handler", "統括 次郎", "nisc", [Role.INCIDENT_HANDLER]),
     ("ipa-auditor", "推進 三郎", "ipa", [Role.AUDITOR]),
@@ -556,6 +559,9 @@ def load_demo_data(
         if plan:
             load_demo_plan(by_code)
             report("priority plan", 1, 1)
+        # After the users, systems and plan its conversations are about.
+        load_demo_cocreation(by_code)
+        report("co-creation platform", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 
