@@ -486,12 +486,17 @@ class DemoLoadResult:
 
 
 def load_demo_data(
-    progress: Callable[[str, int, int], None] | None = None, *, plan: bool = True
+    progress: Callable[[str, int, int], None] | None = None,
+    *,
+    plan: bool = True,
+    cocreation: bool = True,
 ) -> DemoLoadResult:
     """Bring the database to the demo state in one transaction (all or nothing).
 
     ``plan=False`` leaves the priority plan out: tests of the other parts load the demo many
-    times, and the plan's two years of audited reports and reviews are half of its time."""
+    times, and the plan's two years of audited reports and reviews are half of its time.
+    ``cocreation=False`` leaves the co-creation platform's conversations out, for the same
+    reason."""
 
     def report(stage: str, done: int, total: int) -> None:
         if progress:
@@ -560,8 +565,9 @@ def load_demo_data(
             load_demo_plan(by_code)
             report("priority plan", 1, 1)
         # After the users, systems and plan its conversations are about.
-        load_demo_cocreation(by_code)
-        report("co-creation platform", 1, 1)
+        if cocreation:
+            load_demo_cocreation(by_code)
+            report("co-creation platform", 1, 1)
     return DemoLoadResult(organizations=len(ORGANIZATIONS), users=len(USERS))
 
 
