@@ -110,7 +110,9 @@ def test_an_official_answer_takes_two_officers_of_the_same_organisation(
     assert heard[-1] == ("official_answer", {"answer": answer, "actor": second_da_officer})
 
 
-def test_only_an_officer_of_a_responsible_organisation_proposes(people, government, question, reply):
+def test_only_an_officer_of_a_responsible_organisation_proposes(
+    people, government, question, reply
+):
     # Shibuya's editor is an officer, but Shibuya is not responsible for the space
     with pytest.raises(PermissionDenied):
         official_propose(

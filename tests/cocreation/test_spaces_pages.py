@@ -159,9 +159,7 @@ def test_answer_actions_are_offered_only_where_the_rules_allow(
     answer = official_propose(
         actor=people["da-editor"], thread=question, post=reply, organization=government["da"]
     )
-    template = Template(
-        '{% include "cocreation/partials/_answer_actions.html" %}'
-    )
+    template = Template('{% include "cocreation/partials/_answer_actions.html" %}')
 
     def shown(user):
         question.__dict__.pop("_cocreation_answer_rules", None)

@@ -17,7 +17,5 @@ stubs = [
     if name not in names
 ]
 urlpatterns = [
-    p
-    for p in main.urlpatterns
-    if not (isinstance(p, URLResolver) and p.namespace == "cocreation")
+    p for p in main.urlpatterns if not (isinstance(p, URLResolver) and p.namespace == "cocreation")
 ] + [path("cocreation/", include(([*cocreation.urlpatterns, *stubs], "cocreation")))]

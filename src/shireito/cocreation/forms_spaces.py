@@ -78,8 +78,10 @@ class SpaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if space is not None:
             del self.fields["slug"]  # an address, once given, stays
-        self.fields["responsible"].queryset = _organizations(True)
-        self.fields["invited"].queryset = _organizations(False)
+        for name, government in (("responsible", True), ("invited", False)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = _organizations(government)
 
     def clean_links(self) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []

@@ -75,7 +75,7 @@ def resolve(user, links: list[SpaceLink] | list[tuple[str, str]]) -> list[Resolv
                 )
         for catalog_key, oscal_id in controls:
             catalog = catalogs.get(catalog_key)
-            node = catalog and standards_selectors.node_by_id(catalog, oscal_id)
+            node = standards_selectors.node_by_id(catalog, oscal_id) if catalog else None
             if node is not None:
                 key = f"{catalog_key}/{oscal_id}"
                 shown[(LinkKind.CONTROL, key)] = ResolvedLink(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shireito.cocreation import permissions
+from shireito.cocreation.choices import OfficialStatus
 from shireito.cocreation.forms_spaces import OfficialProposeForm, OfficialRefuseForm
 from shireito.cocreation.selectors.official import answer_get, faq_of, pending_for
 from shireito.cocreation.selectors.threads import posts_of
@@ -160,9 +161,7 @@ def pending(request):
         request,
         "cocreation/official_pending.html",
         {
-            "answers": [
-                (a, permissions.may_approve_official(request.user, a)) for a in answers
-            ],
+            "answers": [(a, permissions.may_approve_official(request.user, a)) for a in answers],
         },
     )
 
@@ -179,7 +178,7 @@ def faq(request, org: str):
         "cocreation/faq.html",
         {
             "organization": organization,
-            "in_force": [a for a in answers if a.in_force == 0],
-            "superseded": [a for a in answers if a.in_force != 0],
+            "in_force": [a for a in answers if a.status == OfficialStatus.OFFICIAL],
+            "superseded": [a for a in answers if a.status != OfficialStatus.OFFICIAL],
         },
     )

@@ -127,7 +127,10 @@ def space_new(request):
         success=_("The space was opened; you moderate it."),
         redirect_to=space_url,
         title=_("Open a space"),
-        intro=_("Your organization hosts the space. Staff of every domestic government body may read it."),
+        intro=_(
+            "Your organization hosts the space. Staff of every domestic government body may "
+            "read it."
+        ),
         submit_label=_("Open the space"),
         cancel_url=reverse("cocreation:index"),
     )
