@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shireito.cocreation.choices import OfficialStatus, ThreadKind
-from shireito.cocreation.models import Thread
+from shireito.cocreation.models import SpaceLink, Thread
 from shireito.cocreation.selectors.thread_list import thread_page
 from shireito.cocreation.services.answers import official_approve, official_propose
 from shireito.cocreation.services.posts import post_create
@@ -243,3 +243,23 @@ def test_the_pending_page_lists_what_awaits_approval(people, government, questio
     assert question.title in own and "/approve/" not in own
     # and a viewer is refused the page (and the directory offers it to officers only)
     assert _client(people["da-viewer"]).get("/cocreation/official/").status_code == 403
+
+
+def test_a_link_is_shown_only_to_those_who_may_see_what_it_names(people, government, space):
+    # given the space linked to a system of the health ministry's
+    from shireito.registry.selectors import systems_in_reach
+    from tests.kit.factories import make_system
+
+    system = make_system(owner=government["mhlw"], code="MHLW-9", name="年金記録システム")
+    SpaceLink.objects.create(space=space, kind="system", key="MHLW-9")
+
+    for reader in ("da-viewer", "tokyo-viewer", "ncsc-viewer"):
+        user = people[reader]
+        sees = systems_in_reach(user).filter(pk=system.pk).exists()
+        # when each reader opens the space's page and reads it over the API
+        page = _client(user).get("/cocreation/gov-cloud/").content.decode()
+        links = _client(user).get("/api/v1/cocreation/spaces/gov-cloud").json()["links"]
+        # then the system is named to those who may see it, and to no one else
+        assert ("年金記録システム" in page) is sees, reader
+        assert (len(links) == 1) is sees, reader
+    assert not systems_in_reach(people["ncsc-viewer"]).filter(pk=system.pk).exists()

@@ -62,7 +62,11 @@ def thread_page(
     position = decode_cursor(after)
     if position is not None:
         when, pk = position
-        threads = threads.filter(Q(last_posted_at__lt=when) | Q(last_posted_at=when, pk__lt=pk))
+        # The plain bound lets the database start the index scan at the cursor; the OR then
+        # drops the threads of the same time already shown.
+        threads = threads.filter(last_posted_at__lte=when).filter(
+            Q(last_posted_at__lt=when) | Q(last_posted_at=when, pk__lt=pk)
+        )
     rows = list(threads[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
