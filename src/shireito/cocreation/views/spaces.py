@@ -41,9 +41,10 @@ def space_list(request):
         request,
         "cocreation/space_list.html",
         {
+            # Every listed space is open to the user: one not joined and not archived may be
+            # joined (``permissions.may_join``, without a query per space).
             "spaces": [
-                (space, permissions.may_join(request.user, space) and not space.is_member)
-                for space in spaces
+                (space, not space.is_member and space.archived_at is None) for space in spaces
             ],
             "may_create": permissions.may_create_space(request.user),
             "may_approve": permissions.is_officer(request.user),
