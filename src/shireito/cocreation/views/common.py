@@ -4,7 +4,6 @@ stands in while it is absent)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required  # noqa: F401 - re-exported
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
 
