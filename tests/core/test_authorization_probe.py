@@ -250,6 +250,22 @@ PAGES = {
     "plans/<int:edition>/import/": OBJECT,
     "plans/<int:edition>/export.xlsx": OBJECT,
     "plans/<int:edition>/export.zip": OBJECT,
+    # cocreation: spaces and answers (the space's key is one not open to the user: for
+    # government staff, who read every space, a short name no space has; cocreation_keys)
+    "cocreation/": OWN,
+    "cocreation/new/": OWN,
+    "cocreation/official/": OWN,
+    "cocreation/official/<int:answer>/approve/": OBJECT,
+    "cocreation/official/<int:answer>/refuse/": OBJECT,
+    "cocreation/faq/<str:org>/": SHARED,
+    "cocreation/<slug:space>/": OBJECT,
+    "cocreation/<slug:space>/edit/": OBJECT,
+    "cocreation/<slug:space>/join/": OBJECT,
+    "cocreation/<slug:space>/leave/": OBJECT,
+    "cocreation/<slug:space>/members/": OBJECT,
+    "cocreation/<slug:space>/<int:thread>/posts/<int:post>/accept/": OBJECT,
+    "cocreation/<slug:space>/<int:thread>/unaccept/": OBJECT,
+    "cocreation/<slug:space>/<int:thread>/posts/<int:post>/official/": OBJECT,
 }
 OPERATIONS = {
     "GET /api/v1/accounts/me": OWN,
@@ -403,6 +419,22 @@ OPERATIONS = {
     "POST /api/v1/plans/editions/{edition}/measures/{measure}/milestones": OBJECT,
     "PATCH /api/v1/plans/editions/{edition}/measures/{measure}/milestones/{milestone}": OBJECT,
     "DELETE /api/v1/plans/editions/{edition}/measures/{measure}/milestones/{milestone}": OBJECT,
+    # cocreation: spaces and answers
+    "GET /api/v1/cocreation/spaces": OWN,
+    "POST /api/v1/cocreation/spaces": OWN,
+    "GET /api/v1/cocreation/spaces/{space}": OBJECT,
+    "PATCH /api/v1/cocreation/spaces/{space}": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/join": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/leave": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/members": OBJECT,
+    "PUT /api/v1/cocreation/spaces/{space}/members/{username}": OBJECT,
+    "PUT /api/v1/cocreation/spaces/{space}/threads/{thread}/accepted": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/official": OBJECT,
+    "GET /api/v1/cocreation/official/pending": OWN,
+    "GET /api/v1/cocreation/official/{answer}": OBJECT,
+    "POST /api/v1/cocreation/official/{answer}/approve": OBJECT,
+    "POST /api/v1/cocreation/official/{answer}/refuse": OBJECT,
+    "GET /api/v1/cocreation/faq/{org}": SHARED,
 }
 
 REFUSED = {401, 403, 404}
@@ -534,6 +566,7 @@ def other_keys(username: str | None) -> Keys:
         "table": "results",
         "fmt": "csv",
         **plan_keys(mine, other),
+        **cocreation_keys(mine),
     }
     secrets = [str(keys[name]) for name in ("audit", "incident", "recommendation")]
     secrets = [secret for secret in secrets if secret != "999999"]
@@ -588,6 +621,37 @@ def plan_keys(mine, other) -> dict:
             _key(Measurement.objects.filter(series__kpis=kpi).first() if kpi else None, "pk")
         ),
         "flag": str(_key(MeasureFlag.objects.filter(measure=measure).first(), "pk")),
+    }
+
+
+def cocreation_keys(mine) -> dict:
+    """Keys of the co-creation platform: a space not open to ``mine`` (government staff read
+    every space, so for them a short name no space has), a thread and a reply in it, and an
+    official answer of another organisation that awaits approval or was refused (those only
+    its own organisation reads)."""
+    from shireito.cocreation.choices import OfficialStatus
+    from shireito.cocreation.models import OfficialAnswer, Post, Space, Thread
+    from shireito.cocreation.scoping import GOVERNMENT_KINDS
+
+    government = mine is not None and mine.kind in GOVERNMENT_KINDS
+    spaces = Space.objects.none() if government else Space.objects.all()
+    if mine is not None:
+        spaces = spaces.exclude(host=mine).exclude(invited=mine)
+    space = spaces.first()
+    thread = Thread.objects.filter(space=space).first() if space else None
+    post = Post.objects.filter(thread=thread, is_opening=False).first() if thread else None
+    answers = OfficialAnswer.objects.filter(
+        status__in=[OfficialStatus.PENDING, OfficialStatus.REFUSED]
+    )
+    if mine is not None:
+        answers = answers.exclude(organization=mine)
+        if not government:
+            answers = answers.filter(thread__space__in=spaces)
+    return {
+        "space": _key(space, "slug"),
+        "thread": str(_key(thread, "pk")),
+        "post": str(_key(post, "pk")),
+        "answer": str(_key(answers.first(), "pk")),
     }
 
 

@@ -28,22 +28,24 @@ NATIONAL = [
 ]
 ACCOUNT = ["tokens", "two_factor"]
 SHARING = ["shared"]
+# The co-creation platform: domestic government staff (and invited bodies, none in this demo).
+CO = ["cocreation"]
 
 # Demo user: the areas the menu offers, in menu order.
 EXPECTED = {
-    "da-admin": NATIONAL + SHARING + ACCOUNT,  # a platform admin is let into every area
-    "da-officer": NATIONAL + ACCOUNT,
-    "nisc-auditor": NATIONAL + SHARING + ACCOUNT,  # the centre owns the shared collection
-    "nisc-handler": NATIONAL + SHARING + ACCOUNT,
-    "ipa-auditor": NATIONAL + SHARING + ACCOUNT,  # IPA reads it up to AMBER
-    "ipa-handler": NATIONAL + SHARING + ACCOUNT,
-    "mhlw-officer": NATIONAL + ACCOUNT,
-    "meti-officer": NATIONAL + ACCOUNT,
-    "meti-handler": NATIONAL + ACCOUNT,
+    "da-admin": NATIONAL + CO + SHARING + ACCOUNT,  # a platform admin is let into every area
+    "da-officer": NATIONAL + CO + ACCOUNT,
+    "nisc-auditor": NATIONAL + CO + SHARING + ACCOUNT,  # the centre owns the shared collection
+    "nisc-handler": NATIONAL + CO + SHARING + ACCOUNT,
+    "ipa-auditor": NATIONAL + CO + SHARING + ACCOUNT,  # IPA reads it up to AMBER
+    "ipa-handler": NATIONAL + CO + SHARING + ACCOUNT,
+    "mhlw-officer": NATIONAL + CO + ACCOUNT,
+    "meti-officer": NATIONAL + CO + ACCOUNT,
+    "meti-handler": NATIONAL + CO + ACCOUNT,
     "demo-power-officer": NATIONAL + ACCOUNT,
-    "pmda-officer": NATIONAL + ACCOUNT,
-    "tokyo-officer": NATIONAL + ACCOUNT,
-    "city-officer": NATIONAL + ACCOUNT,
+    "pmda-officer": NATIONAL + CO + ACCOUNT,
+    "tokyo-officer": NATIONAL + CO + ACCOUNT,
+    "city-officer": NATIONAL + CO + ACCOUNT,
     "qp-officer": NATIONAL + ACCOUNT,
     "uk-ncsc-liaison": SHARING + ACCOUNT,
 }

@@ -54,6 +54,12 @@ PARAMETERS = {
     "root": "root",
     "status_id": "status",
     "fmt": "fmt",
+    # The co-creation platform's keys (tests/core/test_authorization_probe.py, cocreation_keys).
+    ("cocreation", "space"): "space",
+    ("cocreation", "thread"): "thread",
+    ("cocreation", "post"): "post",
+    ("cocreation", "answer"): "answer",
+    ("cocreation", "org"): "org",
     # The priority plan's keys (tests/core/test_authorization_probe.py, plan_keys).
     "edition": "edition",
     "published": "published",

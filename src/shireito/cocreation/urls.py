@@ -1,6 +1,15 @@
 """The co-creation platform's pages, under /cocreation/. Each part keeps its own list of
-routes; this module joins them."""
+routes; this module joins them: every fixed address (``faq/``, ``search/``, ``new/`` …) before
+``<slug:space>/``, whose words ``services.spaces.RESERVED_SLUGS`` keeps from spaces."""
+
+from shireito.cocreation import urls_answers, urls_spaces
 
 app_name = "cocreation"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *urls_spaces.fixed,
+    *urls_answers.fixed,
+    # a space's own pages last
+    *urls_answers.in_space,
+    *urls_spaces.in_space,
+]

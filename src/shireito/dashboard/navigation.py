@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shireito.accounts.permissions import may_see_people
 from shireito.audits.permissions import may_see_audits
+from shireito.cocreation.permissions import may_use_cocreation
 from shireito.dashboard.permissions import may_see_tower
 from shireito.incidents.permissions import may_see_reports
 from shireito.organizations.permissions import may_use_national_areas
@@ -69,6 +70,15 @@ AREAS: list[Area] = [
         description=_(
             "The threat information shared with your organization through TAXII, at the TLP "
             "level agreed with it."
+        ),
+    ),
+    Area(
+        "cocreation",
+        _("Co-creation"),
+        "cocreation:index",
+        may_use_cocreation,
+        description=_(
+            "Spaces where central and local government staff ask, answer and propose together."
         ),
     ),
     Area(

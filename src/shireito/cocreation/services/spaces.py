@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from shireito.accounts.models import User
     from shireito.organizations.models import Organization
 
+# The fixed addresses under /cocreation/ that come before a space's own (``urls.py``): no
+# space may take one as its short name, or its page could never be reached.
+RESERVED_SLUGS = frozenset(
+    {
+        "new", "faq", "search", "following", "drafts", "official", "api", "feed",
+        "notifications", "moderation", "reports", "mine", "spaces", "threads", "posts",
+        "attachments", "static", "media", "help", "about", "admin",
+    }
+)  # fmt: skip
+
 
 def space_create(
     *,
@@ -35,6 +45,8 @@ def space_create(
         raise PermissionDenied
     if actor is not None and not actor.is_platform_admin and host.pk != actor.organization_id:
         raise ValidationError({"host": _("A space is hosted by its creator's organization.")})
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This short name is kept for the platform's own pages.")})
     with transaction.atomic():
         space = audited_create(
             actor=actor,
