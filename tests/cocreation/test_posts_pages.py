@@ -24,7 +24,10 @@ def thread_page(thread, page=None):
 @pytest.fixture
 def tokyo_system(government):
     return system_create(
-        actor=None, code="tokyo-juki", name="東京都住基システム", owner=government["tokyo"],
+        actor=None,
+        code="tokyo-juki",
+        name="東京都住基システム",
+        owner=government["tokyo"],
         category="local_government_system",
     )
 
@@ -79,8 +82,12 @@ def test_a_reader_never_learns_of_a_linked_system_they_may_not_see(
 ):
     # given a thread Tokyo linked to its own system
     thread = thread_create(
-        actor=people["tokyo-viewer"], space=space, kind=ThreadKind.DISCUSSION, title="住基",
-        body="本文", links=[(LinkKind.SYSTEM, str(tokyo_system.pk))],
+        actor=people["tokyo-viewer"],
+        space=space,
+        kind=ThreadKind.DISCUSSION,
+        title="住基",
+        body="本文",
+        links=[(LinkKind.SYSTEM, str(tokyo_system.pk))],
     )
     # when the invited UK centre's viewer reads it
     client.force_login(people["ncsc-viewer"])
@@ -111,8 +118,9 @@ def test_the_thread_page_shows_posts_in_order_with_their_standing(client, space,
 def test_hostile_markdown_is_shown_harmless(client, space, people, question):
     # given a reply with script, an event handler and a javascript: link
     post_create(
-        actor=people["tokyo-viewer"], thread=question,
-        body='<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))',
+        actor=people["tokyo-viewer"],
+        thread=question,
+        body="<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
     )
     client.force_login(people["tokyo-viewer"])
     # when the thread is read
@@ -131,7 +139,9 @@ def test_a_member_replies_without_javascript(client, space, people, question):
     # when they reply to the opening post
     url = reverse("cocreation:post_new", args=[space.slug, question.pk])
     assert client.get(url + f"?reply_to={first.pk}").status_code == 200
-    response = client.post(url, {"body": "ありがとうございます", "reply_to": first.pk, "publish": ""})
+    response = client.post(
+        url, {"body": "ありがとうございます", "reply_to": first.pk, "publish": ""}
+    )
     # then the reply is posted, and the page marks what it replies to
     assert response.status_code == 302 and "#post-" in response["Location"]
     reply = Post.objects.get(body="ありがとうございます")
@@ -167,7 +177,9 @@ def test_editing_keeps_the_history(client, space, people, question):
 
 def test_drafts_are_seen_by_their_author_only(client, space, people, question):
     # given a draft reply by Tokyo
-    draft = post_create(actor=people["tokyo-viewer"], thread=question, body="下書き本文", draft=True)
+    draft = post_create(
+        actor=people["tokyo-viewer"], thread=question, body="下書き本文", draft=True
+    )
     # when others read the thread
     client.force_login(people["shibuya-editor"])
     assert "下書き本文" not in client.get(thread_page(question)).text
@@ -188,8 +200,12 @@ def test_drafts_are_seen_by_their_author_only(client, space, people, question):
 
 def test_a_draft_thread_is_invisible_to_others(client, space, people):
     thread = thread_create(
-        actor=people["tokyo-viewer"], space=space, kind=ThreadKind.QUESTION, title="秘密の下書き",
-        body="まだ", draft=True,
+        actor=people["tokyo-viewer"],
+        space=space,
+        kind=ThreadKind.QUESTION,
+        title="秘密の下書き",
+        body="まだ",
+        draft=True,
     )
     client.force_login(people["shibuya-editor"])
     assert client.get(thread_page(thread)).status_code == 404
@@ -249,7 +265,8 @@ def test_a_file_is_attached_with_the_personal_data_check_and_read_by_readers_onl
 def test_mentions_are_kept_and_marked_as_text(space, people, question):
     # given a reply naming a member, an invited organisation and an operator not invited
     post = post_create(
-        actor=people["tokyo-viewer"], thread=question,
+        actor=people["tokyo-viewer"],
+        thread=question,
         body="@shibuya-editor さん、@org:ncsc と @org:power と @power-viewer に共有します `@da-editor`",
     )
     # then the space's readers are mentioned, the others are plain text
@@ -278,7 +295,10 @@ def test_a_page_of_posts_takes_the_same_queries_for_two_posts_or_forty(
 ):
     # given a second thread with forty posts by several people, with reactions and files
     big = thread_create(
-        actor=people["tokyo-viewer"], space=space, kind=ThreadKind.DISCUSSION, title="長い",
+        actor=people["tokyo-viewer"],
+        space=space,
+        kind=ThreadKind.DISCUSSION,
+        title="長い",
         body="始め",
     )
     authors = ["shibuya-editor", "mic-editor", "tokyo-viewer", "da-admin"]

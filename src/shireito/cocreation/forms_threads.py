@@ -101,8 +101,7 @@ class ThreadForm(forms.Form):
                 # The same answer for what does not exist and what the author may not see.
                 self.add_error(
                     name,
-                    _("Not found (or not yours to see): %(keys)s")
-                    % {"keys": ", ".join(unknown)},
+                    _("Not found (or not yours to see): %(keys)s") % {"keys": ", ".join(unknown)},
                 )
         for key in data.get("standard_businesses") or []:
             found.append((LinkKind.STANDARD_BUSINESS, key))

@@ -49,7 +49,12 @@ def _system(actor, key: str) -> ShownLink | None:
     if system is None:
         return None
     url = reverse("registry:detail", args=[system.code])
-    return ShownLink(LinkKind.SYSTEM, str(pk), f"{system.code} {getattr(system, 'display_name', system.name)}", url)
+    return ShownLink(
+        LinkKind.SYSTEM,
+        str(pk),
+        f"{system.code} {getattr(system, 'display_name', system.name)}",
+        url,
+    )
 
 
 def _standard_business(actor, key: str) -> ShownLink | None:

@@ -114,4 +114,3 @@ def revisions_of(user, post: Post) -> QuerySet[PostRevision]:
 
 def attachment_get(user, post: Post, pk: int) -> PostAttachment | None:
     return visible_to(user, PostAttachment.objects.filter(post=post, pk=pk)).first()
-

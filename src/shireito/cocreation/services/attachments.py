@@ -92,4 +92,3 @@ def attachment_add(
 def open_blob(attachment: PostAttachment) -> IO[bytes] | None:
     """The stored file, opened for reading (the caller scoped the lookup), or None."""
     return store.open_blob(attachment.sha256, store_root())
-

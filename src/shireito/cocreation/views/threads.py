@@ -26,7 +26,7 @@ from shireito.cocreation.forms_threads import (
 )
 from shireito.cocreation.selectors import posts as post_selectors
 from shireito.cocreation.selectors.spaces import space_get
-from shireito.cocreation.selectors.threads import drafts_of, posts_of, thread_get
+from shireito.cocreation.selectors.threads import drafts_of, thread_get
 from shireito.cocreation.services import attachments, reactions
 from shireito.cocreation.services.posts import draft_publish, post_create, post_edit, thread_create
 from shireito.core.htmx import render_page
@@ -158,9 +158,7 @@ def thread_detail(request, space: str, thread: int):
 def thread_posts(request, space: str, thread: int):
     """The posts alone: what htmx loads to refresh them."""
     found = thread_or_404(request, space, thread)
-    return render(
-        request, "cocreation/thread_detail.html#posts", _thread_context(request, found)
-    )
+    return render(request, "cocreation/thread_detail.html#posts", _thread_context(request, found))
 
 
 # --- posting -------------------------------------------------------------------------------
@@ -224,7 +222,8 @@ def post_edit_page(request, space: str, thread: int, post: int):
 def post_history(request, space: str, thread: int, post: int):
     found = post_or_404(request, space, thread, post)
     if found.hidden_at is not None and not (
-        found.author_id == request.user.pk or permissions.may_moderate(request.user, found.thread.space)
+        found.author_id == request.user.pk
+        or permissions.may_moderate(request.user, found.thread.space)
     ):
         raise Http404
     return render(
@@ -297,7 +296,8 @@ def attachment_new(request, space: str, thread: int, post: int):
 def attachment_download(request, space: str, thread: int, post: int, attachment: int):
     found = post_or_404(request, space, thread, post)
     if found.hidden_at is not None and not (
-        found.author_id == request.user.pk or permissions.may_moderate(request.user, found.thread.space)
+        found.author_id == request.user.pk
+        or permissions.may_moderate(request.user, found.thread.space)
     ):
         raise Http404
     stored = get_or_404(post_selectors.attachment_get(request.user, found, id_or_404(attachment)))
