@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shireito.cocreation.choices import LinkKind, ThreadKind
-from shireito.cocreation.services.posts import post_create, thread_create
+from shireito.cocreation.services.posts import thread_create
 from shireito.registry.services import system_create
 
 pytestmark = pytest.mark.django_db

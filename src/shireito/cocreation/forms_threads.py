@@ -81,7 +81,9 @@ class ThreadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if not may_post_notice:
-            self.fields["kind"].choices = [
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [
                 choice for choice in ThreadKind.choices if choice[0] != ThreadKind.NOTICE
             ]
 
