@@ -2,6 +2,8 @@
 reader sees them, posts in order with their standing), replying, editing with history, drafts,
 reactions and files, all without JavaScript; and a page of posts in a fixed number of queries."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -316,15 +318,47 @@ def test_a_page_of_posts_takes_the_same_queries_for_two_posts_or_forty(
     assert len(page.context["posts"]) == 40
 
 
-def test_a_long_thread_is_paged_with_anchors(client, space, people, question, settings):
+def test_a_long_thread_is_paged_and_a_link_to_a_post_finds_its_page(
+    client, space, people, question, monkeypatch
+):
     from shireito.cocreation.views import threads
 
-    threads.PER_PAGE = 2
-    try:
-        client.force_login(people["tokyo-viewer"])
-        post_create(actor=people["tokyo-viewer"], thread=question, body="三番目")
-        page2 = client.get(thread_page(question, 2))
-        assert "三番目" in page2.text and "#3" in page2.text
-        assert "渋谷区では" not in page2.text
-    finally:
-        threads.PER_PAGE = 100
+    # given two posts a page and a third post
+    monkeypatch.setattr(threads, "PER_PAGE", 2)
+    third = post_create(actor=people["tokyo-viewer"], thread=question, body="三番目")
+    client.force_login(people["tokyo-viewer"])
+    # when the second page is read
+    page2 = client.get(thread_page(question, 2))
+    # then it has the third post, numbered as in the thread, and not the first two
+    assert "三番目" in page2.text and "#3" in page2.text
+    assert "渋谷区では" not in page2.text
+    # and a link to the third post leads to its page and anchor
+    found = client.get(thread_page(question) + f"?post={third.pk}")
+    assert found["Location"].endswith(f"?page=2#post-{third.pk}")
+
+
+def test_the_pages_work_by_keyboard_without_javascript(client, space, people, question):
+    # given a member on the new thread form, the thread page, the reply and file forms
+    client.force_login(people["shibuya-editor"])
+    answer = question.posts.get(is_opening=False)
+    pages = [
+        reverse("cocreation:thread_new", args=[space.slug]),
+        thread_page(question),
+        reverse("cocreation:post_new", args=[space.slug, question.pk]),
+        reverse("cocreation:attachment_new", args=[space.slug, question.pk, answer.pk]),
+        reverse("cocreation:post_edit", args=[space.slug, question.pk, answer.pk]),
+        reverse("cocreation:drafts"),
+    ]
+    for url in pages:
+        text = client.get(url).text
+        # then every control is a labelled form field or a real button, with no inline script
+        for field_id in re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', text):
+            if (
+                f'id="{field_id}"' in text
+                and 'type="hidden"' not in text.split(f'id="{field_id}"')[0].rsplit("<", 1)[-1]
+            ):
+                assert f'for="{field_id}"' in text, (url, field_id)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", text), url
+        assert " onclick=" not in text and " style=" not in text
+    # and each post is a landmark heading with an anchor a link can reach
+    assert f'id="post-{answer.pk}"' in client.get(thread_page(question)).text

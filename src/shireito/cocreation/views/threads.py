@@ -5,8 +5,6 @@ what is offered."""
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +24,7 @@ from shireito.cocreation.forms_threads import (
 )
 from shireito.cocreation.selectors import posts as post_selectors
 from shireito.cocreation.selectors.spaces import space_get
-from shireito.cocreation.selectors.threads import drafts_of, thread_get
+from shireito.cocreation.selectors.threads import drafts_of, posts_of, thread_get
 from shireito.cocreation.services import attachments, reactions
 from shireito.cocreation.services.posts import draft_publish, post_create, post_edit, thread_create
 from shireito.core.htmx import render_page
@@ -52,19 +50,19 @@ def post_or_404(request, space: str, thread: int, post: int):
 
 
 def thread_url(thread, post=None, page: int | None = None) -> str:
+    """The thread's page; with ``post``, the address that finds the page the post is on and
+    goes to its anchor (``?post=``), so a link to a post works however the thread is paged."""
     url = reverse("cocreation:thread", args=[thread.space.slug, thread.pk])
-    if page and page > 1:
-        url += f"?page={page}"
-    return url + (f"#post-{post.pk}" if post is not None else "")
+    if post is not None:
+        return f"{url}?post={post.pk}#post-{post.pk}"
+    return url + (f"?page={page}" if page and page > 1 else "")
 
 
-def last_page(thread) -> int:
-    return max(1, math.ceil(posts_of_count(thread) / PER_PAGE))
-
-
-def posts_of_count(thread) -> int:
-    thread.refresh_from_db(fields=["post_count"])
-    return thread.post_count
+def _hidden_from(user, post) -> bool:
+    """A hidden post is read by its author and the moderators only."""
+    if post.hidden_at is None or post.author_id == user.pk:
+        return False
+    return not permissions.may_moderate(user, post.thread.space)
 
 
 # --- a new thread --------------------------------------------------------------------------
@@ -149,6 +147,14 @@ def post_selectors_page(request, thread) -> dict:
 @login_required
 def thread_detail(request, space: str, thread: int):
     found = thread_or_404(request, space, thread)
+    wanted = request.GET.get("post")
+    if wanted is not None:
+        # A link to one post: to the page it is on, at its anchor (or the first page).
+        order = list(posts_of(request.user, found).values_list("pk", flat=True))
+        number = id_or_404(wanted) if wanted.isdigit() else 0
+        page = order.index(number) // PER_PAGE + 1 if number in order else 1
+        anchor = f"#post-{number}" if number in order else ""
+        return redirect(thread_url(found, page=page) + anchor)
     return render_page(
         request, "cocreation/thread_detail.html", _thread_context(request, found), partial="posts"
     )
@@ -192,7 +198,7 @@ def post_new(request, space: str, thread: int):
         messages.success(
             request, _("Your draft is saved.") if draft else _("Your post is published.")
         )
-        return redirect(thread_url(found, result, last_page(found)))
+        return redirect(thread_url(found, result))
     return render(
         request,
         "cocreation/post_form.html",
@@ -221,10 +227,7 @@ def post_edit_page(request, space: str, thread: int, post: int):
 @login_required
 def post_history(request, space: str, thread: int, post: int):
     found = post_or_404(request, space, thread, post)
-    if found.hidden_at is not None and not (
-        found.author_id == request.user.pk
-        or permissions.may_moderate(request.user, found.thread.space)
-    ):
+    if _hidden_from(request.user, found):
         raise Http404
     return render(
         request,
@@ -251,7 +254,7 @@ def draft_publish_page(request, space: str, thread: int, post: int):
         raise Http404
     draft_publish(actor=request.user, post=found)
     messages.success(request, _("Your draft is published."))
-    return redirect(thread_url(found.thread, found, last_page(found.thread)))
+    return redirect(thread_url(found.thread, found))
 
 
 @login_required
@@ -263,8 +266,7 @@ def post_react(request, space: str, thread: int, post: int):
     form = ReactionForm(request.POST)
     if form.is_valid():
         reactions.reaction_toggle(actor=request.user, post=found, kind=form.cleaned_data["kind"])
-    page = request.POST.get("page", "")
-    return redirect(thread_url(found.thread, found, int(page) if page.isdigit() else None))
+    return redirect(thread_url(found.thread, found))
 
 
 @login_required
@@ -295,10 +297,7 @@ def attachment_new(request, space: str, thread: int, post: int):
 @login_required
 def attachment_download(request, space: str, thread: int, post: int, attachment: int):
     found = post_or_404(request, space, thread, post)
-    if found.hidden_at is not None and not (
-        found.author_id == request.user.pk
-        or permissions.may_moderate(request.user, found.thread.space)
-    ):
+    if _hidden_from(request.user, found):
         raise Http404
     stored = get_or_404(post_selectors.attachment_get(request.user, found, id_or_404(attachment)))
     blob = get_or_404(attachments.open_blob(stored))
