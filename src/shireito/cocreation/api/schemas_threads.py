@@ -47,6 +47,23 @@ class CocreationThreadOut(Schema):
     last_posted_at: dt.datetime | None
     created_at: dt.datetime
 
+    # A thread row, or the dict a detail answer is built from.
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return obj["author"] if isinstance(obj, dict) else obj.author.username
+
+    @staticmethod
+    def resolve_organization(obj) -> str:
+        return obj["organization"] if isinstance(obj, dict) else obj.author_organization.code
+
+    @staticmethod
+    def resolve_is_draft(obj) -> bool:
+        return obj["is_draft"] if isinstance(obj, dict) else obj.last_posted_at is None
+
+    @staticmethod
+    def resolve_accepted_post(obj) -> int | None:
+        return obj["accepted_post"] if isinstance(obj, dict) else obj.accepted_post_id
+
 
 class CocreationOfficialMarkOut(Schema):
     organization: str
