@@ -245,6 +245,19 @@ PAGES = {
     "taxii2/^(?P<root>[A-Za-z0-9_-]+)/collections/?$": SHARED,
     "taxii2/^(?P<root>[A-Za-z0-9_-]+)/status/(?P<status_id>[^/]+)/?$": OBJECT,
     "tower/<slug:section>/<slug:table>.csv": SHARED,
+    # co-creation threads and posts: the space's host is another organisation, nobody probing
+    # is a member, the thread is another user's draft (cocreation_keys)
+    "cocreation/me/drafts/": OWN,
+    "cocreation/<slug:space>/threads/new/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/reply/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/edit/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/history/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/publish/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/react/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/files/new/": OBJECT,
+    "cocreation/<slug:space>/threads/<int:thread>/posts/<int:post>/files/<int:attachment>/": OBJECT,
     # plans: an edition's downloads and import (the draft's key is the Digital Agency's)
     "plans/import/": OWN,
     "plans/<int:edition>/import/": OBJECT,
@@ -394,6 +407,19 @@ OPERATIONS = {
     "GET /api/v1/standards/mappings/{key}": SHARED,
     "GET /api/v1/standards/mappings/{key}/coverage": SHARED,
     "GET /api/v1/standards/mappings/{key}/csv": SHARED,
+    # co-creation threads and posts: every domestic government body reads every space, so a
+    # space's threads are listed to them (SHARED); writing takes membership, which none has
+    "GET /api/v1/cocreation/spaces/{space}/threads": SHARED,
+    "POST /api/v1/cocreation/spaces/{space}/threads": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/threads/{thread}": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/posts": OBJECT,
+    "PATCH /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/history": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/publish": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/reactions": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/attachments": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/attachments/{attachment}": OBJECT,
+    "GET /api/v1/cocreation/drafts": OWN,
     # plans: editions and their content (the draft's key is the Digital Agency's)
     "GET /api/v1/plans/editions": OWN,
     "POST /api/v1/plans/editions": OWN,
@@ -566,6 +592,8 @@ def other_keys(username: str | None) -> Keys:
         "table": "results",
         "fmt": "csv",
         **plan_keys(mine, other),
+        **cocreation_draft_keys(other),
+        # the space and answer keys win: a space government staff may not read does not exist
         **cocreation_keys(mine),
     }
     secrets = [str(keys[name]) for name in ("audit", "incident", "recommendation")]
@@ -626,11 +654,11 @@ def plan_keys(mine, other) -> dict:
 
 def cocreation_keys(mine) -> dict:
     """Keys of the co-creation platform: a space not open to ``mine`` (government staff read
-    every space, so for them a short name no space has), a thread and a reply in it, and an
+    every space, so for them a short name no space has) and an
     official answer of another organisation that awaits approval or was refused (those only
     its own organisation reads)."""
     from shireito.cocreation.choices import OfficialStatus
-    from shireito.cocreation.models import OfficialAnswer, Post, Space, Thread
+    from shireito.cocreation.models import OfficialAnswer, Space
     from shireito.cocreation.scoping import GOVERNMENT_KINDS
 
     government = mine is not None and mine.kind in GOVERNMENT_KINDS
@@ -638,8 +666,6 @@ def cocreation_keys(mine) -> dict:
     if mine is not None:
         spaces = spaces.exclude(host=mine).exclude(invited=mine)
     space = spaces.first()
-    thread = Thread.objects.filter(space=space).first() if space else None
-    post = Post.objects.filter(thread=thread, is_opening=False).first() if thread else None
     answers = OfficialAnswer.objects.filter(
         status__in=[OfficialStatus.PENDING, OfficialStatus.REFUSED]
     )
@@ -649,9 +675,35 @@ def cocreation_keys(mine) -> dict:
             answers = answers.filter(thread__space__in=spaces)
     return {
         "space": _key(space, "slug"),
-        "thread": str(_key(thread, "pk")),
-        "post": str(_key(post, "pk")),
         "answer": str(_key(answers.first(), "pk")),
+    }
+
+
+def cocreation_draft_keys(other) -> dict:
+    """Keys of a co-creation space hosted by ``other`` that invites nobody and has no member
+    among the probing users, and of a draft thread in it (its opening post and a file of it)
+    that only its author, a user of ``other``, reads."""
+    from shireito.accounts.models import User
+    from shireito.cocreation.models import Membership, PostAttachment, Space
+    from shireito.cocreation.services.posts import thread_create
+
+    author = User.objects.filter(organization=other, is_active=True).first()
+    space = Space.objects.filter(slug="probe-space").first() or Space.objects.create(
+        slug="probe-space", name="調査用の場", host=other
+    )
+    Membership.objects.get_or_create(space=space, user=author)
+    thread = thread_create(
+        actor=author, space=space, kind="discussion", title="下書き", body="下書き", draft=True
+    )
+    post = thread.posts.get()
+    attachment = PostAttachment.objects.create(
+        post=post, name="a.txt", sha256="0" * 64, size=1, content_type="text/plain"
+    )
+    return {
+        "space": space.slug,
+        "thread": str(thread.pk),
+        "post": str(post.pk),
+        "cocreation_attachment": str(attachment.pk),
     }
 
 

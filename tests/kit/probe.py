@@ -38,6 +38,7 @@ PARAMETERS = {
     ("taxii2", "collection_id"): "collection",
     ("shared", "stix_id"): "stix_id",
     ("taxii2", "object_id"): "stix_id",
+    ("cocreation", "attachment"): "cocreation_attachment",
     "username": "username",
     "token_id": "token",
     "job_id": "job",
@@ -70,6 +71,10 @@ PARAMETERS = {
     "report": "report",
     "measurement": "measurement",
     "flag": "flag",
+    # The co-creation platform's keys (test_authorization_probe.py, cocreation_keys).
+    "space": "space",
+    "thread": "thread",
+    "post": "post",
 }
 
 

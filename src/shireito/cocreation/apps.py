@@ -13,3 +13,5 @@ class CocreationConfig(AppConfig):
         from shireito.core.scoping import register_visibility_rule
 
         register_visibility_rule(cocreation_visibility)
+        # Post hooks register themselves on import.
+        from shireito.cocreation import mentions  # noqa: F401

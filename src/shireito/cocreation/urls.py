@@ -2,7 +2,7 @@
 routes; this module joins them: every fixed address (``faq/``, ``search/``, ``new/`` …) before
 ``<slug:space>/``, whose words ``services.spaces.RESERVED_SLUGS`` keeps from spaces."""
 
-from shireito.cocreation import urls_answers, urls_spaces
+from shireito.cocreation import urls_answers, urls_spaces, urls_threads
 
 app_name = "cocreation"
 
@@ -10,6 +10,7 @@ urlpatterns: list = [
     *urls_spaces.fixed,
     *urls_answers.fixed,
     # a space's own pages last
+    *urls_threads.urlpatterns,
     *urls_answers.in_space,
     *urls_spaces.in_space,
 ]

@@ -3,7 +3,11 @@ search, follows and moderation, one module per part on one router (imported here
 order their operations appear in the OpenAPI document). Every read goes through the app's
 selectors; every write through its services."""
 
-from shireito.cocreation.api import answers, spaces  # noqa: F401 - they add operations
+from shireito.cocreation.api import (  # noqa: F401 - each adds its operations
+    answers,
+    spaces,
+    threads,
+)
 from shireito.cocreation.api.common import router
 
 __all__ = ["router"]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 # space may take one as its short name, or its page could never be reached.
 RESERVED_SLUGS = frozenset(
     {
-        "new", "faq", "search", "following", "drafts", "official", "api", "feed",
+        "new", "faq", "search", "following", "drafts", "official", "api", "feed", "me",
         "notifications", "moderation", "reports", "mine", "spaces", "threads", "posts",
         "attachments", "static", "media", "help", "about", "admin",
     }
