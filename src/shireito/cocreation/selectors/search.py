@@ -160,7 +160,7 @@ def search(
         order = f"rank, {TABLE}.rowid DESC"
     else:
         rank = (
-            f"-(ts_rank({TABLE}.document, plainto_tsquery('simple', %s)) + 0.01)"
+            f"-(ts_rank({TABLE}.document, plainto_tsquery('simple', %s)) + 0.1)"
             f" * (CASE {TABLE}.kind {boost} ELSE 1.0 END)"
         )
         params.insert(0, " ".join(terms))
