@@ -114,7 +114,9 @@ def test_only_the_allowed_transitions_are_taken(people, proposal, path, refused)
 def test_a_decision_without_reason_names_every_problem(people, proposal):
     # when an officer sends neither a possible status nor a reason
     with pytest.raises(ValidationError) as refusal:
-        proposal_decide(actor=people["da-editor"], thread=proposal, status=S.IMPLEMENTED, reason=" ")
+        proposal_decide(
+            actor=people["da-editor"], thread=proposal, status=S.IMPLEMENTED, reason=" "
+        )
 
     # then both are named at once
     assert set(refusal.value.message_dict) == {"status", "reason"}
@@ -159,7 +161,7 @@ def _adopt(people, proposal):
     proposal_decide(actor=people["da-editor"], thread=proposal, status=S.ADOPTED, reason="採用")
 
 
-def test_an_outcome_the_officer_may_not_see_is_answered_as_unknown(people, proposal, systems):
+def test_an_outcome_the_officer_may_not_see_is_answered_as_unknown(people, proposal, systems):  # noqa: F811
     # given an adopted proposal
     _adopt(people, proposal)
 
@@ -176,7 +178,11 @@ def test_an_outcome_the_officer_may_not_see_is_answered_as_unknown(people, propo
 
 
 def test_implemented_takes_an_outcome_and_shows_on_both_sides(
-    client, people, proposal, systems, measure
+    client,
+    people,
+    proposal,
+    systems,  # noqa: F811
+    measure,
 ):
     # given an adopted proposal; marking it implemented before naming what carries it out fails
     _adopt(people, proposal)
@@ -209,7 +215,10 @@ def test_implemented_takes_an_outcome_and_shows_on_both_sides(
 
 
 def test_a_system_page_hides_proposals_of_spaces_its_reader_may_not_read(
-    client, people, proposal, systems
+    client,
+    people,
+    proposal,
+    systems,  # noqa: F811
 ):
     # given a proposal carried out by the power operator's system (recorded as it stands)
     ProposalOutcome.objects.create(thread=proposal, kind=LinkKind.SYSTEM, key="power-app")
@@ -265,8 +274,12 @@ def test_a_decision_by_page_and_the_list_by_status(client, people, proposal):
 def test_proposals_over_the_api(api, people, proposal):
     base = f"/api/v1/cocreation/spaces/gov-cloud/proposals/{proposal.pk}"
     # when MIC's officer decides with a reason, and then tries a move not allowed
-    done = api(people["mic-editor"], "post", base + "/decisions", {"status": "adopted", "reason": "採用"})
-    refused = api(people["mic-editor"], "post", base + "/decisions", {"status": "received", "reason": "x"})
+    done = api(
+        people["mic-editor"], "post", base + "/decisions", {"status": "adopted", "reason": "採用"}
+    )
+    refused = api(
+        people["mic-editor"], "post", base + "/decisions", {"status": "received", "reason": "x"}
+    )
     # and Shibuya supports it
     supported = api(people["shibuya-editor"], "put", base + "/support")
 

@@ -163,7 +163,9 @@ def test_the_search_page_and_api(client, api, people, world):
     assert answer.json()["hits"][0]["kind"] == "answer"
     assert answer.json()["hits"][0]["organization"] == "da"
     # a space the reader may not read is a filter matching nothing
-    none = api(people["ncsc-viewer"], "get", "/api/v1/cocreation/search", q="性能", space="security")
+    none = api(
+        people["ncsc-viewer"], "get", "/api/v1/cocreation/search", q="性能", space="security"
+    )
     assert none.json()["hits"] == []
 
 

@@ -13,7 +13,9 @@ class CocreationProposalOut(Schema):
     id: int
     title: str
     space: str = Field(description="The space's short name")
-    status: str = Field(description="received, under_consideration, adopted, implemented or declined")
+    status: str = Field(
+        description="received, under_consideration, adopted, implemented or declined"
+    )
     on_behalf: bool = Field(description="Made on behalf of the author's organization")
     organization: str = Field(description="The code of the author's organization")
     support_count: int

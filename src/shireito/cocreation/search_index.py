@@ -26,64 +26,78 @@ ROW_KINDS = {THREAD: "thread", POST: "post", ANSWER: "answer", ATTACHMENT: "atta
 
 # --- SQLite --------------------------------------------------------------------------------
 
-_SQLITE_ROW = "INSERT INTO cocreation_search(rowid, body, kind, object_id, post_id, thread_id, space_id, organization_id) "
-
 SQLITE_FORWARD = [
-    f"""CREATE VIRTUAL TABLE {TABLE} USING fts5(
+    """CREATE VIRTUAL TABLE cocreation_search USING fts5(
         body, kind UNINDEXED, object_id UNINDEXED, post_id UNINDEXED, thread_id UNINDEXED,
         space_id UNINDEXED, organization_id UNINDEXED, tokenize='trigram')""",
     # threads: the title, drafts too (the search hides a draft thread from others)
-    f"""CREATE TRIGGER cocreation_search_thread_ai AFTER INSERT ON cocreation_thread BEGIN
-        {_SQLITE_ROW} VALUES (new.id * 4, new.title, 0, new.id, NULL, new.id, new.space_id,
+    """CREATE TRIGGER cocreation_search_thread_ai AFTER INSERT ON cocreation_thread BEGIN
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        VALUES (new.id * 4, new.title, 0, new.id, NULL, new.id, new.space_id,
         new.author_organization_id); END""",
-    f"""CREATE TRIGGER cocreation_search_thread_au AFTER UPDATE OF title ON cocreation_thread BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4;
-        {_SQLITE_ROW} VALUES (new.id * 4, new.title, 0, new.id, NULL, new.id, new.space_id,
+    """CREATE TRIGGER cocreation_search_thread_au AFTER UPDATE OF title ON cocreation_thread BEGIN
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4;
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        VALUES (new.id * 4, new.title, 0, new.id, NULL, new.id, new.space_id,
         new.author_organization_id); END""",
-    f"""CREATE TRIGGER cocreation_search_thread_ad AFTER DELETE ON cocreation_thread BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4; END""",
+    """CREATE TRIGGER cocreation_search_thread_ad AFTER DELETE ON cocreation_thread BEGIN
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4; END""",
     # posts: published ones only
-    f"""CREATE TRIGGER cocreation_search_post_ai AFTER INSERT ON cocreation_post
+    """CREATE TRIGGER cocreation_search_post_ai AFTER INSERT ON cocreation_post
         WHEN new.is_draft = 0 BEGIN
-        {_SQLITE_ROW} SELECT new.id * 4 + 1, new.body, 1, new.id, new.id, new.thread_id,
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 1, new.body, 1, new.id, new.id, new.thread_id,
         t.space_id, new.author_organization_id FROM cocreation_thread t WHERE t.id = new.thread_id;
         END""",
-    f"""CREATE TRIGGER cocreation_search_post_au AFTER UPDATE OF body, is_draft ON cocreation_post
+    """CREATE TRIGGER cocreation_search_post_au AFTER UPDATE OF body, is_draft ON cocreation_post
         BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 1;
-        {_SQLITE_ROW} SELECT new.id * 4 + 1, new.body, 1, new.id, new.id, new.thread_id,
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 1;
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 1, new.body, 1, new.id, new.id, new.thread_id,
         t.space_id, new.author_organization_id FROM cocreation_thread t
         WHERE t.id = new.thread_id AND new.is_draft = 0; END""",
-    f"""CREATE TRIGGER cocreation_search_post_ad AFTER DELETE ON cocreation_post BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 1; END""",
+    """CREATE TRIGGER cocreation_search_post_ad AFTER DELETE ON cocreation_post BEGIN
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 1; END""",
     # official answers: their wording (the status is asked when searching)
-    f"""CREATE TRIGGER cocreation_search_answer_ai AFTER INSERT ON cocreation_officialanswer
+    """CREATE TRIGGER cocreation_search_answer_ai AFTER INSERT ON cocreation_officialanswer
         WHEN new.summary != '' BEGIN
-        {_SQLITE_ROW} SELECT new.id * 4 + 2, new.summary, 2, new.id, new.post_id, new.thread_id,
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 2, new.summary, 2, new.id, new.post_id, new.thread_id,
         t.space_id, new.organization_id FROM cocreation_thread t WHERE t.id = new.thread_id;
         END""",
-    f"""CREATE TRIGGER cocreation_search_answer_au AFTER UPDATE OF summary
+    """CREATE TRIGGER cocreation_search_answer_au AFTER UPDATE OF summary
         ON cocreation_officialanswer BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 2;
-        {_SQLITE_ROW} SELECT new.id * 4 + 2, new.summary, 2, new.id, new.post_id, new.thread_id,
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 2;
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 2, new.summary, 2, new.id, new.post_id, new.thread_id,
         t.space_id, new.organization_id FROM cocreation_thread t
         WHERE t.id = new.thread_id AND new.summary != ''; END""",
-    f"""CREATE TRIGGER cocreation_search_answer_ad AFTER DELETE ON cocreation_officialanswer
-        BEGIN DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 2; END""",
+    """CREATE TRIGGER cocreation_search_answer_ad AFTER DELETE ON cocreation_officialanswer
+        BEGIN DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 2; END""",
     # attachments: the file's name
-    f"""CREATE TRIGGER cocreation_search_attachment_ai AFTER INSERT ON cocreation_postattachment
+    """CREATE TRIGGER cocreation_search_attachment_ai AFTER INSERT ON cocreation_postattachment
         BEGIN
-        {_SQLITE_ROW} SELECT new.id * 4 + 3, new.name, 3, new.id, new.post_id, p.thread_id,
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 3, new.name, 3, new.id, new.post_id, p.thread_id,
         t.space_id, p.author_organization_id FROM cocreation_post p
         JOIN cocreation_thread t ON t.id = p.thread_id WHERE p.id = new.post_id; END""",
-    f"""CREATE TRIGGER cocreation_search_attachment_au AFTER UPDATE OF name
+    """CREATE TRIGGER cocreation_search_attachment_au AFTER UPDATE OF name
         ON cocreation_postattachment BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 3;
-        {_SQLITE_ROW} SELECT new.id * 4 + 3, new.name, 3, new.id, new.post_id, p.thread_id,
+        DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 3;
+        INSERT INTO cocreation_search (rowid, body, kind, object_id, post_id,
+        thread_id, space_id, organization_id)
+        SELECT new.id * 4 + 3, new.name, 3, new.id, new.post_id, p.thread_id,
         t.space_id, p.author_organization_id FROM cocreation_post p
         JOIN cocreation_thread t ON t.id = p.thread_id WHERE p.id = new.post_id; END""",
-    f"""CREATE TRIGGER cocreation_search_attachment_ad AFTER DELETE ON cocreation_postattachment
-        BEGIN DELETE FROM {TABLE} WHERE rowid = old.id * 4 + 3; END""",
+    """CREATE TRIGGER cocreation_search_attachment_ad AFTER DELETE ON cocreation_postattachment
+        BEGIN DELETE FROM cocreation_search WHERE rowid = old.id * 4 + 3; END""",
 ]
 SQLITE_BACKWARD = [
     *(
@@ -98,7 +112,7 @@ SQLITE_BACKWARD = [
 
 POSTGRESQL_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"""CREATE TABLE {TABLE} (
+    """CREATE TABLE cocreation_search (
         id bigint PRIMARY KEY,
         kind smallint NOT NULL,
         object_id bigint NOT NULL,
@@ -108,56 +122,56 @@ POSTGRESQL_FORWARD = [
         organization_id bigint,
         body text NOT NULL,
         document tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)""",
-    f"CREATE INDEX cocreation_search_document ON {TABLE} USING gin (document)",
-    f"CREATE INDEX cocreation_search_trigram ON {TABLE} USING gin (body gin_trgm_ops)",
-    f"CREATE INDEX cocreation_search_thread ON {TABLE} (thread_id)",
-    f"""CREATE FUNCTION cocreation_search_put(row_id bigint, row_kind smallint,
+    "CREATE INDEX cocreation_search_document ON cocreation_search USING gin (document)",
+    "CREATE INDEX cocreation_search_trigram ON cocreation_search USING gin (body gin_trgm_ops)",
+    "CREATE INDEX cocreation_search_thread ON cocreation_search (thread_id)",
+    """CREATE FUNCTION cocreation_search_put(row_id bigint, row_kind smallint,
             object bigint, post bigint, thread bigint, organization bigint, text_ text)
         RETURNS void AS $$
         BEGIN
             IF text_ IS NULL OR text_ = '' THEN
-                DELETE FROM {TABLE} WHERE id = row_id;
+                DELETE FROM cocreation_search WHERE id = row_id;
                 RETURN;
             END IF;
-            INSERT INTO {TABLE} (id, kind, object_id, post_id, thread_id, space_id,
+            INSERT INTO cocreation_search (id, kind, object_id, post_id, thread_id, space_id,
                                  organization_id, body)
             SELECT row_id, row_kind, object, post, thread, t.space_id, organization, text_
             FROM cocreation_thread t WHERE t.id = thread
             ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body;
         END; $$ LANGUAGE plpgsql""",
-    f"""CREATE FUNCTION cocreation_search_thread() RETURNS trigger AS $$
+    """CREATE FUNCTION cocreation_search_thread() RETURNS trigger AS $$
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                DELETE FROM {TABLE} WHERE id = OLD.id * 4; RETURN OLD;
+                DELETE FROM cocreation_search WHERE id = OLD.id * 4; RETURN OLD;
             END IF;
             PERFORM cocreation_search_put(NEW.id * 4, 0::smallint, NEW.id, NULL, NEW.id,
                 NEW.author_organization_id, NEW.title);
             RETURN NEW;
         END; $$ LANGUAGE plpgsql""",
-    f"""CREATE FUNCTION cocreation_search_post() RETURNS trigger AS $$
+    """CREATE FUNCTION cocreation_search_post() RETURNS trigger AS $$
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                DELETE FROM {TABLE} WHERE id = OLD.id * 4 + 1; RETURN OLD;
+                DELETE FROM cocreation_search WHERE id = OLD.id * 4 + 1; RETURN OLD;
             END IF;
             PERFORM cocreation_search_put(NEW.id * 4 + 1, 1::smallint, NEW.id, NEW.id,
                 NEW.thread_id, NEW.author_organization_id,
                 CASE WHEN NEW.is_draft THEN NULL ELSE NEW.body END);
             RETURN NEW;
         END; $$ LANGUAGE plpgsql""",
-    f"""CREATE FUNCTION cocreation_search_answer() RETURNS trigger AS $$
+    """CREATE FUNCTION cocreation_search_answer() RETURNS trigger AS $$
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                DELETE FROM {TABLE} WHERE id = OLD.id * 4 + 2; RETURN OLD;
+                DELETE FROM cocreation_search WHERE id = OLD.id * 4 + 2; RETURN OLD;
             END IF;
             PERFORM cocreation_search_put(NEW.id * 4 + 2, 2::smallint, NEW.id, NEW.post_id,
                 NEW.thread_id, NEW.organization_id, NEW.summary);
             RETURN NEW;
         END; $$ LANGUAGE plpgsql""",
-    f"""CREATE FUNCTION cocreation_search_attachment() RETURNS trigger AS $$
+    """CREATE FUNCTION cocreation_search_attachment() RETURNS trigger AS $$
         DECLARE p record;
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                DELETE FROM {TABLE} WHERE id = OLD.id * 4 + 3; RETURN OLD;
+                DELETE FROM cocreation_search WHERE id = OLD.id * 4 + 3; RETURN OLD;
             END IF;
             SELECT thread_id, author_organization_id INTO p FROM cocreation_post
                 WHERE id = NEW.post_id;
@@ -189,7 +203,8 @@ POSTGRESQL_BACKWARD = [
         f"DROP FUNCTION IF EXISTS cocreation_search_{name}()"
         for name in ("thread", "post", "answer", "attachment")
     ),
-    "DROP FUNCTION IF EXISTS cocreation_search_put(bigint, smallint, bigint, bigint, bigint, bigint, text)",
+    "DROP FUNCTION IF EXISTS cocreation_search_put("
+    "bigint, smallint, bigint, bigint, bigint, bigint, text)",
     f"DROP TABLE IF EXISTS {TABLE}",
     # pg_trgm stays: another part of the database may use it.
 ]
@@ -212,7 +227,7 @@ def rebuild() -> None:
     """Fill the index again from the tables (after a restore that skipped triggers): each
     table's rows are touched, so their triggers write the rows again."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute("DELETE FROM cocreation_search")
         # An UPDATE OF a column fires its trigger even when the value stays the same.
         for table, column in (
             ("cocreation_thread", "title"),

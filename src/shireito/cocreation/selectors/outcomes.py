@@ -37,7 +37,12 @@ def resolve_outcome(user, kind: str, key: str) -> Target | None:
         system = system_get(user=user, code=key)
         if system is None:
             return None
-        return Target(kind, key, f"{system.code} {system.display_name}", reverse("registry:detail", args=[system.code]))
+        return Target(
+            kind,
+            key,
+            f"{system.code} {system.display_name}",
+            reverse("registry:detail", args=[system.code]),
+        )
     if kind == LinkKind.MEASURE:
         from shireito.plans.selectors import edition_get, measure_get
 
@@ -45,7 +50,9 @@ def resolve_outcome(user, kind: str, key: str) -> Target | None:
         if not (year.isdigit() and code) or len(year) > 4:
             return None
         edition = edition_get(user, int(year))
-        measure = measure_get(user, edition, code) if edition is not None else None
+        if edition is None:
+            return None
+        measure = measure_get(user, edition, code)
         if measure is None:
             return None
         return Target(

@@ -142,12 +142,12 @@ def search(
         params.append(ANSWER)
     # A draft's file or a hidden post is its author's alone.
     where.append(
-        f"NOT EXISTS (SELECT 1 FROM cocreation_post p WHERE p.id = {TABLE}.post_id"
+        f"NOT EXISTS (SELECT 1 FROM cocreation_post p WHERE p.id = {TABLE}.post_id"  # noqa: S608 - fixed names
         " AND (p.is_draft OR p.hidden_at IS NOT NULL) AND p.author_id != %s)"
     )
     params.append(user.pk)
     where.append(
-        f"({TABLE}.kind != %s OR EXISTS (SELECT 1 FROM cocreation_officialanswer a"
+        f"({TABLE}.kind != %s OR EXISTS (SELECT 1 FROM cocreation_officialanswer a"  # noqa: S608
         f" WHERE a.id = {TABLE}.object_id AND a.status IN (%s, %s)))"
     )
     params.extend([ANSWER, OfficialStatus.OFFICIAL, OfficialStatus.SUPERSEDED])
@@ -230,7 +230,7 @@ def snippet(text: str, terms: list[str]) -> SafeString:
     first = pattern.search(flat)
     start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
     piece = flat[start : start + SNIPPET_LENGTH]
-    parts = []
+    parts: list[str] = []
     position = 0
     for match in pattern.finditer(piece):
         parts.append(escape(piece[position : match.start()]))

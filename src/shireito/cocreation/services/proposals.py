@@ -71,7 +71,9 @@ def proposal_decide_check(*, thread: Thread, status: str, reason: str) -> None:
     rules.raise_all()
 
 
-def proposal_decide(*, actor: User, thread: Thread, status: str, reason: str) -> ProposalStatusChange:
+def proposal_decide(
+    *, actor: User, thread: Thread, status: str, reason: str
+) -> ProposalStatusChange:
     """Set a proposal's status with its reason, on behalf of the actor's organisation (one of
     the space's responsible organisations); the history keeps every change."""
     if not permissions.may_decide_proposal(actor, thread):
@@ -121,9 +123,9 @@ def proposal_support(*, actor: User, thread: Thread) -> bool:
 def proposal_unsupport(*, actor: User, thread: Thread) -> bool:
     """Withdraw one's support. True when there was support to withdraw."""
     with transaction.atomic():
-        support = ProposalSupport.objects.select_for_update().filter(
-            thread=thread, user=actor
-        ).first()
+        support = (
+            ProposalSupport.objects.select_for_update().filter(thread=thread, user=actor).first()
+        )
         if support is None:
             return False
         audited_delete(actor=actor, instance=support)

@@ -72,9 +72,7 @@ def proposal_decide(request, space: str, thread: int):
     found, proposal = _proposal(request, space, thread)
     if not permissions.may_decide_proposal(request.user, proposal):
         raise Http404
-    form = bound_form(
-        ProposalDecideForm, request, statuses=services.next_statuses(proposal)
-    )
+    form = bound_form(ProposalDecideForm, request, statuses=services.next_statuses(proposal))
     return form_page(
         request,
         form,
