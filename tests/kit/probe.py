@@ -64,6 +64,10 @@ PARAMETERS = {
     "report": "report",
     "measurement": "measurement",
     "flag": "flag",
+    # The co-creation platform's keys (tests/core/test_authorization_probe.py, finding_keys).
+    "space": "space",
+    "thread": "thread",
+    "outcome": "outcome",
 }
 
 
