@@ -156,6 +156,15 @@ PAGES = {
     "organizations/new/": OWN,
     # The priority plan: the list and a new edition are the user's own; every other page has
     # the Digital Agency's draft edition (unseen by others) in its address.
+    # co-creation, part "finding": a space is open to all government staff (shared); every
+    # proposal key is another organisation's draft proposal, seen by its author only.
+    "cocreation/search/": OWN,
+    "cocreation/<slug:space>/proposals/": SHARED,
+    "cocreation/<slug:space>/proposals/<int:thread>/": OBJECT,
+    "cocreation/<slug:space>/proposals/<int:thread>/decide/": OBJECT,
+    "cocreation/<slug:space>/proposals/<int:thread>/support/": OBJECT,
+    "cocreation/<slug:space>/proposals/<int:thread>/outcomes/new/": OBJECT,
+    "cocreation/<slug:space>/proposals/<int:thread>/outcomes/<int:outcome>/remove/": OBJECT,
     "plans/": OWN,
     "plans/<int:edition>/": OBJECT,
     "plans/<int:edition>/areas/<str:area>/delete/": OBJECT,
@@ -420,6 +429,16 @@ OPERATIONS = {
     "POST /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/attachments": OBJECT,
     "GET /api/v1/cocreation/spaces/{space}/threads/{thread}/posts/{post}/attachments/{attachment}": OBJECT,
     "GET /api/v1/cocreation/drafts": OWN,
+    # co-creation, part "finding" (see the pages above)
+    "GET /api/v1/cocreation/search": OWN,
+    "GET /api/v1/cocreation/spaces/{space}/proposals": SHARED,
+    "GET /api/v1/cocreation/spaces/{space}/proposals/{thread}": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/proposals/{thread}/decisions": OBJECT,
+    "PUT /api/v1/cocreation/spaces/{space}/proposals/{thread}/support": OBJECT,
+    "DELETE /api/v1/cocreation/spaces/{space}/proposals/{thread}/support": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/proposals/{thread}/outcomes": OBJECT,
+    "DELETE /api/v1/cocreation/spaces/{space}/proposals/{thread}/outcomes/{outcome}": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/threads/{thread}/related": OBJECT,
     # plans: editions and their content (the draft's key is the Digital Agency's)
     "GET /api/v1/plans/editions": OWN,
     "POST /api/v1/plans/editions": OWN,
@@ -593,6 +612,7 @@ def other_keys(username: str | None) -> Keys:
         "fmt": "csv",
         **plan_keys(mine, other),
         **cocreation_draft_keys(other),
+        **finding_keys(other, victim),
         # the space and answer keys win: a space government staff may not read does not exist
         **cocreation_keys(mine),
     }
@@ -705,6 +725,27 @@ def cocreation_draft_keys(other) -> dict:
         "post": str(post.pk),
         "cocreation_attachment": str(attachment.pk),
     }
+def finding_keys(other, victim) -> dict:
+    """Keys of the co-creation platform's proposals: a space of ``other``'s that invites
+    nobody, and in it a draft proposal of ``victim``'s (seen by its author only) with an
+    outcome; started through the services, rolled back with the test."""
+    from shireito.cocreation.choices import LinkKind, ThreadKind
+    from shireito.cocreation.models import ProposalOutcome
+    from shireito.cocreation.services.posts import thread_create
+    from shireito.cocreation.services.spaces import membership_join, space_create
+
+    space = space_create(actor=None, slug="probe-space", name="検査用スペース", host=other)
+    membership_join(actor=victim, space=space)
+    thread = thread_create(
+        actor=victim,
+        space=space,
+        kind=ThreadKind.PROPOSAL,
+        title="下書きの提案",
+        body="まだ書きかけ",
+        draft=True,
+    )
+    outcome = ProposalOutcome.objects.create(thread=thread, kind=LinkKind.SYSTEM, key="x")
+    return {"space": space.slug, "thread": str(thread.pk), "outcome": str(outcome.pk)}
 
 
 def _draft_apart():

@@ -75,6 +75,7 @@ PARAMETERS = {
     "space": "space",
     "thread": "thread",
     "post": "post",
+    "outcome": "outcome",
 }
 
 

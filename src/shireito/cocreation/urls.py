@@ -2,14 +2,15 @@
 routes; this module joins them: every fixed address (``faq/``, ``search/``, ``new/`` …) before
 ``<slug:space>/``, whose words ``services.spaces.RESERVED_SLUGS`` keeps from spaces."""
 
-from shireito.cocreation import urls_answers, urls_spaces, urls_threads
+from shireito.cocreation import urls_answers, urls_finding, urls_spaces, urls_threads
 
 app_name = "cocreation"
 
 urlpatterns: list = [
     *urls_spaces.fixed,
     *urls_answers.fixed,
-    # a space's own pages last
+    # search/ first among the finding part's routes; the rest are a space's own pages
+    *urls_finding.urlpatterns,
     *urls_threads.urlpatterns,
     *urls_answers.in_space,
     *urls_spaces.in_space,
