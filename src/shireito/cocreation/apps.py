@@ -13,3 +13,7 @@ class CocreationConfig(AppConfig):
         from shireito.core.scoping import register_visibility_rule
 
         register_visibility_rule(cocreation_visibility)
+
+        from shireito.cocreation import notices
+
+        notices.register()
