@@ -180,7 +180,9 @@ def test_readers_among_follows_the_scoping_rule(space, people):
     assert people["tokyo-viewer"].pk in readers
 
 
-def test_fan_out_for_a_large_space_is_bulk(space, question, people, government, django_assert_max_num_queries):
+def test_fan_out_for_a_large_space_is_bulk(
+    space, question, people, government, django_assert_max_num_queries
+):
     # given 3,000 members of the space following it
     from shireito.accounts.models import User
 
@@ -188,9 +190,7 @@ def test_fan_out_for_a_large_space_is_bulk(space, question, people, government, 
         [User(username=f"m{n}", organization=government["tokyo"]) for n in range(3000)]
     )
     ids = User.objects.filter(username__startswith="m").values_list("pk", flat=True)
-    Follow.objects.bulk_create(
-        [Follow(user_id=pk, kind="space", key="gov-cloud") for pk in ids]
-    )
+    Follow.objects.bulk_create([Follow(user_id=pk, kind="space", key="gov-cloud") for pk in ids])
     post = post_create(actor=people["da-editor"], thread=question, body="全員へ")
     # when the fan-out runs, then it takes a few queries, not one per person
     with django_assert_max_num_queries(30):
@@ -213,11 +213,29 @@ def test_following_page_button_and_api(space, question, people, signed_in, api):
     # over the API: list, follow, remove
     listed = api(people["mic-editor"], "get", "/api/v1/cocreation/follows").json()
     assert listed == []
-    created = api(people["mic-editor"], "post", "/api/v1/cocreation/follows", {"kind": "thread", "key": str(question.pk)})
+    created = api(
+        people["mic-editor"],
+        "post",
+        "/api/v1/cocreation/follows",
+        {"kind": "thread", "key": str(question.pk)},
+    )
     assert created.status_code == 201
     assert created.json()["label"] == question.title
-    assert api(people["mic-editor"], "post", "/api/v1/cocreation/follows", {"kind": "space", "key": "nope"}).status_code == 422
-    removed = api(people["mic-editor"], "post", "/api/v1/cocreation/follows/remove", {"kind": "thread", "key": str(question.pk)})
+    assert (
+        api(
+            people["mic-editor"],
+            "post",
+            "/api/v1/cocreation/follows",
+            {"kind": "space", "key": "nope"},
+        ).status_code
+        == 422
+    )
+    removed = api(
+        people["mic-editor"],
+        "post",
+        "/api/v1/cocreation/follows/remove",
+        {"kind": "thread", "key": str(question.pk)},
+    )
     assert removed.json() == {"removed": True}
     # someone outside the platform cannot use it
     assert api(people["power-viewer"], "get", "/api/v1/cocreation/follows").status_code == 403

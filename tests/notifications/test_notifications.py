@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +24,9 @@ def _texts(notifications, marked):
 
     words = "Told" if get_language() == "en" else "通知"
     return [
-        conditional_escape(f"{words} {n.params.get('what', '')}") if marked else f"{words} {n.params.get('what', '')}"
+        conditional_escape(f"{words} {n.params.get('what', '')}")
+        if marked
+        else f"{words} {n.params.get('what', '')}"
         for n in notifications
     ]
 
@@ -46,13 +47,19 @@ def people(organization, other_organization):
     }
 
 
-def test_notify_tells_each_user_once_and_emails_after_commit(people, django_capture_on_commit_callbacks):
+def test_notify_tells_each_user_once_and_emails_after_commit(
+    people, django_capture_on_commit_callbacks
+):
     # given two people
     users = [people["a"], people["b"]]
     # when the same thing is told twice
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.notify(users=users, kind="testing.thing", key="thing:1", params={"what": "x"}, link="/x/")
-        again = services.notify(users=users, kind="testing.thing", key="thing:1", params={"what": "x"})
+        first = services.notify(
+            users=users, kind="testing.thing", key="thing:1", params={"what": "x"}, link="/x/"
+        )
+        again = services.notify(
+            users=users, kind="testing.thing", key="thing:1", params={"what": "x"}
+        )
     # then each is told once and e-mailed once, Japanese first then English, with the link
     assert (first, again) == (2, 0)
     assert Notification.objects.filter(key="thing:1").count() == 2
@@ -69,7 +76,9 @@ def test_kind_must_be_namespaced(people):
         services.notify(users=[people["a"]], kind="thing", key="k")
 
 
-def test_nothing_is_emailed_when_rolled_back_or_unwanted(people, django_capture_on_commit_callbacks):
+def test_nothing_is_emailed_when_rolled_back_or_unwanted(
+    people, django_capture_on_commit_callbacks
+):
     # given b wants no e-mail and c a digest
     services.preference_set(actor=people["b"], user=people["b"], email=EmailPreference.NONE)
     services.preference_set(actor=people["c"], user=people["c"], email=EmailPreference.DIGEST)
@@ -94,12 +103,20 @@ def test_preference_is_audited_and_only_ones_own(people):
         services.preference_set(actor=people["a"], user=people["b"], email="none")
 
 
-def test_daily_digest_sends_one_message_of_what_was_not_emailed(people, django_capture_on_commit_callbacks):
+def test_daily_digest_sends_one_message_of_what_was_not_emailed(
+    people, django_capture_on_commit_callbacks
+):
     # given a on the digest, told three things
     services.preference_set(actor=people["a"], user=people["a"], email=EmailPreference.DIGEST)
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(3):
-            services.notify(users=[people["a"]], kind="testing.thing", key=f"d{number}", params={"what": str(number)}, link=f"/d/{number}/")
+            services.notify(
+                users=[people["a"]],
+                kind="testing.thing",
+                key=f"d{number}",
+                params={"what": str(number)},
+                link=f"/d/{number}/",
+            )
     assert mail.outbox == []
     # when the digest runs (twice)
     sent = services.digests_send()
@@ -109,7 +126,10 @@ def test_daily_digest_sends_one_message_of_what_was_not_emailed(people, django_c
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert all(f"通知 {n}" in body and f"Told {n}" in body for n in range(3))
-    assert Notification.objects.filter(user=people["a"], digest_at__isnull=False, emailed=True).count() == 3
+    assert (
+        Notification.objects.filter(user=people["a"], digest_at__isnull=False, emailed=True).count()
+        == 3
+    )
     # and the job is registered for the workers
     assert PERIODIC_JOBS["notifications.digests"].every == dt.timedelta(days=1)
 
@@ -153,7 +173,9 @@ def test_bulk_notify_at_scale(organization):
 
 def test_page_lists_filters_marks_read_and_saves_the_preference(people, signed_in):
     # given two notifications of a
-    services.notify(users=[people["a"]], kind="testing.thing", key="p1", params={"what": "<b>"}, link="/p1/")
+    services.notify(
+        users=[people["a"]], kind="testing.thing", key="p1", params={"what": "<b>"}, link="/p1/"
+    )
     services.notify(users=[people["a"]], kind="testing.thing", key="p2", params={"what": "two"})
     client = signed_in(people["a"])
     # when a opens the page
@@ -175,7 +197,9 @@ def test_page_lists_filters_marks_read_and_saves_the_preference(people, signed_i
 
 
 def test_api_lists_counts_marks_and_sets_preference(people, api):
-    services.notify(users=[people["a"]], kind="testing.thing", key="api", params={"what": "z"}, link="/z/")
+    services.notify(
+        users=[people["a"]], kind="testing.thing", key="api", params={"what": "z"}, link="/z/"
+    )
     listed = api(people["a"], "get", "/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en").json()
     assert listed["count"] == 1
     assert listed["items"][0]["kind"] == "testing.thing"
@@ -183,6 +207,11 @@ def test_api_lists_counts_marks_and_sets_preference(people, api):
     assert api(people["b"], "get", "/api/v1/notifications").json()["count"] == 0
     assert api(people["a"], "get", "/api/v1/notifications/unread").json() == {"unread": 1}
     assert api(people["a"], "post", "/api/v1/notifications/read", {}).json() == {"changed": 1}
-    assert api(people["a"], "put", "/api/v1/notifications/preference", {"email": "none"}).json() == {"email": "none"}
+    assert api(
+        people["a"], "put", "/api/v1/notifications/preference", {"email": "none"}
+    ).json() == {"email": "none"}
     assert api(people["a"], "get", "/api/v1/notifications/preference").json() == {"email": "none"}
-    assert api(people["a"], "put", "/api/v1/notifications/preference", {"email": "x"}).status_code == 422
+    assert (
+        api(people["a"], "put", "/api/v1/notifications/preference", {"email": "x"}).status_code
+        == 422
+    )

@@ -101,7 +101,11 @@ def _thread_params(thread: Thread) -> dict:
 
 
 def _tell(
-    thread: Thread, actor_id: int | None, reasons: Sequence[tuple[str, set[int]]], key: str, **params
+    thread: Thread,
+    actor_id: int | None,
+    reasons: Sequence[tuple[str, set[int]]],
+    key: str,
+    **params,
 ) -> int:
     """Tell each person once, by the first of ``reasons`` (kind, user ids) that names them."""
     everyone: set[int] = set().union(*(ids for _kind, ids in reasons)) - {actor_id}
@@ -147,9 +151,7 @@ def post_fan_out(post_id: int, actor_id: int | None) -> int:
             ).values_list("user_id", flat=True)
         )
     asker = (
-        {thread.author_id}
-        if thread.kind == ThreadKind.QUESTION and not post.is_opening
-        else set()
+        {thread.author_id} if thread.kind == ThreadKind.QUESTION and not post.is_opening else set()
     )
     linked = list(thread.links.filter(kind__in=FOLLOWED_OBJECTS).values_list("kind", "key"))
     following = _followers(
@@ -218,7 +220,9 @@ def proposal_fan_out(change_id: int, actor_id: int | None) -> int:
     if change is None:
         return 0
     thread = change.thread
-    supporters = set(ProposalSupport.objects.filter(thread=thread).values_list("user_id", flat=True))
+    supporters = set(
+        ProposalSupport.objects.filter(thread=thread).values_list("user_id", flat=True)
+    )
     following = _followers([(FollowKind.THREAD, str(thread.pk))])
     return _tell(
         thread,
@@ -299,7 +303,7 @@ def texts(notifications: Sequence[Notification], marked: bool) -> list[str]:
 
     ids = {n.params["organization_id"] for n in notifications if n.params.get("organization_id")}
     organizations = Organization.objects.in_bulk(ids) if ids else {}
-    result = []
+    result: list[str] = []
     for notification in notifications:
         template = str(TEXTS.get(notification.kind, "%(thread)s"))
         values = _values(notification, organizations)

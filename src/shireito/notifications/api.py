@@ -74,7 +74,5 @@ def notifications_preference_get(request):
     summary="Set how I want my notifications e-mailed",
 )
 def notifications_preference_set(request, payload: NotificationPreferenceIo):
-    preference = services.preference_set(
-        actor=request.auth, user=request.auth, email=payload.email
-    )
+    preference = services.preference_set(actor=request.auth, user=request.auth, email=payload.email)
     return {"email": preference.email}

@@ -156,9 +156,7 @@ def send_emails(notification_ids: list[int]) -> int:
         chunk = notification_ids[start : start + BATCH]
         notifications = [
             n
-            for n in Notification.objects.filter(pk__in=chunk, emailed=False).select_related(
-                "user"
-            )
+            for n in Notification.objects.filter(pk__in=chunk, emailed=False).select_related("user")
             if n.user.email and n.user.is_active and n.user_id not in digest_or_none
         ]
         if not notifications:
@@ -168,9 +166,7 @@ def send_emails(notification_ids: list[int]) -> int:
         for notification, subject, text in zip(notifications, japanese, english, strict=True):
             link = _absolute(registry.link(notification))
             body = f"{subject}\n{link}\n\n{text}\n{link}\n"
-            messages.append(
-                (f"[Shireitō] {subject}", body, None, [notification.user.email])
-            )
+            messages.append((f"[Shireitō] {subject}", body, None, [notification.user.email]))
         try:
             send_mass_mail(messages)
         except Exception:  # the change has committed; a mail server down must not undo it
@@ -208,10 +204,14 @@ def digests_send(now: dt.datetime | None = None) -> int:
     e-mailed yet (of the last week); they are then marked e-mailed and digested. Returns how
     many digests went out."""
     now = now or timezone.now()
-    user_ids = NotificationPreference.objects.filter(
-        email=EmailPreference.DIGEST,
-        user__is_active=True,
-    ).exclude(user__email="").values_list("user_id", flat=True)
+    user_ids = (
+        NotificationPreference.objects.filter(
+            email=EmailPreference.DIGEST,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user_id", flat=True)
+    )
     sent = 0
     for user_id in user_ids.iterator():
         notifications = list(

@@ -79,7 +79,9 @@ def _system(user, key: str) -> Target | None:
     return Target(FollowKind.SYSTEM, key, str(system), _url("registry:detail", code=key))
 
 
-FOLLOW_RESOLVERS.update({FollowKind.SPACE: _space, FollowKind.THREAD: _thread, FollowKind.SYSTEM: _system})
+FOLLOW_RESOLVERS.update(
+    {FollowKind.SPACE: _space, FollowKind.THREAD: _thread, FollowKind.SYSTEM: _system}
+)
 
 
 def follow_target(user, kind: str, key: str) -> Target | None:
