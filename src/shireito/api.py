@@ -18,6 +18,7 @@ from shireito.core.api import router as core_router
 from shireito.core.problems import document_error_responses, register_error_handlers
 from shireito.dashboard.api import router as dashboard_router
 from shireito.incidents.api import router as incidents_router
+from shireito.notifications.api import router as notifications_router
 from shireito.organizations.api import governance_router
 from shireito.organizations.api import router as organizations_router
 from shireito.plans.api import router as plans_router
@@ -58,6 +59,7 @@ api.add_router("/audit-events", core_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/governance", governance_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/portfolio", registry_router)
 api.add_router("/standards", standards_router)
 api.add_router("/audits", audits_router)

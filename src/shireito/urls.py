@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("shireito.dashboard.urls")),
     path("", include("shireito.core.urls")),
     path("accounts/", include("shireito.accounts.urls")),
+    path("notifications/", include("shireito.notifications.urls")),
     path("organizations/", include("shireito.organizations.urls")),
     path("governance/", include("shireito.organizations.governance_urls")),
     path("systems/", include("shireito.registry.urls")),

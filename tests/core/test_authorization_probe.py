@@ -203,6 +203,11 @@ PAGES = {
     "plans/mine/": OWN,
     "plans/notices/": OWN,
     "plans/notices/read/": OWN,
+    "notifications/": OWN,
+    "notifications/read/": OWN,
+    "notifications/settings/": OWN,
+    "cocreation/following/": OWN,
+    "cocreation/following/change/": OWN,
     "plans/reviews/": OWN,
     "shared/": OWN,
     "shared/<str:collection>/<str:stix_id>/": OBJECT,
@@ -381,6 +386,14 @@ OPERATIONS = {
     "GET /api/v1/plans/flags": OWN,
     "GET /api/v1/plans/notices": OWN,
     "POST /api/v1/plans/notices/read": OWN,
+    "GET /api/v1/notifications": OWN,
+    "GET /api/v1/notifications/unread": OWN,
+    "POST /api/v1/notifications/read": OWN,
+    "GET /api/v1/notifications/preference": OWN,
+    "PUT /api/v1/notifications/preference": OWN,
+    "GET /api/v1/cocreation/follows": OWN,
+    "POST /api/v1/cocreation/follows": OWN,
+    "POST /api/v1/cocreation/follows/remove": OWN,
     "GET /api/v1/portfolio/budget/rollup": OWN,
     "GET /api/v1/portfolio/migration": OWN,
     "GET /api/v1/portfolio/oversight/due": OWN,
@@ -725,6 +738,8 @@ def cocreation_draft_keys(other) -> dict:
         "post": str(post.pk),
         "cocreation_attachment": str(attachment.pk),
     }
+
+
 def finding_keys(other, victim) -> dict:
     """Keys of the co-creation platform's proposals: a space of ``other``'s that invites
     nobody, and in it a draft proposal of ``victim``'s (seen by its author only) with an

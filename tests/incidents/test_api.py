@@ -12,7 +12,8 @@ from django.utils import timezone
 from shireito.accounts.services import api_token_create
 from shireito.incidents import services, stix
 from shireito.incidents.choices import EntryKind
-from shireito.incidents.models import IncidentReport, Notice
+from shireito.incidents.models import IncidentReport
+from shireito.notifications.models import Notification
 from tests.incidents.conftest import T0
 from tests.incidents.stix_helpers import INDICATORS, routed_report
 
@@ -213,7 +214,7 @@ def test_notices_are_listed_and_marked_read(api, handlers, draft):
         "/api/v1/incidents/notices/read",
         body={"ids": [notice["id"]]},
     ).json() == {"changed": 0}
-    assert Notice.objects.get(pk=notice["id"]).read_at is not None
+    assert Notification.objects.get(pk=notice["id"]).read_at is not None
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from shireito.incidents import services
-from shireito.incidents.models import Notice, ReportingRegime
+from shireito.incidents.models import ReportingRegime
+from shireito.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,17 @@ def test_notify_overdue_raises_each_notice_once(handlers):
         now=now,
     )
     services.report_submit(actor=handlers["power-editor"], report=draft, now=now)
-    before = Notice.objects.filter(kind="overdue").count()
+    before = Notification.objects.filter(kind="incidents.overdue").count()
     # when the command runs twice
     first = _run("notify-overdue")
     second = _run("notify-overdue")
     # then the sector ministry's handler is told once, and the second run raises nothing
-    raised = Notice.objects.filter(kind="overdue").count() - before
+    raised = Notification.objects.filter(kind="incidents.overdue").count() - before
     assert raised >= 1
-    assert Notice.objects.filter(kind="overdue", user=handlers["meti-handler"]).count() == 1
+    assert (
+        Notification.objects.filter(kind="incidents.overdue", user=handlers["meti-handler"]).count()
+        == 1
+    )
     assert first[0].split()[0] == str(raised)
     assert second[0].split()[0] == "0"
 

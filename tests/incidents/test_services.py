@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from shireito.core.models import AuditEvent
 from shireito.incidents import selectors, services
 from shireito.incidents.choices import EntryKind, HopStatus, ReportStatus
-from shireito.incidents.models import IncidentReport, Notice
+from shireito.incidents.models import IncidentReport
+from shireito.notifications.models import Notification
 from shireito.organizations.services import governance_configure
 from tests.incidents.conftest import T0
 
@@ -43,7 +44,12 @@ def test_the_default_route_via_the_supervising_ministry(
     # The ministry has it; NISC does not yet.
     assert draft.number in visible(handlers["mhlw-handler"])
     assert visible(handlers["nisc-handler"]) == set()
-    assert Notice.objects.filter(user=handlers["mhlw-handler"], kind="received").count() == 1
+    assert (
+        Notification.objects.filter(
+            user=handlers["mhlw-handler"], kind="incidents.received"
+        ).count()
+        == 1
+    )
     assert mail.outbox and "mhlw@example.jp" in mail.outbox[0].to
 
 
@@ -93,7 +99,7 @@ def test_the_whole_route_to_closing(draft, handlers, government):
         actor=ministry, report=report, kind="question", text="影響範囲は？", now=T0 + 4 * H
     )
     # The reporter's editor who wrote the report hears of the question.
-    assert Notice.objects.filter(user=reporter, kind="question").count() == 1
+    assert Notification.objects.filter(user=reporter, kind="incidents.question").count() == 1
     services.report_reply(
         actor=reporter, report=report, question=question, text="1台のみ", now=T0 + 5 * H
     )
@@ -111,7 +117,7 @@ def test_the_whole_route_to_closing(draft, handlers, government):
     services.report_update(
         actor=reporter, report=report, impact="high", note="2台目を確認", now=T0 + 8 * H
     )
-    assert Notice.objects.filter(user=nisc, kind="update").exists()
+    assert Notification.objects.filter(user=nisc, kind="incidents.update").exists()
     services.hop_acknowledge(actor=nisc, report=report, now=T0 + 9 * H)
     with pytest.raises(ValidationError):
         services.hop_forward(actor=nisc, report=report)  # the last hop closes instead
@@ -234,7 +240,10 @@ def test_overdue_stages_notify_once(handlers, government):
     assert selectors.overdue_for(handlers["mhlw-handler"], now=T0 + 25 * H) == []
     raised = services.overdue_notify(now=T0 + 25 * H)
     assert raised == 2  # METI's incident handler and the operator's editor who wrote it
-    assert Notice.objects.filter(user=handlers["meti-handler"], kind="overdue").count() == 1
+    assert (
+        Notification.objects.filter(user=handlers["meti-handler"], kind="incidents.overdue").count()
+        == 1
+    )
     assert services.overdue_notify(now=T0 + 26 * H) == 0
 
 

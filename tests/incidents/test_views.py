@@ -14,11 +14,11 @@ from shireito.incidents import services
 from shireito.incidents.choices import EntryKind, HopStatus, ReportStatus
 from shireito.incidents.models import (
     IncidentReport,
-    Notice,
     RegimeStage,
     ReportingRegime,
     StageFiling,
 )
+from shireito.notifications.models import Notification
 from tests.factories import make_user
 from tests.incidents.conftest import T0
 
@@ -287,7 +287,9 @@ def test_after_submitting_the_reporter_adds_an_update_with_a_note(client, draft,
     update = report.timeline.get(kind=EntryKind.UPDATE)
     assert update.text == "2台目を確認"
     assert "impact" in update.details["fields"]
-    assert Notice.objects.filter(user=handlers["mhlw-handler"], kind="update").exists()
+    assert Notification.objects.filter(
+        user=handlers["mhlw-handler"], kind="incidents.update"
+    ).exists()
 
 
 # --- submitting ----------------------------------------------------------------------------
@@ -497,8 +499,10 @@ def test_the_whole_route_through_the_pages(client, draft, handlers, government):
     assert client.get(f"{url}edit/").status_code == 302
     # The editor who wrote the report heard of the question, the assessment and the closing.
     assert set(
-        Notice.objects.filter(user__organization=government["pmda"]).values_list("kind", flat=True)
-    ) == {"question", "assessment", "closed"}
+        Notification.objects.filter(user__organization=government["pmda"]).values_list(
+            "kind", flat=True
+        )
+    ) == {"incidents.question", "incidents.assessment", "incidents.closed"}
 
 
 def test_a_refused_step_is_shown_as_a_message(client, draft, handlers):
@@ -649,20 +653,25 @@ def test_notices_are_listed_newest_first_and_marked_read(client, draft, handlers
     services.report_update(actor=handlers["pmda-editor"], report=report, note="追記")
     ministry = handlers["mhlw-handler"]
     client.force_login(ministry)
+    # the header links to the one notifications page, with the unread count
     home = client.get("/").content.decode()
-    assert 'href="/incidents/notices/"' in home
-    assert "tag tag--warning" in home.split('href="/incidents/notices/"', 1)[1].split("</a>")[0]
-    html = client.get("/incidents/notices/").content.decode()
-    ids = [int(i) for i in re.findall(r'<li id="notice-(\d+)" data-read="0"', html)]
-    expected = list(Notice.objects.filter(user=ministry).values_list("pk", flat=True))
+    assert 'href="/notifications/"' in home
+    assert "tag tag--warning" in home.split('href="/notifications/"', 1)[1].split("</a>")[0]
+    # the old address leads there, to the incident reports' notifications
+    old = client.get("/incidents/notices/")
+    assert old.status_code == 302 and old["Location"] == "/notifications/?app=incidents"
+    html = client.get(old["Location"]).content.decode()
+    ids = [int(i) for i in re.findall(r'<li id="notification-(\d+)" data-read="0"', html)]
+    expected = list(Notification.objects.filter(user=ministry).values_list("pk", flat=True))
     assert ids == expected and len(ids) == 2  # received, then the update: newest first
     assert report.number in html
+    assert f'href="/incidents/{report.number}/"' in html
+    # marking read at the old address still works
     assert client.post("/incidents/notices/read/").status_code == 302
-    assert not Notice.objects.filter(user=ministry, read_at=None).exists()
-    html = client.get("/incidents/notices/").content.decode()
+    assert not Notification.objects.filter(user=ministry, read_at=None).exists()
+    html = client.get("/notifications/").content.decode()
     assert 'data-read="0"' not in html
-    assert 'id="notices-read-form"' not in html
-    # another user's notices are not touched
+    assert 'id="notifications-read-form"' not in html
     assert client.get("/incidents/notices/read/").status_code == 405
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shireito.accounts.models import User
 from shireito.core.models import AuditEvent
 from shireito.demo.dataset import load_demo_data
+from shireito.notifications.models import Notification
 from shireito.plans import demo as plan_demo
 from shireito.plans.calendar import previous_quarter, quarter_of, report_due
 from shireito.plans.choices import (
@@ -187,7 +188,7 @@ def test_tracking_went_through_the_services_as_the_demo_users(editions):
 
 def test_the_flags_are_raised_and_the_leads_told(editions):
     from shireito.plans.choices import FlagKind
-    from shireito.plans.models import MeasureFlag, PlanNotice
+    from shireito.plans.models import MeasureFlag
 
     published, _draft = editions
     flags = MeasureFlag.objects.filter(measure__edition=published, cleared_on__isnull=True)
@@ -200,7 +201,9 @@ def test_the_flags_are_raised_and_the_leads_told(editions):
     assert not MeasureFlag.objects.filter(cleared_on__isnull=False).exists()
     # and each lead organisation's demo editor is told of its measures' flags
     officer = User.objects.get(username="mhlw-officer")
-    told = PlanNotice.objects.filter(user=officer, kind__in=FlagKind.values)
+    told = Notification.objects.filter(
+        user=officer, kind__in=[f"plans.{kind}" for kind in FlagKind.values]
+    )
     assert told.count() == flags.filter(measure__lead=officer.organization).count()
 
 
@@ -292,7 +295,7 @@ def test_each_demo_user_reaches_their_plan_work_from_the_first_page(client, edit
     assert not {"/plans/reviews/", "/plans/flags/"} & links
     mine = client.get("/plans/mine/").content.decode()
     assert f"/plans/{published.year}/measures/2-01/progress/" in mine
-    notices = client.get("/plans/notices/")
+    notices = client.get("/plans/notices/", follow=True)
     assert notices.status_code == 200
     assert notices.context["unread"] > 0
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shireito.core.periodic import PERIODIC_JOBS
+from shireito.notifications.models import Notification
 from shireito.plans import flags, notices, services
 from shireito.plans.models import (
     Kpi,
@@ -19,7 +20,6 @@ from shireito.plans.models import (
     MeasureFlag,
     Measurement,
     Milestone,
-    PlanNotice,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +155,11 @@ def test_a_flag_is_told_to_the_leads_editors_once(
         flags.refresh(dt.date(2026, 10, 4))
     # then the editor was told of the milestone once, in the app and by one e-mail, and the
     # viewer and the co-responsible ministry not at all
-    told = PlanNotice.objects.filter(user=editor, kind="milestone_overdue")
+    told = Notification.objects.filter(user=editor, kind="plans.milestone_overdue")
     assert told.count() == 1
-    assert not PlanNotice.objects.filter(user__username__in=["mhlw-viewer", "meti-editor"]).exists()
+    assert not Notification.objects.filter(
+        user__username__in=["mhlw-viewer", "meti-editor"]
+    ).exists()
     about = [m for m in mail.outbox if "要件定義" in m.subject]
     assert len(about) == 1
     assert "Requirements" in about[0].body
@@ -169,7 +171,7 @@ def test_a_notice_is_rendered_in_the_readers_language(planners, health):
     from django.utils import translation
 
     flags.refresh(dt.date(2026, 10, 1))
-    notice = PlanNotice.objects.select_related("measure").get(kind="milestone_overdue")
+    notice = Notification.objects.get(kind="plans.milestone_overdue")
     with translation.override("en"):
         english = notices.render(notice)
     with translation.override("ja"):

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shireito.core import concurrency
 from shireito.core.models import AuditEvent
+from shireito.notifications.models import Notification
 from shireito.plans import selectors, services
 from shireito.plans.models import (
     Kpi,
     Measure,
     Measurement,
     Milestone,
-    PlanNotice,
     RatingRecord,
 )
 
@@ -107,7 +107,7 @@ def test_a_value_returned_is_corrected_by_entering_it_again(planners, hospitals)
     # then the same row waits again with the new value, and the returner was told
     assert again.pk == value.pk
     assert (again.status, again.value, again.review_note) == ("entered", Decimal(180), "")
-    assert PlanNotice.objects.filter(kind="measurement_returned").exists()
+    assert Notification.objects.filter(kind="plans.measurement_returned").exists()
 
 
 def test_a_value_names_every_problem_at_once(planners, hospitals):
@@ -259,7 +259,10 @@ def test_the_digital_agency_reviews_and_later_revises_and_both_ratings_are_kept(
     assert kinds == [("proposed", "probable"), ("reviewed", "feasible"), ("reviewed", "in_doubt")]
     # and the lead was told of each review
     assert (
-        PlanNotice.objects.filter(kind="report_reviewed", user__username="mhlw-editor").count() == 2
+        Notification.objects.filter(
+            kind="plans.report_reviewed", user__username="mhlw-editor"
+        ).count()
+        == 2
     )
     # and a reader of another ministry sees only the reviewed ratings
     shown = selectors.ratings_of(planners["tokyo-viewer"], health)
@@ -295,7 +298,7 @@ def test_a_returned_report_goes_back_to_the_lead_with_the_reason(planners, healt
         narrative="根拠を追記",
         today=TODAY,
     )
-    assert PlanNotice.objects.filter(kind="report_returned").exists()
+    assert Notification.objects.filter(kind="plans.report_returned").exists()
 
 
 def test_a_submitted_report_no_longer_changes(planners, health):

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from shireito.notifications.models import Notification
 from shireito.plans import flags, services
-from shireito.plans.models import Measure, PlanNotice
+from shireito.plans.models import Measure
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/plans/editions/2026/measures/M-1"
@@ -216,7 +217,7 @@ def test_notices_are_listed_and_marked_read(api, planners, health):
     listed = api(editor, "get", "/api/v1/plans/notices", unread=True).json()
     assert listed["count"] >= 1
     ids = [item["id"] for item in listed["items"]]
-    other = PlanNotice.objects.exclude(user=editor).first()
+    other = Notification.objects.exclude(user=editor).first()
     changed = api(editor, "post", "/api/v1/plans/notices/read", {"ids": [*ids, other.pk]})
     assert changed.json()["changed"] == len(ids)
     other.refresh_from_db()

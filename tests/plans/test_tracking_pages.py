@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from shireito.notifications.models import Notification
 from shireito.plans import flags, services
-from shireito.plans.models import Measure, Measurement, PlanNotice, ProgressReport
+from shireito.plans.models import Measure, Measurement, ProgressReport
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 15)
@@ -254,7 +255,8 @@ def test_returning_a_value_by_page_needs_a_note(as_user, planners, health):
         ("/plans/flags/", "da-editor", 200),
         ("/plans/flags/", "mhlw-editor", 403),
         ("/plans/mine/", "mhlw-viewer", 200),
-        ("/plans/notices/", "tokyo-viewer", 200),
+        ("/plans/notices/", "tokyo-viewer", 302),  # to the one notifications page
+        ("/notifications/", "tokyo-viewer", 200),
     ],
 )
 def test_the_lists_are_open_to_whom_they_serve(as_user, published, path, username, status):
@@ -294,12 +296,14 @@ def test_notices_are_listed_in_the_readers_language_and_marked_read(as_user, pla
     client = as_user("mhlw-editor")
     # when they read their notices in English
     client.cookies["django_language"] = "en"
-    page = client.get("/plans/notices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Requirements" in page
+    page = client.get("/plans/notices/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert page.redirect_chain == [("/notifications/?app=plans", 302)]
+    assert "Requirements" in page.content.decode()
+    assert 'href="/plans/2026/measures/M-1/progress/"' in page.content.decode()
     # and mark them read
     response = client.post("/plans/notices/read/")
     assert response.status_code == 302
-    assert not PlanNotice.objects.filter(user=planners["mhlw-editor"], read_at=None).exists()
+    assert not Notification.objects.filter(user=planners["mhlw-editor"], read_at=None).exists()
 
 
 def test_the_partial_renders_on_its_own(rf, planners, health):
@@ -340,7 +344,7 @@ def test_the_japanese_pages_show_no_english(client, planners, health):
         ("da-editor", "/plans/reviews/"),
         ("da-editor", "/plans/flags/"),
         ("mhlw-editor", "/plans/mine/"),
-        ("mhlw-editor", "/plans/notices/"),
+        ("mhlw-editor", "/notifications/?app=plans"),
         ("mhlw-editor", "/plans/2026/measures/M-1/reports/new/"),
         ("mhlw-editor", "/plans/2026/measures/M-1/kpis/K-1/measurements/new/"),
     ]

@@ -17,6 +17,11 @@ class CocreationConfig(AppConfig):
         register_visibility_rule(cocreation_visibility)
         # Post hooks register themselves on import.
         from shireito.cocreation import mentions  # noqa: F401
+
         # An adopted proposal shows on the page of what carries it out.
         register_panel("registry.system", system_proposals)
         register_panel("plans.measure", measure_proposals)
+
+        from shireito.cocreation import notices
+
+        notices.register()

@@ -16,3 +16,7 @@ class IncidentsConfig(AppConfig):
         from shireito.incidents.tasks import overdue_notices
 
         register_periodic("incidents.overdue_notices", overdue_notices, every=_FIVE_MINUTES)
+
+        from shireito.incidents import notices
+
+        notices.register()

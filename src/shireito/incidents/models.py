@@ -483,45 +483,6 @@ class Attachment(TimeStampedModel):
         return self.filename
 
 
-class Notice(models.Model):
-    """An in-app notice for one user (a report reached their organisation, a question, a
-    stage overdue). ``key`` keeps the same notice from being raised twice."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notices",
-        verbose_name=_("user"),
-    )
-    report = models.ForeignKey(
-        IncidentReport,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notices",
-        verbose_name=_("report"),
-    )
-    key = models.CharField(max_length=200, verbose_name=_("kind of notice"))
-    # What happened, rendered in the reader's language when shown (see notices.py).
-    kind = models.CharField(_("kind"), max_length=40)
-    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed = models.BooleanField(default=False, verbose_name=_("sent by e-mail"))
-
-    scope_path = "user__organization"
-    scope_class = ScopeClass.OWN
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class IncidentTally(models.Model):
     """How many reports one organisation may see, by category, the reporter's sector, stage,
     place on the route and month of awareness: one row per combination, kept current in the

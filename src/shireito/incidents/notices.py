@@ -1,30 +1,30 @@
-"""In-app notices and e-mail for incident reports.
+"""Notifications of incident reports (``incidents.received``, ``incidents.question`` …),
+raised through the shared ``notifications`` and worded here, in the reader's language.
 
-A notice is stored as a kind and its parameters and rendered in the reader's language when
-shown; the e-mail (through Django's configured backend: the console in the demo) carries the
-Japanese text and the English below it. E-mail goes out only after the transaction that raised
-the notice commits.
+A notification is stored as a kind and its parameters and rendered when shown; the e-mail
+(``notifications.services``) carries the Japanese text and the English below it, and goes out
+only after the transaction that raised it commits, as each person prefers.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Sequence
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shireito.accounts.models import User
 from shireito.core.languages import in_reader_language
-from shireito.incidents.models import IncidentReport, Notice
+from shireito.incidents.models import IncidentReport
+from shireito.notifications import registry, services
+from shireito.notifications.models import Notification
 from shireito.organizations.models import Organization
 
-logger = logging.getLogger(__name__)
+NAMESPACE = "incidents"
 
 # Who hears of a report at an organisation: those who handle incidents there.
 NOTIFIED_ROLES = ("incident_handler", "org_admin")
@@ -38,7 +38,7 @@ def organizations_of(notices) -> dict:
     return Organization.objects.in_bulk(ids) if ids else {}
 
 
-def render(notice: Notice, organizations: dict | None = None, *, marked: bool = False) -> str:
+def render(notice: Notification, organizations: dict | None = None, *, marked: bool = False) -> str:
     """The notice's text in the active language (``organizations`` from ``organizations_of``
     when rendering many); ``marked``: as HTML for a page, the names and the title people typed
     marked with their own language."""
@@ -51,7 +51,7 @@ def render(notice: Notice, organizations: dict | None = None, *, marked: bool = 
         "closed": _("Incident report %(number)s was closed"),
         "overdue": _("Incident report %(number)s: %(stage)s is overdue (due %(due)s)"),
     }
-    template = texts.get(notice.kind, "%(number)s")
+    template = texts.get(notice.kind.removeprefix(f"{NAMESPACE}."), "%(number)s")
     values = dict(p)
     if "organization_id" in p:
         # Named when shown, in the reader's language.
@@ -59,7 +59,7 @@ def render(notice: Notice, organizations: dict | None = None, *, marked: bool = 
             organizations = organizations_of([notice])
         organization = organizations.get(p["organization_id"])
         values["organization"] = str(organization) if organization else ""
-    if notice.kind == "overdue":
+    if notice.kind == f"{NAMESPACE}.overdue":
         values["stage"] = (
             p.get("stage_en") if translation.get_language() == "en" else p.get("stage")
         )
@@ -99,52 +99,25 @@ def recipients(organization_id: int, report: IncidentReport | None = None) -> li
 def notify(
     *, organization_id: int, report: IncidentReport, kind: str, key: str, params: dict
 ) -> int:
-    """Raise a notice (once per ``key`` and user) for every handler of the organisation, and
-    e-mail those with an address once the transaction commits. Returns how many were new."""
-    params = {"number": report.number, "title": report.title, **params}
-    created: list[Notice] = []
-    for user in recipients(organization_id, report):
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notice.objects.create(
-                        user=user, report=report, key=key, kind=kind, params=params
-                    )
-                )
-        except IntegrityError:
-            continue  # already told
-    if created:
-        ids = [notice.pk for notice in created]
-        transaction.on_commit(lambda: send_emails(ids))
-    return len(created)
-
-
-def send_emails(notice_ids: list[int]) -> None:
-    notices = Notice.objects.filter(pk__in=notice_ids, emailed=False).select_related(
-        "user", "report"
+    """Tell every handler of the organisation (once per ``key`` and user): ``kind`` is the
+    incident's own (``received``), namespaced here. Returns how many were new."""
+    params = {"number": report.number, "title": report.title, "report_id": report.pk, **params}
+    return services.notify(
+        users=recipients(organization_id, report),
+        kind=f"{NAMESPACE}.{kind}",
+        key=f"{NAMESPACE}:{key}",
+        params=params,
+        link=reverse("incidents:detail", args=[report.number]),
     )
-    messages = []
-    sent = []
-    for notice in notices:
-        if not notice.user.email:
-            continue
-        with translation.override("ja"):
-            subject = render(notice)
-        with translation.override("en"):
-            english = render(notice)
-        link = ""
-        if notice.report is not None:
-            link = settings.SHIREITO_BASE_URL.rstrip("/") + reverse(
-                "incidents:detail", args=[notice.report.number]
-            )
-        body = f"{subject}\n{link}\n\n{english}\n{link}\n"
-        messages.append((f"[Shireitō] {subject}", body, None, [notice.user.email]))
-        sent.append(notice.pk)
-    if not messages:
-        return
-    try:
-        send_mass_mail(messages)
-    except Exception:  # the change has committed; a mail server down must not undo it
-        logger.exception("could not e-mail %d incident notices; they stay in the app", len(sent))
-        return
-    Notice.objects.filter(pk__in=sent).update(emailed=True)
+
+
+def texts(notifications: Sequence[Notification], marked: bool) -> list[str]:
+    """The renderer's words for a batch (the organisations they name in one query)."""
+    named = organizations_of(notifications)
+    return [render(n, named, marked=marked) for n in notifications]
+
+
+def register() -> None:
+    registry.register_renderer(
+        NAMESPACE, registry.Renderer(texts, label=gettext_lazy("Incident reports"))
+    )

@@ -30,7 +30,6 @@ from shireito.incidents.deadlines import rebuild_stage_deadlines
 from shireito.incidents.models import (
     IncidentReport,
     Indicator,
-    Notice,
     OpenStageDeadline,
     RegimeStage,
     ReportingRegime,
@@ -42,6 +41,7 @@ from shireito.incidents.models import (
 from shireito.incidents.regimes import applicable_regimes, stage_clocks
 from shireito.incidents.services.report import fiscal_year_of
 from shireito.incidents.tallies import rebuild_incident_tallies
+from shireito.notifications.models import Notification
 from shireito.organizations.mandates import active_engine
 from shireito.organizations.models import Organization
 from shireito.sharing.choices import Tlp
@@ -151,7 +151,6 @@ def clear_scale_incidents(*, recount: bool = True) -> int:
     children = (
         OpenStageDeadline,
         TimelineEntry,
-        Notice,
         StageFiling,
         Indicator,
         ReportParty,
@@ -168,6 +167,10 @@ def clear_scale_incidents(*, recount: bool = True) -> int:
             table, column = quote(model._meta.db_table), quote(_report_column(model))
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({scale})", pattern)  # noqa: S608
         cursor.execute(f"DELETE FROM {reports} WHERE number LIKE %s", pattern)  # noqa: S608
+        # Their notifications (shared, without a key to the report): by the link they carry.
+        Notification.objects.filter(
+            kind__startswith="incidents.", link__startswith=f"/incidents/{NUMBER_PREFIX}"
+        ).delete()
         if recount:
             rebuild_incident_tallies()
     return removed

@@ -376,8 +376,12 @@ class NoticeOut(Schema):
         return notices.render(obj)
 
     @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.kind.removeprefix("incidents.")
+
+    @staticmethod
     def resolve_report(obj) -> str | None:
-        return obj.report.number if obj.report_id else None
+        return obj.params.get("number")
 
 
 class NoticesReadIn(Schema):

@@ -14,7 +14,6 @@ from shireito.incidents.choices import ClockState, HopStatus, ReportStage, Repor
 from shireito.incidents.models import (
     Attachment,
     IncidentReport,
-    Notice,
     OpenStageDeadline,
     RegimeStage,
     ReportingRegime,
@@ -22,6 +21,8 @@ from shireito.incidents.models import (
     TimelineEntry,
 )
 from shireito.incidents.regimes import StageClock, report_clocks
+from shireito.notifications.models import Notification
+from shireito.notifications.selectors import notifications_for
 from shireito.organizations.mandates import active_engine
 
 if TYPE_CHECKING:
@@ -331,14 +332,12 @@ def regimes() -> QuerySet[ReportingRegime]:
     )
 
 
-def notices_for(user: User, *, unread_only: bool = False) -> QuerySet[Notice]:
-    notices = Notice.objects.filter(user=user).select_related("report")
-    if unread_only:
-        notices = notices.filter(read_at=None)
-    return notices
+def notices_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's notifications of incident reports (``notifications.selectors``)."""
+    return notifications_for(user, unread_only=unread_only, namespace="incidents")
 
 
 def unread_notice_count(user: User) -> int:
     if not (user and user.is_authenticated):
         return 0
-    return Notice.objects.filter(user=user, read_at=None).count()
+    return notices_for(user, unread_only=True).count()

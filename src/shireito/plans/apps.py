@@ -19,3 +19,7 @@ class PlansConfig(AppConfig):
         # The system page (registry, below plans) lists the measures a system serves.
         register_panel("registry.system", system_measures)
         register_periodic("plans.flags_refresh", flags_refresh, every=dt.timedelta(days=1))
+
+        from shireito.plans import notices
+
+        notices.register()

@@ -700,37 +700,3 @@ class MeasureFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code}: {self.get_kind_display()}"
-
-
-class PlanNotice(models.Model):
-    """An in-app notice for one user about a measure (a flag raised, a report reviewed);
-    ``key`` keeps the same notice from being raised twice. Rendered in the reader's language
-    when shown (``plans.notices``)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="plan_notices",
-    )
-    measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="notices"
-    )
-    key = models.CharField(_("kind of notice"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=40)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed = models.BooleanField(_("sent by e-mail"), default=False)
-
-    scope_class = ScopeClass.OWN
-    scope_path = "user__organization"
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("plan notice")
-        verbose_name_plural = _("plan notices")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="plan_notice_once")]
-
-    def __str__(self) -> str:
-        return self.key

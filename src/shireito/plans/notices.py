@@ -1,32 +1,32 @@
-"""In-app notices and e-mail about measures: a flag raised, a report reviewed or returned, a
-value returned.
+"""Notifications about measures (``plans.off_track``, ``plans.report_reviewed`` …): a flag
+raised, a report reviewed or returned, a value returned; raised through the shared
+``notifications`` and worded here, in the reader's language.
 
-As for incident reports (``incidents.notices``): a notice is stored as a kind and its
-parameters and rendered in the reader's language when shown; the e-mail carries the Japanese
-text and the English below it, and goes out only after the transaction that raised the notice
-commits. A notice's ``key`` is unique per user, so the same thing is told once.
+As for incident reports (``incidents.notices``): a notification is stored as a kind and its
+parameters (the measure's id among them) and rendered when shown; the e-mail carries the
+Japanese text and the English below it, and goes out only after the transaction that raised it
+commits. Its ``key`` is unique per user, so the same thing is told once.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shireito.accounts.models import User
 from shireito.core.languages import in_reader_language
-from shireito.plans.models import Measure, PlanNotice
+from shireito.notifications import registry, services
+from shireito.notifications.models import Notification
+from shireito.plans.models import Measure
 
-logger = logging.getLogger(__name__)
+NAMESPACE = "plans"
 
 # Who hears of a measure at its lead organisation: those who write its reports.
 NOTIFIED_ROLES = ("editor", "org_admin")
@@ -45,9 +45,16 @@ def _named(params: dict, name: str) -> str:
     return english if translation.get_language() == "en" and english else japanese
 
 
-def render(notice: PlanNotice, *, marked: bool = False) -> str:
-    """The notice's text in the active language; ``marked``: as HTML for a page, the names
-    marked with their own language. Load ``measure`` with the notices (select_related)."""
+def measures_of(notices: Iterable[Notification]) -> dict[int, Measure]:
+    """The measures a batch of notifications names, in one query (for ``render``)."""
+    ids = {n.params["measure_id"] for n in notices if n.params.get("measure_id")}
+    return Measure.objects.in_bulk(ids) if ids else {}
+
+
+def render(notice: Notification, measures: dict | None = None, *, marked: bool = False) -> str:
+    """The notice's text in the active language (``measures`` from ``measures_of`` when
+    rendering many); ``marked``: as HTML for a page, the names marked with their own
+    language."""
     from shireito.plans.choices import Confidence
 
     texts = {
@@ -75,7 +82,10 @@ def render(notice: PlanNotice, *, marked: bool = False) -> str:
     values: dict[str, object] = {
         key: value for key, value in p.items() if isinstance(value, str | int | float)
     }
-    values["measure"] = str(notice.measure)
+    if measures is None:
+        measures = measures_of([notice])
+    measure = measures.get(p.get("measure_id"))
+    values["measure"] = str(measure) if measure else ""
     values["kpi"] = _named(p, "kpi")
     values["milestone"] = _named(p, "milestone")
     if "quarter" in p:
@@ -84,7 +94,7 @@ def render(notice: PlanNotice, *, marked: bool = False) -> str:
         values["confidence"] = (
             Confidence(p["confidence"]).label if p["confidence"] in Confidence.values else ""
         )
-    template = texts.get(notice.kind, "%(measure)s")
+    template = texts.get(notice.kind.removeprefix(f"{NAMESPACE}."), "%(measure)s")
     try:
         if marked:
             shown = {
@@ -156,45 +166,35 @@ class Pending:
 
 
 def notify_all(pending: Sequence[Pending]) -> int:
-    """Raise the notices (once per user and key) in a few queries, whatever their number,
-    and e-mail them once the transaction commits. Returns how many were new."""
+    """Raise the notifications (once per user and key) in a few queries, whatever their
+    number, and e-mail them once the transaction commits. Returns how many were new."""
     if not pending:
         return 0
     people = recipients(item.organization_id for item in pending)
-    wanted = [
-        PlanNotice(
-            user=user,
-            measure_id=item.measure_id,
-            key=item.key,
-            kind=item.kind,
-            params=item.params,
-        )
-        for item in pending
-        for user in people.get(item.organization_id, [])
-    ]
-    if not wanted:
-        return 0
-    told = set(
-        PlanNotice.objects.filter(key__in={n.key for n in wanted}).values_list("user_id", "key")
+    measures = Measure.objects.select_related("edition").in_bulk(
+        {item.measure_id for item in pending}
     )
-    new = [n for n in wanted if (n.user_id, n.key) not in told]
-    created: list[PlanNotice] = []
-    try:
-        with transaction.atomic():
-            created = PlanNotice.objects.bulk_create(new)
-    except IntegrityError:
-        # Another run told some of them meanwhile: tell the rest one by one.
-        for notice in new:
-            try:
-                with transaction.atomic():
-                    notice.save(force_insert=True)
-                created.append(notice)
-            except IntegrityError:
-                continue
-    ids = [notice.pk for notice in created if notice.pk]
-    if ids:
-        transaction.on_commit(lambda: send_emails(ids))
-    return len(created)
+    raised = []
+    for item in pending:
+        users = people.get(item.organization_id, [])
+        measure = measures.get(item.measure_id)
+        if not users or measure is None:
+            continue
+        raised.append(
+            services.Pending(
+                [user.pk for user in users],
+                f"{NAMESPACE}.{item.kind}",
+                f"{NAMESPACE}:{item.key}",
+                {
+                    **item.params,
+                    "measure_id": item.measure_id,
+                    "edition": measure.edition.year,
+                    "measure_code": measure.code,
+                },
+                reverse("plans:progress", args=[measure.edition.year, measure.code]),
+            )
+        )
+    return services.notify_many(raised)
 
 
 def notify(
@@ -214,39 +214,18 @@ def notify(
     )
 
 
-def send_emails(notice_ids: list[int]) -> None:
-    notices = PlanNotice.objects.filter(pk__in=notice_ids, emailed=False).select_related(
-        "user", "measure", "measure__edition"
-    )
-    messages = []
-    sent = []
-    for notice in notices:
-        if not notice.user.email:
-            continue
-        with translation.override("ja"):
-            subject = render(notice)
-        with translation.override("en"):
-            english = render(notice)
-        link = settings.SHIREITO_BASE_URL.rstrip("/") + reverse(
-            "plans:progress", args=[notice.measure.edition.year, notice.measure.code]
-        )
-        body = f"{subject}\n{link}\n\n{english}\n{link}\n"
-        messages.append((f"[Shireitō] {subject}", body, None, [notice.user.email]))
-        sent.append(notice.pk)
-    if not messages:
-        return
-    try:
-        send_mass_mail(messages)
-    except Exception:  # the change has committed; a mail server down must not undo it
-        logger.exception("could not e-mail %d plan notices; they stay in the app", len(sent))
-        return
-    PlanNotice.objects.filter(pk__in=sent).update(emailed=True)
+def notice_mark_read(*, user: User, notice_ids: Iterable[int] | None) -> int:
+    """Mark the user's own plan notifications read (those of ``notice_ids``, or all)."""
+    return services.mark_read(user=user, ids=notice_ids, namespace=NAMESPACE)
 
 
-def notice_mark_read(*, user: User, notice_ids: Iterable[int]) -> int:
-    """Mark the user's own notices read (another's are untouched)."""
-    from django.utils import timezone
+def texts(notifications: Sequence[Notification], marked: bool) -> list[str]:
+    """The renderer's words for a batch (the measures they name in one query)."""
+    measures = measures_of(notifications)
+    return [render(n, measures, marked=marked) for n in notifications]
 
-    return PlanNotice.objects.filter(user=user, pk__in=list(notice_ids), read_at=None).update(
-        read_at=timezone.now()
+
+def register() -> None:
+    registry.register_renderer(
+        NAMESPACE, registry.Renderer(texts, label=gettext_lazy("Priority plan"))
     )

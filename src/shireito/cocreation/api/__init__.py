@@ -5,6 +5,7 @@ selectors; every write through its services."""
 
 from shireito.cocreation.api import (  # noqa: F401 - each adds its operations
     answers,
+    follows,
     proposals,
     search,
     spaces,

@@ -20,11 +20,12 @@ from shireito.incidents.choices import (
     HopStatus,
     ReportStatus,
 )
-from shireito.incidents.models import IncidentReport, Notice, RegimeStage, StageFiling
+from shireito.incidents.models import IncidentReport, RegimeStage, StageFiling
 from shireito.incidents.permissions import may_report_for
 from shireito.incidents.regimes import report_clocks
 from shireito.incidents.selectors import overdue_clocks
 from shireito.incidents.services.base import _entry, _lock, _require
+from shireito.notifications.services import mark_read
 
 if TYPE_CHECKING:
     from shireito.accounts.models import User
@@ -136,7 +137,7 @@ def overdue_notify(*, now: dt.datetime | None = None) -> int:
     return raised
 
 
-def notice_mark_read(*, user: User, notice_ids: Iterable[int]) -> int:
-    return Notice.objects.filter(user=user, pk__in=list(notice_ids), read_at=None).update(
-        read_at=timezone.now()
-    )
+def notice_mark_read(*, user: User, notice_ids: Iterable[int] | None) -> int:
+    """Mark the user's own notifications of incident reports read (those of ``notice_ids``, or
+    all)."""
+    return mark_read(user=user, ids=notice_ids, namespace=notices.NAMESPACE)

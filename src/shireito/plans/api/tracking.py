@@ -196,16 +196,20 @@ class TrackingNoticeOut(Schema):
     read_at: dt.datetime | None
 
     @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.kind.removeprefix("plans.")
+
+    @staticmethod
     def resolve_text(obj) -> str:
         return notices.render(obj)
 
     @staticmethod
     def resolve_edition(obj) -> int:
-        return obj.measure.edition.year
+        return obj.params.get("edition", 0)
 
     @staticmethod
     def resolve_measure(obj) -> str:
-        return obj.measure.code
+        return obj.params.get("measure_code", "")
 
 
 class TrackingNoticeFilters(Schema):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from shireito.notifications.models import Notification
+from shireito.notifications.selectors import notifications_for
 from shireito.plans import calendar, flags
 from shireito.plans.choices import MeasurementStatus, RatingKind, ReportStatus
 from shireito.plans.models import (
@@ -18,7 +20,6 @@ from shireito.plans.models import (
     MeasureFlag,
     Measurement,
     PlanArea,
-    PlanNotice,
     ProgressReport,
     RatingRecord,
 )
@@ -248,14 +249,12 @@ def reports_due(measures: list[Measure], today: dt.date) -> dict[int, list[DueRe
     return due
 
 
-def notices_for(user, *, unread_only: bool = False) -> QuerySet[PlanNotice]:
-    notices = PlanNotice.objects.filter(user=user).select_related("measure", "measure__edition")
-    if unread_only:
-        notices = notices.filter(read_at=None)
-    return notices
+def notices_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's notifications about measures (``notifications.selectors``)."""
+    return notifications_for(user, unread_only=unread_only, namespace="plans")
 
 
 def unread_notice_count(user) -> int:
     if not (user and user.is_authenticated):
         return 0
-    return PlanNotice.objects.filter(user=user, read_at=None).count()
+    return notices_for(user, unread_only=True).count()

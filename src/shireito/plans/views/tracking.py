@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shireito.core.languages import in_reader_language
@@ -367,26 +366,12 @@ def mine(request):
 
 @login_required
 def notice_list(request):
-    return list_page(
-        request,
-        template="plans/tracking/notice_list.html",
-        items=selectors.notices_for(request.user),
-        partial=None,
-        rows=lambda page: [{"notice": n, "text": notices.render(n, marked=True)} for n in page],
-        context={"unread": selectors.unread_notice_count(request.user)},
-    )
+    """Plan notices are on the one notifications page now."""
+    return redirect(f"{reverse('notifications:list')}?app={notices.NAMESPACE}")
 
 
 @login_required
 @require_POST
 def notice_mark_read(request):
-    ids = selectors.notices_for(request.user, unread_only=True).values_list("pk", flat=True)
-    count = notices.notice_mark_read(user=request.user, notice_ids=list(ids))
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d notice is marked as read.", "%(count)d notices are marked as read.", count
-        )
-        % {"count": count},
-    )
-    return redirect("plans:notices")
+    notices.notice_mark_read(user=request.user, notice_ids=None)
+    return redirect(f"{reverse('notifications:list')}?app={notices.NAMESPACE}")

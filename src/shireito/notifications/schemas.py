@@ -1,0 +1,49 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+from shireito.notifications import registry
+from shireito.notifications.choices import EmailPreference
+
+
+class NotificationFilters(Schema):
+    unread: bool = Field(False, description="Only notifications not read yet")
+    app: str = Field("", description="Only one app's (incidents, plans, cocreation …)")
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(description="What happened, namespaced by app: incidents.received …")
+    text: str = Field(description="In the language asked (Accept-Language)")
+    link: str = Field(description="The path on this site the notification leads to")
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_text(obj) -> str:
+        return registry.text(obj)
+
+    @staticmethod
+    def resolve_link(obj) -> str:
+        return registry.link(obj)
+
+
+class NotificationsReadIn(Schema):
+    ids: list[int] | None = Field(
+        None, max_length=1000, description="The notifications to mark; none: all of mine"
+    )
+    app: str = Field("", description="Only one app's")
+
+
+class NotificationsReadOut(Schema):
+    changed: int
+
+
+class NotificationPreferenceIo(Schema):
+    email: EmailPreference = Field(
+        description="immediate: each one as it happens; digest: one daily digest; none"
+    )
+
+
+class NotificationCountOut(Schema):
+    unread: int
