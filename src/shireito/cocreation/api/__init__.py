@@ -3,6 +3,7 @@ search, follows and moderation, one module per part on one router (imported here
 order their operations appear in the OpenAPI document). Every read goes through the app's
 selectors; every write through its services."""
 
+from shireito.cocreation.api import moderation  # noqa: F401 - registers its operations
 from shireito.cocreation.api.common import router
 
 __all__ = ["router"]
