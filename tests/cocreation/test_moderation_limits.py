@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shireito.accounts.services import api_token_create
 from shireito.cocreation import personal_data, rate_limits
@@ -30,7 +30,8 @@ def limits(settings, monkeypatch):
     }
     clock = {"now": NOW}
     monkeypatch.setattr(rate_limits, "now", lambda: clock["now"])
-    return clock
+    with translation.override("en"):
+        yield clock
 
 
 def _post_at(user, thread, when, text="了解です"):
@@ -68,8 +69,6 @@ def test_opening_threads_has_its_own_limit(people, space, limits):
 
 
 def test_the_limit_speaks_japanese(people, question, limits):
-    from django.utils import translation
-
     user = people["mic-editor"]
     for seconds in (30, 20):
         _post_at(user, question, NOW - dt.timedelta(seconds=seconds))
