@@ -235,7 +235,9 @@ def test_the_api_reports_hides_and_dismisses(people, answer):
     response = client.post(f"{base}/dismiss", **moderator)
     assert response.json() == {"dismissed": 1}
     # hide needs a reason (422), then hides
-    response = client.post(f"{base}/hide", json.dumps({"reason": ""}), "application/json", **moderator)
+    response = client.post(
+        f"{base}/hide", json.dumps({"reason": ""}), "application/json", **moderator
+    )
     assert response.status_code == 422
     response = client.post(
         f"{base}/hide", json.dumps({"reason": REASON}), "application/json", **moderator

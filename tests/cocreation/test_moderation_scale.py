@@ -54,7 +54,9 @@ def test_the_scale_platform_has_the_promised_shape(government, monkeypatch):
     assert threads.filter(kind="proposal").exists()
     assert threads.filter(is_answered=True, accepted_post__isnull=False).exists()
     assert OfficialAnswer.objects.filter(thread__space__in=spaces, status="official").exists()
-    assert [sorted(load.space_ids) for load in seen] == [sorted(spaces.values_list("pk", flat=True))]
+    assert [sorted(load.space_ids) for load in seen] == [
+        sorted(spaces.values_list("pk", flat=True))
+    ]
 
 
 def test_the_same_seed_gives_the_same_data_and_a_run_replaces_the_last(government):

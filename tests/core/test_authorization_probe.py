@@ -250,8 +250,22 @@ PAGES = {
     "plans/<int:edition>/import/": OBJECT,
     "plans/<int:edition>/export.xlsx": OBJECT,
     "plans/<int:edition>/export.zip": OBJECT,
+    # co-creation moderation: a space the user does not moderate, another user's draft post
+    "cocreation/<slug:space>/moderation/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/report/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/hide/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/unhide/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/dismiss/": OBJECT,
 }
 OPERATIONS = {
+    # co-creation moderation (keys: cocreation_keys)
+    "GET /api/v1/cocreation/spaces/{space}/moderation": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/posts/{post}/moderation": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/report": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/hide": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/unhide": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/dismiss": OBJECT,
+    "POST /api/v1/cocreation/personal-data-check": OWN,
     "GET /api/v1/accounts/me": OWN,
     "GET /api/v1/accounts/tokens": OWN,
     "POST /api/v1/accounts/tokens": OWN,
@@ -534,6 +548,7 @@ def other_keys(username: str | None) -> Keys:
         "table": "results",
         "fmt": "csv",
         **plan_keys(mine, other),
+        **cocreation_keys(other),
     }
     secrets = [str(keys[name]) for name in ("audit", "incident", "recommendation")]
     secrets = [secret for secret in secrets if secret != "999999"]
@@ -589,6 +604,39 @@ def plan_keys(mine, other) -> dict:
         ),
         "flag": str(_key(MeasureFlag.objects.filter(measure=measure).first(), "pk")),
     }
+
+
+def cocreation_keys(other) -> dict:
+    """A space of ``other``'s that no probing user moderates or has joined (government staff
+    read it, so its queue is refused, not hidden), and a draft post in it by one of
+    ``other``'s users: a post nobody else may see."""
+    from django.utils import timezone
+
+    from shireito.accounts.models import User
+    from shireito.cocreation.models import Post, Space, Thread
+
+    author = User.objects.filter(organization=other).order_by("username").first()
+    space, _created = Space.objects.get_or_create(
+        slug="probe-space", defaults={"name": "プローブの場", "host": other}
+    )
+    thread = Thread.objects.create(
+        space=space,
+        kind="discussion",
+        title="下書き",
+        author=author,
+        author_organization=other,
+        post_count=0,
+        last_posted_at=timezone.now(),
+    )
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        author_organization=other,
+        body="下書きの本文",
+        is_opening=True,
+        is_draft=True,
+    )
+    return {"space": space.slug, "cocreation_post": str(post.pk)}
 
 
 def _draft_apart():

@@ -64,6 +64,9 @@ PARAMETERS = {
     "report": "report",
     "measurement": "measurement",
     "flag": "flag",
+    # The co-creation platform's keys (tests/core/test_authorization_probe.py).
+    "space": "space",
+    "post": "cocreation_post",
 }
 
 

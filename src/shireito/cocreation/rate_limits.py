@@ -92,4 +92,3 @@ def check_posting(actor, *, thread: bool = False) -> None:
         message % {"time": time_format(local, "H:i:s"), "seconds": seconds},
         code="rate_limited",
     )
-

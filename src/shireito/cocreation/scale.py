@@ -197,8 +197,11 @@ def generate_cocreation(
 
 
 def _organizations() -> list[Organization]:
-    kinds = (OrganizationKind.LOCAL_GOVERNMENT, OrganizationKind.MINISTRY,
-             OrganizationKind.INDEPENDENT_AGENCY)
+    kinds = (
+        OrganizationKind.LOCAL_GOVERNMENT,
+        OrganizationKind.MINISTRY,
+        OrganizationKind.INDEPENDENT_AGENCY,
+    )
     return list(
         Organization.objects.filter(code__startswith=PREFIX, kind__in=kinds).order_by("code")
     )
@@ -298,7 +301,9 @@ def _post_counts(rng, threads: int, posts: int) -> list[int]:
     rest = threads - longest
     budget = posts - LONGEST * longest
     mean = max(budget / max(rest, 1), 1.0)
-    counts += [min(LONGEST - 1, 1 + int(rng.expovariate(1 / max(mean - 1, 1e-9)))) for _ in range(rest)]
+    counts += [
+        min(LONGEST - 1, 1 + int(rng.expovariate(1 / max(mean - 1, 1e-9)))) for _ in range(rest)
+    ]
     difference = posts - sum(counts)
     candidates = list(range(longest, threads))
     while difference and candidates:
@@ -314,11 +319,42 @@ def _post_counts(rng, threads: int, posts: int) -> list[int]:
 
 
 WORDS = [
-    "標準準拠システム", "移行", "データ移行", "性能試験", "本番環境", "ガバメントクラウド",
-    "共通機能", "文字要件", "外字", "帳票", "住民票", "税額計算", "運用保守", "費用",
-    "スケジュール", "ベンダー", "庁内調整", "セキュリティ対策", "ネットワーク", "バックアップ",
-    "障害対応", "マニュアル", "仕様書", "質問", "回答", "事例", "課題", "検討", "報告",
-    "cloud", "migration", "performance", "schedule", "budget", "API", "testing",
+    "標準準拠システム",
+    "移行",
+    "データ移行",
+    "性能試験",
+    "本番環境",
+    "ガバメントクラウド",
+    "共通機能",
+    "文字要件",
+    "外字",
+    "帳票",
+    "住民票",
+    "税額計算",
+    "運用保守",
+    "費用",
+    "スケジュール",
+    "ベンダー",
+    "庁内調整",
+    "セキュリティ対策",
+    "ネットワーク",
+    "バックアップ",
+    "障害対応",
+    "マニュアル",
+    "仕様書",
+    "質問",
+    "回答",
+    "事例",
+    "課題",
+    "検討",
+    "報告",
+    "cloud",
+    "migration",
+    "performance",
+    "schedule",
+    "budget",
+    "API",
+    "testing",
 ]
 OPENINGS = [
     "{0}について教えてください。{1}の{2}はどのように進めていますか。",
@@ -343,9 +379,7 @@ def _text(rng, templates) -> str:
 def _thread_chunk(rng, spaces, weights, rosters, sizes, start, offset, total, out) -> int:
     """Write one chunk of threads and all their posts; returns how many posts."""
     span = (timezone.now() - start).total_seconds()
-    kinds = (
-        [ThreadKind.QUESTION] * 5 + [ThreadKind.DISCUSSION] * 3 + [ThreadKind.PROPOSAL]
-    )
+    kinds = [ThreadKind.QUESTION] * 5 + [ThreadKind.DISCUSSION] * 3 + [ThreadKind.PROPOSAL]
     plans = []
     rows = []
     for n, size in enumerate(sizes):
@@ -356,7 +390,7 @@ def _thread_chunk(rng, spaces, weights, rosters, sizes, start, offset, total, ou
         opened = start + dt.timedelta(seconds=span * (offset + n) / (total + 1))
         # Posts over the days after the opening, none in the future.
         times = sorted(
-            min(opened + dt.timedelta(minutes=rng.expovariate(1 / 600)) , timezone.now())
+            min(opened + dt.timedelta(minutes=rng.expovariate(1 / 600)), timezone.now())
             for _ in range(size - 1)
         )
         times.insert(0, opened)

@@ -45,9 +45,9 @@ def generate(
     year's audits of a tenth of the systems against a 1,040-control baseline, and (unless
     ``incidents=False``) 50,000 incident reports with their routes, and (unless ``plan=False``)
     a priority plan edition of 500 measures linked to the systems, and (with
-    ``cocreation=True``, which the command's default asks for) the co-creation platform's 12,500 members, 100 spaces, 100,000
-    threads and 1,000,000 posts. One seed always gives the
-    same data."""
+    ``cocreation=True``, which the command asks for unless told not to) the co-creation
+    platform's 12,500 members, 100 spaces, 100,000 threads and 1,000,000 posts. One seed
+    always gives the same data."""
     with transaction.atomic():
         audits_scale.clear_scale_audits()  # their results and scope hold the systems
         incidents_scale.clear_scale_incidents()  # their reports hold the organisations
