@@ -55,7 +55,7 @@ def test_a_member_reports_a_post_once(people, answer):
     assert report.status == ReportStatus.OPEN
     assert AuditEvent.objects.filter(object_type="cocreation.postreport").exists()
     # and a second report by the same member is refused with a reason
-    with pytest.raises(ValidationError, match="already reported"):
+    with pytest.raises(ValidationError, match="すでに通報"):
         services.report_create(actor=people["tokyo-viewer"], post=answer, reason="もう一度")
 
 
@@ -168,7 +168,7 @@ def test_the_moderation_actions_offer_only_what_the_reader_may_do(people, answer
 
     # a member sees only that a moderator hid it; no reason, no action
     member = render(people["mic-editor"])
-    assert "hidden by a moderator" in member
+    assert "モデレーターにより非表示" in member
     assert REASON not in member
     assert "/hide/" not in member and "/unhide/" not in member
     # the author reads the reason
@@ -209,7 +209,7 @@ def test_the_pages_report_hide_and_queue(people, answer, space):
     assert answer.hidden_reason == REASON
     # the queue no longer holds it and lists it as hidden; the other member sees no text
     page = moderator.get(queue).content.decode()
-    assert "No post awaits a decision." in page and REASON in page
+    assert "判断を待つ投稿はありません。" in page and REASON in page
     # when the moderator shows it again
     unhide = reverse("cocreation:post_unhide", args=[space.slug, answer.pk])
     assert moderator.post(unhide, {"next": queue}).status_code == 302
