@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
@@ -42,6 +43,7 @@ def next_allowed(actor, *, thread: bool) -> dt.datetime | None:
         return None
     configured = limits()
     prefix = "threads" if thread else "posts"
+    rows: QuerySet
     if thread:
         rows = Thread.objects.filter(author_id=actor.pk)
     else:

@@ -117,12 +117,11 @@ def clear_scale_cocreation() -> int:
             (ThreadLink, "thread__space_id__in"),
         ):
             model.objects.filter(**{path: space_ids}).delete()
-        for model in Post._meta.related_objects:
-            related = model.related_model
-            if related not in (Post, OfficialAnswer, PostReport) and model.one_to_many:
-                related.objects.filter(**{f"{model.field.name}__in": posts})._raw_delete(
-                    related.objects.db
-                )
+        for relation in Post._meta.related_objects:
+            related = relation.related_model
+            if related not in (Post, OfficialAnswer, PostReport) and relation.one_to_many:
+                manager = related._default_manager
+                manager.filter(**{f"{relation.field.name}__in": posts})._raw_delete(manager.db)
         posts.update(reply_to=None)
         posts._raw_delete(Post.objects.db)
         threads._raw_delete(Thread.objects.db)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,12 +23,12 @@ from shireito.cocreation.services import moderation as services
 from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404
 
 
-def _post(request: HttpRequest, space: str, post: int):
+def _post(request, space: str, post: int):
     found = get_or_404(space_get(request.user, space))
     return found, get_or_404(selectors.post_in_space(request.user, found, id_or_404(post)))
 
 
-def back_to(request: HttpRequest, post) -> str:
+def back_to(request, post) -> str:
     """Where a moderation action returns: the page it came from (this site's only), else the
     post in its thread, else the space's queue."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
@@ -46,7 +46,7 @@ def back_to(request: HttpRequest, post) -> str:
 
 
 @login_required
-def moderation_queue(request: HttpRequest, space: str) -> HttpResponse:
+def moderation_queue(request, space: str) -> HttpResponse:
     found = get_or_404(space_get(request.user, space))
     if not permissions.may_moderate(request.user, found):
         raise PermissionDenied
@@ -60,7 +60,7 @@ def moderation_queue(request: HttpRequest, space: str) -> HttpResponse:
 
 
 @login_required
-def post_report(request: HttpRequest, space: str, post: int) -> HttpResponse:
+def post_report(request, space: str, post: int) -> HttpResponse:
     found, reported = _post(request, space, post)
     if not permissions.may_report(request.user, reported):
         raise PermissionDenied
@@ -94,7 +94,7 @@ def post_report(request: HttpRequest, space: str, post: int) -> HttpResponse:
 
 
 @login_required
-def post_hide(request: HttpRequest, space: str, post: int) -> HttpResponse:
+def post_hide(request, space: str, post: int) -> HttpResponse:
     found, hidden = _post(request, space, post)
     if not permissions.may_moderate(request.user, found):
         raise PermissionDenied
@@ -123,7 +123,7 @@ def post_hide(request: HttpRequest, space: str, post: int) -> HttpResponse:
     )
 
 
-def _button(request: HttpRequest, space: str, post: int, action, done: str) -> HttpResponse:
+def _button(request, space: str, post: int, action, done: str) -> HttpResponse:
     found, chosen = _post(request, space, post)
     if not permissions.may_moderate(request.user, found):
         raise PermissionDenied
@@ -139,13 +139,13 @@ def _button(request: HttpRequest, space: str, post: int, action, done: str) -> H
 
 @login_required
 @require_POST
-def post_unhide(request: HttpRequest, space: str, post: int) -> HttpResponse:
+def post_unhide(request, space: str, post: int) -> HttpResponse:
     return _button(request, space, post, services.post_unhide, _("The post is shown again."))
 
 
 @login_required
 @require_POST
-def post_reports_dismiss(request: HttpRequest, space: str, post: int) -> HttpResponse:
+def post_reports_dismiss(request, space: str, post: int) -> HttpResponse:
     return _button(
         request, space, post, services.reports_dismiss, _("The reports of the post are dismissed.")
     )
