@@ -19,3 +19,11 @@ PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS[1:]
 SHIREITO_AUDIT_DELETE_ALLOWED = True
 # Tasks run where they are enqueued; the tests of the worker itself switch to the database.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Posting limits out of the way of tests that post a lot; tests/cocreation/test_moderation*.py
+# sets its own.
+SHIREITO_COCREATION_RATE_LIMITS = {
+    "threads_per_minute": 10_000,
+    "threads_per_hour": 10_000,
+    "posts_per_minute": 10_000,
+    "posts_per_hour": 10_000,
+}

@@ -491,3 +491,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The co-creation platform's limits on posting, per user: threads and posts (a thread's
+# opening post counts as a thread only) in the last minute and the last hour.
+SHIREITO_COCREATION_RATE_LIMITS = {
+    "threads_per_minute": _env_int("SHIREITO_COCREATION_THREADS_PER_MINUTE", 3),
+    "threads_per_hour": _env_int("SHIREITO_COCREATION_THREADS_PER_HOUR", 20),
+    "posts_per_minute": _env_int("SHIREITO_COCREATION_POSTS_PER_MINUTE", 10),
+    "posts_per_hour": _env_int("SHIREITO_COCREATION_POSTS_PER_HOUR", 120),
+}

@@ -293,8 +293,22 @@ PAGES = {
     "cocreation/<slug:space>/<int:thread>/posts/<int:post>/accept/": OBJECT,
     "cocreation/<slug:space>/<int:thread>/unaccept/": OBJECT,
     "cocreation/<slug:space>/<int:thread>/posts/<int:post>/official/": OBJECT,
+    # co-creation moderation: a space the user does not moderate, another user's draft post
+    "cocreation/<slug:space>/moderation/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/report/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/hide/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/unhide/": OBJECT,
+    "cocreation/<slug:space>/posts/<int:post>/dismiss/": OBJECT,
 }
 OPERATIONS = {
+    # co-creation moderation (keys: cocreation_keys)
+    "GET /api/v1/cocreation/spaces/{space}/moderation": OBJECT,
+    "GET /api/v1/cocreation/spaces/{space}/posts/{post}/moderation": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/report": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/hide": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/unhide": OBJECT,
+    "POST /api/v1/cocreation/spaces/{space}/posts/{post}/dismiss": OBJECT,
+    "POST /api/v1/cocreation/personal-data-check": OWN,
     "GET /api/v1/accounts/me": OWN,
     "GET /api/v1/accounts/tokens": OWN,
     "POST /api/v1/accounts/tokens": OWN,

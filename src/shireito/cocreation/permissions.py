@@ -184,3 +184,12 @@ def may_report(actor: User | None, post: Post) -> bool:
     if actor is None:
         return False
     return post.author_id != actor.pk and may_post(actor, post.thread.space)
+
+
+def may_see_hidden_text(actor: User | None, post: Post) -> bool:
+    """A hidden post's text and the reason for hiding it: its author and the moderators."""
+    if post.hidden_at is None:
+        return True
+    if actor is None or not actor.is_authenticated:
+        return False
+    return post.author_id == actor.pk or may_moderate(actor, post.thread.space)

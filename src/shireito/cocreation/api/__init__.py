@@ -6,6 +6,7 @@ selectors; every write through its services."""
 from shireito.cocreation.api import (  # noqa: F401 - each adds its operations
     answers,
     follows,
+    moderation,
     proposals,
     search,
     spaces,

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shireito.cocreation import markdown, permissions
+from shireito.cocreation import markdown, permissions, rate_limits
 from shireito.cocreation.choices import LinkKind, ProposalStatus, ThreadKind
 from shireito.cocreation.models import Post, PostRevision, Thread, ThreadLink
 from shireito.core.services import Rules, audited_create, audited_update
@@ -81,6 +81,7 @@ def thread_create(
     if not permissions.may_post(actor, space):
         raise PermissionDenied
     rules = Rules()
+    rules.check(rate_limits.check_posting, actor, thread=True)
     if kind not in ThreadKind.values:
         rules.add("kind", _("Choose question, discussion, proposal or notice."))
     if kind == ThreadKind.NOTICE and not permissions.may_moderate(actor, space):
@@ -139,6 +140,7 @@ def post_create(
     if not permissions.may_post(actor, thread.space):
         raise PermissionDenied
     rules = Rules()
+    rules.check(rate_limits.check_posting, actor)
     _check_body(rules, body)
     if reply_to is not None and reply_to.thread_id != thread.pk:
         rules.add("reply_to", _("Reply to a post of the same thread."))

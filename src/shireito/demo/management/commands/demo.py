@@ -61,6 +61,13 @@ class Command(BaseCommand):
             action="store_false",
             help="leave out the priority plan of 500 measures, 1,500 KPIs and 30,000 values",
         )
+        scale.add_argument(
+            "--no-cocreation",
+            dest="cocreation",
+            action="store_false",
+            help="leave out the co-creation platform's 12,500 members, 100 spaces, 100,000 "
+            "threads and 1,000,000 posts",
+        )
 
     def handle(self, *args, action, if_empty=False, **options):
         if action == "info":
@@ -86,6 +93,7 @@ class Command(BaseCommand):
                 options.get("audits", True),
                 options.get("incidents", True),
                 options.get("plan", True),
+                options.get("cocreation", True),
             )
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has data.")
@@ -135,6 +143,7 @@ class Command(BaseCommand):
         audits: bool = True,
         incidents: bool = True,
         plan: bool = True,
+        cocreation: bool = True,
     ) -> None:
         if not 1 <= systems <= 1_000_000:
             raise CommandError("--systems must be between 1 and 1,000,000.")
@@ -157,6 +166,7 @@ class Command(BaseCommand):
                 audits=audits,
                 incidents=incidents,
                 plan=plan,
+                cocreation=cocreation,
                 progress=progress,
             )
         except ValueError as error:  # data the run would have to destroy: say so, change nothing
@@ -168,7 +178,9 @@ class Command(BaseCommand):
                 f"{result.control_results:,} control results and "
                 f"{result.incident_reports:,} incident reports, "
                 f"{result.plan_measures:,} plan measures with "
-                f"{result.plan_measurements:,} KPI values in "
+                f"{result.plan_measurements:,} KPI values, "
+                f"{result.cocreation_threads:,} co-creation threads with "
+                f"{result.cocreation_posts:,} posts by {result.cocreation_members:,} members in "
                 f"{time.monotonic() - started:.0f} s (seed {seed})."
             )
         )
