@@ -14,6 +14,7 @@ from shireito.cocreation import permissions
 from shireito.cocreation.choices import Reaction
 from shireito.cocreation.models import Post, PostAttachment, PostReaction, PostRevision, Thread
 from shireito.cocreation.selectors.answers import official_by_post
+from shireito.cocreation.selectors.moderation import shown
 from shireito.cocreation.selectors.threads import posts_of
 from shireito.core.scoping import visible_to
 
@@ -58,7 +59,11 @@ def page_posts(user, thread: Thread, posts: QuerySet[Post] | None = None) -> Que
 def shown_posts(user, thread: Thread, posts: list[Post], first_number: int = 1) -> list[ShownPost]:
     """``posts`` (a page of ``page_posts``) marked for the reader: numbered in thread order,
     hidden ones folded (but for their author and the moderators), reactions counted, official
-    and accepted answers marked."""
+    and accepted answers marked. A hidden post's text never leaves here for a reader who may
+    not read it (``moderation.shown`` empties it), whatever the template does."""
+    for post in posts:
+        post.thread = thread
+    posts = shown(user, posts)
     ids = [post.pk for post in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()

@@ -72,6 +72,7 @@ def space_detail(request, space: str):
             "may_join": permissions.may_join(user, found),
             "may_leave": permissions.may_leave(user, found),
             "may_manage": permissions.may_manage_space(user, found),
+            "may_moderate": permissions.may_moderate(user, found),
             "may_post": permissions.may_post(user, found),
             "unanswered": unanswered_questions(user, found),
             "newest_official": newest_official(user, found),
