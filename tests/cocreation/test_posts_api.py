@@ -62,7 +62,7 @@ def test_a_thread_is_read_with_its_posts_and_only_the_links_its_reader_sees(
         title="住基",
         body="**本文**",
         links=[
-            (LinkKind.SYSTEM, str(tokyo_system.pk)),
+            (LinkKind.SYSTEM, tokyo_system.code),
             (LinkKind.STANDARD_BUSINESS, "resident_registry"),
         ],
     )
@@ -89,7 +89,7 @@ def test_opening_a_thread_names_every_problem_at_once(api, space, people, tokyo_
             "title": " ",
             "body": "b",
             "links": [
-                {"kind": "system", "key": str(tokyo_system.pk)},
+                {"kind": "system", "key": tokyo_system.code},
                 {"kind": "measure", "key": "2026/none"},
             ],
         },

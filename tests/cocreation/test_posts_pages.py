@@ -48,7 +48,7 @@ def test_a_member_opens_a_thread_with_links_and_publishes_it(client, space, peop
             "kind": "question",
             "title": "住基の移行",
             "body": "どう進めますか",
-            "systems": str(tokyo_system.pk),
+            "systems": tokyo_system.code,
             "standard_businesses": ["resident_registry"],
             "publish": "",
         },
@@ -57,7 +57,7 @@ def test_a_member_opens_a_thread_with_links_and_publishes_it(client, space, peop
     assert response.status_code == 302
     link_rows = set(ThreadLink.objects.values_list("kind", "key"))
     assert link_rows == {
-        (LinkKind.SYSTEM, str(tokyo_system.pk)),
+        (LinkKind.SYSTEM, tokyo_system.code),
         (LinkKind.STANDARD_BUSINESS, "resident_registry"),
     }
     page = client.get(response["Location"])
@@ -69,7 +69,7 @@ def test_an_unknown_and_an_unseen_system_are_answered_alike(client, space, peopl
     client.force_login(people["mic-editor"])
     url = reverse("cocreation:thread_new", args=[space.slug])
     answers = []
-    for key in (str(tokyo_system.pk), "999999"):
+    for key in (tokyo_system.code, "no-such-system"):
         # when they link it
         response = client.post(
             url, {"kind": "discussion", "title": "t", "body": "b", "systems": key, "publish": ""}
@@ -89,7 +89,7 @@ def test_a_reader_never_learns_of_a_linked_system_they_may_not_see(
         kind=ThreadKind.DISCUSSION,
         title="住基",
         body="本文",
-        links=[(LinkKind.SYSTEM, str(tokyo_system.pk))],
+        links=[(LinkKind.SYSTEM, tokyo_system.code)],
     )
     # when the invited UK centre's viewer reads it
     client.force_login(people["ncsc-viewer"])

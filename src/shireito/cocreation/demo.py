@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from shireito.accounts.models import User
 from shireito.cocreation.models import Space, Thread
+from shireito.cocreation.services.answers import answer_accept, official_approve, official_propose
+from shireito.cocreation.services.follows import follow
+from shireito.cocreation.services.moderation import post_hide, report_create
 from shireito.cocreation.services.posts import post_create, post_edit, thread_create
+from shireito.cocreation.services.proposals import outcome_add, proposal_decide, proposal_support
+from shireito.cocreation.services.reactions import reaction_toggle
+from shireito.cocreation.services.space_links import space_links_set
 from shireito.cocreation.services.spaces import (
     membership_join,
     membership_set_role,
     space_create,
 )
 from shireito.organizations.models import Organization
+from shireito.plans.models import PlanEdition
 
 from .demo_data import MEMBERS, SPACES, THREADS
 
@@ -27,6 +34,8 @@ def load_demo_cocreation(by_code: dict[str, Organization]) -> dict[str, Thread]:
     (empty when the spaces were already there)."""
     if Space.objects.filter(slug=SPACES[0][0]).exists():
         return {}
+    edition = PlanEdition.objects.filter(status="published").order_by("-year").first()
+    year = edition.year if edition is not None else None
     users = {user.username: user for user in User.objects.select_related("organization")}
     spaces: dict[str, Space] = {}
     for (
@@ -53,7 +62,7 @@ def load_demo_cocreation(by_code: dict[str, Organization]) -> dict[str, Thread]:
             responsible=[by_code[code] for code in responsible],
             invited=[by_code[code] for code in invited],
         )
-        _link_space(creator, space, links)
+        space_links_set(actor=creator, space=space, links=_keys(links, year))
         for other in moderators[1:]:
             membership_set_role(actor=creator, space=space, user=users[other], role="moderator")
         spaces[slug] = space
@@ -68,22 +77,112 @@ def load_demo_cocreation(by_code: dict[str, Organization]) -> dict[str, Thread]:
             kind=kind,
             title=title,
             body=body,
-            links=links,
+            links=_keys(links, year),
             on_behalf=kind == "proposal",
         )
         for replier, text in replies:
             post_create(actor=users[replier], thread=thread, body=text)
         threads[key] = thread
     _edit_and_draft(users, spaces, threads)
+    _answers(users, by_code, threads)
+    _proposal(users, threads, year)
+    _everyday(users, spaces, threads)
     return threads
 
 
-def _link_space(actor, space: Space, links) -> None:
-    from shireito.cocreation.models import SpaceLink
-    from shireito.core.services import audited_create
-
+def _keys(links, year: int | None) -> list[tuple[str, str]]:
+    """Links as stored: a measure by ``<edition year>/<code>`` of the published edition (left
+    out when the demo is loaded without the plan)."""
+    keyed = []
     for kind, key in links:
-        audited_create(actor=actor, instance=SpaceLink(space=space, kind=kind, key=key))
+        if kind == "measure":
+            if year is None:
+                continue
+            key = f"{year}/{key}"
+        keyed.append((kind, key))
+    return keyed
+
+
+def _answers(users, by_code, threads) -> None:
+    """Shibuya's answer accepted by Tokyo; the Digital Agency's reply proposed as its official
+    answer by one officer and approved by a second."""
+    cost = threads["cloud-cost"]
+    replies = list(cost.posts.filter(is_opening=False).order_by("posted_at", "id"))
+    answer_accept(actor=users["tokyo-officer"], thread=cost, post=replies[0])
+    official = official_propose(
+        actor=users["da-officer"],
+        thread=cost,
+        post=replies[1],
+        organization=by_code["digital-agency"],
+        summary=(
+            "移行後の運用経費には回線費用を含めて見積もってください。共同利用の按分は利用者数"
+            "または処理件数のいずれかで行い、見積もりの前提として明記してください。"
+        ),
+    )
+    official_approve(actor=users["da-director"], answer=official)
+    test = threads["registry-test"]
+    answer = test.posts.filter(is_opening=False).order_by("posted_at", "id").first()
+    answer_accept(actor=users["city-officer"], thread=test, post=answer)
+
+
+def _proposal(users, threads, year: int | None) -> None:
+    """Shibuya's proposal supported by Tokyo, considered and adopted by the Digital Agency into
+    the Government Cloud measure of the published plan."""
+    proposal = threads["shared-checklist"]
+    proposal_support(actor=users["tokyo-officer"], thread=proposal)
+    proposal_support(actor=users["da-director"], thread=proposal)
+    officer = users["da-officer"]
+    proposal_decide(
+        actor=officer,
+        thread=proposal,
+        status="under_consideration",
+        reason="複数の自治体から同じ要望があり、共通様式の範囲を検討します。",
+    )
+    proposal.refresh_from_db()
+    proposal_decide(
+        actor=officer,
+        thread=proposal,
+        status="adopted",
+        reason="ガバメントクラウド移行の施策の中で、移行チェックリストの共通様式を作成します。",
+    )
+    proposal.refresh_from_db()
+    if year is not None:
+        outcome_add(
+            actor=officer,
+            thread=proposal,
+            kind="measure",
+            key=f"{year}/3-02",
+            note="移行チェックリストの共通様式を作成し、移行支援の資料として公開する。",
+        )
+
+
+def _everyday(users, spaces, threads) -> None:
+    """Reactions, follows, a mention, and a post reported and hidden by the moderator."""
+    cost = threads["cloud-cost"]
+    replies = list(cost.posts.filter(is_opening=False).order_by("posted_at", "id"))
+    reaction_toggle(actor=users["tokyo-officer"], post=replies[0], kind="thanks")
+    reaction_toggle(actor=users["da-director"], post=replies[0], kind="helpful")
+    follow(actor=users["city-officer"], kind="space", key=spaces["gov-cloud"].slug)
+    follow(actor=users["tokyo-officer"], kind="thread", key=str(threads["security-drill"].pk))
+    drill = threads["security-drill"]
+    post_create(
+        actor=users["nisc-handler"],
+        thread=drill,
+        body="@uk-ncsc-liaison 四半期ごとの短い訓練の資料があれば共有いただけますか。",
+    )
+    stray = post_create(
+        actor=users["city-officer"],
+        thread=drill,
+        body="訓練の担当者の携帯番号は 090-1234-5678 です。直接どうぞ。",
+    )
+    report_create(
+        actor=users["tokyo-officer"], post=stray, reason="個人の携帯電話番号が書かれています。"
+    )
+    post_hide(
+        actor=users["da-officer"],
+        post=stray,
+        reason="個人の電話番号を含むため非表示にしました。連絡先は所属の代表番号でお願いします。",
+    )
 
 
 def _edit_and_draft(users, spaces, threads) -> None:

@@ -33,7 +33,6 @@ SPACES: list[tuple] = [
         [
             ("standard_business", "resident_registry"),
             ("measure", "3-01"),
-            ("system", "tokyo-resident-registry"),
         ],
         ["da-officer"],
     ),
@@ -109,7 +108,7 @@ THREADS: list[tuple] = [
         "移行前の性能試験はどこまで必要ですか",
         "標準準拠の住民記録システムに移る前の**性能試験**について、"
         "本番と同じ件数のデータが必要でしょうか。",
-        [("standard_business", "resident_registry"), ("system", "tokyo-resident-registry")],
+        [("standard_business", "resident_registry"), ("system", "shibuya-resident-tax")],
         [
             (
                 "tokyo-officer",

@@ -2,7 +2,7 @@
 
 A link is a kind (``LinkKind``) and a key:
 
-- ``system``: the information system's id;
+- ``system``: the information system's id (its code);
 - ``standard_business``: one of the standardised businesses (``registry.choices``);
 - ``catalog``: a control catalog's key; ``control``: ``<catalog key>/<control id or label>``;
 - ``finding``: ``<audit number>/<finding number>``;
@@ -42,16 +42,14 @@ class ShownLink:
 def _system(actor, key: str) -> ShownLink | None:
     from shireito.registry import selectors as registry
 
-    pk = parse_id(key)
-    if pk is None:
-        return None
-    system = registry.systems_in_reach(actor).filter(pk=pk).first()
+    # By its code, the id people know it by, as a space's links and outcomes name it.
+    system = registry.systems_in_reach(actor).filter(code=key.strip()).first()
     if system is None:
         return None
     url = reverse("registry:detail", args=[system.code])
     return ShownLink(
         LinkKind.SYSTEM,
-        str(pk),
+        system.code,
         f"{system.code} {getattr(system, 'display_name', system.name)}",
         url,
     )

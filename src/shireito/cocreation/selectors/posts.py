@@ -14,7 +14,7 @@ from shireito.cocreation import permissions
 from shireito.cocreation.choices import Reaction
 from shireito.cocreation.models import Post, PostAttachment, PostReaction, PostRevision, Thread
 from shireito.cocreation.selectors.answers import official_by_post
-from shireito.cocreation.selectors.moderation import shown
+from shireito.cocreation.selectors.moderation import shown as withhold_hidden
 from shireito.cocreation.selectors.threads import posts_of
 from shireito.core.scoping import visible_to
 
@@ -63,7 +63,7 @@ def shown_posts(user, thread: Thread, posts: list[Post], first_number: int = 1) 
     not read it (``moderation.shown`` empties it), whatever the template does."""
     for post in posts:
         post.thread = thread
-    posts = shown(user, posts)
+    posts = withhold_hidden(user, posts)
     ids = [post.pk for post in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()
