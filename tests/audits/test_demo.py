@@ -19,15 +19,23 @@ from shireito.audits.models import (
 )
 from shireito.core.models import AuditEvent
 from shireito.demo.dataset import load_demo_data
+from tests.kit.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module, rolled back at its end (``tests.kit.demo``);
+    each test starts from it as loaded, its own writes rolled back after it."""
+    with loaded_once(
+        django_db_blocker, tmp_path_factory.mktemp("media"), plan=False, cocreation=False
+    ):
+        yield
+
+
 @pytest.fixture
-def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
-    settings.MEDIA_ROOT = tmp_path
-    with django_capture_on_commit_callbacks(execute=True):  # evidence files land on commit
-        load_demo_data(plan=False)
+def demo(demo_loaded, demo_mode):
     return {u.username: u for u in User.objects.all()}
 
 
@@ -53,7 +61,7 @@ def test_the_demo_has_an_audit_in_every_status_and_loads_twice_without_duplicate
     before = counts()
     audit_events = AuditEvent.objects.filter(object_type__startswith="audits.").count()
     # when it is loaded again
-    load_demo_data(plan=False)
+    load_demo_data(plan=False, cocreation=False)
     # then nothing is added
     assert counts() == before
     assert AuditEvent.objects.filter(object_type__startswith="audits.").count() == audit_events

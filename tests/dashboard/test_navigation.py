@@ -9,8 +9,9 @@ import pytest
 
 from shireito.accounts.models import User
 from shireito.dashboard.navigation import AREAS, menu_for
-from shireito.demo.dataset import USERS, load_demo_data
+from shireito.demo.dataset import USERS
 from tests.factories import make_organization, make_user
+from tests.kit.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +53,18 @@ EXPECTED = {
 ORDER = [area.key for area in AREAS]
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module, rolled back at its end (``tests.kit.demo``);
+    each test starts from it as loaded, its own writes rolled back after it."""
+    with loaded_once(
+        django_db_blocker, tmp_path_factory.mktemp("media"), plan=False, cocreation=False
+    ):
+        yield
+
+
 @pytest.fixture
-def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
-    settings.MEDIA_ROOT = tmp_path
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data(plan=False)
+def demo(demo_loaded, demo_mode):
     return {user.username: user for user in User.objects.select_related("organization")}
 
 
@@ -64,6 +72,18 @@ def _menu_links(html: str) -> list[str]:
     nav = html[html.index('<nav class="site-nav"') :]
     nav = nav[: nav.index("</nav>")]
     return re.findall(r'<a href="([^"]+)"', nav)
+
+
+# Before the tests of the demo: the demo, once loaded, stays to the module's end.
+def test_the_current_area_is_marked(db):
+    # given a page inside the incidents area, and the notices (the account's, though under it)
+    user = make_user(organization=make_organization(kind="ministry"), roles=["editor"])
+    # when
+    inside = menu_for(user, "/incidents/IR2026-00001/")
+    notices = menu_for(user, "/incidents/notices/")
+    # then
+    assert [item.key for item in inside if item.current] == ["incidents"]
+    assert [item.key for item in notices if item.current] == []
 
 
 def test_every_demo_user_gets_the_menu_of_their_kind(client, demo):
@@ -96,14 +116,3 @@ def test_the_liaison_starts_from_what_is_shared_with_it(client, demo):
     assert shared.status_code == 200
     assert shared.context["page"].paginator.count > 0
     assert all(row["object"].tlp in {"clear", "green"} for row in shared.context["page"])
-
-
-def test_the_current_area_is_marked(db):
-    # given a page inside the incidents area, and the notices (the account's, though under it)
-    user = make_user(organization=make_organization(kind="ministry"), roles=["editor"])
-    # when
-    inside = menu_for(user, "/incidents/IR2026-00001/")
-    notices = menu_for(user, "/incidents/notices/")
-    # then
-    assert [item.key for item in inside if item.current] == ["incidents"]
-    assert [item.key for item in notices if item.current] == []

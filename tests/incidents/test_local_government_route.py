@@ -173,7 +173,7 @@ def test_tokyo_and_shibuya_are_offered_a_new_report(client, government, local):
 def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data(plan=False)
+        load_demo_data(plan=False, cocreation=False)
     return {user.username: user for user in User.objects.select_related("organization")}
 
 

@@ -10,6 +10,11 @@ from tests.factories import make_organization
 @pytest.fixture
 def government(db):
     """A small government in the seed's shape, with the roles held as today."""
+    return small_government()
+
+
+def small_government() -> dict:
+    """The ``government`` fixture's organisations, for a module fixture that builds on them."""
     orgs = {}
     orgs["cabinet"] = make_organization(code="cabinet", kind="cabinet")
     orgs["da"] = make_organization(code="da", kind="digital_agency")

@@ -13,15 +13,24 @@ from shireito.registry.models import (
     Recommendation,
 )
 from shireito.registry.selectors import current_fiscal_year, overseen_categories, ratings_due
+from tests.kit.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module, rolled back at its end (``tests.kit.demo``);
+    each test starts from it as loaded, its own writes rolled back after it."""
+    with loaded_once(
+        django_db_blocker, tmp_path_factory.mktemp("media"), plan=False, cocreation=False
+    ):
+        yield
+
+
 @pytest.fixture
-def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
-    settings.MEDIA_ROOT = tmp_path
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data(plan=False)
+def demo(demo_loaded, demo_mode):
+    """The demo, read in demo mode."""
 
 
 def test_the_demo_has_five_years_of_budget_for_each_ministrys_systems(demo):
@@ -93,6 +102,6 @@ def test_loading_the_demo_again_adds_no_oversight_twice(demo):
 
     before = counts()
     # when it is loaded again
-    load_demo_data(plan=False)
+    load_demo_data(plan=False, cocreation=False)
     # then nothing is added
     assert counts() == before

@@ -9,14 +9,26 @@ from django.core.management import call_command
 from shireito.accounts.models import User
 from shireito.registry import selectors
 from shireito.registry.choices import MigrationStatus, StandardBusiness
+from tests.kit.demo import loaded_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.usefixtures("demo_mode")
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the module by ``shireito demo load`` and rolled back at its
+    end (``tests.kit.demo``); each test starts from it as loaded."""
+    with loaded_once(
+        django_db_blocker,
+        tmp_path_factory.mktemp("media"),
+        load=lambda: call_command("demo", "load", stdout=StringIO()),
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("demo_data", "demo_mode")
 def test_the_demo_holds_a_municipality_and_quasi_public_bodies_in_reach():
-    # given the demo data
-    call_command("demo", "load", stdout=StringIO())
+    # given the demo data (loaded by ``shireito demo load``)
     da = User.objects.get(username="da-officer")
     city = User.objects.get(username="city-officer")
     tokyo = User.objects.get(username="tokyo-officer")
@@ -38,10 +50,9 @@ def test_the_demo_holds_a_municipality_and_quasi_public_bodies_in_reach():
     assert [s.code for s in selectors.system_list(user=qp)] == ["demo-health-records"]
 
 
-@pytest.mark.usefixtures("demo_mode")
+@pytest.mark.usefixtures("demo_data", "demo_mode")
 def test_the_demo_municipalities_are_at_every_stage_of_migration():
-    # given the demo data
-    call_command("demo", "load", stdout=StringIO())
+    # given the demo data (loaded by ``shireito demo load``)
     da = User.objects.get(username="da-officer")
     tokyo = User.objects.get(username="tokyo-officer")
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from shireito.organizations.identifiers import validate_local_government_code
 from shireito.organizations.models import Organization
@@ -8,8 +9,21 @@ from shireito.registry.choices import StandardBusiness
 from shireito.registry.models import BudgetLine, InformationSystem
 from shireito.registry.scale import generate
 from shireito.registry.selectors import overseen_categories
+from tests.organizations.conftest import small_government
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def national_scale(django_db_setup, django_db_blocker):
+    """The small government and 2,000 systems of seed 5, generated once for the tests that
+    only read them (each ran the same ``generate`` on its own), rolled back at the module's
+    end; each test's own writes are rolled back after it. Set up by the first test that asks,
+    so the tests that generate their own data come before."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        small_government()
+        yield generate(systems=2000, seed=5)
+        transaction.set_rollback(True)
 
 
 def test_scale_data_is_deterministic_and_valid(government):
@@ -54,12 +68,12 @@ def test_scale_data_has_five_years_of_budget_for_national_systems(government):
         )
 
 
-def test_scale_data_has_ratings_recommendations_and_tallies(government):
+def test_scale_data_has_ratings_recommendations_and_tallies(national_scale):
     from shireito.registry import tallies
     from shireito.registry.models import OversightRating, Recommendation
 
     # Given a national-scale set of 2,000 systems
-    result = generate(systems=2000, seed=5)
+    result = national_scale
     # Then national systems carry ratings (some stale), recommendations span every state
     assert result.ratings == OversightRating.objects.filter(rated_by="scale").count() > 0
     statuses = set(
@@ -72,10 +86,9 @@ def test_scale_data_has_ratings_recommendations_and_tallies(government):
 
 
 def test_scale_data_has_quasi_public_bodies_and_every_local_business_with_its_migration(
-    government,
+    national_scale,
 ):
     # given national-scale data of 2,000 systems
-    generate(systems=2_000, seed=5)
     generated = InformationSystem.objects.filter(code__startswith="scale-")
 
     # then quasi-public bodies own quasi-public systems

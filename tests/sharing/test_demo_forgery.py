@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.sharing.urls")]
 def demo(demo_mode, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        load_demo_data(plan=False)
+        load_demo_data(plan=False, cocreation=False)
     return {user.username: user for user in User.objects.select_related("organization")}
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_catalog_and_its_three_derivations(demo_mode):
-    load_demo_data(plan=False)
+    load_demo_data(plan=False, cocreation=False)
     base = Catalog.objects.get(key="demo-common-standards")
     assert base.owner.code == "nisc"
     kinds = set(base.nodes.values_list("kind", flat=True))
@@ -27,5 +27,5 @@ def test_the_demo_catalog_and_its_three_derivations(demo_mode):
     assert "首長" in node.guidance and node.guidance.startswith(node.source.guidance)
     # loading again changes nothing
     before = Catalog.objects.count()
-    load_demo_data(plan=False)
+    load_demo_data(plan=False, cocreation=False)
     assert Catalog.objects.count() == before == 4
