@@ -29,13 +29,14 @@ NATIONAL = [
 ]
 ACCOUNT = ["tokens", "two_factor"]
 SHARING = ["shared"]
-# The co-creation platform: domestic government staff (and invited bodies, none in this demo).
+# The co-creation platform: domestic government staff and invited bodies (the UK centre).
 CO = ["cocreation"]
 
 # Demo user: the areas the menu offers, in menu order.
 EXPECTED = {
     "da-admin": NATIONAL + CO + SHARING + ACCOUNT,  # a platform admin is let into every area
     "da-officer": NATIONAL + CO + ACCOUNT,
+    "da-director": NATIONAL + CO + ACCOUNT,
     "nisc-auditor": NATIONAL + CO + SHARING + ACCOUNT,  # the centre owns the shared collection
     "nisc-handler": NATIONAL + CO + SHARING + ACCOUNT,
     "ipa-auditor": NATIONAL + CO + SHARING + ACCOUNT,  # IPA reads it up to AMBER
@@ -48,7 +49,7 @@ EXPECTED = {
     "tokyo-officer": NATIONAL + CO + ACCOUNT,
     "city-officer": NATIONAL + CO + ACCOUNT,
     "qp-officer": NATIONAL + ACCOUNT,
-    "uk-ncsc-liaison": SHARING + ACCOUNT,
+    "uk-ncsc-liaison": CO + SHARING + ACCOUNT,  # invited to the security space
 }
 ORDER = [area.key for area in AREAS]
 
@@ -57,9 +58,7 @@ ORDER = [area.key for area in AREAS]
 def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo loaded once for the module, rolled back at its end (``tests.kit.demo``);
     each test starts from it as loaded, its own writes rolled back after it."""
-    with loaded_once(
-        django_db_blocker, tmp_path_factory.mktemp("media"), plan=False, cocreation=False
-    ):
+    with loaded_once(django_db_blocker, tmp_path_factory.mktemp("media"), plan=False):
         yield
 
 
