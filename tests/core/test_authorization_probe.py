@@ -755,16 +755,19 @@ def cocreation_draft_keys(other) -> dict:
 
 
 def finding_keys(other, victim) -> dict:
-    """Keys of the co-creation platform's proposals: a space of ``other``'s that invites
-    nobody, and in it a draft proposal of ``victim``'s (seen by its author only) with an
+    """Keys of the co-creation platform's proposals: in a space of ``other``'s that invites
+    nobody, a draft proposal of ``victim``'s (seen by its author only) with an
     outcome; started through the services, rolled back with the test."""
     from shireito.cocreation.choices import LinkKind, ThreadKind
-    from shireito.cocreation.models import ProposalOutcome
+    from shireito.cocreation.models import Membership, ProposalOutcome, Space
     from shireito.cocreation.services.posts import thread_create
     from shireito.cocreation.services.spaces import membership_join, space_create
 
-    space = space_create(actor=None, slug="probe-space", name="検査用スペース", host=other)
-    membership_join(actor=victim, space=space)
+    space = Space.objects.filter(slug="probe-proposals").first() or space_create(
+        actor=None, slug="probe-proposals", name="検査用スペース", host=other
+    )
+    if not Membership.objects.filter(space=space, user=victim).exists():
+        membership_join(actor=victim, space=space)
     thread = thread_create(
         actor=victim,
         space=space,
@@ -774,7 +777,7 @@ def finding_keys(other, victim) -> dict:
         draft=True,
     )
     outcome = ProposalOutcome.objects.create(thread=thread, kind=LinkKind.SYSTEM, key="x")
-    return {"space": space.slug, "thread": str(thread.pk), "outcome": str(outcome.pk)}
+    return {"thread": str(thread.pk), "outcome": str(outcome.pk)}
 
 
 def _draft_apart():
