@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shireito.cocreation import links
 from shireito.cocreation.choices import LinkKind, MemberRole, ThreadKind
+from shireito.cocreation.forms_threads import KEYED, ThreadForm, keys_in
 from shireito.cocreation.models import Space, slug_validator
 from shireito.cocreation.scoping import GOVERNMENT_KINDS
 from shireito.organizations.selectors import organization_directory
@@ -49,18 +52,14 @@ class SpaceForm(forms.Form):
         required=False,
         help_text=_("Bodies outside domestic government whose staff may read and join the space."),
     )
-    links = forms.CharField(
-        label=_("what the space is about"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "One per line: a kind and a key, such as “system DA-0001”, “standard_business "
-            "juminkiroku”, “catalog ismap”, “control ismap/ac-1” or “measure 2026/1-1”. Kinds: "
-            "system, standard_business, catalog, control, measure."
-        ),
-    )
+    # What the space is about, typed and chosen as on a new thread (``forms_threads``).
+    systems = ThreadForm.base_fields["systems"]
+    standard_businesses = ThreadForm.base_fields["standard_businesses"]
+    controls = ThreadForm.base_fields["controls"]
+    measures = ThreadForm.base_fields["measures"]
 
-    def __init__(self, *args, space: Space | None = None, **kwargs):
+    def __init__(self, *args, space: Space | None = None, actor=None, **kwargs):
+        self.actor = actor
         if space is not None:
             kwargs.setdefault(
                 "initial",
@@ -72,7 +71,7 @@ class SpaceForm(forms.Form):
                     "description_en": space.description_en,
                     "responsible": [o.code for o in space.responsible.all()],
                     "invited": [o.code for o in space.invited.all()],
-                    "links": "\n".join(f"{link.kind} {link.key}" for link in space.links.all()),
+                    **_link_fields(space),
                 },
             )
         super().__init__(*args, **kwargs)
@@ -83,19 +82,35 @@ class SpaceForm(forms.Form):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = _organizations(government)
 
-    def clean_links(self) -> list[tuple[str, str]]:
-        pairs: list[tuple[str, str]] = []
-        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
-            if not line.strip():
+    def clean(self):
+        data = super().clean()
+        found: list[tuple[str, str]] = []
+        for name, kind in KEYED:
+            if name == "findings":
                 continue
-            kind, _sep, key = line.strip().partition(" ")
-            if kind not in LinkKind.values or kind == LinkKind.FINDING or not key.strip():
-                raise forms.ValidationError(
-                    _("Line %(number)s: give a kind and a key.") % {"number": number}
+            unknown = []
+            for key in keys_in(data.pop(name, "") or ""):
+                link_kind = kind or (LinkKind.CONTROL if "/" in key else LinkKind.CATALOG)
+                shown = links.resolve(self.actor, link_kind, key) if self.actor else None
+                if shown is None:
+                    unknown.append(key)
+                else:
+                    found.append((shown.kind, shown.key))
+            if unknown:
+                # The same answer for what does not exist and what the editor may not see.
+                self.add_error(
+                    name,
+                    gettext("Not found (or not yours to see): %(keys)s")
+                    % {"keys": ", ".join(unknown)},
                 )
-            if (kind, key.strip()) not in pairs:
-                pairs.append((kind, key.strip()))
-        return pairs
+        for key in data.pop("standard_businesses", None) or []:
+            found.append((LinkKind.STANDARD_BUSINESS, key))
+        data["links"] = list(dict.fromkeys(found))
+        return data
+
+    def add_error(self, field, error):
+        # The links service answers on ``links``, which the page shows as the four fields.
+        super().add_error(None if field == "links" else field, error)
 
 
 class MemberRoleForm(forms.Form):
@@ -137,3 +152,21 @@ class OfficialRefuseForm(forms.Form):
     reason = forms.CharField(
         label=_("reason for refusal"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+def _link_fields(space: Space) -> dict:
+    """A space's links as the form's fields show them."""
+    fields: dict = {"systems": [], "standard_businesses": [], "controls": [], "measures": []}
+    for link in space.links.all():
+        if link.kind == LinkKind.SYSTEM:
+            fields["systems"].append(link.key)
+        elif link.kind == LinkKind.STANDARD_BUSINESS:
+            fields["standard_businesses"].append(link.key)
+        elif link.kind in (LinkKind.CATALOG, LinkKind.CONTROL):
+            fields["controls"].append(link.key)
+        elif link.kind == LinkKind.MEASURE:
+            fields["measures"].append(link.key)
+    return {
+        name: values if name == "standard_businesses" else " ".join(values)
+        for name, values in fields.items()
+    }

@@ -40,7 +40,7 @@ def body_field(label=None) -> forms.CharField:
     )
 
 
-def _keys(value: str) -> list[str]:
+def keys_in(value: str) -> list[str]:
     return [key for key in _SEPARATORS.split(value or "") if key][:MAX_LINKS]
 
 
@@ -92,7 +92,7 @@ class ThreadForm(forms.Form):
         found: list[tuple[str, str]] = []
         for name, kind in KEYED:
             unknown = []
-            for key in _keys(data.get(name, "")):
+            for key in keys_in(data.get(name, "")):
                 link_kind = kind or (LinkKind.CONTROL if "/" in key else LinkKind.CATALOG)
                 shown = links.resolve(self.actor, link_kind, key)
                 if shown is None:

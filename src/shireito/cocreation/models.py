@@ -19,6 +19,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shireito.accounts.choices import Role
 from shireito.cocreation.choices import (
     FollowKind,
     LinkKind,
@@ -32,6 +33,7 @@ from shireito.cocreation.choices import (
 from shireito.core.concurrency import Versioned
 from shireito.core.models import NamedInTwoLanguages, TimeStampedModel
 from shireito.organizations.choices import ScopeClass
+from shireito.registry.choices import StandardBusiness
 
 slug_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,59}$",
@@ -39,6 +41,8 @@ slug_validator = RegexValidator(
 )
 
 SPACE_PATHS = ("host", "invited")
+# A link's key read in the history as people name it (a standard business by its name).
+LINK_KEY_LABELS = {"key": StandardBusiness.choices}
 THREAD_PATHS = ("space__host", "space__invited")
 POST_PATHS = ("thread__space__host", "thread__space__invited")
 
@@ -136,6 +140,7 @@ class SpaceLink(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=LinkKind.choices)
     key = models.CharField(_("key"), max_length=100)
 
+    history_labels = LINK_KEY_LABELS
     scope_class = ScopeClass.COCREATION
     scope_path = THREAD_PATHS
 
@@ -215,6 +220,7 @@ class ThreadLink(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=LinkKind.choices)
     key = models.CharField(_("key"), max_length=100)
 
+    history_labels = LINK_KEY_LABELS
     scope_class = ScopeClass.COCREATION
     scope_path = POST_PATHS
 
@@ -274,6 +280,7 @@ class Post(TimeStampedModel):
     )
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
+    history_labels = {"author_role": Role.choices}
     audit_ignored_fields = frozenset({"created_at", "updated_at", "body_html"})
     scope_class = ScopeClass.COCREATION
     scope_path = POST_PATHS
@@ -558,6 +565,7 @@ class ProposalOutcome(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
+    history_labels = LINK_KEY_LABELS
     scope_class = ScopeClass.COCREATION
     scope_path = POST_PATHS
 
@@ -584,6 +592,7 @@ class Follow(models.Model):
     key = models.CharField(_("key"), max_length=100)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history_labels = LINK_KEY_LABELS
     scope_class = ScopeClass.OWN
     scope_path = "user__organization"
 

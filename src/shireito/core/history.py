@@ -211,6 +211,12 @@ def _read_by_field(value: Any, model_field: AnyField | None) -> Node:
     if choices:
         labels = {str(key): label for key, label in choices}
         return str(labels.get(str(value), value))
+    # A plain text field that sometimes holds a choice's key (a link's key naming a standard
+    # business): the model names those choices in ``history_labels``.
+    extra = getattr(model_field.model, "history_labels", {}).get(model_field.name)
+    if extra and isinstance(value, str):
+        labels = {str(key): label for key, label in extra}
+        return str(labels.get(value, value))
     if isinstance(model_field, models.BooleanField) or isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(model_field, models.DateTimeField):

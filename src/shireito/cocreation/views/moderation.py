@@ -20,6 +20,7 @@ from shireito.cocreation.forms_moderation import ModerationReasonForm
 from shireito.cocreation.selectors import moderation as selectors
 from shireito.cocreation.selectors.spaces import space_get
 from shireito.cocreation.services import moderation as services
+from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404
 
 
@@ -82,12 +83,12 @@ def post_report(request, space: str, post: int) -> HttpResponse:
         success=_("Thank you: the space's moderators will look at the post."),
         redirect_to=lambda _result: back_to(request, reported),
         title=_("Report a post"),
-        intro=_("Report %(author)s's post in “%(thread)s” to the moderators of %(space)s.")
-        % {
-            "author": str(reported.author),
-            "thread": reported.thread.title,
-            "space": found.name,
-        },
+        intro=sentence_with_names(
+            _("Report %(author)s's post in “%(thread)s” to the moderators of %(space)s."),
+            author=reported.author,
+            thread=reported.thread.title,
+            space=found,
+        ),
         submit_label=_("Send the report"),
         cancel_url=back_to(request, reported),
     )
@@ -113,11 +114,11 @@ def post_hide(request, space: str, post: int) -> HttpResponse:
         success=_("The post is hidden."),
         redirect_to=lambda _result: back_to(request, hidden),
         title=_("Hide a post"),
-        intro=_("Hide %(author)s's post in “%(thread)s”. The text is kept, not deleted.")
-        % {
-            "author": str(hidden.author),
-            "thread": hidden.thread.title,
-        },
+        intro=sentence_with_names(
+            _("Hide %(author)s's post in “%(thread)s”. The text is kept, not deleted."),
+            author=hidden.author,
+            thread=hidden.thread.title,
+        ),
         submit_label=_("Hide the post"),
         cancel_url=back_to(request, hidden),
     )

@@ -23,6 +23,7 @@ from shireito.cocreation.selectors.proposals import proposals_of
 from shireito.cocreation.selectors.spaces import space_get
 from shireito.cocreation.selectors.threads import thread_get
 from shireito.cocreation.services import proposals as services
+from shireito.core.languages import sentence_with_names
 from shireito.core.pages import bound_form, form_page, get_or_404, id_or_404, list_page
 
 
@@ -105,7 +106,7 @@ def proposal_outcome_add(request, space: str, thread: int):
         ),
         success=_("The proposal names what carries it out."),
         redirect_to=proposal_url(proposal),
-        title=_("What carries out “%(title)s”") % {"title": proposal.title},
+        title=sentence_with_names(_("What carries out “%(title)s”"), title=proposal.title),
         submit_label=_("Add"),
         context={"space": found},
     )

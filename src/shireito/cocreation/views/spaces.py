@@ -121,7 +121,7 @@ def space_new(request):
     using_or_403(request)
     if not permissions.may_create_space(request.user):
         raise PermissionDenied
-    form = bound_form(SpaceForm, request)
+    form = bound_form(SpaceForm, request, actor=request.user)
     return form_page(
         request,
         form,
@@ -143,7 +143,7 @@ def space_edit(request, space: str):
     found = space_or_404(request, space)
     if not permissions.may_manage_space(request.user, found):
         raise PermissionDenied
-    form = bound_form(SpaceForm, request, space=found)
+    form = bound_form(SpaceForm, request, space=found, actor=request.user)
     return form_page(
         request,
         form,
