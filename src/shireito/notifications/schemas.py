@@ -1,7 +1,9 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from shireito.core.pagination import MAX_ID
 from shireito.notifications import registry
 from shireito.notifications.choices import EmailPreference
 
@@ -29,10 +31,10 @@ class NotificationOut(Schema):
 
 
 class NotificationsReadIn(Schema):
-    ids: list[int] | None = Field(
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
         None, max_length=1000, description="The notifications to mark; none: all of mine"
     )
-    app: str = Field("", description="Only one app's")
+    app: str = Field("", max_length=40, description="Only one app's")
 
 
 class NotificationsReadOut(Schema):
