@@ -44,7 +44,31 @@ def keys_in(value: str) -> list[str]:
     return [key for key in _SEPARATORS.split(value or "") if key][:MAX_LINKS]
 
 
-class ThreadForm(forms.Form):
+class PersonalDataCheck(forms.Form):
+    """Text that looks like personal data (``personal_data``) is not published until its
+    author, warned of what was found, confirms it is meant to be there."""
+
+    personal_data_checked = forms.BooleanField(
+        label=gettext_lazy("I have checked: what was found is meant to be published"),
+        required=False,
+    )
+
+    personal_data_warnings: list = []
+
+    def check_personal_data(self, data: dict) -> None:
+        from shireito.cocreation.personal_data import warnings_for
+
+        self.personal_data_warnings = warnings_for(data.get("body") or "")
+        if self.personal_data_warnings and not data.get("personal_data_checked"):
+            for finding in self.personal_data_warnings:
+                self.add_error("body", finding.message)
+            self.add_error(
+                "personal_data_checked",
+                _("Remove the personal data, or confirm that it is meant to be published."),
+            )
+
+
+class ThreadForm(PersonalDataCheck):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ThreadKind.choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = body_field()
@@ -70,6 +94,11 @@ class ThreadForm(forms.Form):
         label=gettext_lazy("Audit findings"),
         required=False,
         help_text=gettext_lazy("audit number/finding number, separated by spaces."),
+    )
+    on_behalf = forms.BooleanField(
+        label=gettext_lazy("A proposal on behalf of my organization"),
+        help_text=gettext_lazy("Otherwise a proposal is made personally."),
+        required=False,
     )
     measures = forms.CharField(
         label=gettext_lazy("Priority plan measures"),
@@ -108,16 +137,27 @@ class ThreadForm(forms.Form):
         for key in data.get("standard_businesses") or []:
             found.append((LinkKind.STANDARD_BUSINESS, key))
         data["links"] = list(dict.fromkeys(found))
+        self.check_personal_data(data)
         return data
 
 
-class PostForm(forms.Form):
+class PostForm(PersonalDataCheck):
     body = body_field(gettext_lazy("Your reply"))
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
+    def clean(self):
+        data = super().clean()
+        self.check_personal_data(data)
+        return data
 
-class EditForm(forms.Form):
+
+class EditForm(PersonalDataCheck):
     body = body_field()
+
+    def clean(self):
+        data = super().clean()
+        self.check_personal_data(data)
+        return data
 
 
 class ReactionForm(forms.Form):

@@ -121,7 +121,7 @@ def _measure(actor, key: str) -> ShownLink | None:
     from shireito.plans import selectors as plans
 
     year, _slash, code = key.partition("/")
-    if not (year.isdigit() and len(year) == 4) or not code or len(code) > 50:
+    if not (len(year) == 4 and year.isascii() and year.isdigit()) or not code or len(code) > 50:
         return None
     edition = plans.edition_get(actor, int(year))
     if edition is None:

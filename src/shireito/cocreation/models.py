@@ -195,6 +195,8 @@ class Thread(Versioned, TimeStampedModel):
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     last_posted_at = models.DateTimeField(_("last post"), null=True, blank=True)
 
+    # A draft thread's title is its author's until published.
+    audit_redacted_fields = frozenset({"title"})
     scope_class = ScopeClass.COCREATION
     scope_path = THREAD_PATHS
 
@@ -282,6 +284,9 @@ class Post(TimeStampedModel):
 
     history_labels = {"author_role": Role.choices}
     audit_ignored_fields = frozenset({"created_at", "updated_at", "body_html"})
+    # The trail records that the text changed, not the text: a draft or a hidden post must not
+    # reach the host's admins through the audit log (the post keeps its own history).
+    audit_redacted_fields = frozenset({"body", "hidden_reason"})
     scope_class = ScopeClass.COCREATION
     scope_path = POST_PATHS
 
@@ -475,6 +480,7 @@ class OfficialAnswer(Versioned, TimeStampedModel):
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
+    audit_redacted_fields = frozenset({"summary", "refusal_reason"})
     scope_class = ScopeClass.COCREATION
     scope_path = POST_PATHS
 
@@ -635,6 +641,7 @@ class PostReport(TimeStampedModel):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
+    audit_redacted_fields = frozenset({"reason"})
     scope_class = ScopeClass.COCREATION
     scope_path = ("post__thread__space__host", "post__thread__space__invited")
 

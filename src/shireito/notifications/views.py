@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shireito.core.pages import bound_form, form_page, list_page
+from shireito.core.pagination import parse_id
 from shireito.notifications import registry, selectors, services
 from shireito.notifications.forms import PreferenceForm
 
@@ -57,7 +58,9 @@ def notification_mark_read(request):
     """Mark one notification of the user's (``notification``) or all (of the ``app`` shown)
     read, then back to the page (or to the notification's link, ``next``)."""
     one = request.POST.get("notification", "")
-    ids = [int(one)] if one.isdigit() else None
+    # One named (an id that cannot be one names nothing), or all when none is named.
+    pk = parse_id(one) if one else None
+    ids = ([pk] if pk else []) if one else None
     count = services.mark_read(user=request.user, ids=ids, namespace=_namespace(request))
     following = request.POST.get("next", "")
     if ids and following and url_has_allowed_host_and_scheme(following, allowed_hosts=None):

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from shireito.cocreation.choices import LinkKind, Reaction, ThreadKind
 from shireito.cocreation.services.posts import MAX_BODY
+from shireito.core.pagination import MAX_ID
 
 
 class CocreationLinkIn(Schema):
@@ -117,7 +118,9 @@ class CocreationThreadDetailOut(CocreationThreadOut):
 
 class CocreationPostIn(Schema):
     body: str = Field(max_length=MAX_BODY, description="Markdown")
-    reply_to: int | None = Field(None, description="The id of a post of the thread")
+    reply_to: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The id of a post of the thread"
+    )
     draft: bool = False
 
 

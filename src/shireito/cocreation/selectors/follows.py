@@ -13,6 +13,7 @@ from shireito.cocreation.choices import FollowKind
 from shireito.cocreation.models import Follow
 from shireito.cocreation.selectors.spaces import space_get
 from shireito.cocreation.selectors.threads import threads_for
+from shireito.core.pagination import parse_id
 from shireito.core.scoping import visible_to
 
 
@@ -62,9 +63,10 @@ def _space(user, key: str) -> Target | None:
 
 
 def _thread(user, key: str) -> Target | None:
-    if not key.isdigit():
+    pk = parse_id(key)
+    if pk is None:
         return None
-    thread = threads_for(user).filter(pk=int(key)).select_related("space").first()
+    thread = threads_for(user).filter(pk=pk).select_related("space").first()
     if thread is None:
         return None
     return Target(FollowKind.THREAD, key, thread.title, thread_url(thread.space.slug, thread.pk))
@@ -79,8 +81,29 @@ def _system(user, key: str) -> Target | None:
     return Target(FollowKind.SYSTEM, key, str(system), _url("registry:detail", code=key))
 
 
+def _linked(kind: str) -> Resolver:
+    """An object threads are about, resolved as their links are (``cocreation.links``)."""
+
+    def resolve(user, key: str) -> Target | None:
+        from shireito.cocreation import links
+
+        shown = links.resolve(user, kind, key)
+        if shown is None:
+            return None
+        return Target(kind, shown.key, shown.label, shown.url)
+
+    return resolve
+
+
 FOLLOW_RESOLVERS.update(
-    {FollowKind.SPACE: _space, FollowKind.THREAD: _thread, FollowKind.SYSTEM: _system}
+    {
+        FollowKind.SPACE: _space,
+        FollowKind.THREAD: _thread,
+        FollowKind.SYSTEM: _system,
+        FollowKind.STANDARD_BUSINESS: _linked(FollowKind.STANDARD_BUSINESS),
+        FollowKind.CONTROL: _linked(FollowKind.CONTROL),
+        FollowKind.MEASURE: _linked(FollowKind.MEASURE),
+    }
 )
 
 

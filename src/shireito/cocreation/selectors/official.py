@@ -26,7 +26,8 @@ def faq_of(user, organization) -> QuerySet[OfficialAnswer]:
     then those superseded."""
     return (
         _answers(user)
-        .filter(organization=organization, status__in=SHOWN)
+        # A post hidden by a moderator stops being shown as an answer, in force or not.
+        .filter(organization=organization, status__in=SHOWN, post__hidden_at__isnull=True)
         .annotate(
             in_force=Case(
                 When(status=OfficialStatus.OFFICIAL, then=Value(0)),
@@ -42,7 +43,7 @@ def newest_official(user, space: Space, limit: int = 5) -> list[OfficialAnswer]:
     """The space's newest official answers in force."""
     return list(
         _answers(user)
-        .filter(thread__space=space, status=OfficialStatus.OFFICIAL)
+        .filter(thread__space=space, status=OfficialStatus.OFFICIAL, post__hidden_at__isnull=True)
         .order_by("-approved_at", "-id")[:limit]
     )
 

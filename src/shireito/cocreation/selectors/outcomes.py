@@ -47,7 +47,7 @@ def resolve_outcome(user, kind: str, key: str) -> Target | None:
         from shireito.plans.selectors import edition_get, measure_get
 
         year, _slash, code = key.partition("/")
-        if not (year.isdigit() and code) or len(year) > 4:
+        if not (len(year) == 4 and year.isascii() and year.isdigit() and code):
             return None
         edition = edition_get(user, int(year))
         if edition is None:

@@ -12,7 +12,15 @@ RELATED_MAX = 5
 
 
 def related_threads(user, thread: Thread, *, limit: int = RELATED_MAX) -> list[Thread]:
-    links = list(ThreadLink.objects.filter(thread=thread).values_list("kind", "key"))
+    # Only what the reader may see is matched: two threads sharing a finding the reader may
+    # not see are not "related" to them, nor is the shared link counted.
+    from shireito.cocreation.links import resolve
+
+    links = [
+        (link.kind, link.key)
+        for link in ThreadLink.objects.filter(thread=thread)
+        if resolve(user, link.kind, link.key) is not None
+    ]
     if not links:
         return []
     about = Q()

@@ -87,7 +87,8 @@ def resolve(user, links: list[SpaceLink] | list[tuple[str, str]]) -> list[Resolv
                 )
     for key in by_kind.get(LinkKind.MEASURE, []):
         year, code = _split(key)
-        if not year.isdigit():
+        # Four ASCII digits: "²" is a digit to ``isdigit`` and no number to ``int``.
+        if not (len(year) == 4 and year.isascii() and year.isdigit()):
             continue
         edition = plan_selectors.edition_get(user, int(year))
         measure = edition and plan_selectors.measure_get(user, edition, code)

@@ -128,6 +128,10 @@ def official_approve(*, actor: User | None, answer: OfficialAnswer) -> OfficialA
     now = timezone.now()
     with transaction.atomic():
         _pending(answer)
+        # The post may have been hidden since it was proposed.
+        rules = Rules()
+        _answerable_post(rules, answer.thread, Post.objects.get(pk=answer.post_id))
+        rules.raise_all()
         audited_update(
             actor=actor,
             instance=answer,

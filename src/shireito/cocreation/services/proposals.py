@@ -122,6 +122,8 @@ def proposal_support(*, actor: User, thread: Thread) -> bool:
 
 def proposal_unsupport(*, actor: User, thread: Thread) -> bool:
     """Withdraw one's support. True when there was support to withdraw."""
+    if not permissions.may_post(actor, thread.space):
+        raise PermissionDenied  # an archived space, or one no longer joined, is read only
     with transaction.atomic():
         support = (
             ProposalSupport.objects.select_for_update().filter(thread=thread, user=actor).first()

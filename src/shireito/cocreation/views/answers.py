@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,6 +73,8 @@ def propose(request, space: str, thread: int, post: int):
     if not permissions.may_propose_official(request.user, found):
         raise PermissionDenied
     answer = _post_or_404(request, found, post)
+    if answer.is_draft or answer.hidden_at is not None:
+        raise Http404  # neither can be an answer; a hidden one's text is not the officer's
     organization = request.user.organization
     form = bound_form(OfficialProposeForm, request, initial={"summary": answer.body})
 

@@ -18,6 +18,7 @@ from shireito.cocreation.forms_proposals import (
     ProposalFilters,
     ProposalOutcomeForm,
 )
+from shireito.cocreation.selectors.moderation import shown as withhold_hidden
 from shireito.cocreation.selectors.outcomes import outcome_get
 from shireito.cocreation.selectors.proposals import proposals_of
 from shireito.cocreation.selectors.spaces import space_get
@@ -61,6 +62,10 @@ def proposal_list(request, space: str):
 def proposal_detail(request, space: str, thread: int):
     found, proposal = _proposal(request, space, thread)
     opening = proposal.posts.filter(is_opening=True, is_draft=False).first()
+    if opening is not None:
+        # A hidden opening's text is its author's and the moderators' only.
+        opening.thread = proposal
+        opening = withhold_hidden(request.user, [opening])[0]
     return render(
         request,
         "cocreation/proposal_detail.html",

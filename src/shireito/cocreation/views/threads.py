@@ -94,6 +94,7 @@ def thread_new(request, space: str):
                 title=data["title"],
                 body=data["body"],
                 links=data["links"],
+                on_behalf=bool(data.get("on_behalf")),
                 draft=draft,
             )
 
@@ -182,7 +183,7 @@ def post_new(request, space: str, thread: int):
     wanted = request.POST.get("reply_to") or request.GET.get("reply_to")
     if wanted:
         reply_to = post_selectors.post_get(request.user, found, id_or_404(wanted))
-        if reply_to is None or reply_to.is_draft:
+        if reply_to is None or reply_to.is_draft or _hidden_from(request.user, reply_to):
             raise Http404
         initial["reply_to"] = reply_to.pk
     form = bound_form(PostForm, request, initial=initial)
