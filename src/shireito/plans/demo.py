@@ -25,6 +25,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from shireito.accounts.models import User
@@ -342,10 +343,12 @@ def _track(edition: PlanEdition, actor, today: dt.date) -> None:
 
 
 def _editors(organization_ids: set[int]) -> dict[int, User]:
+    """Each organisation's first demo editor by name; the Digital Agency's is its planner,
+    whoever else the demo adds there."""
     found: dict[int, User] = {}
-    for user in User.objects.filter(organization_id__in=organization_ids, is_active=True).order_by(
-        "username"
-    ):
+    users = User.objects.filter(organization_id__in=organization_ids, is_active=True)
+    planner_first = Case(When(username=PLANNER, then=Value(0)), default=Value(1))
+    for user in users.order_by(planner_first, "username"):
         if user.has_role("editor") and not user.is_platform_admin:
             found.setdefault(user.organization_id, user)
     return found
