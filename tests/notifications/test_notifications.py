@@ -131,7 +131,7 @@ def test_daily_digest_sends_one_message_of_what_was_not_emailed(
         == 3
     )
     # and the job is registered for the workers
-    assert PERIODIC_JOBS["notifications.digests"].every == dt.timedelta(days=1)
+    assert PERIODIC_JOBS["notifications.digests_send"].every == dt.timedelta(days=1)
 
 
 def test_digest_task_runs(people):

@@ -14,4 +14,5 @@ class NotificationsConfig(AppConfig):
         from shireito.core.periodic import register_periodic
         from shireito.notifications.tasks import digests_send
 
-        register_periodic("notifications.digests", digests_send, every=dt.timedelta(days=1))
+        # Named after its task, as every periodic job is.
+        register_periodic("notifications.digests_send", digests_send, every=dt.timedelta(days=1))
