@@ -20,11 +20,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _thread_pages(settings):
-    settings.ROOT_URLCONF = "tests.cocreation.urls_answers_stub"
-
-
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
