@@ -44,6 +44,7 @@ from shireito.cocreation.models import (
     Thread,
     ThreadLink,
 )
+from shireito.core.bulk import copy_rows
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.models import Organization, RoleHolding
 
@@ -288,7 +289,7 @@ def _memberships(rng, spaces, users, weights) -> list[list[tuple[int, int, str]]
         for position, (user_id, _org, _role) in enumerate(roster):
             role = MemberRole.MODERATOR if position < 2 else MemberRole.MEMBER
             rows.append((spaces[index].pk, user_id, str(role), now, now))
-    _load(Membership, ("space", "user", "role", "created_at", "updated_at"), rows)
+    copy_rows(Membership, ("space", "user", "role", "created_at", "updated_at"), rows)
     return rosters
 
 
@@ -447,7 +448,7 @@ def _thread_chunk(rng, spaces, weights, rosters, sizes, start, offset, total, ou
         "updated_at",
     )
     for begin in range(0, len(posts), LOAD_BATCH):
-        _load(Post, fields, posts[begin : begin + LOAD_BATCH])
+        copy_rows(Post, fields, posts[begin : begin + LOAD_BATCH])
     return len(posts)
 
 
@@ -515,27 +516,5 @@ def _follows(rng, spaces, rosters, thread_ids) -> int:
         if (author_id, thread_id) not in seen:
             seen.add((author_id, thread_id))
             rows.append((author_id, str(FollowKind.THREAD), str(thread_id), now))
-    _load(Follow, ("user", "kind", "key", "created_at"), rows)
+    copy_rows(Follow, ("user", "kind", "key", "created_at"), rows)
     return len(rows)
-
-
-def _load(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows of prepared values by the fastest path the database has (as the plan's scale
-    data): PostgreSQL's COPY, else one executemany."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    table = quote(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-            rows,
-        )

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shireito.core.bulk import copy_rows
 from shireito.organizations.choices import OrganizationKind
 from shireito.organizations.models import Organization, RoleHolding
 from shireito.plans.calendar import previous_quarter, quarter_end, quarter_of, report_due
@@ -316,7 +317,7 @@ def _measurements(rng, kpis: list[Kpi], quarters, report: Progress) -> int:
         "updated_at",
     )
     for start in range(0, len(rows), LOAD_BATCH):
-        _load(Measurement, fields, rows[start : start + LOAD_BATCH])
+        copy_rows(Measurement, fields, rows[start : start + LOAD_BATCH])
         report("plan measurements", min(start + LOAD_BATCH, total), total)
     return len(rows)
 
@@ -359,34 +360,13 @@ def _links(rng, measures, national, others, lines, report: Progress) -> tuple[in
         for pk in chosen_national:
             share = rng.choice((100, 50, 30, 20))
             budgets.extend((measure.pk, line, share, now, now) for line in lines.get(pk, []))
-    _load(MeasureSystem, ("measure", "system", "created_at", "updated_at"), systems)
+    copy_rows(MeasureSystem, ("measure", "system", "created_at", "updated_at"), systems)
     report("plan system links", len(systems), len(systems))
-    _load(MeasureBudget, ("measure", "budget_line", "share", "created_at", "updated_at"), budgets)
+    copy_rows(
+        MeasureBudget, ("measure", "budget_line", "share", "created_at", "updated_at"), budgets
+    )
     report("plan budget links", len(budgets), len(budgets))
     return len(systems), len(budgets)
-
-
-def _load(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows of prepared values (ids for foreign keys, adapted dates and times) by the fastest
-    path the database has: PostgreSQL's COPY, else one executemany (the ORM's bulk_create
-    spends most of its time building and preparing model instances)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    table = quote(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-            rows,
-        )
 
 
 def _reports(rng, measures, quarters, reviewer_org) -> int:
