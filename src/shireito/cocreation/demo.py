@@ -9,9 +9,12 @@ its conversations.
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from shireito.accounts.models import User
 from shireito.cocreation.models import Space, Thread
 from shireito.cocreation.services.answers import answer_accept, official_approve, official_propose
+from shireito.cocreation.services.attachments import attachment_add
 from shireito.cocreation.services.follows import follow
 from shireito.cocreation.services.moderation import post_hide, report_create
 from shireito.cocreation.services.posts import post_create, post_edit, thread_create
@@ -129,6 +132,18 @@ def _proposal(users, threads, year: int | None) -> None:
     """Shibuya's proposal supported by Tokyo, considered and adopted by the Digital Agency into
     the Government Cloud measure of the published plan."""
     proposal = threads["shared-checklist"]
+    # The checklist Shibuya offers as a starting point, attached to the proposal's opening.
+    attachment_add(
+        actor=users["city-officer"],
+        post=proposal.posts.get(is_opening=True),
+        upload=SimpleUploadedFile(
+            "移行チェックリスト（渋谷区案）.csv",
+            "項目,確認者,期限\n現行データの抽出手順,情報政策課,移行3か月前\n"
+            "並行稼働の試験計画,住民課,移行1か月前\n".encode(),
+            content_type="text/csv",
+        ),
+        personal_data_confirmed=True,
+    )
     proposal_support(actor=users["tokyo-officer"], thread=proposal)
     proposal_support(actor=users["da-director"], thread=proposal)
     officer = users["da-officer"]
